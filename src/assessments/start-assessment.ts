@@ -1,0 +1,48 @@
+import { lookupTarget } from '../config/catalog.ts';
+import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
+import type { AssessmentScheduler } from '../queue/queues.ts';
+import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import type { AssessmentView, NewAssessment } from './assessment.types.ts';
+
+export type Unavailable = 'database' | 'queue';
+
+export type StartResult =
+  | { ok: true; assessment: AssessmentView; created: boolean }
+  | { ok: false; reason: 'unknown_target'; detail: string }
+  | { ok: false; reason: 'unavailable'; dependency: Unavailable; detail: string };
+
+export interface StartDeps {
+  config: ReadinessConfig;
+  assessments: Pick<AssessmentRepository, 'create' | 'fail'>;
+  scheduler: Pick<AssessmentScheduler, 'enqueueAssessment'>;
+  now: () => Date;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+
+/**
+ * Records the request and hands the checks to the workers. A redelivered request (same requestKey) finds the
+ * first one; enqueueing again is harmless because the flow's job ids are deterministic.
+ */
+export async function startAssessment(deps: StartDeps, request: NewAssessment): Promise<StartResult> {
+  const target = lookupTarget(deps.config, request.service, request.environment);
+  if (!target.ok) return { ok: false, reason: 'unknown_target', detail: target.reason };
+
+  let recorded: Awaited<ReturnType<StartDeps['assessments']['create']>>;
+  try {
+    recorded = await deps.assessments.create(request, target.checks);
+  } catch (error) {
+    return { ok: false, reason: 'unavailable', dependency: 'database', detail: describe(error) };
+  }
+  const { assessment } = recorded;
+  if (assessment.status !== 'QUEUED') return { ok: true, ...recorded };
+
+  try {
+    await deps.scheduler.enqueueAssessment(assessment.id, target.checks.map((check) => check.id));
+  } catch (error) {
+    const detail = describe(error);
+    await deps.assessments.fail(assessment.id, `the job queue was unavailable: ${detail}`, deps.now()).catch(() => false);
+    return { ok: false, reason: 'unavailable', dependency: 'queue', detail };
+  }
+  return { ok: true, ...recorded };
+}

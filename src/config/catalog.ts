@@ -1,0 +1,70 @@
+import type { CheckSpec, ReadinessConfig } from './readiness-config.schema.ts';
+
+export type TargetLookup =
+  | { ok: true; service: string; environment: string; checks: CheckSpec[] }
+  | { ok: false; reason: 'unknown_service'; known: string[] }
+  | { ok: false; reason: 'unknown_environment'; service: string; known: string[] }
+  | { ok: false; reason: 'unresolved_variable'; checkId: string; variable: string };
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+
+function interpolate(value: string, vars: Record<string, string>): { text: string; missing?: string } {
+  let missing: string | undefined;
+  const text = value.replace(PLACEHOLDER, (whole, name: string) => {
+    const replacement = vars[name];
+    if (replacement === undefined) missing ??= name;
+    return replacement ?? whole;
+  });
+  return missing === undefined ? { text } : { text, missing };
+}
+
+/** Substitutes the environment's `vars` into every string field of a check, so one check serves every environment. */
+function resolveCheck(check: CheckSpec, vars: Record<string, string>): { check: CheckSpec; missing?: string } {
+  let missing: string | undefined;
+  const resolved = Object.fromEntries(
+    Object.entries(check).map(([key, value]) => {
+      if (typeof value !== 'string') return [key, value];
+      const result = interpolate(value, vars);
+      missing ??= result.missing;
+      return [key, result.text];
+    }),
+  ) as CheckSpec;
+  return missing === undefined ? { check: resolved } : { check: resolved, missing };
+}
+
+/** Finds what to assess for a service and environment, or says precisely why it cannot. */
+export function lookupTarget(config: ReadinessConfig, service: string, environment: string): TargetLookup {
+  const serviceConfig = config.services[service];
+  if (!serviceConfig) return { ok: false, reason: 'unknown_service', known: Object.keys(config.services).sort() };
+  const environmentConfig = serviceConfig.environments[environment];
+  if (!environmentConfig) {
+    return { ok: false, reason: 'unknown_environment', service, known: Object.keys(serviceConfig.environments) };
+  }
+  const checks: CheckSpec[] = [];
+  for (const check of serviceConfig.checks) {
+    const resolved = resolveCheck(check, environmentConfig.vars);
+    if (resolved.missing !== undefined) {
+      return { ok: false, reason: 'unresolved_variable', checkId: check.id, variable: resolved.missing };
+    }
+    checks.push(resolved.check);
+  }
+  return { ok: true, service, environment, checks };
+}
+
+/** Every `{{var}}` a check uses that some environment of its service does not define, as config problems. */
+export function findUnresolvedVariables(config: ReadinessConfig): string[] {
+  const problems: string[] = [];
+  for (const [serviceName, service] of Object.entries(config.services)) {
+    for (const [environmentName, environment] of Object.entries(service.environments)) {
+      service.checks.forEach((check, index) => {
+        const { missing } = resolveCheck(check, environment.vars);
+        if (missing !== undefined) {
+          problems.push(
+            `services.${serviceName}.checks[${index}]: uses {{${missing}}}, which services.${serviceName}.environments.${environmentName}.vars does not define`,
+          );
+        }
+      });
+    }
+  }
+  return problems;
+}

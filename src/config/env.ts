@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/readiness';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Everything the bot and workers read from the process environment. */
+const EnvShape = z.object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'required: the bot token from your Slack app (xoxb-…)' })
+      .startsWith('xoxb-', 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xapp-'), {
+      message: 'must be an app-level token starting with xapp- (or unset for HTTP mode)',
+    }),
+    /** @defaultValue Slack's own Web API */
+    SLACK_API_URL: z.url({ error: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+    /** @defaultValue 3000 */
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+    /** @defaultValue postgresql://postgres@127.0.0.1:5432/readiness */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+      .default(DEFAULT_DATABASE_URL),
+    /** @defaultValue redis://127.0.0.1:6379 */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .default(DEFAULT_REDIS_URL),
+    /** Namespace of every BullMQ key, so several installations can share one Redis. @defaultValue readiness */
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .default('readiness'),
+    /** @defaultValue ./readiness.yaml */
+    READINESS_CONFIG: z.string().min(1).default('./readiness.yaml'),
+    /** How many check jobs one worker process runs at once. @defaultValue 20 */
+    WORKER_CONCURRENCY: positiveInt(20),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export const Env = EnvShape.superRefine((env, ctx) => {
+    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+});
+export type Env = z.infer<typeof Env>;
+
+/** The variables a worker needs: it never talks to Slack's Events API, only the Web API. */
+export const WorkerEnv = EnvShape;
+export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
+    return `${key}: ${issue.message}`;
+  });
+}
+
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = formatIssues(result.error.issues);
+  throw new ConfigError(
+    `Readiness cannot start: ${problems.length} problem(s) in the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    problems,
+  );
+}

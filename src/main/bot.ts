@@ -1,0 +1,33 @@
+import { Env, parseEnv } from '../config/env.ts';
+import { loadReadinessConfig } from '../config/readiness-config.ts';
+import { createLogger } from '../shared/logger.ts';
+import { startBot } from './compose.ts';
+import { exitOnStartupError, onShutdown } from './process.ts';
+import { createRuntime } from './runtime.ts';
+
+try {
+  const env = parseEnv(Env, process.env);
+  const config = await loadReadinessConfig(env.READINESS_CONFIG);
+  const logger = createLogger(env.LOG_LEVEL);
+  const runtime = createRuntime({
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    slackApiUrl: env.SLACK_API_URL,
+    slackBotToken: env.SLACK_BOT_TOKEN,
+    config,
+    logger,
+  });
+  const bot = await startBot(runtime, { signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, port: env.PORT });
+  logger.info('readiness bot started', {
+    mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+    port: env.PORT,
+    services: Object.keys(config.services).length,
+  });
+  onShutdown(logger, async () => {
+    await bot.stop();
+    await runtime.close();
+  });
+} catch (error) {
+  exitOnStartupError(error, 'bot');
+}

@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { App } from '@slack/bolt';
+import { registerCommands } from '../../commands/index.ts';
+import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
+import { startAssessment } from '../assessments/start-assessment.ts';
+import { runCheck } from '../checks/run-check.ts';
+import { createRedis } from '../queue/connection.ts';
+import { publishAssessmentMessage } from '../slack/assessment-message.publisher.ts';
+import { createSlackApp, type ReadyReport } from '../slack/app.ts';
+import { chatPort } from '../slack/chat-port.ts';
+import type { Runtime } from './runtime.ts';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+
+export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
+  const probe = async (check: () => Promise<unknown>) => {
+    try {
+      await withTimeout(check(), 2000);
+      return 'ok' as const;
+    } catch (error) {
+      return (error as Error).message.split('\n')[0] ?? 'unavailable';
+    }
+  };
+  const [database, redis] = await Promise.all([probe(() => runtime.db.$queryRaw`SELECT 1`), probe(() => runtime.producer.ping())]);
+  return { ready: database === 'ok' && redis === 'ok', dependencies: { database, redis } };
+}
+
+export interface BotOptions {
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  port: number;
+}
+
+export interface RunningBot {
+  app: App;
+  /** The Events/commands endpoint in HTTP mode. */
+  eventsUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startBot(runtime: Runtime, options: BotOptions): Promise<RunningBot> {
+  const { settings } = runtime;
+  const now = () => new Date();
+  const app = createSlackApp({
+    botToken: settings.slackBotToken,
+    signingSecret: options.signingSecret,
+    appToken: options.appToken,
+    slackApiUrl: settings.slackApiUrl,
+    ...(settings.slackRetries === undefined ? {} : { slackRetries: settings.slackRetries }),
+    logger: settings.logger,
+    probeReadiness: () => probeReadiness(runtime),
+    healthPort: options.port,
+  });
+  registerCommands(app, {
+    config: settings.config,
+    startAssessment: (request) =>
+      startAssessment({ config: settings.config, assessments: runtime.assessments, scheduler: runtime.queues.scheduler, now }, request),
+    publishAssessment: (assessmentId) =>
+      publishAssessmentMessage(
+        { assessments: runtime.assessments, scheduler: runtime.queues.scheduler, chat: chatPort(runtime.slack) },
+        assessmentId,
+      ),
+  });
+  const started = await app.start(options.port);
+  const address = options.appToken ? undefined : (started as Server).address();
+  const eventsUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
+  return { app, eventsUrl, stop: () => app.stop().then(() => undefined) };
+}
+
+export async function startWorkerProcess(runtime: Runtime, options: { concurrency: number }): Promise<RunningWorkers> {
+  const { settings } = runtime;
+  const connection = createRedis(settings.redisUrl, 'worker', settings.logger);
+  const running = await startWorkers({
+    connection,
+    prefix: settings.queuePrefix,
+    concurrency: options.concurrency,
+    queues: runtime.queues.queues,
+    scheduler: runtime.queues.scheduler,
+    assessments: runtime.assessments,
+    chat: chatPort(runtime.slackForWorkers),
+    runCheck: (spec) => runCheck(spec),
+    logger: settings.logger,
+  });
+  return {
+    workers: running.workers,
+    async close() {
+      await running.close();
+      connection.disconnect();
+    },
+  };
+}

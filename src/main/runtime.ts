@@ -1,0 +1,61 @@
+import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
+import { createRedis } from '../queue/connection.ts';
+import { createQueues, type Queues } from '../queue/queues.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createAssessmentRepository, type AssessmentRepository } from '../store/assessments.repository.ts';
+import { createDb, type Db } from '../store/prisma.ts';
+
+export interface RuntimeSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  slackApiUrl: string;
+  slackBotToken: string;
+  config: ReadinessConfig;
+  logger: Logger;
+  /** Web API retries on 5xx and network errors; tests set 0 so a fault shows at once. @defaultValue 2 */
+  slackRetries?: number;
+}
+
+/** The infrastructure every process shares: database, queues, repositories and the Slack Web API client. */
+export interface Runtime {
+  settings: RuntimeSettings;
+  db: Db;
+  producer: Redis;
+  queues: Queues;
+  assessments: AssessmentRepository;
+  /** Web API client for work done after the ack: waits out 429s itself. */
+  slack: WebClient;
+  /** Web API client for the updater: hands 429s to the queue instead of sleeping in a worker slot. */
+  slackForWorkers: WebClient;
+  close(): Promise<void>;
+}
+
+export function createRuntime(settings: RuntimeSettings): Runtime {
+  const { logger } = settings;
+  const db = createDb(settings.databaseUrl, logger);
+  const producer = createRedis(settings.redisUrl, 'producer', logger);
+  const queues = createQueues(producer, settings.queuePrefix);
+  const retries = settings.slackRetries ?? 2;
+  const clientOptions = {
+    slackApiUrl: settings.slackApiUrl,
+    timeout: 10_000,
+    retryConfig: { retries, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+  };
+  return {
+    settings,
+    db,
+    producer,
+    queues,
+    assessments: createAssessmentRepository(db),
+    slack: new WebClient(settings.slackBotToken, clientOptions),
+    slackForWorkers: new WebClient(settings.slackBotToken, { ...clientOptions, rejectRateLimitedCalls: true }),
+    async close() {
+      await queues.close().catch(() => undefined);
+      producer.disconnect();
+      await db.$disconnect().catch(() => undefined);
+    },
+  };
+}

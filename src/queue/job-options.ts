@@ -1,0 +1,14 @@
+import type { JobsOptions } from 'bullmq';
+
+/** Kept long enough to debug a run, short enough that Redis does not grow without bound. */
+const retention = {
+  removeOnComplete: { age: 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} satisfies JobsOptions;
+
+export const jobOptions = {
+  /** Checks retry only infrastructure failures (a check that fails is a result, not an error). */
+  check: { ...retention, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ignoreDependencyOnFailure: true },
+  assessment: { ...retention, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  render: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+} satisfies Record<string, JobsOptions>;

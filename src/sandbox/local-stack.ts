@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
+import type { RunningWorkers } from '../../jobs/workers.ts';
+import { startBot, startWorkerProcess, type RunningBot } from '../main/compose.ts';
+import { createRuntime, type Runtime } from '../main/runtime.ts';
+import type { Logger } from '../shared/logger.ts';
+import { SlackStandIn, type SlackStandInOptions } from './slack-stand-in.ts';
+
+export interface LocalStackOptions {
+  config: ReadinessConfig;
+  databaseUrl: string;
+  redisUrl: string;
+  logger: Logger;
+  /** @defaultValue a fresh random prefix, so the stack never sees another run's jobs */
+  queuePrefix?: string;
+  /** @defaultValue true */
+  withWorkers?: boolean;
+  /** @defaultValue 20 */
+  workerConcurrency?: number;
+  /** Web API retries; tests use 0 so injected faults show at once. @defaultValue 2 */
+  slackRetries?: number;
+  standIn?: Partial<SlackStandInOptions>;
+}
+
+export interface LocalStack {
+  standIn: SlackStandIn;
+  runtime: Runtime;
+  bot: RunningBot;
+  eventsUrl: string;
+  workers: RunningWorkers | undefined;
+  channelId: string;
+  startWorkers(): Promise<RunningWorkers>;
+  close(options?: { obliterate?: boolean }): Promise<void>;
+}
+
+/**
+ * The whole bot on this machine: the Slack stand-in, the Bolt app over real HTTP, and the BullMQ workers,
+ * against real Postgres and Redis. Used by the demo, the end-to-end tests and the benchmarks.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const signingSecret = randomBytes(16).toString('hex');
+  const botToken = 'xoxb-local-stand-in';
+  const channelId = 'C0DEMO';
+  const standIn = await SlackStandIn.start({ signingSecret, botToken, channels: [channelId], ...options.standIn });
+  const runtime = createRuntime({
+    databaseUrl: options.databaseUrl,
+    redisUrl: options.redisUrl,
+    queuePrefix: options.queuePrefix ?? `rt${randomBytes(4).toString('hex')}`,
+    slackApiUrl: standIn.apiUrl,
+    slackBotToken: botToken,
+    config: options.config,
+    logger: options.logger,
+    ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
+  });
+  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0 });
+  if (!bot.eventsUrl) throw new Error('the bot did not start an HTTP endpoint');
+  const concurrency = options.workerConcurrency ?? 20;
+  const running: RunningWorkers[] = [];
+  const startWorkers = async () => {
+    const workers = await startWorkerProcess(runtime, { concurrency });
+    running.push(workers);
+    return workers;
+  };
+  const workers = options.withWorkers === false ? undefined : await startWorkers();
+
+  return {
+    standIn,
+    runtime,
+    bot,
+    eventsUrl: bot.eventsUrl,
+    workers,
+    channelId,
+    startWorkers,
+    async close({ obliterate = true } = {}) {
+      await Promise.all(running.map((worker) => worker.close()));
+      await bot.stop();
+      if (obliterate) {
+        const { render, assessments, checks } = runtime.queues.queues;
+        await Promise.all([render, assessments, checks].map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
+      }
+      await runtime.close();
+      await standIn.close();
+    },
+  };
+}

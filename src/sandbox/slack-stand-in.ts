@@ -1,0 +1,353 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  deliverSigned,
+  parseApiArgs,
+  parseJsonOrUndefined,
+  readBody,
+  sendJson,
+  type DeliveryResult,
+  type Json,
+  type SignatureTamper,
+} from './slack-stand-in.http.ts';
+import { RollingWindowLimiter } from './slack-stand-in.rate-limit.ts';
+import { ResponseUrlRegistry } from './slack-stand-in.response-url.ts';
+import {
+  APP_ID,
+  newTriggerId,
+  StandInWorkspace,
+  TEAM_DOMAIN,
+  type StoredMessage,
+  type StoredView,
+} from './slack-stand-in.web-api.ts';
+
+export type { SignatureTamper } from './slack-stand-in.http.ts';
+export type { StoredMessage, StoredView } from './slack-stand-in.web-api.ts';
+
+export interface SlackStandInOptions {
+  signingSecret: string;
+  /** The only token accepted, as `Authorization: Bearer` or a `token` argument. */
+  botToken: string;
+  teamId?: string;
+  botUserId?: string;
+  /** Known channel ids; anything else is `channel_not_found`. */
+  channels?: string[];
+  /** Users known to users.info (and accepted as DM targets / ephemeral recipients). */
+  users?: Record<string, { name: string; realName?: string; isBot?: boolean }>;
+  /** Members per user group id, for usergroups.users.list; unknown groups are `no_such_subteam`. */
+  usergroups?: Record<string, string[]>;
+  /** Max calls per method per rolling 60 s; beyond that Slack answers 429 with Retry-After. */
+  rateLimits?: Partial<Record<string, number>>;
+  port?: number;
+}
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+  status: number;
+  response: Record<string, unknown>;
+}
+
+export interface RecordedResponse {
+  url: string;
+  body: Record<string, unknown>;
+  at: number;
+  /** HTTP status the stand-in answered with (404 once the URL is used up or expired). */
+  status: number;
+}
+
+export interface SlashCommandInput {
+  command?: string;
+  text: string;
+  userId?: string;
+  channelId?: string;
+  teamId?: string;
+  triggerId?: string;
+}
+
+export interface SlashCommandResult extends DeliveryResult {
+  json?: unknown;
+  responseUrl: string;
+  triggerId: string;
+}
+
+export interface InteractionResult extends DeliveryResult {
+  responseUrl: string;
+  triggerId: string;
+}
+
+export interface InjectedFailure {
+  status?: number;
+  error?: string;
+  retryAfterSeconds?: number;
+}
+
+const VERIFICATION_TOKEN = 'standInVerificationToken';
+
+export class SlackStandIn {
+  readonly apiUrl: string;
+  readonly baseUrl: string;
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly events = new EventEmitter();
+
+  private readonly server: Server;
+  private readonly options: SlackStandInOptions;
+  private readonly teamId: string;
+  private readonly workspace: StandInWorkspace;
+  private readonly limiter: RollingWindowLimiter;
+  private readonly failures = new Map<string, InjectedFailure[]>();
+  private readonly responseUrls: ResponseUrlRegistry;
+
+  private constructor(server: Server, options: SlackStandInOptions) {
+    this.server = server;
+    this.options = options;
+    const { port } = server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.apiUrl = `${this.baseUrl}/api/`;
+    this.teamId = options.teamId ?? 'T0READY';
+    this.workspace = new StandInWorkspace({
+      teamId: this.teamId,
+      botUserId: options.botUserId ?? 'U0READYBOT',
+      channels: options.channels ?? ['C0DEMO'],
+      users: options.users ?? {},
+      usergroups: options.usergroups ?? {},
+    });
+    this.limiter = new RollingWindowLimiter(options.rateLimits);
+    this.responseUrls = new ResponseUrlRegistry(this.baseUrl);
+    // Tests commonly have several waitFor()s pending at once.
+    this.events.setMaxListeners(100);
+  }
+
+  static async start(options: SlackStandInOptions): Promise<SlackStandIn> {
+    let standIn: SlackStandIn | undefined;
+    const server = createServer((req, res) => {
+      if (standIn === undefined) {
+        sendJson(res, 503, { ok: false, error: 'starting' });
+        return;
+      }
+      standIn.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    standIn = new SlackStandIn(server, options);
+    return standIn;
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.workspace.message(channel, ts);
+  }
+
+  messages(channel?: string): StoredMessage[] {
+    return this.workspace.messages(channel);
+  }
+
+  /** A modal or home view the app opened/published, by view id. */
+  view(viewId: string): StoredView | undefined {
+    return this.workspace.view(viewId);
+  }
+
+  homeView(userId: string): StoredView | undefined {
+    return this.workspace.homeView(userId);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const finish = (settle: () => void): void => {
+        settled = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.events.off('call', check);
+        this.events.off('response', check);
+        settle();
+      };
+      function check(): void {
+        if (settled) return;
+        try {
+          const value = predicate();
+          if (value) finish(() => resolve(value));
+        } catch (error) {
+          finish(() => reject(error));
+        }
+      }
+      const timer = setTimeout(() => {
+        finish(() => reject(new Error(this.describeTimeout(predicate, timeoutMs))));
+      }, timeoutMs);
+      // The predicate may also depend on state outside the stand-in (the app's database, say).
+      const poll = setInterval(check, 50);
+      this.events.on('call', check);
+      this.events.on('response', check);
+      check();
+    });
+  }
+
+  failNext(method: string, failure: InjectedFailure): void {
+    const queue = this.failures.get(method) ?? [];
+    queue.push(failure);
+    this.failures.set(method, queue);
+  }
+
+  async sendSlashCommand(
+    targetUrl: string,
+    command: SlashCommandInput,
+    tamper?: SignatureTamper,
+  ): Promise<SlashCommandResult> {
+    const responseUrl = this.responseUrls.issue();
+    const triggerId = this.workspace.issueTrigger(command.triggerId ?? newTriggerId());
+    const userId = command.userId ?? this.defaultUserId();
+    const channelId = command.channelId ?? this.workspace.defaultChannel();
+    // Field order and names as Slack sends them for a slash command.
+    const form = new URLSearchParams({
+      token: VERIFICATION_TOKEN,
+      team_id: command.teamId ?? this.teamId,
+      team_domain: TEAM_DOMAIN,
+      channel_id: channelId,
+      channel_name: this.workspace.channelName(channelId),
+      user_id: userId,
+      user_name: this.workspace.userName(userId),
+      command: command.command ?? '/readiness',
+      text: command.text,
+      api_app_id: APP_ID,
+      is_enterprise_install: 'false',
+      response_url: responseUrl,
+      trigger_id: triggerId,
+    });
+    const result = await deliverSigned(targetUrl, this.options.signingSecret, form.toString(), tamper);
+    const json = parseJsonOrUndefined(result.body);
+    return { ...result, ...(json !== undefined ? { json } : {}), responseUrl, triggerId };
+  }
+
+  async sendInteraction(
+    targetUrl: string,
+    payload: Record<string, unknown>,
+    tamper?: SignatureTamper,
+  ): Promise<InteractionResult> {
+    const responseUrl = typeof payload.response_url === 'string' ? payload.response_url : this.responseUrls.issue();
+    this.responseUrls.adopt(responseUrl);
+    const triggerId = this.workspace.issueTrigger(
+      typeof payload.trigger_id === 'string' ? payload.trigger_id : newTriggerId(),
+    );
+    const body = new URLSearchParams({
+      payload: JSON.stringify({ ...payload, response_url: responseUrl, trigger_id: triggerId }),
+    }).toString();
+    const result = await deliverSigned(targetUrl, this.options.signingSecret, body, tamper);
+    return { ...result, responseUrl, triggerId };
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      // Keep-alive sockets from the app's HTTP client would otherwise hold close() open.
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const raw = await readBody(req);
+    if (url.pathname.startsWith('/api/')) {
+      this.handleApi(decodeURIComponent(url.pathname.slice('/api/'.length)), req, raw, url.searchParams, res);
+    } else if (url.pathname.startsWith('/response/') && req.method === 'POST') {
+      this.handleResponseUrl(url, raw, res);
+    } else {
+      sendJson(res, 404, { ok: false, error: 'not_found' });
+    }
+  }
+
+  private handleApi(method: string, req: IncomingMessage, raw: string, query: URLSearchParams, res: ServerResponse): void {
+    const parsed = parseApiArgs(req.headers['content-type'], raw, query);
+    const args: Json = parsed === 'invalid_json' ? {} : parsed;
+    const bodyToken = typeof args.token === 'string' ? args.token : undefined;
+    delete args.token;
+
+    const answer = (status: number, response: Json, headers: Record<string, string> = {}): void => {
+      const call: RecordedCall = { method, args, at: Date.now(), status, response };
+      this.calls.push(call);
+      sendJson(res, status, response, headers);
+      this.events.emit('call', call);
+    };
+
+    const injected = this.failures.get(method)?.shift();
+    if (injected !== undefined) {
+      const { status, body, headers } = injectedFailureResponse(injected);
+      answer(status, body, headers);
+      return;
+    }
+    if (parsed === 'invalid_json') {
+      answer(200, { ok: false, error: 'invalid_json' });
+      return;
+    }
+    const authError = this.checkAuth(req.headers.authorization, bodyToken);
+    if (authError !== undefined) {
+      answer(200, { ok: false, error: authError });
+      return;
+    }
+    const retryAfter = this.limiter.take(method, Date.now());
+    if (retryAfter !== undefined) {
+      answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+      return;
+    }
+    const handler = this.workspace.methods[method];
+    answer(200, handler === undefined ? { ok: false, error: 'unknown_method' } : handler(args));
+  }
+
+  private checkAuth(authorization: string | undefined, bodyToken: string | undefined): string | undefined {
+    const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    const token = bearer ?? bodyToken;
+    // Slack distinguishes a missing token (not_authed) from a wrong one (invalid_auth).
+    if (token === undefined) return 'not_authed';
+    return token === this.options.botToken ? undefined : 'invalid_auth';
+  }
+
+  private handleResponseUrl(url: URL, raw: string, res: ServerResponse): void {
+    const full = `${this.baseUrl}${url.pathname}`;
+    const { status, body, response } = this.responseUrls.accept(full, raw);
+    const recorded: RecordedResponse = { url: full, body, at: Date.now(), status };
+    this.responses.push(recorded);
+    sendJson(res, status, response);
+    this.events.emit('response', recorded);
+  }
+
+  private defaultUserId(): string {
+    const human = Object.entries(this.options.users ?? {}).find(([, u]) => u.isBot !== true);
+    return human?.[0] ?? 'U0DEMOUSER';
+  }
+
+  private describeTimeout(predicate: () => unknown, timeoutMs: number): string {
+    const recent = this.calls
+      .slice(-10)
+      .map((c) => `  ${c.method} -> ${c.status} ${c.response.ok === true ? 'ok' : String(c.response.error)}`);
+    const source = predicate.toString().replace(/\s+/g, ' ').slice(0, 200);
+    return [
+      `SlackStandIn.waitFor timed out after ${timeoutMs} ms waiting for: ${source}`,
+      `${this.calls.length} Web API call(s), ${this.responses.length} response_url post(s) so far; last calls:`,
+      ...(recent.length > 0 ? recent : ['  (none)']),
+    ].join('\n');
+  }
+}
+
+function injectedFailureResponse(failure: InjectedFailure): { status: number; body: Json; headers: Record<string, string> } {
+  const status = failure.status ?? (failure.retryAfterSeconds !== undefined ? 429 : 200);
+  const error = failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
+  const headers: Record<string, string> = {};
+  // The Web API client treats a 429 without a usable Retry-After as a hard failure, so always send one.
+  if (status === 429 || failure.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(failure.retryAfterSeconds ?? 1);
+  }
+  return { status, body: { ok: false, error }, headers };
+}

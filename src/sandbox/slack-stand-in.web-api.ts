@@ -1,0 +1,412 @@
+import { randomBytes } from 'node:crypto';
+import {
+  validateBlocks,
+  validateMessageText,
+  validateView,
+  type BlockKitProblem,
+} from '../slack/block-kit-limits.ts';
+import type { Json } from './slack-stand-in.http.ts';
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  threadTs?: string;
+  updates: number;
+  ephemeralFor?: string;
+}
+
+export interface StoredView {
+  id: string;
+  type: 'modal' | 'home';
+  hash: string;
+  /** The view as last sent by the app. */
+  view: Json;
+  /** Set for home tabs: the user the tab was published for. */
+  userId?: string;
+}
+
+export interface WorkspaceConfig {
+  teamId: string;
+  botUserId: string;
+  channels: string[];
+  users: Record<string, { name: string; realName?: string; isBot?: boolean }>;
+  usergroups: Record<string, string[]>;
+}
+
+export const BOT_ID = 'B0READY';
+export const APP_ID = 'A0READY';
+export const TEAM_DOMAIN = 'readiness-demo';
+
+// Slack: a trigger_id expires 3 seconds after it is issued and can be exchanged for one view only.
+const TRIGGER_TTL_MS = 3000;
+
+type Handler = (args: Json) => Json;
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+function fail(error: string, extra: Json = {}): Json {
+  return { ok: false, error, ...extra };
+}
+
+/** Slack reports block problems both as `errors` and as `[ERROR] …` lines in response_metadata. */
+function problemsResult(error: string, problems: BlockKitProblem[]): Json {
+  return fail(error, {
+    errors: problems.map((p) => `${p.message} at ${p.path}`),
+    response_metadata: {
+      messages: problems.map((p) => `[ERROR] ${p.message} [json-pointer:/${p.path.replace(/\[(\d+)\]/g, '.$1').replace(/\./g, '/')}]`),
+    },
+  });
+}
+
+/** Checks text/blocks of a message-shaped payload; returns a Slack error result or undefined. */
+export function checkMessageContent(args: Json, requireContent: boolean): Json | undefined {
+  const { blocks } = args;
+  if (blocks !== undefined && !Array.isArray(blocks)) return fail('invalid_blocks_format');
+  if (Array.isArray(blocks)) {
+    const problems = validateBlocks(blocks, 'message');
+    if (problems.length > 0) return problemsResult('invalid_blocks', problems);
+  }
+  if (!requireContent && args.text === undefined) return undefined;
+  const textProblems = validateMessageText(args.text, blocks);
+  if (textProblems.length === 0) return undefined;
+  if (args.text === undefined || args.text === '') return fail('no_text');
+  return typeof args.text === 'string' ? fail('msg_too_long') : fail('invalid_arguments');
+}
+
+/** The workspace state the Web API methods read and change. */
+export class StandInWorkspace {
+  private readonly config: WorkspaceConfig;
+  private readonly channels: Set<string>;
+  private readonly byKey = new Map<string, StoredMessage>();
+  private readonly ordered: StoredMessage[] = [];
+  private readonly views = new Map<string, StoredView>();
+  private readonly homeViews = new Map<string, StoredView>();
+  private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  private lastSeconds = 0;
+  private tsCounter = 0;
+  private viewCounter = 0;
+  readonly methods: Record<string, Handler>;
+
+  constructor(config: WorkspaceConfig) {
+    this.config = config;
+    this.channels = new Set(config.channels);
+    this.methods = {
+      'auth.test': () => this.authTest(),
+      'chat.postMessage': (a) => this.postMessage(a),
+      'chat.update': (a) => this.update(a),
+      'chat.postEphemeral': (a) => this.postEphemeral(a),
+      'chat.getPermalink': (a) => this.getPermalink(a),
+      'views.open': (a) => this.openView(a),
+      // A pushed view needs a fresh trigger_id just like an opened one; the stack itself is not modelled.
+      'views.push': (a) => this.openView(a),
+      'views.update': (a) => this.updateView(a),
+      'views.publish': (a) => this.publishView(a),
+      'users.info': (a) => this.usersInfo(a),
+      'conversations.info': (a) => this.conversationsInfo(a),
+      'usergroups.users.list': (a) => this.usergroupUsers(a),
+    };
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.byKey.get(`${channel}|${ts}`);
+  }
+
+  messages(channel?: string): StoredMessage[] {
+    return channel === undefined ? [...this.ordered] : this.ordered.filter((m) => m.channel === channel);
+  }
+
+  view(id: string): StoredView | undefined {
+    return this.views.get(id);
+  }
+
+  homeView(userId: string): StoredView | undefined {
+    return this.homeViews.get(userId);
+  }
+
+  defaultChannel(): string {
+    return this.config.channels[0] ?? 'C0DEMO';
+  }
+
+  userName(userId: string): string {
+    return this.config.users[userId]?.name ?? userId.toLowerCase();
+  }
+
+  channelName(channelId: string): string {
+    return channelId.toLowerCase();
+  }
+
+  /** Registers a trigger_id handed to the app in a slash command or interaction. */
+  issueTrigger(triggerId = newTriggerId()): string {
+    this.triggers.set(triggerId, { issuedAt: Date.now(), used: false });
+    return triggerId;
+  }
+
+  private consumeTrigger(triggerId: string | undefined): string | undefined {
+    if (triggerId === undefined) return 'invalid_arguments';
+    const trigger = this.triggers.get(triggerId);
+    if (trigger === undefined) return 'invalid_trigger_id';
+    if (trigger.used) return 'exchanged_trigger_id';
+    if (Date.now() - trigger.issuedAt > TRIGGER_TTL_MS) return 'expired_trigger_id';
+    trigger.used = true;
+    return undefined;
+  }
+
+  /** Slack accepts a user id as channel for a DM with the app; it answers with the IM channel id. */
+  private resolveChannel(channel: string | undefined): string | undefined {
+    if (channel === undefined) return undefined;
+    if (this.channels.has(channel)) return channel;
+    if (this.config.users[channel] !== undefined) {
+      const im = `D${channel.slice(1)}`;
+      this.channels.add(im);
+      return im;
+    }
+    return undefined;
+  }
+
+  // Real ts values are "<unix seconds>.<6 digits>", unique per channel and increasing; a global
+  // counter keeps them unique across channels too, which makes lookups by ts alone unambiguous.
+  private nextTs(): string {
+    this.lastSeconds = Math.max(this.lastSeconds, Math.floor(Date.now() / 1000));
+    this.tsCounter = (this.tsCounter + 1) % 1_000_000;
+    return `${this.lastSeconds}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private messageJson(m: StoredMessage): Json {
+    return {
+      type: 'message',
+      user: this.config.botUserId,
+      bot_id: BOT_ID,
+      app_id: APP_ID,
+      team: this.config.teamId,
+      ts: m.ts,
+      text: m.text ?? '',
+      ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
+      ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
+    };
+  }
+
+  private store(m: StoredMessage): void {
+    this.byKey.set(`${m.channel}|${m.ts}`, m);
+    this.ordered.push(m);
+  }
+
+  private newMessage(channel: string, args: Json, extra: { ephemeralFor?: string } = {}): StoredMessage {
+    const m: StoredMessage = { channel, ts: this.nextTs(), updates: 0 };
+    if (typeof args.text === 'string') m.text = args.text;
+    if (Array.isArray(args.blocks)) m.blocks = args.blocks;
+    const threadTs = str(args.thread_ts);
+    if (threadTs !== undefined) m.threadTs = threadTs;
+    if (extra.ephemeralFor !== undefined) m.ephemeralFor = extra.ephemeralFor;
+    return m;
+  }
+
+  private authTest(): Json {
+    return {
+      ok: true,
+      url: `https://${TEAM_DOMAIN}.slack.com/`,
+      team: 'Readiness Demo',
+      user: 'readiness',
+      team_id: this.config.teamId,
+      user_id: this.config.botUserId,
+      bot_id: BOT_ID,
+      is_enterprise_install: false,
+    };
+  }
+
+  private postMessage(args: Json): Json {
+    const channel = this.resolveChannel(str(args.channel));
+    if (channel === undefined) return fail('channel_not_found');
+    const invalid = checkMessageContent(args, true);
+    if (invalid !== undefined) return invalid;
+    const m = this.newMessage(channel, args);
+    this.store(m);
+    return { ok: true, channel, ts: m.ts, message: this.messageJson(m) };
+  }
+
+  private update(args: Json): Json {
+    const channel = this.resolveChannel(str(args.channel));
+    if (channel === undefined) return fail('channel_not_found');
+    const ts = str(args.ts);
+    const m = ts === undefined ? undefined : this.message(channel, ts);
+    if (m === undefined) return fail('message_not_found');
+    if (m.ephemeralFor !== undefined) return fail('cant_update_message');
+    // Omitted text/blocks keep their previous value (Slack: pass blocks: [] to remove blocks), so
+    // the "is there anything left to show" check runs on the merged result.
+    const merged: Json = {
+      text: args.text !== undefined ? args.text : m.text,
+      blocks: args.blocks !== undefined ? args.blocks : m.blocks,
+    };
+    const invalid = checkMessageContent(merged, true);
+    if (invalid !== undefined) return invalid;
+    if (typeof args.text === 'string') m.text = args.text;
+    if (Array.isArray(args.blocks)) m.blocks = args.blocks;
+    m.updates += 1;
+    return { ok: true, channel, ts: m.ts, text: m.text ?? '', message: this.messageJson(m) };
+  }
+
+  private postEphemeral(args: Json): Json {
+    const channel = this.resolveChannel(str(args.channel));
+    if (channel === undefined) return fail('channel_not_found');
+    const user = str(args.user);
+    if (user === undefined) return fail('user_not_found');
+    if (Object.keys(this.config.users).length > 0 && this.config.users[user] === undefined) {
+      return fail('user_not_found');
+    }
+    const invalid = checkMessageContent(args, true);
+    if (invalid !== undefined) return invalid;
+    const m = this.newMessage(channel, args, { ephemeralFor: user });
+    this.store(m);
+    return { ok: true, message_ts: m.ts };
+  }
+
+  private getPermalink(args: Json): Json {
+    const channel = this.resolveChannel(str(args.channel));
+    if (channel === undefined) return fail('channel_not_found');
+    const ts = str(args.message_ts);
+    const m = ts === undefined ? undefined : this.message(channel, ts);
+    if (m === undefined || m.ephemeralFor !== undefined) return fail('message_not_found');
+    const base = `https://${TEAM_DOMAIN}.slack.com/archives/${channel}/p${m.ts.replace('.', '')}`;
+    const permalink = m.threadTs === undefined ? base : `${base}?thread_ts=${m.threadTs}&cid=${channel}`;
+    return { ok: true, channel, permalink };
+  }
+
+  private viewJson(v: StoredView): Json {
+    return {
+      ...v.view,
+      id: v.id,
+      team_id: this.config.teamId,
+      type: v.type,
+      hash: v.hash,
+      app_id: APP_ID,
+      bot_id: BOT_ID,
+      state: { values: {} },
+      root_view_id: v.id,
+      previous_view_id: null,
+    };
+  }
+
+  private checkView(view: unknown, surface: 'modal' | 'home'): Json | undefined {
+    const problems = validateView(view, surface);
+    return problems.length > 0 ? problemsResult('invalid_arguments', problems) : undefined;
+  }
+
+  private openView(args: Json): Json {
+    const invalid = this.checkView(args.view, 'modal');
+    if (invalid !== undefined) return invalid;
+    const triggerError = this.consumeTrigger(str(args.trigger_id));
+    if (triggerError !== undefined) return fail(triggerError);
+    const v: StoredView = { id: this.nextViewId(), type: 'modal', hash: newHash(), view: args.view as Json };
+    this.views.set(v.id, v);
+    return { ok: true, view: this.viewJson(v) };
+  }
+
+  private updateView(args: Json): Json {
+    const viewId = str(args.view_id);
+    const externalId = str(args.external_id);
+    if (viewId === undefined && externalId === undefined) return fail('invalid_arguments');
+    const existing =
+      viewId !== undefined
+        ? this.views.get(viewId)
+        : [...this.views.values()].find((v) => v.view.external_id === externalId);
+    if (existing === undefined) return fail('not_found');
+    const hash = str(args.hash);
+    if (hash !== undefined && hash !== existing.hash) return fail('hash_conflict');
+    const invalid = this.checkView(args.view, existing.type);
+    if (invalid !== undefined) return invalid;
+    existing.view = args.view as Json;
+    existing.hash = newHash();
+    return { ok: true, view: this.viewJson(existing) };
+  }
+
+  private publishView(args: Json): Json {
+    const userId = str(args.user_id);
+    if (userId === undefined) return fail('invalid_arguments');
+    if (Object.keys(this.config.users).length > 0 && this.config.users[userId] === undefined) {
+      return fail('user_not_found');
+    }
+    const invalid = this.checkView(args.view, 'home');
+    if (invalid !== undefined) return invalid;
+    const previous = this.homeViews.get(userId);
+    const hash = str(args.hash);
+    if (hash !== undefined && previous !== undefined && hash !== previous.hash) return fail('hash_conflict');
+    const v: StoredView = {
+      id: previous?.id ?? this.nextViewId(),
+      type: 'home',
+      hash: newHash(),
+      view: args.view as Json,
+      userId,
+    };
+    this.homeViews.set(userId, v);
+    this.views.set(v.id, v);
+    return { ok: true, view: this.viewJson(v) };
+  }
+
+  private usersInfo(args: Json): Json {
+    const id = str(args.user);
+    if (id === undefined) return fail('user_not_found');
+    const user: WorkspaceConfig['users'][string] | undefined =
+      id === this.config.botUserId ? { name: 'readiness', isBot: true } : this.config.users[id];
+    if (user === undefined) return fail('user_not_found');
+    const realName = user.realName ?? user.name;
+    return {
+      ok: true,
+      user: {
+        id,
+        team_id: this.config.teamId,
+        name: user.name,
+        real_name: realName,
+        deleted: false,
+        is_bot: user.isBot ?? false,
+        is_admin: false,
+        tz: 'Etc/UTC',
+        profile: { real_name: realName, display_name: user.name, real_name_normalized: realName },
+      },
+    };
+  }
+
+  private conversationsInfo(args: Json): Json {
+    const id = str(args.channel);
+    if (id === undefined || !this.channels.has(id)) return fail('channel_not_found');
+    return {
+      ok: true,
+      channel: {
+        id,
+        name: this.channelName(id),
+        is_channel: id.startsWith('C'),
+        is_group: id.startsWith('G'),
+        is_im: id.startsWith('D'),
+        is_private: !id.startsWith('C'),
+        is_archived: false,
+        is_member: true,
+        context_team_id: this.config.teamId,
+      },
+    };
+  }
+
+  private usergroupUsers(args: Json): Json {
+    const id = str(args.usergroup);
+    const users = id === undefined ? undefined : this.config.usergroups[id];
+    if (users === undefined) return fail('no_such_subteam');
+    return { ok: true, users: [...users] };
+  }
+
+  private nextViewId(): string {
+    this.viewCounter += 1;
+    return `V0${String(this.viewCounter).padStart(8, '0')}`;
+  }
+}
+
+function newHash(): string {
+  return `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`;
+}
+
+export function newTriggerId(): string {
+  const digits = (n: number): string => String(Math.floor(Math.random() * 10 ** n)).padStart(n, '0');
+  return `${digits(12)}.${digits(11)}.${randomBytes(16).toString('hex')}`;
+}

@@ -1,0 +1,41 @@
+import type { AssessmentScheduler } from '../queue/queues.ts';
+import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import { renderAssessmentMessage } from './views/assessment-message.ts';
+
+/** The two Web API calls the assessment message needs; WebClient['chat'] satisfies it. */
+export interface ChatPort {
+  postMessage(args: { channel: string; text: string; blocks: Record<string, unknown>[] }): Promise<{ ts?: string | undefined }>;
+  update(args: { channel: string; ts: string; text: string; blocks: Record<string, unknown>[] }): Promise<unknown>;
+}
+
+export interface MessageDeps {
+  assessments: Pick<AssessmentRepository, 'find' | 'attachMessage'>;
+  scheduler: Pick<AssessmentScheduler, 'requestRender'>;
+  chat: ChatPort;
+}
+
+export type PublishResult = 'posted' | 'already_posted' | 'not_found';
+
+/** Posts the first version of the message; later versions go through refreshAssessmentMessage. */
+export async function publishAssessmentMessage(deps: MessageDeps, assessmentId: string): Promise<PublishResult> {
+  const view = await deps.assessments.find(assessmentId);
+  if (!view) return 'not_found';
+  if (view.messageTs !== null) return 'already_posted';
+  const response = await deps.chat.postMessage({ channel: view.channelId, ...renderAssessmentMessage(view) });
+  if (response.ts === undefined) throw new Error('chat.postMessage returned no ts');
+  await deps.assessments.attachMessage(assessmentId, response.ts);
+  // Checks may have finished between our read and the attach; one render catches the message up.
+  await deps.scheduler.requestRender(assessmentId);
+  return 'posted';
+}
+
+export type RefreshResult = 'updated' | 'no_message_yet' | 'not_found';
+
+/** Re-renders the message from the database: Slack shows what the database says, whatever came before. */
+export async function refreshAssessmentMessage(deps: Omit<MessageDeps, 'scheduler'>, assessmentId: string): Promise<RefreshResult> {
+  const view = await deps.assessments.find(assessmentId);
+  if (!view) return 'not_found';
+  if (view.messageTs === null) return 'no_message_yet';
+  await deps.chat.update({ channel: view.channelId, ts: view.messageTs, ...renderAssessmentMessage(view) });
+  return 'updated';
+}
