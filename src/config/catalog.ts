@@ -11,7 +11,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 function interpolate(value: string, vars: Record<string, string>): { text: string; missing?: string } {
   let missing: string | undefined;
   const text = value.replace(PLACEHOLDER, (whole, name: string) => {
-    const replacement = vars[name];
+    // Own keys only: `{{toString}}` must not find Object.prototype.toString.
+    const replacement = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (replacement === undefined) missing ??= name;
     return replacement ?? whole;
   });
@@ -34,9 +35,10 @@ function resolveCheck(check: CheckSpec, vars: Record<string, string>): { check: 
 
 /** Finds what to assess for a service and environment, or says precisely why it cannot. */
 export function lookupTarget(config: ReadinessConfig, service: string, environment: string): TargetLookup {
-  const serviceConfig = config.services[service];
+  // Names come from Slack users; `constructor` or `__proto__` must not resolve to Object.prototype members.
+  const serviceConfig = Object.hasOwn(config.services, service) ? config.services[service] : undefined;
   if (!serviceConfig) return { ok: false, reason: 'unknown_service', known: Object.keys(config.services).sort() };
-  const environmentConfig = serviceConfig.environments[environment];
+  const environmentConfig = Object.hasOwn(serviceConfig.environments, environment) ? serviceConfig.environments[environment] : undefined;
   if (!environmentConfig) {
     return { ok: false, reason: 'unknown_environment', service, known: Object.keys(serviceConfig.environments) };
   }

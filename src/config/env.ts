@@ -9,6 +9,8 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+const SIGNING_SECRET_REQUIRED = 'required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)';
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Everything the bot and workers read from the process environment. */
@@ -51,7 +53,7 @@ export const Env = EnvShape.superRefine((env, ctx) => {
       ctx.addIssue({
         code: 'custom',
         path: ['SLACK_SIGNING_SECRET'],
-        message: 'required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
+        message: SIGNING_SECRET_REQUIRED,
       });
     }
 });
@@ -78,10 +80,23 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
+/** `PORT=` in a .env file means "not set", not "port 0". */
+function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
+}
+
+function modeProblems(source: Record<string, string>): string[] {
+  return source.SLACK_APP_TOKEN === undefined && source.SLACK_SIGNING_SECRET === undefined
+    ? [`SLACK_SIGNING_SECRET: ${SIGNING_SECRET_REQUIRED}`]
+    : [];
+}
+
 export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
-  const result = schema.safeParse(source);
+  const values = withoutEmptyValues(source);
+  const result = schema.safeParse(values);
   if (result.success) return result.data;
-  const problems = formatIssues(result.error.issues);
+  // Refinements run only once every field parses; say the cross-field problem in the same breath.
+  const problems = [...new Set([...formatIssues(result.error.issues), ...(schema === (Env as z.ZodType) ? modeProblems(values) : [])])];
   throw new ConfigError(
     `Readiness cannot start: ${problems.length} problem(s) in the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     problems,

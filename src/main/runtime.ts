@@ -37,7 +37,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const { logger } = settings;
   const db = createDb(settings.databaseUrl, logger);
   const producer = createRedis(settings.redisUrl, 'producer', logger);
-  const queues = createQueues(producer, settings.queuePrefix);
+  const queues = createQueues(producer, settings.queuePrefix, logger);
   const retries = settings.slackRetries ?? 2;
   const clientOptions = {
     slackApiUrl: settings.slackApiUrl,

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../shared/logger.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
 
@@ -13,11 +14,15 @@ export interface AssessmentScheduler {
   requestRender(assessmentId: string): Promise<void>;
 }
 
-export function createQueues(connection: Redis, prefix: string) {
+export function createQueues(connection: Redis, prefix: string, logger: Logger) {
   const flows = new FlowProducer({ connection, prefix });
   const render = new Queue(QueueName.slackRender, { connection, prefix });
   const assessments = new Queue(QueueName.assessments, { connection, prefix });
   const checks = new Queue(QueueName.checks, { connection, prefix });
+  // The connection's own listener reports outages once; without these BullMQ prints every reconnect failure.
+  const quiet = (error: Error) => logger.debug('queue connection error', { err: error.message });
+  flows.on('error', quiet);
+  for (const queue of [render, assessments, checks]) queue.on('error', quiet);
 
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {

@@ -9,7 +9,7 @@ export type ReadinessCommand =
 
 const USAGE = [
   '*Readiness* — is this service ready for this environment?',
-  '• `/readiness run <service> <environment>` assesses it and posts the verdict here',
+  '• `/readiness run &lt;service&gt; &lt;environment&gt;` assesses it and posts the verdict here',
   '• `/readiness help` shows this message',
 ].join('\n');
 
@@ -20,13 +20,13 @@ function runCommand(args: string[], config: ReadinessConfig): ReadinessCommand {
   const services = Object.keys(config.services).sort();
   const [service, environment, ...extra] = args;
   if (service === undefined) {
-    return { ok: false, message: `Which service? Usage: \`/readiness run <service> <environment>\`. Services: ${list(services)}.` };
+    return { ok: false, message: `Which service? Usage: \`/readiness run &lt;service&gt; &lt;environment&gt;\`. Services: ${list(services)}.` };
   }
   const target = lookupTarget(config, service, environment ?? '');
   if (!target.ok && target.reason === 'unknown_service') {
     return { ok: false, message: `There is no service ${quote(service)}. Services: ${list(target.known)}.` };
   }
-  const environments = Object.keys(config.services[service]?.environments ?? {});
+  const environments = Object.keys(Object.hasOwn(config.services, service) ? (config.services[service]?.environments ?? {}) : {});
   if (environment === undefined) {
     return { ok: false, message: `Which environment of \`${service}\`? Environments: ${list(environments)}.` };
   }
@@ -36,7 +36,7 @@ function runCommand(args: string[], config: ReadinessConfig): ReadinessCommand {
   if (extra.length > 0) {
     return {
       ok: false,
-      message: `I did not understand ${quote(extra.join(' '))} after \`run ${service} ${environment}\`. Usage: \`/readiness run <service> <environment>\`.`,
+      message: `I did not understand ${quote(extra.join(' '))} after \`run ${service} ${environment}\`. Usage: \`/readiness run &lt;service&gt; &lt;environment&gt;\`.`,
     };
   }
   return { ok: true, kind: 'run', service, environment };

@@ -22,7 +22,7 @@ const PERMANENT = new Set([
 
 /** Sorts a Web API failure into what the caller should do about it. */
 export function classifySlackError(error: unknown): SlackFailure {
-  const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+  const e = (error ?? {}) as { code?: string; retryAfter?: number; data?: { error?: string } };
   if (e.code === ErrorCode.RateLimitedError) return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
   if (e.code === ErrorCode.PlatformError) {
     const slackError = e.data?.error ?? 'unknown_error';

@@ -35,26 +35,42 @@ const section = (blockId: string, text: string) => ({
   text: { type: 'mrkdwn', text: truncate(text, 3000) },
 });
 
-function checkLine(check: CheckResultView): string {
+function checkLine(check: CheckResultView, finished: boolean): string {
+  // A check left PENDING by an assessment that stopped will never run: do not show it as in progress.
+  const icon = finished && check.status === 'PENDING' ? ':black_square_for_stop:' : STATUS_ICON[check.status];
   const name = `*${escapeText(check.name)}*`;
   const detail = check.message ? ` — ${escapeText(truncate(check.message, 300))}` : '';
-  return `${STATUS_ICON[check.status]} ${name}${detail}`;
+  return `${icon} ${name}${detail}`;
 }
 
-/** As many lines as fit in one section, then a count of the rest. */
-function fitLines(lines: string[], overflowLabel: (hidden: number) => string): string {
+/** A line of the section, and how many checks it stands for (a summary line stands for many). */
+interface Line {
+  text: string;
+  count: number;
+}
+
+/** As many lines as fit in one section, then a count of the checks behind the rest. */
+function fitLines(lines: Line[], overflowLabel: (hidden: number) => string): string {
   const shown: string[] = [];
   let length = 0;
   for (const [index, line] of lines.entries()) {
     const reserve = index < lines.length - 1 ? 60 : 0;
-    if (length + line.length + 1 + reserve > SECTION_LIMIT) {
-      shown.push(overflowLabel(lines.length - index));
+    if (length + line.text.length + 1 + reserve > SECTION_LIMIT) {
+      const hidden = lines.slice(index).reduce((sum, rest) => sum + rest.count, 0);
+      shown.push(overflowLabel(hidden));
       break;
     }
-    shown.push(line);
-    length += line.length + 1;
+    shown.push(line.text);
+    length += line.text.length + 1;
   }
   return shown.join('\n');
+}
+
+const oneCheck = (text: string): Line => ({ text, count: 1 });
+
+/** Rounded down, so a score shown as 95.0 never sits beside a verdict that says it missed 95. */
+export function displayScore(score: number): string {
+  return (Math.floor(score * 10) / 10).toFixed(1);
 }
 
 function statusLine(view: AssessmentView): string {
@@ -67,21 +83,29 @@ function statusLine(view: AssessmentView): string {
       return `:x: *The assessment could not finish:* ${escapeText(view.failureReason ?? 'unknown reason')}`;
     case 'COMPLETED': {
       const verdict = view.verdict ?? 'NO_GO';
-      return `${VERDICT_LINE[verdict]} · readiness score *${(view.score ?? 0).toFixed(1)}* / 100`;
+      return `${VERDICT_LINE[verdict]} · readiness score *${displayScore(view.score ?? 0)}* / 100`;
     }
   }
 }
 
 function checksSection(view: AssessmentView): string {
   if (view.status !== 'COMPLETED') {
-    return fitLines(view.checks.map(checkLine), (hidden) => `…and ${hidden} more checks`);
+    const finished = view.status === 'FAILED';
+    return fitLines(
+      view.checks.map((check) => oneCheck(checkLine(check, finished))),
+      (hidden) => `…and ${hidden} more checks`,
+    );
   }
-  // Once decided, what needs attention comes first and passing checks fold into a count.
+  // Once decided, what needs attention comes first and passing and skipped checks fold into counts.
   const attention = view.checks.filter((check) => check.status !== 'PASS' && check.status !== 'SKIPPED');
-  const passed = view.checks.length - attention.length;
-  const lines = attention.map(checkLine);
-  if (passed > 0) lines.push(`${STATUS_ICON.PASS} ${passed} check${passed === 1 ? '' : 's'} passed`);
-  return fitLines(lines, (hidden) => `…and ${hidden} more (see the full report)`);
+  const passed = view.checks.filter((check) => check.status === 'PASS').length;
+  const skipped = view.checks.filter((check) => check.status === 'SKIPPED').length;
+  const lines = attention.map((check) => oneCheck(checkLine(check, true)));
+  if (passed > 0) lines.push({ text: `${STATUS_ICON.PASS} ${passed} check${passed === 1 ? '' : 's'} passed`, count: passed });
+  if (skipped > 0) {
+    lines.push({ text: `${STATUS_ICON.SKIPPED} ${skipped} check${skipped === 1 ? '' : 's'} skipped in this environment`, count: skipped });
+  }
+  return fitLines(lines, (hidden) => `…and ${hidden} more checks not shown`);
 }
 
 function plainText(view: AssessmentView): string {
@@ -104,7 +128,7 @@ export function renderAssessmentMessage(view: AssessmentView): SlackMessage {
   if (view.status === 'COMPLETED') {
     const { blockers } = scoreAssessment(view.checks);
     if (blockers.length > 0) {
-      const lines = blockers.map((blocker) => `• ${escapeText(truncate(blocker.reason, 400))}`);
+      const lines = blockers.map((blocker) => oneCheck(`• ${escapeText(truncate(blocker.reason, 400))}`));
       blocks.push(section(ids.blocks.assessmentBlockers, `*Blockers*\n${fitLines(lines, (hidden) => `…and ${hidden} more blockers`)}`));
     }
   }

@@ -1,0 +1,380 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { lookupTarget } from '../../../src/config/catalog.ts';
+import {
+  formatKeyPath,
+  loadReadinessConfig,
+  parseReadinessConfig,
+  parseReadinessYaml,
+  ReadinessConfigError,
+} from '../../../src/config/readiness-config.ts';
+
+const SOURCE = 'config/readiness.yaml';
+
+const VALID_YAML = `
+services:
+  checkout:
+    description: The checkout API
+    environments:
+      staging:
+        vars:
+          baseUrl: https://staging.checkout.example.com
+          port: 8443
+      production:
+        vars:
+          baseUrl: https://checkout.example.com
+          port: 443
+    checks:
+      - id: health
+        name: Health endpoint answers
+        type: http
+        url: "{{baseUrl}}:{{ port }}/healthz"
+      - id: orders
+        name: Orders API is fast
+        type: http
+        category: performance
+        severity: critical
+        weight: 3
+        method: HEAD
+        expectStatus: [200, 204]
+        timeoutMs: 1500
+        maxLatencyMs: 250
+        url: "{{baseUrl}}/orders"
+  search:
+    environments:
+      production: {}
+    checks:
+      - id: ping
+        name: Ping
+        type: http
+        url: https://search.example.com/ping
+`;
+
+/** The problems of the ReadinessConfigError `run` throws; fails the test if it does not throw one. */
+function problemsOf(run: () => unknown): { message: string; problems: string[] } {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ReadinessConfigError);
+    const configError = error as ReadinessConfigError;
+    return { message: configError.message, problems: configError.problems };
+  }
+  throw new Error('expected a ReadinessConfigError');
+}
+
+/** A one-service config with the given checks, as a YAML document. */
+function yamlWithChecks(checks: string, environments = '      production: {}\n'): string {
+  return `services:\n  checkout:\n    environments:\n${environments}    checks:\n${checks}`;
+}
+
+describe('parseReadinessYaml: a valid config', () => {
+  const config = parseReadinessYaml(VALID_YAML, SOURCE);
+
+  it('applies the documented defaults to a minimal check', () => {
+    expect(config.services.checkout?.checks[0]).toEqual({
+      id: 'health',
+      name: 'Health endpoint answers',
+      type: 'http',
+      url: '{{baseUrl}}:{{ port }}/healthz',
+      category: 'infrastructure',
+      severity: 'high',
+      timeoutMs: 5000,
+      method: 'GET',
+      expectStatus: 200,
+    });
+  });
+
+  it('keeps explicit values', () => {
+    expect(config.services.checkout?.checks[1]).toMatchObject({
+      category: 'performance',
+      severity: 'critical',
+      weight: 3,
+      method: 'HEAD',
+      expectStatus: [200, 204],
+      timeoutMs: 1500,
+      maxLatencyMs: 250,
+    });
+  });
+
+  it('turns numeric vars into strings and gives an environment without vars an empty set', () => {
+    expect(config.services.checkout?.environments.production?.vars).toEqual({
+      baseUrl: 'https://checkout.example.com',
+      port: '443',
+    });
+    expect(config.services.search?.environments.production).toEqual({ vars: {} });
+  });
+});
+
+describe('parseReadinessYaml: malformed YAML', () => {
+  it('reports the line and column of the syntax error and names the file', () => {
+    const { message, problems } = problemsOf(() =>
+      parseReadinessYaml('services:\n  checkout:\n    checks: [\n  bad: : x\n', SOURCE),
+    );
+    expect(message).toContain(SOURCE);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatch(/^line 4, column \d+: /);
+  });
+
+  it('reports a duplicated key with its position', () => {
+    const { problems } = problemsOf(() => parseReadinessYaml('services:\n  checkout: {}\n  checkout: {}\n', SOURCE));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^line 3, column 3: .*unique/);
+  });
+});
+
+describe('parseReadinessConfig: schema errors', () => {
+  it('names the file in the message and the key path in each problem', () => {
+    const { message, problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks(
+          '      - { id: a, name: A, type: http, url: "https://x" }\n' +
+            '      - { id: b, name: B, type: http, url: "https://x", timeoutMs: -5 }\n',
+        ),
+        SOURCE,
+      ),
+    );
+    expect(message.startsWith(`${SOURCE} is not a valid readiness config:`)).toBe(true);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^services\.checkout\.checks\[1\]\.timeoutMs: /);
+    expect(message).toContain('services.checkout.checks[1].timeoutMs');
+  });
+
+  it('reports several problems at once, each with its own key path', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks(
+          '      - { id: a, name: A, type: http, url: "https://x" }\n' +
+            '      - { id: b, name: B, type: tcp, host: x }\n' +
+            '      - { id: c, name: C, type: http, url: "https://x", timeoutMs: -5, maxLatencyMs: slow }\n',
+        ),
+        SOURCE,
+      ),
+    );
+    const paths = problems.map((problem) => problem.split(': ')[0]);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'services.checkout.checks[1].type',
+        'services.checkout.checks[2].timeoutMs',
+        'services.checkout.checks[2].maxLatencyMs',
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('rejects an unknown check type and says which types exist', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: tcp, host: db }\n'), SOURCE),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.type: .*http/);
+  });
+
+  it('rejects a negative or zero timeout', () => {
+    for (const timeout of [-1, 0]) {
+      const { problems } = problemsOf(() =>
+        parseReadinessYaml(
+          yamlWithChecks(`      - { id: a, name: A, type: http, url: "https://x", timeoutMs: ${timeout} }\n`),
+          SOURCE,
+        ),
+      );
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.timeoutMs: /);
+    }
+  });
+
+  it('rejects a latency threshold or expected status of the wrong type', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks(
+          '      - { id: a, name: A, type: http, url: "https://x", maxLatencyMs: "250ms", expectStatus: "OK" }\n',
+        ),
+        SOURCE,
+      ),
+    );
+    const paths = problems.map((problem) => problem.split(': ')[0]);
+    expect(paths).toContain('services.checkout.checks[0].maxLatencyMs');
+    expect(paths).toContain('services.checkout.checks[0].expectStatus');
+    expect(problems.find((p) => p.startsWith('services.checkout.checks[0].maxLatencyMs'))).toMatch(/number/);
+  });
+
+  it('rejects an out-of-range expected status', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks('      - { id: a, name: A, type: http, url: "https://x", expectStatus: [200, 999] }\n'),
+        SOURCE,
+      ),
+    );
+    expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.expectStatus/);
+  });
+
+  it('requires at least one service, environment and check', () => {
+    expect(problemsOf(() => parseReadinessConfig({ services: {} }, SOURCE)).problems).toEqual([
+      'services: define at least one service',
+    ]);
+    const { problems } = problemsOf(() =>
+      parseReadinessConfig({ services: { checkout: { environments: {}, checks: [] } } }, SOURCE),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^services\.checkout\.environments: .*at least one environment/),
+        expect.stringMatching(/^services\.checkout\.checks: .*at least one check/),
+      ]),
+    );
+  });
+
+  it('says "(top level)" for an empty document', () => {
+    const { problems } = problemsOf(() => parseReadinessYaml('', SOURCE));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^\(top level\): /);
+  });
+
+  it('rejects a check id that could not appear in a slash command', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(yamlWithChecks('      - { id: "Health Check", name: A, type: http, url: "https://x" }\n'), SOURCE),
+    );
+    expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.id: lowercase letters/);
+  });
+});
+
+describe('parseReadinessConfig: cross-check rules', () => {
+  it('rejects duplicate check ids within a service, naming both positions', () => {
+    const { message, problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks(
+          '      - { id: health, name: A, type: http, url: "https://a" }\n' +
+            '      - { id: other, name: B, type: http, url: "https://b" }\n' +
+            '      - { id: health, name: C, type: http, url: "https://c" }\n',
+        ),
+        SOURCE,
+      ),
+    );
+    expect(message).toContain(SOURCE);
+    expect(problems).toEqual(['services.checkout.checks[2].id: "health" is already used by checks[0]']);
+  });
+
+  it('allows the same check id in different services', () => {
+    const check = { id: 'health', name: 'Health', type: 'http', url: 'https://x' };
+    expect(() =>
+      parseReadinessConfig(
+        {
+          services: {
+            a: { environments: { prod: {} }, checks: [check] },
+            b: { environments: { prod: {} }, checks: [check] },
+          },
+        },
+        SOURCE,
+      ),
+    ).not.toThrow();
+  });
+
+  it('reports a {{var}} that one environment does not define, naming that environment', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks(
+          '      - { id: a, name: A, type: http, url: "https://x" }\n' +
+            '      - { id: b, name: B, type: http, url: "{{baseUrl}}/healthz" }\n',
+          '      staging:\n        vars: { baseUrl: "https://staging" }\n      production:\n        vars: { other: x }\n',
+        ),
+        SOURCE,
+      ),
+    );
+    expect(problems).toEqual([
+      'services.checkout.checks[1]: uses {{baseUrl}}, which services.checkout.environments.production.vars does not define',
+    ]);
+  });
+
+  it('reports the missing variable once per environment that lacks it', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks(
+          '      - { id: a, name: A, type: http, url: "{{baseUrl}}/healthz" }\n',
+          '      staging: {}\n      production: {}\n',
+        ),
+        SOURCE,
+      ),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('environments.staging.vars');
+    expect(problems[1]).toContain('environments.production.vars');
+  });
+  // BUG: interpolate() looks variables up with `vars[name]` on a plain object, so `{{toString}}` or
+  // `{{constructor}}` resolve to Object.prototype members: the config validates and the URL becomes
+  // "https://x/function toString() { [native code] }".
+  it('reports {{toString}} as undefined instead of interpolating Object.prototype.toString', () => {
+    const { problems } = problemsOf(() =>
+      parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: http, url: "https://x/{{toString}}" }\n'), SOURCE),
+    );
+    expect(problems).toEqual([
+      'services.checkout.checks[0]: uses {{toString}}, which services.checkout.environments.production.vars does not define',
+    ]);
+  });
+});
+
+describe('lookupTarget', () => {
+  const config = parseReadinessYaml(VALID_YAML, SOURCE);
+
+  it('interpolates the vars of the chosen environment into every check', () => {
+    const staging = lookupTarget(config, 'checkout', 'staging');
+    const production = lookupTarget(config, 'checkout', 'production');
+    if (!staging.ok || !production.ok) throw new Error('expected both lookups to succeed');
+    expect(staging.checks.map((check) => check.type === 'http' && check.url)).toEqual([
+      'https://staging.checkout.example.com:8443/healthz',
+      'https://staging.checkout.example.com/orders',
+    ]);
+    expect(production.checks.map((check) => check.type === 'http' && check.url)).toEqual([
+      'https://checkout.example.com:443/healthz',
+      'https://checkout.example.com/orders',
+    ]);
+  });
+
+  it('does not change the loaded config, so environments do not leak into each other', () => {
+    lookupTarget(config, 'checkout', 'staging');
+    expect(config.services.checkout?.checks[0]?.url).toBe('{{baseUrl}}:{{ port }}/healthz');
+  });
+
+  it('keeps non-string fields as they are', () => {
+    const result = lookupTarget(config, 'checkout', 'production');
+    if (!result.ok) throw new Error('expected the lookup to succeed');
+    expect(result.checks[1]).toMatchObject({ timeoutMs: 1500, expectStatus: [200, 204], weight: 3 });
+  });
+
+  it('lists the known services (sorted) for an unknown service', () => {
+    expect(lookupTarget(config, 'payments', 'production')).toEqual({
+      ok: false,
+      reason: 'unknown_service',
+      known: ['checkout', 'search'],
+    });
+  });
+
+  it('lists the environments of the service for an unknown environment', () => {
+    expect(lookupTarget(config, 'checkout', 'qa')).toEqual({
+      ok: false,
+      reason: 'unknown_environment',
+      service: 'checkout',
+      known: ['staging', 'production'],
+    });
+  });
+});
+
+describe('formatKeyPath', () => {
+  it('writes array indexes in brackets and keys with dots', () => {
+    expect(formatKeyPath(['services', 'checkout', 'checks', 3, 'timeoutMs'])).toBe('services.checkout.checks[3].timeoutMs');
+    expect(formatKeyPath([])).toBe('');
+  });
+});
+
+describe('loadReadinessConfig', () => {
+  it('says "file not found" and names the path when the file does not exist', async () => {
+    const missing = join(tmpdir(), `readiness-missing-${randomUUID()}`, 'readiness.yaml');
+    const error = await loadReadinessConfig(missing).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ReadinessConfigError);
+    const configError = error as ReadinessConfigError;
+    expect(configError.source).toBe(missing);
+    expect(configError.message).toContain(missing);
+    expect(configError.problems).toHaveLength(1);
+    expect(configError.problems[0]).toMatch(/^file not found/);
+    expect(configError.problems[0]).toContain('READINESS_CONFIG');
+  });
+});
