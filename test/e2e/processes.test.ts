@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
+import { SlackStandIn } from '../../src/sandbox/slack-stand-in.ts';
+import { projectRoot } from '../../src/shared/paths.ts';
+import { closedPortUrl, until } from '../support/test-stack.ts';
+
+const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+const children: ChildProcess[] = [];
+
+function start(entry: string, env: Record<string, string>): ChildProcess & { output: () => string } {
+  const child = spawn(tsx, [join(projectRoot, 'src', 'main', entry)], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  children.push(child);
+  return Object.assign(child, { output: () => output });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('startup refuses bad configuration with one clear message', () => {
+  it('lists every environment problem at once, exit 2, no stack trace', async () => {
+    const bot = start('bot.ts', { PORT: 'eighty', REDIS_URL: 'http://nope' });
+    expect(await exited(bot)).toBe(2);
+    const output = bot.output();
+    expect(output).toContain('SLACK_BOT_TOKEN: required');
+    expect(output).toContain('PORT: must be a port number');
+    expect(output).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
+    expect(output).toContain('SLACK_SIGNING_SECRET: required in HTTP mode');
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it('names the config file and the key path of every problem in readiness.yaml', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'readiness-config-'));
+    const path = join(dir, 'readiness.yaml');
+    await writeFile(path, 'services:\n  shop:\n    environments: { prod: {} }\n    checks:\n      - { id: up, name: Up, type: http, url: "http://x", timeoutMs: -5 }\n');
+    const worker = start('worker.ts', { SLACK_BOT_TOKEN: 'xoxb-test', READINESS_CONFIG: path });
+    expect(await exited(worker)).toBe(2);
+    expect(worker.output()).toContain(`${path} is not a valid readiness config`);
+    expect(worker.output()).toContain('services.shop.checks[0].timeoutMs');
+    expect(worker.output()).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('npm start and npm run worker, as separate processes', () => {
+  let standIn: SlackStandIn;
+  let target: ExampleService;
+  afterAll(async () => {
+    await standIn?.close();
+    await target?.close();
+  });
+
+  it('serve health probes, run a command end to end, and stop gracefully on SIGTERM', async () => {
+    const signingSecret = randomBytes(16).toString('hex');
+    standIn = await SlackStandIn.start({ signingSecret, botToken: 'xoxb-process-test', channels: ['C0PROC'] });
+    target = await startExampleService();
+    const dir = await mkdtemp(join(tmpdir(), 'readiness-process-'));
+    const configPath = join(dir, 'readiness.yaml');
+    await writeFile(
+      configPath,
+      `services:\n  example-api:\n    environments:\n      staging:\n        vars: { baseUrl: "${target.url}" }\n    checks:\n      - { id: health, name: Health, type: http, severity: critical, url: "{{baseUrl}}/healthz" }\n`,
+    );
+    const port = Number(new URL(await closedPortUrl()).port);
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-process-test',
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: standIn.apiUrl,
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: `rtproc${randomBytes(3).toString('hex')}`,
+      READINESS_CONFIG: configPath,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    };
+    const bot = start('bot.ts', env);
+    const worker = start('worker.ts', env);
+
+    const base = `http://127.0.0.1:${port}`;
+    const health = await until(() => fetch(`${base}/healthz`).then((r) => r.ok && r, () => undefined), 20_000);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(await ready.json()).toEqual({ ready: true, dependencies: { database: 'ok', redis: 'ok' } });
+
+    const ack = await standIn.sendSlashCommand(`${base}/slack/events`, { text: 'run example-api staging', userId: 'U0PROC', channelId: 'C0PROC' });
+    expect(ack.status).toBe(200);
+    const final = await standIn.waitFor(
+      () => standIn.messages('C0PROC').find((message) => message.text === 'Readiness example-api → staging: GO'),
+      30_000,
+    );
+    expect(final.updates).toBeGreaterThan(0);
+
+    bot.kill('SIGTERM');
+    worker.kill('SIGTERM');
+    expect(await exited(bot)).toBe(0);
+    expect(await exited(worker)).toBe(0);
+  });
+});

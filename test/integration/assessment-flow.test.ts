@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
+import { runCheck } from '../../src/checks/run-check.ts';
+import type { CheckSpec } from '../../src/config/readiness-config.schema.ts';
+import { createRedis } from '../../src/queue/connection.ts';
+import { chatPort } from '../../src/slack/chat-port.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import { scoreAssessment } from '../../src/readiness/score.ts';
+import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
+
+let stack: TestStack | undefined;
+let extraWorkers: RunningWorkers | undefined;
+afterEach(async () => {
+  await extraWorkers?.close();
+  await stack?.closeAll();
+  stack = undefined;
+  extraWorkers = undefined;
+});
+
+const request = (current: TestStack) => ({
+  requestKey: `trigger-${randomUUID()}`,
+  service: 'example-api',
+  environment: 'staging',
+  requestedBy: USER,
+  teamId: null,
+  channelId: current.channelId,
+});
+
+const checks = (current: TestStack): CheckSpec[] => {
+  const target = current.runtime.settings.config.services['example-api'];
+  return (target?.checks ?? []).map((check) => ({ ...check, url: check.url.replace('{{baseUrl}}', current.target.url) }));
+};
+
+/** Workers over the stack's queues with our own check runner: how a test makes one check's job crash or hang. */
+async function workersWith(current: TestStack, run: (spec: CheckSpec) => ReturnType<typeof runCheck>): Promise<RunningWorkers> {
+  const { runtime } = current;
+  const connection = createRedis(runtime.settings.redisUrl, 'worker', silentLogger);
+  const running = await startWorkers({
+    connection,
+    prefix: runtime.settings.queuePrefix,
+    concurrency: 5,
+    queues: runtime.queues.queues,
+    scheduler: runtime.queues.scheduler,
+    assessments: runtime.assessments,
+    chat: chatPort(runtime.slackForWorkers),
+    runCheck: run,
+    logger: silentLogger,
+  });
+  return { workers: running.workers, close: async () => (await running.close(), connection.disconnect()) };
+}
+
+describe('guarded transitions', () => {
+  it('a repeated request key finds the first assessment instead of starting a second', async () => {
+    stack = await startTestStack({ withWorkers: false });
+    const input = request(stack);
+    const first = await stack.runtime.assessments.create(input, checks(stack));
+    const again = await Promise.all([1, 2, 3].map(() => stack!.runtime.assessments.create(input, checks(stack!))));
+    expect(first.created).toBe(true);
+    expect(again.every((result) => !result.created && result.assessment.id === first.assessment.id)).toBe(true);
+    expect(await stack.runtime.db.assessment.count({ where: { requestKey: input.requestKey } })).toBe(1);
+    expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: first.assessment.id } })).toBe(1);
+  });
+
+  it('a check outcome and a completion apply once, however many times they are attempted at once', async () => {
+    stack = await startTestStack({ withWorkers: false });
+    const { assessment } = await stack.runtime.assessments.create(request(stack), checks(stack));
+    const outcome = { status: 'PASS' as const, message: 'ok', evidence: {}, durationMs: 5, attempts: 1 };
+    const recorded = await Promise.all(
+      [1, 2, 3, 4].map(() => stack!.runtime.assessments.recordCheckOutcome(assessment.id, 'health', outcome, new Date())),
+    );
+    expect(recorded.filter(Boolean)).toHaveLength(1);
+
+    const result = scoreAssessment([]);
+    const completed = await Promise.all([1, 2, 3, 4].map(() => stack!.runtime.assessments.complete(assessment.id, result, new Date())));
+    expect(completed.filter(Boolean)).toHaveLength(1);
+    expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: assessment.id, action: 'assessment.completed' } })).toBe(1);
+    expect(await stack.runtime.assessments.fail(assessment.id, 'late failure', new Date())).toBe(false);
+  });
+});
+
+describe('the assessment flow in BullMQ', () => {
+  it('enqueueing the same assessment twice runs it once', async () => {
+    stack = await startTestStack({ withWorkers: false });
+    const { assessment } = await stack.runtime.assessments.create(request(stack), checks(stack));
+    const ids = checks(stack).map((check) => check.id);
+    await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ids);
+    await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ids);
+    const counts = await stack.runtime.queues.queues.checks.getJobCounts('waiting', 'active', 'delayed');
+    expect(counts.waiting).toBe(ids.length);
+    const parents = await stack.runtime.queues.queues.assessments.getJobCounts('waiting-children');
+    expect(parents['waiting-children']).toBe(1);
+  });
+
+  it('a check whose job keeps crashing is recorded as ERROR and the verdict is still given', async () => {
+    stack = await startTestStack({ withWorkers: false });
+    extraWorkers = await workersWith(stack, async (spec) => {
+      if (spec.id === 'docs') throw new Error('worker lost its network');
+      return runCheck(spec);
+    });
+    const { assessment } = await stack.runtime.assessments.create(request(stack), checks(stack));
+    await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, checks(stack).map((check) => check.id));
+    const finished = await until(async () => {
+      const view = await stack!.runtime.assessments.find(assessment.id);
+      return view?.status === 'COMPLETED' ? view : undefined;
+    });
+    const docs = finished.checks.find((check) => check.checkId === 'docs');
+    expect(docs?.status).toBe('ERROR');
+    expect(docs?.message).toMatch(/could not be run: worker lost its network/);
+    expect(finished.checks.find((check) => check.checkId === 'health')?.status).toBe('PASS');
+    expect(finished.verdict).toBe('GO_WITH_CAUTION');
+  });
+
+  it('graceful shutdown lets a running check finish and record its result', async () => {
+    stack = await startTestStack({ withWorkers: false });
+    let markStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    extraWorkers = await workersWith(stack, async (spec) => {
+      markStarted();
+      await released;
+      return runCheck(spec);
+    });
+    const { assessment } = await stack.runtime.assessments.create(request(stack), [checks(stack)[0] as CheckSpec]);
+    await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ['health']);
+    await started;
+    const closing = extraWorkers.close();
+    extraWorkers = undefined;
+    setTimeout(() => release(), 300);
+    await closing;
+    const health = (await stack.runtime.assessments.find(assessment.id))?.checks[0];
+    expect(health?.status).toBe('PASS');
+  });
+});
