@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -7,6 +7,8 @@ import { parseReadinessYaml } from '../src/config/readiness-config.ts';
 import { jobIds } from '../src/queue/names.ts';
 import { startExampleService, type ExampleService } from '../src/sandbox/example-service.ts';
 import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { createLogger, type LogLevel } from '../src/shared/logger.ts';
 import { migrationsDir, projectRoot } from '../src/shared/paths.ts';
 import { applyMigrations, ensureDatabase, redactUrl } from '../src/store/migrations.ts';
@@ -273,6 +275,29 @@ const logger = createLogger(logLevel, (line) => {
 
 let target: ExampleService | undefined;
 let stack: LocalStack | undefined;
+let workerProcess: ChildProcess | undefined;
+
+/** `npm run worker` against the stack's queues and the Slack stand-in, as a separate OS process. */
+async function startWorkerProcess(local: LocalStack, baseUrl: string): Promise<ChildProcess> {
+  const dir = await mkdtemp(join(tmpdir(), 'readiness-bench-'));
+  const workerConfig = join(dir, 'readiness.yaml');
+  const yaml = (await readFile(join(projectRoot, 'examples', 'readiness.yaml'), 'utf8')).replace('http://127.0.0.1:4010', baseUrl);
+  await writeFile(workerConfig, yaml);
+  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'main', 'worker.ts')], {
+    env: {
+      ...process.env,
+      SLACK_BOT_TOKEN: local.runtime.settings.slackBotToken,
+      SLACK_API_URL: local.runtime.settings.slackApiUrl,
+      DATABASE_URL: local.runtime.settings.databaseUrl,
+      REDIS_URL: local.runtime.settings.redisUrl,
+      QUEUE_PREFIX: local.runtime.settings.queuePrefix,
+      READINESS_CONFIG: workerConfig,
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
 let passed = false;
 try {
   target = await startExampleService();
@@ -282,9 +307,11 @@ try {
   if (!staging) fail(`${configPath} has no ${SERVICE}/${ENVIRONMENT}`);
   staging.vars.baseUrl = target.url;
 
-  stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: true });
+  // Deployed as in production: the bot in this process, the workers in a process of their own (`npm run worker`).
+  stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: false });
+  workerProcess = await startWorkerProcess(stack, target.url);
   print(`bench ${NAME}: ${count} concurrent \`/readiness run ${SERVICE} ${ENVIRONMENT}\``);
-  print(`  database ${redactUrl(databaseUrl)} (${dbReport}); redis ${redisUrl}; workers running`);
+  print(`  database ${redactUrl(databaseUrl)} (${dbReport}); redis ${redisUrl}; workers in a separate process (pid ${workerProcess.pid})`);
   print(`  bot ${stack.eventsUrl}; example service ${target.url}`);
   print();
 
@@ -373,6 +400,11 @@ try {
   process.stderr.write(`bench ${NAME} crashed: ${(error as Error).stack ?? String(error)}\n`);
   passed = false;
 } finally {
+  if (workerProcess && workerProcess.exitCode === null) {
+    const exited = new Promise((resolve) => workerProcess?.once('exit', resolve));
+    workerProcess.kill('SIGTERM');
+    await exited;
+  }
   await stack?.close().catch((error: unknown) => process.stderr.write(`closing the stack failed: ${String(error)}\n`));
   await target?.close();
 }

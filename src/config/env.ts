@@ -45,6 +45,11 @@ const EnvShape = z.object({
     READINESS_CONFIG: z.string().min(1).default('./readiness.yaml'),
     /** How many check jobs one worker process runs at once. @defaultValue 20 */
     WORKER_CONCURRENCY: positiveInt(20),
+    /**
+     * How many commands' post-ack work (record, enqueue, post the message) one bot process runs at once.
+     * Low keeps every ack fast under bursts; the rest waits its turn in memory. @defaultValue 2
+     */
+    ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -18,7 +18,12 @@ try {
     config,
     logger,
   });
-  const bot = await startBot(runtime, { signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, port: env.PORT });
+  const bot = await startBot(runtime, {
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    appToken: env.SLACK_APP_TOKEN,
+    port: env.PORT,
+    followUpConcurrency: env.ACK_FOLLOW_UP_CONCURRENCY,
+  });
   logger.info('readiness bot started', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
     port: env.PORT,

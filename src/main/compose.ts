@@ -5,6 +5,7 @@ import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { startAssessment } from '../assessments/start-assessment.ts';
 import { runCheck } from '../checks/run-check.ts';
 import { createRedis } from '../queue/connection.ts';
+import { createLimiter } from '../shared/limiter.ts';
 import { publishAssessmentMessage } from '../slack/assessment-message.publisher.ts';
 import { createSlackApp, type ReadyReport } from '../slack/app.ts';
 import { chatPort } from '../slack/chat-port.ts';
@@ -30,6 +31,8 @@ export interface BotOptions {
   signingSecret: string | undefined;
   appToken: string | undefined;
   port: number;
+  /** Commands whose post-ack work (record, enqueue, post) runs at once in this process. @defaultValue 2 */
+  followUpConcurrency?: number;
 }
 
 export interface RunningBot {
@@ -56,11 +59,12 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     config: settings.config,
     startAssessment: (request) =>
       startAssessment({ config: settings.config, assessments: runtime.assessments, scheduler: runtime.queues.scheduler, now }, request),
-    publishAssessment: (assessmentId) =>
+    publishAssessment: (assessment) =>
       publishAssessmentMessage(
         { assessments: runtime.assessments, scheduler: runtime.queues.scheduler, chat: chatPort(runtime.slack) },
-        assessmentId,
+        assessment,
       ),
+    afterAck: createLimiter(options.followUpConcurrency ?? 2),
   });
   const started = await app.start(options.port);
   const address = options.appToken ? undefined : (started as Server).address();

@@ -1,4 +1,5 @@
 import type { AssessmentScheduler } from '../queue/queues.ts';
+import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { AssessmentRepository } from '../store/assessments.repository.ts';
 import { renderAssessmentMessage } from './views/assessment-message.ts';
 
@@ -14,18 +15,19 @@ export interface MessageDeps {
   chat: ChatPort;
 }
 
-export type PublishResult = 'posted' | 'already_posted' | 'not_found';
+export type PublishResult = 'posted' | 'already_posted';
 
-/** Posts the first version of the message; later versions go through refreshAssessmentMessage. */
-export async function publishAssessmentMessage(deps: MessageDeps, assessmentId: string): Promise<PublishResult> {
-  const view = await deps.assessments.find(assessmentId);
-  if (!view) return 'not_found';
+/**
+ * Posts the first version of the message from the state the assessment was created with; later versions go
+ * through refreshAssessmentMessage.
+ */
+export async function publishAssessmentMessage(deps: MessageDeps, view: AssessmentView): Promise<PublishResult> {
   if (view.messageTs !== null) return 'already_posted';
   const response = await deps.chat.postMessage({ channel: view.channelId, ...renderAssessmentMessage(view) });
   if (response.ts === undefined) throw new Error('chat.postMessage returned no ts');
-  await deps.assessments.attachMessage(assessmentId, response.ts);
-  // Checks may have finished between our read and the attach; one render catches the message up.
-  await deps.scheduler.requestRender(assessmentId);
+  if (!(await deps.assessments.attachMessage(view.id, response.ts))) return 'already_posted';
+  // Checks may have finished since the view was read; one render catches the message up.
+  await deps.scheduler.requestRender(view.id);
   return 'posted';
 }
 

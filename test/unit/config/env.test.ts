@@ -26,6 +26,7 @@ describe('parseEnv(Env)', () => {
       QUEUE_PREFIX: 'readiness',
       READINESS_CONFIG: './readiness.yaml',
       WORKER_CONCURRENCY: 20,
+      ACK_FOLLOW_UP_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
     });
   });
