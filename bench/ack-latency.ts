@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { parseReadinessYaml } from '../src/config/readiness-config.ts';
 import { jobIds } from '../src/queue/names.ts';
 import { startExampleService, type ExampleService } from '../src/sandbox/example-service.ts';
@@ -10,8 +9,9 @@ import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts'
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { createLogger, type LogLevel } from '../src/shared/logger.ts';
-import { migrationsDir, projectRoot } from '../src/shared/paths.ts';
-import { applyMigrations, ensureDatabase, redactUrl } from '../src/store/migrations.ts';
+import { projectRoot } from '../src/shared/paths.ts';
+import { redactUrl } from '../src/store/migrations.ts';
+import { prepareDatabase, requireRedis } from '../src/sandbox/local-services.ts';
 import { percentiles, round } from './support/stats.ts';
 
 /**
@@ -56,28 +56,6 @@ function readOptions(): { count: number; logLevel: LogLevel } {
   return { count, logLevel };
 }
 
-async function requireRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    fail(`Redis is not answering at ${url} (${(error as Error).message})`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function prepareDatabase(): Promise<string> {
-  try {
-    const { created } = await ensureDatabase(databaseUrl);
-    const { applied } = await applyMigrations(databaseUrl, migrationsDir);
-    return `${created ? 'created, ' : ''}${applied.length} migration(s) applied`;
-  } catch (error) {
-    fail(`PostgreSQL is not usable at ${redactUrl(databaseUrl)} (${(error as Error).message})`);
-  }
-}
 
 /** Calls `probe` until `done(value)` or the deadline; returns the last value and whether it got there. */
 async function pollUntil<T>(
@@ -264,8 +242,13 @@ async function run(stack: LocalStack, count: number, logLines: { errors: number 
 }
 
 const { count, logLevel } = readOptions();
-await requireRedis(redisUrl);
-const dbReport = await prepareDatabase();
+let dbReport = '';
+try {
+  await requireRedis(redisUrl);
+  dbReport = await prepareDatabase(databaseUrl);
+} catch (error) {
+  fail((error as Error).message);
+}
 
 const logLines = { errors: 0 };
 const logger = createLogger(logLevel, (line) => {

@@ -3,21 +3,13 @@ import { loadReadinessConfig } from '../config/readiness-config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { startBot } from './compose.ts';
 import { exitOnStartupError, onShutdown } from './process.ts';
-import { createRuntime } from './runtime.ts';
+import { runtimeFromEnv } from './runtime.ts';
 
 try {
   const env = parseEnv(Env, process.env);
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
-  const runtime = createRuntime({
-    databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
-    queuePrefix: env.QUEUE_PREFIX,
-    slackApiUrl: env.SLACK_API_URL,
-    slackBotToken: env.SLACK_BOT_TOKEN,
-    config,
-    logger,
-  });
+  const runtime = runtimeFromEnv(env, config, logger);
   const bot = await startBot(runtime, {
     signingSecret: env.SLACK_SIGNING_SECRET,
     appToken: env.SLACK_APP_TOKEN,

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { parseReadinessYaml } from '../config/readiness-config.ts';
 import { startExampleService } from '../sandbox/example-service.ts';
 import { describeCall, describeResponse } from '../sandbox/conversation.ts';
 import { startLocalStack } from '../sandbox/local-stack.ts';
-import { projectRoot, migrationsDir } from '../shared/paths.ts';
+import { projectRoot } from '../shared/paths.ts';
 import { createLogger } from '../shared/logger.ts';
-import { applyMigrations, ensureDatabase, redactUrl } from '../store/migrations.ts';
+import { redactUrl } from '../store/migrations.ts';
+import { prepareDatabase, requireRedis } from '../sandbox/local-services.ts';
 
 /**
  * `npm run demo`: the bot, a worker, the local Slack stand-in and an example service, all on this machine.
@@ -25,37 +25,12 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function requireRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    fail(
-      `Redis is not answering at ${url} (${(error as Error).message}). Start it with: ` +
-        'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
-    );
-  } finally {
-    redis.disconnect();
-  }
+try {
+  await requireRedis(redisUrl);
+  print(`database ${redactUrl(databaseUrl)}: ${await prepareDatabase(databaseUrl)}`);
+} catch (error) {
+  fail((error as Error).message);
 }
-
-async function prepareDatabase(): Promise<void> {
-  try {
-    const { created } = await ensureDatabase(databaseUrl);
-    const { applied } = await applyMigrations(databaseUrl, migrationsDir);
-    print(`database ${redactUrl(databaseUrl)}: ${created ? 'created, ' : ''}${applied.length} migration(s) applied`);
-  } catch (error) {
-    fail(
-      `PostgreSQL is not usable at ${redactUrl(databaseUrl)} (${(error as Error).message}). Start it with: ` +
-        'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
-    );
-  }
-}
-
-await requireRedis(redisUrl);
-await prepareDatabase();
 
 const target = await startExampleService();
 const configPath = join(projectRoot, 'examples', 'readiness.yaml');

@@ -1,5 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
+import type { WorkerEnv } from '../config/env.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import { createRedis } from '../queue/connection.ts';
 import { createQueues, type Queues } from '../queue/queues.ts';
@@ -31,6 +32,19 @@ export interface Runtime {
   /** Web API client for the updater: hands 429s to the queue instead of sleeping in a worker slot. */
   slackForWorkers: WebClient;
   close(): Promise<void>;
+}
+
+/** The runtime a bot or worker process builds from its validated environment. */
+export function runtimeFromEnv(env: WorkerEnv, config: ReadinessConfig, logger: Logger): Runtime {
+  return createRuntime({
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    slackApiUrl: env.SLACK_API_URL,
+    slackBotToken: env.SLACK_BOT_TOKEN,
+    config,
+    logger,
+  });
 }
 
 export function createRuntime(settings: RuntimeSettings): Runtime {

@@ -3,21 +3,13 @@ import { loadReadinessConfig } from '../config/readiness-config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { startWorkerProcess } from './compose.ts';
 import { exitOnStartupError, onShutdown } from './process.ts';
-import { createRuntime } from './runtime.ts';
+import { runtimeFromEnv } from './runtime.ts';
 
 try {
   const env = parseEnv(WorkerEnv, process.env);
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
-  const runtime = createRuntime({
-    databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
-    queuePrefix: env.QUEUE_PREFIX,
-    slackApiUrl: env.SLACK_API_URL,
-    slackBotToken: env.SLACK_BOT_TOKEN,
-    config,
-    logger,
-  });
+  const runtime = runtimeFromEnv(env, config, logger);
   const workers = await startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY });
   logger.info('readiness workers started', { concurrency: env.WORKER_CONCURRENCY, queues: workers.workers.map((w) => w.name) });
   onShutdown(logger, async () => {
