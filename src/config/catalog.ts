@@ -53,16 +53,31 @@ export function lookupTarget(config: ReadinessConfig, service: string, environme
   return { ok: true, service, environment, checks };
 }
 
-/** Every `{{var}}` a check uses that some environment of its service does not define, as config problems. */
-export function findUnresolvedVariables(config: ReadinessConfig): string[] {
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every check that cannot run in some environment of its service, as config problems: a `{{var}}` the
+ * environment does not define, or a URL that is not http(s) once the variables are in.
+ */
+export function findUnresolvableChecks(config: ReadinessConfig): string[] {
   const problems: string[] = [];
   for (const [serviceName, service] of Object.entries(config.services)) {
     for (const [environmentName, environment] of Object.entries(service.environments)) {
       service.checks.forEach((check, index) => {
-        const { missing } = resolveCheck(check, environment.vars);
+        const { check: resolved, missing } = resolveCheck(check, environment.vars);
         if (missing !== undefined) {
           problems.push(
             `services.${serviceName}.checks[${index}]: uses {{${missing}}}, which services.${serviceName}.environments.${environmentName}.vars does not define`,
+          );
+        } else if (resolved.type === 'http' && !isHttpUrl(resolved.url)) {
+          problems.push(
+            `services.${serviceName}.checks[${index}].url: "${resolved.url}" (in ${environmentName}) is not an http:// or https:// URL`,
           );
         }
       });

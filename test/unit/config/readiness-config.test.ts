@@ -378,3 +378,19 @@ describe('loadReadinessConfig', () => {
     expect(configError.problems[0]).toContain('READINESS_CONFIG');
   });
 });
+
+describe('URLs after variable substitution', () => {
+  it('refuses a check URL that is not http(s) in some environment, naming the environment and key', () => {
+    const document = {
+      services: {
+        shop: {
+          environments: { staging: { vars: { base: 'http://shop.staging' } }, prod: { vars: { base: 'ftp://shop' } } },
+          checks: [{ id: 'up', name: 'Up', type: 'http', url: '{{base}}/healthz' }],
+        },
+      },
+    };
+    expect(() => parseReadinessConfig(document, 'readiness.yaml')).toThrow(
+      'services.shop.checks[0].url: "ftp://shop/healthz" (in prod) is not an http:// or https:// URL',
+    );
+  });
+});

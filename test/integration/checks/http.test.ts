@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../../src/checks/run-check.ts';
+import { HttpCheckSpec } from '../../../src/config/readiness-config.schema.ts';
+import { closedPortUrl } from '../../support/test-stack.ts';
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/ok') return void res.writeHead(200).end('ok');
+    if (req.url === '/created') return void res.writeHead(201).end('ok');
+    if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('ok'), 150);
+    if (req.url === '/hang') return; // never answers
+    if (req.url === '/moved') return void res.writeHead(302, { location: '/ok' }).end();
+    res.writeHead(500).end('boom');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const spec = (fields: Record<string, unknown>) => HttpCheckSpec.parse({ id: 'c', name: 'C', type: 'http', ...fields });
+
+describe('the http check', () => {
+  it('passes on the expected status and reports the measured latency', async () => {
+    const outcome = await runCheck(spec({ url: `${base}/ok` }));
+    expect(outcome.status).toBe('PASS');
+    expect(outcome.evidence).toMatchObject({ status: 200, expectedStatus: [200] });
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('accepts any of a list of statuses and follows redirects', async () => {
+    expect((await runCheck(spec({ url: `${base}/created`, expectStatus: [200, 201] }))).status).toBe('PASS');
+    expect((await runCheck(spec({ url: `${base}/moved` }))).status).toBe('PASS');
+  });
+
+  it('fails on an unexpected status, saying what it got and what it wanted', async () => {
+    const outcome = await runCheck(spec({ url: `${base}/broken` }));
+    expect(outcome).toMatchObject({ status: 'FAIL', message: `${base}/broken answered 500, expected 200` });
+  });
+
+  it('warns when slower than the latency ceiling, with both numbers', async () => {
+    const outcome = await runCheck(spec({ url: `${base}/slow`, maxLatencyMs: 50 }));
+    expect(outcome.status).toBe('WARN');
+    expect(outcome.message).toMatch(/slower than the 50 ms ceiling/);
+    expect(outcome.evidence).toMatchObject({ maxLatencyMs: 50 });
+  });
+
+  it('reports a hanging endpoint as ERROR after its own timeout', async () => {
+    const outcome = await runCheck(spec({ url: `${base}/hang`, timeoutMs: 200 }));
+    expect(outcome).toMatchObject({ status: 'ERROR', message: 'no answer within the 200 ms timeout' });
+  });
+
+  it('reports a refused connection as a failed check: the service is down', async () => {
+    const url = await closedPortUrl();
+    const outcome = await runCheck(spec({ url: `${url}/healthz` }));
+    expect(outcome.status).toBe('FAIL');
+    expect(outcome.message).toMatch(/is not reachable \(ECONNREFUSED\)/);
+  });
+
+  it('reports a URL it cannot request as ERROR, never throwing (config validation refuses such URLs first)', async () => {
+    const outcome = await runCheck(spec({ url: 'not a url' }));
+    expect(outcome.status).toBe('ERROR');
+    expect(outcome.message).toMatch(/could not request not a url/);
+  });
+});
