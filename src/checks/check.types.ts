@@ -1,4 +1,5 @@
-import type { CheckSpec } from '../config/readiness-config.schema.ts';
+import type { CheckBase } from './check-base.ts';
+import type { z } from 'zod';
 
 /** What a check measured. ERROR means it could not be evaluated at all; FAIL means it measured a failure. */
 export type CheckOutcomeStatus = 'PASS' | 'WARN' | 'FAIL' | 'ERROR';
@@ -16,4 +17,4 @@ export interface CheckContext {
   now: () => number;
 }
 
-export type CheckRunner<S extends CheckSpec = CheckSpec> = (spec: S, context: CheckContext) => Promise<CheckOutcome>;
+export type CheckRunner<S extends z.infer<typeof CheckBase> = z.infer<typeof CheckBase>> = (spec: S, context: CheckContext) => Promise<CheckOutcome>;

@@ -1,5 +1,19 @@
-import type { HttpCheckSpec } from '../config/readiness-config.schema.ts';
+import { z } from 'zod';
+import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
+
+export const HttpCheckSpec = CheckBase.extend({
+  type: z.literal('http'),
+  url: z.string().min(1),
+  method: z.enum(['GET', 'HEAD']).default('GET'),
+  /** One status or a list of acceptable statuses. @defaultValue 200 */
+  expectStatus: z
+    .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)])
+    .default(200),
+  /** Slower than this is a warning, not a failure: the endpoint works but is degraded. */
+  maxLatencyMs: z.number().int().positive().optional(),
+});
+export type HttpCheckSpec = z.infer<typeof HttpCheckSpec>;
 
 function acceptedStatuses(spec: HttpCheckSpec): number[] {
   return Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus];

@@ -1,10 +1,5 @@
-import type { CheckSpec } from '../config/readiness-config.schema.ts';
 import type { CheckOutcome, CheckRunner } from './check.types.ts';
-import { runHttpCheck } from './http.ts';
-
-const runners: { [T in CheckSpec['type']]: CheckRunner<Extract<CheckSpec, { type: T }>> } = {
-  http: runHttpCheck,
-};
+import { runners, type CheckSpec } from './registry.ts';
 
 export interface TimedOutcome extends CheckOutcome {
   durationMs: number;

@@ -22,8 +22,12 @@ async function ephemeralAfter(current: TestStack, responseUrl: string): Promise<
 async function runUntilStarted(current: TestStack): Promise<string> {
   return until(async () => {
     const ack = await current.run('run example-api staging');
-    const row = await until(() => current.runtime.db.assessment.findUnique({ where: { requestKey: ack.triggerId } }), 5000).catch(() => undefined);
-    return row && row.status !== 'FAILED' ? ack.triggerId : undefined;
+    // Settled: either the message was posted (so the enqueue succeeded) or the attempt was marked FAILED.
+    const settled = await until(async () => {
+      const row = await current.runtime.db.assessment.findUnique({ where: { requestKey: ack.triggerId } });
+      return row && (row.messageTs !== null || row.status === 'FAILED') ? row : undefined;
+    }, 5000).catch(() => undefined);
+    return settled && settled.status !== 'FAILED' ? ack.triggerId : undefined;
   }, 20_000);
 }
 
