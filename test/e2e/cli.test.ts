@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
+import { projectRoot } from '../../src/shared/paths.ts';
+
+let target: ExampleService;
+let configPath: string;
+let dir: string;
+beforeAll(async () => {
+  target = await startExampleService();
+  dir = await mkdtemp(join(tmpdir(), 'readiness-cli-'));
+  configPath = join(dir, 'readiness.yaml');
+  const example = await readFile(join(projectRoot, 'examples', 'readiness.yaml'), 'utf8');
+  await writeFile(configPath, example.replace('http://127.0.0.1:4010', target.url));
+});
+afterAll(async () => {
+  await target.close();
+});
+
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), ...args], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('readiness assess (the CI gate)', () => {
+  it('prints one JSON object with the verdict, and exits 3 for GO WITH CAUTION', async () => {
+    const { code, stdout } = await cli('assess', '--service', 'example-api', '--env', 'staging', '--config', configPath, '--json');
+    expect(code).toBe(3);
+    const report = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(report).sort()).toEqual(
+      ['blockers', 'categories', 'checks', 'env', 'recommendations', 'risk', 'score', 'service', 'verdict'].sort(),
+    );
+    expect(report).toMatchObject({ service: 'example-api', env: 'staging', verdict: 'GO_WITH_CAUTION', risk: 'medium', blockers: [] });
+    expect(report.score).toBeCloseTo((100 * 14) / 15, 5);
+    expect(report.categories).toEqual(
+      expect.arrayContaining([{ name: 'performance', score: expect.closeTo((100 * 5) / 6, 5) as unknown }]),
+    );
+    const checks = report.checks as Record<string, unknown>[];
+    expect(Object.keys(checks[0] ?? {}).sort()).toEqual(
+      ['category', 'durationMs', 'evidence', 'id', 'message', 'name', 'severity', 'status', 'type'].sort(),
+    );
+    expect(checks.find((check) => check.id === 'search-latency')).toMatchObject({ status: 'WARN', type: 'http', severity: 'medium' });
+    expect(report.recommendations).toEqual([expect.stringMatching(/^Search API is fast: Profile the search query.*slower than the 250 ms ceiling/)]);
+  });
+
+  it('exits 1 with the blocker named when a critical check fails', async () => {
+    target.setHealthy(false);
+    try {
+      const { code, stdout } = await cli('assess', '--service', 'example-api', '--env', 'staging', '--config', configPath);
+      expect(code).toBe(1);
+      expect(stdout).toContain('NO-GO');
+      expect(stdout).toMatch(/Blockers:\n {2}- critical check "Health endpoint answers" is FAIL: .*answered 503, expected 200/);
+    } finally {
+      target.setHealthy(true);
+    }
+  });
+
+  it('exits 0 for GO', async () => {
+    const goConfig = join(dir, 'go.yaml');
+    await writeFile(
+      goConfig,
+      `services:\n  api:\n    environments: { ci: { vars: { base: "${target.url}" } } }\n    checks:\n      - { id: up, name: Up, type: http, severity: critical, url: "{{base}}/healthz" }\n`,
+    );
+    const { code, stdout } = await cli('assess', '--service', 'api', '--env', 'ci', '--config', goConfig);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Readiness of api in ci: GO (score 100.0/100, risk low)');
+  });
+});
+
+describe('readiness refuses bad input with exit 2 and a message on stderr', () => {
+  it.each([
+    [['assess', '--service', 'example-api'], /assess needs --service and --env/],
+    [['assess', '--service', 'nope', '--env', 'staging'], /no service "nope" .*services: example-api/],
+    [['assess', '--service', 'example-api', '--env', 'qa'], /has no environment "qa"; environments: staging, production/],
+    [['assess', '--bogus'], /Unknown option '--bogus'/],
+    [['deploy'], /unknown command "deploy"/],
+  ])('%j', async (args, expected) => {
+    const { code, stderr, stdout } = await cli(...args, '--config', configPath);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(expected);
+    expect(stderr).toContain('Usage:');
+    expect(stdout).toBe('');
+  });
+
+  it('an invalid config names the file and every key path, without a stack trace', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: up, name: Up, type: carrier-pigeon }\n      - { id: x, name: X, type: http, url: "http://x", timeoutMs: "soon" }\n');
+    const { code, stderr } = await cli('config', 'validate', '--config', bad);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${bad} is not a valid readiness config`);
+    expect(stderr).toContain('services.api.checks[0].type');
+    expect(stderr).toContain('services.api.checks[1].timeoutMs');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('config validate accepts the shipped example', async () => {
+    const { code, stdout } = await cli('config', 'validate', '--config', join(projectRoot, 'examples', 'readiness.yaml'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/is valid: 1 service\(s\), 4 check\(s\)/);
+  });
+});
