@@ -14,6 +14,8 @@ beforeAll(async () => {
     if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('ok'), 150);
     if (req.url === '/hang') return; // never answers
     if (req.url === '/moved') return void res.writeHead(302, { location: '/ok' }).end();
+    if (req.url === '/health.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok","checks":{"db":{"up":true}},"items":[{"name":"a"}]}');
+    if (req.url === '/html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
     res.writeHead(500).end('boom');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,5 +69,38 @@ describe('the http check', () => {
     const outcome = await runCheck(spec({ url: 'not a url' }));
     expect(outcome.status).toBe('ERROR');
     expect(outcome.message).toMatch(/could not request not a url/);
+  });
+});
+
+describe('the http check: redirects and body assertions', () => {
+  it('reports a redirect it was told not to follow, with where it points', async () => {
+    const outcome = await runCheck(spec({ url: `${base}/moved`, followRedirects: false }));
+    expect(outcome).toMatchObject({ status: 'FAIL', message: `${base}/moved answered 302 (a redirect to /ok, not followed), expected 200` });
+    expect((await runCheck(spec({ url: `${base}/moved`, followRedirects: false, expectStatus: 302 }))).status).toBe('PASS');
+  });
+
+  it('checks that the body contains a text', async () => {
+    expect((await runCheck(spec({ url: `${base}/ok`, bodyContains: 'ok' }))).status).toBe('PASS');
+    const outcome = await runCheck(spec({ url: `${base}/html`, bodyContains: '"status":"ok"' }));
+    expect(outcome).toMatchObject({ status: 'FAIL', message: `${base}/html answered without ""status":"ok"" in its body` });
+  });
+
+  it('checks a JSON value at a path', async () => {
+    expect((await runCheck(spec({ url: `${base}/health.json`, json: { path: '$.checks.db.up', equals: true } }))).status).toBe('PASS');
+    expect((await runCheck(spec({ url: `${base}/health.json`, json: { path: 'items[0].name', equals: 'a' } }))).status).toBe('PASS');
+    const wrong = await runCheck(spec({ url: `${base}/health.json`, json: { path: '$.status', equals: 'degraded' } }));
+    expect(wrong).toMatchObject({ status: 'FAIL', message: `${base}/health.json answered $.status = "ok", expected "degraded"` });
+  });
+
+  it('a missing JSON path is a failed check (the measurement), a body that is not JSON is an error', async () => {
+    const missing = await runCheck(spec({ url: `${base}/health.json`, json: { path: '$.checks.cache.up', equals: true } }));
+    expect(missing).toMatchObject({ status: 'FAIL' });
+    expect(missing.message).toContain('without $.checks.cache');
+    const notJson = await runCheck(spec({ url: `${base}/html`, json: { path: '$.status', equals: 'ok' } }));
+    expect(notJson).toMatchObject({ status: 'ERROR', message: `${base}/html did not answer JSON, so $.status cannot be checked` });
+  });
+
+  it('refuses a malformed JSON path in the config', () => {
+    expect(() => spec({ url: `${base}/x`, json: { path: '$..[', equals: 1 } })).toThrow(/a path such as \$\.status/);
   });
 });
