@@ -1,5 +1,5 @@
-import type { CheckStatus, Verdict } from '../readiness/score.ts';
-import type { Severity } from '../config/readiness-config.schema.ts';
+import type { CheckStatus, Verdict, VerdictThresholds } from '../readiness/score.ts';
+import type { CheckSpec, Severity } from '../config/readiness-config.schema.ts';
 
 export type AssessmentStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -27,6 +27,7 @@ export interface AssessmentView {
   messageTs: string | null;
   score: number | null;
   verdict: Verdict | null;
+  thresholds: VerdictThresholds;
   failureReason: string | null;
   createdAt: Date;
   completedAt: Date | null;
@@ -40,4 +41,9 @@ export interface NewAssessment {
   requestedBy: string;
   teamId: string | null;
   channelId: string;
+}
+
+export interface AssessmentPlan {
+  checks: CheckSpec[];
+  thresholds: VerdictThresholds;
 }

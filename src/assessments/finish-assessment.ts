@@ -32,7 +32,7 @@ export async function finishAssessment(
     );
   }
   const after = (await deps.assessments.find(input.assessmentId)) ?? before;
-  const result = scoreAssessment(after.checks);
+  const result = scoreAssessment(after.checks, after.thresholds);
   await deps.assessments.complete(input.assessmentId, result, deps.now());
   await deps.scheduler.requestRender(input.assessmentId);
   return { ok: true, verdict: result.verdict, score: result.score };

@@ -30,7 +30,7 @@ export async function startAssessment(deps: StartDeps, request: NewAssessment): 
 
   let recorded: Awaited<ReturnType<StartDeps['assessments']['create']>>;
   try {
-    recorded = await deps.assessments.create(request, target.checks);
+    recorded = await deps.assessments.create(request, { checks: target.checks, thresholds: target.thresholds });
   } catch (error) {
     return { ok: false, reason: 'unavailable', dependency: 'database', detail: describe(error) };
   }

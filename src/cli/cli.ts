@@ -55,7 +55,7 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
   }
   // Every check at once, each under its own timeout: the gate takes as long as the slowest check.
   const results = await Promise.all(target.checks.map(async (spec) => ({ spec, outcome: await runCheck(spec) })));
-  const report = buildReport(target, results);
+  const report = buildReport(target, results, target.thresholds);
   io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderScorecard(report));
   return report.verdict === 'GO' ? ExitCode.go : report.verdict === 'GO_WITH_CAUTION' ? ExitCode.goWithCaution : ExitCode.noGo;
 }

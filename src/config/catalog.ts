@@ -1,7 +1,8 @@
+import type { VerdictThresholds } from '../readiness/score.ts';
 import type { CheckSpec, ReadinessConfig } from './readiness-config.schema.ts';
 
 export type TargetLookup =
-  | { ok: true; service: string; environment: string; checks: CheckSpec[] }
+  | { ok: true; service: string; environment: string; checks: CheckSpec[]; thresholds: VerdictThresholds }
   | { ok: false; reason: 'unknown_service'; known: string[] }
   | { ok: false; reason: 'unknown_environment'; service: string; known: string[] }
   | { ok: false; reason: 'unresolved_variable'; checkId: string; variable: string };
@@ -50,7 +51,7 @@ export function lookupTarget(config: ReadinessConfig, service: string, environme
     }
     checks.push(resolved.check);
   }
-  return { ok: true, service, environment, checks };
+  return { ok: true, service, environment, checks, thresholds: environmentConfig.thresholds };
 }
 
 function isHttpUrl(value: string): boolean {

@@ -10,11 +10,19 @@ export { HttpCheckSpec } from '../checks/http.ts';
 
 const Vars = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
+const Percent = z.number().min(0).max(100);
+
+/** Scores at or above `go` are GO, at or above `caution` GO WITH CAUTION, below that NO-GO. */
+export const Thresholds = z
+  .object({ go: Percent.default(95), caution: Percent.default(80) })
+  .refine((thresholds) => thresholds.caution <= thresholds.go, { message: 'caution must not be above go', path: ['caution'] });
+
 export const EnvironmentConfig = z
   .object({
     vars: Vars.default({}),
+    thresholds: Thresholds.default({ go: 95, caution: 80 }),
   })
-  .default({ vars: {} });
+  .default({ vars: {}, thresholds: { go: 95, caution: 80 } });
 
 export const ServiceConfig = z.object({
   description: z.string().max(500).optional(),

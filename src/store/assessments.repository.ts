@@ -1,6 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { CheckSpec } from '../config/readiness-config.schema.ts';
-import type { AssessmentView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';
+import type { AssessmentPlan, AssessmentView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';
 import type { CheckOutcomeStatus } from '../checks/check.types.ts';
 import type { ReadinessResult } from '../readiness/score.ts';
 import type { Db } from './prisma.ts';
@@ -20,6 +19,7 @@ function toView(row: AssessmentRow): AssessmentView {
     messageTs: row.messageTs,
     score: row.score,
     verdict: row.verdict as AssessmentView['verdict'],
+    thresholds: { go: row.goThreshold, caution: row.cautionThreshold },
     failureReason: row.failureReason,
     createdAt: row.createdAt,
     completedAt: row.completedAt,
@@ -55,12 +55,15 @@ export interface CheckOutcomeRecord {
 export function createAssessmentRepository(db: Db) {
   return {
     /** Creates the assessment and a PENDING row per check; the same requestKey returns the existing one. */
-    async create(input: NewAssessment, checks: CheckSpec[]): Promise<{ assessment: AssessmentView; created: boolean }> {
+    async create(input: NewAssessment, plan: AssessmentPlan): Promise<{ assessment: AssessmentView; created: boolean }> {
+      const { checks, thresholds } = plan;
       try {
         const row = await db.$transaction(async (tx) => {
           const created = await tx.assessment.create({
             data: {
               ...input,
+              goThreshold: thresholds.go,
+              cautionThreshold: thresholds.caution,
               checks: {
                 create: checks.map((check) => ({
                   checkId: check.id,

@@ -32,6 +32,8 @@ const checks = (current: TestStack): CheckSpec[] => {
   return (target?.checks ?? []).map((check) => ({ ...check, url: check.url.replace('{{baseUrl}}', current.target.url) }));
 };
 
+const plan = (specs: CheckSpec[]) => ({ checks: specs, thresholds: { go: 95, caution: 80 } });
+
 /** Workers over the stack's queues with our own check runner: how a test makes one check's job crash or hang. */
 async function workersWith(current: TestStack, run: (spec: CheckSpec) => ReturnType<typeof runCheck>): Promise<RunningWorkers> {
   const { runtime } = current;
@@ -54,8 +56,8 @@ describe('guarded transitions', () => {
   it('a repeated request key finds the first assessment instead of starting a second', async () => {
     stack = await startTestStack({ withWorkers: false });
     const input = request(stack);
-    const first = await stack.runtime.assessments.create(input, checks(stack));
-    const again = await Promise.all([1, 2, 3].map(() => stack!.runtime.assessments.create(input, checks(stack!))));
+    const first = await stack.runtime.assessments.create(input, plan(checks(stack)));
+    const again = await Promise.all([1, 2, 3].map(() => stack!.runtime.assessments.create(input, plan(checks(stack!)))));
     expect(first.created).toBe(true);
     expect(again.every((result) => !result.created && result.assessment.id === first.assessment.id)).toBe(true);
     expect(await stack.runtime.db.assessment.count({ where: { requestKey: input.requestKey } })).toBe(1);
@@ -64,7 +66,7 @@ describe('guarded transitions', () => {
 
   it('a check outcome and a completion apply once, however many times they are attempted at once', async () => {
     stack = await startTestStack({ withWorkers: false });
-    const { assessment } = await stack.runtime.assessments.create(request(stack), checks(stack));
+    const { assessment } = await stack.runtime.assessments.create(request(stack), plan(checks(stack)));
     const outcome = { status: 'PASS' as const, message: 'ok', evidence: {}, durationMs: 5, attempts: 1 };
     const recorded = await Promise.all(
       [1, 2, 3, 4].map(() => stack!.runtime.assessments.recordCheckOutcome(assessment.id, 'health', outcome, new Date())),
@@ -82,7 +84,7 @@ describe('guarded transitions', () => {
 describe('the assessment flow in BullMQ', () => {
   it('enqueueing the same assessment twice runs it once', async () => {
     stack = await startTestStack({ withWorkers: false });
-    const { assessment } = await stack.runtime.assessments.create(request(stack), checks(stack));
+    const { assessment } = await stack.runtime.assessments.create(request(stack), plan(checks(stack)));
     const ids = checks(stack).map((check) => check.id);
     await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ids);
     await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ids);
@@ -98,7 +100,7 @@ describe('the assessment flow in BullMQ', () => {
       if (spec.id === 'docs') throw new Error('worker lost its network');
       return runCheck(spec);
     });
-    const { assessment } = await stack.runtime.assessments.create(request(stack), checks(stack));
+    const { assessment } = await stack.runtime.assessments.create(request(stack), plan(checks(stack)));
     await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, checks(stack).map((check) => check.id));
     const finished = await until(async () => {
       const view = await stack!.runtime.assessments.find(assessment.id);
@@ -126,7 +128,7 @@ describe('the assessment flow in BullMQ', () => {
       await released;
       return runCheck(spec);
     });
-    const { assessment } = await stack.runtime.assessments.create(request(stack), [checks(stack)[0] as CheckSpec]);
+    const { assessment } = await stack.runtime.assessments.create(request(stack), plan([checks(stack)[0] as CheckSpec]));
     await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ['health']);
     await started;
     const closing = extraWorkers.close();

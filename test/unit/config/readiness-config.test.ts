@@ -83,6 +83,7 @@ describe('parseReadinessYaml: a valid config', () => {
       timeoutMs: 5000,
       method: 'GET',
       expectStatus: 200,
+      followRedirects: true,
     });
   });
 
@@ -103,7 +104,7 @@ describe('parseReadinessYaml: a valid config', () => {
       baseUrl: 'https://checkout.example.com',
       port: '443',
     });
-    expect(config.services.search?.environments.production).toEqual({ vars: {} });
+    expect(config.services.search?.environments.production).toEqual({ vars: {}, thresholds: { go: 95, caution: 80 } });
   });
 });
 
@@ -391,6 +392,31 @@ describe('URLs after variable substitution', () => {
     };
     expect(() => parseReadinessConfig(document, 'readiness.yaml')).toThrow(
       'services.shop.checks[0].url: "ftp://shop/healthz" (in prod) is not an http:// or https:// URL',
+    );
+  });
+});
+
+describe('verdict thresholds per environment', () => {
+  const withThresholds = (thresholds: unknown) => ({
+    services: {
+      shop: {
+        environments: { staging: { thresholds }, prod: {} },
+        checks: [{ id: 'up', name: 'Up', type: 'http', url: 'http://shop/healthz' }],
+      },
+    },
+  });
+
+  it('defaults to go 95 / caution 80 and lets an environment relax or tighten them', () => {
+    const config = parseReadinessConfig(withThresholds({ go: 90, caution: 70 }), 'readiness.yaml');
+    const staging = lookupTarget(config, 'shop', 'staging');
+    const prod = lookupTarget(config, 'shop', 'prod');
+    expect(staging.ok && staging.thresholds).toEqual({ go: 90, caution: 70 });
+    expect(prod.ok && prod.thresholds).toEqual({ go: 95, caution: 80 });
+  });
+
+  it('refuses a caution threshold above go, naming the key', () => {
+    expect(() => parseReadinessConfig(withThresholds({ go: 80, caution: 90 }), 'readiness.yaml')).toThrow(
+      'services.shop.environments.staging.thresholds.caution: caution must not be above go',
     );
   });
 });

@@ -28,6 +28,7 @@ function view(overrides: Partial<AssessmentView> = {}): AssessmentView {
     id: '3f2c9a7e-1b4d-4c5e-9f60-123456789abc',
     service: 'checkout',
     environment: 'production',
+    thresholds: { go: 95, caution: 80 },
     status: 'RUNNING',
     requestedBy: 'U0123ABCD',
     channelId: 'C0123ABCD',

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "assessments" ADD COLUMN     "caution_threshold" DOUBLE PRECISION NOT NULL DEFAULT 80,
+ADD COLUMN     "go_threshold" DOUBLE PRECISION NOT NULL DEFAULT 95;
