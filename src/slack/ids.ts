@@ -5,6 +5,7 @@ export const ids = {
     assessmentHeader: 'assessment_header',
     assessmentStatus: 'assessment_status',
     assessmentBlockers: 'assessment_blockers',
+    assessmentCategories: 'assessment_categories',
     assessmentChecks: 'assessment_checks',
     assessmentFooter: 'assessment_footer',
   },

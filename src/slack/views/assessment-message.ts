@@ -126,10 +126,14 @@ export function renderAssessmentMessage(view: AssessmentView): SlackMessage {
     section(ids.blocks.assessmentStatus, statusLine(view)),
   ];
   if (view.status === 'COMPLETED') {
-    const { blockers } = scoreAssessment(view.checks);
+    const { blockers, categories } = scoreAssessment(view.checks, view.thresholds);
     if (blockers.length > 0) {
       const lines = blockers.map((blocker) => oneCheck(`• ${escapeText(truncate(blocker.reason, 400))}`));
       blocks.push(section(ids.blocks.assessmentBlockers, `*Blockers*\n${fitLines(lines, (hidden) => `…and ${hidden} more blockers`)}`));
+    }
+    if (categories.length > 0) {
+      const scores = categories.map((category) => `${category.name} *${displayScore(category.score)}*`).join(' · ');
+      blocks.push({ type: 'context', block_id: ids.blocks.assessmentCategories, elements: [{ type: 'mrkdwn', text: truncate(scores, 3000) }] });
     }
   }
   if (view.checks.length > 0) blocks.push(section(ids.blocks.assessmentChecks, checksSection(view)));

@@ -137,7 +137,7 @@ describe('renderAssessmentMessage: snapshots', () => {
 });
 
 describe('renderAssessmentMessage: content', () => {
-  it('puts the verdict before the checks and the blockers', () => {
+  it('puts the verdict first, then the blockers, the category scores and the checks', () => {
     const checks = [result('health', 'FAIL', { severity: 'critical' }), result('orders', 'PASS')];
     const message = renderAssessmentMessage(completed(checks));
     const order = message.blocks.map((block) => block.block_id);
@@ -145,6 +145,7 @@ describe('renderAssessmentMessage: content', () => {
       ids.blocks.assessmentHeader,
       ids.blocks.assessmentStatus,
       ids.blocks.assessmentBlockers,
+      ids.blocks.assessmentCategories,
       ids.blocks.assessmentChecks,
       ids.blocks.assessmentFooter,
     ]);
