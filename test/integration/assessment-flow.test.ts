@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { runCheck } from '../../src/checks/run-check.ts';
+import { lookupTarget } from '../../src/config/catalog.ts';
 import type { CheckSpec } from '../../src/config/readiness-config.schema.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
@@ -28,8 +29,9 @@ const request = (current: TestStack) => ({
 });
 
 const checks = (current: TestStack): CheckSpec[] => {
-  const target = current.runtime.settings.config.services['example-api'];
-  return (target?.checks ?? []).map((check) => ({ ...check, url: check.url.replace('{{baseUrl}}', current.target.url) }));
+  const target = lookupTarget(current.runtime.settings.config, 'example-api', 'staging');
+  if (!target.ok) throw new Error('example-api/staging is missing from the test config');
+  return target.checks;
 };
 
 const plan = (specs: CheckSpec[]) => ({ checks: specs, thresholds: { go: 95, caution: 80 } });

@@ -147,7 +147,7 @@ describe('parseReadinessConfig: schema errors', () => {
       parseReadinessYaml(
         yamlWithChecks(
           '      - { id: a, name: A, type: http, url: "https://x" }\n' +
-            '      - { id: b, name: B, type: tcp, host: x }\n' +
+            '      - { id: b, name: B, type: smtp, host: x }\n' +
             '      - { id: c, name: C, type: http, url: "https://x", timeoutMs: -5, maxLatencyMs: slow }\n',
         ),
         SOURCE,
@@ -166,7 +166,7 @@ describe('parseReadinessConfig: schema errors', () => {
 
   it('rejects an unknown check type and says which types exist', () => {
     const { problems } = problemsOf(() =>
-      parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: tcp, host: db }\n'), SOURCE),
+      parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: smtp, host: db }\n'), SOURCE),
     );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.type: .*http/);
@@ -332,7 +332,8 @@ describe('lookupTarget', () => {
 
   it('does not change the loaded config, so environments do not leak into each other', () => {
     lookupTarget(config, 'checkout', 'staging');
-    expect(config.services.checkout?.checks[0]?.url).toBe('{{baseUrl}}:{{ port }}/healthz');
+    const first = config.services.checkout?.checks[0];
+    expect(first?.type === 'http' ? first.url : undefined).toBe('{{baseUrl}}:{{ port }}/healthz');
   });
 
   it('keeps non-string fields as they are', () => {

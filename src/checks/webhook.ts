@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { CheckBase } from './check-base.ts';
+import type { CheckContext, CheckOutcome } from './check.types.ts';
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RequestHeaders = z
+  .record(z.string(), z.string().regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'))
+  .superRefine((headers, ctx) => {
+    // Checked here rather than as the record's key schema, whose error would only say "Invalid key in record".
+    for (const name of Object.keys(headers)) {
+      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a valid HTTP header name' });
+    }
+  });
+
+/**
+ * A team's own check behind an HTTP endpoint. The bot POSTs the check's identity as JSON and the endpoint
+ * answers its verdict: `{ "status": "pass" | "warn" | "fail", "message": "...", "evidence": { ... } }`.
+ */
+export const WebhookCheckSpec = CheckBase.extend({
+  type: z.literal('webhook'),
+  url: z.string().min(1),
+  /** Extra request headers, e.g. an Authorization token; never shown in messages or evidence. */
+  headers: RequestHeaders.optional(),
+});
+export type WebhookCheckSpec = z.infer<typeof WebhookCheckSpec>;
+
+/** What the endpoint must answer. */
+export const WebhookAnswer = z.object({
+  status: z.enum(['pass', 'warn', 'fail']),
+  message: z.string(),
+  evidence: z.record(z.string(), z.unknown()).optional(),
+});
+export type WebhookAnswer = z.infer<typeof WebhookAnswer>;
+
+/** What the endpoint receives. The runner knows only the check, so service and environment are not sent yet. */
+export interface WebhookRequest {
+  check: { id: string; name: string; category: string; severity: string };
+  service?: string;
+  environment?: string;
+}
+
+const MAX_MESSAGE = 500;
+const MAX_BODY_BYTES = 256 * 1024;
+const STATUS = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function displayUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return raw;
+  }
+}
+
+function rootCause(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  const code = (current as { code?: unknown } | undefined)?.code;
+  const message = current instanceof Error ? current.message : String(current);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('; ');
+}
+
+/** Reads at most `limit` bytes; a bigger body is garbage for a verdict and must not fill memory or the database. */
+async function readBody(response: Response, limit: number): Promise<string | undefined> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      await response.body.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckContext): Promise<CheckOutcome> {
+  const where = displayUrl(spec.url);
+  const request: WebhookRequest = {
+    check: { id: spec.id, name: spec.name, category: spec.category, severity: spec.severity },
+  };
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(spec.headers ?? {})) headers.set(name, value);
+  headers.set('content-type', 'application/json');
+  headers.set('accept', 'application/json');
+
+  const startedAt = context.now();
+  let response: Response;
+  let body: string | undefined;
+  try {
+    // Redirects are not followed: a POST turned into a GET by a redirect would not be the check any more.
+    response = await fetch(spec.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(request),
+      redirect: 'manual',
+      signal: context.signal,
+    });
+    body = await readBody(response, MAX_BODY_BYTES);
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    return { status: 'ERROR', message: `could not call the webhook ${where}: ${truncate(rootCause(error), 300)}`, evidence: { url: where } };
+  }
+  const latencyMs = Math.round(context.now() - startedAt);
+  const evidence = { url: where, httpStatus: response.status, latencyMs };
+
+  if (response.status < 200 || response.status > 299) {
+    const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed; use the final URL)' : '';
+    return {
+      status: 'ERROR',
+      message: `the webhook ${where} answered HTTP ${response.status}${redirect}; expected 2xx with a verdict`,
+      evidence: { ...evidence, body: truncate(body?.trim() ?? '', 300) },
+    };
+  }
+  if (body === undefined) {
+    return { status: 'ERROR', message: `the webhook ${where} answered garbage: a body over ${MAX_BODY_BYTES / 1024} KiB`, evidence };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return {
+      status: 'ERROR',
+      message: `the webhook ${where} answered garbage: not JSON (${JSON.stringify(truncate(body.trim(), 80))})`,
+      evidence: { ...evidence, body: truncate(body.trim(), 300) },
+    };
+  }
+  const answer = WebhookAnswer.safeParse(json);
+  if (!answer.success) {
+    return {
+      status: 'ERROR',
+      message: `the webhook ${where} answered garbage: ${truncate(describeIssues(answer.error), 300)}; expected {"status": "pass"|"warn"|"fail", "message": "..."}`,
+      evidence: { ...evidence, body: truncate(body.trim(), 300) },
+    };
+  }
+  const message = answer.data.message.trim() === '' ? `the webhook answered ${answer.data.status} without a message` : answer.data.message;
+  return { status: STATUS[answer.data.status], message: truncate(message, MAX_MESSAGE), evidence: answer.data.evidence ?? {} };
+}
