@@ -20,17 +20,25 @@ function interpolate(value: string, vars: Record<string, string>): { text: strin
   return missing === undefined ? { text } : { text, missing };
 }
 
-/** Substitutes the environment's `vars` into every string field of a check, so one check serves every environment. */
+/**
+ * Substitutes the environment's `vars` into every string of a check, nested ones too (webhook headers), so
+ * one check serves every environment.
+ */
 function resolveCheck(check: CheckSpec, vars: Record<string, string>): { check: CheckSpec; missing?: string } {
   let missing: string | undefined;
-  const resolved = Object.fromEntries(
-    Object.entries(check).map(([key, value]) => {
-      if (typeof value !== 'string') return [key, value];
+  const resolve = (value: unknown): unknown => {
+    if (typeof value === 'string') {
       const result = interpolate(value, vars);
       missing ??= result.missing;
-      return [key, result.text];
-    }),
-  ) as CheckSpec;
+      return result.text;
+    }
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)]));
+    }
+    return value;
+  };
+  const resolved = resolve(check) as CheckSpec;
   return missing === undefined ? { check: resolved } : { check: resolved, missing };
 }
 
@@ -54,11 +62,34 @@ export function lookupTarget(config: ReadinessConfig, service: string, environme
   return { ok: true, service, environment, checks, thresholds: environmentConfig.thresholds };
 }
 
-function isHttpUrl(value: string): boolean {
+/** The URL schemes each check type can talk to; checked once variables are substituted. */
+const URL_SCHEMES: Partial<Record<CheckSpec['type'], string[]>> = {
+  http: ['http:', 'https:'],
+  prometheus: ['http:', 'https:'],
+  webhook: ['http:', 'https:'],
+  postgres: ['postgres:', 'postgresql:'],
+  redis: ['redis:', 'rediss:'],
+};
+
+function urlProblem(check: CheckSpec): string | undefined {
+  const schemes = URL_SCHEMES[check.type];
+  if (!schemes || !('url' in check)) return undefined;
   try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
+    if (schemes.includes(new URL(check.url).protocol)) return undefined;
   } catch {
-    return false;
+    // not a URL at all: reported below
+  }
+  return `is not a ${schemes.map((scheme) => `${scheme}//`).join(' or ')} URL`;
+}
+
+/** A URL for messages: the password never leaves the config. */
+function redacted(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
   }
 }
 
@@ -76,10 +107,11 @@ export function findUnresolvableChecks(config: ReadinessConfig): string[] {
           problems.push(
             `services.${serviceName}.checks[${index}]: uses {{${missing}}}, which services.${serviceName}.environments.${environmentName}.vars does not define`,
           );
-        } else if (resolved.type === 'http' && !isHttpUrl(resolved.url)) {
-          problems.push(
-            `services.${serviceName}.checks[${index}].url: "${resolved.url}" (in ${environmentName}) is not an http:// or https:// URL`,
-          );
+        } else {
+          const problem = urlProblem(resolved);
+          if (problem && 'url' in resolved) {
+            problems.push(`services.${serviceName}.checks[${index}].url: "${redacted(resolved.url)}" (in ${environmentName}) ${problem}`);
+          }
         }
       });
     }

@@ -392,7 +392,7 @@ describe('URLs after variable substitution', () => {
       },
     };
     expect(() => parseReadinessConfig(document, 'readiness.yaml')).toThrow(
-      'services.shop.checks[0].url: "ftp://shop/healthz" (in prod) is not an http:// or https:// URL',
+      'services.shop.checks[0].url: "ftp://shop/healthz" (in prod) is not a http:// or https:// URL',
     );
   });
 });
@@ -419,5 +419,29 @@ describe('verdict thresholds per environment', () => {
     expect(() => parseReadinessConfig(withThresholds({ go: 80, caution: 90 }), 'readiness.yaml')).toThrow(
       'services.shop.environments.staging.thresholds.caution: caution must not be above go',
     );
+  });
+});
+
+describe('check types that take a URL and nested variables', () => {
+  const service = (checks: unknown[], vars: Record<string, string> = {}) => ({
+    services: { shop: { environments: { prod: { vars } }, checks } },
+  });
+
+  it('refuses a postgres check whose URL is not postgres://, without printing its password', () => {
+    expect(() =>
+      parseReadinessConfig(service([{ id: 'db', name: 'DB', type: 'postgres', url: 'mysql://app:s3cret@db/app' }]), 'readiness.yaml'),
+    ).toThrow('services.shop.checks[0].url: "mysql://app:***@db/app" (in prod) is not a postgres:// or postgresql:// URL');
+  });
+
+  it('substitutes variables inside webhook headers', () => {
+    const config = parseReadinessConfig(
+      service([{ id: 'hook', name: 'Hook', type: 'webhook', url: 'https://hooks.internal/check', headers: { authorization: 'Bearer {{token}}' } }], {
+        token: 'abc',
+      }),
+      'readiness.yaml',
+    );
+    const target = lookupTarget(config, 'shop', 'prod');
+    const hook = target.ok ? target.checks[0] : undefined;
+    expect(hook?.type === 'webhook' ? hook.headers : undefined).toEqual({ authorization: 'Bearer abc' });
   });
 });
