@@ -1,0 +1,774 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { runCli } from '../src/cli/cli.ts';
+import { parseReadinessConfig } from '../src/config/readiness-config.ts';
+import type { ReadinessReport } from '../src/readiness/report.ts';
+import { jobIds } from '../src/queue/names.ts';
+import { prepareDatabase, requireRedis } from '../src/sandbox/local-services.ts';
+import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts';
+import { createLogger, type Logger, type LogLevel } from '../src/shared/logger.ts';
+import { projectRoot } from '../src/shared/paths.ts';
+import { validateBlocks, validateMessageText } from '../src/slack/block-kit-limits.ts';
+import { redactUrl } from '../src/store/migrations.ts';
+import { round, summarize } from './support/stats.ts';
+
+/**
+ * `npm run bench:fanout`: one `/readiness run` of a service with 50, then 200 `http` checks against a local
+ * server whose every endpoint answers after 200 ms. The checks of an assessment are parallel child jobs, so
+ * the assessment should take about as long as its slowest check: wall / slowest < 1.5. Then the CLI gate on
+ * the same 50 checks (every check at once, in-process): wall < 1 s + the slowest check.
+ */
+
+const NAME = 'assessment-fanout';
+const SIZES = [50, 200] as const;
+const CLI_SIZE = 50;
+const ENDPOINT_LATENCY_MS = 200;
+const CHECK_TIMEOUT_MS = 5000;
+const TARGET_RATIO = 1.5;
+const CLI_MARGIN_MS = 1000;
+const DEFAULT_WORKER_CONCURRENCY = 250;
+const ENVIRONMENT = 'bench';
+const WORKER_READY_TIMEOUT_MS = 30_000;
+const COMPLETION_TIMEOUT_MS = 60_000;
+const MESSAGE_TIMEOUT_MS = 20_000;
+const RENDER_IDLE_TIMEOUT_MS = 10_000;
+const EXIT_WATCHDOG_MS = 15_000;
+
+const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness_bench';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const resultsPath = join(projectRoot, 'bench', 'results', `${NAME}.json`);
+
+const print = (text = '') => process.stdout.write(`${text}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pad = (i: number) => String(i).padStart(3, '0');
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+function fail(message: string): never {
+  process.stderr.write(`bench ${NAME} could not run: ${message}\n`);
+  process.exit(2);
+}
+
+interface Options {
+  concurrency: number;
+  warmup: number;
+  logLevel: LogLevel;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      concurrency: { type: 'string', short: 'c' },
+      warmup: { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  const concurrency = values.concurrency === undefined ? DEFAULT_WORKER_CONCURRENCY : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency must be a positive integer, got ${values.concurrency}`);
+  const warmup = values.warmup === undefined ? 0 : Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0) fail(`--warmup must be a non-negative integer, got ${values.warmup}`);
+  const logLevel = (values['log-level'] ?? 'error') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) fail(`--log-level must be debug|info|warn|error, got ${logLevel}`);
+  return { concurrency, warmup, logLevel };
+}
+
+/** Calls `probe` until `done(value)` or the deadline; returns the last value and whether it got there. */
+async function pollUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  deadline: number,
+  intervalMs = 50,
+): Promise<{ value: T; reached: boolean }> {
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return { value, reached: true };
+    if (Date.now() >= deadline) return { value, reached: false };
+    await sleep(intervalMs);
+  }
+}
+
+const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+};
+
+const describeCounts = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([key, n]) => `${key}=${n}`)
+    .join(', ') || '(none)';
+
+// ---------------------------------------------------------------------------------------------------------
+// The target: every path answers 200 after ENDPOINT_LATENCY_MS, and the server counts what it saw.
+
+interface ServerStats {
+  requests: number;
+  distinctPaths: number;
+  /** The most requests in flight at once: N means every check's request was open at the same time. */
+  peakInFlight: number;
+  /** First and last request arrival, in ms after the reference time (by default the last reset). */
+  firstArrivalMs: number | null;
+  lastArrivalMs: number | null;
+}
+
+interface SlowServer {
+  url: string;
+  /** What the server saw since the last reset; arrival times relative to `reference` (epoch ms). */
+  stats(reference?: number): ServerStats;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+async function startSlowServer(latencyMs: number): Promise<SlowServer> {
+  let inFlight = 0;
+  let peakInFlight = 0;
+  let requests = 0;
+  let paths = new Set<string>();
+  let resetAt = Date.now();
+  let firstArrival: number | null = null;
+  let lastArrival: number | null = null;
+  const server: Server = createServer((req, res) => {
+    const arrival = Date.now();
+    firstArrival ??= arrival;
+    lastArrival = arrival;
+    requests += 1;
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    paths.add(new URL(req.url ?? '/', 'http://localhost').pathname);
+    req.resume();
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}', () => {
+        inFlight -= 1;
+      });
+    }, latencyMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', 1024, resolve));
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('the slow server has no address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    stats: (reference = resetAt) => ({
+      requests,
+      distinctPaths: paths.size,
+      peakInFlight,
+      firstArrivalMs: firstArrival === null ? null : firstArrival - reference,
+      lastArrivalMs: lastArrival === null ? null : lastArrival - reference,
+    }),
+    reset() {
+      resetAt = Date.now();
+      firstArrival = null;
+      lastArrival = null;
+      requests = 0;
+      peakInFlight = inFlight;
+      paths = new Set();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Configs: one service, N low-severity http checks against distinct paths of the slow server.
+
+const serviceFor = (size: number) => `fanout-${size}`;
+
+function fanoutDocument(size: number, baseUrl: string) {
+  return {
+    services: {
+      [serviceFor(size)]: {
+        description: `${size} http checks against local endpoints that each take ${ENDPOINT_LATENCY_MS} ms (bench ${NAME})`,
+        environments: { [ENVIRONMENT]: { vars: { baseUrl } } },
+        checks: Array.from({ length: size }, (_, i) => ({
+          id: `endpoint-${pad(i)}`,
+          name: `Endpoint ${pad(i)} answers`,
+          type: 'http',
+          category: 'infrastructure',
+          severity: 'low',
+          url: `{{baseUrl}}/endpoint/${pad(i)}`,
+          expectStatus: 200,
+          timeoutMs: CHECK_TIMEOUT_MS,
+        })),
+      },
+    },
+  };
+}
+
+/** The config validated as the bot reads it, and the same document as the readiness.yaml the worker loads. */
+async function writeFanoutConfig(dir: string, size: number, baseUrl: string) {
+  const document = fanoutDocument(size, baseUrl);
+  const path = join(dir, `readiness-${size}.yaml`);
+  const config = parseReadinessConfig(document, path);
+  await writeFile(path, stringify(document));
+  return { config, path };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The bot: stand-in → Bolt (this process) → Postgres + BullMQ → one worker process.
+
+/** `npm run worker` against the stack's queues and the Slack stand-in, as a separate OS process. */
+function spawnWorker(local: LocalStack, configPath: string, concurrency: number, logLevel: LogLevel): ChildProcess {
+  return spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'main', 'worker.ts')], {
+    env: {
+      ...process.env,
+      SLACK_BOT_TOKEN: local.runtime.settings.slackBotToken,
+      SLACK_API_URL: local.runtime.settings.slackApiUrl,
+      DATABASE_URL: local.runtime.settings.databaseUrl,
+      REDIS_URL: local.runtime.settings.redisUrl,
+      QUEUE_PREFIX: local.runtime.settings.queuePrefix,
+      READINESS_CONFIG: configPath,
+      WORKER_CONCURRENCY: String(concurrency),
+      LOG_LEVEL: logLevel,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/**
+ * CPU time (user + system, ms) used so far by a process and its descendants (`tsx` runs the worker in a child
+ * process), from /proc; undefined where /proc is not available.
+ */
+async function processTreeCpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    for (const task of await readdir(`/proc/${pid}/task`)) {
+      const children = (await readFile(`/proc/${pid}/task/${task}/children`, 'utf8')).trim();
+      for (const child of children ? children.split(' ') : []) total += (await processTreeCpuMs(Number(child))) ?? 0;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Until the worker process has a BullMQ worker on each of the three queues (so its start-up is not timed). */
+async function waitForWorkers(local: LocalStack, child: ChildProcess): Promise<void> {
+  const { render, assessments, checks } = local.runtime.queues.queues;
+  const ready = await pollUntil(
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return 'exited' as const;
+      const counts = await Promise.all([render, assessments, checks].map((queue) => queue.getWorkersCount()));
+      return counts.every((count) => count > 0) ? ('ready' as const) : ('starting' as const);
+    },
+    (state) => state !== 'starting',
+    Date.now() + WORKER_READY_TIMEOUT_MS,
+    100,
+  );
+  if (ready.value === 'exited') throw new Error(`the worker process exited during start-up (code ${child.exitCode}, signal ${child.signalCode})`);
+  if (!ready.reached) throw new Error(`the worker process had no worker on every queue within ${WORKER_READY_TIMEOUT_MS / 1000} s`);
+}
+
+async function stopWorker(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Sends the command and waits for its assessment row to finish (or the deadline). */
+async function runAssessment(local: LocalStack, service: string, triggerId: string) {
+  const { standIn, runtime, eventsUrl, channelId } = local;
+  const sentAt = Date.now();
+  const ack = await standIn.sendSlashCommand(eventsUrl, { text: `run ${service} ${ENVIRONMENT}`, userId: 'UBENCHFANOUT', channelId, triggerId });
+  // Polls the status alone (cheap), so the polling takes as little CPU and database time as it can from the run.
+  const finished = await pollUntil(
+    () => runtime.db.assessment.findUnique({ where: { requestKey: triggerId }, select: { status: true } }),
+    (row) => row !== null && (row.status === 'COMPLETED' || row.status === 'FAILED'),
+    Date.now() + COMPLETION_TIMEOUT_MS,
+  );
+  const row = await runtime.db.assessment.findUnique({ where: { requestKey: triggerId }, include: { checks: true } });
+  return { ack, sentAt, row, finished: finished.reached };
+}
+
+/** When BullMQ added the flow, handed out the first and the last check job, and handed out the verdict job. */
+async function checkJobTimes(local: LocalStack, assessmentId: string, checkIds: string[]) {
+  const { checks, assessments } = local.runtime.queues.queues;
+  const [parent, ...children] = await Promise.all([
+    assessments.getJob(jobIds.assessment(assessmentId)),
+    ...checkIds.map((checkId) => checks.getJob(jobIds.check(assessmentId, checkId))),
+  ]);
+  const pickedUp = children.map((job) => job?.processedOn).filter((t): t is number => t !== undefined);
+  return {
+    flowAddedAt: parent?.timestamp,
+    firstPickedUpAt: pickedUp.length > 0 ? Math.min(...pickedUp) : undefined,
+    lastPickedUpAt: pickedUp.length > 0 ? Math.max(...pickedUp) : undefined,
+    verdictPickedUpAt: parent?.processedOn,
+  };
+}
+
+/** Until no render job is waiting, delayed or running: every chat.update asked for has been made. */
+async function waitForRenderIdle(local: LocalStack): Promise<boolean> {
+  const render = local.runtime.queues.queues.render;
+  const idle = await pollUntil(
+    () => render.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children'),
+    (counts) => Object.values(counts).every((n) => n === 0),
+    Date.now() + RENDER_IDLE_TIMEOUT_MS,
+    100,
+  );
+  return idle.reached;
+}
+
+interface BotRun {
+  size: number;
+  service: string;
+  workerPid: number | undefined;
+  /** Unmeasured assessments run first in the same worker process (`--warmup`), as wall / slowest each. */
+  warmupRatios: (number | null)[];
+  ackStatus: number;
+  ackMs: number;
+  status: string;
+  completed: boolean;
+  failureReason: string | null;
+  verdict: string | null;
+  score: number | null;
+  /** completedAt − createdAt of the assessment row. */
+  wallMs: number | null;
+  /** max durationMs over the assessment's check results. */
+  slowestCheckMs: number | null;
+  ratio: number | null;
+  /** Where the wall time went, from the row's and the check results' timestamps. */
+  /**
+   * Where the wall time went, in ms after the row was created (clocks of this process, the worker process and
+   * Postgres, all on this machine): the command's send, the flow's enqueue, BullMQ handing out the check jobs,
+   * the checks' HTTP requests reaching the server, the last result, the verdict job, completion.
+   */
+  timelineMs: {
+    commandSent: number | null;
+    flowAdded: number | null;
+    assessmentStarted: number | null;
+    firstCheckJobPickedUp: number | null;
+    lastCheckJobPickedUp: number | null;
+    firstRequestArrived: number | null;
+    lastRequestArrived: number | null;
+    lastCheckRecorded: number | null;
+    verdictJobPickedUp: number | null;
+    completed: number | null;
+  };
+  checkDurationMs: { min: number; p50: number; p95: number; max: number } | null;
+  /** CPU used from the command's send to completion: the worker process, and this process (bot, stand-in, server). */
+  cpuMs: { workerProcess: number | null; benchProcess: number };
+  checkResults: number;
+  checksByStatus: Record<string, number>;
+  checkAttempts: Record<string, number>;
+  checkMessages: Record<string, number>;
+  server: ServerStats;
+  messageTs: string | null;
+  finalMessageSeen: boolean;
+  finalMessageText: string | null;
+  finalMessageBlocks: number;
+  blockKitProblems: string[];
+  postMessages: Record<string, number>;
+  chatUpdates: number;
+  chatUpdatesOk: number;
+  chatUpdateResults: Record<string, number>;
+  renderQueueIdle: boolean;
+  renderJobCountsAtEnd: Record<string, number>;
+  errorLogLines: number;
+}
+
+async function runBot(
+  size: number,
+  server: SlowServer,
+  configDir: string,
+  options: Options,
+  logger: Logger,
+  logLines: { errors: number },
+): Promise<BotRun> {
+  const service = serviceFor(size);
+  const { config, path } = await writeFanoutConfig(configDir, size, server.url);
+  let stack: LocalStack | undefined;
+  let worker: ChildProcess | undefined;
+  try {
+    stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: false });
+    worker = spawnWorker(stack, path, options.concurrency, options.logLevel);
+    await waitForWorkers(stack, worker);
+    const { standIn, runtime, eventsUrl, channelId } = stack;
+    print(`  ${size} checks: bot ${eventsUrl}; worker process pid ${worker.pid}, WORKER_CONCURRENCY=${options.concurrency}`);
+
+    const warmupRatios: (number | null)[] = [];
+    for (let i = 0; i < options.warmup; i++) {
+      const warm = await runAssessment(stack, service, `bench.fanout.warmup.${randomBytes(4).toString('hex')}.${size}`);
+      const durations = (warm.row?.checks ?? []).map((check) => check.durationMs ?? 0);
+      const wall = warm.row?.completedAt ? warm.row.completedAt.getTime() - warm.row.createdAt.getTime() : null;
+      warmupRatios.push(wall !== null && durations.length > 0 ? round(wall / Math.max(...durations), 2) : null);
+      await waitForRenderIdle(stack);
+    }
+    if (options.warmup > 0) print(`    warm-up assessments (not measured), wall / slowest: ${warmupRatios.join(', ')}`);
+
+    server.reset();
+    const errorsBefore = logLines.errors;
+    const workerCpuBefore = await processTreeCpuMs(worker.pid);
+    const benchCpuBefore = process.cpuUsage();
+    const triggerId = `bench.fanout.${randomBytes(4).toString('hex')}.${size}`;
+    const { ack, sentAt, row, finished } = await runAssessment(stack, service, triggerId);
+    const workerCpuAfter = await processTreeCpuMs(worker.pid);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const serverStats = server.stats(row?.createdAt.getTime());
+    const jobTimes = row ? await checkJobTimes(stack, row.id, row.checks.map((check) => check.checkId)) : undefined;
+
+    // The message shows the final state once the last render after completion has run.
+    let finalMessage: { text?: string; blocks?: unknown[] } | undefined;
+    if (row?.messageTs && finished) {
+      const ts = row.messageTs;
+      finalMessage = await standIn
+        .waitFor(() => {
+          const shown = standIn.message(channelId, ts);
+          return shown?.text !== undefined && !shown.text.endsWith('assessing…') ? shown : undefined;
+        }, MESSAGE_TIMEOUT_MS)
+        .catch(() => undefined);
+    }
+    // Let any render still queued for this assessment run, so the update count is the whole story.
+    const renderQueueIdle = await waitForRenderIdle(stack);
+    const renderJobCountsAtEnd = await runtime.queues.queues.render.getJobCounts();
+
+    const checks = row?.checks ?? [];
+    const durations = checks.map((check) => check.durationMs).filter((d): d is number => d !== null);
+    const slowestCheckMs = durations.length > 0 ? Math.max(...durations) : null;
+    const completed = row?.status === 'COMPLETED';
+    const wallMs = completed && row.completedAt ? row.completedAt.getTime() - row.createdAt.getTime() : null;
+    const finishedAts = checks.map((check) => check.finishedAt?.getTime()).filter((t): t is number => t !== undefined);
+    const lastCheckAt = finishedAts.length > 0 ? Math.max(...finishedAts) : null;
+    const startedAt = row?.startedAt?.getTime() ?? null;
+    const created = row?.createdAt.getTime() ?? 0;
+    const durationSummary = durations.length > 0 ? summarize(durations) : undefined;
+
+    const messageTs = row?.messageTs ?? null;
+    const updates = standIn.callsTo('chat.update').filter((call) => call.args.ts === messageTs && messageTs !== null);
+    const resultOf = (call: { status: number; response: Record<string, unknown> }) =>
+      `${call.status} ${call.response.ok === true ? 'ok' : String(call.response.error)}`;
+    const blockKitProblems = finalMessage
+      ? [...validateBlocks(finalMessage.blocks ?? [], 'message'), ...validateMessageText(finalMessage.text, finalMessage.blocks)].map(
+          (problem) => `${problem.path}: ${problem.message}`,
+        )
+      : ['(no final message to validate)'];
+
+    return {
+      size,
+      service,
+      workerPid: worker.pid,
+      warmupRatios,
+      ackStatus: ack.status,
+      ackMs: ack.latencyMs,
+      status: row?.status ?? '(no assessment row)',
+      completed,
+      failureReason: row?.failureReason ?? null,
+      verdict: row?.verdict ?? null,
+      score: row?.score ?? null,
+      wallMs,
+      slowestCheckMs,
+      ratio: wallMs !== null && slowestCheckMs ? wallMs / slowestCheckMs : null,
+      timelineMs: {
+        commandSent: row ? sentAt - created : null,
+        flowAdded: jobTimes?.flowAddedAt == null ? null : jobTimes.flowAddedAt - created,
+        assessmentStarted: startedAt === null ? null : startedAt - created,
+        firstCheckJobPickedUp: jobTimes?.firstPickedUpAt == null ? null : jobTimes.firstPickedUpAt - created,
+        lastCheckJobPickedUp: jobTimes?.lastPickedUpAt == null ? null : jobTimes.lastPickedUpAt - created,
+        firstRequestArrived: serverStats.firstArrivalMs,
+        lastRequestArrived: serverStats.lastArrivalMs,
+        lastCheckRecorded: lastCheckAt === null ? null : lastCheckAt - created,
+        verdictJobPickedUp: jobTimes?.verdictPickedUpAt == null ? null : jobTimes.verdictPickedUpAt - created,
+        completed: row?.completedAt ? row.completedAt.getTime() - created : null,
+      },
+      checkDurationMs: durationSummary
+        ? { min: durationSummary.min, p50: durationSummary.p50, p95: durationSummary.p95, max: durationSummary.max }
+        : null,
+      cpuMs: {
+        workerProcess: workerCpuBefore === undefined || workerCpuAfter === undefined ? null : workerCpuAfter - workerCpuBefore,
+        benchProcess: Math.round((benchCpu.user + benchCpu.system) / 1000),
+      },
+      checkResults: checks.length,
+      checksByStatus: countBy(checks, (check) => check.status),
+      checkAttempts: countBy(checks, (check) => `attempts=${check.attempts}`),
+      checkMessages: countBy(
+        checks.filter((check) => check.status !== 'PASS'),
+        (check) => (check.message ?? '(no message)').replace(/\/endpoint\/\d+/, '/endpoint/…').slice(0, 160),
+      ),
+      server: serverStats,
+      messageTs,
+      finalMessageSeen: finalMessage !== undefined,
+      finalMessageText: finalMessage?.text ?? (messageTs ? (standIn.message(channelId, messageTs)?.text ?? null) : null),
+      finalMessageBlocks: finalMessage?.blocks?.length ?? 0,
+      blockKitProblems,
+      postMessages: countBy(
+        standIn.callsTo('chat.postMessage').filter((call) => call.response.ts === messageTs || call.response.ok !== true),
+        resultOf,
+      ),
+      chatUpdates: updates.length,
+      chatUpdatesOk: updates.filter((call) => call.status === 200 && call.response.ok === true).length,
+      chatUpdateResults: countBy(updates, resultOf),
+      renderQueueIdle,
+      renderJobCountsAtEnd,
+      errorLogLines: logLines.errors - errorsBefore,
+    };
+  } finally {
+    await stopWorker(worker);
+    await stack?.close().catch((error: unknown) => process.stderr.write(`closing the stack failed: ${String(error)}\n`));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The CLI gate, in this process.
+
+interface CliRun {
+  size: number;
+  exitCode: number;
+  wallMs: number;
+  slowestCheckMs: number | null;
+  targetMs: number | null;
+  verdict: string | null;
+  checksByStatus: Record<string, number>;
+  checkDurationMs: { min: number; p50: number; p95: number; max: number } | null;
+  server: ServerStats;
+  stderr: string;
+}
+
+async function runCliGate(size: number, server: SlowServer, configDir: string): Promise<CliRun> {
+  const { path } = await writeFanoutConfig(configDir, size, server.url);
+  const out: string[] = [];
+  const err: string[] = [];
+  server.reset();
+  const started = performance.now();
+  const exitCode = await runCli(['assess', '--service', serviceFor(size), '--env', ENVIRONMENT, '--config', path, '--json'], {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env: process.env,
+  });
+  const wallMs = performance.now() - started;
+  let report: ReadinessReport | undefined;
+  try {
+    report = JSON.parse(out.join('')) as ReadinessReport;
+  } catch {
+    report = undefined;
+  }
+  const durations = (report?.checks ?? []).map((check) => check.durationMs).filter((d): d is number => d !== null);
+  const slowestCheckMs = durations.length > 0 ? Math.max(...durations) : null;
+  const durationSummary = durations.length > 0 ? summarize(durations) : undefined;
+  return {
+    size,
+    exitCode,
+    wallMs,
+    slowestCheckMs,
+    targetMs: slowestCheckMs === null ? null : CLI_MARGIN_MS + slowestCheckMs,
+    verdict: report?.verdict ?? null,
+    checksByStatus: countBy(report?.checks ?? [], (check) => check.status),
+    checkDurationMs: durationSummary
+      ? { min: durationSummary.min, p50: durationSummary.p50, p95: durationSummary.p95, max: durationSummary.max }
+      : null,
+    server: server.stats(),
+    stderr: err.join('').slice(0, 2000),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const describeServer = (stats: ServerStats) =>
+  `${stats.requests} requests to ${stats.distinctPaths} distinct paths, peak ${stats.peakInFlight} in flight`;
+
+const at = (offset: number | null) => (offset === null ? 'n/a' : `${offset >= 0 ? '+' : ''}${offset}`);
+
+function printBot(r: BotRun): void {
+  const t = r.timelineMs;
+  const ratio = r.ratio === null ? 'n/a' : r.ratio.toFixed(2);
+  print(`bot, ${r.size} checks (\`/readiness run ${r.service} ${ENVIRONMENT}\`, one worker process)`);
+  print(
+    `  wall (completedAt − createdAt) ${r.wallMs === null ? 'n/a' : ms(r.wallMs)}; slowest check ${r.slowestCheckMs === null ? 'n/a' : ms(r.slowestCheckMs)}; ` +
+      `ratio ${ratio} (target < ${TARGET_RATIO})`,
+  );
+  print(
+    `  timeline, ms after the row was created: command sent ${at(t.commandSent)}, flow added ${at(t.flowAdded)}, ` +
+      `check jobs picked up ${at(t.firstCheckJobPickedUp)}…${at(t.lastCheckJobPickedUp)}, assessment marked running ${at(t.assessmentStarted)}, ` +
+      `HTTP requests arrived ${at(t.firstRequestArrived)}…${at(t.lastRequestArrived)},`,
+  );
+  print(
+    `    last check recorded ${at(t.lastCheckRecorded)}, verdict job picked up ${at(t.verdictJobPickedUp)}, completed ${at(t.completed)}`,
+  );
+  if (r.checkDurationMs) {
+    print(`  check durations: min ${r.checkDurationMs.min} / p50 ${r.checkDurationMs.p50} / p95 ${r.checkDurationMs.p95} / max ${r.checkDurationMs.max} ms`);
+  }
+  print(
+    `  CPU from send to completion: worker process ${r.cpuMs.workerProcess === null ? 'n/a' : ms(r.cpuMs.workerProcess)}, ` +
+      `bench process (bot, stand-in, endpoints) ${ms(r.cpuMs.benchProcess)}`,
+  );
+  print(`  assessment ${r.status}${r.verdict ? ` (${r.verdict}, score ${r.score})` : ''}${r.failureReason ? `: ${r.failureReason}` : ''}; ack HTTP ${r.ackStatus} in ${ms(r.ackMs)}`);
+  print(`  check results: ${r.checkResults}/${r.size}; by status: ${describeCounts(r.checksByStatus)}; ${describeCounts(r.checkAttempts)}`);
+  if (Object.keys(r.checkMessages).length > 0) print(`  non-PASS messages: ${describeCounts(r.checkMessages)}`);
+  print(`  endpoint server: ${describeServer(r.server)}`);
+  print(
+    `  slack: chat.postMessage ${describeCounts(r.postMessages)}; chat.update for the message: ${r.chatUpdates} ` +
+      `(${describeCounts(r.chatUpdateResults)})${r.renderQueueIdle ? '' : '; render queue not idle at the end'}`,
+  );
+  print(
+    `  final message: ${r.finalMessageSeen ? `"${r.finalMessageText}", ${r.finalMessageBlocks} blocks` : `not seen (last text: ${r.finalMessageText ?? 'none'})`}; ` +
+      `Block Kit: ${r.blockKitProblems.length === 0 ? 'valid' : r.blockKitProblems.join('; ')}`,
+  );
+  if (r.errorLogLines > 0) print(`  error log lines from the bot process: ${r.errorLogLines}`);
+  print();
+}
+
+function printCli(r: CliRun): void {
+  print(`CLI, ${r.size} checks (\`readiness assess --json\`, in this process)`);
+  print(
+    `  wall ${ms(r.wallMs)}; slowest check ${r.slowestCheckMs === null ? 'n/a' : ms(r.slowestCheckMs)}; ` +
+      `target < ${r.targetMs === null ? 'n/a' : ms(r.targetMs)} (${CLI_MARGIN_MS} ms + slowest)`,
+  );
+  if (r.checkDurationMs) {
+    print(`  check durations: min ${r.checkDurationMs.min} / p50 ${r.checkDurationMs.p50} / p95 ${r.checkDurationMs.p95} / max ${r.checkDurationMs.max} ms`);
+  }
+  print(`  exit code ${r.exitCode}; verdict ${r.verdict ?? 'n/a'}; by status: ${describeCounts(r.checksByStatus)}`);
+  print(
+    `  endpoint server: ${describeServer(r.server)}; requests arrived ${at(r.server.firstArrivalMs)}…${at(r.server.lastArrivalMs)} ms after the CLI started`,
+  );
+  if (r.stderr) print(`  stderr: ${r.stderr}`);
+  print();
+}
+
+const options = readOptions();
+let dbReport = '';
+try {
+  await requireRedis(redisUrl);
+  dbReport = await prepareDatabase(databaseUrl);
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const logLines = { errors: 0 };
+const logger = createLogger(options.logLevel, (line) => {
+  if (line.startsWith('{"level":"error"')) logLines.errors += 1;
+  process.stderr.write(`${line}\n`);
+});
+
+let server: SlowServer | undefined;
+let configDir: string | undefined;
+let passed = false;
+try {
+  server = await startSlowServer(ENDPOINT_LATENCY_MS);
+  configDir = await mkdtemp(join(tmpdir(), 'readiness-fanout-'));
+  print(`bench ${NAME}: ${SIZES.join(' and ')} http checks, every endpoint answering after ${ENDPOINT_LATENCY_MS} ms`);
+  print(`  database ${redactUrl(databaseUrl)} (${dbReport}); redis ${redisUrl}; endpoints ${server.url}`);
+  print(`  worker process: WORKER_CONCURRENCY=${options.concurrency} (check jobs it runs at once; the checks are I/O-bound)`);
+  print(
+    `  ${options.warmup === 0 ? 'no warm-up: each measured assessment is the first one its fresh worker process runs' : `${options.warmup} unmeasured warm-up assessment(s) per size first`}`,
+  );
+
+  const bots: BotRun[] = [];
+  for (const size of SIZES) bots.push(await runBot(size, server, configDir, options, logger, logLines));
+  const cli = await runCliGate(CLI_SIZE, server, configDir);
+  print();
+
+  const checks: Record<string, boolean> = {};
+  for (const r of bots) {
+    checks[`bot${r.size}.completed`] = r.completed;
+    checks[`bot${r.size}.allChecksPassed`] = r.checkResults === r.size && r.checksByStatus.PASS === r.size;
+    checks[`bot${r.size}.ratioUnderTarget`] = r.ratio !== null && r.ratio < TARGET_RATIO;
+    checks[`bot${r.size}.messageUpdatesAllOk`] = r.chatUpdates > 0 && r.chatUpdatesOk === r.chatUpdates;
+    checks[`bot${r.size}.finalMessageValid`] = r.finalMessageSeen && r.blockKitProblems.length === 0;
+  }
+  checks[`cli${cli.size}.allChecksPassed`] = cli.checksByStatus.PASS === cli.size;
+  checks[`cli${cli.size}.wallUnderTarget`] = cli.targetMs !== null && cli.wallMs < cli.targetMs;
+  passed = Object.values(checks).every(Boolean);
+  const missed = Object.entries(checks)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name);
+
+  for (const r of bots) printBot(r);
+  printCli(cli);
+
+  const result = {
+    name: NAME,
+    date: new Date().toISOString(),
+    endpointLatencyMs: ENDPOINT_LATENCY_MS,
+    checkTimeoutMs: CHECK_TIMEOUT_MS,
+    workerConcurrency: options.concurrency,
+    warmupAssessments: options.warmup,
+    target: { ratio: TARGET_RATIO, cliMarginMs: CLI_MARGIN_MS },
+    bot: bots.map((r) => ({
+      checks: r.size,
+      wallMs: r.wallMs,
+      slowestCheckMs: r.slowestCheckMs,
+      ratio: r.ratio === null ? null : round(r.ratio, 2),
+      targetRatio: TARGET_RATIO,
+      status: r.status,
+      verdict: r.verdict,
+      score: r.score,
+      checkResults: r.checkResults,
+      checksByStatus: r.checksByStatus,
+      chatUpdates: r.chatUpdates,
+      chatUpdatesOk: r.chatUpdatesOk,
+      finalMessageValid: r.finalMessageSeen && r.blockKitProblems.length === 0,
+      details: {
+        service: r.service,
+        warmupRatios: r.warmupRatios,
+        ackStatus: r.ackStatus,
+        ackMs: round(r.ackMs),
+        timelineMs: r.timelineMs,
+        checkDurationMs: r.checkDurationMs,
+        cpuMs: r.cpuMs,
+        checkAttempts: r.checkAttempts,
+        checkMessages: r.checkMessages,
+        failureReason: r.failureReason,
+        server: r.server,
+        finalMessageText: r.finalMessageText,
+        finalMessageBlocks: r.finalMessageBlocks,
+        blockKitProblems: r.blockKitProblems,
+        postMessages: r.postMessages,
+        chatUpdateResults: r.chatUpdateResults,
+        renderQueueIdle: r.renderQueueIdle,
+        renderJobCountsAtEnd: r.renderJobCountsAtEnd,
+        errorLogLines: r.errorLogLines,
+      },
+    })),
+    cli: {
+      checks: cli.size,
+      wallMs: round(cli.wallMs),
+      slowestCheckMs: cli.slowestCheckMs,
+      targetMs: cli.targetMs,
+      exitCode: cli.exitCode,
+      verdict: cli.verdict,
+      checksByStatus: cli.checksByStatus,
+      details: { checkDurationMs: cli.checkDurationMs, server: cli.server, stderr: cli.stderr },
+    },
+    passed,
+    checks,
+    missed,
+  };
+  await mkdir(join(projectRoot, 'bench', 'results'), { recursive: true });
+  await writeFile(resultsPath, `${JSON.stringify(result, null, 2)}\n`);
+  print(`results written to ${resultsPath}`);
+
+  const ratios = bots.map((r) => `${r.size}: ${r.ratio === null ? 'n/a' : r.ratio.toFixed(2)}`).join(', ');
+  if (passed) {
+    print(`PASS: wall / slowest check ${ratios} (< ${TARGET_RATIO}); CLI ${ms(cli.wallMs)} < ${cli.targetMs} ms`);
+  } else {
+    const banner = '!'.repeat(78);
+    print(banner);
+    print(`FAIL: bench ${NAME} missed its target (${missed.join(', ')})`);
+    print(`  wall / slowest check ${ratios} (target < ${TARGET_RATIO}); CLI ${ms(cli.wallMs)} (target < ${cli.targetMs ?? 'n/a'} ms)`);
+    print(banner);
+  }
+} catch (error) {
+  process.stderr.write(`bench ${NAME} crashed: ${(error as Error).stack ?? String(error)}\n`);
+  passed = false;
+} finally {
+  await server?.close();
+  if (configDir) await rm(configDir, { recursive: true, force: true });
+}
+
+process.exitCode = passed ? 0 : 1;
+// Everything is closed, so Node should exit now; if a handle is left open, say which instead of hanging.
+setTimeout(() => {
+  process.stderr.write(`bench ${NAME}: still running ${EXIT_WATCHDOG_MS} ms after closing; open: ${process.getActiveResourcesInfo().join(', ')}\n`);
+  process.exit(1);
+}, EXIT_WATCHDOG_MS).unref();
