@@ -3,6 +3,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
+import { redactUrl } from '../shared/text.ts';
 
 /** The database answers `select 1`; optionally its Prisma migrations are all applied and none is stuck. */
 export const PostgresCheckSpec = CheckBase.extend({
@@ -22,14 +23,7 @@ export type PostgresCheckSpec = z.infer<typeof PostgresCheckSpec>;
 
 /** The connection string as it may be shown: password replaced, in the authority and in `?password=`. */
 export function redactPostgresUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '***';
-    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
-    return url.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+  return redactUrl(raw);
 }
 
 /** Every form the password could take in a driver message, so none leaks through one. */

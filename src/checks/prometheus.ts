@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
+import { redactUrl, truncate } from '../shared/text.ts';
 
 export const Comparator = z.enum(['<', '<=', '>', '>=', '==']);
 export type Comparator = z.infer<typeof Comparator>;
@@ -75,19 +76,10 @@ const ApiResponse = z.discriminatedUnion('status', [
 ]);
 const Vector = z.array(z.object({ metric: z.record(z.string(), z.string()), value: Sample }));
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** The URL as it may be shown: any password replaced. */
 function displayUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '***';
-    return url.toString().replace(/\/$/, '');
-  } catch {
-    return raw;
-  }
+  return redactUrl(raw, 'keep').replace(/\/$/, '');
 }
 
 /** fetch refuses URLs with credentials, so `http://user:pass@prometheus` becomes a Basic Authorization header. */

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
+import { redactUrl } from '../shared/text.ts';
 
 /** Redis answers PING; optionally its memory (`used_memory` from INFO memory) stays under ceilings. */
 export const RedisCheckSpec = CheckBase.extend({
@@ -34,14 +35,7 @@ export function formatBytes(bytes: number): string {
 
 /** The URL as it may be shown: password replaced. */
 function redactRedisUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '***';
-    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
-    return url.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+  return redactUrl(raw);
 }
 
 function secretsOf(raw: string): string[] {

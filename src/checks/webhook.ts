@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
+import { redactUrl, truncate } from '../shared/text.ts';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RequestHeaders = z
@@ -43,18 +44,9 @@ const MAX_MESSAGE = 500;
 const MAX_BODY_BYTES = 256 * 1024;
 const STATUS = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 function displayUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return raw;
-  }
+  return redactUrl(raw, 'keep');
 }
 
 function rootCause(error: unknown): string {

@@ -1,4 +1,5 @@
 import type { VerdictThresholds } from '../readiness/score.ts';
+import { redactUrl } from '../shared/text.ts';
 import type { CheckSpec, ReadinessConfig } from './readiness-config.schema.ts';
 
 export type TargetLookup =
@@ -82,16 +83,7 @@ function urlProblem(check: CheckSpec): string | undefined {
   return `is not a ${schemes.map((scheme) => `${scheme}//`).join(' or ')} URL`;
 }
 
-/** A URL for messages: the password never leaves the config. */
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
+
 
 /**
  * Every check that cannot run in some environment of its service, as config problems: a `{{var}}` the
@@ -110,7 +102,7 @@ export function findUnresolvableChecks(config: ReadinessConfig): string[] {
         } else {
           const problem = urlProblem(resolved);
           if (problem && 'url' in resolved) {
-            problems.push(`services.${serviceName}.checks[${index}].url: "${redacted(resolved.url)}" (in ${environmentName}) ${problem}`);
+            problems.push(`services.${serviceName}.checks[${index}].url: "${redactUrl(resolved.url, 'keep')}" (in ${environmentName}) ${problem}`);
           }
         }
       });

@@ -7,11 +7,7 @@ export function escapeText(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** Shortens text to at most `max` characters, saying that it did. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
-}
+export { truncate } from '../shared/text.ts';
 
 /** Only Slack's own id shapes ever reach a mention, so a mention can never carry injected markup. */
 export function mentionUser(userId: string): string {

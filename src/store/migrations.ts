@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { redactUrl } from '../shared/text.ts';
 
 /**
  * Applies prisma/migrations the way `prisma migrate deploy` does, without Prisma's native schema engine:
@@ -140,12 +141,4 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
   }
 }
 
-export function redactUrl(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
+export { redactUrl };
