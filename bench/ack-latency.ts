@@ -6,12 +6,13 @@ import { parseReadinessYaml } from '../src/config/readiness-config.ts';
 import { jobIds } from '../src/queue/names.ts';
 import { startExampleService, type ExampleService } from '../src/sandbox/example-service.ts';
 import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { createLogger, type LogLevel } from '../src/shared/logger.ts';
 import { projectRoot } from '../src/shared/paths.ts';
 import { redactUrl } from '../src/store/migrations.ts';
 import { prepareDatabase, requireRedis } from '../src/sandbox/local-services.ts';
+import { countBy, failBench, pollUntil, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
 import { percentiles, round } from './support/stats.ts';
 
 /**
@@ -34,11 +35,9 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const resultsPath = join(projectRoot, 'bench', 'results', `${NAME}.json`);
 
 const print = (text = '') => process.stdout.write(`${text}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function fail(message: string): never {
-  process.stderr.write(`bench ${NAME} could not run: ${message}\n`);
-  process.exit(2);
+  return failBench(NAME, message);
 }
 
 function readOptions(): { count: number; logLevel: LogLevel } {
@@ -57,20 +56,6 @@ function readOptions(): { count: number; logLevel: LogLevel } {
 }
 
 
-/** Calls `probe` until `done(value)` or the deadline; returns the last value and whether it got there. */
-async function pollUntil<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  deadline: number,
-  intervalMs = 100,
-): Promise<{ value: T; reached: boolean }> {
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return { value, reached: true };
-    if (Date.now() >= deadline) return { value, reached: false };
-    await sleep(intervalMs);
-  }
-}
 
 interface AckOutcome {
   triggerId: string;
@@ -81,11 +66,6 @@ interface AckOutcome {
   error: string | undefined;
 }
 
-const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
-};
 
 const describeCounts = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -260,27 +240,15 @@ let target: ExampleService | undefined;
 let stack: LocalStack | undefined;
 let workerProcess: ChildProcess | undefined;
 
-/** `npm run worker` against the stack's queues and the Slack stand-in, as a separate OS process. */
-async function startWorkerProcess(local: LocalStack, baseUrl: string): Promise<ChildProcess> {
+/** The worker process reads the example config with the live example service's address. */
+async function writeWorkerConfig(baseUrl: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'readiness-bench-'));
-  const workerConfig = join(dir, 'readiness.yaml');
+  const path = join(dir, 'readiness.yaml');
   const yaml = (await readFile(join(projectRoot, 'examples', 'readiness.yaml'), 'utf8')).replace('http://127.0.0.1:4010', baseUrl);
-  await writeFile(workerConfig, yaml);
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'main', 'worker.ts')], {
-    env: {
-      ...process.env,
-      SLACK_BOT_TOKEN: local.runtime.settings.slackBotToken,
-      SLACK_API_URL: local.runtime.settings.slackApiUrl,
-      DATABASE_URL: local.runtime.settings.databaseUrl,
-      REDIS_URL: local.runtime.settings.redisUrl,
-      QUEUE_PREFIX: local.runtime.settings.queuePrefix,
-      READINESS_CONFIG: workerConfig,
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
+  await writeFile(path, yaml);
+  return path;
 }
+
 let passed = false;
 try {
   target = await startExampleService();
@@ -292,7 +260,7 @@ try {
 
   // Deployed as in production: the bot in this process, the workers in a process of their own (`npm run worker`).
   stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: false });
-  workerProcess = await startWorkerProcess(stack, target.url);
+  workerProcess = spawnWorkerProcess(stack, { configPath: await writeWorkerConfig(target.url), logLevel: 'error' });
   print(`bench ${NAME}: ${count} concurrent \`/readiness run ${SERVICE} ${ENVIRONMENT}\``);
   print(`  database ${redactUrl(databaseUrl)} (${dbReport}); redis ${redisUrl}; workers in a separate process (pid ${workerProcess.pid})`);
   print(`  bot ${stack.eventsUrl}; example service ${target.url}`);
@@ -383,11 +351,7 @@ try {
   process.stderr.write(`bench ${NAME} crashed: ${(error as Error).stack ?? String(error)}\n`);
   passed = false;
 } finally {
-  if (workerProcess && workerProcess.exitCode === null) {
-    const exited = new Promise((resolve) => workerProcess?.once('exit', resolve));
-    workerProcess.kill('SIGTERM');
-    await exited;
-  }
+  await stopWorkerProcess(workerProcess);
   await stack?.close().catch((error: unknown) => process.stderr.write(`closing the stack failed: ${String(error)}\n`));
   await target?.close();
 }

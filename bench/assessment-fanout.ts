@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { projectRoot } from '../src/shared/paths.ts';
 import { validateBlocks, validateMessageText } from '../src/slack/block-kit-limits.ts';
 import { redactUrl } from '../src/store/migrations.ts';
 import { round, summarize } from './support/stats.ts';
+import { countBy, failBench, pollUntil, sleep, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
 
 /**
  * `npm run bench:fanout`: one `/readiness run` of a service with 50, then 200 `http` checks against a local
@@ -45,13 +46,11 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const resultsPath = join(projectRoot, 'bench', 'results', `${NAME}.json`);
 
 const print = (text = '') => process.stdout.write(`${text}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pad = (i: number) => String(i).padStart(3, '0');
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 function fail(message: string): never {
-  process.stderr.write(`bench ${NAME} could not run: ${message}\n`);
-  process.exit(2);
+  return failBench(NAME, message);
 }
 
 interface Options {
@@ -78,26 +77,7 @@ function readOptions(): Options {
   return { concurrency, warmup, logLevel };
 }
 
-/** Calls `probe` until `done(value)` or the deadline; returns the last value and whether it got there. */
-async function pollUntil<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  deadline: number,
-  intervalMs = 50,
-): Promise<{ value: T; reached: boolean }> {
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return { value, reached: true };
-    if (Date.now() >= deadline) return { value, reached: false };
-    await sleep(intervalMs);
-  }
-}
 
-const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
-};
 
 const describeCounts = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -214,23 +194,6 @@ async function writeFanoutConfig(dir: string, size: number, baseUrl: string) {
 // ---------------------------------------------------------------------------------------------------------
 // The bot: stand-in → Bolt (this process) → Postgres + BullMQ → one worker process.
 
-/** `npm run worker` against the stack's queues and the Slack stand-in, as a separate OS process. */
-function spawnWorker(local: LocalStack, configPath: string, concurrency: number, logLevel: LogLevel): ChildProcess {
-  return spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'main', 'worker.ts')], {
-    env: {
-      ...process.env,
-      SLACK_BOT_TOKEN: local.runtime.settings.slackBotToken,
-      SLACK_API_URL: local.runtime.settings.slackApiUrl,
-      DATABASE_URL: local.runtime.settings.databaseUrl,
-      REDIS_URL: local.runtime.settings.redisUrl,
-      QUEUE_PREFIX: local.runtime.settings.queuePrefix,
-      READINESS_CONFIG: configPath,
-      WORKER_CONCURRENCY: String(concurrency),
-      LOG_LEVEL: logLevel,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
 
 /**
  * CPU time (user + system, ms) used so far by a process and its descendants (`tsx` runs the worker in a child
@@ -271,12 +234,6 @@ async function waitForWorkers(local: LocalStack, child: ChildProcess): Promise<v
   if (!ready.reached) throw new Error(`the worker process had no worker on every queue within ${WORKER_READY_TIMEOUT_MS / 1000} s`);
 }
 
-async function stopWorker(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** Sends the command and waits for its assessment row to finish (or the deadline). */
 async function runAssessment(local: LocalStack, service: string, triggerId: string) {
@@ -393,7 +350,7 @@ async function runBot(
   let worker: ChildProcess | undefined;
   try {
     stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: false });
-    worker = spawnWorker(stack, path, options.concurrency, options.logLevel);
+    worker = spawnWorkerProcess(stack, { configPath: path, concurrency: options.concurrency, logLevel: options.logLevel });
     await waitForWorkers(stack, worker);
     const { standIn, runtime, eventsUrl, channelId } = stack;
     print(`  ${size} checks: bot ${eventsUrl}; worker process pid ${worker.pid}, WORKER_CONCURRENCY=${options.concurrency}`);
@@ -514,7 +471,7 @@ async function runBot(
       errorLogLines: logLines.errors - errorsBefore,
     };
   } finally {
-    await stopWorker(worker);
+    await stopWorkerProcess(worker);
     await stack?.close().catch((error: unknown) => process.stderr.write(`closing the stack failed: ${String(error)}\n`));
   }
 }

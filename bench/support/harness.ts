@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { LocalStack } from '../../src/sandbox/local-stack.ts';
+import type { LogLevel } from '../../src/shared/logger.ts';
+import { projectRoot } from '../../src/shared/paths.ts';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A benchmark that cannot run (a missing service, a bad flag) exits 2, apart from a missed target's 1. */
+export function failBench(name: string, message: string): never {
+  process.stderr.write(`bench ${name} could not run: ${message}\n`);
+  process.exit(2);
+}
+
+/** Calls `probe` until `done(value)` or the deadline; returns the last value and whether it got there. */
+export async function pollUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  deadline: number,
+  intervalMs = 100,
+): Promise<{ value: T; reached: boolean }> {
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return { value, reached: true };
+    if (Date.now() >= deadline) return { value, reached: false };
+    await sleep(intervalMs);
+  }
+}
+
+export const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+};
+
+/** `npm run worker` against the stack's queues and the Slack stand-in, as a separate OS process (as deployed). */
+export function spawnWorkerProcess(
+  local: LocalStack,
+  options: { configPath: string; logLevel: LogLevel; concurrency?: number },
+): ChildProcess {
+  const { settings } = local.runtime;
+  return spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'main', 'worker.ts')], {
+    env: {
+      ...process.env,
+      SLACK_BOT_TOKEN: settings.slackBotToken,
+      SLACK_API_URL: settings.slackApiUrl,
+      DATABASE_URL: settings.databaseUrl,
+      REDIS_URL: settings.redisUrl,
+      QUEUE_PREFIX: settings.queuePrefix,
+      READINESS_CONFIG: options.configPath,
+      LOG_LEVEL: options.logLevel,
+      ...(options.concurrency === undefined ? {} : { WORKER_CONCURRENCY: String(options.concurrency) }),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** SIGTERM, then wait: the worker finishes its running jobs before it exits. */
+export async function stopWorkerProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
