@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import { lookupJsonPath, parseJsonPath } from './json-path.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
+import { rootCause } from './net-errors.ts';
 
 export const HttpCheckSpec = CheckBase.extend({
   type: z.literal('http'),
@@ -31,14 +32,6 @@ function acceptedStatuses(spec: HttpCheckSpec): number[] {
   return Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus];
 }
 
-/** The innermost cause of a fetch failure: undici wraps the socket error in `cause`. */
-function rootCause(error: unknown): { code?: string; message: string } {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  const code = (current as { code?: string } | undefined)?.code;
-  const message = current instanceof Error ? current.message : String(current);
-  return code === undefined ? { message } : { code, message };
-}
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
 

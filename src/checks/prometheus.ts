@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
 import { redactUrl, truncate } from '../shared/text.ts';
+import { describeRootCause } from './net-errors.ts';
 
 export const Comparator = z.enum(['<', '<=', '>', '>=', '==']);
 export type Comparator = z.infer<typeof Comparator>;
@@ -96,13 +97,6 @@ function buildRequest(base: string, query: string): { url: string; headers: Reco
   return { url: url.toString(), headers };
 }
 
-function rootCause(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  const code = (current as { code?: unknown } | undefined)?.code;
-  const message = current instanceof Error ? current.message : String(current);
-  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
-}
 
 /** Short, readable numbers in messages; evidence keeps the raw value. */
 function formatNumber(value: number): string {
@@ -134,7 +128,7 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
     body = await response.text();
   } catch (cause) {
     if (context.signal.aborted) throw cause;
-    return error(`could not query Prometheus at ${where}: ${rootCause(cause)}`);
+    return error(`could not query Prometheus at ${where}: ${describeRootCause(cause)}`);
   }
 
   let json: unknown;

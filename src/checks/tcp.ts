@@ -2,6 +2,7 @@ import { connect, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
+import { settleOnce, UNRESOLVABLE } from './net-errors.ts';
 
 export const TcpCheckSpec = CheckBase.extend({
   type: z.literal('tcp'),
@@ -18,8 +19,6 @@ export function formatTarget(host: string, port: number): string {
 
 /** Errors that mean the service is down or cut off: what the check measures, so FAIL. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ETIMEDOUT']);
-/** Errors that mean the host name itself could not be looked up: the check cannot say anything about the port. */
-const UNRESOLVABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
 
 type Connection = { ok: true; address: string | undefined } | { ok: false; error: NodeJS.ErrnoException };
 
@@ -28,16 +27,7 @@ function openConnection(host: string, port: number, signal: AbortSignal): Promis
   return new Promise((resolve, reject) => {
     signal.throwIfAborted();
     const socket = connect({ host, port });
-    let settled = false;
-    const settle = (finish: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      finish();
-    };
-    const onAbort = () => settle(() => reject(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = settleOnce(socket, signal, reject);
     socket.once('connect', () => {
       const address = socket.remoteAddress;
       settle(() => resolve({ ok: true, address }));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
 import { formatTarget } from './tcp.ts';
+import { settleOnce, UNRESOLVABLE } from './net-errors.ts';
 
 export const TlsCheckSpec = CheckBase.extend({
   type: z.literal('tls'),
@@ -176,17 +177,8 @@ function handshake(spec: TlsCheckSpec, servername: string, ca: string | undefine
       // Identity is checked separately against the configured servername.
       checkServerIdentity: () => undefined,
     });
-    let settled = false;
     let connected = false;
-    const settle = (finish: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      finish();
-    };
-    const onAbort = () => settle(() => reject(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = settleOnce(socket, signal, reject);
     socket.once('connect', () => {
       connected = true;
     });
@@ -208,7 +200,6 @@ function handshake(spec: TlsCheckSpec, servername: string, ca: string | undefine
 
 /** Refused or cut off before any TLS: the service is down, as for a tcp check. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ETIMEDOUT']);
-const UNRESOLVABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
 /** What OpenSSL says when the bytes coming back are not TLS records at all. */
 const NOT_TLS = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',

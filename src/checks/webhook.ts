@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome } from './check.types.ts';
 import { redactUrl, truncate } from '../shared/text.ts';
+import { describeRootCause } from './net-errors.ts';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RequestHeaders = z
@@ -49,13 +50,6 @@ function displayUrl(raw: string): string {
   return redactUrl(raw, 'keep');
 }
 
-function rootCause(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  const code = (current as { code?: unknown } | undefined)?.code;
-  const message = current instanceof Error ? current.message : String(current);
-  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
-}
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('; ');
@@ -102,7 +96,7 @@ export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckCont
     body = await readBody(response, MAX_BODY_BYTES);
   } catch (error) {
     if (context.signal.aborted) throw error;
-    return { status: 'ERROR', message: `could not call the webhook ${where}: ${truncate(rootCause(error), 300)}`, evidence: { url: where } };
+    return { status: 'ERROR', message: `could not call the webhook ${where}: ${truncate(describeRootCause(error), 300)}`, evidence: { url: where } };
   }
   const latencyMs = Math.round(context.now() - startedAt);
   const evidence = { url: where, httpStatus: response.status, latencyMs };
