@@ -8,11 +8,10 @@ import { startExampleService, type ExampleService } from '../src/sandbox/example
 import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts';
 import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { createLogger, type LogLevel } from '../src/shared/logger.ts';
+import type { LogLevel } from '../src/shared/logger.ts';
 import { projectRoot } from '../src/shared/paths.ts';
 import { redactUrl } from '../src/store/migrations.ts';
-import { prepareDatabase, requireRedis } from '../src/sandbox/local-services.ts';
-import { countBy, failBench, pollUntil, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
+import { benchSettings, countBy, countingLogger, failBench, prepareServices, pollUntil, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
 import { percentiles, round } from './support/stats.ts';
 
 /**
@@ -30,9 +29,7 @@ const JOBS_TIMEOUT_MS = 15_000;
 const COMPLETION_TIMEOUT_MS = 120_000;
 const EXIT_WATCHDOG_MS = 15_000;
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness_bench';
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const resultsPath = join(projectRoot, 'bench', 'results', `${NAME}.json`);
+const { databaseUrl, redisUrl, resultsPath } = benchSettings(NAME);
 
 const print = (text = '') => process.stdout.write(`${text}\n`);
 
@@ -222,19 +219,8 @@ async function run(stack: LocalStack, count: number, logLines: { errors: number 
 }
 
 const { count, logLevel } = readOptions();
-let dbReport = '';
-try {
-  await requireRedis(redisUrl);
-  dbReport = await prepareDatabase(databaseUrl);
-} catch (error) {
-  fail((error as Error).message);
-}
-
-const logLines = { errors: 0 };
-const logger = createLogger(logLevel, (line) => {
-  if (line.startsWith('{"level":"error"')) logLines.errors += 1;
-  process.stderr.write(`${line}\n`);
-});
+const dbReport = await prepareServices(NAME, { databaseUrl, redisUrl });
+const { logger, logLines } = countingLogger(logLevel);
 
 let target: ExampleService | undefined;
 let stack: LocalStack | undefined;

@@ -10,14 +10,13 @@ import { runCli } from '../src/cli/cli.ts';
 import { parseReadinessConfig } from '../src/config/readiness-config.ts';
 import type { ReadinessReport } from '../src/readiness/report.ts';
 import { jobIds } from '../src/queue/names.ts';
-import { prepareDatabase, requireRedis } from '../src/sandbox/local-services.ts';
 import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts';
-import { createLogger, type Logger, type LogLevel } from '../src/shared/logger.ts';
+import type { Logger, LogLevel } from '../src/shared/logger.ts';
 import { projectRoot } from '../src/shared/paths.ts';
 import { validateBlocks, validateMessageText } from '../src/slack/block-kit-limits.ts';
 import { redactUrl } from '../src/store/migrations.ts';
 import { round, summarize } from './support/stats.ts';
-import { countBy, failBench, pollUntil, sleep, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
+import { benchSettings, countBy, countingLogger, failBench, prepareServices, pollUntil, sleep, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
 
 /**
  * `npm run bench:fanout`: one `/readiness run` of a service with 50, then 200 `http` checks against a local
@@ -41,9 +40,7 @@ const MESSAGE_TIMEOUT_MS = 20_000;
 const RENDER_IDLE_TIMEOUT_MS = 10_000;
 const EXIT_WATCHDOG_MS = 15_000;
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness_bench';
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const resultsPath = join(projectRoot, 'bench', 'results', `${NAME}.json`);
+const { databaseUrl, redisUrl, resultsPath } = benchSettings(NAME);
 
 const print = (text = '') => process.stdout.write(`${text}\n`);
 const pad = (i: number) => String(i).padStart(3, '0');
@@ -593,19 +590,8 @@ function printCli(r: CliRun): void {
 }
 
 const options = readOptions();
-let dbReport = '';
-try {
-  await requireRedis(redisUrl);
-  dbReport = await prepareDatabase(databaseUrl);
-} catch (error) {
-  fail((error as Error).message);
-}
-
-const logLines = { errors: 0 };
-const logger = createLogger(options.logLevel, (line) => {
-  if (line.startsWith('{"level":"error"')) logLines.errors += 1;
-  process.stderr.write(`${line}\n`);
-});
+const dbReport = await prepareServices(NAME, { databaseUrl, redisUrl });
+const { logger, logLines } = countingLogger(options.logLevel);
 
 let server: SlowServer | undefined;
 let configDir: string | undefined;

@@ -1,8 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { LocalStack } from '../../src/sandbox/local-stack.ts';
-import type { LogLevel } from '../../src/shared/logger.ts';
+import { prepareDatabase, requireRedis } from '../../src/sandbox/local-services.ts';
+import { createLogger, type Logger, type LogLevel } from '../../src/shared/logger.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
+
+/** Where a benchmark runs and writes: its own database by default, so it never touches the demo's. */
+export function benchSettings(name: string) {
+  return {
+    databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness_bench',
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    resultsPath: join(projectRoot, 'bench', 'results', `${name}.json`),
+  };
+}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,4 +71,24 @@ export async function stopWorkerProcess(child: ChildProcess | undefined): Promis
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** Redis answering and the database migrated, or exit 2 saying how to start them; returns what was done. */
+export async function prepareServices(name: string, settings: { databaseUrl: string; redisUrl: string }): Promise<string> {
+  try {
+    await requireRedis(settings.redisUrl);
+    return await prepareDatabase(settings.databaseUrl);
+  } catch (error) {
+    return failBench(name, (error as Error).message);
+  }
+}
+
+/** The bot's logger for a run, counting error lines so a run with errors can say so. */
+export function countingLogger(level: LogLevel): { logger: Logger; logLines: { errors: number } } {
+  const logLines = { errors: 0 };
+  const logger = createLogger(level, (line) => {
+    if (line.startsWith('{"level":"error"')) logLines.errors += 1;
+    process.stderr.write(`${line}\n`);
+  });
+  return { logger, logLines };
 }

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import { runCheck } from '../../../src/checks/run-check.ts';
 import { migrationsDir } from '../../../src/shared/paths.ts';
 import { ensureDatabase, readMigrations } from '../../../src/store/migrations.ts';
 import { closedPortUrl, until } from '../../support/test-stack.ts';
+import { startSilentServer } from '../../support/silent-server.ts';
 
 const databaseUrl = inject('databaseUrl');
 const serverUrl = databaseUrl.slice(0, databaseUrl.lastIndexOf('/'));
@@ -62,20 +62,13 @@ async function migrationsOnDisk(names: string[]): Promise<string> {
   return dir;
 }
 
-/** Accepts connections and never says a word: a database host that hangs. */
-let silent: Server;
-const silentSockets = new Set<Socket>();
+let silent: Awaited<ReturnType<typeof startSilentServer>>;
 beforeAll(async () => {
-  silent = createServer((socket) => {
-    silentSockets.add(socket);
-    socket.on('close', () => silentSockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  silent = await startSilentServer();
 });
 
 afterAll(async () => {
-  for (const socket of silentSockets) socket.destroy();
-  await new Promise((resolve) => silent.close(resolve));
+  await silent.close();
   for (const name of scratchDatabases) {
     await query(`${serverUrl}/postgres`, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
   }
@@ -178,7 +171,7 @@ describe('the postgres check', () => {
   });
 
   it('reports a host that accepts but never answers as ERROR after the check timeout', async () => {
-    const { port } = silent.address() as { port: number };
+    const { port } = silent;
     const outcome = await runCheck(spec({ url: `postgresql://postgres@127.0.0.1:${port}/app`, timeoutMs: 300 }));
     expect(outcome).toMatchObject({ status: 'ERROR', message: 'no answer within the 300 ms timeout' });
     expect(outcome.durationMs).toBeLessThan(2000);

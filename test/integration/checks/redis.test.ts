@@ -1,24 +1,17 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RedisCheckSpec } from '../../../src/checks/redis.ts';
 import { runCheck } from '../../../src/checks/run-check.ts';
 import { closedPortUrl } from '../../support/test-stack.ts';
+import { startSilentServer } from '../../support/silent-server.ts';
 
 const redisUrl = inject('redisUrl');
 
-/** Accepts connections and never says a word: a Redis host that hangs. */
-let silent: Server;
-const silentSockets = new Set<Socket>();
+let silent: Awaited<ReturnType<typeof startSilentServer>>;
 beforeAll(async () => {
-  silent = createServer((socket) => {
-    silentSockets.add(socket);
-    socket.on('close', () => silentSockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  silent = await startSilentServer();
 });
 afterAll(async () => {
-  for (const socket of silentSockets) socket.destroy();
-  await new Promise((resolve) => silent.close(resolve));
+  await silent.close();
 });
 
 const spec = (fields: Record<string, unknown>) => RedisCheckSpec.parse({ id: 'cache', name: 'Cache', type: 'redis', url: redisUrl, ...fields });
@@ -71,7 +64,7 @@ describe('the redis check', () => {
   });
 
   it('reports a host that accepts but never answers as ERROR after the check timeout', async () => {
-    const { port } = silent.address() as { port: number };
+    const { port } = silent;
     const outcome = await runCheck(spec({ url: `redis://127.0.0.1:${port}`, timeoutMs: 300 }));
     expect(outcome).toMatchObject({ status: 'ERROR', message: 'no answer within the 300 ms timeout' });
     expect(outcome.durationMs).toBeLessThan(2000);
