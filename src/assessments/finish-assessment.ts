@@ -22,7 +22,8 @@ export async function finishAssessment(
   if (!before) return { ok: false, reason: 'not_found' };
   if (before.status === 'COMPLETED' || before.status === 'FAILED') return { ok: false, reason: 'already_finished' };
 
-  for (const check of before.checks.filter((candidate) => candidate.status === 'PENDING')) {
+  const pending = before.checks.filter((candidate) => candidate.status === 'PENDING');
+  for (const check of pending) {
     const failure = input.failedChecks.get(check.checkId) ?? 'no result was recorded';
     await deps.assessments.recordCheckOutcome(
       input.assessmentId,
@@ -31,7 +32,8 @@ export async function finishAssessment(
       deps.now(),
     );
   }
-  const after = (await deps.assessments.find(input.assessmentId)) ?? before;
+  // Only a check recorded just now changes what the verdict is computed from.
+  const after = pending.length > 0 ? ((await deps.assessments.find(input.assessmentId)) ?? before) : before;
   const result = scoreAssessment(after.checks, after.thresholds);
   await deps.assessments.complete(input.assessmentId, result, deps.now());
   await deps.scheduler.requestRender(input.assessmentId);
