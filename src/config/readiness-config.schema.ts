@@ -33,7 +33,21 @@ export const ServiceConfig = z.object({
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 
+const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id such as U012ABCDEF');
+const SlackUsergroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'expected a Slack usergroup id such as S012ABCDEF');
+
+/** A role is who may act: named users and members of usergroups (resolved through the Web API). */
+export const RoleConfig = z
+  .object({
+    description: z.string().max(300).optional(),
+    users: z.array(SlackUserId).default([]),
+    usergroups: z.array(SlackUsergroupId).default([]),
+  })
+  .refine((role) => role.users.length + role.usergroups.length > 0, 'a role needs at least one user or usergroup');
+export type RoleConfig = z.infer<typeof RoleConfig>;
+
 export const ReadinessConfig = z.object({
+  roles: z.record(Slug, RoleConfig).default({}),
   services: z
     .record(Slug, ServiceConfig)
     .refine((services) => Object.keys(services).length > 0, 'define at least one service'),

@@ -2,11 +2,9 @@ import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import { registerCommands } from '../../commands/index.ts';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
-import { startAssessment } from '../assessments/start-assessment.ts';
 import { runCheck } from '../checks/run-check.ts';
 import { createRedis } from '../queue/connection.ts';
 import { createLimiter } from '../shared/limiter.ts';
-import { publishAssessmentMessage } from '../slack/assessment-message.publisher.ts';
 import { createSlackApp, type ReadyReport } from '../slack/app.ts';
 import { chatPort } from '../slack/chat-port.ts';
 import type { Runtime } from './runtime.ts';
@@ -55,17 +53,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     probeReadiness: () => probeReadiness(runtime),
     healthPort: options.port,
   });
-  registerCommands(app, {
-    config: settings.config,
-    startAssessment: (request) =>
-      startAssessment({ config: settings.config, assessments: runtime.assessments, scheduler: runtime.queues.scheduler, now }, request),
-    publishAssessment: (assessment) =>
-      publishAssessmentMessage(
-        { assessments: runtime.assessments, scheduler: runtime.queues.scheduler, chat: chatPort(runtime.slack) },
-        assessment,
-      ),
-    afterAck: createLimiter(options.followUpConcurrency ?? 2),
-  });
+  registerCommands(app, { runtime, afterAck: createLimiter(options.followUpConcurrency ?? 2), now });
   const started = await app.start(options.port);
   const address = options.appToken ? undefined : (started as Server).address();
   const eventsUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/slack/events` : undefined;

@@ -7,6 +7,7 @@ import { createQueues, type Queues } from '../queue/queues.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAssessmentRepository, type AssessmentRepository } from '../store/assessments.repository.ts';
 import { createDb, type Db } from '../store/prisma.ts';
+import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.ts';
 
 export interface RuntimeSettings {
   databaseUrl: string;
@@ -31,6 +32,8 @@ export interface Runtime {
   slack: WebClient;
   /** Web API client for the updater: hands 429s to the queue instead of sleeping in a worker slot. */
   slackForWorkers: WebClient;
+  /** Who belongs to which role of readiness.yaml, usergroups resolved through Slack. */
+  roles: RoleDirectory;
   close(): Promise<void>;
 }
 
@@ -58,13 +61,18 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     timeout: 10_000,
     retryConfig: { retries, factor: 2, minTimeout: 250, maxTimeout: 2000 },
   };
+  const slack = new WebClient(settings.slackBotToken, clientOptions);
   return {
     settings,
     db,
     producer,
     queues,
     assessments: createAssessmentRepository(db),
-    slack: new WebClient(settings.slackBotToken, clientOptions),
+    slack,
+    roles: createRoleDirectory({
+      roles: settings.config.roles,
+      usergroupMembers: async (usergroup) => (await slack.usergroups.users.list({ usergroup })).users ?? [],
+    }),
     slackForWorkers: new WebClient(settings.slackBotToken, { ...clientOptions, rejectRateLimitedCalls: true }),
     async close() {
       await queues.close().catch(() => undefined);

@@ -13,6 +13,7 @@ import {
 } from './slack-stand-in.http.ts';
 import { RollingWindowLimiter } from './slack-stand-in.rate-limit.ts';
 import { ResponseUrlRegistry } from './slack-stand-in.response-url.ts';
+import { buildButtonClick, buildViewSubmission } from './slack-stand-in.interactions.ts';
 import {
   APP_ID,
   newTriggerId,
@@ -247,6 +248,53 @@ export class SlackStandIn {
     }).toString();
     const result = await deliverSigned(targetUrl, this.options.signingSecret, body, tamper);
     return { ...result, responseUrl, triggerId };
+  }
+
+  /**
+   * A user clicks a button on a message the bot posted, as Slack delivers it. Returns the payload as sent too,
+   * so a test can deliver it again (Slack retries a delivery it thinks failed).
+   */
+  async clickButton(
+    targetUrl: string,
+    click: { channel: string; ts: string; actionId: string; userId?: string; value?: string },
+  ): Promise<InteractionResult & { payload: Record<string, unknown> }> {
+    const message = this.workspace.message(click.channel, click.ts);
+    if (!message) throw new Error(`no message ${click.ts} in ${click.channel}`);
+    const userId = click.userId ?? this.defaultUserId();
+    const payload = buildButtonClick({
+      message,
+      actionId: click.actionId,
+      userId,
+      userName: this.workspace.userName(userId),
+      teamId: this.teamId,
+      ...(click.value !== undefined ? { value: click.value } : {}),
+    });
+    const result = await this.sendInteraction(targetUrl, payload);
+    return { ...result, payload: { ...payload, response_url: result.responseUrl, trigger_id: result.triggerId } };
+  }
+
+  /** A user submits a modal the bot opened, with the given plain-text inputs (by action id). */
+  async submitView(
+    targetUrl: string,
+    submission: { viewId: string; userId?: string; values: Record<string, string> },
+  ): Promise<InteractionResult & { json?: unknown }> {
+    const view = this.workspace.view(submission.viewId);
+    if (!view) throw new Error(`no open view ${submission.viewId}`);
+    const userId = submission.userId ?? this.defaultUserId();
+    const payload = buildViewSubmission({ view, userId, userName: this.workspace.userName(userId), teamId: this.teamId, values: submission.values });
+    const result = await this.sendInteraction(targetUrl, payload);
+    let json: unknown;
+    try {
+      json = result.body === '' ? undefined : JSON.parse(result.body);
+    } catch {
+      json = undefined;
+    }
+    return { ...result, ...(json !== undefined ? { json } : {}) };
+  }
+
+  /** Every modal the app opened, oldest first. */
+  openedViews(): StoredView[] {
+    return this.workspace.allViews();
   }
 
   async close(): Promise<void> {

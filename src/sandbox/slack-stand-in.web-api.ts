@@ -129,6 +129,10 @@ export class StandInWorkspace {
     return this.homeViews.get(userId);
   }
 
+  allViews(): StoredView[] {
+    return [...this.views.values()];
+  }
+
   defaultChannel(): string {
     return this.config.channels[0] ?? 'C0DEMO';
   }

@@ -7,11 +7,13 @@ export type ReadinessCommand =
   | { ok: true; kind: 'help' }
   | { ok: false; message: string };
 
-const USAGE = [
-  '*Readiness* — is this service ready for this environment?',
-  '• `/readiness run &lt;service&gt; &lt;environment&gt;` assesses it and posts the verdict here',
-  '• `/readiness help` shows this message',
-].join('\n');
+/** One line per subcommand; a new subcommand adds its line here and its case in parseReadinessCommand. */
+const SUBCOMMAND_USAGE: readonly string[] = [
+  '`/readiness run &lt;service&gt; &lt;environment&gt;` assesses it and posts the verdict here',
+  '`/readiness help` shows this message',
+];
+
+const USAGE = ['*Readiness* — is this service ready for this environment?', ...SUBCOMMAND_USAGE.map((line) => `• ${line}`)].join('\n');
 
 const quote = (text: string) => `\`${escapeText(truncate(text, 80))}\``;
 const list = (values: readonly string[]) => values.map((value) => `\`${value}\``).join(', ');

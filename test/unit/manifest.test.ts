@@ -39,8 +39,7 @@ function methodsCalled(): Set<string> {
   const text = ['src', 'commands', 'jobs'].flatMap((dir) => sourceFiles(join(projectRoot, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
   const called = new Set<string>();
   for (const method of Object.keys(SCOPE_OF_METHOD)) {
-    const [family, name] = method.split('.') as [string, string];
-    if (new RegExp(`\\.${family}\\.${name.replace('.', '\\.')}\\(`).test(text)) called.add(method);
+    if (new RegExp(`\\.${method.replaceAll('.', '\\.')}\\(`).test(text)) called.add(method);
   }
   return called;
 }

@@ -1,0 +1,33 @@
+import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import type { Runtime } from '../src/main/runtime.ts';
+import type { Limiter } from '../src/shared/limiter.ts';
+
+export const SlashCommandPayload = z.object({
+  text: z.string().default(''),
+  user_id: z.string().regex(/^[UW][A-Z0-9]+$/),
+  channel_id: z.string().regex(/^[CDG][A-Z0-9]+$/),
+  team_id: z.string().optional(),
+  trigger_id: z.string().min(1),
+});
+export type SlashCommandPayload = z.infer<typeof SlashCommandPayload>;
+
+/** What every Slack edge (slash subcommands, buttons, modals) is given. */
+export interface CommandDeps {
+  runtime: Runtime;
+  /** Bounds the work that follows acks, so a burst of commands never delays the acks themselves. */
+  afterAck: Limiter;
+  now: () => Date;
+}
+
+export type Respond = SlackCommandMiddlewareArgs['respond'];
+
+/** One slash subcommand after parsing: it must ack within Slack's 3 s and hand slow work to `afterAck`. */
+export interface CommandContext {
+  payload: SlashCommandPayload;
+  /** Acknowledges with an ephemeral reply to the user who typed the command. */
+  ack: (text: string) => Promise<void>;
+  respond: Respond;
+}
+
+export const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
