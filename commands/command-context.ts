@@ -1,6 +1,8 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Runtime } from '../src/main/runtime.ts';
+import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
+import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
 import type { Limiter } from '../src/shared/limiter.ts';
 
 export const SlashCommandPayload = z.object({
@@ -15,6 +17,8 @@ export type SlashCommandPayload = z.infer<typeof SlashCommandPayload>;
 /** What every Slack edge (slash subcommands, buttons, modals) is given. */
 export interface CommandDeps {
   runtime: Runtime;
+  approvals: ApprovalServices;
+  deployments: DeploymentServices;
   /** Bounds the work that follows acks, so a burst of commands never delays the acks themselves. */
   afterAck: Limiter;
   now: () => Date;

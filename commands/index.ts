@@ -2,10 +2,28 @@ import type { App } from '@slack/bolt';
 import { ids } from '../src/slack/ids.ts';
 import type { CommandDeps } from './command-context.ts';
 import { readinessCommand } from './readiness.ts';
+import { attestAction } from './actions/attest.ts';
+import { deploymentControlAction, deploymentRollbackAction, gateProceedAction } from './actions/deployment.ts';
+import { approveAction, noteAction, noteSubmission, requestSignoffAction } from './actions/signoff.ts';
+import { registerIncidentActions } from './actions/incident-buttons.ts';
 
 export type { CommandDeps } from './command-context.ts';
 
 /** Every Slack surface the bot answers (the slash command, buttons, modals), wired in one place. */
 export function registerCommands(app: App, deps: CommandDeps): void {
   app.command(ids.command, readinessCommand(deps));
+  app.action(ids.actions.attestCheck, attestAction(deps));
+  app.action(ids.actions.requestSignoff, requestSignoffAction(deps));
+  app.action(ids.actions.approve, approveAction(deps));
+  app.action(ids.actions.approveWithConditions, noteAction(deps, 'APPROVE_WITH_CONDITIONS'));
+  app.action(ids.actions.reject, noteAction(deps, 'REJECT'));
+  app.view(ids.views.signoffNote, noteSubmission(deps));
+  app.action(ids.actions.deployStart, deploymentControlAction(deps, 'start'));
+  app.action(ids.actions.deployCancel, deploymentControlAction(deps, 'cancel'));
+  app.action(ids.actions.deployPause, deploymentControlAction(deps, 'pause'));
+  app.action(ids.actions.deployResume, deploymentControlAction(deps, 'resume'));
+  app.action(ids.actions.deployAbort, deploymentControlAction(deps, 'abort'));
+  app.action(ids.actions.deployRollback, deploymentRollbackAction(deps));
+  app.action(ids.actions.gateProceed, gateProceedAction(deps));
+  registerIncidentActions(app, deps);
 }

@@ -2,7 +2,14 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { messages } from '../src/slack/messages.ts';
 import { parseReadinessCommand, usageText } from '../src/slack/readiness-command.ts';
 import { ephemeral, SlashCommandPayload, type CommandContext, type CommandDeps } from './command-context.ts';
+import { handleReport } from './report.ts';
 import { handleRun } from './run.ts';
+import { handleOverride } from './override.ts';
+import { handleDeploy, handleRollback } from './deploy.ts';
+import { handleIncident } from './incident.ts';
+import { handleIncidents } from './incidents.ts';
+import { handleStatus } from './status.ts';
+import { handleAudit } from './audit.ts';
 
 /** `/readiness …`: validate, then hand the subcommand to its handler, which acks within Slack's 3 s. */
 export function readinessCommand(deps: CommandDeps) {
@@ -20,6 +27,22 @@ export function readinessCommand(deps: CommandDeps) {
         return ctx.ack(usageText);
       case 'run':
         return handleRun(deps, ctx, parsed);
+      case 'status':
+        return handleStatus(deps, ctx, parsed);
+      case 'audit':
+        return handleAudit(deps, ctx, parsed);
+      case 'report':
+        return handleReport(deps, ctx, parsed);
+      case 'override':
+        return handleOverride(deps, ctx, parsed);
+      case 'deploy':
+        return handleDeploy(deps, ctx, parsed);
+      case 'rollback':
+        return handleRollback(deps, ctx, parsed);
+      case 'incident':
+        return handleIncident(deps, ctx, parsed);
+      case 'incidents':
+        return handleIncidents(deps, ctx);
     }
   };
 }

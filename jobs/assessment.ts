@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
 import { jobIds } from '../src/queue/names.ts';
 import { finishAssessment, type FinishDeps } from '../src/assessments/finish-assessment.ts';
+import type { ReportScheduler } from '../src/queue/queues.ts';
+import { needsReportInThread } from '../src/slack/views/assessment-message.ts';
 import { AssessmentJobData, parseJobData } from './job-data.ts';
 
 /** Failed child job keys end in the check's job id; map them back to check ids. */
@@ -14,11 +16,34 @@ function failedChecksOf(assessmentId: string, failures: Record<string, string>):
   return byCheck;
 }
 
+export interface AssessmentJobDeps extends FinishDeps {
+  reports: ReportScheduler;
+  /** Sign-off follow-ups of a completed assessment: stale requests, automatic requests. */
+  afterCompletion?: ((assessmentId: string) => Promise<void>) | undefined;
+  /** Opens an incident when a critical check regressed on a service that was GO; once per assessment. */
+  reportRegression?: ((assessmentId: string) => Promise<void>) | undefined;
+}
+
+/**
+ * A verdict whose message cannot list every check that needs attention gets its full report in the thread.
+ * Asked for on every run, also a re-run after a crash between the two steps; the job id keeps it to one post.
+ */
+async function reportOverflow(deps: AssessmentJobDeps, assessmentId: string): Promise<void> {
+  const view = await deps.assessments.find(assessmentId);
+  if (view && needsReportInThread(view)) await deps.reports.requestReport({ assessmentId, key: 'overflow', requestedBy: 'system' });
+}
+
 /** The parent of an assessment flow: runs after every check job finished, computes the verdict. */
-export function assessmentProcessor(deps: FinishDeps) {
+export function assessmentProcessor(deps: AssessmentJobDeps) {
   return async (job: Job) => {
     const { assessmentId } = parseJobData(AssessmentJobData, job.data, 'assessment');
     const failures = await job.getIgnoredChildrenFailures();
-    return finishAssessment(deps, { assessmentId, failedChecks: failedChecksOf(assessmentId, failures) });
+    const result = await finishAssessment(deps, { assessmentId, failedChecks: failedChecksOf(assessmentId, failures) });
+    if (result.ok || result.reason === 'already_finished') {
+      await reportOverflow(deps, assessmentId);
+      await deps.afterCompletion?.(assessmentId);
+      await deps.reportRegression?.(assessmentId);
+    }
+    return result;
   };
 }

@@ -2,9 +2,13 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { refreshAssessmentMessage, type MessageDeps } from '../src/slack/assessment-message.publisher.ts';
 import { classifySlackError } from '../src/slack/slack-errors.ts';
 import type { Logger } from '../src/shared/logger.ts';
-import { AssessmentJobData, parseJobData } from './job-data.ts';
+import { AssessmentJobData, DeploymentJobData, parseJobData, SignoffJobData } from './job-data.ts';
 
 export interface RenderDeps extends Omit<MessageDeps, 'scheduler'> {
+  /** Re-renders a sign-off message; absent where sign-off is not wired (tests of assessments alone). */
+  refreshSignoff?: ((requestId: string) => Promise<unknown>) | undefined;
+  /** Re-renders a deployment message; absent where deployments are not wired. */
+  refreshDeployment?: ((deploymentId: string) => Promise<unknown>) | undefined;
   logger: Logger;
   /** Pauses the whole render queue (every replica): Slack's rate limits are per workspace, not per process. */
   pauseQueue: (ms: number) => Promise<void>;
@@ -13,18 +17,26 @@ export interface RenderDeps extends Omit<MessageDeps, 'scheduler'> {
 /** The Slack updater: re-renders one assessment message from the database. */
 export function slackRenderProcessor(deps: RenderDeps) {
   return async (job: Job) => {
-    const { assessmentId } = parseJobData(AssessmentJobData, job.data, 'render');
     try {
+      if (job.name === 'deployment') {
+        const { deploymentId } = parseJobData(DeploymentJobData, job.data, 'deployment render');
+        return await deps.refreshDeployment?.(deploymentId);
+      }
+      if (job.name === 'signoff') {
+        const { requestId } = parseJobData(SignoffJobData, job.data, 'signoff render');
+        return await deps.refreshSignoff?.(requestId);
+      }
+      const { assessmentId } = parseJobData(AssessmentJobData, job.data, 'render');
       return await refreshAssessmentMessage(deps, assessmentId);
     } catch (error) {
       const failure = classifySlackError(error);
       if (failure.kind === 'rate_limited') {
-        deps.logger.warn('slack rate limited the updater; pausing', { retryAfterMs: failure.retryAfterMs, assessmentId });
+        deps.logger.warn('slack rate limited the updater; pausing', { retryAfterMs: failure.retryAfterMs, jobId: job.id });
         await deps.pauseQueue(failure.retryAfterMs);
         throw Worker.RateLimitError();
       }
       if (failure.kind === 'permanent') {
-        deps.logger.error('slack refused the assessment message update', { assessmentId, slackError: failure.error });
+        deps.logger.error('slack refused a message update', { jobId: job.id, slackError: failure.error });
         throw new UnrecoverableError(`Slack refused the update: ${failure.error}`);
       }
       throw error;

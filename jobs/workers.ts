@@ -2,25 +2,50 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CheckSpec } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
-import type { AssessmentScheduler, Queues } from '../src/queue/queues.ts';
+import { reportSchedulerFor, type AssessmentScheduler, type Queues } from '../src/queue/queues.ts';
+import type { PostReportDeps } from '../src/reports/post-report.ts';
+import type { ThreadUploadPort } from '../src/reports/thread-upload.ts';
 import { QueueName } from '../src/queue/names.ts';
 import type { ChatPort } from '../src/slack/assessment-message.publisher.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
 import { assessmentProcessor } from './assessment.ts';
 import { checkProcessor } from './check.ts';
+import { createCheckWorkers } from './check-workers.ts';
+import { reportProcessor } from './report.ts';
 import { slackRenderProcessor } from './slack-render.ts';
+import { signoffProcessor } from './signoff.ts';
+import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
+import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
+import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
+import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
 
 export interface WorkerDeps {
   connection: Redis;
   prefix: string;
-  /** Check jobs one process runs at once. @defaultValue 20 */
+  /** Check jobs one process runs at once. */
   concurrency: number;
   queues: Queues['queues'];
   scheduler: AssessmentScheduler;
   assessments: AssessmentRepository;
   chat: ChatPort;
   runCheck: (spec: CheckSpec) => Promise<TimedOutcome>;
+  /**
+   * Posts full reports into assessment threads (`/readiness report`, and messages too long to list every check).
+   * @defaultValue none: this process leaves the reports queue to other workers (tests of the assessment flow alone)
+   */
+  reports?: { repository: PostReportDeps['reports']; upload: ThreadUploadPort } | undefined;
+  /** Sign-off follow-ups, message renders and expiry timers. @defaultValue none (tests of assessments alone) */
+  approvals?: Pick<ApprovalServices, 'afterCompletion' | 'refreshSignoff' | 'signoffBadge' | 'signoffJob'> | undefined;
+  /** Deployment phases and rollbacks, and their message renders. @defaultValue none */
+  deployments?: Pick<DeploymentServices, 'domain' | 'refreshDeployment'> | undefined;
+  /**
+   * How long a deployment job's lock lasts without renewal: a worker killed mid-phase leaves its job to another
+   * worker after about this long. @defaultValue 30000
+   */
+  deploymentLockMs?: number | undefined;
+  /** Escalation timers and incident posts. @defaultValue none (tests of assessments alone) */
+  incidents?: IncidentWorkerDeps | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -38,14 +63,20 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // and the whole workspace stays inside Slack's per-method rate limits.
   await deps.queues.render.setGlobalConcurrency(1);
 
-  const checks = new Worker(
-    QueueName.checks,
+  const checks = createCheckWorkers(
     checkProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, runCheck: deps.runCheck, now }),
     { ...common, concurrency: deps.concurrency },
   );
   const assessments = new Worker(
     QueueName.assessments,
-    assessmentProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, now }),
+    assessmentProcessor({
+      assessments: deps.assessments,
+      scheduler: deps.scheduler,
+      reports: reportSchedulerFor(deps.queues.reports),
+      afterCompletion: deps.approvals?.afterCompletion,
+      reportRegression: deps.incidents?.checkRegression ? regressionHook(deps.incidents.incident, deps.assessments) : undefined,
+      now,
+    }),
     { ...common, concurrency: 5 },
   );
   let render: Worker | undefined;
@@ -54,13 +85,57 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     slackRenderProcessor({
       assessments: deps.assessments,
       chat: deps.chat,
+      signoffBadge: deps.approvals?.signoffBadge,
+      refreshSignoff: deps.approvals?.refreshSignoff,
+      refreshDeployment: deps.deployments?.refreshDeployment,
       logger: deps.logger,
       pauseQueue: async (ms) => render?.rateLimit(ms),
     }),
     { ...common, concurrency: 1 },
   );
 
-  const workers = [checks, assessments, render];
+  const workers = [...checks, assessments, render];
+  if (deps.approvals) {
+    workers.push(new Worker(QueueName.signoffs, signoffProcessor(deps.approvals.signoffJob), { ...common, concurrency: 2 }));
+  }
+  if (deps.deployments) {
+    const lockDuration = deps.deploymentLockMs ?? 30_000;
+    const deployments = new Worker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
+      ...common,
+      concurrency: 10,
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      // Phase and rollback jobs pick up where they stopped, so a job whose worker died again (or lost its lock
+      // under load) is recovered, not failed for good with the deployment left holding the lock.
+      maxStalledCount: 5,
+    });
+    const { domain } = deps.deployments;
+    // A job BullMQ gives up on must still end its deployment, or the environment stays locked for good.
+    deployments.on('failed', (job: Job | undefined, error: Error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      void giveUpOnDeploymentJob(domain, job.name, job.data, error.message).catch((giveUpError: unknown) =>
+        deps.logger.error('could not end a deployment whose job failed for good', { jobId: job.id, ...errorFields(giveUpError) }),
+      );
+    });
+    workers.push(deployments);
+  }
+  if (deps.reports) {
+    const { repository, upload } = deps.reports;
+    let reports: Worker | undefined;
+    reports = new Worker(
+      QueueName.reports,
+      reportProcessor({
+        assessments: deps.assessments,
+        reports: repository,
+        upload,
+        logger: deps.logger,
+        pauseQueue: async (ms) => reports?.rateLimit(ms),
+      }),
+      { ...common, concurrency: 2 },
+    );
+    workers.push(reports);
+  }
+  if (deps.incidents) workers.push(...(await startIncidentWorkers(common, deps.incidents, deps.logger)));
   for (const worker of workers) {
     worker.on('failed', (job: Job | undefined, error: Error) => {
       deps.logger.warn('job failed', { queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, ...errorFields(error) });

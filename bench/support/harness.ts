@@ -46,10 +46,15 @@ export const countBy = <T>(items: readonly T[], key: (item: T) => string): Recor
 /** `npm run worker` against the stack's queues and the Slack stand-in, as a separate OS process (as deployed). */
 export function spawnWorkerProcess(
   local: LocalStack,
-  options: { configPath: string; logLevel: LogLevel; concurrency?: number },
+  options: { configPath: string; logLevel: LogLevel; concurrency?: number; cpuProfileDir?: string | undefined },
 ): ChildProcess {
   const { settings } = local.runtime;
-  return spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'main', 'worker.ts')], {
+  const entry = join(projectRoot, 'src', 'main', 'worker.ts');
+  // Node refuses --cpu-prof in NODE_OPTIONS, so a profiled worker runs as `node --cpu-prof --import tsx` instead.
+  const [command, args] = options.cpuProfileDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', entry]]
+    : [join(projectRoot, 'node_modules', '.bin', 'tsx'), [entry]];
+  return spawn(command, args, {
     env: {
       ...process.env,
       SLACK_BOT_TOKEN: settings.slackBotToken,

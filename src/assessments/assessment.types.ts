@@ -1,5 +1,6 @@
 import type { CheckStatus, Verdict, VerdictThresholds } from '../readiness/score.ts';
 import type { CheckSpec, Severity } from '../config/readiness-config.schema.ts';
+import type { SkippedCheck } from '../config/catalog.ts';
 
 export type AssessmentStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -15,6 +16,8 @@ export interface CheckResultView {
   message: string | null;
   evidence: Record<string, unknown> | null;
   durationMs: number | null;
+  /** Set for manual checks: who may attest, what they attest to, and for how long it holds. */
+  manual?: { role: string; instructions?: string | undefined; validForMs: number } | undefined;
 }
 
 export interface AssessmentView {
@@ -43,7 +46,23 @@ export interface NewAssessment {
   channelId: string;
 }
 
+/** A still-valid attestation of a manual check, reused by every assessment until it expires. */
+export interface AttestationView {
+  checkId: string;
+  role: string;
+  attestedBy: string;
+  attestedAt: Date;
+  expiresAt: Date;
+  /** The assessment whose button was clicked. */
+  assessmentId: string;
+}
+
 export interface AssessmentPlan {
+  /** Checks that apply to the environment: automated ones become jobs, manual ones wait for a person. */
   checks: CheckSpec[];
+  /** Checks for other environments, recorded as SKIPPED with the reason. */
+  skipped: SkippedCheck[];
+  /** Valid attestations by check id: those manual checks start as PASS. */
+  attestations: ReadonlyMap<string, AttestationView>;
   thresholds: VerdictThresholds;
 }

@@ -1,10 +1,14 @@
 import { CheckSpec } from '../config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../checks/run-check.ts';
 import type { AssessmentScheduler } from '../queue/queues.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import type { LoadCheck } from './check-loader.ts';
+import type { RecordOutcome } from './outcome-recorder.ts';
 
 export interface ExecuteCheckDeps {
-  assessments: Pick<AssessmentRepository, 'findCheckSpec' | 'markRunning' | 'recordCheckOutcome'>;
+  /** Finds the check and starts its assessment (see createCheckLoader). */
+  loadCheck: LoadCheck;
+  /** Records the outcome unless the check already has one (see createOutcomeRecorder). */
+  recordOutcome: RecordOutcome;
   scheduler: Pick<AssessmentScheduler, 'requestRender'>;
   runCheck: (spec: CheckSpec) => Promise<TimedOutcome>;
   now: () => Date;
@@ -12,24 +16,25 @@ export interface ExecuteCheckDeps {
 
 export type ExecuteCheckResult = 'recorded' | 'already_recorded' | 'unknown_check';
 
-/** Runs one check of an assessment and records its outcome once, however often the job is delivered. */
+/**
+ * Runs one check of an assessment and records its outcome once, however often the job is delivered: a check
+ * that already has a result is not run again, and the guarded write refuses a second outcome from a delivery
+ * that raced this one.
+ */
 export async function executeCheck(
   deps: ExecuteCheckDeps,
   input: { assessmentId: string; checkId: string; attempt: number },
 ): Promise<ExecuteCheckResult> {
-  const row = await deps.assessments.findCheckSpec(input.assessmentId, input.checkId);
-  if (!row) return 'unknown_check';
-  if (row.status !== 'PENDING') return 'already_recorded';
+  const check = await deps.loadCheck(input.assessmentId, input.checkId);
+  if (!check) return 'unknown_check';
+  if (check.status !== 'PENDING') return 'already_recorded';
 
-  if (await deps.assessments.markRunning(input.assessmentId, deps.now())) {
-    await deps.scheduler.requestRender(input.assessmentId);
-  }
-  const spec = CheckSpec.safeParse(row.spec);
+  const spec = CheckSpec.safeParse(check.spec);
   const outcome: TimedOutcome = spec.success
     ? await deps.runCheck(spec.data)
     : { status: 'ERROR', message: 'the stored check definition is no longer valid', evidence: {}, durationMs: 0 };
 
-  const applied = await deps.assessments.recordCheckOutcome(
+  const applied = await deps.recordOutcome(
     input.assessmentId,
     input.checkId,
     { ...outcome, attempts: input.attempt },

@@ -1,4 +1,3 @@
-import { scoreAssessment } from '../readiness/score.ts';
 import type { AssessmentScheduler } from '../queue/queues.ts';
 import type { AssessmentRepository } from '../store/assessments.repository.ts';
 
@@ -22,7 +21,8 @@ export async function finishAssessment(
   if (!before) return { ok: false, reason: 'not_found' };
   if (before.status === 'COMPLETED' || before.status === 'FAILED') return { ok: false, reason: 'already_finished' };
 
-  const pending = before.checks.filter((candidate) => candidate.status === 'PENDING');
+  // Manual checks stay PENDING until someone attests them; every other pending check lost its job.
+  const pending = before.checks.filter((candidate) => candidate.status === 'PENDING' && candidate.type !== 'manual');
   for (const check of pending) {
     const failure = input.failedChecks.get(check.checkId) ?? 'no result was recorded';
     await deps.assessments.recordCheckOutcome(
@@ -32,10 +32,8 @@ export async function finishAssessment(
       deps.now(),
     );
   }
-  // Only a check recorded just now changes what the verdict is computed from.
-  const after = pending.length > 0 ? ((await deps.assessments.find(input.assessmentId)) ?? before) : before;
-  const result = scoreAssessment(after.checks, after.thresholds);
-  await deps.assessments.complete(input.assessmentId, result, deps.now());
+  const result = await deps.assessments.complete(input.assessmentId, deps.now());
+  if (!result) return { ok: false, reason: 'already_finished' };
   await deps.scheduler.requestRender(input.assessmentId);
   return { ok: true, verdict: result.verdict, score: result.score };
 }

@@ -1,4 +1,5 @@
 import { lookupTarget } from '../config/catalog.ts';
+import { isManual } from '../checks/manual.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { AssessmentScheduler } from '../queue/queues.ts';
 import type { AssessmentRepository } from '../store/assessments.repository.ts';
@@ -13,7 +14,7 @@ export type StartResult =
 
 export interface StartDeps {
   config: ReadinessConfig;
-  assessments: Pick<AssessmentRepository, 'create' | 'fail'>;
+  assessments: Pick<AssessmentRepository, 'create' | 'fail' | 'findValidAttestations'>;
   scheduler: Pick<AssessmentScheduler, 'enqueueAssessment'>;
   now: () => Date;
 }
@@ -29,8 +30,15 @@ export async function startAssessment(deps: StartDeps, request: NewAssessment): 
   if (!target.ok) return { ok: false, reason: 'unknown_target', detail: target.reason };
 
   let recorded: Awaited<ReturnType<StartDeps['assessments']['create']>>;
+  const manualIds = target.checks.filter(isManual).map((check) => check.id);
   try {
-    recorded = await deps.assessments.create(request, { checks: target.checks, thresholds: target.thresholds });
+    const attestations = await deps.assessments.findValidAttestations(request.service, request.environment, manualIds, deps.now());
+    recorded = await deps.assessments.create(request, {
+      checks: target.checks,
+      skipped: target.skipped,
+      attestations,
+      thresholds: target.thresholds,
+    });
   } catch (error) {
     return { ok: false, reason: 'unavailable', dependency: 'database', detail: describe(error) };
   }
@@ -38,7 +46,9 @@ export async function startAssessment(deps: StartDeps, request: NewAssessment): 
   if (assessment.status !== 'QUEUED') return { ok: true, ...recorded };
 
   try {
-    await deps.scheduler.enqueueAssessment(assessment.id, target.checks.map((check) => check.id));
+    // Manual checks wait for a person, not a worker; the assessment completes without them and is re-scored on attestation.
+    const automated = target.checks.filter((check) => !isManual(check)).map((check) => check.id);
+    await deps.scheduler.enqueueAssessment(assessment.id, automated);
   } catch (error) {
     const detail = describe(error);
     await deps.assessments.fail(assessment.id, `the job queue was unavailable: ${detail}`, deps.now()).catch(() => false);

@@ -19,4 +19,6 @@ export const CheckBase = z.object({
   /** @defaultValue 5000 */
   timeoutMs: z.number().int().positive().max(300_000).default(5000),
   remediation: z.string().max(1000).optional(),
+  /** Runs only in these environments of the service; elsewhere it is SKIPPED and leaves the score. */
+  environments: z.array(Slug).min(1).optional(),
 });

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { lookupTarget } from '../config/catalog.ts';
 import { loadReadinessConfig, ReadinessConfigError } from '../config/readiness-config.ts';
 import { runCheck } from '../checks/run-check.ts';
-import { buildReport } from '../readiness/report.ts';
+import { buildReport, type ReportInput } from '../readiness/report.ts';
+import { awaitingAttestation, isManual } from '../checks/manual.ts';
 import { renderScorecard } from './scorecard.ts';
 
 /** Exit codes a pipeline can branch on. */
@@ -54,7 +55,17 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
     throw new UsageError(`check ${target.checkId} uses {{${target.variable}}}, which ${values.env} does not define`);
   }
   // Every check at once, each under its own timeout: the gate takes as long as the slowest check.
-  const results = await Promise.all(target.checks.map(async (spec) => ({ spec, outcome: await runCheck(spec) })));
+  const results = await Promise.all(
+    target.checks.map(async (spec): Promise<ReportInput> => {
+      if (isManual(spec)) {
+        return { spec, outcome: { status: 'PENDING', message: `${awaitingAttestation(spec)} in Slack`, evidence: {}, durationMs: null } };
+      }
+      return { spec, outcome: await runCheck(spec) };
+    }),
+  );
+  for (const { check, reason } of target.skipped) {
+    results.push({ spec: check, outcome: { status: 'SKIPPED', message: reason, evidence: {}, durationMs: null } });
+  }
   const report = buildReport(target, results, target.thresholds);
   io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderScorecard(report));
   return report.verdict === 'GO' ? ExitCode.go : report.verdict === 'GO_WITH_CAUTION' ? ExitCode.goWithCaution : ExitCode.noGo;

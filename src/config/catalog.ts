@@ -1,9 +1,17 @@
 import type { VerdictThresholds } from '../readiness/score.ts';
 import { redactUrl } from '../shared/text.ts';
 import type { CheckSpec, ReadinessConfig } from './readiness-config.schema.ts';
+import { SHIPPED_TEMPLATES } from '../deployments/default-templates.ts';
+import { dependencyOrder } from '../deployments/plan.ts';
+
+/** A check that does not apply to the environment: recorded as SKIPPED so the report says why it is missing. */
+export interface SkippedCheck {
+  check: CheckSpec;
+  reason: string;
+}
 
 export type TargetLookup =
-  | { ok: true; service: string; environment: string; checks: CheckSpec[]; thresholds: VerdictThresholds }
+  | { ok: true; service: string; environment: string; checks: CheckSpec[]; skipped: SkippedCheck[]; thresholds: VerdictThresholds }
   | { ok: false; reason: 'unknown_service'; known: string[] }
   | { ok: false; reason: 'unknown_environment'; service: string; known: string[] }
   | { ok: false; reason: 'unresolved_variable'; checkId: string; variable: string };
@@ -43,6 +51,10 @@ function resolveCheck(check: CheckSpec, vars: Record<string, string>): { check: 
   return missing === undefined ? { check: resolved } : { check: resolved, missing };
 }
 
+/** A check without `environments` runs everywhere. */
+export const appliesTo = (check: Pick<CheckSpec, 'environments'>, environment: string) =>
+  check.environments === undefined || check.environments.includes(environment);
+
 /** Finds what to assess for a service and environment, or says precisely why it cannot. */
 export function lookupTarget(config: ReadinessConfig, service: string, environment: string): TargetLookup {
   // Names come from Slack users; `constructor` or `__proto__` must not resolve to Object.prototype members.
@@ -53,14 +65,19 @@ export function lookupTarget(config: ReadinessConfig, service: string, environme
     return { ok: false, reason: 'unknown_environment', service, known: Object.keys(serviceConfig.environments) };
   }
   const checks: CheckSpec[] = [];
+  const skipped: SkippedCheck[] = [];
   for (const check of serviceConfig.checks) {
+    if (!appliesTo(check, environment)) {
+      skipped.push({ check, reason: `not checked in ${environment} (runs in ${check.environments?.join(', ')})` });
+      continue;
+    }
     const resolved = resolveCheck(check, environmentConfig.vars);
     if (resolved.missing !== undefined) {
       return { ok: false, reason: 'unresolved_variable', checkId: check.id, variable: resolved.missing };
     }
     checks.push(resolved.check);
   }
-  return { ok: true, service, environment, checks, thresholds: environmentConfig.thresholds };
+  return { ok: true, service, environment, checks, skipped, thresholds: environmentConfig.thresholds };
 }
 
 /** The URL schemes each check type can talk to; checked once variables are substituted. */
@@ -83,7 +100,54 @@ function urlProblem(check: CheckSpec): string | undefined {
   return `is not a ${schemes.map((scheme) => `${scheme}//`).join(' or ')} URL`;
 }
 
-
+/** References the schema cannot check: environments a check names, and roles named by checks and sign-off policies. */
+export function findDanglingReferences(config: ReadinessConfig): string[] {
+  const problems: string[] = [];
+  const known = Object.keys(config.roles);
+  const undefinedRole = (where: string, role: string) =>
+    `${where}: "${role}" is not defined under roles (${known.length > 0 ? known.join(', ') : 'no roles are defined'})`;
+  for (const [templateName, template] of Object.entries(config.deployments.templates)) {
+    const where = `deployments.templates.${templateName}`;
+    const stages = [...template.phases.map((phase, index) => ({ at: `${where}.phases[${index}]`, tasks: phase.tasks })), { at: `${where}.rollback`, tasks: template.rollback.tasks }];
+    for (const { at, tasks } of stages) {
+      const order = dependencyOrder(tasks);
+      if (!order.ok) problems.push(`${at}.tasks: ${order.problem}`);
+      tasks.forEach((task, index) => {
+        if (task.type === 'manual-gate' && !Object.hasOwn(config.roles, task.role)) problems.push(undefinedRole(`${at}.tasks[${index}].role`, task.role));
+      });
+    }
+  }
+  for (const [serviceName, service] of Object.entries(config.services)) {
+    for (const [environmentName, environment] of Object.entries(service.environments)) {
+      const where = `services.${serviceName}.environments.${environmentName}.signoff`;
+      environment.signoff?.required.forEach(({ role }, index) => {
+        if (!Object.hasOwn(config.roles, role)) problems.push(undefinedRole(`${where}.required[${index}].role`, role));
+      });
+      const deploy = environment.deploy;
+      if (deploy && !Object.hasOwn(config.deployments.templates, deploy.template) && !Object.hasOwn(SHIPPED_TEMPLATES, deploy.template)) {
+        const templates = [...new Set([...Object.keys(SHIPPED_TEMPLATES), ...Object.keys(config.deployments.templates)])];
+        problems.push(`services.${serviceName}.environments.${environmentName}.deploy.template: "${deploy.template}" is not a template (${templates.join(', ')})`);
+      }
+      if (deploy?.deployerRole !== undefined && !Object.hasOwn(config.roles, deploy.deployerRole)) {
+        problems.push(undefinedRole(`services.${serviceName}.environments.${environmentName}.deploy.deployerRole`, deploy.deployerRole));
+      }
+      const overrideRole = environment.signoff?.overrideRole;
+      if (overrideRole !== undefined && !Object.hasOwn(config.roles, overrideRole)) {
+        problems.push(undefinedRole(`${where}.overrideRole`, overrideRole));
+      }
+    }
+    service.checks.forEach((check, index) => {
+      const where = `services.${serviceName}.checks[${index}]`;
+      check.environments?.forEach((environment, position) => {
+        if (!Object.hasOwn(service.environments, environment)) {
+          problems.push(`${where}.environments[${position}]: "${environment}" is not an environment of ${serviceName} (${Object.keys(service.environments).join(', ')})`);
+        }
+      });
+      if (check.type === 'manual' && !Object.hasOwn(config.roles, check.role)) problems.push(undefinedRole(`${where}.role`, check.role));
+    });
+  }
+  return problems;
+}
 
 /**
  * Every check that cannot run in some environment of its service, as config problems: a `{{var}}` the
@@ -94,6 +158,7 @@ export function findUnresolvableChecks(config: ReadinessConfig): string[] {
   for (const [serviceName, service] of Object.entries(config.services)) {
     for (const [environmentName, environment] of Object.entries(service.environments)) {
       service.checks.forEach((check, index) => {
+        if (!appliesTo(check, environmentName)) return;
         const { check: resolved, missing } = resolveCheck(check, environment.vars);
         if (missing !== undefined) {
           problems.push(

@@ -43,14 +43,26 @@ const EnvShape = z.object({
       .default('readiness'),
     /** @defaultValue ./readiness.yaml */
     READINESS_CONFIG: z.string().min(1).default('./readiness.yaml'),
-    /** How many check jobs one worker process runs at once. @defaultValue 20 */
-    WORKER_CONCURRENCY: positiveInt(20),
+    /**
+     * How many check jobs one worker process runs at once. Checks wait on the network, so one process can run
+     * every check of a 200-check assessment side by side. @defaultValue 200
+     */
+    WORKER_CONCURRENCY: positiveInt(200),
     /**
      * How many commands' post-ack work (record, enqueue, post the message) one bot process runs at once.
      * Low keeps every ack fast under bursts; the rest waits its turn in memory. @defaultValue 2
      */
     ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * How long a worker's hold on a deployment job lasts without renewal: a worker killed mid-phase leaves its
+     * phase to another worker after about this long. @defaultValue 30000
+     */
+    DEPLOYMENT_LOCK_MS: positiveInt(30_000),
+    /** Where incident alerts go when readiness.yaml sets no `incidents.channel`. @defaultValue the channel the incident came from */
+    INCIDENT_CHANNEL: optionalText.refine((value) => value === undefined || /^[CG][A-Z0-9]{2,}$/.test(value), {
+      message: 'must be a Slack channel id such as C012ABCDEF',
+    }),
 });
 
 export const Env = EnvShape.superRefine((env, ctx) => {

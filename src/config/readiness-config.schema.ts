@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 import { CheckSpec } from '../checks/registry.ts';
 import { Slug } from '../checks/check-base.ts';
+import { IncidentsConfig } from '../incidents/incident-config.ts';
+import { SignoffPolicy } from '../approvals/policy.ts';
+import { DeployPolicy, Template } from '../deployments/template.schema.ts';
 
 // Check specs live with their check types; the config re-exports them for its readers.
 export { CheckSpec } from '../checks/registry.ts';
@@ -21,6 +24,10 @@ export const EnvironmentConfig = z
   .object({
     vars: Vars.default({}),
     thresholds: Thresholds.default({ go: 95, caution: 80 }),
+    /** Sign-offs this environment needs before a GO decision; none when unset. */
+    signoff: SignoffPolicy.optional(),
+    /** How this environment deploys (`/readiness deploy`); the standard template and a 24h-fresh GO when unset. */
+    deploy: DeployPolicy.optional(),
   })
   .default({ vars: {}, thresholds: { go: 95, caution: 80 } });
 
@@ -48,8 +55,12 @@ export type RoleConfig = z.infer<typeof RoleConfig>;
 
 export const ReadinessConfig = z.object({
   roles: z.record(Slug, RoleConfig).default({}),
+  /** Deployment templates; they replace shipped ones of the same name (standard, hotfix, blue-green, canary). */
+  deployments: z.object({ templates: z.record(Slug, Template).default({}) }).default({ templates: {} }),
   services: z
     .record(Slug, ServiceConfig)
     .refine((services) => Object.keys(services).length > 0, 'define at least one service'),
+  /** Severity policy, runbooks and the incidents channel; shipped defaults apply when absent. */
+  incidents: IncidentsConfig,
 });
 export type ReadinessConfig = z.infer<typeof ReadinessConfig>;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { findUnresolvableChecks } from './catalog.ts';
+import { findDanglingReferences, findUnresolvableChecks } from './catalog.ts';
 import { ReadinessConfig } from './readiness-config.schema.ts';
 
 export class ReadinessConfigError extends Error {
@@ -43,7 +43,7 @@ function findDuplicateCheckIds(config: ReadinessConfig): string[] {
 export function parseReadinessConfig(document: unknown, source: string): ReadinessConfig {
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, describeIssues(result.error.issues));
-  const problems = [...findDuplicateCheckIds(result.data), ...findUnresolvableChecks(result.data)];
+  const problems = [...findDuplicateCheckIds(result.data), ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data)];
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;
 }

@@ -4,10 +4,15 @@ import { registerCommands } from '../../commands/index.ts';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { runCheck } from '../checks/run-check.ts';
 import { createRedis } from '../queue/connection.ts';
+import { connectDb } from '../store/prisma.ts';
 import { createLimiter } from '../shared/limiter.ts';
 import { createSlackApp, type ReadyReport } from '../slack/app.ts';
 import { chatPort } from '../slack/chat-port.ts';
+import { threadUploadPort } from '../reports/thread-upload.ts';
 import type { Runtime } from './runtime.ts';
+import { approvalServices } from './approvals-wiring.ts';
+import { deploymentServices } from './deployments-wiring.ts';
+import { incidentChat } from '../incidents/incident-chat.ts';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
@@ -53,15 +58,35 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     probeReadiness: () => probeReadiness(runtime),
     healthPort: options.port,
   });
-  registerCommands(app, { runtime, afterAck: createLimiter(options.followUpConcurrency ?? 2), now });
+  registerCommands(app, {
+    runtime,
+    approvals: approvalServices(runtime, chatPort(runtime.slack), now),
+    deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
+    afterAck: createLimiter(options.followUpConcurrency ?? 2),
+    now,
+  });
   const started = await app.start(options.port);
   const address = options.appToken ? undefined : (started as Server).address();
   const eventsUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
   return { app, eventsUrl, stop: () => app.stop().then(() => undefined) };
 }
 
-export async function startWorkerProcess(runtime: Runtime, options: { concurrency: number }): Promise<RunningWorkers> {
+export interface WorkerProcessOptions {
+  concurrency: number;
+  /** Re-arm incident timers and deliveries from the database on start and every minute. @defaultValue true */
+  incidentSweep?: boolean;
+  /** Open an incident when a critical check regresses on a service that was GO. @defaultValue true */
+  checkRegressionIncidents?: boolean;
+  /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 30000 */
+  deploymentLockMs?: number | undefined;
+}
+
+export async function startWorkerProcess(runtime: Runtime, options: WorkerProcessOptions): Promise<RunningWorkers> {
   const { settings } = runtime;
+  // Best effort: a worker started while Postgres is away still starts, and its jobs retry until it is back.
+  await connectDb(runtime.db).catch((error: unknown) =>
+    settings.logger.warn('postgres not reachable at start-up; jobs will retry', { err: (error as Error).message }),
+  );
   const connection = createRedis(settings.redisUrl, 'worker', settings.logger);
   const running = await startWorkers({
     connection,
@@ -72,6 +97,17 @@ export async function startWorkerProcess(runtime: Runtime, options: { concurrenc
     assessments: runtime.assessments,
     chat: chatPort(runtime.slackForWorkers),
     runCheck: (spec) => runCheck(spec),
+    reports: { repository: runtime.reports, upload: threadUploadPort(runtime.slackForWorkers) },
+    approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
+    deployments: deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: settings.logger }),
+    deploymentLockMs: options.deploymentLockMs,
+    incidents: {
+      incident: runtime.incidents,
+      queues: runtime.incidentQueues,
+      chat: incidentChat(runtime.slackForWorkers),
+      sweep: options.incidentSweep ?? true,
+      checkRegression: options.checkRegressionIncidents ?? true,
+    },
     logger: settings.logger,
   });
   return {

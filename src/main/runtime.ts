@@ -8,6 +8,13 @@ import type { Logger } from '../shared/logger.ts';
 import { createAssessmentRepository, type AssessmentRepository } from '../store/assessments.repository.ts';
 import { createDb, type Db } from '../store/prisma.ts';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.ts';
+import { createSignoffRepository, type SignoffRepository } from '../store/signoffs.repository.ts';
+import { createDeploymentRepository, type DeploymentRepository } from '../store/deployments.repository.ts';
+import { createReportRepository, type ReportRepository } from '../reports/report.repository.ts';
+import { createStatusRepository, type StatusRepository } from '../store/status.repository.ts';
+import type { IncidentDeps } from '../incidents/incident-deps.ts';
+import { createIncidentQueues, type IncidentQueues } from '../queue/incident-queues.ts';
+import { createIncidentRepository } from '../store/incidents.repository.ts';
 
 export interface RuntimeSettings {
   databaseUrl: string;
@@ -19,6 +26,8 @@ export interface RuntimeSettings {
   logger: Logger;
   /** Web API retries on 5xx and network errors; tests set 0 so a fault shows at once. @defaultValue 2 */
   slackRetries?: number;
+  /** $INCIDENT_CHANNEL: where incident alerts go when readiness.yaml names no incidents channel. */
+  incidentChannel?: string | undefined;
 }
 
 /** The infrastructure every process shares: database, queues, repositories and the Slack Web API client. */
@@ -28,12 +37,21 @@ export interface Runtime {
   producer: Redis;
   queues: Queues;
   assessments: AssessmentRepository;
+  /** Finds assessments by the id people type, and records the reports posted into threads. */
+  reports: ReportRepository;
   /** Web API client for work done after the ack: waits out 429s itself. */
   slack: WebClient;
   /** Web API client for the updater: hands 429s to the queue instead of sleeping in a worker slot. */
   slackForWorkers: WebClient;
   /** Who belongs to which role of readiness.yaml, usergroups resolved through Slack. */
   roles: RoleDirectory;
+  signoffs: SignoffRepository;
+  deployments: DeploymentRepository;
+  /** Read-only: the latest assessment of a target and a service's audit trail. */
+  status: StatusRepository;
+  /** Incident use cases' dependencies: repository, timers and deliveries, policy, who to page. */
+  incidents: IncidentDeps;
+  incidentQueues: IncidentQueues;
   close(): Promise<void>;
 }
 
@@ -47,6 +65,7 @@ export function runtimeFromEnv(env: WorkerEnv, config: ReadinessConfig, logger: 
     slackBotToken: env.SLACK_BOT_TOKEN,
     config,
     logger,
+    incidentChannel: env.INCIDENT_CHANNEL,
   });
 }
 
@@ -62,20 +81,37 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     retryConfig: { retries, factor: 2, minTimeout: 250, maxTimeout: 2000 },
   };
   const slack = new WebClient(settings.slackBotToken, clientOptions);
+  const incidentQueues = createIncidentQueues(producer, settings.queuePrefix, logger);
   return {
     settings,
     db,
     producer,
     queues,
     assessments: createAssessmentRepository(db),
+    signoffs: createSignoffRepository(db),
+    deployments: createDeploymentRepository(db),
+    reports: createReportRepository(db),
+    status: createStatusRepository(db),
     slack,
     roles: createRoleDirectory({
       roles: settings.config.roles,
       usergroupMembers: async (usergroup) => (await slack.usergroups.users.list({ usergroup })).users ?? [],
     }),
     slackForWorkers: new WebClient(settings.slackBotToken, { ...clientOptions, rejectRateLimitedCalls: true }),
+    incidentQueues,
+    incidents: {
+      incidents: createIncidentRepository(db),
+      scheduler: incidentQueues.scheduler,
+      settings: { config: settings.config.incidents, envChannel: settings.incidentChannel },
+      directory: {
+        roles: settings.config.roles,
+        usergroupMembers: async (usergroup) => (await slack.usergroups.users.list({ usergroup })).users ?? [],
+      },
+      now: () => new Date(),
+    },
     async close() {
       await queues.close().catch(() => undefined);
+      await incidentQueues.close().catch(() => undefined);
       producer.disconnect();
       await db.$disconnect().catch(() => undefined);
     },

@@ -10,7 +10,7 @@ try {
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
   const runtime = runtimeFromEnv(env, config, logger);
-  const workers = await startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY });
+  const workers = await startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY, deploymentLockMs: env.DEPLOYMENT_LOCK_MS });
   logger.info('readiness workers started', { concurrency: env.WORKER_CONCURRENCY, queues: workers.workers.map((w) => w.name) });
   onShutdown(logger, async () => {
     await workers.close();

@@ -11,4 +11,9 @@ export const jobOptions = {
   check: { ...retention, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ignoreDependencyOnFailure: true },
   assessment: { ...retention, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   render: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  /** Retries also wait for the assessment message to be posted (its thread is where the report goes). */
+  report: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  signoff: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  /** A phase that throws (not a task that fails: that is recorded) retries; its finished tasks are skipped. */
+  deployment: { ...retention, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
 } satisfies Record<string, JobsOptions>;

@@ -3,6 +3,13 @@ export const QueueName = {
   assessments: 'assessments',
   checks: 'checks',
   slackRender: 'slack-render',
+  reports: 'reports',
+  signoffs: 'signoffs',
+  deployments: 'deployments',
+  /** Delayed escalation timers, one per incident step. */
+  escalations: 'escalations',
+  /** Incident posts (alerts, pages, timeline), delivered in order per incident. */
+  incidentNotify: 'incident-notify',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -15,4 +22,18 @@ export const jobIds = {
   check: (assessmentId: string, checkId: string) => `check_${assessmentId}_${checkId}`,
   /** One render per message per window: everything that changes within the window is shown by one update. */
   render: (assessmentId: string, window: number) => `render_${assessmentId}_${window}`,
+  /** `key` names why the report is posted: `overflow` once per assessment, or a key derived from the command's trigger_id. */
+  report: (assessmentId: string, key: string) => `report_${assessmentId}_${key}`,
+  signoffRender: (requestId: string, window: number) => `render-signoff_${requestId}_${window}`,
+  signoffExpiry: (requestId: string) => `signoff-expire_${requestId}`,
+  deploymentRender: (deploymentId: string, window: number) => `render-deployment_${deploymentId}_${window}`,
+  /** A Resume or a passed gate bumps the generation, so the phase job it enqueues is a new one. */
+  deploymentPhase: (deploymentId: string, phaseIndex: number, generation: number) => `deploy-phase_${deploymentId}_${phaseIndex}_${generation}`,
+  rollback: (deploymentId: string) => `rollback_${deploymentId}`,
+  rollbackDeadline: (deploymentId: string) => `rollback-deadline_${deploymentId}`,
+  /** One timer per step of an incident's escalation: a step is armed once, however often it is asked for. */
+  escalation: (incidentId: string, step: { plan: number; level: number; round: number }) =>
+    `escalate_${incidentId}_${step.plan}_${step.level}_${step.round}`,
+  /** `trigger` is the seq of the post that asked for delivery, or a sweep window. */
+  incidentNotify: (incidentId: string, trigger: string) => `notify_${incidentId}_${trigger}`,
 };

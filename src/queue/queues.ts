@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
+import { oncePerWindow } from './once-per-window.ts';
 
 /** How long the updater gathers changes to one message before showing them in one chat.update. */
 export const RENDER_WINDOW_MS = 1000;
@@ -14,16 +15,58 @@ export interface AssessmentScheduler {
   requestRender(assessmentId: string): Promise<void>;
 }
 
+/** What a report job needs to know: ids only (the worker reads the rest from the database). */
+export interface ReportRequest {
+  assessmentId: string;
+  /** Why it is posted: `overflow` (once per assessment) or a key derived from the command's trigger_id. */
+  key: string;
+  /** A Slack user id, or "system" when the assessment message could not show every check. */
+  requestedBy: string;
+}
+
+export interface ReportScheduler {
+  /** Enqueues posting the full report into the assessment's thread. The same request twice is one job. */
+  requestReport(request: ReportRequest): Promise<void>;
+}
+
+export function reportSchedulerFor(reports: Queue): ReportScheduler {
+  return {
+    async requestReport(request) {
+      await reports.add('report', request, { ...jobOptions.report, jobId: jobIds.report(request.assessmentId, request.key) });
+    },
+  };
+}
+
+export interface SignoffScheduler {
+  /** Re-renders a sign-off message from the database; coalesced like assessment renders. */
+  requestSignoffRender(requestId: string): Promise<void>;
+  /** Expires the request at `at` unless it is decided first. Idempotent. */
+  scheduleSignoffExpiry(requestId: string, at: Date): Promise<void>;
+}
+
+export interface DeploymentScheduler {
+  requestDeploymentRender(deploymentId: string): Promise<void>;
+  enqueuePhase(deploymentId: string, phaseIndex: number, generation: number): Promise<void>;
+  /** The rollback job, and the alarm that fires if it is still running after `maxDurationMs`. */
+  enqueueRollback(deploymentId: string, maxDurationMs: number): Promise<void>;
+}
+
 export function createQueues(connection: Redis, prefix: string, logger: Logger) {
   const flows = new FlowProducer({ connection, prefix });
   const render = new Queue(QueueName.slackRender, { connection, prefix });
   const assessments = new Queue(QueueName.assessments, { connection, prefix });
   const checks = new Queue(QueueName.checks, { connection, prefix });
+  const reports = new Queue(QueueName.reports, { connection, prefix });
+  const signoffs = new Queue(QueueName.signoffs, { connection, prefix });
+  const deployments = new Queue(QueueName.deployments, { connection, prefix });
   // The connection's own listener reports outages once; without these BullMQ prints every reconnect failure.
   const quiet = (error: Error) => logger.debug('queue connection error', { err: error.message });
   flows.on('error', quiet);
-  for (const queue of [render, assessments, checks]) queue.on('error', quiet);
+  for (const queue of [render, assessments, checks, reports, signoffs, deployments]) queue.on('error', quiet);
 
+  // BullMQ would add nothing for a render this process already asked for in the same window, so only the first
+  // request per window reaches Redis: 200 checks finishing together ask once, not 200 times.
+  const renderRequests = oncePerWindow();
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {
       await flows.add({
@@ -44,19 +87,58 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
       // the window's end and reads the database then, so it shows every change made inside the window.
       const now = Date.now();
       const window = Math.floor(now / RENDER_WINDOW_MS);
-      await render.add(
-        'render',
-        { assessmentId },
-        { ...jobOptions.render, jobId: jobIds.render(assessmentId, window), delay: (window + 1) * RENDER_WINDOW_MS - now },
+      await renderRequests.once(assessmentId, window, () =>
+        render.add(
+          'render',
+          { assessmentId },
+          { ...jobOptions.render, jobId: jobIds.render(assessmentId, window), delay: (window + 1) * RENDER_WINDOW_MS - now },
+        ),
       );
+    },
+  };
+
+  const signoffScheduler: SignoffScheduler = {
+    async requestSignoffRender(requestId) {
+      const now = Date.now();
+      const window = Math.floor(now / RENDER_WINDOW_MS);
+      await render.add(
+        'signoff',
+        { requestId },
+        { ...jobOptions.render, jobId: jobIds.signoffRender(requestId, window), delay: (window + 1) * RENDER_WINDOW_MS - now },
+      );
+    },
+    async scheduleSignoffExpiry(requestId, at) {
+      await signoffs.add('expire', { requestId }, { ...jobOptions.signoff, jobId: jobIds.signoffExpiry(requestId), delay: Math.max(0, at.getTime() - Date.now()) });
+    },
+  };
+
+  const deploymentScheduler: DeploymentScheduler = {
+    async requestDeploymentRender(deploymentId) {
+      const now = Date.now();
+      const window = Math.floor(now / RENDER_WINDOW_MS);
+      await render.add(
+        'deployment',
+        { deploymentId },
+        { ...jobOptions.render, jobId: jobIds.deploymentRender(deploymentId, window), delay: (window + 1) * RENDER_WINDOW_MS - now },
+      );
+    },
+    async enqueuePhase(deploymentId, phaseIndex, generation) {
+      await deployments.add('phase', { deploymentId, phaseIndex, generation }, { ...jobOptions.deployment, jobId: jobIds.deploymentPhase(deploymentId, phaseIndex, generation) });
+    },
+    async enqueueRollback(deploymentId, maxDurationMs) {
+      await deployments.add('rollback', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.rollback(deploymentId) });
+      await deployments.add('rollback-deadline', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.rollbackDeadline(deploymentId), delay: maxDurationMs });
     },
   };
 
   return {
     scheduler,
-    queues: { render, assessments, checks },
+    reportScheduler: reportSchedulerFor(reports),
+    signoffScheduler,
+    deploymentScheduler,
+    queues: { render, assessments, checks, reports, signoffs, deployments },
     async close() {
-      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close()]);
+      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close()]);
     },
   };
 }

@@ -37,9 +37,15 @@ export function recommend(checks: readonly (ReportedCheck & { remediation?: stri
     });
 }
 
+/** A check and what became of it: measured, waiting for a person (PENDING) or not for this environment (SKIPPED). */
+export interface ReportInput {
+  spec: CheckSpec;
+  outcome: Omit<TimedOutcome, 'status' | 'durationMs'> & { status: ScoredCheck['status']; durationMs: number | null };
+}
+
 export function buildReport(
   target: { service: string; environment: string },
-  results: readonly { spec: CheckSpec; outcome: TimedOutcome }[],
+  results: readonly ReportInput[],
   thresholds?: VerdictThresholds,
 ): ReadinessReport {
   const checks = results.map(({ spec, outcome }) => ({

@@ -52,7 +52,8 @@ function weightedScore(checks: readonly ScoredCheck[]): number {
 const blocksWhenCritical = (status: CheckStatus) => status !== 'PASS' && status !== 'WARN' && status !== 'SKIPPED';
 
 function describeBlock(check: ScoredCheck): string {
-  const what = check.status === 'PENDING' ? 'has not been evaluated' : `is ${check.status}`;
+  const pendingWhat = check.message ? 'is pending' : 'has not been evaluated';
+  const what = check.status === 'PENDING' ? pendingWhat : `is ${check.status}`;
   return `critical check "${check.name}" ${what}${check.message ? `: ${check.message}` : ''}`;
 }
 

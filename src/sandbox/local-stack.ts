@@ -20,6 +20,13 @@ export interface LocalStackOptions {
   /** Web API retries; tests use 0 so injected faults show at once. @defaultValue 2 */
   slackRetries?: number;
   standIn?: Partial<SlackStandInOptions>;
+  /**
+   * Re-arm incident timers and deliveries from the database when workers start. Off by default: test stacks share
+   * one database but each has its own queue prefix, and must not deliver each other's incidents. @defaultValue false
+   */
+  incidentSweep?: boolean;
+  /** Open an incident when a critical check regresses on a service that was GO (see incidentSweep). @defaultValue false */
+  checkRegressionIncidents?: boolean;
 }
 
 export interface LocalStack {
@@ -29,6 +36,8 @@ export interface LocalStack {
   eventsUrl: string;
   workers: RunningWorkers | undefined;
   channelId: string;
+  /** What Slack signs requests with; a second bot replica needs it too. */
+  signingSecret: string;
   startWorkers(): Promise<RunningWorkers>;
   close(options?: { obliterate?: boolean }): Promise<void>;
 }
@@ -57,7 +66,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const concurrency = options.workerConcurrency ?? 20;
   const running: RunningWorkers[] = [];
   const startWorkers = async () => {
-    const workers = await startWorkerProcess(runtime, { concurrency });
+    const workers = await startWorkerProcess(runtime, {
+      concurrency,
+      incidentSweep: options.incidentSweep ?? false,
+      checkRegressionIncidents: options.checkRegressionIncidents ?? false,
+    });
     running.push(workers);
     return workers;
   };
@@ -70,13 +83,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     eventsUrl: bot.eventsUrl,
     workers,
     channelId,
+    signingSecret,
     startWorkers,
     async close({ obliterate = true } = {}) {
       await Promise.all(running.map((worker) => worker.close()));
       await bot.stop();
       if (obliterate) {
-        const { render, assessments, checks } = runtime.queues.queues;
-        await Promise.all([render, assessments, checks].map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
+        await Promise.all(
+          [...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)].map((queue) =>
+            queue.obliterate({ force: true }).catch(() => undefined),
+          ),
+        );
       }
       await runtime.close();
       await standIn.close();

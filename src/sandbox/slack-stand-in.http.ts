@@ -20,13 +20,18 @@ export interface DeliveryResult {
 // the arguments that are structured in Slack's method reference.
 const STRUCTURED_ARGS = new Set(['blocks', 'attachments', 'view', 'metadata', 'user_auth_blocks', 'unfurls']);
 
-export function readBody(req: IncomingMessage): Promise<string> {
+/** The body as bytes: what file uploads need. */
+export function readRawBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString('utf8');
 }
 
 export function isJsonObject(value: unknown): value is Json {

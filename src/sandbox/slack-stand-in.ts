@@ -6,6 +6,7 @@ import {
   parseApiArgs,
   parseJsonOrUndefined,
   readBody,
+  readRawBody,
   sendJson,
   type DeliveryResult,
   type Json,
@@ -14,6 +15,7 @@ import {
 import { RollingWindowLimiter } from './slack-stand-in.rate-limit.ts';
 import { ResponseUrlRegistry } from './slack-stand-in.response-url.ts';
 import { buildButtonClick, buildViewSubmission } from './slack-stand-in.interactions.ts';
+import { StandInFiles, type StoredFile } from './slack-stand-in.files.ts';
 import {
   APP_ID,
   newTriggerId,
@@ -25,6 +27,7 @@ import {
 
 export type { SignatureTamper } from './slack-stand-in.http.ts';
 export type { StoredMessage, StoredView } from './slack-stand-in.web-api.ts';
+export type { StoredFile } from './slack-stand-in.files.ts';
 
 export interface SlackStandInOptions {
   signingSecret: string;
@@ -79,6 +82,14 @@ export interface InteractionResult extends DeliveryResult {
   triggerId: string;
 }
 
+export interface RecordedUpload {
+  url: string;
+  /** Bytes received. */
+  length: number;
+  at: number;
+  status: number;
+}
+
 export interface InjectedFailure {
   status?: number;
   error?: string;
@@ -92,6 +103,8 @@ export class SlackStandIn {
   readonly baseUrl: string;
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** Every POST to a file upload URL, accepted or not. */
+  readonly uploads: RecordedUpload[] = [];
   readonly events = new EventEmitter();
 
   private readonly server: Server;
@@ -115,6 +128,7 @@ export class SlackStandIn {
       channels: options.channels ?? ['C0DEMO'],
       users: options.users ?? {},
       usergroups: options.usergroups ?? {},
+      baseUrl: this.baseUrl,
     });
     this.limiter = new RollingWindowLimiter(options.rateLimits);
     this.responseUrls = new ResponseUrlRegistry(this.baseUrl);
@@ -160,6 +174,20 @@ export class SlackStandIn {
 
   homeView(userId: string): StoredView | undefined {
     return this.workspace.homeView(userId);
+  }
+
+  /** Every file the app uploaded (completed or not), oldest first; `content` holds the bytes it posted. */
+  files(): StoredFile[] {
+    return this.workspace.files.all();
+  }
+
+  file(id: string): StoredFile | undefined {
+    return this.workspace.files.file(id);
+  }
+
+  /** The replies in a message's thread, oldest first. */
+  threadReplies(channel: string, threadTs: string): StoredMessage[] {
+    return this.workspace.messages(channel).filter((m) => m.threadTs === threadTs && m.ts !== threadTs);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -307,6 +335,10 @@ export class SlackStandIn {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
+    if (StandInFiles.isUploadPath(url.pathname) && req.method === 'POST') {
+      await this.handleUpload(url, req, res);
+      return;
+    }
     const raw = await readBody(req);
     if (url.pathname.startsWith('/api/')) {
       this.handleApi(decodeURIComponent(url.pathname.slice('/api/'.length)), req, raw, url.searchParams, res);
@@ -352,6 +384,16 @@ export class SlackStandIn {
     }
     const handler = this.workspace.methods[method];
     answer(200, handler === undefined ? { ok: false, error: 'unknown_method' } : handler(args));
+  }
+
+  private async handleUpload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readRawBody(req);
+    const { status, text } = await this.workspace.files.acceptUpload(url.pathname, req.headers['content-type'], body);
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    const upload: RecordedUpload = { url: `${this.baseUrl}${url.pathname}`, length: body.length, at: Date.now(), status };
+    this.uploads.push(upload);
+    this.events.emit('upload', upload);
   }
 
   private checkAuth(authorization: string | undefined, bodyToken: string | undefined): string | undefined {

@@ -6,6 +6,7 @@ import {
   type BlockKitProblem,
 } from '../slack/block-kit-limits.ts';
 import type { Json } from './slack-stand-in.http.ts';
+import { StandInFiles, type SharedFileRef, type StoredFile } from './slack-stand-in.files.ts';
 
 export interface StoredMessage {
   channel: string;
@@ -15,6 +16,8 @@ export interface StoredMessage {
   threadTs?: string;
   updates: number;
   ephemeralFor?: string;
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: SharedFileRef[];
 }
 
 export interface StoredView {
@@ -33,6 +36,8 @@ export interface WorkspaceConfig {
   channels: string[];
   users: Record<string, { name: string; realName?: string; isBot?: boolean }>;
   usergroups: Record<string, string[]>;
+  /** The stand-in's own address: upload URLs point at it. */
+  baseUrl: string;
 }
 
 export const BOT_ID = 'B0READY';
@@ -92,10 +97,12 @@ export class StandInWorkspace {
   private tsCounter = 0;
   private viewCounter = 0;
   readonly methods: Record<string, Handler>;
+  readonly files: StandInFiles;
 
   constructor(config: WorkspaceConfig) {
     this.config = config;
     this.channels = new Set(config.channels);
+    this.files = new StandInFiles(config.baseUrl);
     this.methods = {
       'auth.test': () => this.authTest(),
       'chat.postMessage': (a) => this.postMessage(a),
@@ -110,6 +117,8 @@ export class StandInWorkspace {
       'users.info': (a) => this.usersInfo(a),
       'conversations.info': (a) => this.conversationsInfo(a),
       'usergroups.users.list': (a) => this.usergroupUsers(a),
+      'files.getUploadURLExternal': (a) => this.files.getUploadUrl(a),
+      'files.completeUploadExternal': (a) => this.completeUpload(a),
     };
   }
 
@@ -192,6 +201,7 @@ export class StandInWorkspace {
       text: m.text ?? '',
       ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
       ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
+      ...(m.files !== undefined ? { files: m.files, upload: true } : {}),
     };
   }
 
@@ -398,6 +408,41 @@ export class StandInWorkspace {
     const users = id === undefined ? undefined : this.config.usergroups[id];
     if (users === undefined) return fail('no_such_subteam');
     return { ok: true, users: [...users] };
+  }
+
+  /**
+   * files.completeUploadExternal: finalizes the uploads and, given a channel, shares them there (as a reply when
+   * thread_ts is given) in one message whose text is initial_comment. Destination and text are checked before any
+   * ticket is used up, so a refused call can be retried as it is.
+   */
+  private completeUpload(args: Json): Json {
+    const channelIds = [str(args.channel_id), ...(str(args.channels)?.split(',') ?? [])].filter((id): id is string => id !== undefined && id !== '');
+    const threadTs = str(args.thread_ts);
+    // "make sure to provide only one channel when using thread_ts"; "A maximum of 100 channels is allowed".
+    if (threadTs !== undefined && channelIds.length !== 1) return fail('invalid_arguments');
+    if (channelIds.length > 100) return fail('channels_limit_exceeded');
+    const channels: string[] = [];
+    for (const id of channelIds) {
+      const channel = this.resolveChannel(id);
+      if (channel === undefined) return fail('channel_not_found');
+      channels.push(channel);
+    }
+    const comment = str(args.initial_comment);
+    // "If the initial_comment field is provided, the blocks field is ignored."
+    const content: Json = comment !== undefined ? { text: comment } : args.blocks !== undefined ? { blocks: args.blocks } : {};
+    const invalid = checkMessageContent(content, false);
+    if (invalid !== undefined) return invalid;
+
+    const completed = this.files.complete(args.files);
+    if (!Array.isArray(completed)) return completed;
+    const refs = completed.map((file) => ({ id: file.id, name: file.name, title: file.title }));
+    for (const channel of channels) {
+      const m = this.newMessage(channel, { ...content, ...(threadTs !== undefined ? { thread_ts: threadTs } : {}) });
+      m.files = refs;
+      this.store(m);
+      for (const file of completed) file.shares.push({ channel, ts: m.ts, ...(threadTs !== undefined ? { threadTs } : {}) });
+    }
+    return { ok: true, files: completed.map((file: StoredFile) => this.files.fileJson(file, { userId: this.config.botUserId, teamDomain: TEAM_DOMAIN })) };
   }
 
   private nextViewId(): string {

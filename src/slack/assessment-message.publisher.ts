@@ -2,10 +2,11 @@ import type { AssessmentScheduler } from '../queue/queues.ts';
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { AssessmentRepository } from '../store/assessments.repository.ts';
 import { renderAssessmentMessage } from './views/assessment-message.ts';
+import type { SignoffBadge } from './views/signoff-message.ts';
 
 /** The two Web API calls the assessment message needs; WebClient['chat'] satisfies it. */
 export interface ChatPort {
-  postMessage(args: { channel: string; text: string; blocks: Record<string, unknown>[] }): Promise<{ ts?: string | undefined }>;
+  postMessage(args: { channel: string; text: string; blocks?: Record<string, unknown>[]; thread_ts?: string; reply_broadcast?: boolean }): Promise<{ ts?: string | undefined }>;
   update(args: { channel: string; ts: string; text: string; blocks: Record<string, unknown>[] }): Promise<unknown>;
 }
 
@@ -13,6 +14,8 @@ export interface MessageDeps {
   assessments: Pick<AssessmentRepository, 'find' | 'attachMessage'>;
   scheduler: Pick<AssessmentScheduler, 'requestRender'>;
   chat: ChatPort;
+  /** Where sign-off stands for the assessment, when its environment has a sign-off policy. */
+  signoffBadge?: ((view: AssessmentView) => Promise<SignoffBadge | undefined>) | undefined;
 }
 
 export type PublishResult = 'posted' | 'already_posted';
@@ -38,6 +41,7 @@ export async function refreshAssessmentMessage(deps: Omit<MessageDeps, 'schedule
   const view = await deps.assessments.find(assessmentId);
   if (!view) return 'not_found';
   if (view.messageTs === null) return 'no_message_yet';
-  await deps.chat.update({ channel: view.channelId, ts: view.messageTs, ...renderAssessmentMessage(view) });
+  const signoff = await deps.signoffBadge?.(view);
+  await deps.chat.update({ channel: view.channelId, ts: view.messageTs, ...renderAssessmentMessage(view, { signoff }) });
   return 'updated';
 }

@@ -16,7 +16,7 @@ export function errorMiddleware(logger: Logger) {
       logger.error('unhandled error in a Slack listener', { reference, ...errorFields(error) });
       const respond = 'respond' in args ? args.respond : undefined;
       if (respond) {
-        await respond({ response_type: 'ephemeral', text: messages.unexpected(reference) }).catch((respondError: unknown) =>
+        await respond({ response_type: 'ephemeral', replace_original: false, text: messages.unexpected(reference) }).catch((respondError: unknown) =>
           logger.warn('could not tell the user about an error', { reference, ...errorFields(respondError) }),
         );
       }

@@ -1,8 +1,12 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { AssessmentPlan, AssessmentView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';
-import type { CheckOutcomeStatus } from '../checks/check.types.ts';
 import type { ReadinessResult } from '../readiness/score.ts';
+import type { AssessmentPlan, AssessmentView, AttestationView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';
+import type { CheckOutcomeStatus } from '../checks/check.types.ts';
 import type { Db } from './prisma.ts';
+import type { CheckSpec } from '../config/readiness-config.schema.ts';
+import { ManualCheckSpec } from '../checks/manual.ts';
+import { attestationEvidence, attestationMessage, initialCheckState, type InitialCheckState } from '../assessments/initial-check-state.ts';
+import { scoreAssessment, type VerdictThresholds } from '../readiness/score.ts';
 import { auditInsert, type AuditEntry } from './audit.repository.ts';
 
 const withChecks = { checks: { orderBy: { checkId: 'asc' } } } satisfies Prisma.AssessmentInclude;
@@ -23,21 +27,30 @@ function toView(row: AssessmentRow): AssessmentView {
     failureReason: row.failureReason,
     createdAt: row.createdAt,
     completedAt: row.completedAt,
-    checks: row.checks.map(
-      (check): CheckResultView => ({
-        checkId: check.checkId,
-        name: check.name,
-        type: check.type,
-        category: check.category,
-        severity: check.severity as CheckResultView['severity'],
-        weight: (check.spec as { weight?: number }).weight,
-        status: check.status,
-        message: check.message,
-        evidence: (check.evidence as Record<string, unknown> | null) ?? null,
-        durationMs: check.durationMs,
-      }),
-    ),
+    checks: row.checks.map(toCheckView),
   };
+}
+
+function toCheckView(check: AssessmentRow['checks'][number]): CheckResultView {
+  return {
+    checkId: check.checkId,
+    name: check.name,
+    type: check.type,
+    category: check.category,
+    severity: check.severity as CheckResultView['severity'],
+    weight: (check.spec as { weight?: number }).weight,
+    status: check.status,
+    message: check.message,
+    evidence: (check.evidence as Record<string, unknown> | null) ?? null,
+    durationMs: check.durationMs,
+    manual: manualOf(check.spec),
+  };
+}
+
+function manualOf(spec: unknown): CheckResultView['manual'] {
+  const parsed = ManualCheckSpec.safeParse(spec);
+  if (!parsed.success) return undefined;
+  return { role: parsed.data.role, instructions: parsed.data.instructions, validForMs: parsed.data.validFor };
 }
 
 const isUniqueViolation = (error: unknown) =>
@@ -51,12 +64,51 @@ export interface CheckOutcomeRecord {
   attempts: number;
 }
 
+export interface CheckOutcomeAt {
+  checkId: string;
+  outcome: CheckOutcomeRecord;
+  at: Date;
+}
+
+/** A check as its job finds it: the definition stored with the assessment, and whether it still waits for a result. */
+export interface StoredCheckSpec {
+  spec: unknown;
+  status: CheckResultView['status'];
+}
+
+export type AttestOutcome = { applied: false } | { applied: true; rescored?: { from: string | null; to: string } };
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** Serialises everything that scores an assessment: completion and attestations. */
+async function lockAssessment(tx: Tx, id: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM assessments WHERE id = ${id}::uuid FOR UPDATE`;
+  if (rows.length === 0) return undefined;
+  return tx.assessment.findUnique({ where: { id } });
+}
+
+async function scoreInTransaction(tx: Tx, id: string, thresholds: VerdictThresholds): Promise<ReadinessResult> {
+  const checks = await tx.checkResult.findMany({ where: { assessmentId: id } });
+  return scoreAssessment(checks.map(toCheckView), thresholds);
+}
+
 /** Every write is a guarded transition (`WHERE status = …`): applying it twice changes nothing the second time. */
 export function createAssessmentRepository(db: Db) {
   return {
     /** Creates the assessment and a PENDING row per check; the same requestKey returns the existing one. */
     async create(input: NewAssessment, plan: AssessmentPlan): Promise<{ assessment: AssessmentView; created: boolean }> {
-      const { checks, thresholds } = plan;
+      const { checks, skipped, attestations, thresholds } = plan;
+      const rowOf = (check: CheckSpec, state: InitialCheckState) => ({
+        checkId: check.id,
+        name: check.name,
+        type: check.type,
+        category: check.category,
+        severity: check.severity,
+        spec: check as Prisma.InputJsonObject,
+        status: state.status,
+        message: state.message,
+        evidence: (state.evidence ?? Prisma.DbNull) as Prisma.InputJsonObject,
+      });
       try {
         const row = await db.$transaction(async (tx) => {
           const created = await tx.assessment.create({
@@ -65,14 +117,10 @@ export function createAssessmentRepository(db: Db) {
               goThreshold: thresholds.go,
               cautionThreshold: thresholds.caution,
               checks: {
-                create: checks.map((check) => ({
-                  checkId: check.id,
-                  name: check.name,
-                  type: check.type,
-                  category: check.category,
-                  severity: check.severity,
-                  spec: check as Prisma.InputJsonObject,
-                })),
+                create: [
+                  ...checks.map((check) => rowOf(check, initialCheckState(check, attestations.get(check.id)))),
+                  ...skipped.map(({ check, reason }) => rowOf(check, { status: 'SKIPPED', message: reason, evidence: null })),
+                ],
               },
             },
             include: withChecks,
@@ -83,7 +131,7 @@ export function createAssessmentRepository(db: Db) {
               action: 'assessment.requested',
               subjectType: 'assessment',
               subjectId: created.id,
-              data: { service: input.service, environment: input.environment, checks: checks.length },
+              data: { service: input.service, environment: input.environment, checks: checks.length, skipped: skipped.length },
             }),
           });
           return created;
@@ -102,12 +150,13 @@ export function createAssessmentRepository(db: Db) {
       return row ? toView(row) : undefined;
     },
 
-    async findCheckSpec(assessmentId: string, checkId: string): Promise<{ spec: unknown; status: string } | undefined> {
-      const row = await db.checkResult.findUnique({
-        where: { assessmentId_checkId: { assessmentId, checkId } },
-        select: { spec: true, status: true },
+    /** The stored definition and status of these checks of an assessment, by check id, in one query. */
+    async findCheckSpecs(assessmentId: string, checkIds: readonly string[]): Promise<Map<string, StoredCheckSpec>> {
+      const rows = await db.checkResult.findMany({
+        where: { assessmentId, checkId: { in: [...checkIds] } },
+        select: { checkId: true, spec: true, status: true },
       });
-      return row ?? undefined;
+      return new Map(rows.map((row) => [row.checkId, { spec: row.spec, status: row.status }]));
     },
 
     async attachMessage(id: string, messageTs: string): Promise<boolean> {
@@ -135,25 +184,146 @@ export function createAssessmentRepository(db: Db) {
       return count === 1;
     },
 
-    async complete(id: string, result: ReadinessResult, at: Date): Promise<boolean> {
+    /**
+     * recordCheckOutcome for several checks of one assessment in one statement, with the same guard: returns
+     * the ids whose outcome this call recorded. A check id given twice is recorded from its first entry only.
+     */
+    async recordCheckOutcomes(assessmentId: string, outcomes: readonly CheckOutcomeAt[]): Promise<Set<string>> {
+      const firsts = new Map<string, CheckOutcomeAt>();
+      for (const entry of outcomes) if (!firsts.has(entry.checkId)) firsts.set(entry.checkId, entry);
+      if (firsts.size === 0) return new Set();
+      // One JSON parameter rather than seven per row: 200 rows would otherwise be 1,400 bound parameters.
+      const rows = [...firsts.values()].map(({ checkId, outcome, at }) => ({
+        check_id: checkId,
+        status: outcome.status,
+        message: outcome.message,
+        evidence: outcome.evidence,
+        duration_ms: outcome.durationMs,
+        attempts: outcome.attempts,
+        finished_at: at.toISOString(),
+      }));
+      const recorded = await db.$queryRaw<{ check_id: string }[]>`
+        UPDATE check_results AS c
+        SET status = v.status::"CheckStatus", message = v.message, evidence = v.evidence, duration_ms = v.duration_ms,
+            attempts = v.attempts, finished_at = v.finished_at AT TIME ZONE 'UTC'
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          AS v(check_id text, status text, message text, evidence jsonb, duration_ms int, attempts int, finished_at timestamptz)
+        WHERE c.assessment_id = ${assessmentId}::uuid AND c.check_id = v.check_id AND c.status = 'PENDING'
+        RETURNING c.check_id`;
+      return new Set(recorded.map((row) => row.check_id));
+    },
+
+    /**
+     * Scores the assessment from its checks as they are at this instant and completes it. The row lock makes an
+     * attestation that lands at the same moment wait, so the verdict never misses it.
+     */
+    async complete(id: string, at: Date): Promise<ReadinessResult | undefined> {
       return db.$transaction(async (tx) => {
-        const { count } = await tx.assessment.updateMany({
-          where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
+        const locked = await lockAssessment(tx, id);
+        if (!locked || (locked.status !== 'QUEUED' && locked.status !== 'RUNNING')) return undefined;
+        const result = await scoreInTransaction(tx, id, { go: locked.goThreshold, caution: locked.cautionThreshold });
+        await tx.assessment.update({
+          where: { id },
           data: { status: 'COMPLETED', score: result.score, verdict: result.verdict, completedAt: at },
         });
-        if (count === 1) {
+        await tx.auditEvent.create({
+          data: auditInsert({
+            actor: 'system',
+            action: 'assessment.completed',
+            subjectType: 'assessment',
+            subjectId: id,
+            reason: result.blockers.map((blocker) => blocker.reason).join('; ') || null,
+            data: { verdict: result.verdict, score: result.score, risk: result.risk },
+          }),
+        });
+        return result;
+      });
+    },
+
+    /** Attestations of these manual checks that still hold at `now`, newest first per check. */
+    async findValidAttestations(service: string, environment: string, checkIds: readonly string[], now: Date): Promise<Map<string, AttestationView>> {
+      if (checkIds.length === 0) return new Map();
+      const rows = await db.attestation.findMany({
+        where: { service, environment, checkId: { in: [...checkIds] }, expiresAt: { gt: now } },
+        orderBy: { attestedAt: 'desc' },
+      });
+      const valid = new Map<string, AttestationView>();
+      for (const row of rows) if (!valid.has(row.checkId)) valid.set(row.checkId, row);
+      return valid;
+    },
+
+    /**
+     * Records a person's attestation of a PENDING manual check: the check passes, the attestation is kept for
+     * later assessments, and a completed assessment is re-scored, all in one transaction. Applies once.
+     */
+    async attest(input: {
+      assessmentId: string;
+      checkId: string;
+      role: string;
+      attestedBy: string;
+      at: Date;
+      expiresAt: Date;
+    }): Promise<AttestOutcome> {
+      return db.$transaction(async (tx) => {
+        const locked = await lockAssessment(tx, input.assessmentId);
+        if (!locked) return { applied: false };
+        const attestation: AttestationView = {
+          checkId: input.checkId,
+          role: input.role,
+          attestedBy: input.attestedBy,
+          attestedAt: input.at,
+          expiresAt: input.expiresAt,
+          assessmentId: input.assessmentId,
+        };
+        const { count } = await tx.checkResult.updateMany({
+          where: { assessmentId: input.assessmentId, checkId: input.checkId, type: 'manual', status: 'PENDING' },
+          data: {
+            status: 'PASS',
+            message: attestationMessage(attestation),
+            evidence: attestationEvidence(attestation, 'given_here') as Prisma.InputJsonObject,
+            finishedAt: input.at,
+          },
+        });
+        if (count === 0) return { applied: false };
+        await tx.attestation.create({
+          data: {
+            service: locked.service,
+            environment: locked.environment,
+            checkId: input.checkId,
+            role: input.role,
+            attestedBy: input.attestedBy,
+            attestedAt: input.at,
+            expiresAt: input.expiresAt,
+            assessmentId: input.assessmentId,
+          },
+        });
+        await tx.auditEvent.create({
+          data: auditInsert({
+            actor: input.attestedBy,
+            action: 'check.attested',
+            subjectType: 'assessment',
+            subjectId: input.assessmentId,
+            data: { checkId: input.checkId, role: input.role, expiresAt: input.expiresAt.toISOString() },
+            dedupeKey: `check.attested_${input.assessmentId}_${input.checkId}`,
+          }),
+        });
+        if (locked.status !== 'COMPLETED') return { applied: true };
+        const result = await scoreInTransaction(tx, input.assessmentId, { go: locked.goThreshold, caution: locked.cautionThreshold });
+        await tx.assessment.update({ where: { id: input.assessmentId }, data: { score: result.score, verdict: result.verdict } });
+        if (result.verdict !== locked.verdict) {
           await tx.auditEvent.create({
             data: auditInsert({
               actor: 'system',
-              action: 'assessment.completed',
+              action: 'assessment.rescored',
               subjectType: 'assessment',
-              subjectId: id,
-              reason: result.blockers.map((blocker) => blocker.reason).join('; ') || null,
-              data: { verdict: result.verdict, score: result.score, risk: result.risk },
+              subjectId: input.assessmentId,
+              reason: `${input.checkId} attested by ${input.attestedBy}`,
+              data: { from: locked.verdict, to: result.verdict, score: result.score },
+              dedupeKey: `assessment.rescored_${input.assessmentId}_${input.checkId}`,
             }),
           });
         }
-        return count === 1;
+        return { applied: true, rescored: { from: locked.verdict, to: result.verdict } };
       });
     },
 

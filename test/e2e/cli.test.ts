@@ -78,6 +78,39 @@ describe('readiness assess (the CI gate)', () => {
   });
 });
 
+describe('readiness assess with manual and environment-specific checks', () => {
+  it('reports a manual check as PENDING (it is attested in Slack) and a check for another environment as SKIPPED', async () => {
+    const mixedConfig = join(dir, 'mixed.yaml');
+    await writeFile(
+      mixedConfig,
+      [
+        'roles:',
+        '  release-manager: { users: [U0RM] }',
+        'services:',
+        '  api:',
+        `    environments: { ci: { vars: { base: "${target.url}" } }, prod: {} }`,
+        '    checks:',
+        '      - { id: up, name: Up, type: http, severity: critical, url: "{{base}}/healthz", environments: [ci] }',
+        '      - { id: runbook, name: Runbook reviewed, type: manual, severity: medium, role: release-manager }',
+        '      - { id: prod-docs, name: Prod docs, type: http, url: "https://docs.example.com", environments: [prod] }',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = await cli('assess', '--service', 'api', '--env', 'ci', '--config', mixedConfig, '--json');
+    const report = JSON.parse(stdout) as { verdict: string; checks: { id: string; status: string; message: string }[] };
+    expect(report.checks.map((check) => [check.id, check.status])).toEqual([
+      ['up', 'PASS'],
+      ['runbook', 'PENDING'],
+      ['prod-docs', 'SKIPPED'],
+    ]);
+    expect(report.checks[1]?.message).toBe('waiting for a member of the release-manager role to attest it in Slack');
+    expect(report.checks[2]?.message).toBe('not checked in ci (runs in prod)');
+    // 8 of 10 weight passes (the skipped check leaves the denominator): score 80, exactly the caution threshold.
+    expect(report.verdict).toBe('GO_WITH_CAUTION');
+    expect(code).toBe(3);
+  });
+});
+
 describe('readiness refuses bad input with exit 2 and a message on stderr', () => {
   it.each([
     [['assess', '--service', 'example-api'], /assess needs --service and --env/],
@@ -107,6 +140,6 @@ describe('readiness refuses bad input with exit 2 and a message on stderr', () =
   it('config validate accepts the shipped example', async () => {
     const { code, stdout } = await cli('config', 'validate', '--config', join(projectRoot, 'examples', 'readiness.yaml'));
     expect(code).toBe(0);
-    expect(stdout).toMatch(/is valid: 1 service\(s\), 4 check\(s\)/);
+    expect(stdout).toMatch(/is valid: 1 service\(s\), 5 check\(s\)/);
   });
 });

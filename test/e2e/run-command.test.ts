@@ -31,7 +31,7 @@ describe('/readiness run, end to end through the Slack stand-in', () => {
 
     const posts = stack.standIn.callsTo('chat.postMessage').filter((call) => call.response.ts === assessment.messageTs);
     expect(posts).toHaveLength(1);
-    const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: assessment.id }, orderBy: { at: 'asc' } });
+    const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: assessment.id }, orderBy: { seq: 'asc' } });
     expect(audit.map((event) => [event.action, event.actor])).toEqual([
       ['assessment.requested', USER],
       ['assessment.completed', 'system'],
@@ -93,7 +93,7 @@ describe('bad input gets an ephemeral explanation and starts nothing', () => {
     ['run example-api', /Which environment of `example-api`\? Environments: `staging`, `production`/],
     ['run example-api qa', /`example-api` has no environment `qa`\. Environments: `staging`, `production`/],
     ['run example-api staging please now', /I did not understand `please now`/],
-    ['deploy everything', /I do not know the subcommand `deploy`/],
+    ['launch everything', /I do not know the subcommand `launch`/],
   ])('/readiness %s', async (text, expected) => {
     const before = await stack.runtime.db.assessment.count();
     const ack = await stack.run(text);

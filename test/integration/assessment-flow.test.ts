@@ -7,7 +7,6 @@ import type { CheckSpec } from '../../src/config/readiness-config.schema.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { scoreAssessment } from '../../src/readiness/score.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack | undefined;
@@ -34,7 +33,7 @@ const checks = (current: TestStack): CheckSpec[] => {
   return target.checks;
 };
 
-const plan = (specs: CheckSpec[]) => ({ checks: specs, thresholds: { go: 95, caution: 80 } });
+const plan = (specs: CheckSpec[]) => ({ checks: specs, skipped: [], attestations: new Map(), thresholds: { go: 95, caution: 80 } });
 
 /** Workers over the stack's queues with our own check runner: how a test makes one check's job crash or hang. */
 async function workersWith(current: TestStack, run: (spec: CheckSpec) => ReturnType<typeof runCheck>): Promise<RunningWorkers> {
@@ -75,8 +74,7 @@ describe('guarded transitions', () => {
     );
     expect(recorded.filter(Boolean)).toHaveLength(1);
 
-    const result = scoreAssessment([]);
-    const completed = await Promise.all([1, 2, 3, 4].map(() => stack!.runtime.assessments.complete(assessment.id, result, new Date())));
+    const completed = await Promise.all([1, 2, 3, 4].map(() => stack!.runtime.assessments.complete(assessment.id, new Date())));
     expect(completed.filter(Boolean)).toHaveLength(1);
     expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: assessment.id, action: 'assessment.completed' } })).toBe(1);
     expect(await stack.runtime.assessments.fail(assessment.id, 'late failure', new Date())).toBe(false);

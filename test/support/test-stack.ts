@@ -39,10 +39,16 @@ export interface TestStack extends LocalStack {
   closeAll(): Promise<void>;
 }
 
-export async function startTestStack(overrides: Partial<LocalStackOptions> = {}): Promise<TestStack> {
+export type TestStackOptions = Partial<LocalStackOptions> & {
+  /** A config built around the example service's URL, for tests that need their own services. */
+  configFor?: (targetUrl: string) => ReadinessConfig;
+};
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const { configFor, ...overrides } = options;
   const target = await startExampleService();
   const stack = await startLocalStack({
-    config: exampleConfig(target.url, await closedPortUrl()),
+    config: configFor ? configFor(target.url) : exampleConfig(target.url, await closedPortUrl()),
     databaseUrl: inject('databaseUrl'),
     redisUrl: inject('redisUrl'),
     logger: silentLogger,
@@ -73,7 +79,7 @@ export async function startTestStack(overrides: Partial<LocalStackOptions> = {})
 }
 
 type FinishedAssessment = NonNullable<Awaited<ReturnType<LocalStack['runtime']['db']['assessment']['findUnique']>>> & {
-  checks: { checkId: string; status: string; message: string | null }[];
+  checks: { checkId: string; status: string; message: string | null; evidence: unknown }[];
 };
 
 /** A URL on a port nothing listens on: a service that is down. */

@@ -34,12 +34,21 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Methods the Web API client also offers under another name: `client.filesUploadV2(` is files.uploadV2. */
+const WRAPPER_OF_METHOD: Record<string, string> = { 'files.uploadV2': 'filesUploadV2' };
+
+/** `client.chat.postMessage(`, or the method's wrapper. */
+function callPattern(method: string): RegExp {
+  const spellings = [method, WRAPPER_OF_METHOD[method]].filter((name) => name !== undefined);
+  return new RegExp(spellings.map((name) => `\\.${name.replaceAll('.', '\\.')}\\(`).join('|'));
+}
+
 /** Web API methods the bot's own code calls (the stand-in in src/sandbox serves them, it does not call them). */
 function methodsCalled(): Set<string> {
   const text = ['src', 'commands', 'jobs'].flatMap((dir) => sourceFiles(join(projectRoot, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
   const called = new Set<string>();
   for (const method of Object.keys(SCOPE_OF_METHOD)) {
-    if (new RegExp(`\\.${method.replaceAll('.', '\\.')}\\(`).test(text)) called.add(method);
+    if (callPattern(method).test(text)) called.add(method);
   }
   return called;
 }

@@ -25,9 +25,10 @@ describe('parseEnv(Env)', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'readiness',
       READINESS_CONFIG: './readiness.yaml',
-      WORKER_CONCURRENCY: 20,
+      WORKER_CONCURRENCY: 200,
       ACK_FOLLOW_UP_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
+      DEPLOYMENT_LOCK_MS: 30000,
     });
   });
 
@@ -133,7 +134,7 @@ describe('parseEnv(WorkerEnv)', () => {
   it('does not require the signing secret: workers never receive Slack requests', () => {
     const env = parseEnv(WorkerEnv, { SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
-    expect(env.WORKER_CONCURRENCY).toBe(20);
+    expect(env.WORKER_CONCURRENCY).toBe(200);
   });
 
   it('still requires the bot token and validates the rest', () => {

@@ -445,3 +445,103 @@ describe('check types that take a URL and nested variables', () => {
     expect(hook?.type === 'webhook' ? hook.headers : undefined).toEqual({ authorization: 'Bearer abc' });
   });
 });
+
+describe('roles, manual checks and environment-specific checks', () => {
+  const config = (checks: unknown[], roles: unknown = { 'release-manager': { users: ['U0RM'], usergroups: ['S0RMS'] } }) => ({
+    roles,
+    services: {
+      shop: {
+        environments: { staging: { vars: { host: 'staging.shop' } }, prod: {} },
+        checks,
+      },
+    },
+  });
+  const manual = { id: 'runbook', name: 'Runbook reviewed', type: 'manual', role: 'release-manager' };
+
+  it('parses a manual check with its role and a validity written as a duration (24h by default)', () => {
+    const parsed = parseReadinessConfig(config([manual, { ...manual, id: 'load-test', validFor: '90m' }]), 'readiness.yaml');
+    expect(parsed.services.shop?.checks.map((check) => (check.type === 'manual' ? check.validFor : undefined))).toEqual([86_400_000, 5_400_000]);
+  });
+
+  it('refuses a manual check whose role is not defined, listing the defined roles', () => {
+    expect(() => parseReadinessConfig(config([{ ...manual, role: 'cto' }]), 'readiness.yaml')).toThrow(
+      'services.shop.checks[0].role: "cto" is not defined under roles (release-manager)',
+    );
+    expect(() => parseReadinessConfig(config([{ ...manual, role: 'cto' }], {}), 'readiness.yaml')).toThrow('(no roles are defined)');
+  });
+
+  it('refuses a malformed duration, role members that are not Slack ids, and an empty role', () => {
+    const problems = problemsOf(() =>
+      parseReadinessConfig(
+        config([{ ...manual, validFor: 'tomorrow' }], { 'release-manager': { users: ['alice'] }, empty: {} }),
+        'readiness.yaml',
+      ),
+    ).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('roles.release-manager.users[0]: expected a Slack user id'),
+        expect.stringContaining('roles.empty: a role needs at least one user or usergroup'),
+        expect.stringContaining('services.shop.checks[0].validFor'),
+      ]),
+    );
+  });
+
+  it('skips a check outside its environments, with the reason, and does not need its variables there', () => {
+    const parsed = parseReadinessConfig(
+      config([
+        { id: 'up', name: 'Up', type: 'http', url: 'https://{{host}}/healthz', environments: ['staging'] },
+        { id: 'docs', name: 'Docs', type: 'http', url: 'https://docs.example.com' },
+      ]),
+      'readiness.yaml',
+    );
+    const prod = lookupTarget(parsed, 'shop', 'prod');
+    expect(prod.ok && prod.checks.map((check) => check.id)).toEqual(['docs']);
+    expect(prod.ok && prod.skipped.map(({ check, reason }) => [check.id, reason])).toEqual([['up', 'not checked in prod (runs in staging)']]);
+    const staging = lookupTarget(parsed, 'shop', 'staging');
+    expect(staging.ok && staging.skipped).toEqual([]);
+  });
+
+  it('refuses an environment list naming an environment the service does not have', () => {
+    expect(() =>
+      parseReadinessConfig(config([{ id: 'up', name: 'Up', type: 'http', url: 'https://x', environments: ['production'] }]), 'readiness.yaml'),
+    ).toThrow('services.shop.checks[0].environments[0]: "production" is not an environment of shop (staging, prod)');
+  });
+});
+
+describe('sign-off policies', () => {
+  const withPolicy = (signoff: unknown) => ({
+    roles: { 'tech-lead': { users: ['U0LEAD'] } },
+    services: {
+      shop: {
+        environments: { prod: { signoff } },
+        checks: [{ id: 'up', name: 'Up', type: 'http', url: 'https://shop/healthz' }],
+      },
+    },
+  });
+
+  it('applies the documented defaults', () => {
+    const config = parseReadinessConfig(withPolicy({ required: [{ role: 'tech-lead' }] }), 'readiness.yaml');
+    expect(config.services.shop?.environments.prod?.signoff).toEqual({
+      required: [{ role: 'tech-lead', count: 1, covers: [] }],
+      expiresAfter: 86_400_000,
+      allowSelfApproval: false,
+      dismissStaleOnNewAssessment: true,
+      eligibleVerdicts: ['GO', 'GO_WITH_CAUTION'],
+      autoRequest: false,
+    });
+  });
+
+  it('refuses roles the config does not define, for required sign-offs and the override role', () => {
+    const { problems } = problemsOf(() => parseReadinessConfig(withPolicy({ required: [{ role: 'security' }], overrideRole: 'cto' }), 'readiness.yaml'));
+    expect(problems).toEqual([
+      'services.shop.environments.prod.signoff.required[0].role: "security" is not defined under roles (tech-lead)',
+      'services.shop.environments.prod.signoff.overrideRole: "cto" is not defined under roles (tech-lead)',
+    ]);
+  });
+
+  it('refuses an empty list of required sign-offs and an unknown verdict', () => {
+    const { problems } = problemsOf(() => parseReadinessConfig(withPolicy({ required: [], eligibleVerdicts: ['MAYBE'] }), 'readiness.yaml'));
+    expect(problems.join('\n')).toContain('services.shop.environments.prod.signoff.required: list at least one required sign-off');
+    expect(problems.join('\n')).toContain('services.shop.environments.prod.signoff.eligibleVerdicts[0]');
+  });
+});

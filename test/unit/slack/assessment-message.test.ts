@@ -321,7 +321,7 @@ describe('renderAssessmentMessage: 200 checks', () => {
     expect(shown + hidden).toBe(200);
     // 20 critical failures: the blockers section folds too.
     const blockers = blockText(message, ids.blocks.assessmentBlockers);
-    expect(blockers).toMatch(/\n…and \d+ more blockers$/);
+    expect(blockers).toMatch(/\n…and \d+ more blockers — the full report, every check with its evidence, is in this thread$/);
     const blockerLines = blockers.split('\n').slice(1);
     expect(blockerLines.length - 1 + Number(/(\d+) more blockers/.exec(blockers)?.[1])).toBe(20);
   });
@@ -339,5 +339,50 @@ describe('renderAssessmentMessage: 200 checks', () => {
     const text = blockText(renderAssessmentMessage(completed(checks)), ids.blocks.assessmentChecks);
     const { shown, hidden } = shownAndHidden(text);
     expect(shown + hidden).toBe(200);
+  });
+});
+
+describe('renderAssessmentMessage: manual checks', () => {
+  const manual = { role: 'release-manager', instructions: 'Read the <https://evil.example|runbook>', validForMs: 7_200_000 };
+  const pendingManual = (id: string) =>
+    result(id, 'PENDING', { type: 'manual', severity: 'critical', manual, message: 'waiting for a member of the release-manager role to attest it' });
+
+  it('offers an Attest button per waiting manual check, carrying the assessment and check ids', () => {
+    const message = renderAssessmentMessage(completed([result('health', 'PASS'), pendingManual('runbook')]));
+    const block = message.blocks.find((candidate) => candidate.block_id === `${ids.blocks.attestPrefix}runbook`);
+    expect(block).toMatchObject({
+      type: 'section',
+      accessory: { type: 'button', action_id: ids.actions.attestCheck, value: '3f2c9a7e-1b4d-4c5e-9f60-123456789abc/runbook' },
+    });
+    const text = JSON.stringify(block);
+    expect(text).toContain('needs a member of *release-manager* to attest it');
+    expect(text).toContain('&lt;https://evil.example|runbook&gt;');
+    expect(validateBlocks(message.blocks, 'message')).toEqual([]);
+    expect(message).toMatchSnapshot();
+  });
+
+  it('offers no buttons on an assessment that could not finish', () => {
+    const message = renderAssessmentMessage(view({ status: 'FAILED', failureReason: 'queue down', checks: [pendingManual('runbook')] }));
+    expect(JSON.stringify(message.blocks)).not.toContain(ids.actions.attestCheck);
+  });
+
+  it('caps the buttons at ten and says how many more wait, staying inside Block Kit limits', () => {
+    const checks = Array.from({ length: 30 }, (_, index) => pendingManual(`manual-${String(index).padStart(2, '0')}`));
+    const message = renderAssessmentMessage(completed(checks));
+    expect(message.blocks.filter((block) => String(block.block_id).startsWith(ids.blocks.attestPrefix))).toHaveLength(11);
+    expect(JSON.stringify(message.blocks)).toContain('…and 20 more manual checks');
+    expect(validateBlocks(message.blocks, 'message')).toEqual([]);
+  });
+
+  it('shows who attested a passing manual check, with a real mention, instead of folding it into the count', () => {
+    const attested = result('runbook', 'PASS', {
+      type: 'manual',
+      manual,
+      message: 'attested by U0RM (release-manager) at 2025-03-04T09:00:00.000Z; valid until 2025-03-04T11:00:00.000Z',
+      evidence: { attestedBy: 'U0RM', role: 'release-manager', attestedAt: '2025-03-04T09:00:00.000Z', expiresAt: '2025-03-04T11:00:00.000Z', carriedFromAssessment: 'x' },
+    });
+    const text = JSON.stringify(renderAssessmentMessage(completed([result('health', 'PASS'), attested])).blocks);
+    expect(text).toContain('*Check runbook* — attested by <@U0RM> (carried over), valid until 2025-03-04 11:00 UTC');
+    expect(text).toContain('1 check passed');
   });
 });

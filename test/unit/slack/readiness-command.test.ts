@@ -106,10 +106,10 @@ describe('parseReadinessCommand: run', () => {
 });
 
 describe('parseReadinessCommand: unknown subcommands', () => {
-  it('names the unknown subcommand and shows the usage', () => {
-    const message = refusal(parseReadinessCommand('deploy checkout production', config));
-    expect(message).toContain('I do not know the subcommand `deploy`');
-    expect(message).toContain('/readiness run &lt;service&gt; &lt;environment&gt;');
+  it('names the unknown subcommand and lists the subcommands', () => {
+    const message = refusal(parseReadinessCommand('launch checkout production', config));
+    expect(message).toContain('I do not know the subcommand `launch`');
+    expect(message).toContain('`run`, `status`');
     expect(message).toContain('/readiness help');
   });
 
@@ -149,5 +149,26 @@ describe('parseReadinessCommand: user text is escaped', () => {
   it('escapes an ampersand so it is not read as an entity', () => {
     const message = refusal(parseReadinessCommand('run a&lt;b production', config));
     expect(message).toContain('a&amp;lt;b');
+  });
+});
+
+describe('parseReadinessCommand: override', () => {
+  it('takes the assessment id and the rest of the text as the justification', () => {
+    expect(parseReadinessCommand('override 1A2B3C4D Hotfix for incident 42, approved by the CTO', config)).toEqual({
+      ok: true,
+      kind: 'override',
+      reference: { kind: 'short', prefix: '1a2b3c4d' },
+      justification: 'Hotfix for incident 42, approved by the CTO',
+    });
+  });
+
+  it('asks for the assessment and refuses an id that is not one', () => {
+    expect(refusal(parseReadinessCommand('override', config))).toContain('Which assessment?');
+    expect(refusal(parseReadinessCommand('override <!channel> because reasons here', config))).toContain('`&lt;!channel&gt;` is not an assessment id');
+  });
+
+  it('requires a justification of at least 10 characters', () => {
+    expect(refusal(parseReadinessCommand('override 1a2b3c4d', config))).toContain('needs a justification');
+    expect(refusal(parseReadinessCommand('override 1a2b3c4d too short', config))).toContain('needs a justification');
   });
 });

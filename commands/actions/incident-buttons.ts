@@ -1,0 +1,139 @@
+import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { acknowledgeIncident } from '../../src/incidents/acknowledge-incident.ts';
+import { changeSeverity } from '../../src/incidents/change-severity.ts';
+import { escalateIncident } from '../../src/incidents/escalate-incident.ts';
+import { INCIDENT_SEVERITIES } from '../../src/incidents/incident-config.ts';
+import { resolveIncident } from '../../src/incidents/resolve-incident.ts';
+import { ids } from '../../src/slack/ids.ts';
+import { messages } from '../../src/slack/messages.ts';
+import { incidentRefusal, incidentReplies } from '../../src/slack/views/incident-replies.ts';
+import { renderResolveModal } from '../../src/slack/views/incident-resolve-modal.ts';
+import type { CommandDeps } from '../command-context.ts';
+
+const UserId = z.string().regex(/^[UW][A-Z0-9]+$/);
+const IncidentId = z.uuid();
+const Count = z.string().transform(Number).pipe(z.number().int().min(0));
+const Severity = z.enum(INCIDENT_SEVERITIES);
+
+const Click = z.object({
+  user: z.object({ id: UserId }),
+  trigger_id: z.string().min(1),
+  actions: z.array(z.object({ value: z.string().max(200) })).length(1),
+});
+
+/** `<incidentId>/<plan>/<level>/<round>`: the step the alert showed, so a stale or double click escalates once. */
+const EscalateValue = z
+  .string()
+  .regex(/^[0-9a-f-]{36}\/\d{1,4}\/\d{1,4}\/\d{1,4}$/)
+  .transform((value) => value.split('/'))
+  .pipe(z.tuple([IncidentId, Count, Count, Count]));
+
+/** `<incidentId>/<from>/<to>`: a click on a button showing an old severity changes nothing. */
+const SeverityValue = z
+  .string()
+  .transform((value) => value.split('/'))
+  .pipe(z.tuple([IncidentId, Severity, Severity]));
+
+const ResolveSubmission = z.object({
+  user: z.object({ id: UserId }),
+  view: z.object({
+    private_metadata: IncidentId,
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  }),
+});
+
+const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, replace_original: false, text });
+type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+
+/** A button's payload and its value parsed with `value`; on failure the user is told and undefined returned. */
+async function readClick<T>(args: ActionArgs, value: z.ZodType<T>) {
+  const click = Click.safeParse(args.body);
+  const parsed = click.success ? value.safeParse(click.data.actions[0]?.value) : undefined;
+  if (!click.success || !parsed?.success) {
+    const problems = click.success ? 'actions.0.value' : click.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    await args.respond(ephemeral(messages.unreadableCommand(problems)));
+    return undefined;
+  }
+  return { user: click.data.user.id, triggerId: click.data.trigger_id, value: parsed.data };
+}
+
+function acknowledgeAction(deps: CommandDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    const click = await readClick(args, IncidentId);
+    if (!click) return;
+    const result = await acknowledgeIncident(deps.runtime.incidents, { incidentId: click.value, by: click.user });
+    if (!result.ok) await args.respond(ephemeral(incidentRefusal(result.reason, result.incident)));
+  };
+}
+
+function escalateAction(deps: CommandDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    const click = await readClick(args, EscalateValue);
+    if (!click) return;
+    const [incidentId, plan, level, round] = click.value;
+    const result = await escalateIncident(deps.runtime.incidents, { incidentId, trigger: 'manual', by: click.user, expected: { plan, level, round } });
+    if (!result.ok) await args.respond(ephemeral(incidentRefusal(result.reason, result.incident)));
+  };
+}
+
+function severityAction(deps: CommandDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    const click = await readClick(args, SeverityValue);
+    if (!click) return;
+    const [incidentId, from, to] = click.value;
+    const result = await changeSeverity(deps.runtime.incidents, { incidentId, from, to, by: click.user });
+    if (result.ok) return;
+    const stale = result.reason === 'stale' || result.reason === 'same';
+    await args.respond(ephemeral(stale ? incidentReplies.staleSeverity(result.incident) : incidentRefusal(result.reason, result.incident)));
+  };
+}
+
+/** Resolve asks for a short summary first; the modal must open within Slack's 3 s of the click. */
+function resolveAction(deps: CommandDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    const click = await readClick(args, IncidentId);
+    if (!click) return;
+    const incident = await deps.runtime.incidents.incidents.find(click.value);
+    if (!incident || incident.status === 'RESOLVED') {
+      await args.respond(ephemeral(incident ? incidentReplies.alreadyResolved(incident) : incidentReplies.notFound));
+      return;
+    }
+    await args.client.views.open({ trigger_id: click.triggerId, view: renderResolveModal(incident) });
+  };
+}
+
+function resolveSubmission(deps: CommandDeps) {
+  return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
+    const submission = ResolveSubmission.safeParse(body);
+    if (!submission.success) {
+      await ack({ response_action: 'errors', errors: { [ids.incident.summaryBlock]: 'Slack sent a form I could not read; close it and click Resolve again.' } });
+      return;
+    }
+    const summary = submission.data.view.state.values[ids.incident.summaryBlock]?.[ids.incident.summaryInput]?.value?.trim() ?? '';
+    if (summary.length < 3) {
+      await ack({ response_action: 'errors', errors: { [ids.incident.summaryBlock]: incidentReplies.summaryTooShort } });
+      return;
+    }
+    await ack();
+    const userId = submission.data.user.id;
+    const result = await resolveIncident(deps.runtime.incidents, { incidentId: submission.data.view.private_metadata, by: userId, summary });
+    if (!result.ok && result.incident) {
+      await client.chat.postEphemeral({ channel: result.incident.channelId, user: userId, text: incidentRefusal(result.reason, result.incident) });
+    }
+  };
+}
+
+/** The alert's buttons (and the page DM's Acknowledge) and the resolve modal. */
+export function registerIncidentActions(app: App, deps: CommandDeps): void {
+  app.action(ids.incident.acknowledge, acknowledgeAction(deps));
+  app.action(ids.incident.escalate, escalateAction(deps));
+  app.action(ids.incident.raise, severityAction(deps));
+  app.action(ids.incident.lower, severityAction(deps));
+  app.action(ids.incident.resolve, resolveAction(deps));
+  app.view(ids.incident.resolveModal, resolveSubmission(deps));
+}

@@ -1,0 +1,62 @@
+import type { LockHolder } from '../store/deployments.repository.ts';
+import { mentionUser } from '../slack/escape.ts';
+import { deployerCheck, deployPolicyFor, type DeploymentDeps } from './plan-deployment.ts';
+import type { DeploymentStatus, DeploymentView } from './deployment.types.ts';
+
+export type ControlAction = 'start' | 'cancel' | 'pause' | 'resume' | 'abort';
+
+export type ControlResult =
+  | { ok: true; deployment: DeploymentView }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'not_deployer'; role: string; who: string }
+  | { ok: false; reason: 'wrong_state'; status: DeploymentStatus; action: ControlAction }
+  | { ok: false; reason: 'locked'; lock: LockHolder };
+
+/**
+ * The deployment message's buttons. Each is one guarded transition, so a double click or two people clicking
+ * at once applies it once; the loser is told the state it found.
+ */
+export async function controlDeployment(deps: DeploymentDeps, input: { deploymentId: string; action: ControlAction; userId: string }): Promise<ControlResult> {
+  const current = await deps.deployments.find(input.deploymentId);
+  if (!current) return { ok: false, reason: 'not_found' };
+  const deployer = await deployerCheck(deps, deployPolicyFor(deps.config, current.service, current.environment), input.userId);
+  if (!deployer.ok) return deployer;
+  const at = deps.now();
+  const { deployments } = deps;
+  const result =
+    input.action === 'start'
+      ? await deployments.start(current.id, input.userId, at)
+      : input.action === 'cancel'
+        ? await deployments.cancel(current.id, input.userId, at)
+        : input.action === 'pause'
+          ? await deployments.pause(current.id, input.userId)
+          : input.action === 'resume'
+            ? await deployments.resume(current.id, input.userId)
+            : await deployments.abort(current.id, input.userId, at);
+  if (!result.applied) {
+    if ('lockedBy' in result && result.lockedBy) return { ok: false, reason: 'locked', lock: result.lockedBy as LockHolder };
+    return { ok: false, reason: 'wrong_state', status: result.deployment?.status ?? current.status, action: input.action };
+  }
+  const { deployment } = result;
+  if (input.action === 'start' || input.action === 'resume') await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
+  if (input.action === 'abort') await deps.effects.announce(deployment, `:octagonal_sign: Deployment aborted by ${mentionUser(input.userId)} during phase ${deployment.currentPhase + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`);
+  await deps.effects.publish(deployment);
+  return { ok: true, deployment };
+}
+
+/** Proceed on a manual gate: only its role; the phase continues in a new job. */
+export async function passGate(
+  deps: DeploymentDeps,
+  input: { deploymentId: string; taskId: string; userId: string; role: string },
+): Promise<ControlResult | { ok: false; reason: 'not_gate_member'; role: string; who: string }> {
+  if (!(await deps.roles.isMember(input.role, input.userId)).member) return { ok: false, reason: 'not_gate_member', role: input.role, who: deps.roles.mentions(input.role) };
+  const passed = await deps.deployments.passGate(input.deploymentId, input.taskId, input.userId, deps.now());
+  if (!passed.applied) {
+    if (!passed.deployment) return { ok: false, reason: 'not_found' };
+    return { ok: false, reason: 'wrong_state', status: passed.deployment.status, action: 'resume' };
+  }
+  const { deployment } = passed;
+  if (deployment.status === 'RUNNING') await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
+  await deps.effects.publish(deployment);
+  return { ok: true, deployment };
+}

@@ -1,0 +1,91 @@
+import { formatDuration } from '../shared/duration.ts';
+import { mentionUser } from '../slack/escape.ts';
+import type { LockHolder } from '../store/deployments.repository.ts';
+import type { DeploymentView, TaskOutcome } from './deployment.types.ts';
+import { deployerCheck, deployPolicyFor, type DeploymentDeps } from './plan-deployment.ts';
+import { runTasks, type TaskRunner } from './run-tasks.ts';
+
+export type RollbackRequestResult =
+  | { ok: true; deployment: DeploymentView }
+  | { ok: false; reason: 'not_found' | 'nothing_to_roll_back' }
+  | { ok: false; reason: 'already'; deployment: DeploymentView }
+  | { ok: false; reason: 'not_deployer'; role: string; who: string }
+  | { ok: false; reason: 'superseded'; lock: LockHolder };
+
+/**
+ * Starts the rollback exactly once: a failed verification, a click and the command may all ask at the same
+ * moment; the guarded transition lets one through and the others are told it is already rolling back.
+ */
+export async function requestRollback(
+  deps: DeploymentDeps,
+  input: { deploymentId: string; by: string; reason: string; checkRole: boolean },
+): Promise<RollbackRequestResult> {
+  const current = await deps.deployments.find(input.deploymentId);
+  if (!current) return { ok: false, reason: 'not_found' };
+  if (input.checkRole) {
+    const deployer = await deployerCheck(deps, deployPolicyFor(deps.config, current.service, current.environment), input.by);
+    if (!deployer.ok) return deployer;
+  }
+  if (current.status === 'PLANNED' || current.status === 'CANCELLED') return { ok: false, reason: 'nothing_to_roll_back' };
+  const started = await deps.deployments.startRollback(current.id, { by: input.by, reason: input.reason, at: deps.now() });
+  if (!started.applied) {
+    if ('lockedBy' in started) return { ok: false, reason: 'superseded', lock: started.lockedBy };
+    return { ok: false, reason: 'already', deployment: started.deployment ?? current };
+  }
+  const { deployment } = started;
+  const who = input.by === 'system' ? 'automatically' : `by ${mentionUser(input.by)}`;
+  // The rollback job first: once ROLLING_BACK is committed, a failed post must not leave the rollback unqueued.
+  await deps.effects.enqueueRollback(deployment);
+  await deps.effects.announce(deployment, `:rewind: Rolling back ${who}: ${input.reason}`);
+  await deps.effects.publish(deployment);
+  return { ok: true, deployment };
+}
+
+export interface RollbackRunDeps extends DeploymentDeps {
+  runTask: TaskRunner;
+  /** Re-runs readiness checks after the rollback; returns the ids that did not pass, with why. */
+  verifyChecks(deployment: DeploymentView, checkIds: readonly string[]): Promise<{ checkId: string; message: string }[]>;
+}
+
+/** The rollback job: its tasks (same idempotency keys on every retry), then the verification checks. */
+export async function runRollback(deps: RollbackRunDeps, deploymentId: string): Promise<'not_rolling_back' | 'rolled_back' | 'rollback_failed'> {
+  const deployment = await deps.deployments.find(deploymentId);
+  if (!deployment || deployment.status !== 'ROLLING_BACK') return 'not_rolling_back';
+  const { plan } = deployment;
+  const signal = AbortSignal.timeout(plan.rollback.maxDurationMs * 2);
+  const { failed, waiting } = await runTasks(deps, { deployment, stage: 'rollback', phaseIndex: 0, tasks: plan.rollback.tasks, signal });
+  let outcome: { ok: boolean; message: string };
+  if (failed.length > 0 || waiting.length > 0) {
+    const broken = [...failed, ...waiting.map((taskId) => ({ taskId, message: 'a rollback cannot wait for a person' }))];
+    outcome = { ok: false, message: `rollback task ${broken.map((task) => `${task.taskId} (${task.message})`).join(', ')} failed` };
+  } else {
+    const unhealthy = await deps.verifyChecks(deployment, plan.rollback.verify);
+    outcome =
+      unhealthy.length > 0
+        ? { ok: false, message: `after the rollback, ${unhealthy.map((check) => `${check.checkId}: ${check.message}`).join('; ')}` }
+        : { ok: true, message: plan.rollback.verify.length > 0 ? `rolled back; ${plan.rollback.verify.join(', ')} pass again` : 'rolled back' };
+  }
+  const finished = await deps.deployments.finishRollback(deployment.id, outcome, deps.now());
+  if (!finished.applied) return 'not_rolling_back';
+  const done = finished.deployment;
+  await deps.effects.announce(done, outcome.ok ? `:white_check_mark: Rollback finished: ${outcome.message}.` : `:x: *Rollback failed*: ${outcome.message}.`);
+  await deps.effects.publish(done);
+  await deps.effects.openIncident(done, {
+    cause: outcome.ok ? 'rollback' : 'rollback-failed',
+    severity: outcome.ok ? 'SEV3' : 'SEV1',
+    summary: `${outcome.ok ? 'Rolled back' : 'Rollback FAILED'} after: ${done.rollbackReason ?? 'unknown reason'}. ${outcome.message}.`,
+    evidence: { deploymentId: done.id, rollbackReason: done.rollbackReason, outcome: outcome.message },
+  });
+  return outcome.ok ? 'rolled_back' : 'rollback_failed';
+}
+
+/** The alarm for a rollback still running at `maxDuration`. */
+export async function rollbackOverrun(deps: DeploymentDeps, deploymentId: string): Promise<boolean> {
+  const deployment = await deps.deployments.find(deploymentId);
+  if (!deployment || deployment.status !== 'ROLLING_BACK') return false;
+  const limit = formatDuration(deployment.plan.rollback.maxDurationMs);
+  await deps.effects.alertChannel(deployment, `:rotating_light: The rollback of *${deployment.service}* in *${deployment.environment}* is still running after ${limit} (its maxDuration). Someone should look now.`);
+  return true;
+}
+
+export type { TaskOutcome };

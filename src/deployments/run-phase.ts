@@ -1,0 +1,64 @@
+import { requestRollback, type RollbackRunDeps } from './rollback.ts';
+import { runTasks } from './run-tasks.ts';
+
+export type PhaseResult = 'superseded' | 'waiting' | 'next_phase' | 'succeeded' | 'paused' | 'failed' | 'rolling_back';
+
+/**
+ * One phase job: runs the phase's tasks, then moves the deployment on — to the next phase, to SUCCEEDED, to a
+ * rollback when a verification phase failed and the template says so, or to FAILED. Only the job of the
+ * deployment's current phase and generation acts; any other (a stale retry, a duplicate) returns at once.
+ */
+export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: string; phaseIndex: number; generation: number }): Promise<PhaseResult> {
+  const deployment = await deps.deployments.find(input.deploymentId);
+  // A retry of this job after it moved the deployment on but died (or threw) before enqueueing what comes next:
+  // enqueue it now. Job ids are deterministic, so when it was enqueued after all, this adds nothing.
+  if (deployment && deployment.generation === input.generation) {
+    if (deployment.status === 'ROLLING_BACK') {
+      await deps.effects.enqueueRollback(deployment);
+      return 'rolling_back';
+    }
+    if (deployment.status === 'RUNNING' && deployment.currentPhase === input.phaseIndex + 1) {
+      await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
+      return 'next_phase';
+    }
+  }
+  if (!deployment || deployment.status !== 'RUNNING' || deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation) return 'superseded';
+  const phase = deployment.plan.phases[input.phaseIndex];
+  if (!phase) return 'superseded';
+
+  const signal = AbortSignal.timeout(phase.timeoutMs);
+  const { failed, waiting } = await runTasks(deps, { deployment, stage: 'deploy', phaseIndex: input.phaseIndex, tasks: phase.tasks, signal });
+  if (failed.length > 0) {
+    // A failed checks or monitor task is a failed verification wherever it stands: it says the release is unhealthy.
+    const gateTypes: readonly string[] = ['checks', 'monitor'];
+    const verificationFailed = phase.verification || failed.some((task) => gateTypes.includes(phase.tasks.find((candidate) => candidate.id === task.taskId)?.type ?? ''));
+    const reason = `${verificationFailed ? 'verification failed' : `phase ${phase.name} failed`}: ${failed.map((task) => `${task.taskId} — ${task.message}`).join('; ')}`;
+    if (verificationFailed && deployment.plan.autoRollback) {
+      const rollback = await requestRollback(deps, { deploymentId: deployment.id, by: 'system', reason, checkRole: false });
+      return rollback.ok ? 'rolling_back' : 'superseded';
+    }
+    const failedDeployment = await deps.deployments.fail(deployment.id, reason, deps.now());
+    if (failedDeployment.applied) {
+      await deps.effects.announce(failedDeployment.deployment, `:x: *Deployment failed* in phase ${phase.name}: ${reason}. Roll back with the button or \`/readiness rollback\`.`);
+      await deps.effects.publish(failedDeployment.deployment);
+      await deps.effects.openIncident(failedDeployment.deployment, { cause: 'deployment-failed', severity: 'SEV2', summary: reason, evidence: { deploymentId: deployment.id, phase: phase.id, failed } });
+    }
+    return 'failed';
+  }
+  // A manual gate waits for a person; Proceed bumps the generation and enqueues this phase again.
+  if (waiting.length > 0) return 'waiting';
+
+  const isLast = input.phaseIndex === deployment.plan.phases.length - 1;
+  const completed = await deps.deployments.completePhase(deployment.id, input.phaseIndex, isLast, deps.now());
+  if (!completed.applied || !completed.deployment) return 'superseded';
+  const next = completed.deployment;
+  if (isLast) {
+    await deps.effects.announce(next, `:white_check_mark: *Deployed* ${next.service} ${next.version ?? ''} to ${next.environment}.`);
+    await deps.effects.publish(next);
+    return 'succeeded';
+  }
+  await deps.effects.publish(next);
+  if (next.status === 'PAUSED') return 'paused';
+  await deps.effects.enqueuePhase(next.id, next.currentPhase, next.generation);
+  return 'next_phase';
+}

@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ReadinessConfig } from '../../config/readiness-config.schema.ts';
+import { lookupTarget } from '../../config/catalog.ts';
+import { runCheck } from '../../checks/run-check.ts';
+import { runPrometheusCheck } from '../../checks/prometheus.ts';
+import type { TaskOutcome } from '../deployment.types.ts';
+import type { PlannedTask } from '../plan.ts';
+import type { TaskRunContext, TaskRunner } from '../run-tasks.ts';
+import type { ManualGateTask, MonitorTask } from '../template.schema.ts';
+import { deployPolicyFor } from '../plan-deployment.ts';
+import { runWebhookTask } from './webhook.ts';
+
+/** Re-runs named readiness checks of the deployment's service; FAIL or ERROR fails. Returns those that did not pass. */
+export async function failingChecks(config: ReadinessConfig, service: string, environment: string, checkIds: readonly string[]) {
+  const target = lookupTarget(config, service, environment);
+  if (!target.ok) return checkIds.map((checkId) => ({ checkId, message: `cannot look up ${service} in ${environment}: ${target.reason}` }));
+  const results = await Promise.all(
+    checkIds.map(async (checkId) => {
+      const spec = target.checks.find((check) => check.id === checkId);
+      if (!spec) return { checkId, message: 'no such check for this environment' };
+      const outcome = await runCheck(spec);
+      return outcome.status === 'PASS' || outcome.status === 'WARN' ? undefined : { checkId, message: `${outcome.status}: ${outcome.message}` };
+    }),
+  );
+  return results.filter((result) => result !== undefined);
+}
+
+async function runMonitor(task: MonitorTask, signal: AbortSignal): Promise<TaskOutcome> {
+  const deadline = Date.now() + task.for;
+  const spec = { id: task.id, name: task.id, category: 'monitoring', severity: 'high' as const, timeoutMs: Math.min(task.every, 10_000), type: 'prometheus' as const, url: task.url, query: task.query, comparator: task.comparator, fail: task.threshold };
+  for (let samples = 1; ; samples += 1) {
+    const outcome = await runPrometheusCheck(spec, { signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]), now: () => performance.now() });
+    if (outcome.status !== 'PASS') {
+      return { status: 'FAILED', message: `sample ${samples}: ${outcome.message}`, evidence: { ...outcome.evidence, samples } };
+    }
+    if (Date.now() + task.every > deadline) return { status: 'SUCCEEDED', message: `${samples} samples, every one ${task.comparator} ${task.threshold}`, evidence: { samples } };
+    await sleep(task.every, undefined, { signal });
+  }
+}
+
+export interface TaskRunnerDeps {
+  config: ReadinessConfig;
+  /** Posts the Proceed / Abort buttons of a manual gate in the release thread. */
+  postGate(context: TaskRunContext, task: PlannedTask & { spec: ManualGateTask }): Promise<void>;
+}
+
+/** Dispatches a planned task to its type's runner. */
+export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
+  return async (task, context) => {
+    const { spec } = task;
+    switch (spec.type) {
+      case 'webhook': {
+        const secret = deployPolicyFor(deps.config, context.deployment.service, context.deployment.environment).webhookSecret;
+        return runWebhookTask({ ...task, spec }, context, secret);
+      }
+      case 'wait':
+        await sleep(spec.duration, undefined, { signal: context.signal });
+        return { status: 'SUCCEEDED', message: `waited ${spec.duration} ms` };
+      case 'checks': {
+        const failing = await failingChecks(deps.config, context.deployment.service, context.deployment.environment, spec.checks);
+        return failing.length === 0
+          ? { status: 'SUCCEEDED', message: `${spec.checks.join(', ')} pass` }
+          : { status: 'FAILED', message: failing.map((check) => `${check.checkId}: ${check.message}`).join('; '), evidence: { failing } };
+      }
+      case 'monitor':
+        return runMonitor(spec, context.signal);
+      case 'manual-gate':
+        await deps.postGate(context, { ...task, spec });
+        return { status: 'WAITING', message: `waiting for a member of ${spec.role} to proceed` };
+    }
+  };
+}

@@ -1,0 +1,33 @@
+import type { AssessmentView } from '../assessments/assessment.types.ts';
+import { afterAssessmentCompleted } from '../approvals/after-assessment.ts';
+import { signoffBadge } from '../approvals/badge.ts';
+import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
+import { createSignoffEffects } from '../approvals/signoff-effects.ts';
+import type { ChatPort } from '../slack/assessment-message.publisher.ts';
+import { refreshSignoffMessage } from '../slack/signoff-message.publisher.ts';
+import type { Runtime } from './runtime.ts';
+
+/** Sign-off, wired to this process's database, queues and Slack client; shared by the bot and the workers. */
+export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Date) {
+  const { config } = runtime.settings;
+  const effects = createSignoffEffects({
+    signoffs: runtime.signoffs,
+    chat,
+    scheduler: { ...runtime.queues.scheduler, ...runtime.queues.signoffScheduler },
+    roles: runtime.roles,
+  });
+  const domain = { config, assessments: runtime.assessments, signoffs: runtime.signoffs, roles: runtime.roles, effects, now };
+  return {
+    effects,
+    domain,
+    afterCompletion: (assessmentId: string) => afterAssessmentCompleted(domain, assessmentId),
+    refreshSignoff: (requestId: string) => refreshSignoffMessage({ signoffs: runtime.signoffs, chat, roles: runtime.roles }, requestId),
+    async signoffBadge(view: AssessmentView) {
+      const policy = signoffPolicyFor(config, view.service, view.environment);
+      if (!policy) return undefined;
+      return signoffBadge(view, policy, await runtime.signoffs.findByAssessment(view.id));
+    },
+    signoffJob: { signoffs: runtime.signoffs, notifyExpired: effects.notifyExpired, now },
+  };
+}
+export type ApprovalServices = ReturnType<typeof approvalServices>;

@@ -1,0 +1,90 @@
+import type { DeploymentEffects } from '../deployments/deployment-effects.ts';
+import type { DeploymentView } from '../deployments/deployment.types.ts';
+import type { RollbackRunDeps } from '../deployments/rollback.ts';
+import { failingChecks, taskRunner } from '../deployments/tasks/run-task.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { ChatPort } from '../slack/assessment-message.publisher.ts';
+import { escapeText } from '../slack/escape.ts';
+import { renderDeploymentMessage } from '../slack/views/deployment-message.ts';
+import type { Runtime } from './runtime.ts';
+import { openSystemIncident } from '../incidents/open-system-incident.ts';
+
+export type OpenDeploymentIncident = DeploymentEffects['openIncident'];
+
+/** Deployments wired to this process's database, queues and Slack client; shared by the bot and the workers. */
+export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => Date, options: { openIncident?: OpenDeploymentIncident | undefined; logger: Logger }) {
+  const { config } = runtime.settings;
+  const scheduler = runtime.queues.deploymentScheduler;
+  const thread = (deployment: DeploymentView) => (deployment.threadTs ? { thread_ts: deployment.threadTs } : {});
+
+  const effects: DeploymentEffects = {
+    async publish(deployment) {
+      if (deployment.messageTs === null) {
+        const fresh = await runtime.deployments.find(deployment.id);
+        if (fresh && fresh.messageTs === null) {
+          const posted = await chat.postMessage({ channel: fresh.channelId, ...thread(fresh), ...renderDeploymentMessage(fresh, now()) });
+          if (posted.ts) await runtime.deployments.attachMessage(fresh.id, posted.ts);
+        }
+      }
+      await scheduler.requestDeploymentRender(deployment.id);
+    },
+    enqueuePhase: (deploymentId, phaseIndex, generation) => scheduler.enqueuePhase(deploymentId, phaseIndex, generation),
+    enqueueRollback: (deployment) => scheduler.enqueueRollback(deployment.id, deployment.plan.rollback.maxDurationMs),
+    async announce(deployment, text) {
+      await chat.postMessage({ channel: deployment.channelId, ...thread(deployment), text });
+    },
+    async alertChannel(deployment, text) {
+      await chat.postMessage({ channel: deployment.channelId, text });
+    },
+    async openIncident(deployment, input) {
+      if (options.openIncident) return options.openIncident(deployment, input);
+      // The release's approvers become stakeholders; the release thread gets the incident's timeline.
+      const request = await runtime.signoffs.findByAssessment(deployment.assessmentId);
+      const approvers = (request?.signoffs ?? []).filter((signoff) => signoff.kind !== 'REJECT').map((signoff) => signoff.userId);
+      const opened = await openSystemIncident(runtime.incidents, {
+        service: deployment.service,
+        environment: deployment.environment,
+        cause: input.cause,
+        severity: input.severity,
+        summary: input.summary,
+        ...(input.evidence ? { evidence: input.evidence } : {}),
+        ...(deployment.threadTs ? { thread: { channel: deployment.channelId, ts: deployment.threadTs } } : {}),
+        stakeholders: [...new Set([...approvers, ...(deployment.startedBy ? [deployment.startedBy] : [])])],
+        occurrenceKey: `deployment_${deployment.id}_${input.cause}`,
+        originChannel: deployment.channelId,
+      });
+      if (!opened.ok) options.logger.warn('could not open an incident for a deployment', { deploymentId: deployment.id, cause: input.cause, reason: opened.reason });
+    },
+  };
+
+  const domain: RollbackRunDeps = {
+    config,
+    deployments: runtime.deployments,
+    signoffs: runtime.signoffs,
+    roles: runtime.roles,
+    effects,
+    now,
+    runTask: taskRunner({
+      config,
+      async postGate(context, task) {
+        const who = runtime.roles.mentions(task.spec.role);
+        const prompt = task.spec.prompt ? `: ${escapeText(task.spec.prompt)}` : '';
+        await effects.announce(context.deployment, `:raised_hand: ${who} — the deployment waits for you at *${escapeText(task.name)}*${prompt}. Click *Proceed* on the deployment message, or Abort.`);
+        await effects.publish(context.deployment);
+      },
+    }),
+    verifyChecks: (deployment, checkIds) => failingChecks(config, deployment.service, deployment.environment, checkIds),
+  };
+
+  return {
+    domain,
+    async refreshDeployment(deploymentId: string) {
+      const deployment = await runtime.deployments.find(deploymentId);
+      if (!deployment) return 'not_found';
+      if (deployment.messageTs === null) return 'no_message_yet';
+      await chat.update({ channel: deployment.channelId, ts: deployment.messageTs, ...renderDeploymentMessage(deployment, now()) });
+      return 'updated';
+    },
+  };
+}
+export type DeploymentServices = ReturnType<typeof deploymentServices>;

@@ -1,0 +1,78 @@
+import type { AssessmentStatus } from '../assessments/assessment.types.ts';
+import type { Db } from '../store/prisma.ts';
+import { auditInsert } from '../store/audit.repository.ts';
+
+/** Enough of an assessment to tell a person which one an id matched. */
+export interface AssessmentSummary {
+  id: string;
+  service: string;
+  environment: string;
+  status: AssessmentStatus;
+  channelId: string;
+  createdAt: Date;
+}
+
+export interface PostedReport {
+  assessmentId: string;
+  /** The report job's key: `overflow`, or the key of the command that asked for it. */
+  key: string;
+  /** A Slack user id, or "system". */
+  requestedBy: string;
+  threadTs: string;
+  fileNames: string[];
+}
+
+const summary = { id: true, service: true, environment: true, status: true, channelId: true, createdAt: true } as const;
+
+/** One report per job key, however often the job runs. */
+export const postedReportKey = (assessmentId: string, key: string) => `report.posted_${assessmentId}_${key}`;
+
+export function createReportRepository(db: Db) {
+  return {
+    /**
+     * Assessments whose id starts with `prefix` (lowercase hex, 8 characters), newest first. A range over the
+     * primary key rather than a LIKE on its text, so the index answers it.
+     */
+    async findByIdPrefix(prefix: string, limit: number): Promise<AssessmentSummary[]> {
+      return db.assessment.findMany({
+        where: { id: { gte: `${prefix}-0000-0000-0000-000000000000`, lte: `${prefix}-ffff-ffff-ffff-ffffffffffff` } },
+        select: summary,
+        orderBy: { createdAt: 'desc' },
+        take: limit,
+      });
+    },
+
+    async findById(id: string): Promise<AssessmentSummary | undefined> {
+      return (await db.assessment.findUnique({ where: { id }, select: summary })) ?? undefined;
+    },
+
+    /** Each check as configured when the assessment started (the report needs its remediation). */
+    async checkSpecs(assessmentId: string): Promise<Map<string, unknown>> {
+      const rows = await db.checkResult.findMany({ where: { assessmentId }, select: { checkId: true, spec: true } });
+      return new Map(rows.map((row) => [row.checkId, row.spec]));
+    },
+
+    async wasPosted(assessmentId: string, key: string): Promise<boolean> {
+      return (await db.auditEvent.count({ where: { dedupeKey: postedReportKey(assessmentId, key) } })) > 0;
+    },
+
+    /** Records that the report is in the thread; false when it already was (the audit event's dedupe key). */
+    async recordPosted(report: PostedReport): Promise<boolean> {
+      const { count } = await db.auditEvent.createMany({
+        data: [
+          auditInsert({
+            actor: report.requestedBy,
+            action: 'report.posted',
+            subjectType: 'assessment',
+            subjectId: report.assessmentId,
+            data: { key: report.key, threadTs: report.threadTs, files: report.fileNames },
+            dedupeKey: postedReportKey(report.assessmentId, report.key),
+          }),
+        ],
+        skipDuplicates: true,
+      });
+      return count === 1;
+    },
+  };
+}
+export type ReportRepository = ReturnType<typeof createReportRepository>;

@@ -1,0 +1,64 @@
+export interface KeyedBatcherOptions {
+  /** Loads of one key that may run at once; requests made while all of them run wait for the next. @defaultValue 1 */
+  concurrency?: number;
+}
+
+/**
+ * Coalesces lookups that share a key into few loads. A request goes out at once when fewer than `concurrency`
+ * loads of its key are running; requests made while that many run wait and go out together in the next load.
+ * A burst (a worker picking up 200 check jobs of one assessment) therefore costs a handful of queries instead
+ * of one per job, while a lone request waits for nothing, and every answer is read after it was asked for.
+ *
+ * `load` gets the requested items in order (duplicates included) and returns one result per item, in the same
+ * order; `round` counts the loads since the key was last idle (0 for the first of a burst). If it throws, every
+ * request of that load is rejected with the error.
+ */
+export function createKeyedBatcher<Item, Result>(
+  load: (key: string, items: readonly Item[], round: number) => Promise<readonly Result[]>,
+  options: KeyedBatcherOptions = {},
+) {
+  const concurrency = options.concurrency ?? 1;
+  interface Request {
+    item: Item;
+    resolve: (result: Result) => void;
+    reject: (error: unknown) => void;
+  }
+  interface KeyState {
+    waiting: Request[];
+    running: number;
+    rounds: number;
+  }
+  const keys = new Map<string, KeyState>();
+
+  async function run(key: string, batch: Request[], round: number): Promise<void> {
+    try {
+      const results = await load(key, batch.map((request) => request.item), round);
+      if (results.length !== batch.length) throw new Error(`a batch load answered ${results.length} results for ${batch.length} items`);
+      batch.forEach((request, i) => request.resolve(results[i] as Result));
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+    }
+  }
+
+  function pump(key: string, state: KeyState): void {
+    while (state.waiting.length > 0 && state.running < concurrency) {
+      const batch = state.waiting;
+      state.waiting = [];
+      state.running += 1;
+      void run(key, batch, state.rounds++).finally(() => {
+        state.running -= 1;
+        pump(key, state);
+        if (state.running === 0 && state.waiting.length === 0) keys.delete(key);
+      });
+    }
+  }
+
+  return function request(key: string, item: Item): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      const state = keys.get(key) ?? { waiting: [], running: 0, rounds: 0 };
+      keys.set(key, state);
+      state.waiting.push({ item, resolve, reject });
+      pump(key, state);
+    });
+  };
+}

@@ -1,0 +1,74 @@
+import type { ControlResult } from '../deployments/control.ts';
+import type { PlanDeploymentResult } from '../deployments/plan-deployment.ts';
+import type { RollbackRequestResult } from '../deployments/rollback.ts';
+import { formatDuration as formatMs } from '../shared/duration.ts';
+import { escapeText, mentionUser, truncate } from './escape.ts';
+
+const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const lockText = (lock: { deploymentId: string; holder: string; since: Date }) =>
+  `deployment \`${lock.deploymentId.slice(0, 8)}\`, started by ${mentionUser(lock.holder)} at ${utc(lock.since)}`;
+
+/** Every sentence Readiness says to a user about deployments and rollbacks. */
+export const deploymentMessages = {
+  planning: (service: string, environment: string) => `:clipboard: Planning a deployment of *${escapeText(service)}* to *${escapeText(environment)}*…`,
+  planAnswer(result: PlanDeploymentResult): string {
+    if (result.ok) {
+      return result.created
+        ? `:clipboard: The plan is in the thread of the assessment it relies on. Nothing runs until someone clicks *Start*.`
+        : 'That command was already handled; its plan is in the thread.';
+    }
+    switch (result.reason) {
+      case 'no_assessment':
+        return 'There is no completed assessment of it yet, so there is no GO to deploy on. Run `/readiness run <service> <environment>` first.';
+      case 'not_go':
+        return `The newest assessment says ${escapeText((result.verdict ?? 'no verdict').replaceAll('_', ' '))}, not GO. Fix the blockers and assess again, or ask the override role.`;
+      case 'signoff_missing':
+        return result.status === 'NONE'
+          ? 'This environment needs sign-off, and the newest assessment has none yet. Click *Request sign-off* on it.'
+          : `This environment needs sign-off, and the newest assessment's request is ${result.status.toLowerCase()}, not a GO decision.`;
+      case 'decision_too_old':
+        return `The GO decision is from ${utc(result.decidedAt)}, older than this environment allows (${formatMs(result.maxAgeMs)}). Assess again for a fresh one.`;
+      case 'unknown_template':
+        return `There is no template \`${escapeText(result.template)}\`. Templates: ${result.known.map((name) => `\`${name}\``).join(', ')}.`;
+      case 'plan_invalid':
+        return `The plan cannot be built:\n${result.problems.map((problem) => `• ${escapeText(truncate(problem, 300))}`).join('\n')}`;
+      case 'locked':
+        return `Another deployment holds this environment: ${lockText(result.lock)}. One at a time; wait for it to finish or roll it back.`;
+      case 'not_deployer':
+        return `Only members of *${escapeText(result.role)}* may deploy here: ${result.who}.`;
+      case 'no_thread':
+        return 'The assessment this would rely on has no Slack message, so there is no thread to run the deployment in. Assess again.';
+    }
+  },
+  controlRefused(result: Exclude<ControlResult, { ok: true }> | { ok: false; reason: 'not_gate_member'; role: string; who: string }): string {
+    switch (result.reason) {
+      case 'not_found':
+        return 'That deployment no longer exists. Nothing changed.';
+      case 'not_deployer':
+        return `Only members of *${escapeText(result.role)}* may do that: ${result.who}. Nothing changed.`;
+      case 'not_gate_member':
+        return `Only members of *${escapeText(result.role)}* may pass this gate: ${result.who}. Nothing changed.`;
+      case 'locked':
+        return `Another deployment holds this environment: ${lockText(result.lock)}. Nothing started.`;
+      case 'wrong_state':
+        return `The deployment is ${result.status.toLowerCase().replaceAll('_', ' ')} now, so *${result.action}* does not apply. Nothing changed.`;
+    }
+  },
+  rollbackAnswer(result: RollbackRequestResult | { ok: false; reason: 'no_deployment' }): string {
+    if (result.ok) return ':rewind: Rolling back; progress is on the deployment message.';
+    switch (result.reason) {
+      case 'no_deployment':
+        return 'There is no deployment of it to roll back.';
+      case 'not_found':
+        return 'That deployment no longer exists.';
+      case 'nothing_to_roll_back':
+        return 'That deployment never started, so there is nothing to roll back.';
+      case 'already':
+        return `It is already ${result.deployment.status.toLowerCase().replaceAll('_', ' ')}; a rollback runs once. Nothing changed.`;
+      case 'not_deployer':
+        return `Only members of *${escapeText(result.role)}* may roll back here: ${result.who}.`;
+      case 'superseded':
+        return `A newer deployment holds this environment (${lockText(result.lock)}); roll that one back instead.`;
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import type { RoleDirectory } from '../roles/role-directory.ts';
+import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { ChatPort } from './assessment-message.publisher.ts';
+import { renderSignoffMessage } from './views/signoff-message.ts';
+
+export interface SignoffMessageDeps {
+  signoffs: Pick<SignoffRepository, 'findById'>;
+  chat: Pick<ChatPort, 'update'>;
+  roles: Pick<RoleDirectory, 'mentions'>;
+}
+
+/** Re-renders the sign-off message from the database, whatever updates came before. */
+export async function refreshSignoffMessage(deps: SignoffMessageDeps, requestId: string): Promise<'updated' | 'no_message_yet' | 'not_found'> {
+  const request = await deps.signoffs.findById(requestId);
+  if (!request) return 'not_found';
+  if (request.messageTs === null) return 'no_message_yet';
+  await deps.chat.update({ channel: request.channelId, ts: request.messageTs, ...renderSignoffMessage(request, (role) => deps.roles.mentions(role)) });
+  return 'updated';
+}

@@ -1,0 +1,286 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { DeploymentPlan, PlannedTask } from '../deployments/plan.ts';
+import { ROLLBACKABLE_STATUSES, type DeploymentStatus, type DeploymentView, type Stage, type TaskOutcome } from '../deployments/deployment.types.ts';
+import { auditInsert } from './audit.repository.ts';
+import type { Db } from './prisma.ts';
+
+const withTasks = { tasks: { orderBy: [{ stage: 'asc' }, { phaseIndex: 'asc' }, { taskId: 'asc' }] } } satisfies Prisma.DeploymentInclude;
+type Row = Prisma.DeploymentGetPayload<{ include: typeof withTasks }>;
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+function toView(row: Row): DeploymentView {
+  return {
+    ...row,
+    plan: row.plan as unknown as DeploymentPlan,
+    tasks: row.tasks.map((task) => ({
+      stage: task.stage as Stage,
+      phaseIndex: task.phaseIndex,
+      taskId: task.taskId,
+      type: task.type,
+      status: task.status,
+      attempts: task.attempts,
+      idempotencyKey: task.idempotencyKey,
+      message: task.message,
+      evidence: (task.evidence as Record<string, unknown> | null) ?? null,
+      startedAt: task.startedAt,
+      finishedAt: task.finishedAt,
+    })),
+  };
+}
+
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/** The key a task's side effects carry: the same on every retry of the same task of the same deployment. */
+export const idempotencyKeyFor = (deploymentId: string, stage: Stage, taskId: string) => `${deploymentId}_${stage}_${taskId}`;
+
+function taskRows(deploymentId: string, stage: Stage, phases: readonly { tasks: readonly PlannedTask[] }[]) {
+  return phases.flatMap((phase, phaseIndex) =>
+    phase.tasks.map((task) => ({ deploymentId, stage, phaseIndex, taskId: task.id, type: task.type, idempotencyKey: idempotencyKeyFor(deploymentId, stage, task.id) })),
+  );
+}
+
+export interface LockHolder {
+  deploymentId: string;
+  holder: string;
+  since: Date;
+}
+
+export interface NewDeployment {
+  requestKey: string;
+  service: string;
+  environment: string;
+  template: string;
+  version: string | null;
+  requestedBy: string;
+  channelId: string;
+  threadTs: string | null;
+  assessmentId: string;
+  plan: DeploymentPlan;
+}
+
+type Guarded = { applied: true; deployment: DeploymentView } | { applied: false; deployment: DeploymentView | undefined };
+
+/** Deployments, their tasks and the per-environment lock; every change is guarded and audited in one transaction. */
+export function createDeploymentRepository(db: Db) {
+  const find = async (id: string) => {
+    const row = await db.deployment.findUnique({ where: { id }, include: withTasks });
+    return row ? toView(row) : undefined;
+  };
+  const audit = (tx: Tx, deployment: { id: string; service: string; environment: string }, actor: string, action: string, reason: string | null = null, data: Record<string, unknown> = {}) =>
+    tx.auditEvent.create({
+      data: auditInsert({ actor, action, subjectType: 'deployment', subjectId: deployment.id, reason, data: { service: deployment.service, environment: deployment.environment, ...data } }),
+    });
+  const releaseLock = (tx: Tx, deployment: { id: string; service: string; environment: string }) =>
+    tx.deploymentLock.deleteMany({ where: { service: deployment.service, environment: deployment.environment, deploymentId: deployment.id } });
+
+  /** Moves the deployment from one of `from` to `to` with `data`, audits it, and reports whether it applied. */
+  async function transition(
+    id: string,
+    from: readonly DeploymentStatus[],
+    to: DeploymentStatus,
+    entry: { actor: string; action: string; reason?: string | null; data?: Record<string, unknown> },
+    extra: Prisma.DeploymentUpdateManyMutationInput = {},
+    after?: (tx: Tx, row: Row) => Promise<unknown>,
+  ): Promise<Guarded> {
+    const applied = await db.$transaction(async (tx) => {
+      const { count } = await tx.deployment.updateMany({ where: { id, status: { in: [...from] } }, data: { status: to, ...extra } });
+      if (count === 0) return false;
+      const row = await tx.deployment.findUniqueOrThrow({ where: { id }, include: withTasks });
+      await audit(tx, row, entry.actor, entry.action, entry.reason ?? null, entry.data);
+      await after?.(tx, row);
+      return true;
+    });
+    const deployment = await find(id);
+    return applied && deployment ? { applied: true, deployment } : { applied: false, deployment };
+  }
+
+  return {
+    find,
+
+    /** The newest completed assessment of the service and environment: the only one a deployment may rely on. */
+    async latestCompletedAssessment(service: string, environment: string) {
+      return (
+        (await db.assessment.findFirst({
+          where: { service, environment, status: 'COMPLETED' },
+          orderBy: { completedAt: 'desc' },
+          select: { id: true, verdict: true, completedAt: true, channelId: true, messageTs: true },
+        })) ?? undefined
+      );
+    },
+
+    /** The newest deployment of the service and environment that ever started: what `/readiness rollback` means. */
+    async latestStarted(service: string, environment: string): Promise<DeploymentView | undefined> {
+      const row = await db.deployment.findFirst({
+        where: { service, environment, startedAt: { not: null } },
+        orderBy: { startedAt: 'desc' },
+        include: withTasks,
+      });
+      return row ? toView(row) : undefined;
+    },
+
+    async findLock(service: string, environment: string): Promise<LockHolder | undefined> {
+      return (await db.deploymentLock.findUnique({ where: { service_environment: { service, environment } } })) ?? undefined;
+    },
+
+    /** Records a planned deployment once per command (the same trigger_id finds the first). */
+    async create(input: NewDeployment): Promise<{ deployment: DeploymentView; created: boolean }> {
+      try {
+        const row = await db.$transaction(async (tx) => {
+          const created = await tx.deployment.create({ data: { ...input, plan: input.plan as unknown as Prisma.InputJsonObject }, include: withTasks });
+          await audit(tx, created, input.requestedBy, 'deployment.planned', null, { template: input.template, version: input.version, assessmentId: input.assessmentId });
+          return created;
+        });
+        return { deployment: toView(row), created: true };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const existing = await db.deployment.findUnique({ where: { requestKey: input.requestKey }, include: withTasks });
+        if (!existing) throw error;
+        return { deployment: toView(existing), created: false };
+      }
+    },
+
+    async attachMessage(id: string, messageTs: string): Promise<boolean> {
+      const { count } = await db.deployment.updateMany({ where: { id, messageTs: null }, data: { messageTs } });
+      return count === 1;
+    },
+
+    /** PLANNED -> RUNNING, taking the service+environment lock; a held lock names its holder instead. */
+    async start(id: string, userId: string, at: Date): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
+      const current = await find(id);
+      if (!current || current.status !== 'PLANNED') return { applied: false, deployment: current };
+      try {
+        return await transition(
+          id,
+          ['PLANNED'],
+          'RUNNING',
+          { actor: userId, action: 'deployment.started' },
+          { startedBy: userId, startedAt: at, generation: 1 },
+          async (tx, row) => {
+            await tx.deploymentLock.create({ data: { service: row.service, environment: row.environment, deploymentId: row.id, holder: userId, since: at } });
+            await tx.deploymentTask.createMany({ data: taskRows(row.id, 'deploy', current.plan.phases), skipDuplicates: true });
+          },
+        );
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const lockedBy = await db.deploymentLock.findUnique({ where: { service_environment: { service: current.service, environment: current.environment } } });
+        if (!lockedBy) throw error;
+        return { applied: false, deployment: await find(id), lockedBy };
+      }
+    },
+
+    cancel: (id: string, userId: string, at: Date) =>
+      transition(id, ['PLANNED'], 'CANCELLED', { actor: userId, action: 'deployment.cancelled' }, { finishedAt: at }),
+
+    pause: (id: string, userId: string) => transition(id, ['RUNNING'], 'PAUSED', { actor: userId, action: 'deployment.paused' }),
+
+    /** PAUSED -> RUNNING with a new generation, so the phase job it enqueues is a new job. */
+    resume: (id: string, userId: string) =>
+      transition(id, ['PAUSED'], 'RUNNING', { actor: userId, action: 'deployment.resumed' }, { generation: { increment: 1 } }),
+
+    abort: (id: string, userId: string, at: Date) =>
+      transition(id, ['RUNNING', 'PAUSED'], 'ABORTED', { actor: userId, action: 'deployment.aborted' }, { finishedAt: at }, (tx, row) => releaseLock(tx, row)),
+
+    fail: (id: string, reason: string, at: Date) =>
+      transition(id, ['RUNNING', 'PAUSED'], 'FAILED', { actor: 'system', action: 'deployment.failed', reason }, { failureReason: reason, finishedAt: at }, (tx, row) => releaseLock(tx, row)),
+
+    /**
+     * A task starts (or starts again after a crash, with the same idempotency key), only while its stage is live:
+     * after an abort, a failure or the start of a rollback, no further deploy task starts, even in the same phase.
+     */
+    async markTaskRunning(id: string, stage: Stage, taskId: string, at: Date): Promise<boolean> {
+      const live: DeploymentStatus[] = stage === 'deploy' ? ['RUNNING', 'PAUSED'] : ['ROLLING_BACK'];
+      const { count } = await db.deploymentTask.updateMany({
+        where: { deploymentId: id, stage, taskId, status: { in: ['PENDING', 'RUNNING'] }, deployment: { status: { in: live } } },
+        data: { status: 'RUNNING', attempts: { increment: 1 }, startedAt: at },
+      });
+      return count === 1;
+    },
+
+    async recordTask(id: string, stage: Stage, taskId: string, outcome: TaskOutcome, at: Date): Promise<boolean> {
+      const { count } = await db.deploymentTask.updateMany({
+        where: { deploymentId: id, stage, taskId, status: 'RUNNING' },
+        data: {
+          status: outcome.status,
+          message: outcome.message,
+          evidence: (outcome.evidence ?? {}) as Prisma.InputJsonObject,
+          finishedAt: outcome.status === 'WAITING' ? null : at,
+        },
+      });
+      return count === 1;
+    },
+
+    /** A manual gate passed: WAITING -> SUCCEEDED, and a new generation for the phase job that continues. */
+    async passGate(id: string, taskId: string, userId: string, at: Date): Promise<Guarded> {
+      const applied = await db.$transaction(async (tx) => {
+        const { count } = await tx.deploymentTask.updateMany({
+          where: { deploymentId: id, stage: 'deploy', taskId, status: 'WAITING', deployment: { status: { in: ['RUNNING', 'PAUSED'] } } },
+          data: { status: 'SUCCEEDED', message: `proceed given by ${userId}`, finishedAt: at },
+        });
+        if (count === 0) return false;
+        const row = await tx.deployment.update({ where: { id }, data: { generation: { increment: 1 } } });
+        await audit(tx, row, userId, 'deployment.gate_passed', null, { taskId });
+        return true;
+      });
+      const deployment = await find(id);
+      return applied && deployment ? { applied: true, deployment } : { applied: false, deployment };
+    },
+
+    /** The phase is done: the next one becomes current, or the deployment SUCCEEDED and its lock is released. */
+    async completePhase(id: string, phaseIndex: number, isLast: boolean, at: Date): Promise<Guarded> {
+      if (isLast) {
+        const current = await find(id);
+        if (!current || current.currentPhase !== phaseIndex) return { applied: false, deployment: current };
+        return transition(id, ['RUNNING'], 'SUCCEEDED', { actor: 'system', action: 'deployment.succeeded' }, { finishedAt: at, currentPhase: phaseIndex + 1 }, (tx, row) =>
+          releaseLock(tx, row),
+        );
+      }
+      const { count } = await db.deployment.updateMany({
+        where: { id, status: { in: ['RUNNING', 'PAUSED'] }, currentPhase: phaseIndex },
+        data: { currentPhase: phaseIndex + 1 },
+      });
+      const deployment = await find(id);
+      return count === 1 && deployment ? { applied: true, deployment } : { applied: false, deployment };
+    },
+
+    /**
+     * Starts the rollback once, whoever asks first (a failed verification, a button, the command). It keeps or
+     * takes back the lock; a newer deployment holding it means this one is no longer the one to roll back.
+     */
+    async startRollback(id: string, input: { by: string; reason: string; at: Date }): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
+      const current = await find(id);
+      if (!current) return { applied: false, deployment: undefined };
+      const lock = await db.deploymentLock.findUnique({ where: { service_environment: { service: current.service, environment: current.environment } } });
+      if (lock && lock.deploymentId !== id) return { applied: false, deployment: current, lockedBy: lock };
+      try {
+        return await transition(
+          id,
+          ROLLBACKABLE_STATUSES,
+          'ROLLING_BACK',
+          { actor: input.by, action: 'deployment.rollback_started', reason: input.reason },
+          { rollbackReason: input.reason, rollbackBy: input.by, rollbackStartedAt: input.at },
+          async (tx, row) => {
+            await tx.deploymentLock.createMany({
+              data: [{ service: row.service, environment: row.environment, deploymentId: row.id, holder: input.by, since: input.at }],
+              skipDuplicates: true,
+            });
+            await tx.deploymentTask.createMany({ data: taskRows(row.id, 'rollback', [{ tasks: current.plan.rollback.tasks }]), skipDuplicates: true });
+          },
+        );
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        return { applied: false, deployment: await find(id) };
+      }
+    },
+
+    finishRollback: (id: string, outcome: { ok: boolean; message: string }, at: Date) =>
+      transition(
+        id,
+        ['ROLLING_BACK'],
+        outcome.ok ? 'ROLLED_BACK' : 'ROLLBACK_FAILED',
+        { actor: 'system', action: outcome.ok ? 'deployment.rolled_back' : 'deployment.rollback_failed', reason: outcome.message },
+        { rollbackFinishedAt: at, finishedAt: at, ...(outcome.ok ? {} : { failureReason: outcome.message }) },
+        (tx, row) => releaseLock(tx, row),
+      ),
+  };
+}
+export type DeploymentRepository = ReturnType<typeof createDeploymentRepository>;

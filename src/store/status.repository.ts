@@ -1,0 +1,128 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { AuditTrailEvent, LatestAssessment } from '../status/status.types.ts';
+import type { Db } from './prisma.ts';
+
+export interface AuditFilter {
+  service: string;
+  /** Null: every environment. Incidents that name no environment concern them all and are always included. */
+  environment: string | null;
+}
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  reason: string | null;
+  data: unknown;
+  environment: string | null;
+  assessment_id: string | null;
+  incident_number: number | null;
+}
+
+/**
+ * The subjects (assessments, sign-off requests, incidents) that belong to a service: audit events only name their
+ * subject, so the service is found through the subject's own row.
+ */
+function subjectsOf(filter: AuditFilter): Prisma.Sql {
+  const environment = filter.environment;
+  return Prisma.sql`
+    SELECT 'assessment'::text AS subject_type, a.id::text AS subject_id, a.environment, a.id::text AS assessment_id, NULL::int AS incident_number
+    FROM assessments a
+    WHERE a.service = ${filter.service} AND (${environment}::text IS NULL OR a.environment = ${environment}::text)
+    UNION ALL
+    SELECT 'signoff_request', r.id::text, r.environment, r.assessment_id::text, NULL::int
+    FROM signoff_requests r
+    WHERE r.service = ${filter.service} AND (${environment}::text IS NULL OR r.environment = ${environment}::text)
+    UNION ALL
+    SELECT 'incident', i.id::text, i.environment, NULL::text, i.number
+    FROM incidents i
+    WHERE i.service = ${filter.service} AND (${environment}::text IS NULL OR i.environment IS NULL OR i.environment = ${environment}::text)`;
+}
+
+const asObject = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+/** Read-only queries behind `/readiness status` and `/readiness audit`. */
+export function createStatusRepository(db: Db) {
+  return {
+    async latestAssessment(service: string, environment: string): Promise<LatestAssessment | undefined> {
+      const row = await db.assessment.findFirst({
+        where: { service, environment },
+        orderBy: { createdAt: 'desc' },
+        select: {
+          id: true,
+          status: true,
+          verdict: true,
+          score: true,
+          requestedBy: true,
+          failureReason: true,
+          createdAt: true,
+          completedAt: true,
+          checks: { select: { status: true } },
+        },
+      });
+      if (!row) return undefined;
+      const { checks, ...rest } = row;
+      return {
+        ...rest,
+        verdict: row.verdict as LatestAssessment['verdict'],
+        checksDone: checks.filter((check) => check.status !== 'PENDING').length,
+        checksTotal: checks.length,
+      };
+    },
+
+    /** How many audit events the service (or one environment of it) has. */
+    async countAuditEvents(filter: AuditFilter): Promise<number> {
+      const [row] = await db.$queryRaw<{ total: number }[]>`
+        WITH subjects AS (${subjectsOf(filter)})
+        SELECT count(*)::int AS total
+        FROM audit_events e JOIN subjects s ON s.subject_type = e.subject_type AND s.subject_id = e.subject_id`;
+      return row?.total ?? 0;
+    },
+
+    /** Newest first; events recorded in the same millisecond keep one fixed order, so pages never overlap. */
+    async auditEvents(filter: AuditFilter, window: { offset: number; limit: number }): Promise<AuditTrailEvent[]> {
+      const rows = await db.$queryRaw<AuditRow[]>`
+        WITH subjects AS (${subjectsOf(filter)})
+        SELECT e.id::text AS id, e.at AS at, e.actor, e.action, e.subject_type, e.subject_id, e.reason, e.data,
+               s.environment, s.assessment_id, s.incident_number
+        FROM audit_events e JOIN subjects s ON s.subject_type = e.subject_type AND s.subject_id = e.subject_id
+        ORDER BY e.at DESC, e.seq DESC
+        LIMIT ${window.limit}::int OFFSET ${window.offset}::int`;
+      const checkNames = await attestedCheckNames(db, rows);
+      return rows.map((row) => {
+        const data = asObject(row.data);
+        const checkId = typeof data.checkId === 'string' ? data.checkId : undefined;
+        return {
+          id: row.id,
+          at: row.at,
+          actor: row.actor,
+          action: row.action,
+          subjectType: row.subject_type,
+          subjectId: row.subject_id,
+          reason: row.reason,
+          data,
+          environment: row.environment,
+          assessmentId: row.assessment_id,
+          incidentNumber: row.incident_number,
+          checkName: row.action === 'check.attested' && checkId ? (checkNames.get(`${row.subject_id}/${checkId}`) ?? null) : null,
+        };
+      });
+    },
+  };
+}
+export type StatusRepository = ReturnType<typeof createStatusRepository>;
+
+/** An attestation event names its check by id; people know it by the name it had in that assessment. */
+async function attestedCheckNames(db: Db, rows: readonly AuditRow[]): Promise<Map<string, string>> {
+  const wanted = rows.flatMap((row) => {
+    const checkId = asObject(row.data).checkId;
+    return row.action === 'check.attested' && typeof checkId === 'string' ? [{ assessmentId: row.subject_id, checkId }] : [];
+  });
+  if (wanted.length === 0) return new Map();
+  const found = await db.checkResult.findMany({ where: { OR: wanted }, select: { assessmentId: true, checkId: true, name: true } });
+  return new Map(found.map((check) => [`${check.assessmentId}/${check.checkId}`, check.name]));
+}

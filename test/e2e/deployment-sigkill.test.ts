@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
+import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
+import { migrationsDir, projectRoot } from '../../src/shared/paths.ts';
+import { ids } from '../../src/slack/ids.ts';
+import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
+import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
+
+const DEPLOYER = 'U0DEPLOYER';
+const SECRET = 'a-shared-secret-of-enough-length';
+/** Short, so the phase of a killed worker is handed to the next one within a couple of seconds. */
+const DEPLOYMENT_LOCK_MS = 1500;
+
+const children: ChildProcess[] = [];
+let stack: TestStack;
+let receiver: DeployReceiver;
+let configPath: string;
+let databaseUrl: string;
+
+/**
+ * A database of its own: a worker process sweeps every open incident of its database on start, and must not
+ * deliver another test file's incidents into this test's Slack stand-in.
+ */
+async function privateDatabase(): Promise<string> {
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `${url.pathname}_sigkill`;
+  await ensureDatabase(url.toString());
+  await applyMigrations(url.toString(), migrationsDir);
+  return url.toString();
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  await admin.end();
+}
+
+/**
+ * `npm run worker` as its own OS process, against the stack's queues, database and Slack stand-in. Node itself
+ * with tsx's loader, not the tsx CLI: the CLI runs the worker in a child process, which a SIGKILL of the CLI
+ * would leave running.
+ */
+function startWorkerProcess(): ChildProcess & { output: () => string } {
+  const { settings } = stack.runtime;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'main', 'worker.ts')], {
+    cwd: projectRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SLACK_BOT_TOKEN: settings.slackBotToken,
+      SLACK_API_URL: settings.slackApiUrl,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: settings.redisUrl,
+      QUEUE_PREFIX: settings.queuePrefix,
+      READINESS_CONFIG: configPath,
+      DEPLOYMENT_LOCK_MS: String(DEPLOYMENT_LOCK_MS),
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  children.push(child);
+  return Object.assign(child, { output: () => output });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode ?? child.exitCode) : child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+
+/** Until a worker of the process listens on the deployments queue (its start-up is not part of the test). */
+const deploymentWorkers = () => stack.runtime.queues.queues.deployments.getWorkersCount();
+
+/** Where a deployment that never finished got stuck: its row, its tasks and its phase jobs. */
+async function diagnostics(deploymentId: string): Promise<string> {
+  const row = await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { tasks: true } });
+  const jobs = await stack.runtime.queues.queues.deployments.getJobs(['active', 'waiting', 'delayed', 'failed', 'completed', 'prioritized']);
+  const mine = await Promise.all(
+    jobs.filter((job) => job.id?.includes(deploymentId)).map(async (job) => ({ id: job.id, state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, returnvalue: job.returnvalue as unknown })),
+  );
+  return JSON.stringify({ status: row.status, currentPhase: row.currentPhase, generation: row.generation, tasks: row.tasks.map((task) => [task.taskId, task.status, task.attempts]), jobs: mine, calls: receiver.calls.map((call) => [call.path, call.executed]) });
+}
+
+beforeAll(async () => {
+  databaseUrl = await privateDatabase();
+  receiver = await DeployReceiver.start({ secret: SECRET });
+  let document: unknown;
+  stack = await startTestStack({
+    databaseUrl,
+    withWorkers: false,
+    configFor: (baseUrl) => {
+      document = {
+        roles: { deployers: { users: [DEPLOYER] } },
+        services: {
+          shop: {
+            environments: {
+              prod: { vars: { baseUrl, deployUrl: `${receiver.url}/prod` }, deploy: { deployerRole: 'deployers', webhookSecret: SECRET } },
+            },
+            checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
+          },
+        },
+      };
+      return parseReadinessConfig(document, 'sigkill test config');
+    },
+    standIn: { users: { [DEPLOYER]: { name: 'deployer' } } },
+  });
+  // The worker process reads the same config from a file: JSON is YAML.
+  configPath = join(await mkdtemp(join(tmpdir(), 'readiness-sigkill-')), 'readiness.yaml');
+  await writeFile(configPath, JSON.stringify(document));
+});
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(children.map(exited));
+  await stack?.closeAll();
+  await receiver?.close();
+  if (databaseUrl) await dropDatabase(databaseUrl);
+});
+
+describe('a worker killed with SIGKILL in the middle of a deployment', () => {
+  it('loses nothing: another worker finishes the deployment and every side effect happens exactly once', async () => {
+    const first = startWorkerProcess();
+    await until(async () => (await deploymentWorkers()) > 0, 20_000);
+
+    const assessed = await stack.run('run shop prod', { userId: DEPLOYER });
+    const { assessment } = await stack.finished(assessed.triggerId);
+    expect(assessment.verdict).toBe('GO');
+
+    // The deploy call hangs until the worker making it is gone.
+    receiver.behave('/prod/deploy', { delayMs: 30_000 });
+    const planned = await stack.run('deploy shop prod v7', { userId: DEPLOYER });
+    const deployment = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: planned.triggerId, messageTs: { not: null } } }));
+    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: deployment.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEPLOYER });
+
+    await until(async () => receiver.calls.some((call) => call.path === '/prod/deploy'));
+    const inFlight = await stack.runtime.db.deploymentTask.findFirstOrThrow({ where: { deploymentId: deployment.id, taskId: 'deploy' } });
+    expect(inFlight).toMatchObject({ status: 'RUNNING', attempts: 1 });
+    first.kill('SIGKILL');
+    expect(await exited(first)).toBe('SIGKILL');
+
+    receiver.behave('/prod/deploy', {});
+    const second = startWorkerProcess();
+    const finished = await until(async () => {
+      const row = await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deployment.id } });
+      return ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(row.status) ? row : undefined;
+    }, 30_000).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${await diagnostics(deployment.id)}\nfirst worker:\n${first.output()}\nsecond worker:\n${second.output()}`);
+    });
+    expect(finished.status, second.output()).toBe('SUCCEEDED');
+
+    // Each task's side effect was applied once; the deploy call was repeated with the same key and not re-applied.
+    expect([...receiver.executions().values()]).toEqual([1, 1, 1, 1]);
+    expect(receiver.executedPaths()).toEqual(['/prod/prepare', '/prod/deploy', '/prod/verify', '/prod/finalize']);
+    const deployCalls = receiver.calls.filter((call) => call.path === '/prod/deploy');
+    expect(deployCalls.map((call) => call.executed)).toEqual([true, false]);
+    expect(deployCalls[1]?.idempotencyKey).toBe(deployCalls[0]?.idempotencyKey);
+    expect(receiver.calls.every((call) => call.signatureValid === true)).toBe(true);
+
+    const tasks = await stack.runtime.db.deploymentTask.findMany({ where: { deploymentId: deployment.id }, orderBy: { phaseIndex: 'asc' } });
+    expect(tasks.map((task) => [task.taskId, task.status, task.attempts])).toEqual([
+      ['prepare', 'SUCCEEDED', 1],
+      ['deploy', 'SUCCEEDED', 2],
+      ['verify', 'SUCCEEDED', 1],
+      ['finalize', 'SUCCEEDED', 1],
+    ]);
+    const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: deployment.id }, orderBy: { at: 'asc' } });
+    expect(audit.map((event) => event.action)).toEqual(['deployment.planned', 'deployment.started', 'deployment.succeeded']);
+    expect(await stack.runtime.db.deploymentLock.count()).toBe(0);
+    await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, deployment.messageTs ?? '')?.blocks ?? []).includes('*Deployed*'));
+  }, 90_000);
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { DeploymentView, TaskOutcome } from '../../../src/deployments/deployment.types.ts';
+import { buildPlan } from '../../../src/deployments/plan.ts';
+import type { RollbackRunDeps } from '../../../src/deployments/rollback.ts';
+import { runPhase } from '../../../src/deployments/run-phase.ts';
+import { Template } from '../../../src/deployments/template.schema.ts';
+
+const ID = '7d1e2c3b-4a59-4687-9a0b-1c2d3e4f5a6b';
+const NOW = new Date('2025-06-01T12:00:00.000Z');
+
+const PLAN = (() => {
+  const result = buildPlan(
+    'gated',
+    Template.parse({
+      phases: [
+        { id: 'deploy', tasks: [{ id: 'deploy', type: 'webhook', url: 'https://x/deploy' }] },
+        // Not a verification phase: the checks task alone makes its failure a failed verification.
+        { id: 'smoke', tasks: [{ id: 'smoke', type: 'checks', checks: ['health'] }, { id: 'notify', type: 'webhook', url: 'https://x/notify' }] },
+        { id: 'finalize', tasks: [{ id: 'finalize', type: 'webhook', url: 'https://x/finalize' }] },
+      ],
+      rollback: { tasks: [{ id: 'undo', type: 'webhook', url: 'https://x/undo' }] },
+    }),
+    {},
+  );
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  return result.plan;
+})();
+
+function view(overrides: Partial<DeploymentView>): DeploymentView {
+  return {
+    id: ID,
+    service: 'shop',
+    environment: 'prod',
+    template: 'gated',
+    version: null,
+    status: 'RUNNING',
+    requestedBy: 'U0DEPLOYER',
+    startedBy: 'U0DEPLOYER',
+    channelId: 'C0RELEASE',
+    threadTs: '1.1',
+    messageTs: '1.2',
+    assessmentId: 'a-1',
+    plan: PLAN,
+    currentPhase: 0,
+    generation: 1,
+    failureReason: null,
+    rollbackReason: null,
+    rollbackBy: null,
+    createdAt: NOW,
+    startedAt: NOW,
+    finishedAt: null,
+    rollbackStartedAt: null,
+    rollbackFinishedAt: null,
+    tasks: PLAN.phases.flatMap((phase, phaseIndex) =>
+      phase.tasks.map((task) => ({ stage: 'deploy' as const, phaseIndex, taskId: task.id, type: task.type, status: 'PENDING' as const, attempts: 0, idempotencyKey: `${ID}_deploy_${task.id}`, message: null, evidence: null, startedAt: null, finishedAt: null })),
+    ),
+    ...overrides,
+  };
+}
+
+/** The domain's ports, in memory, recording what the phase asked for. */
+function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome> = {}) {
+  let state = current;
+  const effects: string[] = [];
+  const ran: string[] = [];
+  const guarded = (next: DeploymentView) => {
+    state = next;
+    return { applied: true as const, deployment: next };
+  };
+  const deps = {
+    config: {} as RollbackRunDeps['config'],
+    signoffs: { findByAssessment: async () => undefined },
+    roles: { isMember: async () => ({ member: true }), mentions: () => '' },
+    now: () => NOW,
+    deployments: {
+      find: async () => state,
+      markTaskRunning: async () => true,
+      recordTask: async () => true,
+      startRollback: async (_id: string, input: { by: string; reason: string }) => guarded({ ...state, status: 'ROLLING_BACK', rollbackBy: input.by, rollbackReason: input.reason }),
+      fail: async (_id: string, reason: string) => guarded({ ...state, status: 'FAILED', failureReason: reason }),
+      completePhase: async (_id: string, phaseIndex: number) => guarded({ ...state, currentPhase: phaseIndex + 1 }),
+    },
+    effects: {
+      publish: async () => void effects.push('publish'),
+      enqueuePhase: async (_id: string, phaseIndex: number, generation: number) => void effects.push(`enqueuePhase ${phaseIndex} ${generation}`),
+      enqueueRollback: async () => void effects.push('enqueueRollback'),
+      announce: async (_deployment: DeploymentView, text: string) => void effects.push(`announce ${text}`),
+      alertChannel: async () => void effects.push('alertChannel'),
+      openIncident: async () => void effects.push('openIncident'),
+    },
+    runTask: async (task: { id: string }) => {
+      ran.push(task.id);
+      return outcomes[task.id] ?? { status: 'SUCCEEDED', message: 'ok' };
+    },
+    verifyChecks: async () => [],
+  } as unknown as RollbackRunDeps;
+  return { deps, effects, ran, state: () => state };
+}
+
+describe('runPhase', () => {
+  it('runs the current phase and enqueues the next', async () => {
+    const { deps, effects, ran } = fakeDeps(view({ currentPhase: 1 }));
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('next_phase');
+    expect(ran.sort()).toEqual(['notify', 'smoke']);
+    expect(effects.filter((effect) => effect.startsWith('enqueue'))).toEqual(['enqueuePhase 2 1']);
+  });
+
+  it('treats a failed checks task as a failed verification, even outside a verification phase, and rolls back', async () => {
+    const { deps, effects, state } = fakeDeps(view({ currentPhase: 1 }), { smoke: { status: 'FAILED', message: 'health: FAIL: HTTP 503' } });
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('rolling_back');
+    expect(state()).toMatchObject({ status: 'ROLLING_BACK', rollbackBy: 'system', rollbackReason: 'verification failed: smoke — health: FAIL: HTTP 503' });
+    expect(effects.indexOf('enqueueRollback')).toBeLessThan(effects.findIndex((effect) => effect.startsWith('announce')));
+  });
+
+  it('fails, without rolling back, when another kind of task fails outside a verification phase', async () => {
+    const { deps, state } = fakeDeps(view({ currentPhase: 1 }), { notify: { status: 'FAILED', message: 'answered 500' } });
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('failed');
+    expect(state()).toMatchObject({ status: 'FAILED', failureReason: 'phase smoke failed: notify — answered 500' });
+  });
+
+  it('on a retry after the phase moved on, enqueues the next phase again instead of doing nothing', async () => {
+    const { deps, effects, ran } = fakeDeps(view({ currentPhase: 2 }));
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('next_phase');
+    expect(ran).toEqual([]);
+    expect(effects).toEqual(['enqueuePhase 2 1']);
+  });
+
+  it('on a retry after it started a rollback, enqueues the rollback again', async () => {
+    const { deps, effects, ran } = fakeDeps(view({ currentPhase: 1, status: 'ROLLING_BACK' }));
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('rolling_back');
+    expect(ran).toEqual([]);
+    expect(effects).toEqual(['enqueueRollback']);
+  });
+
+  it('leaves alone a deployment a newer generation (Resume, a passed gate) or another phase has taken over', async () => {
+    for (const current of [view({ currentPhase: 2, generation: 2 }), view({ currentPhase: 1, generation: 2 }), view({ currentPhase: 0 }), view({ currentPhase: 1, status: 'PAUSED' }), view({ currentPhase: 1, status: 'ABORTED' })]) {
+      const { deps, effects, ran } = fakeDeps(current);
+      expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('superseded');
+      expect([...ran, ...effects]).toEqual([]);
+    }
+  });
+});
