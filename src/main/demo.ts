@@ -8,10 +8,13 @@ import { projectRoot } from '../shared/paths.ts';
 import { createLogger } from '../shared/logger.ts';
 import { redactUrl } from '../store/migrations.ts';
 import { prepareDatabase, requireRedis } from '../sandbox/local-services.ts';
+import { DeployReceiver } from '../sandbox/deploy-receiver.ts';
+import { ids } from '../slack/ids.ts';
 
 /**
  * `npm run demo`: the bot, a worker, the local Slack stand-in and an example service, all on this machine.
- * Sends a signed `/readiness run example-api staging` and prints the conversation as it happens.
+ * Sends a signed `/readiness run example-api staging`, then deploys it (`/readiness deploy`, Start), and prints
+ * the conversation as it happens.
  */
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -38,6 +41,9 @@ const config = parseReadinessYaml(await readFile(configPath, 'utf8'), configPath
 const staging = config.services[SERVICE]?.environments[ENVIRONMENT];
 if (!staging) fail(`${configPath} has no ${SERVICE}/${ENVIRONMENT}`);
 staging.vars.baseUrl = target.url;
+// The team's deployment tooling, as the second act's webhooks reach it.
+const receiver = await DeployReceiver.start();
+staging.vars.deployUrl = receiver.url;
 
 const stack = await startLocalStack({ config, databaseUrl, redisUrl, logger: createLogger('error') });
 print(`example service ${SERVICE} listening on ${target.url}`);
@@ -54,6 +60,32 @@ const say = (line: string | undefined) => {
 };
 stack.standIn.events.on('call', (call) => say(describeCall(call)));
 stack.standIn.events.on('response', (response) => say(describeResponse(response)));
+
+/** Second act: deploy the assessed version with the standard template, clicking Start as a person would. */
+async function release(assessmentId: string): Promise<void> {
+  const deployText = `deploy ${SERVICE} ${ENVIRONMENT} v1.4.0`;
+  print(`\n[you, in #${stack.channelId}] /readiness ${deployText}\n`);
+  const deployAck = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: deployText, userId: DEMO_USER, channelId: stack.channelId });
+  const deployment = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: deployAck.triggerId, messageTs: { not: null } } }));
+  print(`[you click Start on the plan in the thread of assessment ${assessmentId.slice(0, 8)}]\n`);
+  await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: deployment.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEMO_USER });
+  const done = await until(async () => {
+    const row = await stack.runtime.db.deployment.findUnique({ where: { id: deployment.id } });
+    return row && ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(row.status) ? row : undefined;
+  });
+  print(`deployment ${done.id.slice(0, 8)}: ${done.status}, template ${done.template}, version ${done.version}`);
+  print(`webhooks your tooling received (each once, with an Idempotency-Key): ${receiver.executedPaths().join(', ')}`);
+}
+
+async function until<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`the demo waited ${timeoutMs} ms in vain`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 const commandText = `run ${SERVICE} ${ENVIRONMENT}`;
 print(`[you, in #${stack.channelId}] /readiness ${commandText}\n`);
@@ -83,10 +115,12 @@ try {
       `${assessment?.checks.length ?? 0} check results, ${audit} audit events`,
   );
   print(`Slack calls made: ${stack.standIn.calls.map((call) => call.method).join(', ')}`);
+  if (assessment) await release(assessment.id);
 } catch (error) {
   fail((error as Error).message);
 } finally {
   await stack.close();
   await target.close();
+  await receiver.close();
 }
 process.exit(0);

@@ -10,6 +10,16 @@ const EMOJI: Record<string, string> = {
   ':large_green_circle:': '🟢',
   ':large_yellow_circle:': '🟡',
   ':red_circle:': '🔴',
+  ':clipboard:': '📋',
+  ':white_circle:': '⚪',
+  ':rocket:': '🚀',
+  ':arrows_counterclockwise:': '🔄',
+  ':arrow_forward:': '▶️ ',
+  ':rewind:': '⏪',
+  ':raised_hand:': '✋',
+  ':ballot_box_with_check:': '☑️ ',
+  ':rotating_light:': '🚨',
+  ':octagonal_sign:': '🛑',
 };
 
 function plain(mrkdwn: string): string {
@@ -37,6 +47,8 @@ export function blocksToText(blocks: unknown, fallback: string | undefined): str
           return plain((block.elements ?? []).map((element) => element.text ?? '').join('  '));
         case 'divider':
           return '────────';
+        case 'actions':
+          return `[buttons: ${((block as { elements?: { text?: { text?: string } }[] }).elements ?? []).map((element) => element.text?.text ?? '?').join(' | ')}]`;
         default:
           return `[${block.type ?? 'block'}]`;
       }
@@ -52,11 +64,12 @@ const indent = (text: string) =>
 
 /** One line (and the message body) for each thing the bot said in Slack. */
 export function describeCall(call: RecordedCall): string | undefined {
-  const args = call.args as { channel?: string; text?: string; blocks?: unknown; ts?: string };
+  const args = call.args as { channel?: string; text?: string; blocks?: unknown; ts?: string; thread_ts?: string };
+  const where = args.thread_ts ? `#${args.channel ?? '?'}, in the thread of ${args.thread_ts}` : `#${args.channel ?? '?'}`;
   const failed = call.response.ok === false ? ` → refused: ${String(call.response.error)}` : '';
   switch (call.method) {
     case 'chat.postMessage':
-      return `[bot posted in #${args.channel ?? '?'}]${failed}\n${indent(blocksToText(args.blocks, args.text))}`;
+      return `[bot posted in ${where}]${failed}\n${indent(blocksToText(args.blocks, args.text))}`;
     case 'chat.update':
       return `[bot updated its message ${args.ts ?? ''}]${failed}\n${indent(blocksToText(args.blocks, args.text))}`;
     case 'chat.postEphemeral':
