@@ -58,6 +58,7 @@ beforeAll(async () => {
                 canary: environment('canary', { expiresAfter: '2s' }),
                 perf: environment('perf'),
                 replicas: environment('replicas'),
+                auto: environment('auto', { autoRequest: true }),
               },
               checks: [
                 { id: 'health', name: 'Health', type: 'http', severity: 'critical', category: 'infrastructure', url: '{{baseUrl}}/healthz' },
@@ -334,5 +335,20 @@ describe('sign-off: two bot replicas', () => {
     expect((await signoffRows(requested.requestId)).filter((row) => row.role === 'business-owner')).toHaveLength(1);
     expect((await auditOf(requested.requestId)).filter((event) => event.action === 'signoff.decided')).toHaveLength(1);
     expect(threadReplies(requested).filter((reply) => text(reply).includes('Decision: GO'))).toHaveLength(1);
+  });
+});
+
+describe('sign-off: requested automatically', () => {
+  it('asks for sign-off as soon as an eligible assessment completes when the policy says autoRequest', async () => {
+    const { assessment } = await assess('auto');
+    const request = await until(() => stack.runtime.db.signoffRequest.findUnique({ where: { assessmentId: assessment.id } }));
+    expect(request).toMatchObject({ requestedBy: REQUESTER, status: 'PENDING', threadTs: assessment.messageTs });
+    const signoffTs = await until(async () => (await requestRow(request.id)).messageTs);
+    expect(stack.standIn.message(stack.channelId, signoffTs)?.threadTs).toBe(assessment.messageTs);
+    const badge = await stack.standIn.waitFor(() => {
+      const current = stack.standIn.message(stack.channelId, assessment.messageTs ?? '');
+      return text(current).includes('Sign-off in progress') ? current : undefined;
+    });
+    expect(text(badge)).not.toContain(ids.actions.requestSignoff);
   });
 });
