@@ -285,18 +285,7 @@ export function createAssessmentRepository(db: Db) {
           },
         });
         if (count === 0) return { applied: false };
-        await tx.attestation.create({
-          data: {
-            service: locked.service,
-            environment: locked.environment,
-            checkId: input.checkId,
-            role: input.role,
-            attestedBy: input.attestedBy,
-            attestedAt: input.at,
-            expiresAt: input.expiresAt,
-            assessmentId: input.assessmentId,
-          },
-        });
+        await tx.attestation.create({ data: { ...attestation, service: locked.service, environment: locked.environment } });
         await tx.auditEvent.create({
           data: auditInsert({
             actor: input.attestedBy,

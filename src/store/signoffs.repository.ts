@@ -9,6 +9,18 @@ const withSignoffs = { signoffs: { orderBy: { signedAt: 'asc' } } } satisfies Pr
 type RequestRow = Prisma.SignoffRequestGetPayload<{ include: typeof withSignoffs }>;
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/** Exactly the fields of a sign-off record, whatever else the source carries. */
+function toRecord(signoff: SignoffRecord): SignoffRecord {
+  return {
+    role: signoff.role,
+    userId: signoff.userId,
+    kind: signoff.kind,
+    note: signoff.note,
+    signedAt: signoff.signedAt,
+    carriedFromId: signoff.carriedFromId,
+  };
+}
+
 function toView(row: RequestRow): SignoffRequestView {
   return {
     id: row.id,
@@ -30,14 +42,7 @@ function toView(row: RequestRow): SignoffRequestView {
     decidedAt: row.decidedAt,
     staleSince: row.staleSince,
     createdAt: row.createdAt,
-    signoffs: row.signoffs.map((signoff) => ({
-      role: signoff.role,
-      userId: signoff.userId,
-      kind: signoff.kind,
-      note: signoff.note,
-      signedAt: signoff.signedAt,
-      carriedFromId: signoff.carriedFromId,
-    })),
+    signoffs: row.signoffs.map(toRecord),
   };
 }
 
@@ -156,12 +161,7 @@ export function createSignoffRepository(db: Db) {
               ...requestColumns(input, input.expiresAt),
               signoffs: {
                 create: input.carried.map((signoff) => ({
-                  role: signoff.role,
-                  userId: signoff.userId,
-                  kind: signoff.kind,
-                  note: signoff.note,
-                  signedAt: signoff.signedAt,
-                  carriedFromId: signoff.carriedFromId,
+                  ...toRecord(signoff),
                   snapshotHash: input.requirements.find((requirement) => requirement.role === signoff.role)?.snapshotHash ?? '',
                 })),
               },

@@ -4,8 +4,9 @@ import { carriedSignoffs } from '../../../src/approvals/carry-over.ts';
 import { evaluateSignoffs } from '../../../src/approvals/progress.ts';
 import type { Requirement, SignoffRecord, SignoffRequestView } from '../../../src/approvals/signoff.types.ts';
 import { coverageHash, requirementsFor } from '../../../src/approvals/snapshot.ts';
+import { signoffRequest, SIGNED_AT } from '../../support/fixtures/signoff-request.ts';
 
-const AT = new Date('2026-11-22T10:00:00.000Z');
+const AT = SIGNED_AT;
 
 const requirement = (role: string, count = 1, covers: string[] = [], snapshotHash = `${role}-hash`): Requirement => ({ role, count, covers, snapshotHash });
 const signoff = (role: string, userId: string, kind: SignoffRecord['kind'] = 'APPROVE', note: string | null = null): SignoffRecord => ({
@@ -17,31 +18,8 @@ const signoff = (role: string, userId: string, kind: SignoffRecord['kind'] = 'AP
   carriedFromId: null,
 });
 
-function request(overrides: Partial<SignoffRequestView> = {}): SignoffRequestView {
-  return {
-    id: 'req-1',
-    assessmentId: 'a-1',
-    service: 'payments',
-    environment: 'production',
-    status: 'PENDING',
-    requestedBy: 'U0REQ',
-    channelId: 'C0X',
-    threadTs: '1.1',
-    messageTs: '1.2',
-    requirements: [requirement('tech-lead'), requirement('security', 2)],
-    verdict: 'GO',
-    decision: null,
-    decisionReason: null,
-    override: false,
-    overriddenBy: null,
-    expiresAt: new Date(AT.getTime() + 3_600_000),
-    decidedAt: null,
-    staleSince: null,
-    createdAt: AT,
-    signoffs: [],
-    ...overrides,
-  };
-}
+const request = (overrides: Partial<SignoffRequestView> = {}) =>
+  signoffRequest({ id: 'req-1', assessmentId: 'a-1', expiresAt: new Date(AT.getTime() + 3_600_000), requirements: [requirement('tech-lead'), requirement('security', 2)], ...overrides });
 
 const attempt = (overrides: Partial<SignAttempt> = {}): SignAttempt => ({
   role: 'tech-lead',

@@ -4,38 +4,13 @@ import { validateBlocks, validateMessageText } from '../../../src/slack/block-ki
 import { ids } from '../../../src/slack/ids.ts';
 import { renderDecisionAnnouncement, renderOverrideAnnouncement } from '../../../src/slack/views/signoff-announcement.ts';
 import { renderSignoffMessage, signoffBadgeBlock } from '../../../src/slack/views/signoff-message.ts';
+import { signoffRequest, SIGNED_AT } from '../../support/fixtures/signoff-request.ts';
 
-const AT = new Date('2026-11-22T10:00:00.000Z');
+const AT = SIGNED_AT;
 const who = (role: string) => (role === 'security' ? '<!subteam^S0SEC>' : '<@U0LEAD>');
 
-function request(overrides: Partial<SignoffRequestView> = {}): SignoffRequestView {
-  return {
-    id: '11111111-2222-3333-4444-555555555555',
-    assessmentId: '99999999-8888-7777-6666-555555555555',
-    service: 'payments',
-    environment: 'production',
-    status: 'PENDING',
-    requestedBy: 'U0REQ',
-    channelId: 'C0X',
-    threadTs: '1.1',
-    messageTs: '1.2',
-    requirements: [
-      { role: 'tech-lead', count: 1, covers: ['infrastructure', 'performance'], snapshotHash: 'a' },
-      { role: 'security', count: 2, covers: ['security'], snapshotHash: 'b' },
-    ],
-    verdict: 'GO',
-    decision: null,
-    decisionReason: null,
-    override: false,
-    overriddenBy: null,
-    expiresAt: new Date(AT.getTime() + 86_400_000),
-    decidedAt: null,
-    staleSince: null,
-    createdAt: AT,
-    signoffs: [{ role: 'tech-lead', userId: 'U0LEAD', kind: 'APPROVE', note: null, signedAt: AT, carriedFromId: 'old' }],
-    ...overrides,
-  };
-}
+const request = (overrides: Partial<SignoffRequestView> = {}) =>
+  signoffRequest({ signoffs: [{ role: 'tech-lead', userId: 'U0LEAD', kind: 'APPROVE', note: null, signedAt: AT, carriedFromId: 'old' }], ...overrides });
 
 const valid = (message: { text: string; blocks: Record<string, unknown>[] }) => {
   expect(validateBlocks(message.blocks, 'message')).toEqual([]);
