@@ -3,29 +3,14 @@ import type { AuditEntry } from '../store/audit.repository.ts';
 import type { NewIncidentRecord } from '../store/incidents.repository.ts';
 import type { IncidentDeps } from './incident-deps.ts';
 import { syncAfterChange } from './incident-deps.ts';
-import type { EscalationPolicy, IncidentKind, IncidentSeverity, IncidentView, NewNotification, PageTargets, ThreadRef } from './incident.types.ts';
+import type { EscalationPolicy, IncidentSeverity, IncidentView, NewNotification, PageTargets } from './incident.types.ts';
 import { pathOf, stepKey } from './incident.types.ts';
 import { resolvePageTargets } from './page-targets.ts';
 import { alertChannel, guessKind, policyFor, runbookFor } from './severity-policy.ts';
 import { pagePosts, timelinePosts } from './timeline-plan.ts';
 
-/** Everything a new incident is made of, before it has an id. */
-export interface IncidentDraft {
-  requestKey: string;
-  mergeKey: string | null;
-  title: string;
-  severity: IncidentSeverity;
-  kind: IncidentKind;
-  service: string | null;
-  environment: string | null;
-  cause: string | null;
-  openedBy: string;
-  summary: string | null;
-  evidence: Record<string, unknown> | null;
-  channelId: string;
-  threads: ThreadRef[];
-  stakeholders: string[];
-}
+/** Everything a new incident is made of, before it has an id; planNewIncident adds the rest. */
+export type IncidentDraft = Omit<NewIncidentRecord, 'id' | 'runbookUrl' | 'policy' | 'escalationDueAt' | 'createdAt'>;
 
 export interface NewIncidentPlan {
   record: NewIncidentRecord;

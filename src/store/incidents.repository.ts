@@ -9,7 +9,6 @@ import type {
   IncidentChange,
   IncidentEventView,
   IncidentKind,
-  IncidentSeverity,
   IncidentUpdate,
   IncidentView,
   NewNotification,
@@ -90,27 +89,30 @@ const toPending = (row: NotificationRow): PendingNotification => ({
   attempts: row.attempts,
 });
 
-export interface NewIncidentRecord {
-  id: string;
+/** What a new incident is inserted with, typed as its view reads it back; the other columns take their defaults. */
+export type NewIncidentRecord = Pick<
+  IncidentView,
+  | 'id'
+  | 'title'
+  | 'severity'
+  | 'kind'
+  | 'service'
+  | 'environment'
+  | 'cause'
+  | 'openedBy'
+  | 'summary'
+  | 'evidence'
+  | 'runbookUrl'
+  | 'channelId'
+  | 'threads'
+  | 'stakeholders'
+  | 'policy'
+  | 'escalationDueAt'
+  | 'createdAt'
+> & {
   requestKey: string;
   mergeKey: string | null;
-  title: string;
-  severity: IncidentSeverity;
-  kind: IncidentKind;
-  service: string | null;
-  environment: string | null;
-  cause: string | null;
-  openedBy: string;
-  summary: string | null;
-  evidence: Record<string, unknown> | null;
-  runbookUrl: string | null;
-  channelId: string;
-  threads: ThreadRef[];
-  stakeholders: string[];
-  policy: EscalationPolicy;
-  escalationDueAt: Date | null;
-  createdAt: Date;
-}
+};
 
 export type CreateOutcome =
   | { created: true; incident: IncidentView; lastSeq: number | undefined }

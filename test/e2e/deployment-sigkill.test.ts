@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,9 +6,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
-import { migrationsDir, projectRoot } from '../../src/shared/paths.ts';
+import { migrationsDir } from '../../src/shared/paths.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
+import { entryProcesses, exited, type EntryProcess } from '../support/processes.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
 
 const DEPLOYER = 'U0DEPLOYER';
@@ -17,7 +17,7 @@ const SECRET = 'a-shared-secret-of-enough-length';
 /** Short, so the phase of a killed worker is handed to the next one within a couple of seconds. */
 const DEPLOYMENT_LOCK_MS = 1500;
 
-const children: ChildProcess[] = [];
+const workers = entryProcesses();
 let stack: TestStack;
 let receiver: DeployReceiver;
 let configPath: string;
@@ -44,39 +44,23 @@ async function dropDatabase(url: string): Promise<void> {
 }
 
 /**
- * `npm run worker` as its own OS process, against the stack's queues, database and Slack stand-in. Node itself
- * with tsx's loader, not the tsx CLI: the CLI runs the worker in a child process, which a SIGKILL of the CLI
- * would leave running.
+ * `npm run worker` as its own OS process, against the stack's queues, database and Slack stand-in. Through Node's
+ * loader, not the tsx CLI, so the SIGKILL hits the worker itself.
  */
-function startWorkerProcess(): ChildProcess & { output: () => string } {
+function startWorkerProcess(): EntryProcess {
   const { settings } = stack.runtime;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'main', 'worker.ts')], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      SLACK_BOT_TOKEN: settings.slackBotToken,
-      SLACK_API_URL: settings.slackApiUrl,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: settings.redisUrl,
-      QUEUE_PREFIX: settings.queuePrefix,
-      READINESS_CONFIG: configPath,
-      DEPLOYMENT_LOCK_MS: String(DEPLOYMENT_LOCK_MS),
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  children.push(child);
-  return Object.assign(child, { output: () => output });
+  const env = {
+    SLACK_BOT_TOKEN: settings.slackBotToken,
+    SLACK_API_URL: settings.slackApiUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: settings.redisUrl,
+    QUEUE_PREFIX: settings.queuePrefix,
+    READINESS_CONFIG: configPath,
+    DEPLOYMENT_LOCK_MS: String(DEPLOYMENT_LOCK_MS),
+    LOG_LEVEL: 'error',
+  };
+  return workers.start('worker.ts', env, 'node-loader');
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode ?? child.exitCode) : child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
 
 /** Until a worker of the process listens on the deployments queue (its start-up is not part of the test). */
 const deploymentWorkers = () => stack.runtime.queues.queues.deployments.getWorkersCount();
@@ -120,8 +104,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.all(children.map(exited));
+  await workers.killAll();
   await stack?.closeAll();
   await receiver?.close();
   if (databaseUrl) await dropDatabase(databaseUrl);

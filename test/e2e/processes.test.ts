@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,35 +5,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
 import { SlackStandIn } from '../../src/sandbox/slack-stand-in.ts';
-import { projectRoot } from '../../src/shared/paths.ts';
+import { entryProcesses, exited } from '../support/processes.ts';
 import { closedPortUrl, until } from '../support/test-stack.ts';
 
-const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
-const children: ChildProcess[] = [];
+const processes = entryProcesses();
 
-function start(entry: string, env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(tsx, [join(projectRoot, 'src', 'main', entry)], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  children.push(child);
-  return Object.assign(child, { output: () => output });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterAll(() => processes.killAll());
 
 describe('startup refuses bad configuration with one clear message', () => {
   it('lists every environment problem at once, exit 2, no stack trace', async () => {
-    const bot = start('bot.ts', { PORT: 'eighty', REDIS_URL: 'http://nope' });
+    const bot = processes.start('bot.ts', { PORT: 'eighty', REDIS_URL: 'http://nope' });
     expect(await exited(bot)).toBe(2);
     const output = bot.output();
     expect(output).toContain('SLACK_BOT_TOKEN: required');
@@ -48,7 +28,7 @@ describe('startup refuses bad configuration with one clear message', () => {
     const dir = await mkdtemp(join(tmpdir(), 'readiness-config-'));
     const path = join(dir, 'readiness.yaml');
     await writeFile(path, 'services:\n  shop:\n    environments: { prod: {} }\n    checks:\n      - { id: up, name: Up, type: http, url: "http://x", timeoutMs: -5 }\n');
-    const worker = start('worker.ts', { SLACK_BOT_TOKEN: 'xoxb-test', READINESS_CONFIG: path });
+    const worker = processes.start('worker.ts', { SLACK_BOT_TOKEN: 'xoxb-test', READINESS_CONFIG: path });
     expect(await exited(worker)).toBe(2);
     expect(worker.output()).toContain(`${path} is not a valid readiness config`);
     expect(worker.output()).toContain('services.shop.checks[0].timeoutMs');
@@ -86,8 +66,8 @@ describe('npm start and npm run worker, as separate processes', () => {
       PORT: String(port),
       LOG_LEVEL: 'warn',
     };
-    const bot = start('bot.ts', env);
-    const worker = start('worker.ts', env);
+    const bot = processes.start('bot.ts', env);
+    const worker = processes.start('worker.ts', env);
 
     const base = `http://127.0.0.1:${port}`;
     const health = await until(() => fetch(`${base}/healthz`).then((r) => r.ok && r, () => undefined), 20_000);

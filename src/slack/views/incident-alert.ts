@@ -3,6 +3,7 @@ import { nextStep, loweredSeverity, raisedSeverity } from '../../incidents/sever
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
 import type { SlackMessage } from './assessment-message.ts';
+import { button } from './block-elements.ts';
 import {
   context,
   evidenceLines,
@@ -59,14 +60,6 @@ function pagingLine(incident: IncidentView, events: readonly IncidentEventView[]
   }
   return `${paging}\n:warning: Escalation stopped: nobody acknowledged after ${incident.policy.repeat + 1} round(s). Still open.`;
 }
-
-const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger') => ({
-  type: 'button',
-  action_id: actionId,
-  text: { type: 'plain_text', text },
-  value,
-  ...(style ? { style } : {}),
-});
 
 function actionButtons(incident: IncidentView): Record<string, unknown>[] {
   if (incident.status === 'RESOLVED') return [];

@@ -4,6 +4,7 @@ import { severityRank } from '../../incidents/severity-policy.ts';
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
 import type { SlackMessage } from './assessment-message.ts';
+import { button } from './block-elements.ts';
 import {
   evidenceLines,
   formatElapsed,
@@ -12,6 +13,7 @@ import {
   levelLabel,
   openerLabel,
   pageTargetsText,
+  section,
   serviceLabel,
   SEVERITY_ICON,
   slackDate,
@@ -112,14 +114,8 @@ export function renderPageDm(event: Extract<TimelineEvent, { type: 'page_dm' }>,
   return {
     text: `You are paged for ${incident.severity} incident ${incidentRef(incident)}: ${escapeText(incident.title)}`,
     blocks: [
-      { type: 'section', block_id: ids.incident.blocks.status, text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
-      {
-        type: 'actions',
-        block_id: ids.incident.blocks.actions,
-        elements: [
-          { type: 'button', action_id: ids.incident.acknowledge, text: { type: 'plain_text', text: 'Acknowledge' }, value: incident.id, style: 'primary' },
-        ],
-      },
+      section(ids.incident.blocks.status, lines.join('\n')),
+      { type: 'actions', block_id: ids.incident.blocks.actions, elements: [button(ids.incident.acknowledge, 'Acknowledge', incident.id, 'primary')] },
     ],
   };
 }

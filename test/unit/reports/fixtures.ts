@@ -1,22 +1,12 @@
 import type { AssessmentView, CheckResultView } from '../../../src/assessments/assessment.types.ts';
 import { scoreAssessment, type CheckStatus } from '../../../src/readiness/score.ts';
+import { checkResult } from '../../support/fixtures/check-result.ts';
 
 export const ASSESSMENT_ID = '3f2c9a7e-1b4d-4c5e-9f60-123456789abc';
 
-export function check(checkId: string, status: CheckStatus, overrides: Partial<CheckResultView> = {}): CheckResultView {
-  return {
-    checkId,
-    name: `Check ${checkId}`,
-    type: 'http',
-    category: 'infrastructure',
-    severity: 'high',
-    status,
-    message: `${checkId} said ${status}`,
-    evidence: { url: `https://example.test/${checkId}` },
-    durationMs: status === 'SKIPPED' ? null : 42,
-    ...overrides,
-  };
-}
+/** A check result with the message and evidence a report shows. */
+export const check = (checkId: string, status: CheckStatus, overrides: Partial<CheckResultView> = {}): CheckResultView =>
+  checkResult(checkId, status, { message: `${checkId} said ${status}`, evidence: { url: `https://example.test/${checkId}` }, ...overrides });
 
 /** A completed view whose score and verdict are what the scorer says about its checks, as finishAssessment stores them. */
 export function completedView(checks: CheckResultView[], overrides: Partial<AssessmentView> = {}): AssessmentView {

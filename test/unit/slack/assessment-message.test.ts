@@ -4,24 +4,10 @@ import { scoreAssessment, type CheckStatus } from '../../../src/readiness/score.
 import { BLOCK_KIT_LIMITS, validateBlocks, validateMessageText } from '../../../src/slack/block-kit-limits.ts';
 import { ids } from '../../../src/slack/ids.ts';
 import { renderAssessmentMessage, type SlackMessage } from '../../../src/slack/views/assessment-message.ts';
+import { checkResult } from '../../support/fixtures/check-result.ts';
 
 const CREATED_AT = new Date('2025-03-04T10:00:00.000Z');
 const COMPLETED_AT = new Date('2025-03-04T10:00:12.000Z');
-
-function result(checkId: string, status: CheckStatus, overrides: Partial<CheckResultView> = {}): CheckResultView {
-  return {
-    checkId,
-    name: `Check ${checkId}`,
-    type: 'http',
-    category: 'infrastructure',
-    severity: 'high',
-    status,
-    message: null,
-    evidence: null,
-    durationMs: status === 'PENDING' ? null : 42,
-    ...overrides,
-  };
-}
 
 function view(overrides: Partial<AssessmentView> = {}): AssessmentView {
   return {
@@ -64,15 +50,15 @@ function blockText(message: SlackMessage, blockId: string): string {
 const allText = (message: SlackMessage) => JSON.stringify(message);
 
 const EXAMPLE_CHECKS = {
-  health: result('health', 'PASS', { name: 'Health endpoint answers', severity: 'critical', message: 'HTTP 200 in 38 ms' }),
-  orders: result('orders', 'PASS', { name: 'Orders API is fast', category: 'performance', message: 'p95 120 ms' }),
-  search: result('search', 'WARN', {
+  health: checkResult('health', 'PASS', { name: 'Health endpoint answers', severity: 'critical', message: 'HTTP 200 in 38 ms' }),
+  orders: checkResult('orders', 'PASS', { name: 'Orders API is fast', category: 'performance', message: 'p95 120 ms' }),
+  search: checkResult('search', 'WARN', {
     name: 'Search API is fast',
     category: 'performance',
     severity: 'medium',
     message: 'took 412 ms, budget is 250 ms',
   }),
-  docs: result('docs', 'SKIPPED', { name: 'API docs are published', severity: 'low', message: 'not in production' }),
+  docs: checkResult('docs', 'SKIPPED', { name: 'API docs are published', severity: 'low', message: 'not in production' }),
 };
 
 describe('renderAssessmentMessage: snapshots', () => {
@@ -81,9 +67,9 @@ describe('renderAssessmentMessage: snapshots', () => {
       view({
         checks: [
           EXAMPLE_CHECKS.health,
-          result('orders', 'PENDING', { name: 'Orders API is fast' }),
-          result('search', 'FAIL', { name: 'Search API is fast', message: 'HTTP 503' }),
-          result('docs', 'PENDING', { name: 'API docs are published' }),
+          checkResult('orders', 'PENDING', { name: 'Orders API is fast' }),
+          checkResult('search', 'FAIL', { name: 'Search API is fast', message: 'HTTP 503' }),
+          checkResult('docs', 'PENDING', { name: 'API docs are published' }),
         ],
       }),
     );
@@ -103,7 +89,7 @@ describe('renderAssessmentMessage: snapshots', () => {
 
   it('renders a completed NO-GO with a critical blocker', () => {
     const checks = [
-      result('health', 'FAIL', {
+      checkResult('health', 'FAIL', {
         name: 'Health endpoint answers',
         severity: 'critical',
         message: 'expected HTTP 200, got 503',
@@ -126,7 +112,7 @@ describe('renderAssessmentMessage: snapshots', () => {
       view({
         status: 'FAILED',
         failureReason: 'the check queue did not answer within 60 s',
-        checks: [EXAMPLE_CHECKS.health, result('orders', 'PENDING', { name: 'Orders API is fast' })],
+        checks: [EXAMPLE_CHECKS.health, checkResult('orders', 'PENDING', { name: 'Orders API is fast' })],
       }),
     );
     expectValid(message);
@@ -138,7 +124,7 @@ describe('renderAssessmentMessage: snapshots', () => {
 
 describe('renderAssessmentMessage: content', () => {
   it('puts the verdict first, then the blockers, the category scores and the checks', () => {
-    const checks = [result('health', 'FAIL', { severity: 'critical' }), result('orders', 'PASS')];
+    const checks = [checkResult('health', 'FAIL', { severity: 'critical' }), checkResult('orders', 'PASS')];
     const message = renderAssessmentMessage(completed(checks));
     const order = message.blocks.map((block) => block.block_id);
     expect(order).toEqual([
@@ -154,7 +140,7 @@ describe('renderAssessmentMessage: content', () => {
   });
 
   it('shows GO WITH CAUTION with its score', () => {
-    const checks = [result('a', 'PASS', { weight: 9 }), result('b', 'FAIL', { weight: 1, message: 'slow' })];
+    const checks = [checkResult('a', 'PASS', { weight: 9 }), checkResult('b', 'FAIL', { weight: 1, message: 'slow' })];
     const message = renderAssessmentMessage(completed(checks));
     expect(message.text).toBe('Readiness checkout → production: GO WITH CAUTION');
     expect(blockText(message, ids.blocks.assessmentStatus)).toBe(
@@ -164,10 +150,10 @@ describe('renderAssessmentMessage: content', () => {
 
   it('folds passing checks into a count once completed, listing what needs attention', () => {
     const checks = [
-      result('a', 'PASS', { name: 'Alpha' }),
-      result('b', 'WARN', { name: 'Bravo', message: 'slow' }),
-      result('c', 'PASS', { name: 'Charlie' }),
-      result('d', 'PASS', { name: 'Delta' }),
+      checkResult('a', 'PASS', { name: 'Alpha' }),
+      checkResult('b', 'WARN', { name: 'Bravo', message: 'slow' }),
+      checkResult('c', 'PASS', { name: 'Charlie' }),
+      checkResult('d', 'PASS', { name: 'Delta' }),
     ];
     const text = blockText(renderAssessmentMessage(completed(checks)), ids.blocks.assessmentChecks);
     expect(text).toContain(':warning: *Bravo* — slow');
@@ -177,26 +163,26 @@ describe('renderAssessmentMessage: content', () => {
   });
 
   it('says "1 check passed" in the singular', () => {
-    const checks = [result('a', 'PASS'), result('b', 'FAIL')];
+    const checks = [checkResult('a', 'PASS'), checkResult('b', 'FAIL')];
     const text = blockText(renderAssessmentMessage(completed(checks)), ids.blocks.assessmentChecks);
     expect(text).toContain('1 check passed');
   });
 
   it('lists every check, passing ones included, while running', () => {
-    const checks = [result('a', 'PASS', { name: 'Alpha' }), result('b', 'PENDING', { name: 'Bravo' })];
+    const checks = [checkResult('a', 'PASS', { name: 'Alpha' }), checkResult('b', 'PENDING', { name: 'Bravo' })];
     const text = blockText(renderAssessmentMessage(view({ checks })), ids.blocks.assessmentChecks);
     expect(text).toBe(':white_check_mark: *Alpha*\n:hourglass_flowing_sand: *Bravo*');
   });
 
   it('shows no blockers section for a NO-GO without critical failures', () => {
-    const checks = [result('a', 'FAIL'), result('b', 'FAIL')];
+    const checks = [checkResult('a', 'FAIL'), checkResult('b', 'FAIL')];
     const message = renderAssessmentMessage(completed(checks));
     expect(message.blocks.map((block) => block.block_id)).not.toContain(ids.blocks.assessmentBlockers);
     expect(blockText(message, ids.blocks.assessmentStatus)).toMatch(/NO-GO/);
   });
 
   it('says why when no check applied to the environment', () => {
-    const checks = [result('a', 'SKIPPED'), result('b', 'SKIPPED')];
+    const checks = [checkResult('a', 'SKIPPED'), checkResult('b', 'SKIPPED')];
     const message = renderAssessmentMessage(completed(checks));
     expectValid(message);
     expect(blockText(message, ids.blocks.assessmentBlockers)).toMatch(/nothing was verified/);
@@ -217,7 +203,7 @@ describe('renderAssessmentMessage: content', () => {
   // BUG: skipped checks are added to the "N checks passed" count, so a NO-GO with one pass and nine skipped
   // checks tells the channel "10 checks passed".
   it('does not count skipped checks as passed', () => {
-    const checks = [result('a', 'PASS'), result('b', 'SKIPPED'), result('c', 'SKIPPED'), result('d', 'FAIL')];
+    const checks = [checkResult('a', 'PASS'), checkResult('b', 'SKIPPED'), checkResult('c', 'SKIPPED'), checkResult('d', 'FAIL')];
     const text = blockText(renderAssessmentMessage(completed(checks)), ids.blocks.assessmentChecks);
     expect(text).toContain('1 check passed');
   });
@@ -225,12 +211,12 @@ describe('renderAssessmentMessage: content', () => {
 
 describe('renderAssessmentMessage: escaping', () => {
   const hostile = [
-    result('a', 'FAIL', {
+    checkResult('a', 'FAIL', {
       name: 'Banner <https://x|y>',
       severity: 'critical',
       message: 'body said <!channel> & <https://x|y>',
     }),
-    result('b', 'WARN', { name: '<!here> check', message: '<@U999> please look' }),
+    checkResult('b', 'WARN', { name: '<!here> check', message: '<@U999> please look' }),
   ];
 
   function expectNoRawMarkup(message: SlackMessage): void {
@@ -278,7 +264,7 @@ describe('renderAssessmentMessage: 200 checks', () => {
   const statuses: CheckStatus[] = ['PASS', 'WARN', 'FAIL', 'ERROR', 'PENDING', 'SKIPPED'];
   const many = (statusOf: (i: number) => CheckStatus) =>
     Array.from({ length: 200 }, (_, i) =>
-      result(`check-${i}`, statusOf(i), {
+      checkResult(`check-${i}`, statusOf(i), {
         name: longName(i),
         message: longMessage(i),
         severity: i % 10 === 0 ? 'critical' : 'high',
@@ -345,10 +331,10 @@ describe('renderAssessmentMessage: 200 checks', () => {
 describe('renderAssessmentMessage: manual checks', () => {
   const manual = { role: 'release-manager', instructions: 'Read the <https://evil.example|runbook>', validForMs: 7_200_000 };
   const pendingManual = (id: string) =>
-    result(id, 'PENDING', { type: 'manual', severity: 'critical', manual, message: 'waiting for a member of the release-manager role to attest it' });
+    checkResult(id, 'PENDING', { type: 'manual', severity: 'critical', manual, message: 'waiting for a member of the release-manager role to attest it' });
 
   it('offers an Attest button per waiting manual check, carrying the assessment and check ids', () => {
-    const message = renderAssessmentMessage(completed([result('health', 'PASS'), pendingManual('runbook')]));
+    const message = renderAssessmentMessage(completed([checkResult('health', 'PASS'), pendingManual('runbook')]));
     const block = message.blocks.find((candidate) => candidate.block_id === `${ids.blocks.attestPrefix}runbook`);
     expect(block).toMatchObject({
       type: 'section',
@@ -375,13 +361,13 @@ describe('renderAssessmentMessage: manual checks', () => {
   });
 
   it('shows who attested a passing manual check, with a real mention, instead of folding it into the count', () => {
-    const attested = result('runbook', 'PASS', {
+    const attested = checkResult('runbook', 'PASS', {
       type: 'manual',
       manual,
       message: 'attested by U0RM (release-manager) at 2025-03-04T09:00:00.000Z; valid until 2025-03-04T11:00:00.000Z',
       evidence: { attestedBy: 'U0RM', role: 'release-manager', attestedAt: '2025-03-04T09:00:00.000Z', expiresAt: '2025-03-04T11:00:00.000Z', carriedFromAssessment: 'x' },
     });
-    const text = JSON.stringify(renderAssessmentMessage(completed([result('health', 'PASS'), attested])).blocks);
+    const text = JSON.stringify(renderAssessmentMessage(completed([checkResult('health', 'PASS'), attested])).blocks);
     expect(text).toContain('*Check runbook* — attested by <@U0RM> (carried over), valid until 2025-03-04 11:00 UTC');
     expect(text).toContain('1 check passed');
   });

@@ -3,6 +3,7 @@ import type { SignoffRecord, SignoffRequestView } from '../../../src/approvals/s
 import type { LatestAssessment, StatusSnapshot } from '../../../src/status/status.types.ts';
 import { BLOCK_KIT_LIMITS, validateBlocks, validateMessageText } from '../../../src/slack/block-kit-limits.ts';
 import { renderStatusAnswer } from '../../../src/slack/views/status-message.ts';
+import { signoffRequest } from '../../support/fixtures/signoff-request.ts';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
 const AT = new Date('2026-11-22T10:00:00.000Z');
@@ -34,34 +35,18 @@ const signed = (role: string, userId: string, kind: SignoffRecord['kind'], note:
   carriedFromId,
 });
 
-function request(overrides: Partial<SignoffRequestView> = {}): SignoffRequestView {
-  return {
+/** The shared pending request, made checkout's: the snapshots show its id, its service and what each role signs for. */
+const request = (overrides: Partial<SignoffRequestView> = {}): SignoffRequestView =>
+  signoffRequest({
     id: '5e5e5e5e-0000-4000-8000-000000000002',
-    assessmentId: '1a2b3c4d-0000-4000-8000-000000000001',
     service: 'checkout',
-    environment: 'production',
-    status: 'PENDING',
-    requestedBy: 'U0REQ',
-    channelId: 'C0X',
-    threadTs: '1.1',
-    messageTs: '1.2',
     requirements: [
       { role: 'tech-lead', count: 1, covers: [], snapshotHash: 'a' },
       { role: 'security', count: 2, covers: ['security'], snapshotHash: 'b' },
     ],
-    verdict: 'GO',
-    decision: null,
-    decisionReason: null,
-    override: false,
-    overriddenBy: null,
-    expiresAt: new Date(AT.getTime() + 24 * 3_600_000),
-    decidedAt: null,
-    staleSince: null,
-    createdAt: new Date(AT.getTime() + 40_000),
     signoffs: [signed('tech-lead', 'U0LEAD', 'APPROVE', null, '77777777-0000-4000-8000-000000000003'), signed('security', 'U0SECONE', 'APPROVE')],
     ...overrides,
-  };
-}
+  });
 
 function snapshot(overrides: Partial<StatusSnapshot> = {}): StatusSnapshot {
   return {
