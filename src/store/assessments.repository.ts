@@ -12,7 +12,13 @@ import { auditInsert, type AuditEntry } from './audit.repository.ts';
 const withChecks = { checks: { orderBy: { checkId: 'asc' } } } satisfies Prisma.AssessmentInclude;
 type AssessmentRow = Prisma.AssessmentGetPayload<{ include: typeof withChecks }>;
 
-function toView(row: AssessmentRow): AssessmentView {
+/** The columns of a check row that a view is made of. */
+type CheckRow = Pick<AssessmentRow['checks'][number], 'checkId' | 'name' | 'type' | 'category' | 'severity' | 'status' | 'message' | 'durationMs'> & {
+  spec: unknown;
+  evidence: unknown;
+};
+
+function toView(row: Omit<AssessmentRow, 'checks'> & { checks: readonly CheckRow[] }): AssessmentView {
   return {
     id: row.id,
     service: row.service,
@@ -31,7 +37,7 @@ function toView(row: AssessmentRow): AssessmentView {
   };
 }
 
-function toCheckView(check: AssessmentRow['checks'][number]): CheckResultView {
+function toCheckView(check: CheckRow): CheckResultView {
   return {
     checkId: check.checkId,
     name: check.name,
@@ -48,6 +54,8 @@ function toCheckView(check: AssessmentRow['checks'][number]): CheckResultView {
 }
 
 function manualOf(spec: unknown): CheckResultView['manual'] {
+  // Only a manual check can parse; skipping the others keeps a 200-check view from paying for 200 failed parses.
+  if ((spec as { type?: unknown } | null)?.type !== 'manual') return undefined;
   const parsed = ManualCheckSpec.safeParse(spec);
   if (!parsed.success) return undefined;
   return { role: parsed.data.role, instructions: parsed.data.instructions, validForMs: parsed.data.validFor };
@@ -80,6 +88,37 @@ export type AttestOutcome = { applied: false } | { applied: true; rescored?: { f
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/**
+ * Inserts an assessment's check rows in one statement with one JSON parameter (200 rows through Prisma's nested
+ * create are ~2,400 bound parameters and a re-read), and returns their check ids in the order `find` lists them.
+ */
+async function insertCheckRows(tx: Tx, assessmentId: string, rows: readonly CheckRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const records = rows.map((row) => ({
+    check_id: row.checkId,
+    name: row.name,
+    type: row.type,
+    category: row.category,
+    severity: row.severity,
+    spec: row.spec,
+    status: row.status,
+    message: row.message,
+    evidence: row.evidence,
+  }));
+  // A JSON null becomes SQL NULL in jsonb_to_recordset, as Prisma.DbNull did for evidence.
+  const inserted = await tx.$queryRaw<{ check_id: string }[]>`
+    WITH inserted AS (
+      INSERT INTO check_results (id, assessment_id, check_id, name, type, category, severity, spec, status, message, evidence)
+      SELECT gen_random_uuid(), ${assessmentId}::uuid, v.check_id, v.name, v.type, v.category, v.severity, v.spec,
+             v.status::"CheckStatus", v.message, v.evidence
+      FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+        AS v(check_id text, name text, type text, category text, severity text, spec jsonb, status text, message text, evidence jsonb)
+      RETURNING check_id
+    )
+    SELECT check_id FROM inserted ORDER BY check_id ASC`;
+  return inserted.map((row) => row.check_id);
+}
+
 /** Serialises everything that scores an assessment: completion and attestations. */
 async function lockAssessment(tx: Tx, id: string) {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM assessments WHERE id = ${id}::uuid FOR UPDATE`;
@@ -98,33 +137,28 @@ export function createAssessmentRepository(db: Db) {
     /** Creates the assessment and a PENDING row per check; the same requestKey returns the existing one. */
     async create(input: NewAssessment, plan: AssessmentPlan): Promise<{ assessment: AssessmentView; created: boolean }> {
       const { checks, skipped, attestations, thresholds } = plan;
-      const rowOf = (check: CheckSpec, state: InitialCheckState) => ({
+      const rowOf = (check: CheckSpec, state: InitialCheckState): CheckRow => ({
         checkId: check.id,
         name: check.name,
         type: check.type,
         category: check.category,
         severity: check.severity,
-        spec: check as Prisma.InputJsonObject,
+        spec: check,
         status: state.status,
         message: state.message,
-        evidence: (state.evidence ?? Prisma.DbNull) as Prisma.InputJsonObject,
+        evidence: state.evidence,
+        durationMs: null,
       });
+      const rows = [
+        ...checks.map((check) => rowOf(check, initialCheckState(check, attestations.get(check.id)))),
+        ...skipped.map(({ check, reason }) => rowOf(check, { status: 'SKIPPED', message: reason, evidence: null })),
+      ];
       try {
-        const row = await db.$transaction(async (tx) => {
+        const view = await db.$transaction(async (tx) => {
           const created = await tx.assessment.create({
-            data: {
-              ...input,
-              goThreshold: thresholds.go,
-              cautionThreshold: thresholds.caution,
-              checks: {
-                create: [
-                  ...checks.map((check) => rowOf(check, initialCheckState(check, attestations.get(check.id)))),
-                  ...skipped.map(({ check, reason }) => rowOf(check, { status: 'SKIPPED', message: reason, evidence: null })),
-                ],
-              },
-            },
-            include: withChecks,
+            data: { ...input, goThreshold: thresholds.go, cautionThreshold: thresholds.caution },
           });
+          const order = await insertCheckRows(tx, created.id, rows);
           await tx.auditEvent.create({
             data: auditInsert({
               actor: input.requestedBy,
@@ -134,9 +168,11 @@ export function createAssessmentRepository(db: Db) {
               data: { service: input.service, environment: input.environment, checks: checks.length, skipped: skipped.length },
             }),
           });
-          return created;
+          // The rows are what was just inserted, in the order the database sorts them (as `find` returns them).
+          const byId = new Map(rows.map((row) => [row.checkId, row]));
+          return toView({ ...created, checks: order.flatMap((checkId) => byId.get(checkId) ?? []) });
         });
-        return { assessment: toView(row), created: true };
+        return { assessment: view, created: true };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const existing = await db.assessment.findUnique({ where: { requestKey: input.requestKey }, include: withChecks });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { runCheck } from '../../src/checks/run-check.ts';
 import { lookupTarget } from '../../src/config/catalog.ts';
-import type { CheckSpec } from '../../src/config/readiness-config.schema.ts';
+import { CheckSpec } from '../../src/config/readiness-config.schema.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
@@ -63,6 +63,33 @@ describe('guarded transitions', () => {
     expect(again.every((result) => !result.created && result.assessment.id === first.assessment.id)).toBe(true);
     expect(await stack.runtime.db.assessment.count({ where: { requestKey: input.requestKey } })).toBe(1);
     expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: first.assessment.id } })).toBe(1);
+  });
+
+  it('create returns the assessment exactly as it reads back: rows, initial states, manual details, order', async () => {
+    stack = await startTestStack({ withWorkers: false });
+    const spec = (fields: Record<string, unknown>) => CheckSpec.parse({ name: `check ${String(fields.id)}`, ...fields });
+    const now = new Date();
+    const attestation = { checkId: 'runbook', role: 'sre', attestedBy: USER, attestedAt: now, expiresAt: new Date(now.getTime() + 60_000), assessmentId: randomUUID() };
+    const created = await stack.runtime.assessments.create(request(stack), {
+      checks: [
+        spec({ id: 'web_b', type: 'http', url: 'http://127.0.0.1:1/', weight: 3 }),
+        spec({ id: 'web-a', type: 'http', url: 'http://127.0.0.1:1/' }),
+        spec({ id: 'runbook', type: 'manual', role: 'sre', instructions: 'read it' }),
+        spec({ id: 'load-test', type: 'manual', role: 'qa', validFor: '2h' }),
+        spec({ id: '0-first', type: 'tcp', host: '127.0.0.1', port: 1 }),
+      ],
+      skipped: [{ check: spec({ id: 'web.c', type: 'http', url: 'http://127.0.0.1:1/' }), reason: 'not in staging' }],
+      attestations: new Map([['runbook', attestation]]),
+      thresholds: { go: 90, caution: 70 },
+    });
+    expect(created.created).toBe(true);
+    expect(created.assessment.checks).toHaveLength(6);
+    expect(created.assessment).toEqual(await stack.runtime.assessments.find(created.assessment.id));
+    const byId = new Map(created.assessment.checks.map((check) => [check.checkId, check]));
+    expect(byId.get('runbook')).toMatchObject({ status: 'PASS', manual: { role: 'sre', instructions: 'read it' } });
+    expect(byId.get('load-test')).toMatchObject({ status: 'PENDING', evidence: null, manual: { role: 'qa', validForMs: 7_200_000 } });
+    expect(byId.get('web.c')).toMatchObject({ status: 'SKIPPED', message: 'not in staging', evidence: null, manual: undefined });
+    expect(byId.get('web_b')).toMatchObject({ status: 'PENDING', message: null, weight: 3 });
   });
 
   it('a check outcome and a completion apply once, however many times they are attempted at once', async () => {
