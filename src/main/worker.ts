@@ -10,12 +10,16 @@ try {
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
   const runtime = runtimeFromEnv(env, config, logger);
-  const workers = await startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY, deploymentLockMs: env.DEPLOYMENT_LOCK_MS });
-  logger.info('readiness workers started', { concurrency: env.WORKER_CONCURRENCY, queues: workers.workers.map((w) => w.name) });
+  const starting = startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY, deploymentLockMs: env.DEPLOYMENT_LOCK_MS });
+  // Workers take jobs before start-up has finished (the incident sweep, for one), so a SIGTERM must already be
+  // a graceful stop by then.
   onShutdown(logger, async () => {
-    await workers.close();
+    const workers = await starting.catch(() => undefined);
+    await workers?.close();
     await runtime.close();
   });
+  const workers = await starting;
+  logger.info('readiness workers started', { concurrency: env.WORKER_CONCURRENCY, queues: workers.workers.map((w) => w.name) });
 } catch (error) {
   exitOnStartupError(error, 'worker');
 }
