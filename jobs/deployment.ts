@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { rollbackOverrun, runRollback, type RollbackRunDeps } from '../src/deployments/rollback.ts';
 import { runPhase } from '../src/deployments/run-phase.ts';
 import { DeploymentJobData, parseJobData, PhaseJobData } from './job-data.ts';
@@ -14,7 +14,7 @@ export function deploymentProcessor(deps: RollbackRunDeps) {
       case 'rollback-deadline':
         return rollbackOverrun(deps, parseJobData(DeploymentJobData, job.data, 'rollback deadline').deploymentId);
       default:
-        throw new Error(`unknown deployments job ${job.name}`);
+        throw new UnrecoverableError(`unknown deployments job ${job.name}`);
     }
   };
 }

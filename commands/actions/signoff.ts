@@ -29,6 +29,14 @@ const ViewSubmission = z.object({
   view: z.object({ private_metadata: z.string(), state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }) }),
 });
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, replace_original: false, text });
 type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
 
@@ -97,7 +105,7 @@ export function noteAction(deps: CommandDeps, kind: 'APPROVE_WITH_CONDITIONS' | 
 export function noteSubmission(deps: CommandDeps) {
   return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const submission = ViewSubmission.safeParse(body);
-    const metadata = submission.success ? NoteMetadata.safeParse(JSON.parse(submission.data.view.private_metadata || '{}')) : undefined;
+    const metadata = submission.success ? NoteMetadata.safeParse(parseJson(submission.data.view.private_metadata)) : undefined;
     if (!submission.success || !metadata?.success) {
       await ack({ response_action: 'errors', errors: { [ids.blocks.signoffNoteInput]: 'Slack sent a form I could not read; close it and click the button again.' } });
       return;

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { AssessmentJobData, CheckJobData, parseJobData } from '../../../jobs/job-data.ts';
+import { AssessmentJobData, CheckJobData, DeploymentJobData, parseJobData, PhaseJobData, SignoffJobData } from '../../../jobs/job-data.ts';
+import { deploymentProcessor } from '../../../jobs/deployment.ts';
 
 describe('job payloads', () => {
   it('a malformed payload fails the job for good, saying which field is wrong (a retry would not fix it)', () => {
@@ -16,5 +17,20 @@ describe('job payloads', () => {
   it('a valid payload passes through', () => {
     const data = { assessmentId: '3f2c9a7e-1b4d-4c5e-9f60-123456789abc', checkId: 'health' };
     expect(parseJobData(CheckJobData, data, 'check')).toEqual(data);
+  });
+
+  it.each([
+    ['signoff', SignoffJobData, { requestId: 42 }, /invalid signoff job data: requestId: /],
+    ['rollback', DeploymentJobData, { deploymentId: 'x' }, /invalid rollback job data: deploymentId: /],
+    ['deployment phase', PhaseJobData, { deploymentId: '3f2c9a7e-1b4d-4c5e-9f60-123456789abc', phaseIndex: -1, generation: 'one' }, /phaseIndex: .*; generation: /],
+  ])('a malformed %s payload fails for good, naming the fields', (name, schema, data, message) => {
+    const attempt = () => parseJobData(schema, data, name);
+    expect(attempt).toThrow(UnrecoverableError);
+    expect(attempt).toThrow(message);
+  });
+
+  it('a deployments job of an unknown name is refused by name', async () => {
+    const process = deploymentProcessor({} as never);
+    await expect(process({ name: 'launch', data: {} } as never)).rejects.toThrow('unknown deployments job launch');
   });
 });

@@ -172,3 +172,28 @@ describe('parseReadinessCommand: override', () => {
     expect(refusal(parseReadinessCommand('override 1a2b3c4d too short', config))).toContain('needs a justification');
   });
 });
+
+describe('parseReadinessCommand: deploy and rollback', () => {
+  it('takes an optional template and version', () => {
+    expect(parseReadinessCommand('deploy checkout production', config)).toEqual({ ok: true, kind: 'deploy', service: 'checkout', environment: 'production', template: undefined, version: undefined });
+    expect(parseReadinessCommand('deploy checkout production canary v1.2.3', config)).toMatchObject({ template: 'canary', version: 'v1.2.3' });
+    expect(parseReadinessCommand('deploy checkout production v1.2.3', config)).toMatchObject({ template: undefined, version: 'v1.2.3' });
+  });
+
+  it('refuses an unknown service or environment like run does', () => {
+    expect(refusal(parseReadinessCommand('deploy', config))).toContain('Which service?');
+    expect(refusal(parseReadinessCommand('deploy nope production', config))).toContain('There is no service `nope`');
+    expect(refusal(parseReadinessCommand('rollback checkout qa', config))).toContain('`checkout` has no environment `qa`');
+  });
+
+  it('names an unknown template, a malformed version and extra words, escaped', () => {
+    expect(refusal(parseReadinessCommand('deploy checkout production bluegreen v1', config))).toContain('There is no template `bluegreen`. Templates: `standard`, `hotfix`, `blue-green`, `canary`');
+    expect(refusal(parseReadinessCommand('deploy checkout production <!channel>', config))).toContain('`&lt;!channel&gt;` is neither a template');
+    expect(refusal(parseReadinessCommand('deploy checkout production canary v1 now', config))).toContain('I did not understand `now`');
+  });
+
+  it('takes the rest of a rollback as its reason, none when absent', () => {
+    expect(parseReadinessCommand('rollback checkout production p99 doubled', config)).toMatchObject({ kind: 'rollback', reason: 'p99 doubled' });
+    expect(parseReadinessCommand('rollback checkout production', config)).toMatchObject({ kind: 'rollback', reason: undefined });
+  });
+});
