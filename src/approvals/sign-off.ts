@@ -29,29 +29,36 @@ export type SignOffResult =
 
 /** Whether the person may sign now; answered before a modal opens, so nobody writes a reason in vain. */
 export async function precheckSignoff(deps: Omit<SignDeps, 'effects'>, input: SignInput): Promise<SignOffResult | undefined> {
+  const checked = await checkAgainstRequest(deps, input);
+  return checked.ok ? undefined : checked;
+}
+
+/** Loads the request and checks the attempt against it, with membership resolved through the role directory. */
+async function checkAgainstRequest(
+  deps: Omit<SignDeps, 'effects'>,
+  input: SignInput,
+): Promise<{ ok: true; request: SignoffRequestView; allowSelfApproval: boolean } | Extract<SignOffResult, { ok: false }>> {
   const request = await deps.signoffs.findById(input.requestId);
   if (!request) return { ok: false, refusal: { reason: 'not_found' }, request };
-  const policy = signoffPolicyFor(deps.config, request.service, request.environment);
+  const allowSelfApproval = signoffPolicyFor(deps.config, request.service, request.environment)?.allowSelfApproval ?? false;
   const membership = await deps.roles.isMember(input.role, input.userId);
   const refusal = checkSignoff(request, {
     ...input,
     // The note is asked for in the modal that follows; only what is known now is checked.
-    note: input.kind === 'APPROVE' ? null : 'pending',
+    note: input.kind === 'APPROVE' ? null : (input.note ?? 'pending'),
     isMember: membership.member,
-    allowSelfApproval: policy?.allowSelfApproval ?? false,
+    allowSelfApproval,
     now: deps.now(),
   });
-  return refusal ? { ok: false, refusal, request } : undefined;
+  return refusal ? { ok: false, refusal, request } : { ok: true, request, allowSelfApproval };
 }
 
 /** Records a sign-off if the person may give it; decides the request when it was the last one needed. */
 export async function signOff(deps: SignDeps, input: SignInput): Promise<SignOffResult> {
-  const refused = await precheckSignoff(deps, input);
-  if (refused) return refused;
-  const request = await deps.signoffs.findById(input.requestId);
-  const policy = request ? signoffPolicyFor(deps.config, request.service, request.environment) : undefined;
-  const signed = await deps.signoffs.sign({ ...input, allowSelfApproval: policy?.allowSelfApproval ?? false, at: deps.now() });
-  if (!signed.applied) return { ok: false, refusal: signed.refusal, request };
+  const checked = await checkAgainstRequest(deps, input);
+  if (!checked.ok) return checked;
+  const signed = await deps.signoffs.sign({ ...input, allowSelfApproval: checked.allowSelfApproval, at: deps.now() });
+  if (!signed.applied) return { ok: false, refusal: signed.refusal, request: checked.request };
   await deps.effects.publish(signed.request);
   if (signed.outcome.kind !== 'pending') await deps.effects.announce(signed.request, signed.outcome);
   return { ok: true, request: signed.request, outcome: signed.outcome };

@@ -67,6 +67,17 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
   // BullMQ would add nothing for a render this process already asked for in the same window, so only the first
   // request per window reaches Redis: 200 checks finishing together ask once, not 200 times.
   const renderRequests = oncePerWindow();
+  /**
+   * Every request for one message inside one window maps to the same job id, which BullMQ adds only once (and
+   * this process asks Redis only once); the job runs at the window's end and reads the database then, so it
+   * shows every change made inside the window.
+   */
+  const renderInWindow = async (name: string, data: Record<string, string>, jobIdFor: (window: number) => string) => {
+    const now = Date.now();
+    const window = Math.floor(now / RENDER_WINDOW_MS);
+    const jobId = jobIdFor(window);
+    await renderRequests.once(jobId, window, () => render.add(name, data, { ...jobOptions.render, jobId, delay: (window + 1) * RENDER_WINDOW_MS - now }));
+  };
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {
       await flows.add({
@@ -83,29 +94,13 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
       });
     },
     async requestRender(assessmentId) {
-      // Every request inside one window maps to the same job id, which BullMQ adds only once; the job runs at
-      // the window's end and reads the database then, so it shows every change made inside the window.
-      const now = Date.now();
-      const window = Math.floor(now / RENDER_WINDOW_MS);
-      await renderRequests.once(assessmentId, window, () =>
-        render.add(
-          'render',
-          { assessmentId },
-          { ...jobOptions.render, jobId: jobIds.render(assessmentId, window), delay: (window + 1) * RENDER_WINDOW_MS - now },
-        ),
-      );
+      await renderInWindow('render', { assessmentId }, (window) => jobIds.render(assessmentId, window));
     },
   };
 
   const signoffScheduler: SignoffScheduler = {
     async requestSignoffRender(requestId) {
-      const now = Date.now();
-      const window = Math.floor(now / RENDER_WINDOW_MS);
-      await render.add(
-        'signoff',
-        { requestId },
-        { ...jobOptions.render, jobId: jobIds.signoffRender(requestId, window), delay: (window + 1) * RENDER_WINDOW_MS - now },
-      );
+      await renderInWindow('signoff', { requestId }, (window) => jobIds.signoffRender(requestId, window));
     },
     async scheduleSignoffExpiry(requestId, at) {
       await signoffs.add('expire', { requestId }, { ...jobOptions.signoff, jobId: jobIds.signoffExpiry(requestId), delay: Math.max(0, at.getTime() - Date.now()) });
@@ -114,13 +109,7 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
 
   const deploymentScheduler: DeploymentScheduler = {
     async requestDeploymentRender(deploymentId) {
-      const now = Date.now();
-      const window = Math.floor(now / RENDER_WINDOW_MS);
-      await render.add(
-        'deployment',
-        { deploymentId },
-        { ...jobOptions.render, jobId: jobIds.deploymentRender(deploymentId, window), delay: (window + 1) * RENDER_WINDOW_MS - now },
-      );
+      await renderInWindow('deployment', { deploymentId }, (window) => jobIds.deploymentRender(deploymentId, window));
     },
     async enqueuePhase(deploymentId, phaseIndex, generation) {
       await deployments.add('phase', { deploymentId, phaseIndex, generation }, { ...jobOptions.deployment, jobId: jobIds.deploymentPhase(deploymentId, phaseIndex, generation) });
