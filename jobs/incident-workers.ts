@@ -10,6 +10,7 @@ import { errorFields, type Logger } from '../src/shared/logger.ts';
 import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
 import { escalationProcessor } from './escalation.ts';
 import { incidentNotifyProcessor } from './incident-notify.ts';
+import { rateLimitedWorker } from './rate-limited-worker.ts';
 
 export interface IncidentWorkerDeps {
   incident: IncidentDeps;
@@ -38,16 +39,9 @@ export async function startIncidentWorkers(
   const recovery = { incidents: incident.incidents, scheduler: queues.scheduler, now: incident.now };
   // Timers are short transactions; no more at once than the database pool has connections, or they queue for one.
   const escalations = new Worker(QueueName.escalations, escalationProcessor({ incident, recovery }), { ...common, concurrency: 10 });
-  let notify: Worker | undefined;
-  notify = new Worker(
+  const notify = rateLimitedWorker(
     QueueName.incidentNotify,
-    incidentNotifyProcessor({
-      incidents: incident.incidents,
-      chat: deps.chat,
-      now: incident.now,
-      logger,
-      pauseQueue: async (ms) => notify?.rateLimit(ms),
-    }),
+    (pauseQueue) => incidentNotifyProcessor({ incidents: incident.incidents, chat: deps.chat, now: incident.now, logger, pauseQueue }),
     // A delivery holds a connection (and the incident's row lock) across a Slack call: few at once leaves the pool to the timers.
     { ...common, concurrency: 4 },
   );

@@ -18,6 +18,7 @@ import { signoffProcessor } from './signoff.ts';
 import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
 import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
 import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
+import { rateLimitedWorker } from './rate-limited-worker.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
 
 export interface WorkerDeps {
@@ -79,18 +80,18 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     }),
     { ...common, concurrency: 5 },
   );
-  let render: Worker | undefined;
-  render = new Worker(
+  const render = rateLimitedWorker(
     QueueName.slackRender,
-    slackRenderProcessor({
-      assessments: deps.assessments,
-      chat: deps.chat,
-      signoffBadge: deps.approvals?.signoffBadge,
-      refreshSignoff: deps.approvals?.refreshSignoff,
-      refreshDeployment: deps.deployments?.refreshDeployment,
-      logger: deps.logger,
-      pauseQueue: async (ms) => render?.rateLimit(ms),
-    }),
+    (pauseQueue) =>
+      slackRenderProcessor({
+        assessments: deps.assessments,
+        chat: deps.chat,
+        signoffBadge: deps.approvals?.signoffBadge,
+        refreshSignoff: deps.approvals?.refreshSignoff,
+        refreshDeployment: deps.deployments?.refreshDeployment,
+        logger: deps.logger,
+        pauseQueue,
+      }),
     { ...common, concurrency: 1 },
   );
 
@@ -121,16 +122,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   }
   if (deps.reports) {
     const { repository, upload } = deps.reports;
-    let reports: Worker | undefined;
-    reports = new Worker(
+    const reports = rateLimitedWorker(
       QueueName.reports,
-      reportProcessor({
-        assessments: deps.assessments,
-        reports: repository,
-        upload,
-        logger: deps.logger,
-        pauseQueue: async (ms) => reports?.rateLimit(ms),
-      }),
+      (pauseQueue) => reportProcessor({ assessments: deps.assessments, reports: repository, upload, logger: deps.logger, pauseQueue }),
       { ...common, concurrency: 2 },
     );
     workers.push(reports);
