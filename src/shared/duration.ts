@@ -32,3 +32,12 @@ export function formatDuration(ms: number): string {
   if (ms % UNIT_MS.m === 0) return `${ms / UNIT_MS.m}m`;
   return `${Math.round(ms / 1000)}s`;
 }
+
+/** `45s`, `3m 12s`, `2h 5m`, `1d 3h`: how long something took, at the precision people care about. */
+export function formatElapsed(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}

@@ -1,7 +1,7 @@
 import type { ControlResult } from '../deployments/control.ts';
 import type { PlanDeploymentResult } from '../deployments/plan-deployment.ts';
 import type { RollbackRequestResult } from '../deployments/rollback.ts';
-import { formatDuration as formatMs } from '../shared/duration.ts';
+import { formatDuration } from '../shared/duration.ts';
 import { escapeText, mentionUser, truncate } from './escape.ts';
 
 const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -27,7 +27,7 @@ export const deploymentMessages = {
           ? 'This environment needs sign-off, and the newest assessment has none yet. Click *Request sign-off* on it.'
           : `This environment needs sign-off, and the newest assessment's request is ${result.status.toLowerCase()}, not a GO decision.`;
       case 'decision_too_old':
-        return `The GO decision is from ${utc(result.decidedAt)}, older than this environment allows (${formatMs(result.maxAgeMs)}). Assess again for a fresh one.`;
+        return `The GO decision is from ${utc(result.decidedAt)}, older than this environment allows (${formatDuration(result.maxAgeMs)}). Assess again for a fresh one.`;
       case 'unknown_template':
         return `There is no template \`${escapeText(result.template)}\`. Templates: ${result.known.map((name) => `\`${name}\``).join(', ')}.`;
       case 'plan_invalid':

@@ -3,6 +3,7 @@ import type { PlannedTask } from '../../deployments/plan.ts';
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
 import { button } from './block-elements.ts';
+import { formatElapsed } from '../../shared/duration.ts';
 import type { SlackMessage } from './assessment-message.ts';
 
 const TASK_ICON: Record<TaskStatus | 'NOT_STARTED', string> = {
@@ -28,11 +29,11 @@ const STATUS_LINE: Record<DeploymentStatus, string> = {
   ROLLBACK_FAILED: ':rotating_light: *ROLLBACK FAILED*',
 };
 
-export const formatDuration = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`);
+const elapsedBetween = (from: Date, to: Date) => formatElapsed((to.getTime() - from.getTime()) / 1000);
 
 function taskLine(task: PlannedTask, row: TaskView | undefined, now: Date): string {
   const icon = TASK_ICON[row?.status ?? 'NOT_STARTED'];
-  const elapsed = row?.startedAt ? ` · ${formatDuration((row.finishedAt ?? now).getTime() - row.startedAt.getTime())}` : '';
+  const elapsed = row?.startedAt ? ` · ${elapsedBetween(row.startedAt, row.finishedAt ?? now)}` : '';
   const retried = row && row.attempts > 1 ? ` · attempt ${row.attempts}` : '';
   const detail = row?.message ? ` — ${escapeText(truncate(row.message, 200))}` : '';
   return `${icon} ${escapeText(task.name)} _(${task.type})_${elapsed}${retried}${detail}`;
@@ -63,7 +64,7 @@ const MAX_PHASES_SHOWN = 40;
 export function renderDeploymentMessage(deployment: DeploymentView, now: Date): SlackMessage {
   const { plan } = deployment;
   const target = `${escapeText(deployment.service)}${deployment.version ? ` ${escapeText(deployment.version)}` : ''} → ${escapeText(deployment.environment)}`;
-  const elapsed = deployment.startedAt ? ` · ${formatDuration((deployment.finishedAt ?? now).getTime() - deployment.startedAt.getTime())}` : ` · about ${formatDuration(plan.estimatedMs)} estimated`;
+  const elapsed = deployment.startedAt ? ` · ${elapsedBetween(deployment.startedAt, deployment.finishedAt ?? now)}` : ` · about ${formatElapsed(plan.estimatedMs / 1000)} estimated`;
   const reason = deployment.rollbackReason ?? deployment.failureReason;
   const statusText = [
     `${STATUS_LINE[deployment.status]} *${target}* with template \`${escapeText(plan.template)}\`${elapsed}`,

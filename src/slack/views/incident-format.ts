@@ -1,3 +1,4 @@
+export { formatElapsed } from '../../shared/duration.ts';
 import type { IncidentSeverity } from '../../incidents/incident-config.ts';
 import type { EscalationStep, IncidentView, PageTargets, PathSnapshot } from '../../incidents/incident.types.ts';
 import { mentionUsergroup } from '../../roles/role-directory.ts';
@@ -16,15 +17,6 @@ export const incidentRef = (incident: Pick<IncidentView, 'number'>) => `INC-${in
 export function slackDate(date: Date): string {
   const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time_secs}|${fallback}>`;
-}
-
-/** `45s`, `3m 12s`, `2h 5m`, `1d 3h`: how long something took, at the precision people care about. */
-export function formatElapsed(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
 /** `5m`, `90s`, `8h`: a timeout as configured. */
