@@ -7,7 +7,7 @@ import { QueueName } from '../src/queue/names.ts';
  * only after 200 sequential round trips. Several instances in the process fetch side by side: measured
  * with 200 waiting jobs, 4 instances of 50 start them all in about half the time of 1 instance of 200.
  */
-export const CHECK_JOBS_PER_WORKER = 50;
+export const CHECK_JOBS_PER_WORKER = 25;
 
 /**
  * The process's workers on the checks queue: `concurrency` check jobs at once in total, split over instances

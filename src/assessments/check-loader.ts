@@ -1,5 +1,4 @@
 import type { AssessmentScheduler } from '../queue/queues.ts';
-import { createKeyedBatcher } from '../shared/keyed-batcher.ts';
 import type { AssessmentRepository, StoredCheckSpec } from '../store/assessments.repository.ts';
 
 export interface CheckLoaderDeps {
@@ -12,19 +11,56 @@ export interface CheckLoaderDeps {
 export type LoadCheck = (assessmentId: string, checkId: string) => Promise<StoredCheckSpec | undefined>;
 
 /**
- * Loads the checks a worker process is about to run, one query per burst of jobs of the same assessment
- * instead of one per job, and moves the assessment from QUEUED to RUNNING with the first load of a burst
- * (side by side with it, so the first checks do not wait for two round trips). Loads of one assessment run
- * one at a time, so the later loads of the burst write nothing; another worker process, or a later burst of
- * retries, is stopped by the guarded update.
+ * How long one read of an assessment's checks serves the jobs of that assessment in this process. A fan-out
+ * hands out all its jobs within a fraction of this; anything later reads afresh.
+ * @defaultValue 2000
  */
-export function createCheckLoader(deps: CheckLoaderDeps): LoadCheck {
+export const CHECK_SNAPSHOT_MS = 2000;
+
+interface Snapshot {
+  readAt: number;
+  /** Checks not yet handed to a job: each entry serves one job only. */
+  unserved: Promise<Map<string, StoredCheckSpec>>;
+}
+
+/**
+ * Loads the checks a worker process is about to run with one query per assessment instead of one per job: the
+ * first job of an assessment reads every check of it, and moves the assessment from QUEUED to RUNNING side by
+ * side with that read (so the first checks do not wait for two round trips; another process is stopped by the
+ * guarded update). Each check of the read serves one job: a second delivery of the same check (a redelivered or
+ * retried job) reads its row again, so a check that has meanwhile got its result is not run twice.
+ */
+export function createCheckLoader(deps: CheckLoaderDeps, options: { snapshotMs?: number } = {}): LoadCheck {
+  const snapshotMs = options.snapshotMs ?? CHECK_SNAPSHOT_MS;
+  const snapshots = new Map<string, Snapshot>();
+
   const start = async (assessmentId: string) => {
     if (await deps.assessments.markRunning(assessmentId, deps.now())) await deps.scheduler.requestRender(assessmentId);
   };
-  const load = createKeyedBatcher<string, StoredCheckSpec | undefined>(async (assessmentId, checkIds, round) => {
-    const [found] = await Promise.all([deps.assessments.findCheckSpecs(assessmentId, checkIds), round === 0 ? start(assessmentId) : undefined]);
-    return checkIds.map((checkId) => found.get(checkId));
-  });
-  return (assessmentId, checkId) => load(assessmentId, checkId);
+
+  /** The assessment's current snapshot, read now when it has none; `read` tells whether this call read it. */
+  const snapshotOf = (assessmentId: string, now: number): { snapshot: Snapshot; read: boolean } => {
+    for (const [id, snapshot] of snapshots) if (now - snapshot.readAt > snapshotMs) snapshots.delete(id);
+    const existing = snapshots.get(assessmentId);
+    if (existing) return { snapshot: existing, read: false };
+    const unserved = Promise.all([deps.assessments.findCheckSpecs(assessmentId), start(assessmentId)]).then(([found]) => found);
+    const snapshot = { readAt: now, unserved };
+    snapshots.set(assessmentId, snapshot);
+    // A failed read is not kept: the next job reads again.
+    unserved.catch(() => snapshots.get(assessmentId) === snapshot && snapshots.delete(assessmentId));
+    return { snapshot, read: true };
+  };
+
+  return async (assessmentId, checkId) => {
+    const { snapshot, read } = snapshotOf(assessmentId, Date.now());
+    const unserved = await snapshot.unserved;
+    const check = unserved.get(checkId);
+    if (check) {
+      unserved.delete(checkId);
+      return check;
+    }
+    // Not in a read made for this job: the check does not exist. Served already: read its current row.
+    if (read) return undefined;
+    return (await deps.assessments.findCheckSpecs(assessmentId, [checkId])).get(checkId);
+  };
 }

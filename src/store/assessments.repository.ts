@@ -186,10 +186,10 @@ export function createAssessmentRepository(db: Db) {
       return row ? toView(row) : undefined;
     },
 
-    /** The stored definition and status of these checks of an assessment, by check id, in one query. */
-    async findCheckSpecs(assessmentId: string, checkIds: readonly string[]): Promise<Map<string, StoredCheckSpec>> {
+    /** The stored definition and status of these checks of an assessment (all of them when none are named), by check id, in one query. */
+    async findCheckSpecs(assessmentId: string, checkIds?: readonly string[]): Promise<Map<string, StoredCheckSpec>> {
       const rows = await db.checkResult.findMany({
-        where: { assessmentId, checkId: { in: [...checkIds] } },
+        where: checkIds ? { assessmentId, checkId: { in: [...checkIds] } } : { assessmentId },
         select: { checkId: true, spec: true, status: true },
       });
       return new Map(rows.map((row) => [row.checkId, { spec: row.spec, status: row.status }]));

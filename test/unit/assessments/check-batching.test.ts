@@ -9,17 +9,17 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `check-${i}`);
 const spec = (id: string): StoredCheckSpec => ({ spec: { id }, status: 'PENDING' });
 
 /** A repository whose queries take a few ms, as Postgres's do, and which remembers every call. */
-function fakeRepository(statuses: Record<string, 'QUEUED' | 'RUNNING'>) {
-  const calls = { finds: [] as { assessmentId: string; checkIds: readonly string[] }[], marks: [] as string[], writes: [] as number[] };
+function fakeRepository(statuses: Record<string, 'QUEUED' | 'RUNNING'>, stored: readonly string[] = ids(50)) {
+  const calls = { finds: [] as { assessmentId: string; checkIds: readonly string[] | undefined }[], marks: [] as string[], writes: [] as number[] };
   const pause = () => new Promise((resolve) => setTimeout(resolve, 3));
   const recorded = new Set<string>();
   return {
     calls,
     assessments: {
-      async findCheckSpecs(assessmentId: string, checkIds: readonly string[]) {
+      async findCheckSpecs(assessmentId: string, checkIds?: readonly string[]) {
         calls.finds.push({ assessmentId, checkIds });
         await pause();
-        return new Map(checkIds.map((id) => [id, spec(id)]));
+        return new Map((checkIds ?? stored).filter((id) => stored.includes(id)).map((id) => [id, spec(id)]));
       },
       async markRunning(assessmentId: string) {
         calls.marks.push(assessmentId);
@@ -44,13 +44,13 @@ function fakeRepository(statuses: Record<string, 'QUEUED' | 'RUNNING'>) {
 }
 
 describe('createCheckLoader', () => {
-  it('loads a burst of one assessment in a few queries and starts the assessment once, asking for one render', async () => {
+  it('loads a burst of one assessment in one query and starts the assessment once, asking for one render', async () => {
     const repository = fakeRepository({ [A1]: 'QUEUED' });
     const renders: string[] = [];
     const load = createCheckLoader({ ...repository, scheduler: { requestRender: async (id) => void renders.push(id) }, now: () => new Date() });
     const found = await Promise.all(ids(50).map((checkId) => load(A1, checkId)));
     expect(found.map((check) => (check?.spec as { id: string }).id)).toEqual(ids(50));
-    expect(repository.calls.finds.map((call) => call.checkIds.length)).toEqual([1, 49]);
+    expect(repository.calls.finds).toEqual([{ assessmentId: A1, checkIds: undefined }]);
     expect(repository.calls.marks).toEqual([A1]);
     expect(renders).toEqual([A1]);
   });
@@ -62,6 +62,47 @@ describe('createCheckLoader', () => {
     await Promise.all(ids(10).map((checkId) => load(A1, checkId)));
     expect(repository.calls.marks).toEqual([A1]);
     expect(renders).toEqual([]);
+  });
+
+  it('jobs picked up after the read are served from it, within the snapshot time', async () => {
+    const repository = fakeRepository({ [A1]: 'QUEUED' });
+    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
+    await load(A1, 'check-0');
+    await Promise.all(['check-1', 'check-2'].map((checkId) => load(A1, checkId)));
+    expect(repository.calls.finds).toHaveLength(1);
+  });
+
+  it('a second delivery of the same check reads its row again instead of trusting the earlier read', async () => {
+    const repository = fakeRepository({ [A1]: 'QUEUED' });
+    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
+    await load(A1, 'check-3');
+    await load(A1, 'check-3');
+    expect(repository.calls.finds).toEqual([{ assessmentId: A1, checkIds: undefined }, { assessmentId: A1, checkIds: ['check-3'] }]);
+  });
+
+  it('an unknown check is undefined, and an expired snapshot is read again', async () => {
+    const repository = fakeRepository({ [A1]: 'QUEUED' });
+    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() }, { snapshotMs: 0 });
+    expect(await load(A1, 'missing')).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(await load(A1, 'check-1')).toBeDefined();
+    expect(repository.calls.finds.map((call) => call.checkIds)).toEqual([undefined, undefined]);
+    expect(repository.calls.marks).toEqual([A1, A1]);
+  });
+
+  it('a failed read is not kept: the next job reads again', async () => {
+    const repository = fakeRepository({ [A1]: 'QUEUED' });
+    let failures = 1;
+    const assessments = {
+      ...repository.assessments,
+      async findCheckSpecs(assessmentId: string, checkIds?: readonly string[]) {
+        if (failures-- > 0) throw new Error('connection reset');
+        return repository.assessments.findCheckSpecs(assessmentId, checkIds);
+      },
+    };
+    const load = createCheckLoader({ assessments, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
+    await expect(load(A1, 'check-1')).rejects.toThrow('connection reset');
+    expect(await load(A1, 'check-1')).toBeDefined();
   });
 
   it('keeps assessments apart', async () => {
