@@ -10,6 +10,7 @@ import { handleIncident } from './incident.ts';
 import { handleIncidents } from './incidents.ts';
 import { handleStatus } from './status.ts';
 import { handleAudit } from './audit.ts';
+import { handleDigest } from './digest.ts';
 
 /** `/readiness …`: validate, then hand the subcommand to its handler, which acks within Slack's 3 s. */
 export function readinessCommand(deps: CommandDeps) {
@@ -43,6 +44,8 @@ export function readinessCommand(deps: CommandDeps) {
         return handleIncident(deps, ctx, parsed);
       case 'incidents':
         return handleIncidents(deps, ctx);
+      case 'digest':
+        return handleDigest(deps, ctx, parsed);
     }
   };
 }

@@ -1,8 +1,8 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { postReport, type PostReportDeps } from '../src/reports/post-report.ts';
-import { classifySlackError } from '../src/slack/slack-errors.ts';
 import type { Logger } from '../src/shared/logger.ts';
+import { throwForSlackFailure } from './slack-failure.ts';
 import { parseJobData } from './job-data.ts';
 
 export const ReportJobData = z.object({
@@ -25,17 +25,7 @@ export function reportProcessor(deps: ReportJobDeps) {
     try {
       result = await postReport(deps, request);
     } catch (error) {
-      const failure = classifySlackError(error);
-      if (failure.kind === 'rate_limited') {
-        deps.logger.warn('slack rate limited a report upload; pausing', { retryAfterMs: failure.retryAfterMs, assessmentId: request.assessmentId });
-        await deps.pauseQueue(failure.retryAfterMs);
-        throw Worker.RateLimitError();
-      }
-      if (failure.kind === 'permanent') {
-        deps.logger.error('slack refused the report upload', { assessmentId: request.assessmentId, slackError: failure.error });
-        throw new UnrecoverableError(`Slack refused the report: ${failure.error}`);
-      }
-      throw error;
+      return throwForSlackFailure(error, { logger: deps.logger, pauseQueue: deps.pauseQueue, what: 'the report upload', fields: { assessmentId: request.assessmentId } });
     }
     // The command that started the assessment posts its message after the ack; the report waits for that thread.
     if (result === 'no_message_yet') throw new Error(`assessment ${request.assessmentId} has no message to reply to yet`);

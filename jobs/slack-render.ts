@@ -1,8 +1,8 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { refreshAssessmentMessage, type MessageDeps } from '../src/slack/assessment-message.publisher.ts';
-import { classifySlackError } from '../src/slack/slack-errors.ts';
 import type { Logger } from '../src/shared/logger.ts';
 import { AssessmentJobData, DeploymentJobData, parseJobData, SignoffJobData } from './job-data.ts';
+import { throwForSlackFailure } from './slack-failure.ts';
 
 export interface RenderDeps extends Omit<MessageDeps, 'scheduler'> {
   /** Re-renders a sign-off message; absent where sign-off is not wired (tests of assessments alone). */
@@ -29,17 +29,7 @@ export function slackRenderProcessor(deps: RenderDeps) {
       const { assessmentId } = parseJobData(AssessmentJobData, job.data, 'render');
       return await refreshAssessmentMessage(deps, assessmentId);
     } catch (error) {
-      const failure = classifySlackError(error);
-      if (failure.kind === 'rate_limited') {
-        deps.logger.warn('slack rate limited the updater; pausing', { retryAfterMs: failure.retryAfterMs, jobId: job.id });
-        await deps.pauseQueue(failure.retryAfterMs);
-        throw Worker.RateLimitError();
-      }
-      if (failure.kind === 'permanent') {
-        deps.logger.error('slack refused a message update', { jobId: job.id, slackError: failure.error });
-        throw new UnrecoverableError(`Slack refused the update: ${failure.error}`);
-      }
-      throw error;
+      return throwForSlackFailure(error, { logger: deps.logger, pauseQueue: deps.pauseQueue, what: 'a message update', fields: { jobId: job.id } });
     }
   };
 }

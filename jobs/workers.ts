@@ -20,6 +20,7 @@ import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
 import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
+import { digestProcessor, type DigestJobDeps } from './digest.ts';
 
 export interface WorkerDeps {
   connection: Redis;
@@ -47,6 +48,8 @@ export interface WorkerDeps {
   deploymentLockMs?: number | undefined;
   /** Escalation timers and incident posts. @defaultValue none (tests of assessments alone) */
   incidents?: IncidentWorkerDeps | undefined;
+  /** Digest posts. @defaultValue none: this process leaves the digests queue to other workers */
+  digests?: Omit<DigestJobDeps, 'logger' | 'pauseQueue' | 'now'> | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -128,6 +131,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       { ...common, concurrency: 2 },
     );
     workers.push(reports);
+  }
+  if (deps.digests) {
+    const digestDeps = deps.digests;
+    workers.push(
+      rateLimitedWorker(QueueName.digests, (pauseQueue) => digestProcessor({ ...digestDeps, logger: deps.logger, pauseQueue, now }), { ...common, concurrency: 2 }),
+    );
   }
   if (deps.incidents) workers.push(...(await startIncidentWorkers(common, deps.incidents, deps.logger)));
   for (const worker of workers) {

@@ -5,6 +5,8 @@ import { Slug } from '../checks/check-base.ts';
 import { IncidentsConfig } from '../incidents/incident-config.ts';
 import { SignoffPolicy } from '../approvals/policy.ts';
 import { DeployPolicy, Template } from '../deployments/template.schema.ts';
+import { DigestsConfig } from '../digests/digest-config.ts';
+import { SlackUserId, SlackUsergroupId } from './slack-ids.ts';
 
 // Check specs live with their check types; the config re-exports them for its readers.
 export { CheckSpec } from '../checks/registry.ts';
@@ -40,8 +42,6 @@ export const ServiceConfig = z.object({
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 
-const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id such as U012ABCDEF');
-const SlackUsergroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'expected a Slack usergroup id such as S012ABCDEF');
 
 /** A role is who may act: named users and members of usergroups (resolved through the Web API). */
 export const RoleConfig = z
@@ -62,5 +62,7 @@ export const ReadinessConfig = z.object({
     .refine((services) => Object.keys(services).length > 0, 'define at least one service'),
   /** Severity policy, runbooks and the incidents channel; shipped defaults apply when absent. */
   incidents: IncidentsConfig,
+  /** Scheduled summaries posted to channels; none when absent. */
+  digests: DigestsConfig,
 });
 export type ReadinessConfig = z.infer<typeof ReadinessConfig>;

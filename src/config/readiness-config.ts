@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { findDanglingReferences, findUnresolvableChecks } from './catalog.ts';
 import { ReadinessConfig } from './readiness-config.schema.ts';
+import { findDigestDanglingReferences } from '../digests/digest-config.ts';
 
 export class ReadinessConfigError extends Error {
   constructor(
@@ -43,7 +44,7 @@ function findDuplicateCheckIds(config: ReadinessConfig): string[] {
 export function parseReadinessConfig(document: unknown, source: string): ReadinessConfig {
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, describeIssues(result.error.issues));
-  const problems = [...findDuplicateCheckIds(result.data), ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data)];
+  const problems = [...findDuplicateCheckIds(result.data), ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;
 }

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { Slug } from '../checks/check-base.ts';
 import { Duration } from '../shared/duration.ts';
+import { SlackChannelId, SlackUserId, SlackUsergroupId } from '../config/slack-ids.ts';
 
-const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id such as U012ABCDEF');
-const SlackUsergroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'expected a Slack usergroup id such as S012ABCDEF');
-const SlackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C012ABCDEF');
 
 export const INCIDENT_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];

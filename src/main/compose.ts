@@ -13,6 +13,7 @@ import type { Runtime } from './runtime.ts';
 import { approvalServices } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
 import { incidentChat } from '../incidents/incident-chat.ts';
+import { startDigestSchedules } from '../../jobs/schedules.ts';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
@@ -36,6 +37,8 @@ export interface BotOptions {
   port: number;
   /** Commands whose post-ack work (record, enqueue, post) runs at once in this process. @defaultValue 2 */
   followUpConcurrency?: number;
+  /** Run the digests' cron schedules in this process (every replica may: each slot is one job). @defaultValue true */
+  digestSchedules?: boolean;
 }
 
 export interface RunningBot {
@@ -68,7 +71,18 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   const started = await app.start(options.port);
   const address = options.appToken ? undefined : (started as Server).address();
   const eventsUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
-  return { app, eventsUrl, stop: () => app.stop().then(() => undefined) };
+  const schedules =
+    options.digestSchedules === false
+      ? undefined
+      : startDigestSchedules({ digests: settings.config.digests, scheduler: runtime.queues.digestScheduler, logger: settings.logger });
+  return {
+    app,
+    eventsUrl,
+    async stop() {
+      await schedules?.stop();
+      await app.stop();
+    },
+  };
 }
 
 export interface WorkerProcessOptions {
@@ -108,6 +122,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
       sweep: options.incidentSweep ?? true,
       checkRegression: options.checkRegressionIncidents ?? true,
     },
+    digests: { config: settings.config, digests: runtime.digests, chat: chatPort(runtime.slackForWorkers) },
     logger: settings.logger,
   });
   return {

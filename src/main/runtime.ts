@@ -15,6 +15,7 @@ import { createStatusRepository, type StatusRepository } from '../store/status.r
 import type { IncidentDeps } from '../incidents/incident-deps.ts';
 import { createIncidentQueues, type IncidentQueues } from '../queue/incident-queues.ts';
 import { createIncidentRepository } from '../store/incidents.repository.ts';
+import { createDigestRepository, type DigestRepository } from '../store/digests.repository.ts';
 
 export interface RuntimeSettings {
   databaseUrl: string;
@@ -52,6 +53,8 @@ export interface Runtime {
   /** Incident use cases' dependencies: repository, timers and deliveries, policy, who to page. */
   incidents: IncidentDeps;
   incidentQueues: IncidentQueues;
+  /** Digest runs and the queries digests are built from. */
+  digests: DigestRepository;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     deployments: createDeploymentRepository(db),
     reports: createReportRepository(db),
     status: createStatusRepository(db),
+    digests: createDigestRepository(db),
     slack,
     roles: createRoleDirectory({
       roles: settings.config.roles,

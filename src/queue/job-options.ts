@@ -16,4 +16,6 @@ export const jobOptions = {
   signoff: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
   /** A phase that throws (not a task that fails: that is recorded) retries; its finished tasks are skipped. */
   deployment: { ...retention, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  /** A digest retries through a Slack or database outage of up to about an hour, then gives up. */
+  digest: { ...retention, attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
 } satisfies Record<string, JobsOptions>;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Every BullMQ queue Readiness uses. Names never contain ':' (BullMQ's key separator). */
 export const QueueName = {
   assessments: 'assessments',
@@ -10,6 +12,8 @@ export const QueueName = {
   escalations: 'escalations',
   /** Incident posts (alerts, pages, timeline), delivered in order per incident. */
   incidentNotify: 'incident-notify',
+  /** Scheduled and requested digest posts. */
+  digests: 'digests',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -36,4 +40,6 @@ export const jobIds = {
     `escalate_${incidentId}_${step.plan}_${step.level}_${step.round}`,
   /** `trigger` is the seq of the post that asked for delivery, or a sweep window. */
   incidentNotify: (incidentId: string, trigger: string) => `notify_${incidentId}_${trigger}`,
+  /** One job per digest post: `key` names the scheduled slot or the command that asked (see post-digest.ts). */
+  digest: (key: string) => `digest_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`,
 };

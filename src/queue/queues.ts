@@ -51,6 +51,28 @@ export interface DeploymentScheduler {
   enqueueRollback(deploymentId: string, maxDurationMs: number): Promise<void>;
 }
 
+/** What a digest job carries: names and times only (the worker reads the rest from readiness.yaml and the database). */
+export interface DigestJob {
+  digest: string;
+  /** ISO time: the scheduled minute, or when it was asked for. */
+  slot: string;
+  key: string;
+  requestedBy: string;
+}
+
+export interface DigestScheduler {
+  /** Enqueues one digest post; the same key twice is one job, however many replicas ask. */
+  enqueueDigest(job: DigestJob): Promise<void>;
+}
+
+export function digestSchedulerFor(digests: Queue): DigestScheduler {
+  return {
+    async enqueueDigest(job) {
+      await digests.add('digest', job, { ...jobOptions.digest, jobId: jobIds.digest(job.key) });
+    },
+  };
+}
+
 export function createQueues(connection: Redis, prefix: string, logger: Logger) {
   const flows = new FlowProducer({ connection, prefix });
   const render = new Queue(QueueName.slackRender, { connection, prefix });
@@ -59,10 +81,11 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
   const reports = new Queue(QueueName.reports, { connection, prefix });
   const signoffs = new Queue(QueueName.signoffs, { connection, prefix });
   const deployments = new Queue(QueueName.deployments, { connection, prefix });
+  const digests = new Queue(QueueName.digests, { connection, prefix });
   // The connection's own listener reports outages once; without these BullMQ prints every reconnect failure.
   const quiet = (error: Error) => logger.debug('queue connection error', { err: error.message });
   flows.on('error', quiet);
-  for (const queue of [render, assessments, checks, reports, signoffs, deployments]) queue.on('error', quiet);
+  for (const queue of [render, assessments, checks, reports, signoffs, deployments, digests]) queue.on('error', quiet);
 
   // BullMQ would add nothing for a render this process already asked for in the same window, so only the first
   // request per window reaches Redis: 200 checks finishing together ask once, not 200 times.
@@ -125,9 +148,10 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
     reportScheduler: reportSchedulerFor(reports),
     signoffScheduler,
     deploymentScheduler,
-    queues: { render, assessments, checks, reports, signoffs, deployments },
+    digestScheduler: digestSchedulerFor(digests),
+    queues: { render, assessments, checks, reports, signoffs, deployments, digests },
     async close() {
-      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close()]);
+      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close(), digests.close()]);
     },
   };
 }

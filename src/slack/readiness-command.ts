@@ -17,6 +17,7 @@ export type ReadinessCommand =
   | { ok: true; kind: 'incidents' }
   | { ok: true; kind: 'deploy'; service: string; environment: string; template: string | undefined; version: string | undefined }
   | { ok: true; kind: 'rollback'; service: string; environment: string; reason: string | undefined }
+  | { ok: true; kind: 'digest'; name: string | null }
   | { ok: false; message: string };
 
 /** One line per subcommand; a new subcommand adds its line here and its case in parseReadinessCommand. */
@@ -30,6 +31,7 @@ const SUBCOMMAND_USAGE: readonly string[] = [
   '`/readiness audit &lt;service&gt; [environment] [page]` shows who did what and why, newest first, 20 events a page (only to you)',
   '`/readiness deploy &lt;service&gt; &lt;environment&gt; [template] [version]` plans a deployment (needs a fresh GO) and posts it with Start and Cancel',
   '`/readiness rollback &lt;service&gt; &lt;environment&gt; [reason]` rolls back the latest deployment there',
+  '`/readiness digest [name]` shows a digest as it would be posted now: verdicts, deployments, incidents and what needs attention since its last post (only to you); without a name, lists the digests',
   '`/readiness help` shows this message',
 ];
 
@@ -131,7 +133,7 @@ function overrideCommand(args: string[]): ReadinessCommand {
   return { ok: true, kind: 'override', reference, justification: truncate(justification, 1000) };
 }
 
-const SUBCOMMANDS = ['run', 'status', 'report', 'override', 'deploy', 'rollback', 'incident', 'incidents', 'audit', 'help'];
+const SUBCOMMANDS = ['run', 'status', 'report', 'override', 'deploy', 'rollback', 'incident', 'incidents', 'audit', 'digest', 'help'];
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const DEPLOY_USAGE = '/readiness deploy &lt;service&gt; &lt;environment&gt; [template] [version]';
 
@@ -161,6 +163,20 @@ function rollbackCommand(args: string[], config: ReadinessConfig): ReadinessComm
   return { ok: true, kind: 'rollback', service: target.service, environment: target.environment, reason: reason === '' ? undefined : truncate(reason, 500) };
 }
 
+const DIGEST_USAGE = 'Usage: `/readiness digest [name]`.';
+
+function digestCommand(args: string[], config: ReadinessConfig): ReadinessCommand {
+  const names = Object.keys(config.digests).sort();
+  if (names.length === 0) {
+    return { ok: false, message: 'No digests are set up: add a `digests:` section to readiness.yaml (see the README, “Digests”).' };
+  }
+  const [name, ...extra] = args;
+  if (name === undefined) return { ok: true, kind: 'digest', name: null };
+  if (!Object.hasOwn(config.digests, name)) return { ok: false, message: `There is no digest ${quote(name)}. Digests: ${list(names)}. ${DIGEST_USAGE}` };
+  if (extra.length > 0) return { ok: false, message: `I did not understand ${quote(extra.join(' '))} after \`digest ${name}\`. ${DIGEST_USAGE}` };
+  return { ok: true, kind: 'digest', name };
+}
+
 /** Reads the text after `/readiness`; every refusal says what was wrong and what would work. */
 export function parseReadinessCommand(text: string, config: ReadinessConfig): ReadinessCommand {
   const [subcommand, ...args] = text.trim().split(/\s+/).filter((word) => word !== '');
@@ -188,6 +204,8 @@ export function parseReadinessCommand(text: string, config: ReadinessConfig): Re
       return deployCommand(args, config);
     case 'rollback':
       return rollbackCommand(args, config);
+    case 'digest':
+      return digestCommand(args, config);
     default:
       return {
         ok: false,

@@ -197,3 +197,34 @@ describe('parseReadinessCommand: deploy and rollback', () => {
     expect(parseReadinessCommand('rollback checkout production', config)).toMatchObject({ kind: 'rollback', reason: undefined });
   });
 });
+
+describe('parseReadinessCommand: digest', () => {
+  const withDigests = parseReadinessConfig(
+    {
+      services: { payments: { environments: { production: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: 'https://pay.example.com/healthz' }] } },
+      digests: { daily: { channel: 'C0REL', schedule: '0 9 * * 1-5' }, weekly: { channel: 'C0REL', schedule: '0 9 * * 1' } },
+    },
+    'readiness.yaml',
+  );
+
+  it('lists the digests without a name and shows one by name', () => {
+    expect(parseReadinessCommand('digest', withDigests)).toEqual({ ok: true, kind: 'digest', name: null });
+    expect(parseReadinessCommand('digest weekly', withDigests)).toEqual({ ok: true, kind: 'digest', name: 'weekly' });
+  });
+
+  it('names the digests there are when the name is unknown', () => {
+    expect(refusal(parseReadinessCommand('digest monthly', withDigests))).toBe('There is no digest `monthly`. Digests: `daily`, `weekly`. Usage: `/readiness digest [name]`.');
+  });
+
+  it('refuses words after the name', () => {
+    expect(refusal(parseReadinessCommand('digest daily now please', withDigests))).toBe('I did not understand `now please` after `digest daily`. Usage: `/readiness digest [name]`.');
+  });
+
+  it('says how to set digests up when there are none', () => {
+    expect(refusal(parseReadinessCommand('digest', config))).toContain('No digests are set up: add a `digests:` section to readiness.yaml');
+  });
+
+  it('escapes what it echoes back', () => {
+    expect(refusal(parseReadinessCommand('digest <!channel>', withDigests))).toContain('`&lt;!channel&gt;`');
+  });
+});

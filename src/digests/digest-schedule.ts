@@ -1,0 +1,54 @@
+import { createTask } from 'node-cron';
+import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
+import type { DigestConfig } from './digest-config.ts';
+import type { DigestPeriod, DigestTarget } from './digest.types.ts';
+
+const MINUTE_MS = 60_000;
+/** A digest covers at most this long, however rarely it is scheduled (a yearly digest covers its last 31 days). */
+export const MAX_PERIOD_MS = 31 * 24 * 3600 * 1000;
+
+/** The minute a schedule fired at: node-cron reports the time of the tick, which may be a few ms late. */
+export const slotOf = (date: Date) => new Date(Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS);
+
+/** Runs `use` with a matcher for the schedule in its zone (a node-cron task that is never started). */
+function withMatcher<T>(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, use: (matches: (at: Date) => boolean) => T): T {
+  const task = createTask(digest.schedule, () => undefined, { timezone: digest.timezone });
+  try {
+    return use((at) => task.match(at));
+  } finally {
+    void task.destroy();
+  }
+}
+
+/** Whether the schedule fires at this minute (in its zone). */
+export function isSlot(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, at: Date): boolean {
+  return withMatcher(digest, (matches) => matches(slotOf(at)));
+}
+
+/** The last minute before `before` at which the schedule fired, looking back at most `withinMs`. */
+export function previousSlot(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, before: Date, withinMs = MAX_PERIOD_MS): Date | undefined {
+  return withMatcher(digest, (matches) => {
+    const start = slotOf(before).getTime() === before.getTime() ? before.getTime() - MINUTE_MS : slotOf(before).getTime();
+    for (let at = start; at >= before.getTime() - withinMs; at -= MINUTE_MS) {
+      const candidate = new Date(at);
+      if (matches(candidate)) return candidate;
+    }
+    return undefined;
+  });
+}
+
+/** What a digest posted for `slot` covers: since the schedule's previous slot (at most MAX_PERIOD_MS) up to it. */
+export function digestPeriod(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, slot: Date): DigestPeriod {
+  const from = previousSlot(digest, slot) ?? new Date(slot.getTime() - MAX_PERIOD_MS);
+  return { from, to: slot };
+}
+
+/** The services and environments a digest covers, in readiness.yaml order. */
+export function digestTargets(config: Pick<ReadinessConfig, 'services'>, digest: Pick<DigestConfig, 'services' | 'environments'>): DigestTarget[] {
+  const services = digest.services ?? Object.keys(config.services);
+  return services.flatMap((service) =>
+    Object.keys(config.services[service]?.environments ?? {})
+      .filter((environment) => digest.environments === undefined || digest.environments.includes(environment))
+      .map((environment) => ({ service, environment })),
+  );
+}
