@@ -14,6 +14,7 @@ import { approvalServices } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
 import { incidentChat } from '../incidents/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
+import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
@@ -89,6 +90,11 @@ export interface WorkerProcessOptions {
   concurrency: number;
   /** Re-arm incident timers and deliveries from the database on start and every minute. @defaultValue true */
   incidentSweep?: boolean;
+  /**
+   * Re-queue assessments and deployments a crashed process left without a job, on start and every minute.
+   * @defaultValue true
+   */
+  recoverySweep?: boolean;
   /** Open an incident when a critical check regresses on a service that was GO. @defaultValue true */
   checkRegressionIncidents?: boolean;
   /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 30000 */
@@ -102,6 +108,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     settings.logger.warn('postgres not reachable at start-up; jobs will retry', { err: (error as Error).message }),
   );
   const connection = createRedis(settings.redisUrl, 'worker', settings.logger);
+  const deployments = deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: settings.logger });
   const running = await startWorkers({
     connection,
     prefix: settings.queuePrefix,
@@ -113,7 +120,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     runCheck: (spec) => runCheck(spec),
     reports: { repository: runtime.reports, upload: threadUploadPort(runtime.slackForWorkers) },
     approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
-    deployments: deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: settings.logger }),
+    deployments,
     deploymentLockMs: options.deploymentLockMs,
     incidents: {
       incident: runtime.incidents,
@@ -125,9 +132,14 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     digests: { config: settings.config, digests: runtime.digests, chat: chatPort(runtime.slackForWorkers) },
     logger: settings.logger,
   });
+  const recovery =
+    options.recoverySweep === false
+      ? undefined
+      : startRecoverySweep({ db: runtime.db, queues: runtime.queues, assessments: runtime.assessments, deployments, logger: settings.logger });
   return {
     workers: running.workers,
     async close() {
+      await recovery?.stop();
       await running.close();
       connection.disconnect();
     },

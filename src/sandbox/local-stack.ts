@@ -25,6 +25,8 @@ export interface LocalStackOptions {
    * one database but each has its own queue prefix, and must not deliver each other's incidents. @defaultValue false
    */
   incidentSweep?: boolean;
+  /** Re-queue work a crashed process left without a job (see incidentSweep for why it is off here). @defaultValue false */
+  recoverySweep?: boolean;
   /** Open an incident when a critical check regresses on a service that was GO (see incidentSweep). @defaultValue false */
   checkRegressionIncidents?: boolean;
 }
@@ -69,6 +71,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const workers = await startWorkerProcess(runtime, {
       concurrency,
       incidentSweep: options.incidentSweep ?? false,
+      // Test stacks share one database: one stack's sweep must not re-queue another's work into its own queues.
+      recoverySweep: options.recoverySweep ?? false,
       checkRegressionIncidents: options.checkRegressionIncidents ?? false,
     });
     running.push(workers);

@@ -75,6 +75,9 @@ const DESCRIBE: Record<string, Describe> = {
     return `merged another report into the incident${occurrence === undefined ? '' : ` (occurrence ${occurrence})`}`;
   },
   'incident.notification_failed': () => 'could not deliver a notification',
+  'recovery.requeued': () => 'queued work again that a stopped process had left without its job',
+  'recovery.rerun': () => 'ran a job again: it had finished without moving the work on',
+  'recovery.gave_up': () => 'ended work whose job had failed for good',
 };
 
 /** The action of an audit event in words, escaped; an action this version does not know is shown as recorded. */

@@ -1,0 +1,75 @@
+import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
+import type { AssessmentScheduler, DeploymentScheduler, Queues } from '../src/queue/queues.ts';
+import { recoveryJobsFor } from '../src/queue/recovery-jobs.ts';
+import { recoverStrandedWork, type StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
+import { errorFields, type Logger } from '../src/shared/logger.ts';
+import { repeatWithoutOverlap } from '../src/shared/repeat.ts';
+import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
+import type { Db } from '../src/store/prisma.ts';
+import { createRecoveryRepository } from '../src/store/recovery.repository.ts';
+import { giveUpOnDeploymentJob } from './deployment.ts';
+
+/** How often a worker looks for work a crash left without a job. */
+export const RECOVERY_SWEEP_EVERY_MS = 60_000;
+
+export interface RecoverySweepDeps {
+  db: Db;
+  /** `runtime.queues` satisfies it. */
+  queues: {
+    queues: Pick<Queues['queues'], 'assessments' | 'deployments'>;
+    scheduler: Pick<AssessmentScheduler, 'enqueueAssessment' | 'requestRender'>;
+    deploymentScheduler: Pick<DeploymentScheduler, 'enqueuePhase' | 'enqueueRollback'>;
+  };
+  assessments: Pick<AssessmentRepository, 'fail'>;
+  /** Ends a deployment whose job failed for good exactly as the deployments worker does (announce, incident). */
+  deployments: Pick<DeploymentServices, 'domain'>;
+  logger: Logger;
+  /** @defaultValue 60000 */
+  intervalMs?: number | undefined;
+  /** How long work must sit unchanged, and a job be finished, before the sweep acts. @defaultValue 30000 */
+  graceMs?: number | undefined;
+  /** @defaultValue the system clock */
+  now?: (() => Date) | undefined;
+}
+
+/** The sweep's use case wired to BullMQ and the database: exported for tests that run one sweep at a time. */
+export function strandedWorkDeps(deps: RecoverySweepDeps): StrandedWorkDeps {
+  const { queues } = deps;
+  const now = deps.now ?? (() => new Date());
+  return {
+    recovery: createRecoveryRepository(deps.db),
+    jobs: recoveryJobsFor(queues.queues),
+    requeue: {
+      assessment: (assessmentId, checkIds) => queues.scheduler.enqueueAssessment(assessmentId, checkIds),
+      phase: (deploymentId, phaseIndex, generation) => queues.deploymentScheduler.enqueuePhase(deploymentId, phaseIndex, generation),
+      rollback: (deploymentId, deadlineInMs) => queues.deploymentScheduler.enqueueRollback(deploymentId, deadlineInMs),
+    },
+    giveUp: {
+      async assessment(assessmentId, reason) {
+        if (await deps.assessments.fail(assessmentId, reason, now())) await queues.scheduler.requestRender(assessmentId);
+      },
+      deployment: (jobName, deploymentId, reason) => giveUpOnDeploymentJob(deps.deployments.domain, jobName, { deploymentId }, reason),
+    },
+    now,
+    logger: deps.logger,
+    graceMs: deps.graceMs,
+  };
+}
+
+/**
+ * Recovers work stranded by a process that died between a commit and its enqueue (see recoverStrandedWork): once
+ * now, then every `intervalMs` after the previous sweep finished, so sweeps never overlap. A sweep that fails is
+ * logged and the next one tries again; nothing is thrown. Safe to run in every worker replica.
+ */
+export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<void> } {
+  const work = strandedWorkDeps(deps);
+  return repeatWithoutOverlap(
+    async () => {
+      const report = await recoverStrandedWork(work);
+      if (report.requeued + report.rerun + report.gaveUp + report.errors > 0) deps.logger.info('recovery sweep finished', { ...report });
+      else deps.logger.debug('recovery sweep finished', { ...report });
+    },
+    deps.intervalMs ?? RECOVERY_SWEEP_EVERY_MS,
+    (error) => deps.logger.warn('recovery sweep failed; the next one retries', errorFields(error)),
+  );
+}

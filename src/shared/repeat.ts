@@ -1,0 +1,44 @@
+export interface Repeating {
+  /** No further run starts; resolves once the one in progress (if any) has finished. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `run` now, then `intervalMs` after each run has finished, so two runs never overlap however long one
+ * takes. A run that throws is handed to `onError` and the next one starts on time. The timer does not keep
+ * the process alive.
+ */
+export function repeatWithoutOverlap(run: () => Promise<unknown>, intervalMs: number, onError: (error: unknown) => void): Repeating {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> | undefined;
+  const tick = () => {
+    timer = undefined;
+    current = Promise.resolve()
+      .then(run)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          try {
+            onError(error);
+          } catch {
+            // A failing error handler must not stop the repetition.
+          }
+        },
+      )
+      .finally(() => {
+        current = undefined;
+        if (stopped) return;
+        timer = setTimeout(tick, intervalMs);
+        timer.unref();
+      });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current;
+    },
+  };
+}
