@@ -15,6 +15,8 @@ import { deploymentServices } from './deployments-wiring.ts';
 import { incidentChat } from '../incidents/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
+import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
+import { createMetricsRepository } from '../store/metrics.repository.ts';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
@@ -30,6 +32,21 @@ export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
   };
   const [database, redis] = await Promise.all([probe(() => runtime.db.$queryRaw`SELECT 1`), probe(() => runtime.producer.ping())]);
   return { ready: database === 'ok' && redis === 'ok', dependencies: { database, redis } };
+}
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
+
+/** `/metrics` of a bot process: the queues and the database every replica shares. */
+function botMetrics(runtime: Runtime) {
+  const queues = [...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)];
+  const repository = createMetricsRepository(runtime.db);
+  return createReadinessMetrics(
+    {
+      queueCounts: async () => Object.fromEntries(await Promise.all(queues.map(async (queue) => [queue.name, await queue.getJobCounts(...QUEUE_STATES)] as const))),
+      stateCounts: () => repository.stateCounts(Object.keys(runtime.settings.config.services)),
+    },
+    runtime.settings.logger,
+  );
 }
 
 export interface BotOptions {
@@ -61,6 +78,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     logger: settings.logger,
     probeReadiness: () => probeReadiness(runtime),
     healthPort: options.port,
+    metrics: botMetrics(runtime),
   });
   registerCommands(app, {
     runtime,

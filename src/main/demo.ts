@@ -13,8 +13,8 @@ import { ids } from '../slack/ids.ts';
 
 /**
  * `npm run demo`: the bot, a worker, the local Slack stand-in and an example service, all on this machine.
- * Sends a signed `/readiness run example-api staging`, then deploys it (`/readiness deploy`, Start), and prints
- * the conversation as it happens.
+ * Sends a signed `/readiness run example-api staging`, then deploys it (`/readiness deploy`, Start), then shows
+ * the daily digest (`/readiness digest`), and prints the conversation as it happens.
  */
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -77,6 +77,16 @@ async function release(assessmentId: string): Promise<void> {
   print(`webhooks your tooling received (each once, with an Idempotency-Key): ${receiver.executedPaths().join(', ')}`);
 }
 
+/** Third act: the digest the team's channel gets every weekday morning, shown as of now. */
+async function digest(): Promise<void> {
+  const [name] = Object.keys(config.digests);
+  if (name === undefined) return;
+  const digestText = `digest ${name}`;
+  print(`\n[you, in #${stack.channelId}] /readiness ${digestText}\n`);
+  const digestAck = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: digestText, userId: DEMO_USER, channelId: stack.channelId });
+  await stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === digestAck.responseUrl), 30_000);
+}
+
 async function until<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -116,6 +126,7 @@ try {
   );
   print(`Slack calls made: ${stack.standIn.calls.map((call) => call.method).join(', ')}`);
   if (assessment) await release(assessment.id);
+  await digest();
 } catch (error) {
   fail((error as Error).message);
 } finally {

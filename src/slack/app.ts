@@ -18,8 +18,10 @@ export interface SlackAppOptions {
   slackRetries?: number;
   logger: Logger;
   probeReadiness: () => Promise<ReadyReport>;
-  /** Socket Mode has no Events endpoint, but still serves /healthz and /readyz on this port. */
+  /** Socket Mode has no Events endpoint, but still serves /healthz, /readyz and /metrics on this port. */
   healthPort?: number;
+  /** Served at /metrics in Prometheus's text format. @defaultValue no /metrics */
+  metrics?: { contentType: string; render(): Promise<string> } | undefined;
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -37,7 +39,7 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-function healthRoutes(probe: () => Promise<ReadyReport>) {
+function healthRoutes(probe: () => Promise<ReadyReport>, metrics: SlackAppOptions['metrics']) {
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -52,6 +54,19 @@ function healthRoutes(probe: () => Promise<ReadyReport>) {
         json(res, report.ready ? 200 : 503, report);
       },
     },
+    ...(metrics
+      ? [
+          {
+            path: '/metrics',
+            method: ['GET'],
+            handler: async (_req: IncomingMessage, res: ServerResponse) => {
+              const body = await metrics.render();
+              res.writeHead(200, { 'content-type': metrics.contentType });
+              res.end(body);
+            },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -62,7 +77,7 @@ export function createSlackApp(options: SlackAppOptions): App {
     slackApiUrl: options.slackApiUrl,
     retryConfig: { retries: options.slackRetries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
   };
-  const customRoutes = healthRoutes(options.probeReadiness);
+  const customRoutes = healthRoutes(options.probeReadiness, options.metrics);
   const app = options.appToken
     ? new App({
         token: options.botToken,

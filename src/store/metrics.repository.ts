@@ -1,0 +1,42 @@
+import type { Db } from './prisma.ts';
+
+export interface TargetVerdict {
+  service: string;
+  environment: string;
+  verdict: string | null;
+  score: number | null;
+  completedAt: Date;
+}
+
+/** What the database holds right now, in the shape `/metrics` reports it. */
+export interface StateCounts {
+  assessments: { status: string; count: number }[];
+  deployments: { status: string; count: number }[];
+  incidents: { status: string; severity: string; count: number }[];
+  latest: TargetVerdict[];
+}
+
+/** Read-only counts behind `/metrics`: small grouped queries, cheap enough for every scrape. */
+export function createMetricsRepository(db: Db) {
+  return {
+    async stateCounts(services: readonly string[]): Promise<StateCounts> {
+      const [assessments, deployments, incidents, latest] = await Promise.all([
+        db.assessment.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } }),
+        db.deployment.groupBy({ by: ['status'], where: { status: { in: ['PLANNED', 'RUNNING', 'PAUSED', 'ROLLING_BACK'] } }, _count: { _all: true } }),
+        db.incident.groupBy({ by: ['status', 'severity'], where: { status: { not: 'RESOLVED' } }, _count: { _all: true } }),
+        db.$queryRaw<{ service: string; environment: string; verdict: string | null; score: number | null; completed_at: Date }[]>`
+          SELECT DISTINCT ON (service, environment) service, environment, verdict, score, completed_at
+          FROM assessments
+          WHERE service = ANY(${[...services]}::text[]) AND status = 'COMPLETED'
+          ORDER BY service, environment, completed_at DESC`,
+      ]);
+      return {
+        assessments: assessments.map((row) => ({ status: row.status, count: row._count._all })),
+        deployments: deployments.map((row) => ({ status: row.status, count: row._count._all })),
+        incidents: incidents.map((row) => ({ status: row.status, severity: row.severity, count: row._count._all })),
+        latest: latest.map((row) => ({ service: row.service, environment: row.environment, verdict: row.verdict, score: row.score, completedAt: row.completed_at })),
+      };
+    },
+  };
+}
+export type MetricsRepository = ReturnType<typeof createMetricsRepository>;
