@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropDatabase, privateDatabase } from '../support/private-database.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
-import { migrationsDir } from '../../src/shared/paths.ts';
 import { ids } from '../../src/slack/ids.ts';
-import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { entryProcesses, exited, type EntryProcess } from '../support/processes.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
 
@@ -23,25 +21,6 @@ let receiver: DeployReceiver;
 let configPath: string;
 let databaseUrl: string;
 
-/**
- * A database of its own: a worker process sweeps every open incident of its database on start, and must not
- * deliver another test file's incidents into this test's Slack stand-in.
- */
-async function privateDatabase(): Promise<string> {
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `${url.pathname}_sigkill`;
-  await ensureDatabase(url.toString());
-  await applyMigrations(url.toString(), migrationsDir);
-  return url.toString();
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  await admin.end();
-}
 
 /**
  * `npm run worker` as its own OS process, against the stack's queues, database and Slack stand-in. Through Node's
@@ -76,7 +55,9 @@ async function diagnostics(deploymentId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  databaseUrl = await privateDatabase();
+  // A database of its own: a worker process sweeps every open incident of its database on start, and must not
+  // deliver another test file's incidents into this test's Slack stand-in.
+  databaseUrl = await privateDatabase('sigkill');
   receiver = await DeployReceiver.start({ secret: SECRET });
   let document: unknown;
   stack = await startTestStack({

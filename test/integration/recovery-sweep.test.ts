@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropDatabase, privateDatabase } from '../support/private-database.ts';
 import { startRecoverySweep, strandedWorkDeps, type RecoverySweepDeps } from '../../jobs/recovery-sweep.ts';
 import { lookupTarget } from '../../src/config/catalog.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
@@ -14,9 +14,7 @@ import { createQueues, type Queues } from '../../src/queue/queues.ts';
 import { recoverStrandedWork } from '../../src/recovery/recover-stranded-work.ts';
 import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { migrationsDir } from '../../src/shared/paths.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
-import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
 
 const DEPLOYER = 'U0DEPLOYER';
@@ -27,28 +25,11 @@ let stack: TestStack;
 let receiver: DeployReceiver;
 let databaseUrl: string;
 
-/**
- * A database of its own: the sweep recovers every stranded assessment and deployment of its database, and must not
- * pick up another test file's work (their stacks share one database, each with its own queue prefix).
- */
-async function privateDatabase(): Promise<string> {
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `${url.pathname}_recovery`;
-  await ensureDatabase(url.toString());
-  await applyMigrations(url.toString(), migrationsDir);
-  return url.toString();
-}
-
-async function dropDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  await admin.end();
-}
 
 beforeAll(async () => {
-  databaseUrl = await privateDatabase();
+  // A database of its own: the sweep recovers every stranded assessment and deployment of its database, and must not
+  // pick up another test file's work (their stacks share one database, each with its own queue prefix).
+  databaseUrl = await privateDatabase('recovery');
   receiver = await DeployReceiver.start({ secret: SECRET });
   stack = await startTestStack({
     databaseUrl,
