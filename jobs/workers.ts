@@ -2,6 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CheckSpec } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
+import type { CheckTarget } from '../src/checks/check.types.ts';
 import { reportSchedulerFor, type AssessmentScheduler, type Queues } from '../src/queue/queues.ts';
 import type { PostReportDeps } from '../src/reports/post-report.ts';
 import type { ThreadUploadPort } from '../src/reports/thread-upload.ts';
@@ -31,7 +32,7 @@ export interface WorkerDeps {
   scheduler: AssessmentScheduler;
   assessments: AssessmentRepository;
   chat: ChatPort;
-  runCheck: (spec: CheckSpec) => Promise<TimedOutcome>;
+  runCheck: (spec: CheckSpec, target: CheckTarget) => Promise<TimedOutcome>;
   /**
    * Posts full reports into assessment threads (`/readiness report`, and messages too long to list every check).
    * @defaultValue none: this process leaves the reports queue to other workers (tests of the assessment flow alone)

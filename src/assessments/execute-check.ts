@@ -1,5 +1,6 @@
 import { CheckSpec } from '../config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../checks/run-check.ts';
+import type { CheckTarget } from '../checks/check.types.ts';
 import type { AssessmentScheduler } from '../queue/queues.ts';
 import type { LoadCheck } from './check-loader.ts';
 import type { RecordOutcome } from './outcome-recorder.ts';
@@ -10,7 +11,8 @@ export interface ExecuteCheckDeps {
   /** Records the outcome unless the check already has one (see createOutcomeRecorder). */
   recordOutcome: RecordOutcome;
   scheduler: Pick<AssessmentScheduler, 'requestRender'>;
-  runCheck: (spec: CheckSpec) => Promise<TimedOutcome>;
+  /** Runs the check for its assessment's service and environment (a webhook check sends them). */
+  runCheck: (spec: CheckSpec, target: CheckTarget) => Promise<TimedOutcome>;
   now: () => Date;
 }
 
@@ -31,7 +33,7 @@ export async function executeCheck(
 
   const spec = CheckSpec.safeParse(check.spec);
   const outcome: TimedOutcome = spec.success
-    ? await deps.runCheck(spec.data)
+    ? await deps.runCheck(spec.data, { service: check.service, environment: check.environment, assessmentId: input.assessmentId })
     : { status: 'ERROR', message: 'the stored check definition is no longer valid', evidence: {}, durationMs: 0 };
 
   const applied = await deps.recordOutcome(

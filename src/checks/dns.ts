@@ -2,7 +2,8 @@ import { Resolver, lookup } from 'node:dns/promises';
 import { SocketAddress, isIP, isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { evidenceString, evidenceStrings, quoted, timedOutAfter } from './evidence.ts';
 
 /** `1.1.1.1`, `1.1.1.1:5353`, `2001:db8::1` or `[2001:db8::1]:5353`: the forms `Resolver.setServers` accepts. */
 function isNameserver(value: string): boolean {
@@ -131,4 +132,23 @@ export async function runDnsCheck(spec: DnsCheckSpec, context: CheckContext): Pr
   }
   const including = expected === undefined ? '' : ', including every expected address';
   return { status: 'PASS', message: `${spec.hostname} resolves to ${addresses.join(', ')}${including} (${lookupMs} ms)`, evidence };
+}
+
+/** What to do about a dns check that did not pass, naming the missing addresses. Pure. */
+export function recommendDns(spec: DnsCheckSpec, outcome: UnmetCheck): string | undefined {
+  const resolver = spec.resolver === 'dns' ? `the DNS servers${spec.nameservers ? ` ${spec.nameservers.join(', ')}` : ''}` : "this host's resolver";
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) return `Make ${resolver} answer for ${spec.hostname} within the ${timeoutMs} ms timeout (it did not), or raise timeoutMs`;
+  const { evidence } = outcome;
+  const missing = evidenceStrings(evidence, 'missing');
+  const addresses = evidenceStrings(evidence, 'addresses');
+  if (outcome.status === 'FAIL' && missing.length > 0) {
+    return `Point the ${spec.recordType} records of ${spec.hostname} at ${missing.join(', ')} (missing; it resolves to ${addresses.join(', ') || 'nothing'})`;
+  }
+  const code = evidenceString(evidence, 'error');
+  if (outcome.status === 'FAIL') {
+    return `Publish an ${spec.recordType} record for ${spec.hostname}: ${resolver} found none${code ? ` (${code})` : ''}`;
+  }
+  if (outcome.status === 'ERROR') return `Fix name resolution for ${spec.hostname} through ${resolver}: ${quoted(outcome)}`;
+  return undefined;
 }

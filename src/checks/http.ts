@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import { lookupJsonPath, parseJsonPath } from './json-path.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
-import { rootCause } from './net-errors.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { answerWithin, evidenceNumber, evidenceString, quoted, timedOutAfter } from './evidence.ts';
+import { describeTlsProblem, firstLine, NOT_TLS, rootCause } from './net-errors.ts';
+import { truncate } from '../shared/text.ts';
 
 export const HttpCheckSpec = CheckBase.extend({
   type: z.literal('http'),
@@ -35,8 +37,9 @@ function acceptedStatuses(spec: HttpCheckSpec): number[] {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
 
-// Certificate problems are findings about the endpoint (FAIL), not a failure to evaluate it.
-const TLS_PROBLEM = /^(CERT_|ERR_TLS_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
+// Certificate and handshake problems (a self-signed certificate, a plain-HTTP port behind https://) are findings
+// about the endpoint (FAIL), not a failure to evaluate it.
+const TLS_PROBLEM = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
 
 /** The body assertions, once the status is right: text first, then the JSON value. */
 function checkBody(spec: HttpCheckSpec, body: string, evidence: Record<string, unknown>): CheckOutcome | undefined {
@@ -86,9 +89,10 @@ export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): 
       return { status: 'FAIL', message: `${spec.url} is not reachable (${cause.code})`, evidence };
     }
     if (cause.code !== undefined && TLS_PROBLEM.test(cause.code)) {
-      return { status: 'FAIL', message: `${spec.url} has a TLS problem: ${cause.code} (${cause.message})`, evidence };
+      const problem = describeTlsProblem(cause);
+      return { status: 'FAIL', message: `${spec.url} has a TLS problem (${cause.code}): ${problem}`, evidence: { ...evidence, tlsProblem: problem } };
     }
-    return { status: 'ERROR', message: `could not request ${spec.url}: ${cause.message}`, evidence };
+    return { status: 'ERROR', message: `could not request ${spec.url}: ${truncate(firstLine(cause.message), 300)}`, evidence };
   }
   const latencyMs = Math.round(context.now() - startedAt);
   const location = response.headers.get('location');
@@ -119,4 +123,51 @@ export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): 
     };
   }
   return { status: 'PASS', message: `${spec.url} answered ${response.status} in ${latencyMs} ms`, evidence };
+}
+
+/** What to do about an http check that did not pass, with the measured numbers. Pure. */
+export function recommendHttp(spec: HttpCheckSpec, outcome: UnmetCheck): string | undefined {
+  const { evidence } = outcome;
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) return answerWithin(spec.url, timeoutMs);
+  const error = evidenceString(evidence, 'error');
+  const status = evidenceNumber(evidence, 'status');
+  const latencyMs = evidenceNumber(evidence, 'latencyMs');
+  if (outcome.status === 'WARN' && latencyMs !== undefined && spec.maxLatencyMs !== undefined) {
+    return `Bring ${spec.url} under ${spec.maxLatencyMs} ms (measured ${latencyMs} ms): profile the endpoint or scale it`;
+  }
+  if (error !== undefined && UNREACHABLE.has(error)) return `Bring ${spec.url} back up, or fix the url: it is not reachable (${error})`;
+  if (error !== undefined && NOT_TLS.has(error)) {
+    return `Serve TLS on the port of ${spec.url}, or use http:// if it is a plain-HTTP port: it does not speak TLS (${error})`;
+  }
+  if (error !== undefined && TLS_PROBLEM.test(error)) {
+    const problem = evidenceString(evidence, 'tlsProblem') ?? error;
+    return `Fix the certificate of ${spec.url}: ${problem} (${error}); serve one from a trusted CA that covers the host name`;
+  }
+  const expected = acceptedStatuses(spec);
+  if (status !== undefined && !expected.includes(status)) {
+    const redirectTo = evidenceString(evidence, 'redirectTo');
+    if (redirectTo !== undefined) {
+      return `Point the check at the final address, or expect the redirect (expectStatus: ${status}): ${spec.url} answered ${status}, a redirect to ${redirectTo}`;
+    }
+    return `Make ${spec.url} answer ${expected.join(' or ')} (it answered ${status})`;
+  }
+  if (outcome.status === 'FAIL' && spec.bodyContains !== undefined && evidenceString(evidence, 'bodyContains') !== undefined) {
+    return `Make ${spec.url} include "${spec.bodyContains}" in its body (it answered ${status ?? 'without it'})`;
+  }
+  if (spec.json !== undefined) {
+    const wanted = `${spec.json.path} = ${JSON.stringify(spec.json.equals)}`;
+    const bodyStart = evidenceString(evidence, 'bodyStart');
+    if (outcome.status === 'ERROR' && bodyStart !== undefined) {
+      return `Make ${spec.url} answer JSON, so ${spec.json.path} can be checked (it answered ${JSON.stringify(truncate(bodyStart.trim(), 40))})`;
+    }
+    if (outcome.status === 'FAIL' && evidence !== null && 'actual' in evidence) {
+      return `Make ${spec.url} answer ${wanted} (now ${truncate(JSON.stringify(evidence.actual) ?? 'undefined', 100)})`;
+    }
+    if (outcome.status === 'FAIL' && evidenceString(evidence, 'jsonPath') !== undefined) {
+      return `Make ${spec.url} answer ${wanted} (its JSON has no ${spec.json.path})`;
+    }
+  }
+  if (outcome.status === 'ERROR') return `Fix the url or the endpoint so ${spec.url} can be requested: ${quoted(outcome)}`;
+  return undefined;
 }

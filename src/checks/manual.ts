@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Duration } from '../shared/duration.ts';
+import { Duration, formatDuration } from '../shared/duration.ts';
 import { CheckBase, Slug } from './check-base.ts';
-import type { CheckOutcome } from './check.types.ts';
+import type { CheckOutcome, CheckTarget, UnmetCheck } from './check.types.ts';
 
 /**
  * Something no probe can verify (a runbook reviewed, a load test signed off): a member of `role` attests it
@@ -25,4 +25,13 @@ export const awaitingAttestation = (spec: Pick<ManualCheckSpec, 'role'>) => `wai
 /** Manual checks are never run by a worker or the CLI; a person attests them. Reaching here is a bug. */
 export async function runManualCheck(spec: ManualCheckSpec): Promise<CheckOutcome> {
   return { status: 'ERROR', message: `manual check ${spec.id} cannot be run automatically: it is attested in Slack`, evidence: {} };
+}
+
+/** Who to ask, and where: the command that posts the assessment message with the Attest button. Pure. */
+export function recommendManual(spec: ManualCheckSpec, outcome: UnmetCheck, target: CheckTarget): string | undefined {
+  if (outcome.status !== 'PENDING') return undefined;
+  return (
+    `Ask a member of the ${spec.role} role to attest "${spec.name}" in Slack ` +
+    `(/readiness run ${target.service} ${target.environment}, then the Attest button); the attestation holds for ${formatDuration(spec.validFor)}`
+  );
 }

@@ -3,13 +3,61 @@ import type { Socket } from 'node:net';
 /** Errors that mean the host name itself could not be looked up: the check cannot say anything about the port. */
 export const UNRESOLVABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME']);
 
-/** The innermost cause of a failure: fetch (undici) and drivers wrap the socket error in `cause`. */
-export function rootCause(error: unknown): { code?: string; message: string } {
+/**
+ * The innermost cause of a failure: fetch (undici) and drivers wrap the socket error in `cause`. `reason` is
+ * OpenSSL's own short phrase ("wrong version number"), whose `message` is a raw multi-line OpenSSL dump.
+ */
+export function rootCause(error: unknown): { code?: string; message: string; reason?: string } {
   let current: unknown = error;
   while (current instanceof Error && current.cause instanceof Error) current = current.cause;
   const code = (current as { code?: unknown } | undefined)?.code;
+  const reason = (current as { reason?: unknown } | undefined)?.reason;
   const message = current instanceof Error ? current.message : String(current);
-  return typeof code === 'string' ? { code, message } : { message };
+  return {
+    message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof reason === 'string' && reason !== '' ? { reason } : {}),
+  };
+}
+
+/** What OpenSSL says when the bytes coming back are not TLS records at all: a plain-text port. */
+export const NOT_TLS = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_RECORD_LAYER_FAILURE',
+  'ERR_SSL_UNKNOWN_PROTOCOL',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+
+/** Why a certificate was refused, as a person reads it; Node's own message for codes not listed. */
+const CERTIFICATE_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the certificate chain ends in a self-signed CA that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the certificate's issuer is not trusted (or the server does not send the intermediate certificates)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the certificate's issuer is not trusted (or the server does not send the intermediate certificates)",
+  UNABLE_TO_GET_ISSUER_CERT: "the certificate's issuer is not trusted (or the server does not send the intermediate certificates)",
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet',
+  CERT_REVOKED: 'the certificate has been revoked',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not cover the host name',
+};
+
+/**
+ * A TLS failure in one readable phrase, never OpenSSL's raw dump: "the port does not speak TLS (wrong version
+ * number)", "the certificate is self-signed".
+ */
+export function describeTlsProblem(cause: { code?: string; message: string; reason?: string }): string {
+  const { code } = cause;
+  const phrase = (cause.reason ?? firstLine(cause.message).replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:/, '').replace(/:\.\.?\/.*$/, '')).trim();
+  if (code !== undefined && NOT_TLS.has(code)) return `the port does not speak TLS (${phrase})`;
+  if (code !== undefined && CERTIFICATE_PROBLEMS[code] !== undefined) return CERTIFICATE_PROBLEMS[code];
+  if (code?.startsWith('ERR_SSL_')) return `the TLS handshake failed (${phrase})`;
+  return phrase;
+}
+
+/** The first non-empty line, trimmed: driver and OpenSSL messages end in newlines or carry dumps below. */
+export function firstLine(text: string): string {
+  return text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
 }
 
 /** The innermost cause as one line, with its code when the message does not already say it. */

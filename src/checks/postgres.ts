@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises';
 import pg from 'pg';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { answerWithin, evidenceString, evidenceStrings, quoted, timedOutAfter } from './evidence.ts';
 import { redactUrl } from '../shared/text.ts';
 
 /** The database answers `select 1`; optionally its Prisma migrations are all applied and none is stuck. */
@@ -201,4 +202,29 @@ async function close(client: pg.Client): Promise<void> {
   await Promise.race([client.end().catch(() => undefined), grace]);
   clearTimeout(timer);
   client.connection.stream.destroy();
+}
+
+/** What to do about a postgres check that did not pass: the migrations to fix or apply, or the connection. Pure. */
+export function recommendPostgres(spec: PostgresCheckSpec, outcome: UnmetCheck): string | undefined {
+  const shownUrl = redactPostgresUrl(spec.url);
+  const { evidence } = outcome;
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) return answerWithin(`${shownUrl} (select 1${spec.checkMigrations ? ' and _prisma_migrations' : ''})`, timeoutMs);
+  const failed = evidenceStrings(evidence, 'failedMigrations');
+  if (outcome.status === 'FAIL' && failed.length > 0) {
+    return `Fix ${plural(failed.length, 'failed migration')} in ${shownUrl} (${truncate(failed.join(', '), 200)}), then mark ${failed.length === 1 ? 'it' : 'them'} with prisma migrate resolve and deploy again`;
+  }
+  const pending = evidenceStrings(evidence, 'pendingMigrations');
+  if (outcome.status === 'FAIL' && pending.length > 0) {
+    return `Run prisma migrate deploy against ${shownUrl}: ${plural(pending.length, 'migration')} pending (${truncate(pending.join(', '), 200)})`;
+  }
+  if (outcome.status === 'FAIL' && evidence?.migrationsTable === false) {
+    return `Run prisma migrate deploy against ${shownUrl}: it has no _prisma_migrations table, so it was never migrated`;
+  }
+  const error = evidenceString(evidence, 'error');
+  if (outcome.status === 'FAIL' && error !== undefined) {
+    return `Make ${shownUrl} accept connections from the check (${error}): check that it is up, and the host, database and credentials`;
+  }
+  if (outcome.status === 'ERROR') return `Fix the check's url or migrationsDir, or the database, so ${shownUrl} can be checked: ${quoted(outcome)}`;
+  return undefined;
 }

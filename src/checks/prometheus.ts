@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { evidenceNumber, evidenceString, quoted, timedOutAfter } from './evidence.ts';
 import { redactUrl, truncate } from '../shared/text.ts';
 import { describeRootCause } from './net-errors.ts';
 
@@ -101,6 +102,13 @@ function buildRequest(base: string, query: string): { url: string; headers: Reco
 /** Short, readable numbers in messages; evidence keeps the raw value. */
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
+
+/** Rounded for reading, unless rounding would make it look equal to a threshold it is not equal to. */
+function readableValue(value: number, spec: Pick<PrometheusCheckSpec, 'fail' | 'warn'>): string {
+  const rounded = formatNumber(value);
+  const blurred = [spec.fail, spec.warn].some((bound) => bound !== undefined && bound !== value && formatNumber(bound) === rounded);
+  return blurred ? String(value) : rounded;
 }
 
 export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: CheckContext): Promise<CheckOutcome> {
@@ -206,10 +214,7 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
 
   const status = judgeValue(value, spec.comparator, spec.fail, spec.warn);
   const evidence = { ...base, value, resultType };
-  // Rounded for reading, unless rounding would make it look equal to a threshold it is not equal to.
-  const rounded = formatNumber(value);
-  const blurred = [spec.fail, spec.warn].some((bound) => bound !== undefined && bound !== value && formatNumber(bound) === rounded);
-  const shown = blurred ? String(value) : rounded;
+  const shown = readableValue(value, spec);
   const failBound = `${spec.comparator} ${formatNumber(spec.fail)}`;
   if (status === 'FAIL') {
     return { status, message: `${shownQuery} is ${shown}; it must be ${failBound} to pass`, evidence };
@@ -220,4 +225,34 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
   }
   const bounds = spec.warn === undefined ? failBound : `${spec.comparator} ${formatNumber(spec.warn)} (warn) and ${failBound} (fail)`;
   return { status, message: `${shownQuery} is ${shown}, meeting ${bounds}`, evidence };
+}
+
+/** "under 0.05", "to 99.9 or more": the bound a value must meet, in words. */
+const BOUND: Record<Comparator, string> = { '<': 'under', '<=': 'to at most', '>': 'above', '>=': 'to at least', '==': 'to exactly' };
+
+/** What to do about a prometheus check that did not pass: the bound to meet and the value now. Pure. */
+export function recommendPrometheus(spec: PrometheusCheckSpec, outcome: UnmetCheck): string | undefined {
+  const shownQuery = `\`${truncate(spec.query, 120)}\``;
+  const where = displayUrl(spec.url);
+  const { evidence } = outcome;
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) {
+    return `Make Prometheus at ${where} answer ${shownQuery} within the ${timeoutMs} ms timeout (it did not): simplify the query, or raise timeoutMs`;
+  }
+  const value = evidenceNumber(evidence, 'value');
+  if (outcome.status === 'FAIL' && value !== undefined) {
+    return `Bring ${shownQuery} ${BOUND[spec.comparator]} ${formatNumber(spec.fail)} (now ${readableValue(value, spec)})`;
+  }
+  if (outcome.status === 'WARN' && value !== undefined && spec.warn !== undefined) {
+    return `Bring ${shownQuery} ${BOUND[spec.comparator]} ${formatNumber(spec.warn)}, its warn threshold (now ${readableValue(value, spec)}; it fails unless ${spec.comparator} ${formatNumber(spec.fail)})`;
+  }
+  if (outcome.status !== 'ERROR') return undefined;
+  const series = evidenceNumber(evidence, 'series');
+  if (series === 0) return `Make ${shownQuery} return a series: check the metric name and labels, or wrap it, e.g. in sum() or vector(0)`;
+  if (series !== undefined && series > 1) return `Make ${shownQuery} return one series instead of ${series}, e.g. with sum()`;
+  const raw = evidenceString(evidence, 'value');
+  if (raw !== undefined) return `Guard ${shownQuery} against division by zero and empty rates: it returned ${raw}`;
+  const rejected = evidenceString(evidence, 'prometheusError');
+  if (rejected !== undefined) return `Fix the query ${shownQuery}: Prometheus rejected it (${truncate(rejected, 200)})`;
+  return `Make ${where} answer the Prometheus query API (check the url): ${quoted(outcome)}`;
 }

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { answerWithin, evidenceNumber, evidenceString, quoted, timedOutAfter } from './evidence.ts';
 import { redactUrl } from '../shared/text.ts';
 
 /** Redis answers PING; optionally its memory (`used_memory` from INFO memory) stays under ceilings. */
@@ -158,4 +159,24 @@ export async function runRedisCheck(spec: RedisCheckSpec, context: CheckContext)
     context.signal.removeEventListener('abort', onAbort);
     redis.disconnect();
   }
+}
+
+/** What to do about a redis check that did not pass: the memory to free, with both sizes, or the connection. Pure. */
+export function recommendRedis(spec: RedisCheckSpec, outcome: UnmetCheck): string | undefined {
+  const shownUrl = redactRedisUrl(spec.url);
+  const { evidence } = outcome;
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) return answerWithin(`Redis at ${shownUrl}`, timeoutMs);
+  const used = evidenceNumber(evidence, 'usedMemoryBytes');
+  if (outcome.status === 'FAIL' && used !== undefined && spec.maxMemoryBytes !== undefined && used > spec.maxMemoryBytes) {
+    return `Bring Redis at ${shownUrl} under ${formatBytes(spec.maxMemoryBytes)} of memory (now ${formatBytes(used)}): expire or evict keys, or raise maxMemoryBytes with the instance`;
+  }
+  if (outcome.status === 'WARN' && used !== undefined && spec.warnMemoryBytes !== undefined) {
+    const ceiling = spec.maxMemoryBytes === undefined ? '' : `; it fails above ${formatBytes(spec.maxMemoryBytes)}`;
+    return `Bring Redis at ${shownUrl} under ${formatBytes(spec.warnMemoryBytes)} of memory (now ${formatBytes(used)}${ceiling}): expire or evict keys before it grows further`;
+  }
+  const error = evidenceString(evidence, 'error');
+  if (outcome.status === 'FAIL' && error !== undefined) return `Make Redis at ${shownUrl} answer PING (${error}): check that it is up, and the host and password`;
+  if (outcome.status === 'ERROR') return `Fix the check's url, or Redis, so ${shownUrl} can be checked: ${quoted(outcome)}`;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import type { CheckOutcome, CheckRunner } from './check.types.ts';
+import type { CheckOutcome, CheckRunner, CheckTarget } from './check.types.ts';
 import { runners, type CheckSpec } from './registry.ts';
 
 export interface TimedOutcome extends CheckOutcome {
@@ -7,16 +7,21 @@ export interface TimedOutcome extends CheckOutcome {
 
 /**
  * Runs one check under its own timeout. Never throws: whatever goes wrong inside a check is reported on the
- * check (status ERROR), so one broken check cannot take the worker or the assessment down with it.
+ * check (status ERROR), so one broken check cannot take the worker or the assessment down with it. `target`
+ * says what it is run for (a webhook check sends it); without it the check runs on its own.
  */
-export async function runCheck(spec: CheckSpec, now: () => number = performance.now.bind(performance)): Promise<TimedOutcome> {
+export async function runCheck(
+  spec: CheckSpec,
+  target?: CheckTarget,
+  now: () => number = performance.now.bind(performance),
+): Promise<TimedOutcome> {
   const startedAt = now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), spec.timeoutMs);
   const elapsed = () => Math.round(now() - startedAt);
   try {
     const runner = runners[spec.type] as CheckRunner;
-    const outcome = await runner(spec, { signal: controller.signal, now });
+    const outcome = await runner(spec, { signal: controller.signal, now, target });
     return { ...outcome, durationMs: elapsed() };
   } catch (error) {
     if (controller.signal.aborted) {

@@ -1,7 +1,8 @@
 import { connect, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { evidenceString, quoted, timedOutAfter } from './evidence.ts';
 import { settleOnce, UNRESOLVABLE } from './net-errors.ts';
 
 export const TcpCheckSpec = CheckBase.extend({
@@ -61,4 +62,19 @@ export async function runTcpCheck(spec: TcpCheckSpec, context: CheckContext): Pr
     return { status: 'ERROR', message: `could not resolve the host name ${spec.host} (${code}), so port ${spec.port} was not tested`, evidence };
   }
   return { status: 'ERROR', message: `could not connect to ${target}: ${connection.error.message}`, evidence };
+}
+
+/** What to do about a tcp check that did not pass. Pure. */
+export function recommendTcp(spec: TcpCheckSpec, outcome: UnmetCheck): string | undefined {
+  const target = formatTarget(spec.host, spec.port);
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) {
+    return `Make ${target} accept connections within the ${timeoutMs} ms timeout (it did not answer): look for a firewall that drops packets, or raise timeoutMs`;
+  }
+  const code = evidenceString(outcome.evidence, 'error');
+  if (code === 'ECONNREFUSED') return `Open port ${spec.port} on ${spec.host} or fix the service listening on it (${target} refuses connections)`;
+  if (code !== undefined && UNREACHABLE.has(code)) return `Make ${target} reachable from here: check the host, the network path and firewalls (${code})`;
+  if (code !== undefined && UNRESOLVABLE.has(code)) return `Fix the host name ${spec.host}: it does not resolve (${code}), so port ${spec.port} was not tested`;
+  if (outcome.status === 'ERROR') return `Fix the check's host or port so ${target} can be tested: ${quoted(outcome)}`;
+  return undefined;
 }

@@ -3,9 +3,10 @@ import { isIP } from 'node:net';
 import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { evidenceNumber, evidenceString, evidenceStrings, quoted, timedOutAfter } from './evidence.ts';
 import { formatTarget } from './tcp.ts';
-import { settleOnce, UNRESOLVABLE } from './net-errors.ts';
+import { NOT_TLS, settleOnce, UNRESOLVABLE } from './net-errors.ts';
 
 export const TlsCheckSpec = CheckBase.extend({
   type: z.literal('tls'),
@@ -86,6 +87,7 @@ export function classifyCertificate(
     validFrom: facts.validFrom.toISOString(),
     validTo: facts.validTo.toISOString(),
     daysLeft,
+    expired: msLeft <= 0,
     authorized: facts.chainError === undefined && facts.identityError === undefined,
     authorizationError: facts.chainError ?? facts.identityError,
     warnDays: thresholds.warnDays,
@@ -200,15 +202,6 @@ function handshake(spec: TlsCheckSpec, servername: string, ca: string | undefine
 
 /** Refused or cut off before any TLS: the service is down, as for a tcp check. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ETIMEDOUT']);
-/** What OpenSSL says when the bytes coming back are not TLS records at all. */
-const NOT_TLS = new Set([
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
-  'ERR_SSL_RECORD_LAYER_FAILURE',
-  'ERR_SSL_UNKNOWN_PROTOCOL',
-  'ERR_SSL_HTTP_REQUEST',
-]);
-
 function describeFailure(spec: TlsCheckSpec, target: string, result: Extract<Handshake, { ok: false }>): CheckOutcome {
   const code = result.error.code;
   const evidence = { host: spec.host, port: spec.port, error: code ?? result.error.message };
@@ -288,4 +281,44 @@ export async function runTlsCheck(spec: TlsCheckSpec, context: CheckContext): Pr
     ...(spec.caFile === undefined ? {} : { caFile: spec.caFile }),
   };
   return outcome;
+}
+
+/** What to do about a tls check that did not pass: renew, re-issue or fix the port, with the days and thresholds. Pure. */
+export function recommendTls(spec: TlsCheckSpec, outcome: UnmetCheck): string | undefined {
+  const target = formatTarget(spec.host, spec.port);
+  const { evidence } = outcome;
+  const thresholds = `warn at ${spec.warnDays}, fail at ${spec.failDays}`;
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) {
+    return `Make ${target} complete a TLS handshake within the ${timeoutMs} ms timeout (it did not), or raise timeoutMs`;
+  }
+  const validTo = evidenceString(evidence, 'validTo')?.slice(0, 10);
+  if (evidence?.expired === true) return `Renew the certificate for ${target} — it expired on ${validTo ?? 'an earlier day'} (${thresholds})`;
+  const authorizationError = evidenceString(evidence, 'authorizationError');
+  if (authorizationError === 'CERT_NOT_YET_VALID') {
+    return `Check the clock of ${target} or re-issue its certificate: it is not valid until ${evidenceString(evidence, 'validFrom') ?? 'later'}`;
+  }
+  // A chain problem is an OpenSSL code; a name mismatch is Node's sentence about the names.
+  if (authorizationError !== undefined && /^[A-Z_]+$/.test(authorizationError)) {
+    const why = CHAIN_ERRORS[authorizationError] ?? 'its chain does not verify';
+    return `Serve a certificate for ${target} from a trusted CA, or set caFile to the private CA (${why}: ${authorizationError})`;
+  }
+  if (authorizationError !== undefined) {
+    const servername = spec.servername ?? spec.host;
+    const names = evidenceStrings(evidence, 'names');
+    return `Serve a certificate for ${target} that covers ${servername} (it covers ${names.length > 0 ? names.join(', ') : evidenceString(evidence, 'subject') ?? 'other names'})`;
+  }
+  const daysLeft = evidenceNumber(evidence, 'daysLeft');
+  if ((outcome.status === 'FAIL' || outcome.status === 'WARN') && daysLeft !== undefined) {
+    const remaining = daysLeft === 0 ? 'less than a day' : plural(daysLeft, 'day');
+    return `Renew the certificate for ${target} — it expires in ${remaining} (${thresholds})`;
+  }
+  const code = evidenceString(evidence, 'error');
+  if (outcome.status === 'FAIL' && code !== undefined && UNREACHABLE.has(code)) {
+    return `Bring ${target} back up: it is not reachable (${code}), so its certificate could not be checked`;
+  }
+  if (code !== undefined && UNRESOLVABLE.has(code)) return `Fix the host name ${spec.host}: it does not resolve (${code}), so its certificate was not checked`;
+  if (code !== undefined && NOT_TLS.has(code)) return `Point the check at the TLS port of ${spec.host}: port ${spec.port} does not speak TLS (${code})`;
+  if (outcome.status === 'ERROR') return `Make ${target} complete a TLS handshake so its certificate can be checked: ${quoted(outcome)}`;
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
-import type { CheckContext, CheckOutcome } from './check.types.ts';
+import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
+import { answerWithin, evidenceNumber, quoted, timedOutAfter } from './evidence.ts';
 import { redactUrl, truncate } from '../shared/text.ts';
 import { describeRootCause } from './net-errors.ts';
 
@@ -15,8 +16,8 @@ const RequestHeaders = z
   });
 
 /**
- * A team's own check behind an HTTP endpoint. The bot POSTs the check's identity as JSON and the endpoint
- * answers its verdict: `{ "status": "pass" | "warn" | "fail", "message": "...", "evidence": { ... } }`.
+ * A team's own check behind an HTTP endpoint. The bot POSTs the check context as JSON (see WebhookRequest) and
+ * the endpoint answers its verdict: `{ "status": "pass" | "warn" | "fail", "message": "...", "evidence": { ... } }`.
  */
 export const WebhookCheckSpec = CheckBase.extend({
   type: z.literal('webhook'),
@@ -34,11 +35,18 @@ export const WebhookAnswer = z.object({
 });
 export type WebhookAnswer = z.infer<typeof WebhookAnswer>;
 
-/** What the endpoint receives. The runner knows only the check, so service and environment are not sent yet. */
+/**
+ * What the endpoint receives: which check, for which service and environment, in which assessment, and when.
+ * Service and environment are left out only when the check runs outside any service (an ad-hoc run).
+ */
 export interface WebhookRequest {
-  check: { id: string; name: string; category: string; severity: string };
   service?: string;
   environment?: string;
+  /** Present when the check runs inside an assessment (not in the CLI or a deployment task). */
+  assessmentId?: string;
+  check: { id: string; name: string; category: string; severity: string };
+  /** When the request was sent, ISO 8601 in UTC. */
+  sentAt: string;
 }
 
 const MAX_MESSAGE = 500;
@@ -73,8 +81,12 @@ async function readBody(response: Response, limit: number): Promise<string | und
 
 export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckContext): Promise<CheckOutcome> {
   const where = displayUrl(spec.url);
+  const { target } = context;
   const request: WebhookRequest = {
+    ...(target === undefined ? {} : { service: target.service, environment: target.environment }),
+    ...(target?.assessmentId === undefined ? {} : { assessmentId: target.assessmentId }),
     check: { id: spec.id, name: spec.name, category: spec.category, severity: spec.severity },
+    sentAt: new Date().toISOString(),
   };
   const headers = new Headers();
   for (const [name, value] of Object.entries(spec.headers ?? {})) headers.set(name, value);
@@ -132,4 +144,21 @@ export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckCont
   }
   const message = answer.data.message.trim() === '' ? `the webhook answered ${answer.data.status} without a message` : answer.data.message;
   return { status: STATUS[answer.data.status], message: truncate(message, MAX_MESSAGE), evidence: answer.data.evidence ?? {} };
+}
+
+/** What to do about a webhook check that did not pass: act on what the team's endpoint said, or fix the endpoint. Pure. */
+export function recommendWebhook(spec: WebhookCheckSpec, outcome: UnmetCheck): string | undefined {
+  const where = displayUrl(spec.url);
+  const timeoutMs = timedOutAfter(outcome);
+  if (timeoutMs !== undefined) return answerWithin(`the webhook ${where}`, timeoutMs);
+  if (outcome.status === 'FAIL' || outcome.status === 'WARN') {
+    return `Act on what the webhook ${where} reported (${outcome.status.toLowerCase()}), then run the assessment again: ${quoted(outcome)}`;
+  }
+  if (outcome.status !== 'ERROR') return undefined;
+  const httpStatus = evidenceNumber(outcome.evidence, 'httpStatus');
+  if (httpStatus !== undefined && (httpStatus < 200 || httpStatus > 299)) {
+    return `Make the webhook ${where} answer HTTP 2xx with {"status", "message"} (it answered HTTP ${httpStatus})`;
+  }
+  if (httpStatus !== undefined) return `Make the webhook ${where} answer {"status": "pass" | "warn" | "fail", "message": "…"}: ${quoted(outcome)}`;
+  return `Make the webhook ${where} reachable from where the checks run: ${quoted(outcome)}`;
 }

@@ -60,7 +60,7 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
       if (isManual(spec)) {
         return { spec, outcome: { status: 'PENDING', message: `${awaitingAttestation(spec)} in Slack`, evidence: {}, durationMs: null } };
       }
-      return { spec, outcome: await runCheck(spec) };
+      return { spec, outcome: await runCheck(spec, { service: target.service, environment: target.environment }) };
     }),
   );
   for (const { check, reason } of target.skipped) {

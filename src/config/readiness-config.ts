@@ -27,14 +27,26 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => `${formatKeyPath(issue.path) || '(top level)'}: ${issue.message}`);
 }
 
-function findDuplicateCheckIds(config: ReadinessConfig): string[] {
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Reads the raw document, not the validated config, so a duplicate id is reported together with the schema's
+ * problems (a file with a bad timeout elsewhere still hears about it) instead of only once those are fixed.
+ */
+function findDuplicateCheckIds(document: unknown): string[] {
   const problems: string[] = [];
-  for (const [serviceName, service] of Object.entries(config.services)) {
+  const services = isRecord(document) ? document.services : undefined;
+  if (!isRecord(services)) return problems;
+  for (const [serviceName, service] of Object.entries(services)) {
+    const checks = isRecord(service) ? service.checks : undefined;
+    if (!Array.isArray(checks)) continue;
     const seen = new Map<string, number>();
-    service.checks.forEach((check, index) => {
-      const first = seen.get(check.id);
-      if (first === undefined) seen.set(check.id, index);
-      else problems.push(`services.${serviceName}.checks[${index}].id: "${check.id}" is already used by checks[${first}]`);
+    checks.forEach((check: unknown, index) => {
+      const id = isRecord(check) ? check.id : undefined;
+      if (typeof id !== 'string') return;
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, index);
+      else problems.push(`${formatKeyPath(['services', serviceName, 'checks', index, 'id'])}: "${id}" is already used by checks[${first}]`);
     });
   }
   return problems;
@@ -42,9 +54,10 @@ function findDuplicateCheckIds(config: ReadinessConfig): string[] {
 
 /** Validates an already-parsed document; `source` names it in every error. */
 export function parseReadinessConfig(document: unknown, source: string): ReadinessConfig {
+  const duplicates = findDuplicateCheckIds(document);
   const result = ReadinessConfig.safeParse(document);
-  if (!result.success) throw new ReadinessConfigError(source, describeIssues(result.error.issues));
-  const problems = [...findDuplicateCheckIds(result.data), ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];
+  if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues), ...duplicates]);
+  const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;
 }

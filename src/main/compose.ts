@@ -135,7 +135,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     scheduler: runtime.queues.scheduler,
     assessments: runtime.assessments,
     chat: chatPort(runtime.slackForWorkers),
-    runCheck: (spec) => runCheck(spec),
+    runCheck: (spec, target) => runCheck(spec, target),
     reports: { repository: runtime.reports, upload: threadUploadPort(runtime.slackForWorkers) },
     approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
     deployments,

@@ -1,4 +1,5 @@
-import type { CheckSpec } from '../checks/registry.ts';
+import { defaultRecommendation, type CheckSpec } from '../checks/registry.ts';
+import type { CheckTarget } from '../checks/check.types.ts';
 import type { TimedOutcome } from '../checks/run-check.ts';
 import { scoreAssessment, SEVERITY_WEIGHT, type ReadinessResult, type ScoredCheck, type VerdictThresholds } from './score.ts';
 
@@ -23,24 +24,43 @@ export interface ReadinessReport extends Omit<ReadinessResult, 'categories'> {
   recommendations: string[];
 }
 
+interface RecommendedCheck extends ReportedCheck {
+  /** The configured remediation, else the check type's default advice. */
+  advice: { text: string; configured: boolean } | undefined;
+  weight?: number | undefined;
+}
+
 /**
- * What to do next, most weighty first: the check's own remediation where the config gives one, otherwise
- * what it measured (the message carries the value and the threshold).
+ * What to do next, most weighty first: the check's own `remediation` where the config gives one (with what was
+ * measured), else its type's default advice, which carries the numbers; else what it measured.
  */
-export function recommend(checks: readonly (ReportedCheck & { remediation?: string | undefined; weight?: number | undefined })[]): string[] {
+export function recommend(checks: readonly RecommendedCheck[]): string[] {
   return checks
     .filter((check) => check.status !== 'PASS' && check.status !== 'SKIPPED')
     .sort((a, b) => (b.weight ?? SEVERITY_WEIGHT[b.severity]) - (a.weight ?? SEVERITY_WEIGHT[a.severity]))
     .map((check) => {
       const measured = check.message ?? `status ${check.status}`;
-      return check.remediation ? `${check.name}: ${check.remediation} (${measured})` : `${check.name}: ${measured}`;
+      if (check.advice === undefined) return `${check.name}: ${measured}`;
+      return check.advice.configured ? `${check.name}: ${check.advice.text} (${measured})` : `${check.name}: ${check.advice.text}`;
     });
+}
+
+function adviceFor({ spec, outcome, partialSpec }: ReportInput, target: CheckTarget): RecommendedCheck['advice'] {
+  if (spec.remediation !== undefined) return { text: spec.remediation, configured: true };
+  if (outcome.status === 'PASS' || outcome.status === 'SKIPPED' || partialSpec === true) return undefined;
+  const text = defaultRecommendation(spec, { status: outcome.status, message: outcome.message, evidence: outcome.evidence }, target);
+  return text === undefined ? undefined : { text, configured: false };
 }
 
 /** A check and what became of it: measured, waiting for a person (PENDING) or not for this environment (SKIPPED). */
 export interface ReportInput {
   spec: CheckSpec;
   outcome: Omit<TimedOutcome, 'status' | 'durationMs'> & { status: ScoredCheck['status']; durationMs: number | null };
+  /**
+   * Only the fields every check has are known (a stored definition that no longer parses), so the type's
+   * default advice, which reads its own fields, is not given. @defaultValue false
+   */
+  partialSpec?: boolean | undefined;
 }
 
 export function buildReport(
@@ -48,18 +68,18 @@ export function buildReport(
   results: readonly ReportInput[],
   thresholds?: VerdictThresholds,
 ): ReadinessReport {
-  const checks = results.map(({ spec, outcome }) => ({
-    id: spec.id,
-    name: spec.name,
-    category: spec.category,
-    severity: spec.severity,
-    type: spec.type,
-    status: outcome.status,
-    durationMs: outcome.durationMs,
-    message: outcome.message,
-    evidence: outcome.evidence,
-    remediation: spec.remediation,
-    weight: spec.weight,
+  const checks = results.map((input): RecommendedCheck => ({
+    id: input.spec.id,
+    name: input.spec.name,
+    category: input.spec.category,
+    severity: input.spec.severity,
+    type: input.spec.type,
+    status: input.outcome.status,
+    durationMs: input.outcome.durationMs,
+    message: input.outcome.message,
+    evidence: input.outcome.evidence,
+    advice: adviceFor(input, { service: target.service, environment: target.environment }),
+    weight: input.spec.weight,
   }));
   const result = scoreAssessment(
     checks.map((check) => ({ ...check, checkId: check.id })),
@@ -69,7 +89,7 @@ export function buildReport(
     service: target.service,
     env: target.environment,
     ...result,
-    checks: checks.map(({ remediation: _remediation, weight: _weight, ...check }) => check),
+    checks: checks.map(({ advice: _advice, weight: _weight, ...check }) => check),
     recommendations: recommend(checks),
   };
 }

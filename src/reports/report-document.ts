@@ -18,13 +18,13 @@ export interface ReportDocument extends ReadinessReport {
 
 /**
  * The check as configured when the assessment started. Should the stored spec no longer parse (the check
- * types evolved since), the row's own columns still carry everything the report reads of a spec.
+ * types evolved since), the row's own columns still carry the fields every check has, and `partial` says so.
  */
-function specOf(check: CheckResultView, stored: unknown): CheckSpec {
+function specOf(check: CheckResultView, stored: unknown): { spec: CheckSpec; partial: boolean } {
   const parsed = CheckSpec.safeParse(stored);
-  if (parsed.success && parsed.data.id === check.checkId) return parsed.data;
+  if (parsed.success && parsed.data.id === check.checkId) return { spec: parsed.data, partial: false };
   const remediation = (stored as { remediation?: unknown } | null)?.remediation;
-  return {
+  const spec = {
     id: check.checkId,
     name: check.name,
     category: check.category,
@@ -33,11 +33,14 @@ function specOf(check: CheckResultView, stored: unknown): CheckSpec {
     ...(check.weight === undefined ? {} : { weight: check.weight }),
     ...(typeof remediation === 'string' ? { remediation } : {}),
   } as CheckSpec;
+  return { spec, partial: true };
 }
 
 function reportInput(check: CheckResultView, stored: unknown): ReportInput {
+  const { spec, partial } = specOf(check, stored);
   return {
-    spec: specOf(check, stored),
+    spec,
+    partialSpec: partial,
     outcome: {
       status: check.status,
       message: check.message ?? 'no result was recorded',

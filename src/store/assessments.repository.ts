@@ -82,6 +82,9 @@ export interface CheckOutcomeAt {
 export interface StoredCheckSpec {
   spec: unknown;
   status: CheckResultView['status'];
+  /** Of the check's assessment: what the check is run for. */
+  service: string;
+  environment: string;
 }
 
 export type AttestOutcome = { applied: false } | { applied: true; rescored?: { from: string | null; to: string } };
@@ -188,11 +191,17 @@ export function createAssessmentRepository(db: Db) {
 
     /** The stored definition and status of these checks of an assessment (all of them when none are named), by check id, in one query. */
     async findCheckSpecs(assessmentId: string, checkIds?: readonly string[]): Promise<Map<string, StoredCheckSpec>> {
-      const rows = await db.checkResult.findMany({
-        where: checkIds ? { assessmentId, checkId: { in: [...checkIds] } } : { assessmentId },
-        select: { checkId: true, spec: true, status: true },
+      const assessment = await db.assessment.findUnique({
+        where: { id: assessmentId },
+        select: {
+          service: true,
+          environment: true,
+          checks: { where: checkIds ? { checkId: { in: [...checkIds] } } : {}, select: { checkId: true, spec: true, status: true } },
+        },
       });
-      return new Map(rows.map((row) => [row.checkId, { spec: row.spec, status: row.status }]));
+      if (!assessment) return new Map();
+      const { service, environment } = assessment;
+      return new Map(assessment.checks.map((row) => [row.checkId, { spec: row.spec, status: row.status, service, environment }]));
     },
 
     async attachMessage(id: string, messageTs: string): Promise<boolean> {

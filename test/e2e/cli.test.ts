@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,10 +22,17 @@ afterAll(async () => {
   await target.close();
 });
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type CliResult = { code: number | null; stdout: string; stderr: string };
+
+function cli(...args: string[]): Promise<CliResult> {
+  return cliWithEnv({}, ...args);
+}
+
+/** The CLI as a pipeline runs it: its own process, only PATH and `env` in its environment. */
+function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), ...args], {
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: process.env.PATH ?? '', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -63,6 +72,62 @@ describe('readiness assess (the CI gate)', () => {
       expect(stdout).toMatch(/Blockers:\n {2}- critical check "Health endpoint answers" is FAIL: .*answered 503, expected 200/);
     } finally {
       target.setHealthy(true);
+    }
+  });
+
+  it('--json on NO-GO lists each blocker as {checkId, reason}, and recommends the remediation first', async () => {
+    target.setHealthy(false);
+    try {
+      const { code, stdout } = await cli('assess', '--service', 'example-api', '--env', 'staging', '--config', configPath, '--json');
+      expect(code).toBe(1);
+      const report = JSON.parse(stdout) as { verdict: string; risk: string; blockers: unknown[]; recommendations: string[] };
+      expect(report).toMatchObject({ verdict: 'NO_GO', risk: 'critical' });
+      expect(report.blockers).toEqual([
+        { checkId: 'health', reason: expect.stringMatching(/^critical check "Health endpoint answers" is FAIL: .*answered 503, expected 200$/) as unknown },
+      ]);
+      expect(report.recommendations[0]).toMatch(/^Health endpoint answers: Check the deployment's pods and the load balancer's target health\. \(.*answered 503/);
+    } finally {
+      target.setHealthy(true);
+    }
+  });
+
+  it('without --config reads $READINESS_CONFIG', async () => {
+    const { code, stdout } = await cliWithEnv({ READINESS_CONFIG: configPath }, 'assess', '--service', 'example-api', '--env', 'staging', '--json');
+    expect(code).toBe(3);
+    expect(JSON.parse(stdout)).toMatchObject({ service: 'example-api', env: 'staging', verdict: 'GO_WITH_CAUTION' });
+    const validated = await cliWithEnv({ READINESS_CONFIG: configPath }, 'config', 'validate');
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain(`${configPath} is valid`);
+  });
+
+  it('--config wins over $READINESS_CONFIG', async () => {
+    const { code, stderr } = await cliWithEnv({ READINESS_CONFIG: configPath }, 'config', 'validate', '--config', join(dir, 'missing.yaml'));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${join(dir, 'missing.yaml')} is not a valid readiness config`);
+  });
+
+  it('POSTs the service and environment to a webhook check', async () => {
+    const bodies: unknown[] = [];
+    const hook = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(text));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'pass', message: 'flags clean' }));
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const hookConfig = join(dir, 'hook.yaml');
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/readiness`;
+      await writeFile(hookConfig, `services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: flags, name: Flags clean, type: webhook, url: "${url}" }\n`);
+      const { code } = await cli('assess', '--service', 'api', '--env', 'ci', '--config', hookConfig);
+      expect(code).toBe(0);
+      expect(bodies).toEqual([
+        { service: 'api', environment: 'ci', check: { id: 'flags', name: 'Flags clean', category: 'infrastructure', severity: 'high' }, sentAt: expect.any(String) as unknown },
+      ]);
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
     }
   });
 
@@ -137,9 +202,19 @@ describe('readiness refuses bad input with exit 2 and a message on stderr', () =
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
-  it('config validate accepts the shipped example', async () => {
+  it('assess with an invalid config exits 2, naming the file and the key path', async () => {
+    const bad = join(dir, 'bad-assess.yaml');
+    await writeFile(bad, 'services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: up, name: Up, type: http, url: "http://x", timeoutMs: -1 }\n');
+    const { code, stderr, stdout } = await cli('assess', '--service', 'api', '--env', 'ci', '--config', bad, '--json');
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${bad} is not a valid readiness config`);
+    expect(stderr).toContain('services.api.checks[0].timeoutMs');
+    expect(stdout).toBe('');
+  });
+
+  it('config validate accepts the shipped example, the documentation-only service included', async () => {
     const { code, stdout } = await cli('config', 'validate', '--config', join(projectRoot, 'examples', 'readiness.yaml'));
     expect(code).toBe(0);
-    expect(stdout).toMatch(/is valid: 1 service\(s\), 5 check\(s\)/);
+    expect(stdout).toMatch(/is valid: 2 service\(s\), 13 check\(s\)/);
   });
 });

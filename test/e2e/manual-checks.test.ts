@@ -151,4 +151,22 @@ describe('manual checks and environment-specific checks', () => {
     const byId = Object.fromEntries(assessment.checks.map((check) => [check.checkId, check.status]));
     expect(byId).toEqual({ health: 'PASS', runbook: 'PENDING', 'prod-only-docs': 'PASS' });
   });
+
+  it('does not carry an expired attestation: the check is PENDING again, its button is back and the verdict is NO-GO', async () => {
+    // The attestation's validFor (2h) has run out: its row says it expired a minute ago.
+    const expired = await stack.runtime.db.attestation.updateMany({
+      where: { service: 'billing', environment: 'staging', checkId: 'runbook' },
+      data: { expiresAt: new Date(Date.now() - 60_000) },
+    });
+    expect(expired.count).toBe(1);
+    const { assessment, message } = await finishedRun('staging');
+    const runbook = assessment.checks.find((check) => check.checkId === 'runbook');
+    expect(runbook).toMatchObject({ status: 'PENDING', message: 'waiting for a member of the release-manager role to attest it' });
+    expect(runbook?.evidence ?? {}).not.toHaveProperty('carriedFromAssessment');
+    expect(assessment.checks.find((check) => check.checkId === 'health')?.status).toBe('PASS');
+    expect(assessment.verdict).toBe('NO_GO');
+    const shown = blocksText(message.blocks);
+    expect(shown).toContain(ids.actions.attestCheck);
+    expect(shown).not.toContain('(carried over)');
+  });
 });

@@ -189,13 +189,18 @@ describe('the check queries', () => {
     expect(await stack.runtime.db.checkResult.count({ where: { assessmentId: assessment.id, status: 'PENDING' } })).toBe(CHECKS - 4);
   });
 
-  it('findCheckSpecs returns the asked-for (or all) checks of that assessment only, with their stored definition and status', async () => {
+  it('findCheckSpecs returns the asked-for (or all) checks of that assessment only, with their stored definition, status, service and environment', async () => {
     stack = await startTestStack({ withWorkers: false, configFor: manyChecks });
     const [one, other] = [await createAssessment(stack), await createAssessment(stack)];
     await stack.runtime.assessments.recordCheckOutcome(other.id, 'check-01', { status: 'FAIL', message: 'x', evidence: {}, durationMs: 1, attempts: 1 }, new Date());
     const found = await stack.runtime.assessments.findCheckSpecs(one.id, ['check-01', 'check-02', 'missing']);
     expect([...found.keys()].sort()).toEqual(['check-01', 'check-02']);
-    expect(found.get('check-01')).toEqual({ status: 'PENDING', spec: specsOf(stack).find((check) => check.id === 'check-01') });
+    expect(found.get('check-01')).toEqual({
+      status: 'PENDING',
+      spec: specsOf(stack).find((check) => check.id === 'check-01'),
+      service: 'wide',
+      environment: 'staging',
+    });
     const all = await stack.runtime.assessments.findCheckSpecs(one.id);
     expect([...all.keys()].sort()).toEqual(specsOf(stack).map((check) => check.id).sort());
     expect([...all.values()].every((check) => check.status === 'PENDING')).toBe(true);

@@ -18,7 +18,7 @@ export async function failingChecks(config: ReadinessConfig, service: string, en
     checkIds.map(async (checkId) => {
       const spec = target.checks.find((check) => check.id === checkId);
       if (!spec) return { checkId, message: 'no such check for this environment' };
-      const outcome = await runCheck(spec);
+      const outcome = await runCheck(spec, { service, environment });
       return outcome.status === 'PASS' || outcome.status === 'WARN' ? undefined : { checkId, message: `${outcome.status}: ${outcome.message}` };
     }),
   );

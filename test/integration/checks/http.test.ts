@@ -1,5 +1,11 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/checks/run-check.ts';
 import { HttpCheckSpec } from '../../../src/config/readiness-config.schema.ts';
@@ -102,5 +108,52 @@ describe('the http check: redirects and body assertions', () => {
 
   it('refuses a malformed JSON path in the config', () => {
     expect(() => spec({ url: `${base}/x`, json: { path: '$..[', equals: 1 } })).toThrow(/a path such as \$\.status/);
+  });
+});
+
+describe('the http check: TLS problems are reported as such', () => {
+  let dir: string;
+  let selfSigned: Server;
+  let selfSignedUrl: string;
+  beforeAll(async () => {
+    // A self-signed certificate made here, at test time, as test/integration/checks/tls.test.ts makes its own.
+    dir = await mkdtemp(join(tmpdir(), 'readiness-http-tls-'));
+    await promisify(execFile)(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'self.key', '-out', 'self.pem',
+        '-days', '30', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+      { cwd: dir },
+    );
+    selfSigned = createHttpsServer({ cert: await readFile(join(dir, 'self.pem')), key: await readFile(join(dir, 'self.key')) }, (_req, res) =>
+      res.writeHead(200).end('ok'),
+    );
+    selfSigned.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => selfSigned.listen(0, '127.0.0.1', resolve));
+    selfSignedUrl = `https://127.0.0.1:${(selfSigned.address() as AddressInfo).port}/ok`;
+  });
+  afterAll(async () => {
+    selfSigned.closeAllConnections();
+    await new Promise((resolve) => selfSigned.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails on a self-signed certificate, saying so in words', async () => {
+    const outcome = await runCheck(spec({ url: selfSignedUrl }));
+    expect(outcome).toMatchObject({
+      status: 'FAIL',
+      message: `${selfSignedUrl} has a TLS problem (DEPTH_ZERO_SELF_SIGNED_CERT): the certificate is self-signed`,
+      evidence: { url: selfSignedUrl, error: 'DEPTH_ZERO_SELF_SIGNED_CERT', tlsProblem: 'the certificate is self-signed' },
+    });
+  });
+
+  it('fails on https:// to a plain-HTTP port with a readable reason, not OpenSSL\'s dump', async () => {
+    const url = `${base.replace('http://', 'https://')}/ok`;
+    const outcome = await runCheck(spec({ url }));
+    expect(outcome).toMatchObject({
+      status: 'FAIL',
+      message: `${url} has a TLS problem (ERR_SSL_WRONG_VERSION_NUMBER): the port does not speak TLS (wrong version number)`,
+      evidence: { error: 'ERR_SSL_WRONG_VERSION_NUMBER' },
+    });
+    expect(outcome.message).not.toMatch(/SSL routines|openssl|\n/);
   });
 });

@@ -76,6 +76,30 @@ describe('the webhook check', () => {
     expect(JSON.stringify(outcome)).not.toContain('t0ken');
   });
 
+  it('sends the check context: service, environment, the assessment, the check and the time', async () => {
+    const before = Date.now();
+    const target = { service: 'checkout', environment: 'production', assessmentId: '6f1c1c1e-1b1a-4c4e-8a57-3f0c2f1d9a10' };
+    expect((await runCheck(spec({ url: `${base}/pass` }), target)).status).toBe('PASS');
+    expect(received).toHaveLength(1);
+    const body = received[0]?.body as Record<string, unknown>;
+    expect(body).toEqual({
+      service: 'checkout',
+      environment: 'production',
+      assessmentId: target.assessmentId,
+      check: { id: 'backups', name: 'Backups are fresh', category: 'operations', severity: 'critical' },
+      sentAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) as unknown,
+    });
+    const sentAt = Date.parse(String(body.sentAt));
+    expect(sentAt).toBeGreaterThanOrEqual(before);
+    expect(sentAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('leaves out the assessment id when there is none (the CLI, a deployment task)', async () => {
+    await runCheck(spec({ url: `${base}/pass` }), { service: 'checkout', environment: 'staging' });
+    expect(received[0]?.body).toMatchObject({ service: 'checkout', environment: 'staging' });
+    expect(received[0]?.body).not.toHaveProperty('assessmentId');
+  });
+
   it('maps warn and fail, truncating a long message to 500 characters', async () => {
     expect(await runCheck(spec({ url: `${base}/warn` }))).toMatchObject({ status: 'WARN', message: 'feature flags: 3 stale', evidence: {} });
     const fail = await runCheck(spec({ url: `${base}/fail` }));

@@ -164,6 +164,28 @@ describe('parseReadinessConfig: schema errors', () => {
     expect(problems).toHaveLength(3);
   });
 
+  it('reports a duplicate check id together with the schema problems, not only once they are fixed', () => {
+    const { message, problems } = problemsOf(() =>
+      parseReadinessYaml(
+        yamlWithChecks(
+          '      - { id: health, name: A, type: http, url: "https://a", timeoutMs: -5 }\n' +
+            '      - { id: health, name: B, type: http, url: "https://b" }\n' +
+            '      - { id: queue, name: C, type: carrier-pigeon }\n',
+        ),
+        SOURCE,
+      ),
+    );
+    expect(message).toContain(`${SOURCE} is not a valid readiness config`);
+    expect(problems).toHaveLength(3);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^services\.checkout\.checks\[0\]\.timeoutMs: .*>0/),
+        expect.stringMatching(/^services\.checkout\.checks\[2\]\.type: .*http/),
+        'services.checkout.checks[1].id: "health" is already used by checks[0]',
+      ]),
+    );
+  });
+
   it('rejects an unknown check type and says which types exist', () => {
     const { problems } = problemsOf(() =>
       parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: smtp, host: db }\n'), SOURCE),

@@ -40,6 +40,11 @@ describe('buildReportDocument', () => {
     ]);
   });
 
+  it('without a remediation, gives the check type\'s default advice with the measured numbers', () => {
+    const plain = buildReportDocument(view, specsOf(EXAMPLE_CHECKS));
+    expect(plain.recommendations[0]).toBe('Health endpoint answers: Make https://example.test/health answer 200 (it answered 503)');
+  });
+
   it('uses the assessment\'s own thresholds, not the defaults', () => {
     const checks = [check('a', 'PASS', { weight: 9 }), check('b', 'FAIL', { weight: 1 })];
     const strict = buildReportDocument(completedView(checks, { thresholds: { go: 95, caution: 91 } }), specsOf(checks));

@@ -31,6 +31,15 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('- critical check "Health endpoint answers" is FAIL: expected HTTP 200, got 503');
   });
 
+  it('lists the recommendations: the configured remediation, else the check type\'s default advice', () => {
+    const markdown = markdownOf(EXAMPLE_CHECKS);
+    const section = markdown.split('## Recommendations')[1]?.split('## Categories')[0] ?? '';
+    expect(section).toContain('1. Health endpoint answers: Make https://example.test/health answer 200 (it answered 503)');
+    expect(markdownOf(EXAMPLE_CHECKS, { health: 'Roll back the last deploy' })).toContain(
+      '1. Health endpoint answers: Roll back the last deploy (expected HTTP 200, got 503)',
+    );
+  });
+
   it('shows GO WITH CAUTION and rounds the score down, as the Slack message does', () => {
     // 9.5 of 10.005 is 94.95…: shown as 94.9, never as a 95.0 that would seem to reach GO.
     const checks = [check('a', 'PASS', { weight: 9 }), check('b', 'WARN', { weight: 1 }), check('c', 'FAIL', { weight: 0.005 })];
