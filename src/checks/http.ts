@@ -5,6 +5,7 @@ import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
 import { answerWithin, evidenceNumber, evidenceString, quoted, timedOutAfter } from './evidence.ts';
 import { describeTlsProblem, firstLine, NOT_TLS, rootCause } from './net-errors.ts';
 import { truncate } from '../shared/text.ts';
+import { REDIRECT_LOOP, requestHttp, type HttpAnswer } from './http-client.ts';
 
 export const HttpCheckSpec = CheckBase.extend({
   type: z.literal('http'),
@@ -75,12 +76,9 @@ function checkBody(spec: HttpCheckSpec, body: string, evidence: Record<string, u
 export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): Promise<CheckOutcome> {
   const expected = acceptedStatuses(spec);
   const startedAt = context.now();
-  let response: Response;
-  let body: string;
+  let response: HttpAnswer;
   try {
-    response = await fetch(spec.url, { method: spec.method, signal: context.signal, redirect: spec.followRedirects ? 'follow' : 'manual' });
-    // Read the body so latency covers the whole response, as a user's request would.
-    body = await response.text();
+    response = await requestHttp(spec.url, { method: spec.method, signal: context.signal, followRedirects: spec.followRedirects });
   } catch (error) {
     if (context.signal.aborted) throw error;
     const cause = rootCause(error);
@@ -88,21 +86,22 @@ export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): 
     if (cause.code !== undefined && UNREACHABLE.has(cause.code)) {
       return { status: 'FAIL', message: `${spec.url} is not reachable (${cause.code})`, evidence };
     }
+    if (cause.code === REDIRECT_LOOP) return { status: 'FAIL', message: `${spec.url} redirects in a loop`, evidence };
     if (cause.code !== undefined && TLS_PROBLEM.test(cause.code)) {
       const problem = describeTlsProblem(cause);
       return { status: 'FAIL', message: `${spec.url} has a TLS problem (${cause.code}): ${problem}`, evidence: { ...evidence, tlsProblem: problem } };
     }
     return { status: 'ERROR', message: `could not request ${spec.url}: ${truncate(firstLine(cause.message), 300)}`, evidence };
   }
+  const { body, location } = response;
   const latencyMs = Math.round(context.now() - startedAt);
-  const location = response.headers.get('location');
   const evidence = {
     url: spec.url,
     status: response.status,
     expectedStatus: expected,
     latencyMs,
     maxLatencyMs: spec.maxLatencyMs,
-    ...(response.redirected ? { finalUrl: response.url } : {}),
+    ...(response.finalUrl !== undefined ? { finalUrl: response.finalUrl } : {}),
     ...(location !== null && !spec.followRedirects ? { redirectTo: location } : {}),
   };
   if (!expected.includes(response.status)) {
@@ -137,6 +136,7 @@ export function recommendHttp(spec: HttpCheckSpec, outcome: UnmetCheck): string 
     return `Bring ${spec.url} under ${spec.maxLatencyMs} ms (measured ${latencyMs} ms): profile the endpoint or scale it`;
   }
   if (error !== undefined && UNREACHABLE.has(error)) return `Bring ${spec.url} back up, or fix the url: it is not reachable (${error})`;
+  if (error === REDIRECT_LOOP) return `Fix the redirects of ${spec.url}: it redirects in a loop`;
   if (error !== undefined && NOT_TLS.has(error)) {
     return `Serve TLS on the port of ${spec.url}, or use http:// if it is a plain-HTTP port: it does not speak TLS (${error})`;
   }

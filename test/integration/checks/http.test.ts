@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/checks/run-check.ts';
 import { HttpCheckSpec } from '../../../src/config/readiness-config.schema.ts';
@@ -21,6 +22,11 @@ beforeAll(async () => {
     if (req.url === '/hang') return; // never answers
     if (req.url === '/moved') return void res.writeHead(302, { location: '/ok' }).end();
     if (req.url === '/health.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok","checks":{"db":{"up":true}},"items":[{"name":"a"}]}');
+    if (req.url === '/gzip') return void res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"status":"grün"}'));
+    if (req.url === '/br') return void res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync('all systems go'));
+    if (req.url === '/hop1') return void res.writeHead(301, { location: '/hop2' }).end();
+    if (req.url === '/hop2') return void res.writeHead(307, { location: '/health.json' }).end();
+    if (req.url === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
     if (req.url === '/html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
     res.writeHead(500).end('boom');
   });
@@ -83,6 +89,22 @@ describe('the http check: redirects and body assertions', () => {
     const outcome = await runCheck(spec({ url: `${base}/moved`, followRedirects: false }));
     expect(outcome).toMatchObject({ status: 'FAIL', message: `${base}/moved answered 302 (a redirect to /ok, not followed), expected 200` });
     expect((await runCheck(spec({ url: `${base}/moved`, followRedirects: false, expectStatus: 302 }))).status).toBe('PASS');
+  });
+
+  it('follows a chain of redirects and reports where it ended', async () => {
+    const outcome = await runCheck(spec({ url: `${base}/hop1`, json: { path: '$.status', equals: 'ok' } }));
+    expect(outcome).toMatchObject({ status: 'PASS', evidence: { status: 200, finalUrl: `${base}/health.json` } });
+    expect((await runCheck(spec({ url: `${base}/ok` }))).evidence).not.toHaveProperty('finalUrl');
+  });
+
+  it('reports a redirect loop as a failed check, not a hang', async () => {
+    const outcome = await runCheck(spec({ url: `${base}/loop`, timeoutMs: 3000 }));
+    expect(outcome).toMatchObject({ status: 'FAIL', message: `${base}/loop redirects in a loop`, evidence: { error: 'ERR_REDIRECT_LOOP' } });
+  });
+
+  it('reads gzip and brotli bodies as text, as UTF-8', async () => {
+    expect((await runCheck(spec({ url: `${base}/gzip`, json: { path: '$.status', equals: 'grün' } }))).status).toBe('PASS');
+    expect((await runCheck(spec({ url: `${base}/br`, bodyContains: 'systems go' }))).status).toBe('PASS');
   });
 
   it('checks that the body contains a text', async () => {
