@@ -1,4 +1,4 @@
-import { createTask } from 'node-cron';
+import { createTask, parse } from 'node-cron';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { DigestConfig } from './digest-config.ts';
 import type { DigestPeriod, DigestTarget } from './digest.types.ts';
@@ -25,12 +25,30 @@ export function isSlot(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, at: 
   return withMatcher(digest, (matches) => matches(slotOf(at)));
 }
 
-/** The last minute before `before` at which the schedule fired, looking back at most `withinMs`. */
+/** The zone's minute of the hour at `at` minus UTC's: 0 almost everywhere, 30 or 45 in a few zones (India, Nepal). */
+function offsetMinutes(minuteOf: Intl.DateTimeFormat, at: Date): number {
+  return (Number(minuteOf.format(at)) - at.getUTCMinutes() + 60) % 60;
+}
+
+/**
+ * The last minute before `before` at which the schedule fired, looking back at most `withinMs`. Walks back a
+ * minute at a time, but asks node-cron only about minutes whose minute of the hour the schedule allows (in its
+ * zone), so a monthly schedule costs a few hundred checks rather than 44,000: this also runs in the bot, for
+ * `/readiness digest`, where a long walk would hold up other commands' acks.
+ */
 export function previousSlot(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, before: Date, withinMs = MAX_PERIOD_MS): Date | undefined {
+  const minutes = new Set(parse(digest.schedule).minute);
+  const minuteOf = new Intl.DateTimeFormat('en-US', { timeZone: digest.timezone, minute: 'numeric' });
   return withMatcher(digest, (matches) => {
     const start = slotOf(before).getTime() === before.getTime() ? before.getTime() - MINUTE_MS : slotOf(before).getTime();
+    let offsetHour = Number.NaN;
+    let offset = 0;
     for (let at = start; at >= before.getTime() - withinMs; at -= MINUTE_MS) {
       const candidate = new Date(at);
+      const hour = Math.floor(at / 3_600_000);
+      // Offsets change only with a zone's rules (DST), never within an hour: read it once per hour walked.
+      if (hour !== offsetHour) [offsetHour, offset] = [hour, offsetMinutes(minuteOf, candidate)];
+      if (!minutes.has((candidate.getUTCMinutes() + offset) % 60)) continue;
       if (matches(candidate)) return candidate;
     }
     return undefined;

@@ -17,6 +17,18 @@ describe('digest schedule', () => {
     expect(isSlot(berlin, new Date('2026-12-02T09:00:00Z'))).toBe(false);
   });
 
+  it('finds slots in zones whose offset is not whole hours', () => {
+    expect(previousSlot({ schedule: '0 9 * * *', timezone: 'Asia/Kolkata' }, new Date('2026-12-02T12:00:00Z'))?.toISOString()).toBe('2026-12-02T03:30:00.000Z');
+    expect(previousSlot({ schedule: '30 9 * * *', timezone: 'Asia/Kathmandu' }, new Date('2026-12-02T12:00:00Z'))?.toISOString()).toBe('2026-12-02T03:45:00.000Z');
+  });
+
+  it('finds the previous slot across a change to summer time', () => {
+    // Berlin moves from UTC+1 to UTC+2 on 2026-03-29: 09:00 local is 08:00 UTC before and 07:00 UTC after.
+    const berlin = { schedule: '0 9 * * *', timezone: 'Europe/Berlin' };
+    expect(previousSlot(berlin, new Date('2026-03-29T07:00:00Z'))?.toISOString()).toBe('2026-03-28T08:00:00.000Z');
+    expect(previousSlot(berlin, new Date('2026-03-29T12:00:00Z'))?.toISOString()).toBe('2026-03-29T07:00:00.000Z');
+  });
+
   it('covers the weekend in a Monday digest of a weekday schedule', () => {
     const weekdays = { schedule: '0 9 * * 1-5', timezone: 'UTC' };
     // 2026-12-07 is a Monday.
