@@ -3,7 +3,7 @@ import type { ChatPort } from '../slack/assessment-message.publisher.ts';
 import { renderDigestMessage } from '../slack/views/digest-message.ts';
 import type { SlackMessage } from '../slack/views/assessment-message.ts';
 import type { DigestConfig } from './digest-config.ts';
-import type { Digest } from './digest.types.ts';
+import type { Digest, DigestPeriod } from './digest.types.ts';
 import type { DigestRepository } from '../store/digests.repository.ts';
 import { buildDigest } from './build-digest.ts';
 import { digestPeriod, digestTargets } from './digest-schedule.ts';
@@ -34,16 +34,14 @@ export const DEFAULT_DIGEST_TITLE = 'Readiness digest';
 
 /** The key of a scheduled slot: one post per digest per minute it fires. */
 export const scheduledDigestKey = (digest: string, slot: Date) => `${digest}@${slot.toISOString()}`;
-/** The key of a post asked for with a command: a redelivered command posts once, asking again posts again. */
 
 function digestConfig(deps: Pick<PostDigestDeps, 'config'>, name: string): DigestConfig | UnknownDigest {
   const config = Object.hasOwn(deps.config.digests, name) ? deps.config.digests[name] : undefined;
   return config ?? { ok: false, reason: 'unknown_digest', known: Object.keys(deps.config.digests) };
 }
 
-/** Reads what happened to the digest's services from the schedule's slot before `slot` up to `slot`, and renders it. */
-async function composeDigest(deps: Pick<PostDigestDeps, 'config' | 'digests'>, name: string, config: DigestConfig, slot: Date, now: Date) {
-  const period = digestPeriod(config, slot);
+/** Reads what happened to the digest's services in the period (see digestPeriod), and renders it. */
+async function composeDigest(deps: Pick<PostDigestDeps, 'config' | 'digests'>, name: string, config: DigestConfig, period: DigestPeriod, now: Date) {
   const targets = digestTargets(deps.config, config);
   const data = await deps.digests.loadDigestData([...new Set(targets.map((target) => target.service))], period, now);
   const digest = buildDigest({ name, title: config.title ?? DEFAULT_DIGEST_TITLE, period, targets, includeUnscopedIncidents: config.services === undefined }, data);
@@ -58,10 +56,11 @@ export async function postDigest(deps: PostDigestDeps, request: DigestRequest): 
   const config = digestConfig(deps, request.digest);
   if ('ok' in config) return config;
   const channel = config.channel;
+  const period = digestPeriod(config, request.slot);
   const outcome = await deps.digests.postOnce(
-    { key: request.key, digest: request.digest, slotAt: request.slot, periodFrom: digestPeriod(config, request.slot).from, channelId: channel, requestedBy: request.requestedBy },
+    { key: request.key, digest: request.digest, slotAt: request.slot, periodFrom: period.from, channelId: channel, requestedBy: request.requestedBy },
     async () => {
-      const { digest, message } = await composeDigest(deps, request.digest, config, request.slot, deps.now());
+      const { digest, message } = await composeDigest(deps, request.digest, config, period, deps.now());
       const posted = await deps.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
       if (!posted.ts) throw new Error('Slack accepted the digest but returned no message ts');
       return { messageTs: posted.ts, summary: { totals: digest.totals, attention: digest.attention.length, targets: digest.targets.length } };
@@ -75,5 +74,5 @@ export async function previewDigest(deps: Pick<PostDigestDeps, 'config' | 'diges
   const config = digestConfig(deps, name);
   if ('ok' in config) return config;
   const now = deps.now();
-  return { ok: true, ...(await composeDigest(deps, name, config, now, now)) };
+  return { ok: true, ...(await composeDigest(deps, name, config, digestPeriod(config, now), now)) };
 }
