@@ -38,7 +38,7 @@ function startWorkerProcess(): EntryProcess {
     DEPLOYMENT_LOCK_MS: String(DEPLOYMENT_LOCK_MS),
     LOG_LEVEL: 'error',
   };
-  return workers.start('worker.ts', env, 'node-loader');
+  return workers.start('worker.ts', env);
 }
 
 /** Until a worker of the process listens on the deployments queue (its start-up is not part of the test). */

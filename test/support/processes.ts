@@ -2,12 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/shared/paths.ts';
 
-/**
- * How an entry file is run. `tsx-cli` is what `npm start` and `npm run worker` do; the CLI runs the entry in a
- * child of its own, which a SIGKILL of the CLI would leave running. `node-loader` is Node itself with tsx's
- * loader: one process, so a signal reaches the code under test.
- */
-export type Launcher = 'tsx-cli' | 'node-loader';
 
 export type EntryProcess = ChildProcess & { output: () => string };
 
@@ -22,15 +16,14 @@ export function entryProcesses() {
   const children: ChildProcess[] = [];
   return {
     /**
-     * Starts `src/main/<entry>` with only PATH, HOME and `env` in its environment, so nothing of the test
-     * runner's own environment leaks in. Stdout and stderr are collected for `output()`.
-     * @param launcher - `'tsx-cli'` unless a signal must reach the entry itself.
+     * Starts `src/main/<entry>` as `npm start` and `npm run worker` do: Node itself with tsx's loader, one process,
+     * so a signal reaches the code under test (tsx's own CLI relays signals to a child, and SIGKILLs one that has
+     * not confirmed a signal within 30 ms, skipping the graceful stop). Only PATH, HOME and `env` are in its
+     * environment, so nothing of the test runner's own leaks in. Stdout and stderr are collected for `output()`.
      */
-    start(entry: string, env: Record<string, string>, launcher: Launcher = 'tsx-cli'): EntryProcess {
+    start(entry: string, env: Record<string, string>): EntryProcess {
       const file = join(projectRoot, 'src', 'main', entry);
-      const [command, args] =
-        launcher === 'tsx-cli' ? [join(projectRoot, 'node_modules', '.bin', 'tsx'), [file]] : [process.execPath, ['--import', 'tsx', file]];
-      const child = spawn(command, args, {
+      const child = spawn(process.execPath, ['--import', 'tsx', file], {
         cwd: projectRoot,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
