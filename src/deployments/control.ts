@@ -38,7 +38,9 @@ export async function controlDeployment(deps: DeploymentDeps, input: { deploymen
     return { ok: false, reason: 'wrong_state', status: result.deployment?.status ?? current.status, action: input.action };
   }
   const { deployment } = result;
-  if (input.action === 'start' || input.action === 'resume') await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
+  // A Resume that only cancelled a pause not yet in effect adds no job: the phase's own job is still running it.
+  const newJob = input.action === 'start' || (input.action === 'resume' && 'newJob' in result && result.newJob);
+  if (newJob) await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
   if (input.action === 'abort') await deps.effects.announce(deployment, `:octagonal_sign: Deployment aborted by ${mentionUser(input.userId)} during phase ${deployment.currentPhase + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`);
   await deps.effects.publish(deployment);
   return { ok: true, deployment };

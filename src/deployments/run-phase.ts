@@ -1,3 +1,4 @@
+import { phaseJobStart } from './pause.ts';
 import { requestRollback, type RollbackRunDeps } from './rollback.ts';
 import { runTasks } from './run-tasks.ts';
 
@@ -6,7 +7,9 @@ export type PhaseResult = 'superseded' | 'waiting' | 'next_phase' | 'succeeded' 
 /**
  * One phase job: runs the phase's tasks, then moves the deployment on — to the next phase, to SUCCEEDED, to a
  * rollback when a verification phase failed and the template says so, or to FAILED. Only the job of the
- * deployment's current phase and generation acts; any other (a stale retry, a duplicate) returns at once.
+ * deployment's current phase and generation acts; any other (a stale retry, a duplicate) returns at once, and one
+ * that a newer generation overtakes mid-phase can start no further task nor complete the phase (the repository
+ * guards both on the generation).
  */
 export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: string; phaseIndex: number; generation: number }): Promise<PhaseResult> {
   const deployment = await deps.deployments.find(input.deploymentId);
@@ -22,7 +25,9 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
       return 'next_phase';
     }
   }
-  if (!deployment || deployment.status !== 'RUNNING' || deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation) return 'superseded';
+  if (!deployment) return 'superseded';
+  const start = phaseJobStart(deployment, input);
+  if (start !== 'run') return start;
   const phase = deployment.plan.phases[input.phaseIndex];
   if (!phase) return 'superseded';
 
@@ -49,7 +54,7 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
   if (waiting.length > 0) return 'waiting';
 
   const isLast = input.phaseIndex === deployment.plan.phases.length - 1;
-  const completed = await deps.deployments.completePhase(deployment.id, input.phaseIndex, isLast, deps.now());
+  const completed = await deps.deployments.completePhase(deployment.id, { phaseIndex: input.phaseIndex, generation: input.generation, isLast }, deps.now());
   if (!completed.applied || !completed.deployment) return 'superseded';
   const next = completed.deployment;
   if (isLast) {

@@ -29,7 +29,8 @@ export interface TasksResult {
 /**
  * Runs tasks in the order their `after` allows, each layer in parallel. Finished tasks are skipped, so a job
  * that runs again after a crash picks up where the last one stopped; a task left RUNNING runs again with its
- * idempotency key. A failed task stops the tasks that wait for it.
+ * idempotency key. A failed task stops the tasks that wait for it. A task starts only while the deployment is still
+ * in the generation this run was given, so a run that a newer one (Resume, a passed gate) took over starts nothing.
  */
 export async function runTasks(
   deps: RunTasksDeps,
@@ -51,7 +52,7 @@ export async function runTasks(
         if (row.status === 'FAILED') return void result.failed.push({ taskId, message: row.message ?? 'failed' });
         if (row.status === 'WAITING') return void result.waiting.push(taskId);
         if (task.after.some((dependency) => blocked.has(dependency))) return void blocked.add(taskId);
-        if (!(await deps.deployments.markTaskRunning(input.deployment.id, input.stage, taskId, deps.now()))) return;
+        if (!(await deps.deployments.markTaskRunning(input.deployment.id, { stage: input.stage, taskId, generation: input.deployment.generation }, deps.now()))) return;
         await deps.effects.publish(input.deployment);
         let outcome: TaskOutcome;
         try {

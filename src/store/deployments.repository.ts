@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { DeploymentPlan, PlannedTask } from '../deployments/plan.ts';
+import { resumeMode } from '../deployments/pause.ts';
 import { ROLLBACKABLE_STATUSES, type DeploymentStatus, type DeploymentView, type Stage, type TaskOutcome } from '../deployments/deployment.types.ts';
 import { auditInsert } from './audit.repository.ts';
 import type { Db } from './prisma.ts';
@@ -60,16 +61,49 @@ export interface NewDeployment {
 
 type Guarded = { applied: true; deployment: DeploymentView } | { applied: false; deployment: DeploymentView | undefined };
 
+/** Resume applied: `newJob` when the pause had taken effect and the phase goes on in a job of a new generation. */
+export type Resumed = { applied: true; deployment: DeploymentView; newJob: boolean } | { applied: false; deployment: DeploymentView | undefined };
+
+/**
+ * Locks the deployment's row for the rest of the transaction. Resume takes it exclusively and the start of a task
+ * takes it shared, so Resume's look at which tasks are RUNNING and its choice of generation see every task start
+ * before it, and no task of the old generation starts after it (read committed: each later statement sees what
+ * committed before the lock was granted).
+ */
+async function lockDeployment(tx: Tx, id: string, mode: 'update' | 'share'): Promise<{ status: DeploymentStatus; generation: number } | undefined> {
+  const rows =
+    mode === 'update'
+      ? await tx.$queryRaw<{ status: DeploymentStatus; generation: number }[]>`SELECT status::text AS status, generation FROM deployments WHERE id = ${id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<{ status: DeploymentStatus; generation: number }[]>`SELECT status::text AS status, generation FROM deployments WHERE id = ${id}::uuid FOR SHARE`;
+  return rows[0];
+}
+
 /** Deployments, their tasks and the per-environment lock; every change is guarded and audited in one transaction. */
 export function createDeploymentRepository(db: Db) {
   const find = async (id: string) => {
     const row = await db.deployment.findUnique({ where: { id }, include: withTasks });
     return row ? toView(row) : undefined;
   };
-  const audit = (tx: Tx, deployment: { id: string; service: string; environment: string }, actor: string, action: string, reason: string | null = null, data: Record<string, unknown> = {}) =>
+  const audit = (tx: Tx, deployment: { id: string; service: string; environment: string }, actor: string, action: string, reason: string | null = null, data: Record<string, unknown> = {}, dedupeKey?: string) =>
     tx.auditEvent.create({
-      data: auditInsert({ actor, action, subjectType: 'deployment', subjectId: deployment.id, reason, data: { service: deployment.service, environment: deployment.environment, ...data } }),
+      data: auditInsert({
+        actor,
+        action,
+        subjectType: 'deployment',
+        subjectId: deployment.id,
+        reason,
+        data: { service: deployment.service, environment: deployment.environment, ...data },
+        ...(dedupeKey === undefined ? {} : { dedupeKey }),
+      }),
     });
+  /**
+   * The audit key of a step a deployment may take more than once (Pause, Resume, a gate): the default key the
+   * first time, then numbered. The guarded transition holds the row's lock, so the count cannot race.
+   */
+  const repeatableKey = async (tx: Tx, id: string, action: string) => {
+    const before = await tx.auditEvent.count({ where: { subjectType: 'deployment', subjectId: id, action } });
+    return before === 0 ? undefined : `${action}:deployment:${id}:${before + 1}`;
+  };
   const releaseLock = (tx: Tx, deployment: { id: string; service: string; environment: string }) =>
     tx.deploymentLock.deleteMany({ where: { service: deployment.service, environment: deployment.environment, deploymentId: deployment.id } });
 
@@ -78,15 +112,16 @@ export function createDeploymentRepository(db: Db) {
     id: string,
     from: readonly DeploymentStatus[],
     to: DeploymentStatus,
-    entry: { actor: string; action: string; reason?: string | null; data?: Record<string, unknown> },
+    entry: { actor: string; action: string; reason?: string | null; data?: Record<string, unknown>; repeatable?: boolean },
     extra: Prisma.DeploymentUpdateManyMutationInput = {},
     after?: (tx: Tx, row: Row) => Promise<unknown>,
+    guard: Pick<Prisma.DeploymentWhereInput, 'currentPhase' | 'generation'> = {},
   ): Promise<Guarded> {
     const applied = await db.$transaction(async (tx) => {
-      const { count } = await tx.deployment.updateMany({ where: { id, status: { in: [...from] } }, data: { status: to, ...extra } });
+      const { count } = await tx.deployment.updateMany({ where: { id, status: { in: [...from] }, ...guard }, data: { status: to, ...extra } });
       if (count === 0) return false;
       const row = await tx.deployment.findUniqueOrThrow({ where: { id }, include: withTasks });
-      await audit(tx, row, entry.actor, entry.action, entry.reason ?? null, entry.data);
+      await audit(tx, row, entry.actor, entry.action, entry.reason ?? null, entry.data, entry.repeatable ? await repeatableKey(tx, id, entry.action) : undefined);
       await after?.(tx, row);
       return true;
     });
@@ -171,11 +206,30 @@ export function createDeploymentRepository(db: Db) {
     cancel: (id: string, userId: string, at: Date) =>
       transition(id, ['PLANNED'], 'CANCELLED', { actor: userId, action: 'deployment.cancelled' }, { finishedAt: at }),
 
-    pause: (id: string, userId: string) => transition(id, ['RUNNING'], 'PAUSED', { actor: userId, action: 'deployment.paused' }),
+    pause: (id: string, userId: string) => transition(id, ['RUNNING'], 'PAUSED', { actor: userId, action: 'deployment.paused', repeatable: true }),
 
-    /** PAUSED -> RUNNING with a new generation, so the phase job it enqueues is a new job. */
-    resume: (id: string, userId: string) =>
-      transition(id, ['PAUSED'], 'RUNNING', { actor: userId, action: 'deployment.resumed' }, { generation: { increment: 1 } }),
+    /**
+     * PAUSED -> RUNNING. Before the pause took effect (a task of the current phase is RUNNING) it only cancels the
+     * pause: same generation, so the job running the phase carries on and completes it. After, a new generation,
+     * so the phase job the caller enqueues is a new job. One guarded statement on status, phase and generation, so
+     * a phase job completing its phase meanwhile makes this a no-op the caller reports, never a second runner.
+     */
+    async resume(id: string, userId: string): Promise<Resumed> {
+      const newJob = await db.$transaction(async (tx) => {
+        if ((await lockDeployment(tx, id, 'update'))?.status !== 'PAUSED') return undefined;
+        const seen = await tx.deployment.findUniqueOrThrow({ where: { id }, include: withTasks });
+        const mode = resumeMode(toView(seen));
+        const { count } = await tx.deployment.updateMany({
+          where: { id, status: 'PAUSED', currentPhase: seen.currentPhase, generation: seen.generation },
+          data: { status: 'RUNNING', ...(mode === 'new_job' ? { generation: { increment: 1 } } : {}) },
+        });
+        if (count === 0) return undefined;
+        await audit(tx, seen, userId, 'deployment.resumed', null, { pauseTookEffect: mode === 'new_job', phase: seen.currentPhase }, await repeatableKey(tx, id, 'deployment.resumed'));
+        return mode === 'new_job';
+      });
+      const deployment = await find(id);
+      return newJob !== undefined && deployment ? { applied: true, deployment, newJob } : { applied: false, deployment };
+    },
 
     abort: (id: string, userId: string, at: Date) =>
       transition(id, ['RUNNING', 'PAUSED'], 'ABORTED', { actor: userId, action: 'deployment.aborted' }, { finishedAt: at }, (tx, row) => releaseLock(tx, row)),
@@ -186,14 +240,20 @@ export function createDeploymentRepository(db: Db) {
     /**
      * A task starts (or starts again after a crash, with the same idempotency key), only while its stage is live:
      * after an abort, a failure or the start of a rollback, no further deploy task starts, even in the same phase.
+     * And only for the run of the deployment's current generation: once Resume or a passed gate handed the phase
+     * to a newer job, the older one starts nothing (the row lock orders this against Resume's choice).
      */
-    async markTaskRunning(id: string, stage: Stage, taskId: string, at: Date): Promise<boolean> {
-      const live: DeploymentStatus[] = stage === 'deploy' ? ['RUNNING', 'PAUSED'] : ['ROLLING_BACK'];
-      const { count } = await db.deploymentTask.updateMany({
-        where: { deploymentId: id, stage, taskId, status: { in: ['PENDING', 'RUNNING'] }, deployment: { status: { in: live } } },
-        data: { status: 'RUNNING', attempts: { increment: 1 }, startedAt: at },
+    async markTaskRunning(id: string, task: { stage: Stage; taskId: string; generation: number }, at: Date): Promise<boolean> {
+      const live: DeploymentStatus[] = task.stage === 'deploy' ? ['RUNNING', 'PAUSED'] : ['ROLLING_BACK'];
+      return db.$transaction(async (tx) => {
+        const deployment = await lockDeployment(tx, id, 'share');
+        if (!deployment || !live.includes(deployment.status) || deployment.generation !== task.generation) return false;
+        const { count } = await tx.deploymentTask.updateMany({
+          where: { deploymentId: id, stage: task.stage, taskId: task.taskId, status: { in: ['PENDING', 'RUNNING'] } },
+          data: { status: 'RUNNING', attempts: { increment: 1 }, startedAt: at },
+        });
+        return count === 1;
       });
-      return count === 1;
     },
 
     async recordTask(id: string, stage: Stage, taskId: string, outcome: TaskOutcome, at: Date): Promise<boolean> {
@@ -218,25 +278,34 @@ export function createDeploymentRepository(db: Db) {
         });
         if (count === 0) return false;
         const row = await tx.deployment.update({ where: { id }, data: { generation: { increment: 1 } } });
-        await audit(tx, row, userId, 'deployment.gate_passed', null, { taskId });
+        await audit(tx, row, userId, 'deployment.gate_passed', null, { taskId }, await repeatableKey(tx, id, 'deployment.gate_passed'));
         return true;
       });
       const deployment = await find(id);
       return applied && deployment ? { applied: true, deployment } : { applied: false, deployment };
     },
 
-    /** The phase is done: the next one becomes current, or the deployment SUCCEEDED and its lock is released. */
-    async completePhase(id: string, phaseIndex: number, isLast: boolean, at: Date): Promise<Guarded> {
-      if (isLast) {
-        const current = await find(id);
-        if (!current || current.currentPhase !== phaseIndex) return { applied: false, deployment: current };
-        return transition(id, ['RUNNING'], 'SUCCEEDED', { actor: 'system', action: 'deployment.succeeded' }, { finishedAt: at, currentPhase: phaseIndex + 1 }, (tx, row) =>
-          releaseLock(tx, row),
+    /**
+     * The phase is done: the next one becomes current, or the deployment SUCCEEDED and its lock is released. Only
+     * for the job of the current phase and generation, in one guarded statement: a job that Resume replaced with a
+     * newer generation meanwhile changes nothing (the newer job completes the phase), and neither does a duplicate.
+     */
+    async completePhase(id: string, phase: { phaseIndex: number; generation: number; isLast: boolean }, at: Date): Promise<Guarded> {
+      const guard = { currentPhase: phase.phaseIndex, generation: phase.generation };
+      if (phase.isLast) {
+        return transition(
+          id,
+          ['RUNNING'],
+          'SUCCEEDED',
+          { actor: 'system', action: 'deployment.succeeded' },
+          { finishedAt: at, currentPhase: phase.phaseIndex + 1 },
+          (tx, row) => releaseLock(tx, row),
+          guard,
         );
       }
       const { count } = await db.deployment.updateMany({
-        where: { id, status: { in: ['RUNNING', 'PAUSED'] }, currentPhase: phaseIndex },
-        data: { currentPhase: phaseIndex + 1 },
+        where: { id, status: { in: ['RUNNING', 'PAUSED'] }, ...guard },
+        data: { currentPhase: phase.phaseIndex + 1 },
       });
       const deployment = await find(id);
       return count === 1 && deployment ? { applied: true, deployment } : { applied: false, deployment };

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, privateDatabase } from '../support/private-database.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
+import { jobIds } from '../../src/queue/names.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { entryProcesses, exited, type EntryProcess } from '../support/processes.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
@@ -20,6 +21,8 @@ let stack: TestStack;
 let receiver: DeployReceiver;
 let configPath: string;
 let databaseUrl: string;
+/** The worker a test leaves running, for the next test to use (and kill). */
+let survivor: EntryProcess | undefined;
 
 
 /**
@@ -70,6 +73,7 @@ beforeAll(async () => {
           shop: {
             environments: {
               prod: { vars: { baseUrl, deployUrl: `${receiver.url}/prod` }, deploy: { deployerRole: 'deployers', webhookSecret: SECRET } },
+              paused: { vars: { baseUrl, deployUrl: `${receiver.url}/paused` }, deploy: { deployerRole: 'deployers', webhookSecret: SECRET } },
             },
             checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
           },
@@ -114,6 +118,7 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
 
     receiver.behave('/prod/deploy', {});
     const second = startWorkerProcess();
+    survivor = second;
     const finished = await until(async () => {
       const row = await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deployment.id } });
       return ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(row.status) ? row : undefined;
@@ -141,5 +146,50 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
     expect(audit.map((event) => event.action)).toEqual(['deployment.planned', 'deployment.started', 'deployment.succeeded']);
     expect(await stack.runtime.db.deploymentLock.count()).toBe(0);
     await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, deployment.messageTs ?? '')?.blocks ?? []).includes('*Deployed*'));
+  }, 90_000);
+
+  it('killed while paused mid-task, then resumed: the pause is cancelled, BullMQ retries the same job and it finishes the phase once', async () => {
+    // The worker left by the test before, or a new one: either way the only one, so the one that gets killed.
+    const first = survivor ?? startWorkerProcess();
+    await until(async () => (await deploymentWorkers()) > 0, 20_000);
+    const assessed = await stack.run('run shop paused', { userId: DEPLOYER });
+    expect((await stack.finished(assessed.triggerId)).assessment.verdict).toBe('GO');
+
+    receiver.behave('/paused/deploy', { delayMs: 30_000 });
+    const planned = await stack.run('deploy shop paused', { userId: DEPLOYER });
+    const deployment = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: planned.triggerId, messageTs: { not: null } } }));
+    const messageTs = deployment.messageTs ?? '';
+    const shows = (actionId: string) => stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, messageTs)?.blocks ?? []).includes(actionId) || undefined);
+    const click = (actionId: string) => stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: messageTs, actionId, userId: DEPLOYER });
+    const row = () => stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deployment.id } });
+    await click(ids.actions.deployStart);
+    await until(async () => receiver.calls.some((call) => call.path === '/paused/deploy'));
+    await shows(ids.actions.deployPause);
+    await click(ids.actions.deployPause);
+    await until(async () => (await row()).status === 'PAUSED');
+    // Messages are rendered by workers: let this one show Resume before it dies.
+    await shows(ids.actions.deployResume);
+    first.kill('SIGKILL');
+    expect(await exited(first)).toBe('SIGKILL');
+
+    // The deploy task is still RUNNING (its worker died in it): Resume cancels the pause and adds no job.
+    await click(ids.actions.deployResume);
+    await until(async () => (await row()).status === 'RUNNING');
+    expect(await row()).toMatchObject({ currentPhase: 1, generation: 1 });
+
+    receiver.behave('/paused/deploy', {});
+    const second = startWorkerProcess();
+    const finished = await until(async () => {
+      const current = await row();
+      return ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(current.status) ? current : undefined;
+    }, 30_000).catch(async (error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${await diagnostics(deployment.id)}\nsecond worker:\n${second.output()}`);
+    });
+    expect(finished).toMatchObject({ status: 'SUCCEEDED', generation: 1 });
+    const paths = receiver.calls.filter((call) => call.path.startsWith('/paused/'));
+    expect(paths.filter((call) => call.executed).map((call) => call.path)).toEqual(['/paused/prepare', '/paused/deploy', '/paused/verify', '/paused/finalize']);
+    // The retry repeated the interrupted call with its key; nothing else was called twice.
+    expect(paths.map((call) => call.path)).toEqual(['/paused/prepare', '/paused/deploy', '/paused/deploy', '/paused/verify', '/paused/finalize']);
+    expect(await stack.runtime.queues.queues.deployments.getJob(jobIds.deploymentPhase(deployment.id, 1, 2))).toBeUndefined();
   }, 90_000);
 });

@@ -78,7 +78,9 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
       recordTask: async () => true,
       startRollback: async (_id: string, input: { by: string; reason: string }) => guarded({ ...state, status: 'ROLLING_BACK', rollbackBy: input.by, rollbackReason: input.reason }),
       fail: async (_id: string, reason: string) => guarded({ ...state, status: 'FAILED', failureReason: reason }),
-      completePhase: async (_id: string, phaseIndex: number) => guarded({ ...state, currentPhase: phaseIndex + 1 }),
+      // Guarded like the repository's: only the current phase and generation complete it.
+      completePhase: async (_id: string, phase: { phaseIndex: number; generation: number }) =>
+        state.currentPhase === phase.phaseIndex && state.generation === phase.generation ? guarded({ ...state, currentPhase: phase.phaseIndex + 1 }) : { applied: false as const, deployment: state },
     },
     effects: {
       publish: async () => void effects.push('publish'),
@@ -94,7 +96,7 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
     },
     verifyChecks: async () => [],
   } as unknown as RollbackRunDeps;
-  return { deps, effects, ran, state: () => state };
+  return { deps, effects, ran, state: () => state, setState: (next: DeploymentView) => void (state = next) };
 }
 
 describe('runPhase', () => {
@@ -133,10 +135,38 @@ describe('runPhase', () => {
   });
 
   it('leaves alone a deployment a newer generation (Resume, a passed gate) or another phase has taken over', async () => {
-    for (const current of [view({ currentPhase: 2, generation: 2 }), view({ currentPhase: 1, generation: 2 }), view({ currentPhase: 0 }), view({ currentPhase: 1, status: 'PAUSED' }), view({ currentPhase: 1, status: 'ABORTED' })]) {
+    for (const current of [view({ currentPhase: 2, generation: 2 }), view({ currentPhase: 1, generation: 2 }), view({ currentPhase: 0 }), view({ currentPhase: 1, status: 'ABORTED' })]) {
       const { deps, effects, ran } = fakeDeps(current);
       expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('superseded');
       expect([...ran, ...effects]).toEqual([]);
     }
+  });
+
+  it('does not start a phase while the deployment is paused: the pause took effect at its boundary', async () => {
+    const { deps, effects, ran } = fakeDeps(view({ currentPhase: 1, status: 'PAUSED' }));
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('paused');
+    expect([...ran, ...effects]).toEqual([]);
+  });
+
+  it('finishes a phase already under way while paused (a retry after a crash), then stops at the boundary', async () => {
+    const current = view({ currentPhase: 1, status: 'PAUSED' });
+    const tasks = current.tasks.map((task) => (task.taskId === 'smoke' ? { ...task, status: 'SUCCEEDED' as const } : task.taskId === 'notify' ? { ...task, status: 'RUNNING' as const } : task));
+    const { deps, effects, ran, state } = fakeDeps({ ...current, tasks });
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('paused');
+    expect(ran).toEqual(['notify']);
+    expect(state()).toMatchObject({ status: 'PAUSED', currentPhase: 2 });
+    expect(effects.filter((effect) => effect.startsWith('enqueue'))).toEqual([]);
+  });
+
+  it('a job that Resume replaced with a newer generation mid-phase does not complete the phase or enqueue anything', async () => {
+    const { deps, effects, setState, state } = fakeDeps(view({ currentPhase: 1 }));
+    // Resume after the pause took effect, while this job was between its last task and the boundary.
+    deps.runTask = async () => {
+      setState({ ...state(), generation: 2 });
+      return { status: 'SUCCEEDED', message: 'ok' };
+    };
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('superseded');
+    expect(state()).toMatchObject({ currentPhase: 1, generation: 2 });
+    expect(effects.filter((effect) => effect.startsWith('enqueue'))).toEqual([]);
   });
 });
