@@ -4,7 +4,39 @@ import { publishAssessmentMessage } from '../src/slack/assessment-message.publis
 import { chatPort } from '../src/slack/chat-port.ts';
 import { messages } from '../src/slack/messages.ts';
 import { classifySlackError } from '../src/slack/slack-errors.ts';
+import { errorFields } from '../src/shared/logger.ts';
+import { withTimeout } from '../src/shared/timeout.ts';
 import { ephemeral, type CommandContext, type CommandDeps } from './command-context.ts';
+
+/**
+ * The longest the intake job's add may hold up the ack. It takes a millisecond or two; a Redis that accepted the
+ * connection but does not answer must not cost the user Slack's 3 s.
+ * @defaultValue 1000
+ */
+export const INTAKE_ADD_TIMEOUT_MS = 1000;
+
+/**
+ * Before the ack: the intake job that records and posts the assessment if this process dies after acking. Its
+ * failure (Redis away) is logged, not shown: the post-ack work finds Redis away too and tells the user.
+ */
+async function armIntake(deps: CommandDeps, request: NewAssessment): Promise<void> {
+  try {
+    await withTimeout(deps.runtime.queues.intakeScheduler.enqueueIntake(request, deps.intakeDelayMs), INTAKE_ADD_TIMEOUT_MS);
+  } catch (error) {
+    deps.runtime.settings.logger.warn('could not queue the intake job of a run; it depends on this process alone', {
+      service: request.service,
+      environment: request.environment,
+      ...errorFields(error),
+    });
+  }
+}
+
+/** The user was told nothing was started, or that the message cannot be shown: the intake must not do it later. */
+async function cancelIntake(deps: CommandDeps, requestKey: string): Promise<void> {
+  await withTimeout(deps.runtime.queues.intakeScheduler.cancelIntake(requestKey), INTAKE_ADD_TIMEOUT_MS).catch((error: unknown) =>
+    deps.runtime.settings.logger.warn('could not cancel the intake job of a run that was refused', errorFields(error)),
+  );
+}
 
 /** After the ack: record, enqueue, post the message; tell the user if any of it cannot happen. */
 async function startAndPublish(deps: CommandDeps, request: NewAssessment, ctx: CommandContext): Promise<void> {
@@ -16,38 +48,41 @@ async function startAndPublish(deps: CommandDeps, request: NewAssessment, ctx: C
   if (!started.ok) {
     const text =
       started.reason === 'unavailable' ? messages.unavailable(started.dependency, started.detail) : messages.unexpected(started.detail);
+    await cancelIntake(deps, request.requestKey);
     await ctx.respond(ephemeral(text));
     return;
   }
+  // Recorded first by the intake job (this command waited in the limiter past its delay): the intake posts it.
   if (!started.created) return;
   try {
     await publishAssessmentMessage(
-      { assessments: runtime.assessments, scheduler: runtime.queues.scheduler, chat: chatPort(runtime.slack) },
+      { assessments: runtime.assessments, scheduler: runtime.queues.scheduler, chat: chatPort(runtime.slack), now: deps.now },
       started.assessment,
     );
   } catch (error) {
+    // Anything but a refusal is left to the intake job, which posts the message when its delay is up.
     const failure = classifySlackError(error);
     if (failure.kind !== 'permanent') throw error;
+    await cancelIntake(deps, request.requestKey);
     await ctx.respond(ephemeral(messages.cannotPost(failure.error)));
   }
 }
 
-/** `/readiness run <service> <environment>`: ack at once, then start the assessment and post its message. */
+/**
+ * `/readiness run <service> <environment>`: arm the intake job, ack at once, then start the assessment and post its
+ * message. Should this process die after the ack, the intake job does the rest in a worker.
+ */
 export async function handleRun(deps: CommandDeps, ctx: CommandContext, target: { service: string; environment: string }): Promise<void> {
-  await ctx.ack(messages.assessing(target.service, target.environment));
   const { payload } = ctx;
-  await deps.afterAck(() =>
-    startAndPublish(
-      deps,
-      {
-        requestKey: payload.trigger_id,
-        service: target.service,
-        environment: target.environment,
-        requestedBy: payload.user_id,
-        teamId: payload.team_id ?? null,
-        channelId: payload.channel_id,
-      },
-      ctx,
-    ),
-  );
+  const request: NewAssessment = {
+    requestKey: payload.trigger_id,
+    service: target.service,
+    environment: target.environment,
+    requestedBy: payload.user_id,
+    teamId: payload.team_id ?? null,
+    channelId: payload.channel_id,
+  };
+  await armIntake(deps, request);
+  await ctx.ack(messages.assessing(target.service, target.environment));
+  await deps.afterAck(() => startAndPublish(deps, request, ctx));
 }

@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CheckSpec } from '../src/config/readiness-config.schema.ts';
+import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';
 import { reportSchedulerFor, type AssessmentScheduler, type Queues } from '../src/queue/queues.ts';
@@ -22,6 +22,7 @@ import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
 import { digestProcessor, type DigestJobDeps } from './digest.ts';
+import { intakeProcessor } from './intake.ts';
 
 export interface WorkerDeps {
   connection: Redis;
@@ -51,6 +52,11 @@ export interface WorkerDeps {
   incidents?: IncidentWorkerDeps | undefined;
   /** Digest posts. @defaultValue none: this process leaves the digests queue to other workers */
   digests?: Omit<DigestJobDeps, 'logger' | 'pauseQueue' | 'now'> | undefined;
+  /**
+   * Intake jobs of `/readiness run` (record the assessment and post its message when the bot that acked did not).
+   * @defaultValue none: this process leaves the intake queue to other workers
+   */
+  intake?: { config: ReadinessConfig; /** See INTAKE_DELAY_MS. @defaultValue 30000 */ delayMs?: number | undefined } | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -137,6 +143,18 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     const digestDeps = deps.digests;
     workers.push(
       rateLimitedWorker(QueueName.digests, (pauseQueue) => digestProcessor({ ...digestDeps, logger: deps.logger, pauseQueue, now }), { ...common, concurrency: 2 }),
+    );
+  }
+  if (deps.intake) {
+    const { config, delayMs } = deps.intake;
+    const message = { assessments: deps.assessments, scheduler: deps.scheduler, chat: deps.chat, now };
+    workers.push(
+      rateLimitedWorker(
+        QueueName.intake,
+        (pauseQueue) =>
+          intakeProcessor({ start: { config, assessments: deps.assessments, scheduler: deps.scheduler, now }, message, delayMs, logger: deps.logger, pauseQueue }),
+        { ...common, concurrency: 5 },
+      ),
     );
   }
   if (deps.incidents) workers.push(...(await startIncidentWorkers(common, deps.incidents, deps.logger)));

@@ -22,8 +22,9 @@ export interface StartDeps {
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 
 /**
- * Records the request and hands the checks to the workers. A redelivered request (same requestKey) finds the
- * first one; enqueueing again is harmless because the flow's job ids are deterministic.
+ * Records the request and hands the checks to the workers. A repeated request (same requestKey: the bot and its
+ * intake job both call this) finds the first one; enqueueing again is harmless because the flow's job ids are
+ * deterministic, and it re-queues a flow the first call died before queueing.
  */
 export async function startAssessment(deps: StartDeps, request: NewAssessment): Promise<StartResult> {
   const target = lookupTarget(deps.config, request.service, request.environment);
@@ -51,7 +52,8 @@ export async function startAssessment(deps: StartDeps, request: NewAssessment): 
     await deps.scheduler.enqueueAssessment(assessment.id, automated);
   } catch (error) {
     const detail = describe(error);
-    await deps.assessments.fail(assessment.id, `the job queue was unavailable: ${detail}`, deps.now()).catch(() => false);
+    // Only the call that recorded it ends it: a repeat (the intake job) finding it QUEUED leaves it to that call.
+    if (recorded.created) await deps.assessments.fail(assessment.id, `the job queue was unavailable: ${detail}`, deps.now()).catch(() => false);
     return { ok: false, reason: 'unavailable', dependency: 'queue', detail };
   }
   return { ok: true, ...recorded };

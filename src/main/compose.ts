@@ -5,7 +5,9 @@ import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { runCheck } from '../checks/run-check.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
-import { createLimiter } from '../shared/limiter.ts';
+import { createLimiter, type Limiter } from '../shared/limiter.ts';
+import { withTimeout } from '../shared/timeout.ts';
+import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp, type ReadyReport } from '../slack/app.ts';
 import { chatPort } from '../slack/chat-port.ts';
 import { threadUploadPort } from '../reports/thread-upload.ts';
@@ -18,8 +20,6 @@ import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
 
 export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
   const probe = async (check: () => Promise<unknown>) => {
@@ -57,6 +57,13 @@ export interface BotOptions {
   followUpConcurrency?: number;
   /** Run the digests' cron schedules in this process (every replica may: each slot is one job). @defaultValue true */
   digestSchedules?: boolean;
+  /** How long after the ack a `/readiness run`'s intake job runs (see INTAKE_DELAY_MS). @defaultValue 30000 */
+  intakeDelayMs?: number | undefined;
+  /**
+   * Runs the work that follows acks. Tests pass one that drops it, to play a bot that dies right after acking.
+   * @defaultValue a limiter of `followUpConcurrency`
+   */
+  afterAck?: Limiter | undefined;
 }
 
 export interface RunningBot {
@@ -84,7 +91,8 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     runtime,
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
     deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
-    afterAck: createLimiter(options.followUpConcurrency ?? 2),
+    afterAck: options.afterAck ?? createLimiter(options.followUpConcurrency ?? 2),
+    intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,
   });
   const started = await app.start(options.port);
@@ -117,6 +125,8 @@ export interface WorkerProcessOptions {
   checkRegressionIncidents?: boolean;
   /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 30000 */
   deploymentLockMs?: number | undefined;
+  /** The bots' intake delay (see INTAKE_DELAY_MS): how long a bot is given to post a message it recorded. @defaultValue 30000 */
+  intakeDelayMs?: number | undefined;
 }
 
 export async function startWorkerProcess(runtime: Runtime, options: WorkerProcessOptions): Promise<RunningWorkers> {
@@ -148,6 +158,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
       checkRegression: options.checkRegressionIncidents ?? true,
     },
     digests: { config: settings.config, digests: runtime.digests, chat: chatPort(runtime.slackForWorkers) },
+    intake: { config: settings.config, delayMs: options.intakeDelayMs },
     logger: settings.logger,
   });
   const recovery =

@@ -18,4 +18,6 @@ export const jobOptions = {
   deployment: { ...retention, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   /** A digest retries through a Slack or database outage of up to about an hour, then gives up. */
   digest: { ...retention, attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
+  /** An intake retries through a database or Slack outage of up to about an hour, like a digest. */
+  intake: { ...retention, attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
 } satisfies Record<string, JobsOptions>;

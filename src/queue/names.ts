@@ -14,6 +14,11 @@ export const QueueName = {
   incidentNotify: 'incident-notify',
   /** Scheduled and requested digest posts. */
   digests: 'digests',
+  /**
+   * One delayed job per `/readiness run`, added before the ack: records the assessment and posts its message if the
+   * bot that acked died before doing so.
+   */
+  intake: 'intake',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -42,4 +47,6 @@ export const jobIds = {
   incidentNotify: (incidentId: string, trigger: string) => `notify_${incidentId}_${trigger}`,
   /** One job per digest post: `key` names the scheduled slot or the command that asked (see post-digest.ts). */
   digest: (key: string) => `digest_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`,
+  /** From the command's trigger_id, hashed: Slack's ids contain '.' and may contain anything else. */
+  intake: (requestKey: string) => `intake_${createHash('sha256').update(requestKey).digest('hex').slice(0, 24)}`,
 };

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { NewAssessment } from '../assessments/assessment.types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
@@ -73,6 +74,27 @@ export function digestSchedulerFor(digests: Queue): DigestScheduler {
   };
 }
 
+export interface IntakeScheduler {
+  /** Arms the intake job of a `/readiness run`, due `delayMs` from now. Ids only; the same requestKey twice is one job. */
+  enqueueIntake(request: NewAssessment, delayMs: number): Promise<void>;
+  /** Removes an intake job that has not run yet (the user was told nothing was started); false when there was none to remove. */
+  cancelIntake(requestKey: string): Promise<boolean>;
+}
+
+export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
+  return {
+    async enqueueIntake(request, delayMs) {
+      const { requestKey, service, environment, requestedBy, teamId, channelId } = request;
+      const data = { requestKey, service, environment, requestedBy, teamId, channelId };
+      await intake.add('intake', data, { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) });
+    },
+    async cancelIntake(requestKey) {
+      // BullMQ refuses to remove a job a worker holds (it has started): then it is the intake's to finish.
+      return (await intake.remove(jobIds.intake(requestKey))) === 1;
+    },
+  };
+}
+
 export function createQueues(connection: Redis, prefix: string, logger: Logger) {
   const flows = new FlowProducer({ connection, prefix });
   const render = new Queue(QueueName.slackRender, { connection, prefix });
@@ -82,10 +104,11 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
   const signoffs = new Queue(QueueName.signoffs, { connection, prefix });
   const deployments = new Queue(QueueName.deployments, { connection, prefix });
   const digests = new Queue(QueueName.digests, { connection, prefix });
+  const intake = new Queue(QueueName.intake, { connection, prefix });
   // The connection's own listener reports outages once; without these BullMQ prints every reconnect failure.
   const quiet = (error: Error) => logger.debug('queue connection error', { err: error.message });
   flows.on('error', quiet);
-  for (const queue of [render, assessments, checks, reports, signoffs, deployments, digests]) queue.on('error', quiet);
+  for (const queue of [render, assessments, checks, reports, signoffs, deployments, digests, intake]) queue.on('error', quiet);
 
   // BullMQ would add nothing for a render this process already asked for in the same window, so only the first
   // request per window reaches Redis: 200 checks finishing together ask once, not 200 times.
@@ -149,9 +172,10 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
     signoffScheduler,
     deploymentScheduler,
     digestScheduler: digestSchedulerFor(digests),
-    queues: { render, assessments, checks, reports, signoffs, deployments, digests },
+    intakeScheduler: intakeSchedulerFor(intake),
+    queues: { render, assessments, checks, reports, signoffs, deployments, digests, intake },
     async close() {
-      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close(), digests.close()]);
+      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close(), digests.close(), intake.close()]);
     },
   };
 }

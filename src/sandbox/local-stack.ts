@@ -3,6 +3,7 @@ import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { RunningWorkers } from '../../jobs/workers.ts';
 import { startBot, startWorkerProcess, type RunningBot } from '../main/compose.ts';
 import { createRuntime, type Runtime } from '../main/runtime.ts';
+import type { Limiter } from '../shared/limiter.ts';
 import type { Logger } from '../shared/logger.ts';
 import { SlackStandIn, type SlackStandInOptions } from './slack-stand-in.ts';
 
@@ -29,6 +30,10 @@ export interface LocalStackOptions {
   recoverySweep?: boolean;
   /** Open an incident when a critical check regresses on a service that was GO (see incidentSweep). @defaultValue false */
   checkRegressionIncidents?: boolean;
+  /** When a run's intake job fires after the ack, for bot and workers alike (see INTAKE_DELAY_MS). @defaultValue 30000 */
+  intakeDelayMs?: number;
+  /** The bot's runner of post-ack work (see BotOptions.afterAck). @defaultValue a limiter of 2 */
+  afterAck?: Limiter;
 }
 
 export interface LocalStack {
@@ -63,7 +68,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: options.logger,
     ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
   });
-  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0 });
+  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck });
   if (!bot.eventsUrl) throw new Error('the bot did not start an HTTP endpoint');
   const concurrency = options.workerConcurrency ?? 20;
   const running: RunningWorkers[] = [];
@@ -74,6 +79,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Test stacks share one database: one stack's sweep must not re-queue another's work into its own queues.
       recoverySweep: options.recoverySweep ?? false,
       checkRegressionIncidents: options.checkRegressionIncidents ?? false,
+      intakeDelayMs: options.intakeDelayMs,
     });
     running.push(workers);
     return workers;

@@ -107,6 +107,7 @@ export class StandInWorkspace {
       'auth.test': () => this.authTest(),
       'chat.postMessage': (a) => this.postMessage(a),
       'chat.update': (a) => this.update(a),
+      'chat.delete': (a) => this.deleteMessage(a),
       'chat.postEphemeral': (a) => this.postEphemeral(a),
       'chat.getPermalink': (a) => this.getPermalink(a),
       'views.open': (a) => this.openView(a),
@@ -262,6 +263,19 @@ export class StandInWorkspace {
     if (Array.isArray(args.blocks)) m.blocks = args.blocks;
     m.updates += 1;
     return { ok: true, channel, ts: m.ts, text: m.text ?? '', message: this.messageJson(m) };
+  }
+
+  /** Slack: a bot deletes its own messages; an ephemeral one cannot be deleted, and a deleted one is message_not_found. */
+  private deleteMessage(args: Json): Json {
+    const channel = this.resolveChannel(str(args.channel));
+    if (channel === undefined) return fail('channel_not_found');
+    const ts = str(args.ts);
+    const m = ts === undefined ? undefined : this.message(channel, ts);
+    if (m === undefined) return fail('message_not_found');
+    if (m.ephemeralFor !== undefined) return fail('cant_delete_message');
+    this.byKey.delete(`${channel}|${m.ts}`);
+    this.ordered.splice(this.ordered.indexOf(m), 1);
+    return { ok: true, channel, ts: m.ts };
   }
 
   private postEphemeral(args: Json): Json {

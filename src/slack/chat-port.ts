@@ -7,5 +7,6 @@ export function chatPort(client: WebClient): ChatPort {
     // Our views build blocks as plain objects (validated against Block Kit limits by their tests), not the SDK's types.
     postMessage: (args) => client.chat.postMessage(args as ChatPostMessageArguments),
     update: (args) => client.chat.update(args),
+    delete: (args) => client.chat.delete(args),
   };
 }

@@ -61,9 +61,6 @@ function manualOf(spec: unknown): CheckResultView['manual'] {
   return { role: parsed.data.role, instructions: parsed.data.instructions, validForMs: parsed.data.validFor };
 }
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-
 export interface CheckOutcomeRecord {
   status: CheckOutcomeStatus;
   message: string;
@@ -86,6 +83,12 @@ export interface StoredCheckSpec {
   service: string;
   environment: string;
 }
+
+/** Whether this process may post an assessment's first message (see claimMessage). */
+export type MessageClaim =
+  | { claimed: true }
+  | { claimed: false; reason: 'posted' | 'not_found' }
+  | { claimed: false; reason: 'claimed'; claimedAt: Date };
 
 export type AttestOutcome = { applied: false } | { applied: true; rescored?: { from: string | null; to: string } };
 
@@ -156,32 +159,32 @@ export function createAssessmentRepository(db: Db) {
         ...checks.map((check) => rowOf(check, initialCheckState(check, attestations.get(check.id)))),
         ...skipped.map(({ check, reason }) => rowOf(check, { status: 'SKIPPED', message: reason, evidence: null })),
       ];
-      try {
-        const view = await db.$transaction(async (tx) => {
-          const created = await tx.assessment.create({
-            data: { ...input, goThreshold: thresholds.go, cautionThreshold: thresholds.caution },
-          });
-          const order = await insertCheckRows(tx, created.id, rows);
-          await tx.auditEvent.create({
-            data: auditInsert({
-              actor: input.requestedBy,
-              action: 'assessment.requested',
-              subjectType: 'assessment',
-              subjectId: created.id,
-              data: { service: input.service, environment: input.environment, checks: checks.length, skipped: skipped.length },
-            }),
-          });
-          // The rows are what was just inserted, in the order the database sorts them (as `find` returns them).
-          const byId = new Map(rows.map((row) => [row.checkId, row]));
-          return toView({ ...created, checks: order.flatMap((checkId) => byId.get(checkId) ?? []) });
+      // ON CONFLICT DO NOTHING rather than a unique violation: every run is asked for twice (the bot, then its
+      // intake job), and the second asking is not an error, in Postgres's log or anywhere else.
+      const view = await db.$transaction(async (tx) => {
+        const [created] = await tx.assessment.createManyAndReturn({
+          data: [{ ...input, goThreshold: thresholds.go, cautionThreshold: thresholds.caution }],
+          skipDuplicates: true,
         });
-        return { assessment: view, created: true };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const existing = await db.assessment.findUnique({ where: { requestKey: input.requestKey }, include: withChecks });
-        if (!existing) throw error;
-        return { assessment: toView(existing), created: false };
-      }
+        if (!created) return undefined;
+        const order = await insertCheckRows(tx, created.id, rows);
+        await tx.auditEvent.create({
+          data: auditInsert({
+            actor: input.requestedBy,
+            action: 'assessment.requested',
+            subjectType: 'assessment',
+            subjectId: created.id,
+            data: { service: input.service, environment: input.environment, checks: checks.length, skipped: skipped.length },
+          }),
+        });
+        // The rows are what was just inserted, in the order the database sorts them (as `find` returns them).
+        const byId = new Map(rows.map((row) => [row.checkId, row]));
+        return toView({ ...created, checks: order.flatMap((checkId) => byId.get(checkId) ?? []) });
+      });
+      if (view) return { assessment: view, created: true };
+      const existing = await db.assessment.findUnique({ where: { requestKey: input.requestKey }, include: withChecks });
+      if (!existing) throw new Error(`assessment ${input.requestKey} was neither inserted nor found`);
+      return { assessment: toView(existing), created: false };
     },
 
     async find(id: string): Promise<AssessmentView | undefined> {
@@ -202,6 +205,33 @@ export function createAssessmentRepository(db: Db) {
       if (!assessment) return new Map();
       const { service, environment } = assessment;
       return new Map(assessment.checks.map((row) => [row.checkId, { spec: row.spec, status: row.status, service, environment }]));
+    },
+
+    /**
+     * Takes the right to post the assessment's first message: granted when it has no message and no claim newer
+     * than `staleBefore` (a claimant that died holds it no longer than that). One statement, so of two processes
+     * claiming at once exactly one is granted.
+     */
+    async claimMessage(id: string, at: Date, staleBefore: Date): Promise<MessageClaim> {
+      // A claim given back between the update and the read shows as "no message, no claim": try again.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const { count } = await db.assessment.updateMany({
+          where: { id, messageTs: null, OR: [{ messageClaimedAt: null }, { messageClaimedAt: { lte: staleBefore } }] },
+          data: { messageClaimedAt: at },
+        });
+        if (count === 1) return { claimed: true };
+        const row = await db.assessment.findUnique({ where: { id }, select: { messageTs: true, messageClaimedAt: true } });
+        if (!row) return { claimed: false, reason: 'not_found' };
+        if (row.messageTs !== null) return { claimed: false, reason: 'posted' };
+        if (row.messageClaimedAt !== null) return { claimed: false, reason: 'claimed', claimedAt: row.messageClaimedAt };
+      }
+      return { claimed: false, reason: 'claimed', claimedAt: at };
+    },
+
+    /** Gives a claim back (its post failed), so the next claimant need not wait for it to go stale. */
+    async releaseMessageClaim(id: string, claimedAt: Date): Promise<boolean> {
+      const { count } = await db.assessment.updateMany({ where: { id, messageTs: null, messageClaimedAt: claimedAt }, data: { messageClaimedAt: null } });
+      return count === 1;
     },
 
     async attachMessage(id: string, messageTs: string): Promise<boolean> {

@@ -76,6 +76,18 @@ describe('Web API served to the real WebClient', () => {
     expect(call?.args).not.toHaveProperty('token');
   });
 
+  it('deletes a message with chat.delete, after which it is gone and cannot be updated or deleted again', async () => {
+    const web = client();
+    const kept = await web.chat.postMessage({ channel: 'C0DEMO', text: 'kept' });
+    const posted = await web.chat.postMessage({ channel: 'C0DEMO', text: 'duplicate' });
+    const ts = posted.ts as string;
+    expect(await web.chat.delete({ channel: 'C0DEMO', ts })).toMatchObject({ ok: true, channel: 'C0DEMO', ts });
+    expect(standIn.message('C0DEMO', ts)).toBeUndefined();
+    expect(standIn.messages('C0DEMO').map((m) => m.ts)).toEqual([kept.ts]);
+    expect((await failure<WebAPIPlatformError>(web.chat.update({ channel: 'C0DEMO', ts, text: 'x' }))).data.error).toBe('message_not_found');
+    expect((await failure<WebAPIPlatformError>(web.chat.delete({ channel: 'C0DEMO', ts }))).data.error).toBe('message_not_found');
+  });
+
   it('issues unique, increasing ts values and records threads', async () => {
     const web = client();
     const first = await web.chat.postMessage({ channel: 'C0DEMO', text: 'parent' });
