@@ -136,6 +136,8 @@ describe('sign-off: the three-role happy path', () => {
     await click(requested, ids.actions.approve, LEAD, 'tech-lead');
     const modal = await withModal(requested, ids.actions.approveWithConditions, SEC1, 'security', 'Only after the WAF rule <!channel> ships');
     expect(modal.status).toBe(200);
+    // A submission is recorded after its ack: wait for it, so the rows below are in the order people signed.
+    await until(async () => (await signoffRows(requested.requestId)).length === 2);
     const lastClick = await click(requested, ids.actions.approve, BIZ, 'business-owner');
 
     const decided = await until(async () => {
