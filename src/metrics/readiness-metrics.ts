@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { StateCounts } from '../store/metrics.repository.ts';
 import type { Logger } from '../shared/logger.ts';
+import { withTimeout } from '../shared/timeout.ts';
 
 const VERDICTS = ['GO', 'GO_WITH_CAUTION', 'NO_GO'] as const;
 /** How long one scrape waits for Redis or Postgres. @defaultValue 2000 */
@@ -57,19 +58,13 @@ export function createReadinessMetrics(sources: MetricsSources, logger: Logger):
   }
 
   const attempt = async (source: string, read: () => Promise<void>) => {
-    let timer: NodeJS.Timeout | undefined;
     try {
       // A scrape must answer even when a dependency hangs: Prometheus would otherwise lose every metric.
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${SOURCE_TIMEOUT_MS} ms`)), SOURCE_TIMEOUT_MS);
-      });
-      await Promise.race([read(), timeout]);
+      await withTimeout(read(), SOURCE_TIMEOUT_MS);
       up.set({ source }, 1);
     } catch (error) {
       up.set({ source }, 0);
       logger.warn('metrics source unavailable', { source, err: (error as Error).message });
-    } finally {
-      clearTimeout(timer);
     }
   };
 
