@@ -53,24 +53,32 @@ function unionOptions(def: z.core.$ZodUnionDef | z.core.$ZodDiscriminatedUnionDe
   return chosen.length > 0 ? chosen : options;
 }
 
-/** Every object schema that validates the value at `path` of `document`, following the document's own values. */
-function objectSchemasAt(schema: AnySchema, value: unknown, path: readonly PropertyKey[]): z.core.$ZodObjectDef[] {
+/** The keys of an object schema, or of a record whose keys are an enum (`runbooks`); none for free-form records. */
+function ownKeys(def: z.core.$ZodTypes['_zod']['def']): string[] {
+  if (def.type === 'object') return Object.keys(def.shape);
+  if (def.type !== 'record') return [];
+  const keyDef = (unwrap(def.keyType) as z.core.$ZodTypes)._zod.def;
+  return keyDef.type === 'enum' ? Object.values(keyDef.entries).map(String) : [];
+}
+
+/** The keys accepted by every schema that validates the value at `path` of `document`, following its own values. */
+function keySetsAt(schema: AnySchema, value: unknown, path: readonly PropertyKey[]): string[][] {
   const inner = unwrap(schema) as z.core.$ZodTypes;
   const def = inner._zod.def;
-  if (def.type === 'union') return unionOptions(def, value).flatMap((option) => objectSchemasAt(option, value, path));
-  if (def.type === 'intersection') return [...objectSchemasAt(def.left, value, path), ...objectSchemasAt(def.right, value, path)];
+  if (def.type === 'union') return unionOptions(def, value).flatMap((option) => keySetsAt(option, value, path));
+  if (def.type === 'intersection') return [...keySetsAt(def.left, value, path), ...keySetsAt(def.right, value, path)];
   const [head, ...rest] = path;
-  if (head === undefined) return def.type === 'object' ? [def] : [];
+  if (head === undefined) return [ownKeys(def)];
   const child = isRecord(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[head] : undefined;
   switch (def.type) {
     case 'object': {
       const field = typeof head === 'string' && Object.hasOwn(def.shape, head) ? def.shape[head] : def.catchall;
-      return field ? objectSchemasAt(field, child, rest) : [];
+      return field ? keySetsAt(field, child, rest) : [];
     }
     case 'record':
-      return objectSchemasAt(def.valueType, child, rest);
+      return keySetsAt(def.valueType, child, rest);
     case 'array':
-      return objectSchemasAt(def.element, child, rest);
+      return keySetsAt(def.element, child, rest);
     default:
       return [];
   }
@@ -78,11 +86,14 @@ function objectSchemasAt(schema: AnySchema, value: unknown, path: readonly Prope
 
 /** The keys the object at `path` of `document` accepts, in the schema's order; empty when the path leads nowhere. */
 export function acceptedKeysAt(schema: AnySchema, document: unknown, path: readonly PropertyKey[]): string[] {
-  return [...new Set(objectSchemasAt(schema, document, path).flatMap((def) => Object.keys(def.shape)))];
+  return [...new Set(keySetsAt(schema, document, path).flat())];
 }
 
 /** `timeoutMS`, `timeout_ms` and `TimeoutMs` all read as `timeoutms`. */
 const normalize = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
+
+/** `sev5` is not a typo of `sev1`: keys that differ only in their digits are different keys. */
+const differOnlyInDigits = (a: string, b: string) => a.replace(/\d/g, '0') === b.replace(/\d/g, '0');
 
 /** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`. */
 function editDistance(a: string, b: string): number {
@@ -113,6 +124,7 @@ export function suggestKey(unknown: string, accepted: readonly string[]): string
     const candidate = normalize(key);
     const allowed = Math.min(3, Math.max(1, Math.floor(Math.max(candidate.length, wanted.length) / 3)));
     const distance = editDistance(wanted, candidate);
+    if (differOnlyInDigits(wanted, candidate)) continue;
     if (distance <= allowed && (best === undefined || distance < best.distance)) best = { key, distance };
   }
   return best?.key;

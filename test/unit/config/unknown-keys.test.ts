@@ -78,6 +78,7 @@ describe('unknown keys in readiness.yaml are errors with the key path and the ke
     ['the deployments block', (d: any) => (d.deployments.template = {}), 'deployments.template', 'templates'],
     ['an escalation level', (d: any) => (d.incidents.severities.sev1.levels[0].user = ['U0X']), 'incidents.severities.sev1.levels[0].user', 'users'],
     ['a severity policy', (d: any) => (d.incidents.severities.sev1.respondwithin = '5m'), 'incidents.severities.sev1.respondwithin', 'respondWithin'],
+    ['a runbook kind (an enum-keyed record)', (d: any) => (d.incidents.runbooks = { outgae: 'https://wiki.example.com/outage' }), 'incidents.runbooks.outgae', 'outage'],
     ['the incidents block', (d: any) => (d.incidents.chanel = 'C0INC'), 'incidents.chanel', 'channel'],
     ['a digest key', (d: any) => (d.digests.daily.timeZone = 'UTC'), 'digests.daily.timeZone', 'timezone'],
     ['a top-level key', (d: any) => (d.role = {}), 'role', 'roles'],
@@ -91,6 +92,10 @@ describe('unknown keys in readiness.yaml are errors with the key path and the ke
     expect(problem).not.toContain('did you mean');
     // The tcp check's keys, not the http check's: the check's `type` picks the schema.
     expect(problem).not.toContain('url');
+  });
+
+  it('does not take a numbered key for a typo of another number', () => {
+    expect(problemsOf(config((d) => (d.incidents.severities.sev5 = {})))).toEqual(['incidents.severities.sev5: unknown key; accepted here: sev1, sev2, sev3, sev4']);
   });
 
   it('reports every unknown key, together with the other problems of the file', () => {
@@ -144,6 +149,8 @@ describe('suggestKey', () => {
     ['colour', ['id', 'name', 'host', 'port'], undefined],
     ['description', ['descr'], undefined],
     ['x', [], undefined],
+    ['sev5', ['sev1', 'sev2'], undefined],
+    ['v2', ['v1'], undefined],
   ] as const)('%s among %j → %s', (unknown, accepted, meant) => {
     expect(suggestKey(unknown, accepted)).toBe(meant);
   });
