@@ -50,7 +50,8 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 export async function startAdminListener(options: AdminListenerOptions): Promise<AdminListener> {
   const routes = new Map(options.routes.map((route) => [route.path, route]));
 
-  async function answer(request: IncomingMessage): Promise<AdminResponse & { headers?: Record<string, string> }> {
+  type Answer = AdminResponse & { headers?: Record<string, string> };
+  async function answer(request: IncomingMessage): Promise<Answer> {
     if (options.token !== undefined && !bearerMatches(request.headers.authorization, options.token)) {
       return { ...json(401, { error: 'unauthorized: send Authorization: Bearer <ADMIN_TOKEN>' }), headers: { 'www-authenticate': 'Bearer' } };
     }
@@ -66,15 +67,19 @@ export async function startAdminListener(options: AdminListenerOptions): Promise
   }
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    void answer(request).then((result) => {
-      response.writeHead(result.status, {
-        'content-type': result.contentType,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        ...result.headers,
-      });
-      response.end(request.method === 'HEAD' ? undefined : result.body);
-    });
+    // A request that cannot even be read (a malformed URL) is a 400, never an unhandled rejection that ends the process.
+    void answer(request)
+      .catch((): Answer => json(400, { error: 'bad request' }))
+      .then((result) => {
+        response.writeHead(result.status, {
+          'content-type': result.contentType,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          ...result.headers,
+        });
+        response.end(request.method === 'HEAD' ? undefined : result.body);
+      })
+      .catch(() => response.destroy());
   });
   // A scraper or probe that stalls must not hold sockets open for long.
   server.headersTimeout = 5000;

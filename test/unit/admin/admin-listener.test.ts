@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAdminListener, type AdminListener, type AdminRoute } from '../../../src/admin/admin-listener.ts';
 import { describeProbeFailure, healthRoutes } from '../../../src/admin/health-routes.ts';
@@ -51,6 +52,19 @@ describe('the admin listener', () => {
     expect(await response.text()).not.toContain('hunter2');
     expect(logs.join('\n')).toContain('admin route failed');
     expect(logs.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('answers 400 to a request whose target is not a URL, and keeps serving', async () => {
+    const { url, port } = await start([{ path: '/hello', handle: () => ({ status: 200, contentType: 'text/plain', body: 'hi' }) }], { token: undefined });
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end('GET http://[oops HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await fetch(`${url}/hello`)).status).toBe(200);
   });
 
   it('says which setting to change when its port is taken', async () => {
