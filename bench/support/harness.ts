@@ -64,6 +64,8 @@ export function spawnWorkerProcess(
       QUEUE_PREFIX: settings.queuePrefix,
       READINESS_CONFIG: options.configPath,
       LOG_LEVEL: options.logLevel,
+      // A free port each: several workers (and other benches) run on this one machine.
+      ADMIN_PORT: '0',
       ...(options.concurrency === undefined ? {} : { WORKER_CONCURRENCY: String(options.concurrency) }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -5,7 +5,7 @@ import { Duration } from '../shared/duration.ts';
 export const EligibleVerdict = z.enum(['GO', 'GO_WITH_CAUTION', 'NO_GO']);
 
 /** One role whose sign-off the environment requires, and the check categories it answers for. */
-export const RequiredSignoff = z.object({
+export const RequiredSignoff = z.strictObject({
   role: Slug,
   /** @defaultValue 1 */
   count: z.number().int().min(1).max(10).default(1),
@@ -15,7 +15,7 @@ export const RequiredSignoff = z.object({
 export type RequiredSignoff = z.infer<typeof RequiredSignoff>;
 
 /** Who must sign off before an environment gets a GO decision, and the rules around it. */
-export const SignoffPolicy = z.object({
+export const SignoffPolicy = z.strictObject({
   required: z.array(RequiredSignoff).min(1, 'list at least one required sign-off, or remove `signoff`'),
   /** A request nobody completes expires after this. @defaultValue 24h */
   expiresAfter: Duration.default(24 * 3_600_000),

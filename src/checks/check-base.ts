@@ -9,7 +9,7 @@ export const Severity = z.enum(['critical', 'high', 'medium', 'low']);
 export type Severity = z.infer<typeof Severity>;
 
 /** The fields every check type shares; each type extends it with its own. */
-export const CheckBase = z.object({
+export const CheckBase = z.strictObject({
   id: Slug,
   name: z.string().min(1).max(200),
   category: Slug.default('infrastructure'),

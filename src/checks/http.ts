@@ -23,7 +23,7 @@ export const HttpCheckSpec = CheckBase.extend({
   bodyContains: z.string().min(1).optional(),
   /** The body must be JSON whose value at `path` (e.g. `$.checks.db.status`) equals `equals`. */
   json: z
-    .object({
+    .strictObject({
       path: z.string().refine((path) => parseJsonPath(path) !== undefined, 'a path such as $.status or $.items[0].name'),
       equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
     })

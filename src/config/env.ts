@@ -11,7 +11,14 @@ const optionalText = z
 
 const SIGNING_SECRET_REQUIRED = 'required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const WHOLE_NUMBER = 'must be a whole number above 0';
+const positiveInt = (fallback: number) => z.coerce.number({ error: WHOLE_NUMBER }).int(WHOLE_NUMBER).positive(WHOLE_NUMBER).default(fallback);
+
+const PORT_NUMBER = 'must be a port number (0-65535)';
+const portNumber = (fallback: number) => z.coerce.number({ error: PORT_NUMBER }).int(PORT_NUMBER).min(0, PORT_NUMBER).max(65535, PORT_NUMBER).default(fallback);
+
+/** The admin listener's port when ADMIN_PORT is unset: bot and worker differ, so both run on one host as shipped. */
+export const DEFAULT_ADMIN_PORT = { bot: 9090, worker: 9091 } as const;
 
 /** Everything the bot and workers read from the process environment. */
 const EnvShape = z.object({
@@ -59,6 +66,17 @@ const EnvShape = z.object({
      * phase to another worker after about this long. @defaultValue 30000
      */
     DEPLOYMENT_LOCK_MS: positiveInt(30_000),
+    /** Port of the admin listener (/healthz, /readyz, /metrics), apart from Slack's; 0 picks a free one. @defaultValue 9090 (bot), 9091 (worker) */
+    ADMIN_PORT: portNumber(DEFAULT_ADMIN_PORT.bot),
+    /** Interface the admin listener binds to; only this host can reach it unless set to another. @defaultValue 127.0.0.1 */
+    ADMIN_HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address such as 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1'),
+    /** When set, every admin request needs `Authorization: Bearer <ADMIN_TOKEN>`. @defaultValue unset: no token asked */
+    ADMIN_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
+      message: 'must be at least 16 characters (or unset)',
+    }),
     /** Where incident alerts go when readiness.yaml sets no `incidents.channel`. @defaultValue the channel the incident came from */
     INCIDENT_CHANNEL: optionalText.refine((value) => value === undefined || /^[CG][A-Z0-9]{2,}$/.test(value), {
       message: 'must be a Slack channel id such as C012ABCDEF',
@@ -73,11 +91,14 @@ export const Env = EnvShape.superRefine((env, ctx) => {
         message: SIGNING_SECRET_REQUIRED,
       });
     }
+    if (env.SLACK_APP_TOKEN === undefined && env.ADMIN_PORT !== 0 && env.ADMIN_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: 'must differ from PORT: the admin endpoints are kept off the Slack listener' });
+    }
 });
 export type Env = z.infer<typeof Env>;
 
 /** The variables a worker needs: it never talks to Slack's Events API, only the Web API. */
-export const WorkerEnv = EnvShape;
+export const WorkerEnv = EnvShape.extend({ ADMIN_PORT: portNumber(DEFAULT_ADMIN_PORT.worker) });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export class ConfigError extends Error {

@@ -19,11 +19,11 @@ const Percent = z.number().min(0).max(100);
 
 /** Scores at or above `go` are GO, at or above `caution` GO WITH CAUTION, below that NO-GO. */
 export const Thresholds = z
-  .object({ go: Percent.default(95), caution: Percent.default(80) })
+  .strictObject({ go: Percent.default(95), caution: Percent.default(80) })
   .refine((thresholds) => thresholds.caution <= thresholds.go, { message: 'caution must not be above go', path: ['caution'] });
 
 export const EnvironmentConfig = z
-  .object({
+  .strictObject({
     vars: Vars.default({}),
     thresholds: Thresholds.default({ go: 95, caution: 80 }),
     /** Sign-offs this environment needs before a GO decision; none when unset. */
@@ -33,7 +33,7 @@ export const EnvironmentConfig = z
   })
   .default({ vars: {}, thresholds: { go: 95, caution: 80 } });
 
-export const ServiceConfig = z.object({
+export const ServiceConfig = z.strictObject({
   description: z.string().max(500).optional(),
   environments: z
     .record(Slug, EnvironmentConfig)
@@ -45,7 +45,7 @@ export type ServiceConfig = z.infer<typeof ServiceConfig>;
 
 /** A role is who may act: named users and members of usergroups (resolved through the Web API). */
 export const RoleConfig = z
-  .object({
+  .strictObject({
     description: z.string().max(300).optional(),
     users: z.array(SlackUserId).default([]),
     usergroups: z.array(SlackUsergroupId).default([]),
@@ -53,10 +53,10 @@ export const RoleConfig = z
   .refine((role) => role.users.length + role.usergroups.length > 0, 'a role needs at least one user or usergroup');
 export type RoleConfig = z.infer<typeof RoleConfig>;
 
-export const ReadinessConfig = z.object({
+export const ReadinessConfig = z.strictObject({
   roles: z.record(Slug, RoleConfig).default({}),
   /** Deployment templates; they replace shipped ones of the same name (standard, hotfix, blue-green, canary). */
-  deployments: z.object({ templates: z.record(Slug, Template).default({}) }).default({ templates: {} }),
+  deployments: z.strictObject({ templates: z.record(Slug, Template).default({}) }).default({ templates: {} }),
   services: z
     .record(Slug, ServiceConfig)
     .refine((services) => Object.keys(services).length > 0, 'define at least one service'),

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { findDanglingReferences, findUnresolvableChecks } from './catalog.ts';
 import { ReadinessConfig } from './readiness-config.schema.ts';
 import { findDigestDanglingReferences } from '../digests/digest-config.ts';
+import { acceptedKeysAt, describeUnknownKey } from './unknown-keys.ts';
 
 export class ReadinessConfigError extends Error {
   constructor(
@@ -23,8 +24,15 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${formatKeyPath(issue.path) || '(top level)'}: ${issue.message}`);
+/** One line per problem; an unknown key gets one line of its own, naming the key it probably meant. */
+function describeIssues(issues: readonly z.core.$ZodIssue[], document: unknown): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const accepted = acceptedKeysAt(ReadinessConfig, document, issue.path);
+      return issue.keys.map((key) => `${formatKeyPath([...issue.path, key])}: ${describeUnknownKey(key, accepted)}`);
+    }
+    return [`${formatKeyPath(issue.path) || '(top level)'}: ${issue.message}`];
+  });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -56,7 +64,7 @@ function findDuplicateCheckIds(document: unknown): string[] {
 export function parseReadinessConfig(document: unknown, source: string): ReadinessConfig {
   const duplicates = findDuplicateCheckIds(document);
   const result = ReadinessConfig.safeParse(document);
-  if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues), ...duplicates]);
+  if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues, document), ...duplicates]);
   const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;

@@ -3,7 +3,7 @@ import { Slug } from '../checks/check-base.ts';
 import { Comparator } from '../checks/prometheus.ts';
 import { Duration } from '../shared/duration.ts';
 
-const TaskBase = z.object({
+const TaskBase = z.strictObject({
   id: Slug,
   name: z.string().min(1).max(200).optional(),
   /** Tasks of a phase run in parallel, except that a task waits for those it names here. */
@@ -50,7 +50,7 @@ export type ManualGateTask = z.infer<typeof ManualGateTask>;
 export const DeployTask = z.discriminatedUnion('type', [WebhookTask, WaitTask, ChecksTask, MonitorTask, ManualGateTask]);
 export type DeployTask = z.infer<typeof DeployTask>;
 
-export const Phase = z.object({
+export const Phase = z.strictObject({
   id: Slug,
   name: z.string().min(1).max(100).optional(),
   /** @defaultValue 10m */
@@ -61,12 +61,12 @@ export const Phase = z.object({
 });
 export type Phase = z.infer<typeof Phase>;
 
-export const Template = z.object({
+export const Template = z.strictObject({
   description: z.string().max(300).optional(),
   phases: z.array(Phase).min(1),
   /** @defaultValue true */
   autoRollback: z.boolean().default(true),
-  rollback: z.object({
+  rollback: z.strictObject({
     tasks: z.array(DeployTask).min(1),
     /** Running longer posts an alert in the channel. @defaultValue 10m */
     maxDuration: Duration.default(600_000),
@@ -77,7 +77,7 @@ export const Template = z.object({
 export type Template = z.infer<typeof Template>;
 
 /** How an environment deploys: which template by default, how fresh the GO must be, who may run it. */
-export const DeployPolicy = z.object({
+export const DeployPolicy = z.strictObject({
   /** @defaultValue standard */
   template: Slug.default('standard'),
   /** A GO decision older than this does not allow a deployment. @defaultValue 24h */

@@ -48,7 +48,7 @@ export const TimeZone = z.string().refine(
 );
 
 /** One scheduled digest: where it goes, when, and which services and environments it covers. */
-export const DigestConfig = z.object({
+export const DigestConfig = z.strictObject({
   /** Shown as the digest's heading. @defaultValue "Readiness digest" */
   title: z.string().min(1).max(150).optional(),
   channel: SlackChannelId,

@@ -18,7 +18,7 @@ export type IncidentKind = z.infer<typeof IncidentKind>;
  * one: the page goes to the channel only and says so.
  */
 export const EscalationLevelConfig = z
-  .object({
+  .strictObject({
     users: z.array(SlackUserId).default([]),
     usergroups: z.array(SlackUsergroupId).default([]),
     /** Names from the top-level `roles:` map. */
@@ -54,7 +54,7 @@ function defaultPolicy(defaults: SeverityDefaults) {
 function severityPolicy(defaults: SeverityDefaults) {
   const value = defaultPolicy(defaults);
   return z
-    .object({
+    .strictObject({
       description: z.string().min(1).max(300).default(defaults.description),
       /** How soon someone must acknowledge; also the timeout of every level that sets none. */
       respondWithin: Duration.default(defaults.respondWithin),
@@ -77,11 +77,11 @@ const SeveritySlug = z.enum(['sev1', 'sev2', 'sev3', 'sev4']);
 
 /** `incidents:` in readiness.yaml: the severity policy, runbooks per incident kind, and where alerts go. */
 export const IncidentsConfig = z
-  .object({
+  .strictObject({
     /** The incidents channel. @defaultValue $INCIDENT_CHANNEL, else the channel the incident was opened from */
     channel: SlackChannelId.optional(),
     severities: z
-      .object({
+      .strictObject({
         sev1: severityPolicy(SEVERITY_DEFAULTS.SEV1),
         sev2: severityPolicy(SEVERITY_DEFAULTS.SEV2),
         sev3: severityPolicy(SEVERITY_DEFAULTS.SEV3),

@@ -15,10 +15,12 @@ try {
     appToken: env.SLACK_APP_TOKEN,
     port: env.PORT,
     followUpConcurrency: env.ACK_FOLLOW_UP_CONCURRENCY,
+    admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT, token: env.ADMIN_TOKEN },
   });
   logger.info('readiness bot started', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
     port: env.PORT,
+    admin: bot.adminUrl,
     services: Object.keys(config.services).length,
   });
   onShutdown(logger, async () => {

@@ -8,7 +8,11 @@ import { connectDb } from '../store/prisma.ts';
 import { createLimiter, type Limiter } from '../shared/limiter.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
-import { createSlackApp, type ReadyReport } from '../slack/app.ts';
+import { createSlackApp } from '../slack/app.ts';
+import { describeProbeFailure, type ReadyReport } from '../admin/health-routes.ts';
+import type { AdminListener } from '../admin/admin-listener.ts';
+import { startAdmin, type AdminSettings } from './admin-wiring.ts';
+import { createProcessMetrics } from '../metrics/process-metrics.ts';
 import { chatPort } from '../slack/chat-port.ts';
 import { threadUploadPort } from '../reports/thread-upload.ts';
 import type { Runtime } from './runtime.ts';
@@ -27,11 +31,11 @@ export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
       await withTimeout(check(), 2000);
       return 'ok' as const;
     } catch (error) {
-      return (error as Error).message.split('\n')[0] ?? 'unavailable';
+      return describeProbeFailure(error);
     }
   };
-  const [database, redis] = await Promise.all([probe(() => runtime.db.$queryRaw`SELECT 1`), probe(() => runtime.producer.ping())]);
-  return { ready: database === 'ok' && redis === 'ok', dependencies: { database, redis } };
+  const [postgres, redis] = await Promise.all([probe(() => runtime.db.$queryRaw`SELECT 1`), probe(() => runtime.producer.ping())]);
+  return { ready: postgres === 'ok' && redis === 'ok', dependencies: { postgres, redis } };
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
@@ -64,18 +68,25 @@ export interface BotOptions {
    * @defaultValue a limiter of `followUpConcurrency`
    */
   afterAck?: Limiter | undefined;
+  /** Serve /healthz, /readyz and /metrics here, apart from Slack's listener. @defaultValue no admin listener */
+  admin?: AdminSettings | undefined;
 }
 
 export interface RunningBot {
   app: App;
   /** The Events/commands endpoint in HTTP mode. */
   eventsUrl: string | undefined;
+  /** The admin listener (/healthz, /readyz, /metrics), when one was asked for. */
+  adminUrl: string | undefined;
   stop(): Promise<void>;
 }
 
 export async function startBot(runtime: Runtime, options: BotOptions): Promise<RunningBot> {
   const { settings } = runtime;
   const now = () => new Date();
+  const admin = options.admin
+    ? await startAdmin('bot', options.admin, { probeReadiness: () => probeReadiness(runtime), metrics: botMetrics(runtime), logger: settings.logger })
+    : undefined;
   const app = createSlackApp({
     botToken: settings.slackBotToken,
     signingSecret: options.signingSecret,
@@ -83,9 +94,6 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     slackApiUrl: settings.slackApiUrl,
     ...(settings.slackRetries === undefined ? {} : { slackRetries: settings.slackRetries }),
     logger: settings.logger,
-    probeReadiness: () => probeReadiness(runtime),
-    healthPort: options.port,
-    metrics: botMetrics(runtime),
   });
   registerCommands(app, {
     runtime,
@@ -95,7 +103,10 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,
   });
-  const started = await app.start(options.port);
+  const started = await app.start(options.port).catch(async (error: unknown) => {
+    await admin?.close();
+    throw error;
+  });
   const address = options.appToken ? undefined : (started as Server).address();
   const eventsUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
   const schedules =
@@ -105,9 +116,11 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   return {
     app,
     eventsUrl,
+    adminUrl: admin?.url,
     async stop() {
       await schedules?.stop();
       await app.stop();
+      await admin?.close();
     },
   };
 }
@@ -127,10 +140,21 @@ export interface WorkerProcessOptions {
   deploymentLockMs?: number | undefined;
   /** The bots' intake delay (see INTAKE_DELAY_MS): how long a bot is given to post a message it recorded. @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
+  /** Serve /healthz, /readyz and a minimal /metrics here. @defaultValue no admin listener */
+  admin?: AdminSettings | undefined;
 }
 
-export async function startWorkerProcess(runtime: Runtime, options: WorkerProcessOptions): Promise<RunningWorkers> {
+export interface RunningWorkerProcess extends RunningWorkers {
+  /** The admin listener (/healthz, /readyz, /metrics), when one was asked for. */
+  adminUrl: string | undefined;
+}
+
+export async function startWorkerProcess(runtime: Runtime, options: WorkerProcessOptions): Promise<RunningWorkerProcess> {
   const { settings } = runtime;
+  // Up before the workers, so a probe can tell a worker that is starting from one that is gone.
+  const admin: AdminListener | undefined = options.admin
+    ? await startAdmin('worker', options.admin, { probeReadiness: () => probeReadiness(runtime), metrics: createProcessMetrics(), logger: settings.logger })
+    : undefined;
   // Best effort: a worker started while Postgres is away still starts, and its jobs retry until it is back.
   await connectDb(runtime.db).catch((error: unknown) =>
     settings.logger.warn('postgres not reachable at start-up; jobs will retry', { err: (error as Error).message }),
@@ -160,6 +184,9 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     digests: { config: settings.config, digests: runtime.digests, chat: chatPort(runtime.slackForWorkers) },
     intake: { config: settings.config, delayMs: options.intakeDelayMs },
     logger: settings.logger,
+  }).catch(async (error: unknown) => {
+    await admin?.close();
+    throw error;
   });
   const recovery =
     options.recoverySweep === false
@@ -167,10 +194,12 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
       : startRecoverySweep({ db: runtime.db, queues: runtime.queues, assessments: runtime.assessments, deployments, logger: settings.logger });
   return {
     workers: running.workers,
+    adminUrl: admin?.url,
     async close() {
       await recovery?.stop();
       await running.close();
       connection.disconnect();
+      await admin?.close();
     },
   };
 }

@@ -48,6 +48,7 @@ staging.vars.deployUrl = receiver.url;
 const stack = await startLocalStack({ config, databaseUrl, redisUrl, logger: createLogger('error') });
 print(`example service ${SERVICE} listening on ${target.url}`);
 print(`bot listening on ${stack.eventsUrl}; Slack stand-in on ${stack.standIn.apiUrl}`);
+print(`admin endpoints (/healthz, /readyz, /metrics) on ${stack.adminUrl}`);
 print();
 
 // Slack shows the ack before anything the bot does afterwards; hold later lines until it is printed.

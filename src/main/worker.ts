@@ -10,7 +10,11 @@ try {
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
   const runtime = runtimeFromEnv(env, config, logger);
-  const starting = startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY, deploymentLockMs: env.DEPLOYMENT_LOCK_MS });
+  const starting = startWorkerProcess(runtime, {
+    concurrency: env.WORKER_CONCURRENCY,
+    deploymentLockMs: env.DEPLOYMENT_LOCK_MS,
+    admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT, token: env.ADMIN_TOKEN },
+  });
   // Workers take jobs before start-up has finished (the incident sweep, for one), so a SIGTERM must already be
   // a graceful stop by then.
   onShutdown(logger, async () => {
@@ -19,7 +23,7 @@ try {
     await runtime.close();
   });
   const workers = await starting;
-  logger.info('readiness workers started', { concurrency: env.WORKER_CONCURRENCY, queues: workers.workers.map((w) => w.name) });
+  logger.info('readiness workers started', { concurrency: env.WORKER_CONCURRENCY, admin: workers.adminUrl, queues: workers.workers.map((w) => w.name) });
 } catch (error) {
   exitOnStartupError(error, 'worker');
 }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { StateCounts } from '../store/metrics.repository.ts';
 import type { Logger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/timeout.ts';
@@ -36,6 +36,8 @@ export function createReadinessMetrics(sources: MetricsSources, logger: Logger):
   const verdict = gauge('readiness_verdict', "1 for a service's latest verdict in an environment, 0 for the others.", ['service', 'environment', 'verdict']);
   const score = gauge('readiness_score', "A service's latest readiness score (0-100) in an environment.", ['service', 'environment']);
   const assessedAt = gauge('readiness_last_assessed_timestamp_seconds', "When a service's latest assessment in an environment finished.", ['service', 'environment']);
+  // Shows the scrape cache at work: scrapes within its window are answered without reading the sources again.
+  const computed = new Counter({ name: 'readiness_metrics_computed_total', help: 'How many times this process read its sources for /metrics.', registers: [registry] });
 
   async function readQueues(): Promise<void> {
     const counts = await sources.queueCounts();
@@ -71,6 +73,7 @@ export function createReadinessMetrics(sources: MetricsSources, logger: Logger):
   return {
     contentType: registry.contentType,
     async render() {
+      computed.inc();
       await Promise.all([attempt('redis', readQueues), attempt('database', readDatabase)]);
       return registry.metrics();
     },

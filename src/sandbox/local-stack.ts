@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
-import type { RunningWorkers } from '../../jobs/workers.ts';
-import { startBot, startWorkerProcess, type RunningBot } from '../main/compose.ts';
+import { startBot, startWorkerProcess, type RunningBot, type RunningWorkerProcess } from '../main/compose.ts';
 import { createRuntime, type Runtime } from '../main/runtime.ts';
 import type { Limiter } from '../shared/limiter.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -34,6 +33,8 @@ export interface LocalStackOptions {
   intakeDelayMs?: number;
   /** The bot's runner of post-ack work (see BotOptions.afterAck). @defaultValue a limiter of 2 */
   afterAck?: Limiter;
+  /** The admin listeners of bot and workers, on free ports of 127.0.0.1. @defaultValue no token, the shipped cache window */
+  admin?: { token?: string; metricsCacheMs?: number };
 }
 
 export interface LocalStack {
@@ -41,11 +42,13 @@ export interface LocalStack {
   runtime: Runtime;
   bot: RunningBot;
   eventsUrl: string;
-  workers: RunningWorkers | undefined;
+  /** The bot's admin listener (/healthz, /readyz, /metrics). */
+  adminUrl: string;
+  workers: RunningWorkerProcess | undefined;
   channelId: string;
   /** What Slack signs requests with; a second bot replica needs it too. */
   signingSecret: string;
-  startWorkers(): Promise<RunningWorkers>;
+  startWorkers(): Promise<RunningWorkerProcess>;
   close(options?: { obliterate?: boolean }): Promise<void>;
 }
 
@@ -68,10 +71,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: options.logger,
     ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
   });
-  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck });
-  if (!bot.eventsUrl) throw new Error('the bot did not start an HTTP endpoint');
+  const admin = { host: '127.0.0.1', port: 0, token: options.admin?.token, metricsCacheMs: options.admin?.metricsCacheMs };
+  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck, admin });
+  if (!bot.eventsUrl || !bot.adminUrl) throw new Error('the bot did not start its HTTP endpoints');
   const concurrency = options.workerConcurrency ?? 20;
-  const running: RunningWorkers[] = [];
+  const running: RunningWorkerProcess[] = [];
   const startWorkers = async () => {
     const workers = await startWorkerProcess(runtime, {
       concurrency,
@@ -80,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       recoverySweep: options.recoverySweep ?? false,
       checkRegressionIncidents: options.checkRegressionIncidents ?? false,
       intakeDelayMs: options.intakeDelayMs,
+      admin,
     });
     running.push(workers);
     return workers;
@@ -91,6 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     runtime,
     bot,
     eventsUrl: bot.eventsUrl,
+    adminUrl: bot.adminUrl,
     workers,
     channelId,
     signingSecret,

@@ -40,6 +40,8 @@ function startWorkerProcess(): EntryProcess {
     READINESS_CONFIG: configPath,
     DEPLOYMENT_LOCK_MS: String(DEPLOYMENT_LOCK_MS),
     LOG_LEVEL: 'error',
+    // A free port each: two workers run side by side here, and other tests on this machine start more.
+    ADMIN_PORT: '0',
   };
   return workers.start('worker.ts', env);
 }

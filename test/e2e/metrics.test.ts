@@ -19,11 +19,11 @@ afterAll(async () => {
   await stack?.closeAll();
 });
 
-describe('/metrics on the bot', () => {
+describe('/metrics on the bot’s admin listener', () => {
   it("serves Prometheus text with the queues and the latest verdict of what was assessed", async () => {
     const sent = await stack.run(`run ${service} staging`);
     const { assessment } = await stack.finished(sent.triggerId);
-    const response = await fetch(new URL('/metrics', stack.eventsUrl));
+    const response = await fetch(new URL('/metrics', stack.adminUrl));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();

@@ -44,7 +44,7 @@ describe('npm start and npm run worker, as separate processes', () => {
     await target?.close();
   });
 
-  it('serve health probes, run a command end to end, and stop gracefully on SIGTERM', async () => {
+  it('serve health probes on their admin ports, run a command end to end, and stop gracefully on SIGTERM', async () => {
     const signingSecret = randomBytes(16).toString('hex');
     standIn = await SlackStandIn.start({ signingSecret, botToken: 'xoxb-process-test', channels: ['C0PROC'] });
     target = await startExampleService();
@@ -54,7 +54,9 @@ describe('npm start and npm run worker, as separate processes', () => {
       configPath,
       `services:\n  example-api:\n    environments:\n      staging:\n        vars: { baseUrl: "${target.url}" }\n    checks:\n      - { id: health, name: Health, type: http, severity: critical, url: "{{baseUrl}}/healthz" }\n`,
     );
-    const port = Number(new URL(await closedPortUrl()).port);
+    const freePort = async () => new URL(await closedPortUrl()).port;
+    const port = Number(await freePort());
+    const [botAdminPort, workerAdminPort] = [await freePort(), await freePort()];
     const env = {
       SLACK_BOT_TOKEN: 'xoxb-process-test',
       SLACK_SIGNING_SECRET: signingSecret,
@@ -66,14 +68,20 @@ describe('npm start and npm run worker, as separate processes', () => {
       PORT: String(port),
       LOG_LEVEL: 'warn',
     };
-    const bot = processes.start('bot.ts', env);
-    const worker = processes.start('worker.ts', env);
+    const bot = processes.start('bot.ts', { ...env, ADMIN_PORT: botAdminPort });
+    const worker = processes.start('worker.ts', { ...env, ADMIN_PORT: workerAdminPort });
 
     const base = `http://127.0.0.1:${port}`;
-    const health = await until(() => fetch(`${base}/healthz`).then((r) => r.ok && r, () => undefined), 20_000);
-    expect(health.status).toBe(200);
-    const ready = await fetch(`${base}/readyz`);
-    expect(await ready.json()).toEqual({ ready: true, dependencies: { database: 'ok', redis: 'ok' } });
+    for (const adminPort of [botAdminPort, workerAdminPort]) {
+      const admin = `http://127.0.0.1:${adminPort}`;
+      const health = await until(() => fetch(`${admin}/healthz`).then((r) => r.ok && r, () => undefined), 20_000);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`${admin}/readyz`);
+      expect(await ready.json()).toEqual({ ready: true, dependencies: { postgres: 'ok', redis: 'ok' } });
+    }
+    // The Slack listener is up (the bot's admin listener starts first) and serves Slack's endpoint only.
+    await until(() => fetch(`${base}/slack/events`, { method: 'POST' }).then(() => true, () => undefined), 20_000);
+    for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${base}${path}`)).status).toBe(404);
 
     const ack = await standIn.sendSlashCommand(`${base}/slack/events`, { text: 'run example-api staging', userId: 'U0PROC', channelId: 'C0PROC' });
     expect(ack.status).toBe(200);

@@ -29,6 +29,8 @@ describe('parseEnv(Env)', () => {
       ACK_FOLLOW_UP_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
       DEPLOYMENT_LOCK_MS: 30000,
+      ADMIN_PORT: 9090,
+      ADMIN_HOST: '127.0.0.1',
     });
   });
 

@@ -213,7 +213,7 @@ describe('renderDeploymentMessage: limits and escaping', () => {
           id: `phase-${phase}`,
           name: `Phase ${phase} `.padEnd(100, '·'),
           verification: phase % 2 === 0,
-          tasks: Array.from({ length: 12 }, (_, index) => ({ id: `t${phase}-${index}`, name: `${longName} ${index}`, type: index === 0 ? 'manual-gate' : 'wait', role: 'r', duration: '1s' })),
+          tasks: Array.from({ length: 12 }, (_, index) => ({ id: `t${phase}-${index}`, name: `${longName} ${index}`, ...(index === 0 ? { type: 'manual-gate', role: 'r' } : { type: 'wait', duration: '1s' }) })),
         })),
         rollback: { tasks: Array.from({ length: 30 }, (_, index) => ({ id: `undo-${index}`, name: `${longName} ${index}`, type: 'webhook', url: 'https://x' })) },
       }),
