@@ -87,6 +87,8 @@ export function decideMerge(incident: IncidentView, input: MergeInput, at: Date)
           action: 'incident.merged',
           subjectType: 'incident',
           subjectId: incident.id,
+          before: { occurrences: incident.occurrences },
+          after: { occurrences: occurrence },
           reason: input.summary,
           data: { occurrence, cause: input.cause, evidence: input.evidence ?? null, thread: newThread ?? null, at: at.toISOString() },
           // One merge per report: a redelivered report finds this key taken.

@@ -78,7 +78,8 @@ export function renderTimelineEntry(event: TimelineEvent, incident: IncidentView
       const restart = event.restarted
         ? ` Escalation restarts with the ${event.to} path (respond within ${formatTimeout(event.respondWithinMs)}).`
         : '';
-      return textOnly(`${icon} Severity ${verb} from ${event.from} to ${event.to} by ${by}.${restart}`);
+      const reason = event.reason ? ` Reason: “${escapeText(truncate(event.reason, 500))}”` : '';
+      return textOnly(`${icon} Severity ${verb} from ${event.from} to ${event.to} by ${by}.${reason}${restart}`);
     }
     case 'merged': {
       const evidence = evidenceLines(event.evidence, 6);
