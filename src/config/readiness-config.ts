@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { findDanglingReferences, findUnresolvableChecks } from './catalog.ts';
 import { ReadinessConfig } from './readiness-config.schema.ts';
 import { findDigestDanglingReferences } from '../digests/digest-config.ts';
+import { findIncidentPermissionProblems } from '../incidents/incident-permissions.ts';
 
 export class ReadinessConfigError extends Error {
   constructor(
@@ -58,6 +59,7 @@ export function parseReadinessConfig(document: unknown, source: string): Readine
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues), ...duplicates]);
   const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];
+  problems.push(...findIncidentPermissionProblems(result.data.incidents.permissions, result.data.roles));
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;
 }
