@@ -31,7 +31,6 @@ export const incidentReplies = {
     `${ref(incident)} is ${incident ? `now *${incident.severity}*` : 'at another severity now'}: someone changed it first. Nothing changed.`,
   summaryTooShort: 'Say in a few words what fixed it (at least 3 characters).',
   lowerReasonTooShort: 'Say in a few words why it is less severe now (3 to 500 characters).',
-  lowerNotLower: (incident: IncidentView | undefined) => `That button would not lower ${ref(incident)}. Nothing changed.`,
 };
 
 const ACTION_WORDS: Record<IncidentAction, string> = {
