@@ -108,11 +108,13 @@ function severityAction(deps: CommandDeps) {
     }
     if (lowering) {
       // A lowering asks why first; the submission re-checks everything (commands/actions/incident-lower-severity.ts).
-      if (access.incident.status === 'RESOLVED' || access.incident.severity !== from) {
-        await args.respond(ephemeral(access.incident.status === 'RESOLVED' ? incidentReplies.alreadyResolved(access.incident) : incidentReplies.staleSeverity(access.incident)));
+      const { incident } = access;
+      if (incident.status === 'RESOLVED' || incident.severity !== from) {
+        const resolved = incident.status === 'RESOLVED';
+        await args.respond(ephemeral(resolved ? incidentReplies.alreadyResolved(incident) : incidentReplies.staleSeverity(incident)));
         return;
       }
-      await args.client.views.open({ trigger_id: click.triggerId, view: renderLowerSeverityModal(access.incident, to) });
+      await args.client.views.open({ trigger_id: click.triggerId, view: renderLowerSeverityModal(incident, to) });
       return;
     }
     const result = await changeSeverity(deps.runtime.incidents, { incidentId, from, to, by: click.user });
