@@ -5,11 +5,15 @@ import { changeSeverity } from '../../src/incidents/change-severity.ts';
 import { escalateIncident } from '../../src/incidents/escalate-incident.ts';
 import { INCIDENT_SEVERITIES } from '../../src/incidents/incident-config.ts';
 import { resolveIncident } from '../../src/incidents/resolve-incident.ts';
+import { isMoreSevere } from '../../src/incidents/severity-policy.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { messages } from '../../src/slack/messages.ts';
+import { renderLowerSeverityModal } from '../../src/slack/views/incident-lower-modal.ts';
 import { incidentRefusal, incidentReplies } from '../../src/slack/views/incident-replies.ts';
 import { renderResolveModal } from '../../src/slack/views/incident-resolve-modal.ts';
 import type { CommandDeps } from '../command-context.ts';
+import { accessRefusal, incidentAccess } from './incident-access.ts';
+import { lowerSeveritySubmission } from './incident-lower-severity.ts';
 
 const UserId = z.string().regex(/^[UW][A-Z0-9]+$/);
 const IncidentId = z.uuid();
@@ -63,6 +67,11 @@ function acknowledgeAction(deps: CommandDeps) {
     await args.ack();
     const click = await readClick(args, IncidentId);
     if (!click) return;
+    const access = await incidentAccess(deps, { incidentId: click.value, userId: click.user, action: 'acknowledge' });
+    if (!access.ok) {
+      await args.respond(ephemeral(accessRefusal(access)));
+      return;
+    }
     const result = await acknowledgeIncident(deps.runtime.incidents, { incidentId: click.value, by: click.user });
     if (!result.ok) await args.respond(ephemeral(incidentRefusal(result.reason, result.incident)));
   };
@@ -74,6 +83,11 @@ function escalateAction(deps: CommandDeps) {
     const click = await readClick(args, EscalateValue);
     if (!click) return;
     const [incidentId, plan, level, round] = click.value;
+    const access = await incidentAccess(deps, { incidentId, userId: click.user, action: 'escalate' });
+    if (!access.ok) {
+      await args.respond(ephemeral(accessRefusal(access)));
+      return;
+    }
     const result = await escalateIncident(deps.runtime.incidents, { incidentId, trigger: 'manual', by: click.user, expected: { plan, level, round } });
     if (!result.ok) await args.respond(ephemeral(incidentRefusal(result.reason, result.incident)));
   };
@@ -85,6 +99,24 @@ function severityAction(deps: CommandDeps) {
     const click = await readClick(args, SeverityValue);
     if (!click) return;
     const [incidentId, from, to] = click.value;
+    // The values decide which rule applies, not the button's id: a forged Raise that lowers is still a lowering.
+    const lowering = isMoreSevere(from, to);
+    const access = await incidentAccess(deps, { incidentId, userId: click.user, action: lowering ? 'lowerSeverity' : 'raiseSeverity' });
+    if (!access.ok) {
+      await args.respond(ephemeral(accessRefusal(access)));
+      return;
+    }
+    if (lowering) {
+      // A lowering asks why first; the submission re-checks everything (commands/actions/incident-lower-severity.ts).
+      const { incident } = access;
+      if (incident.status === 'RESOLVED' || incident.severity !== from) {
+        const resolved = incident.status === 'RESOLVED';
+        await args.respond(ephemeral(resolved ? incidentReplies.alreadyResolved(incident) : incidentReplies.staleSeverity(incident)));
+        return;
+      }
+      await args.client.views.open({ trigger_id: click.triggerId, view: renderLowerSeverityModal(incident, to) });
+      return;
+    }
     const result = await changeSeverity(deps.runtime.incidents, { incidentId, from, to, by: click.user });
     if (result.ok) return;
     const stale = result.reason === 'stale' || result.reason === 'same';
@@ -98,9 +130,14 @@ function resolveAction(deps: CommandDeps) {
     await args.ack();
     const click = await readClick(args, IncidentId);
     if (!click) return;
-    const incident = await deps.runtime.incidents.incidents.find(click.value);
-    if (!incident || incident.status === 'RESOLVED') {
-      await args.respond(ephemeral(incident ? incidentReplies.alreadyResolved(incident) : incidentReplies.notFound));
+    const access = await incidentAccess(deps, { incidentId: click.value, userId: click.user, action: 'resolve' });
+    if (!access.ok) {
+      await args.respond(ephemeral(accessRefusal(access)));
+      return;
+    }
+    const { incident } = access;
+    if (incident.status === 'RESOLVED') {
+      await args.respond(ephemeral(incidentReplies.alreadyResolved(incident)));
       return;
     }
     await args.client.views.open({ trigger_id: click.triggerId, view: renderResolveModal(incident) });
@@ -121,6 +158,12 @@ function resolveSubmission(deps: CommandDeps) {
     }
     await ack();
     const userId = submission.data.user.id;
+    // The modal proves nothing: the permission is checked again on submit.
+    const access = await incidentAccess(deps, { incidentId: submission.data.view.private_metadata, userId, action: 'resolve' });
+    if (!access.ok) {
+      if (access.reason === 'not_permitted') await client.chat.postEphemeral({ channel: access.incident.channelId, user: userId, text: accessRefusal(access) });
+      return;
+    }
     const result = await resolveIncident(deps.runtime.incidents, { incidentId: submission.data.view.private_metadata, by: userId, summary });
     if (!result.ok && result.incident) {
       await client.chat.postEphemeral({ channel: result.incident.channelId, user: userId, text: incidentRefusal(result.reason, result.incident) });
@@ -128,7 +171,7 @@ function resolveSubmission(deps: CommandDeps) {
   };
 }
 
-/** The alert's buttons (and the page DM's Acknowledge) and the resolve modal. */
+/** The alert's buttons (and the page DM's Acknowledge), the resolve modal and the lower-severity modal; every one authorized. */
 export function registerIncidentActions(app: App, deps: CommandDeps): void {
   app.action(ids.incident.acknowledge, acknowledgeAction(deps));
   app.action(ids.incident.escalate, escalateAction(deps));
@@ -136,4 +179,5 @@ export function registerIncidentActions(app: App, deps: CommandDeps): void {
   app.action(ids.incident.lower, severityAction(deps));
   app.action(ids.incident.resolve, resolveAction(deps));
   app.view(ids.incident.resolveModal, resolveSubmission(deps));
+  app.view(ids.incident.lowerModal, lowerSeveritySubmission(deps));
 }

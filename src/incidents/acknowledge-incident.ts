@@ -21,6 +21,8 @@ export function decideAcknowledge(incident: IncidentView, by: string, at: Date):
           action: 'incident.acknowledged',
           subjectType: 'incident',
           subjectId: incident.id,
+          before: { status: incident.status, acknowledgedBy: null },
+          after: { status: 'ACKNOWLEDGED', acknowledgedBy: by },
           data: { afterSeconds, ...stepOf(incident), severity: incident.severity },
         },
       ],

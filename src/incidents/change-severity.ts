@@ -13,6 +13,8 @@ export interface SeverityChange {
   from: IncidentSeverity;
   to: IncidentSeverity;
   by: string;
+  /** Why, in the person's words: required to lower a severity (asked for in a modal), announced and audited. */
+  reason?: string | undefined;
   /** The new severity's policy, and who its first level pages now. */
   policy: EscalationPolicy;
   targets: PageTargets | undefined;
@@ -37,6 +39,9 @@ export function decideSeverityChange(incident: IncidentView, change: SeverityCha
       action: 'incident.severity_changed',
       subjectType: 'incident',
       subjectId: incident.id,
+      reason: change.reason ?? null,
+      before: { severity: incident.severity },
+      after: { severity: change.to },
       data: { from: change.from, to: change.to, restarted },
       dedupeKey: `incident.severity_changed_${incident.id}_${plan}`,
     },
@@ -50,6 +55,7 @@ export function decideSeverityChange(incident: IncidentView, change: SeverityCha
       by: change.by,
       restarted,
       respondWithinMs: change.policy.respondWithinMs,
+      ...(change.reason ? { reason: change.reason } : {}),
     }),
   ];
   if (restarted && first && change.targets) {
@@ -58,6 +64,9 @@ export function decideSeverityChange(incident: IncidentView, change: SeverityCha
       action: 'incident.paged',
       subjectType: 'incident',
       subjectId: incident.id,
+      reason: `the severity changed to ${change.to}: its escalation path starts again`,
+      before: { severity: incident.severity, level: incident.level + 1, round: incident.round + 1 },
+      after: { severity: change.to, level: 1, round: 1 },
       data: { ...step, trigger: 'severity', targets: change.targets },
       dedupeKey: `incident.paged_${incident.id}_${stepKey(step)}`,
     });
@@ -90,7 +99,7 @@ export type ChangeSeverityResult =
 /** Raises or lowers the severity from the alert (or when a more severe report merges in), re-planning the timers. */
 export async function changeSeverity(
   deps: IncidentDeps,
-  input: { incidentId: string; from: IncidentSeverity; to: IncidentSeverity; by: string },
+  input: { incidentId: string; from: IncidentSeverity; to: IncidentSeverity; by: string; reason?: string | undefined },
 ): Promise<ChangeSeverityResult> {
   const policy = policyFor(deps.settings.config, input.to);
   const first = policy.levels[0];

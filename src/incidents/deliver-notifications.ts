@@ -93,6 +93,8 @@ export async function deliverIncidentNotifications(deps: DeliveryDeps, incidentI
           action: 'incident.notification_failed',
           subjectType: 'incident',
           subjectId: incidentId,
+          before: { notification: 'PENDING' },
+          after: { notification: 'FAILED' },
           reason: `${notification.destination}${notification.channel ? ` ${notification.channel}` : ''}: ${slackError}`,
           data: { key: notification.key, destination: notification.destination, channel: notification.channel },
           dedupeKey: `incident.notification_failed_${notification.id}`,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Slug } from '../checks/check-base.ts';
 import { Duration } from '../shared/duration.ts';
 import { SlackChannelId, SlackUserId, SlackUsergroupId } from '../config/slack-ids.ts';
+import { IncidentPermissionsConfig } from './incident-permissions.ts';
 
 
 export const INCIDENT_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
@@ -92,6 +93,8 @@ export const IncidentsConfig = z
     runbooks: z.partialRecord(IncidentKind, z.url({ error: 'must be a URL' })).default({}),
     /** The severity of the incident the bot opens when a critical check fails on a service that was GO. @defaultValue sev2 */
     checkRegressionSeverity: SeveritySlug.default('sev2'),
+    /** Who may press each incident button; safe defaults when absent (see incident-permissions.ts). */
+    permissions: IncidentPermissionsConfig,
   })
-  .default({ severities: severitiesDefault, runbooks: {}, checkRegressionSeverity: 'sev2' });
+  .default({ severities: severitiesDefault, runbooks: {}, checkRegressionSeverity: 'sev2', permissions: IncidentPermissionsConfig.parse(undefined) });
 export type IncidentsConfig = z.infer<typeof IncidentsConfig>;

@@ -44,6 +44,8 @@ export function planNewIncident(
       action: 'incident.opened',
       subjectType: 'incident',
       subjectId: id,
+      before: null,
+      after: { status: 'OPEN', severity: draft.severity },
       reason: draft.summary,
       data: { severity: draft.severity, title: draft.title, service: draft.service, environment: draft.environment, cause: draft.cause, channel: draft.channelId },
     },
@@ -67,6 +69,9 @@ export function planNewIncident(
       action: 'incident.paged',
       subjectType: 'incident',
       subjectId: id,
+      reason: 'the incident opened',
+      before: { level: null, round: null },
+      after: { level: 1, round: 1 },
       data: { ...step, trigger: 'open', targets: context.targets },
       dedupeKey: `incident.paged_${id}_${stepKey(step)}`,
     });

@@ -87,6 +87,8 @@ export function decideMerge(incident: IncidentView, input: MergeInput, at: Date)
           action: 'incident.merged',
           subjectType: 'incident',
           subjectId: incident.id,
+          before: { occurrences: incident.occurrences },
+          after: { occurrences: occurrence },
           reason: input.summary,
           data: { occurrence, cause: input.cause, evidence: input.evidence ?? null, thread: newThread ?? null, at: at.toISOString() },
           // One merge per report: a redelivered report finds this key taken.
@@ -151,7 +153,7 @@ export async function openSystemIncident(deps: IncidentDeps, raw: SystemIncident
     if (merged.applied) {
       await syncAfterChange(deps.scheduler, merged.before, merged.after, merged.lastSeq);
       if (isMoreSevere(input.severity, merged.after.severity)) {
-        const raised = await changeSeverity(deps, { incidentId: open.id, from: merged.after.severity, to: input.severity, by: 'system' });
+        const raised = await changeSeverity(deps, { incidentId: open.id, from: merged.after.severity, to: input.severity, by: 'system', reason: `a ${input.severity} report merged in: ${input.summary}` });
         if (raised.ok) return { ok: true, outcome: 'merged', incident: raised.incident };
       }
       return { ok: true, outcome: 'merged', incident: merged.after };

@@ -37,6 +37,8 @@ export function decideResolve(incident: IncidentView, input: { by: string; summa
           action: 'incident.resolved',
           subjectType: 'incident',
           subjectId: incident.id,
+          before: { status: incident.status, resolvedBy: null },
+          after: { status: 'RESOLVED', resolvedBy: input.by },
           reason: input.summary,
           data: { acknowledgeSeconds, resolveSeconds, severity: incident.severity },
         },

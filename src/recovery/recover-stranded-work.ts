@@ -42,6 +42,9 @@ export interface RecoveryReport {
 
 const AUDIT_ACTION = { requeue: 'recovery.requeued', rerun: 'recovery.rerun', give_up: 'recovery.gave_up' } as const;
 
+/** What the job was left as: the audit's after state. */
+const JOB_AFTER = { requeue: 'queued again', rerun: 'run again', give_up: 'work ended' } as const;
+
 const REASON = {
   requeue: 'its job was missing (a process stopped between recording the work and queueing it); queued it again',
   rerun: 'its job had completed but the work had not moved on; ran the job again',
@@ -99,6 +102,8 @@ async function act(deps: StrandedWorkDeps, decision: Exclude<RecoveryDecision, {
     subjectType: subjectType(target),
     subjectId: target.subjectId,
     reason,
+    before: { job: jobState },
+    after: { job: JOB_AFTER[decision.action] },
     data: { job: target.kind, jobId: target.jobId, jobState, ...detailsOf(target) },
     dedupeKey: dedupeKey(decision.action, target),
   });

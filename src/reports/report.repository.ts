@@ -65,6 +65,8 @@ export function createReportRepository(db: Db) {
             action: 'report.posted',
             subjectType: 'assessment',
             subjectId: report.assessmentId,
+            before: { report: null },
+            after: { report: report.key },
             data: { key: report.key, threadTs: report.threadTs, files: report.fileNames },
             dedupeKey: postedReportKey(report.assessmentId, report.key),
           }),

@@ -53,6 +53,10 @@ export const ids = {
     resolveModal: 'incident_resolve_modal',
     summaryBlock: 'incident_summary',
     summaryInput: 'summary',
+    /** Lower asks why in a modal first: the reason is announced in the thread and audited. */
+    lowerModal: 'incident_lower_modal',
+    lowerReasonBlock: 'incident_lower_reason',
+    lowerReasonInput: 'reason',
     blocks: {
       header: 'incident_header',
       status: 'incident_status',

@@ -46,6 +46,10 @@ export interface AuditTrailEvent {
   subjectId: string;
   reason: string | null;
   data: Record<string, unknown>;
+  /** The state the action found (null: it created the subject, or the event predates before/after). */
+  before: Record<string, unknown> | null;
+  /** The state the action left (null only on events recorded before this was kept). */
+  after: Record<string, unknown> | null;
   /** The environment of the subject; null for an incident of the whole service. */
   environment: string | null;
   /** The assessment the event belongs to (itself, or the one a sign-off request is for). */

@@ -174,6 +174,8 @@ export function createAssessmentRepository(db: Db) {
             action: 'assessment.requested',
             subjectType: 'assessment',
             subjectId: created.id,
+            before: null,
+            after: { status: created.status },
             data: { service: input.service, environment: input.environment, checks: checks.length, skipped: skipped.length },
           }),
         });
@@ -307,6 +309,8 @@ export function createAssessmentRepository(db: Db) {
             action: 'assessment.completed',
             subjectType: 'assessment',
             subjectId: id,
+            before: { status: locked.status, verdict: null },
+            after: { status: 'COMPLETED', verdict: result.verdict },
             reason: result.blockers.map((blocker) => blocker.reason).join('; ') || null,
             data: { verdict: result.verdict, score: result.score, risk: result.risk },
           }),
@@ -367,6 +371,8 @@ export function createAssessmentRepository(db: Db) {
             action: 'check.attested',
             subjectType: 'assessment',
             subjectId: input.assessmentId,
+            before: { check: input.checkId, status: 'PENDING' },
+            after: { check: input.checkId, status: 'PASS' },
             data: { checkId: input.checkId, role: input.role, expiresAt: input.expiresAt.toISOString() },
             dedupeKey: `check.attested_${input.assessmentId}_${input.checkId}`,
           }),
@@ -381,6 +387,8 @@ export function createAssessmentRepository(db: Db) {
               action: 'assessment.rescored',
               subjectType: 'assessment',
               subjectId: input.assessmentId,
+              before: { verdict: locked.verdict, score: locked.score },
+              after: { verdict: result.verdict, score: result.score },
               reason: `${input.checkId} attested by ${input.attestedBy}`,
               data: { from: locked.verdict, to: result.verdict, score: result.score },
               dedupeKey: `assessment.rescored_${input.assessmentId}_${input.checkId}`,
@@ -393,12 +401,22 @@ export function createAssessmentRepository(db: Db) {
 
     async fail(id: string, reason: string, at: Date): Promise<boolean> {
       return db.$transaction(async (tx) => {
+        // Locked first so the audit says which of the two states the assessment failed from.
+        const locked = await lockAssessment(tx, id);
         const { count } = await tx.assessment.updateMany({
           where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
           data: { status: 'FAILED', failureReason: reason, completedAt: at },
         });
         if (count === 1) {
-          const entry: AuditEntry = { actor: 'system', action: 'assessment.failed', subjectType: 'assessment', subjectId: id, reason };
+          const entry: AuditEntry = {
+            actor: 'system',
+            action: 'assessment.failed',
+            subjectType: 'assessment',
+            subjectId: id,
+            reason,
+            before: { status: locked?.status ?? null },
+            after: { status: 'FAILED' },
+          };
           await tx.auditEvent.create({ data: auditInsert(entry) });
         }
         return count === 1;

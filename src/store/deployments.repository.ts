@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { DeploymentPlan, PlannedTask } from '../deployments/plan.ts';
 import { resumeMode } from '../deployments/pause.ts';
 import { ROLLBACKABLE_STATUSES, type DeploymentStatus, type DeploymentView, type Stage, type TaskOutcome } from '../deployments/deployment.types.ts';
-import { auditInsert } from './audit.repository.ts';
+import { auditInsert, type AuditEntry } from './audit.repository.ts';
 import type { Db } from './prisma.ts';
 
 const withTasks = { tasks: { orderBy: [{ stage: 'asc' }, { phaseIndex: 'asc' }, { taskId: 'asc' }] } } satisfies Prisma.DeploymentInclude;
@@ -84,13 +84,23 @@ export function createDeploymentRepository(db: Db) {
     const row = await db.deployment.findUnique({ where: { id }, include: withTasks });
     return row ? toView(row) : undefined;
   };
-  const audit = (tx: Tx, deployment: { id: string; service: string; environment: string }, actor: string, action: string, reason: string | null = null, data: Record<string, unknown> = {}, dedupeKey?: string) =>
+  const audit = (
+    tx: Tx,
+    deployment: { id: string; service: string; environment: string },
+    change: Pick<AuditEntry, 'before' | 'after'>,
+    actor: string,
+    action: string,
+    reason: string | null = null,
+    data: Record<string, unknown> = {},
+    dedupeKey?: string,
+  ) =>
     tx.auditEvent.create({
       data: auditInsert({
         actor,
         action,
         subjectType: 'deployment',
         subjectId: deployment.id,
+        ...change,
         reason,
         data: { service: deployment.service, environment: deployment.environment, ...data },
         ...(dedupeKey === undefined ? {} : { dedupeKey }),
@@ -118,10 +128,12 @@ export function createDeploymentRepository(db: Db) {
     guard: Pick<Prisma.DeploymentWhereInput, 'currentPhase' | 'generation'> = {},
   ): Promise<Guarded> {
     const applied = await db.$transaction(async (tx) => {
+      // Locked first: `from` may name several states, and the audit says which one the deployment was in.
+      const locked = await lockDeployment(tx, id, 'update');
       const { count } = await tx.deployment.updateMany({ where: { id, status: { in: [...from] }, ...guard }, data: { status: to, ...extra } });
       if (count === 0) return false;
       const row = await tx.deployment.findUniqueOrThrow({ where: { id }, include: withTasks });
-      await audit(tx, row, entry.actor, entry.action, entry.reason ?? null, entry.data, entry.repeatable ? await repeatableKey(tx, id, entry.action) : undefined);
+      await audit(tx, row, { before: { status: locked?.status ?? null }, after: { status: to } }, entry.actor, entry.action, entry.reason ?? null, entry.data, entry.repeatable ? await repeatableKey(tx, id, entry.action) : undefined);
       await after?.(tx, row);
       return true;
     });
@@ -162,7 +174,7 @@ export function createDeploymentRepository(db: Db) {
       try {
         const row = await db.$transaction(async (tx) => {
           const created = await tx.deployment.create({ data: { ...input, plan: input.plan as unknown as Prisma.InputJsonObject }, include: withTasks });
-          await audit(tx, created, input.requestedBy, 'deployment.planned', null, { template: input.template, version: input.version, assessmentId: input.assessmentId });
+          await audit(tx, created, { before: null, after: { status: created.status } }, input.requestedBy, 'deployment.planned', null, { template: input.template, version: input.version, assessmentId: input.assessmentId });
           return created;
         });
         return { deployment: toView(row), created: true };
@@ -224,7 +236,7 @@ export function createDeploymentRepository(db: Db) {
           data: { status: 'RUNNING', ...(mode === 'new_job' ? { generation: { increment: 1 } } : {}) },
         });
         if (count === 0) return undefined;
-        await audit(tx, seen, userId, 'deployment.resumed', null, { pauseTookEffect: mode === 'new_job', phase: seen.currentPhase }, await repeatableKey(tx, id, 'deployment.resumed'));
+        await audit(tx, seen, { before: { status: 'PAUSED' }, after: { status: 'RUNNING' } }, userId, 'deployment.resumed', null, { pauseTookEffect: mode === 'new_job', phase: seen.currentPhase }, await repeatableKey(tx, id, 'deployment.resumed'));
         return mode === 'new_job';
       });
       const deployment = await find(id);
@@ -278,7 +290,7 @@ export function createDeploymentRepository(db: Db) {
         });
         if (count === 0) return false;
         const row = await tx.deployment.update({ where: { id }, data: { generation: { increment: 1 } } });
-        await audit(tx, row, userId, 'deployment.gate_passed', null, { taskId }, await repeatableKey(tx, id, 'deployment.gate_passed'));
+        await audit(tx, row, { before: { gate: taskId, status: 'WAITING' }, after: { gate: taskId, status: 'SUCCEEDED' } }, userId, 'deployment.gate_passed', null, { taskId }, await repeatableKey(tx, id, 'deployment.gate_passed'));
         return true;
       });
       const deployment = await find(id);

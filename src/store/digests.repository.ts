@@ -88,6 +88,8 @@ export function createDigestRepository(db: Db) {
             action: 'digest.posted',
             subjectType: 'digest',
             subjectId: claim.digest,
+            before: { slot: claim.slotAt.toISOString(), status: 'PENDING' },
+            after: { slot: claim.slotAt.toISOString(), status: 'POSTED' },
             data: { key: claim.key, channel: claim.channelId, periodFrom: claim.periodFrom.toISOString(), slotAt: claim.slotAt.toISOString(), messageTs },
             dedupeKey: `digest.posted:${claim.key}`,
           }),

@@ -85,6 +85,8 @@ async function decideIfDone(tx: Tx, request: SignoffRequestView, signoffs: reado
       actor: 'system',
       action: 'signoff.decided',
       ...subject(request),
+      before: { status: request.status, decision: request.decision },
+      after: { status: fields.status, decision: fields.decision },
       reason: fields.decisionReason,
       data: { ...context(request), decision: fields.decision },
     }),
@@ -174,6 +176,8 @@ export function createSignoffRepository(db: Db) {
               actor: input.requestedBy,
               action: 'signoff.requested',
               ...subject(request),
+              before: null,
+              after: { status: 'PENDING' },
               data: { ...context(request), roles: input.requirements.map((requirement) => requirement.role), carried: input.carried.length },
             }),
           });
@@ -183,6 +187,8 @@ export function createSignoffRepository(db: Db) {
                 actor: 'system',
                 action: 'signoff.carried',
                 ...subject(request),
+                before: { role: signoff.role, signoff: null },
+                after: { role: signoff.role, signoff: signoff.kind },
                 reason: `${signoff.role} results unchanged since request ${signoff.carriedFromId ?? ''}`,
                 data: { ...context(request), role: signoff.role, userId: signoff.userId },
                 dedupeKey: `signoff.carried_${request.id}_${signoff.role}_${signoff.userId}`,
@@ -242,6 +248,8 @@ export function createSignoffRepository(db: Db) {
               actor: input.userId,
               action: input.kind === 'REJECT' ? 'signoff.rejected' : 'signoff.approved',
               ...subject(request),
+              before: { role: input.role, signoff: null },
+              after: { role: input.role, signoff: input.kind },
               reason: input.note,
               data: { ...context(request), role: input.role, kind: input.kind },
               dedupeKey: `signoff_${request.id}_${input.role}_${input.userId}`,
@@ -269,7 +277,15 @@ export function createSignoffRepository(db: Db) {
         if (count === 0) return undefined;
         const row = await tx.signoffRequest.findUniqueOrThrow({ where: { id }, include: withSignoffs });
         await tx.auditEvent.create({
-          data: auditInsert({ actor: 'system', action: 'signoff.expired', ...subject(row), reason: 'not every sign-off was in before the request expired', data: context(row) }),
+          data: auditInsert({
+            actor: 'system',
+            action: 'signoff.expired',
+            ...subject(row),
+            before: { status: 'PENDING' },
+            after: { status: 'EXPIRED' },
+            reason: 'not every sign-off was in before the request expired',
+            data: context(row),
+          }),
         });
         return toView(row);
       });
@@ -284,6 +300,8 @@ export function createSignoffRepository(db: Db) {
         });
         const stale: SignoffRequestView[] = [];
         for (const { id } of open) {
+          // Locked first, so the audit says whether it was pending or approved when it went stale.
+          const found = await lockRequest(tx, id);
           const { count } = await tx.signoffRequest.updateMany({
             where: { id, status: { in: ['PENDING', 'APPROVED'] } },
             data: { status: 'STALE', staleSince: input.at },
@@ -295,6 +313,8 @@ export function createSignoffRepository(db: Db) {
               actor: 'system',
               action: 'signoff.stale',
               ...subject(row),
+              before: { status: found?.status ?? null },
+              after: { status: 'STALE' },
               reason: `a newer assessment (${input.newerAssessmentId.slice(0, 8)}) of ${input.service} in ${input.environment} completed`,
               data: { ...context(row), newerAssessmentId: input.newerAssessmentId },
             }),
@@ -313,11 +333,13 @@ export function createSignoffRepository(db: Db) {
       { applied: true; request: SignoffRequestView } | { applied: false; request: SignoffRequestView | undefined; reason: 'stale' | 'already_overridden' }
     > {
       return db.$transaction(async (tx) => {
-        await tx.signoffRequest.createMany({
+        const inserted = await tx.signoffRequest.createMany({
           // An override of an assessment that never asked for sign-off still leaves its request row behind.
           data: [requestColumns(input, input.at)],
           skipDuplicates: true,
         });
+        // That row is born PENDING; the audit must not say the override found a pending sign-off it created itself.
+        const neverRequested = inserted.count === 1;
         const existing = await tx.signoffRequest.findUniqueOrThrow({ where: { assessmentId: input.assessmentId } });
         const request = await lockRequest(tx, existing.id);
         if (!request) throw new Error('the sign-off request vanished inside its transaction');
@@ -332,8 +354,15 @@ export function createSignoffRepository(db: Db) {
             actor: input.requestedBy,
             action: 'signoff.overridden',
             ...subject(request),
+            before: { status: neverRequested ? null : request.status, verdict: request.verdict, decision: neverRequested ? null : request.decision },
+            after: { status: 'OVERRIDDEN', verdict: request.verdict, decision: 'GO' },
             reason: input.justification,
-            data: { ...context(request), previousStatus: request.status, previousDecision: request.decision },
+            data: {
+              ...context(request),
+              signoffRequested: !neverRequested,
+              previousStatus: neverRequested ? null : request.status,
+              previousDecision: neverRequested ? null : request.decision,
+            },
           }),
         });
         const row = await tx.signoffRequest.findUniqueOrThrow({ where: { id: request.id }, include: withSignoffs });

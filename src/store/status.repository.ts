@@ -17,6 +17,8 @@ interface AuditRow {
   subject_id: string;
   reason: string | null;
   data: unknown;
+  before: unknown;
+  after: unknown;
   environment: string | null;
   assessment_id: string | null;
   incident_number: number | null;
@@ -44,6 +46,8 @@ function subjectsOf(filter: AuditFilter): Prisma.Sql {
 
 const asObject = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+const stateOf = (value: unknown): Record<string, unknown> | null => (value === null || value === undefined ? null : asObject(value));
 
 /** Read-only queries behind `/readiness status` and `/readiness audit`. */
 export function createStatusRepository(db: Db) {
@@ -87,7 +91,7 @@ export function createStatusRepository(db: Db) {
     async auditEvents(filter: AuditFilter, window: { offset: number; limit: number }): Promise<AuditTrailEvent[]> {
       const rows = await db.$queryRaw<AuditRow[]>`
         WITH subjects AS (${subjectsOf(filter)})
-        SELECT e.id::text AS id, e.at AS at, e.actor, e.action, e.subject_type, e.subject_id, e.reason, e.data,
+        SELECT e.id::text AS id, e.at AS at, e.actor, e.action, e.subject_type, e.subject_id, e.reason, e.data, e.before, e.after,
                s.environment, s.assessment_id, s.incident_number
         FROM audit_events e JOIN subjects s ON s.subject_type = e.subject_type AND s.subject_id = e.subject_id
         ORDER BY e.at DESC, e.seq DESC
@@ -105,6 +109,8 @@ export function createStatusRepository(db: Db) {
           subjectId: row.subject_id,
           reason: row.reason,
           data,
+          before: stateOf(row.before),
+          after: stateOf(row.after),
           environment: row.environment,
           assessmentId: row.assessment_id,
           incidentNumber: row.incident_number,

@@ -19,7 +19,8 @@ beforeAll(async () => {
     configFor: (baseUrl) =>
       parseReadinessConfig(
         {
-          roles: { 'on-call': { users: [ONCALL] }, 'tech-lead': { users: [LEAD] } },
+          // RESPONDER is never paged: the incident commander role lets them press every incident button.
+          roles: { 'on-call': { users: [ONCALL] }, 'tech-lead': { users: [LEAD] }, 'incident-commander': { users: [RESPONDER] } },
           incidents: {
             channel: INCIDENTS,
             severities: {
@@ -186,13 +187,16 @@ describe('severity change from the alert', () => {
     await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.acknowledge, userId: RESPONDER });
     await until(async () => (await latest(incident.id)).status === 'ACKNOWLEDGED');
     await stack.standIn.waitFor(() => text(stack.standIn.message(INCIDENTS, alert.ts)).includes('Lower to SEV3') && text(stack.standIn.message(INCIDENTS, alert.ts)).includes('*Acknowledged*'));
+    // Lowering asks why first.
     await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.lower, userId: RESPONDER });
+    const modal = await stack.standIn.waitFor(() => stack.standIn.openedViews().find((view) => view.view.private_metadata === `${incident.id}/SEV2/SEV3`));
+    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: RESPONDER, values: { [ids.incident.lowerReasonInput]: 'Only one region was affected' } });
     const lowered = await until(async () => {
       const row = await latest(incident.id);
       return row.severity === 'SEV3' ? row : undefined;
     });
     expect(lowered).toMatchObject({ status: 'ACKNOWLEDGED', plan: 2, escalationDueAt: null });
-    await stack.standIn.waitFor(() => threadOf(alert.ts).find((reply) => reply.text?.includes('Severity lowered from SEV2 to SEV3')));
+    await stack.standIn.waitFor(() => threadOf(alert.ts).find((reply) => reply.text?.includes('Severity lowered from SEV2 to SEV3') && reply.text.includes('Only one region was affected')));
   });
 });
 

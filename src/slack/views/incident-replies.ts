@@ -1,3 +1,5 @@
+import type { IncidentAccess } from '../../incidents/incident-access.ts';
+import type { IncidentAction, IncidentAudience } from '../../incidents/incident-permissions.ts';
 import type { IncidentView } from '../../incidents/incident.types.ts';
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { incidentRef, slackDate } from './incident-format.ts';
@@ -28,7 +30,36 @@ export const incidentReplies = {
   staleSeverity: (incident: IncidentView | undefined) =>
     `${ref(incident)} is ${incident ? `now *${incident.severity}*` : 'at another severity now'}: someone changed it first. Nothing changed.`,
   summaryTooShort: 'Say in a few words what fixed it (at least 3 characters).',
+  lowerReasonTooShort: 'Say in a few words why it is less severe now (3 to 500 characters).',
 };
+
+const ACTION_WORDS: Record<IncidentAction, string> = {
+  acknowledge: 'acknowledge',
+  escalate: 'escalate',
+  raiseSeverity: 'raise the severity of',
+  lowerSeverity: 'lower the severity of',
+  resolve: 'resolve',
+};
+
+function audienceWords(audience: IncidentAudience, incident: IncidentView, commanderRole: string): string {
+  switch (audience) {
+    case 'paged':
+      return `the people ${incidentRef(incident)} has paged`;
+    case 'responders':
+      return 'its responders (whoever acknowledged, escalated or changed its severity)';
+    case 'commander':
+      return `members of the *${escapeText(commanderRole)}* role`;
+    case 'anyone':
+      return 'anyone';
+  }
+}
+
+/** A click the rule refused: who may do it instead, and the readiness.yaml key that says so. */
+export function incidentNotPermitted(refusal: Extract<IncidentAccess, { reason: 'not_permitted' }>): string {
+  const who = refusal.audiences.map((audience) => audienceWords(audience, refusal.incident, refusal.commanderRole));
+  const list = who.length > 1 ? `${who.slice(0, -1).join(', ')} or ${who.at(-1) ?? ''}` : (who[0] ?? 'nobody');
+  return `:no_entry: Only ${list} may ${ACTION_WORDS[refusal.action]} ${ref(refusal.incident)} (rule \`${refusal.rule}\` in readiness.yaml). Nothing changed.`;
+}
 
 export type IncidentRefusalReason =
   | 'not_found'

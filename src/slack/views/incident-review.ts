@@ -25,7 +25,7 @@ function timelineLine(event: IncidentEventView): string | undefined {
     case 'incident.acknowledged':
       return `Acknowledged by ${actor(event.actor)}`;
     case 'incident.severity_changed':
-      return `Severity changed from ${String(data.from)} to ${String(data.to)} by ${actor(event.actor)}`;
+      return `Severity changed from ${String(data.from)} to ${String(data.to)} by ${actor(event.actor)}${event.reason ? ` (“${escapeText(truncate(event.reason, 200))}”)` : ''}`;
     case 'incident.merged':
       return `Reported again: ${escapeText(truncate(event.reason ?? '', 200))}`;
     case 'incident.resolved':

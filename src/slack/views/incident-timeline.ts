@@ -78,7 +78,9 @@ export function renderTimelineEntry(event: TimelineEvent, incident: IncidentView
       const restart = event.restarted
         ? ` Escalation restarts with the ${event.to} path (respond within ${formatTimeout(event.respondWithinMs)}).`
         : '';
-      return textOnly(`${icon} Severity ${verb} from ${event.from} to ${event.to} by ${by}.${restart}`);
+      // The bot's own reason (a more severe report merged in) is already said by `by`; a person's is shown.
+      const reason = event.reason && event.by !== 'system' ? ` Reason: “${escapeText(truncate(event.reason, 500))}”` : '';
+      return textOnly(`${icon} Severity ${verb} from ${event.from} to ${event.to} by ${by}.${reason}${restart}`);
     }
     case 'merged': {
       const evidence = evidenceLines(event.evidence, 6);

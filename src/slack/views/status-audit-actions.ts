@@ -47,10 +47,19 @@ const DESCRIBE: Record<string, Describe> = {
   'signoff.decided': ({ data }) => `recorded the decision: ${decisionWord(data.decision)}`,
   'signoff.expired': () => 'closed the sign-off request: it expired',
   'signoff.stale': () => 'marked the sign-off request stale: a newer assessment replaced it',
-  'signoff.overridden': ({ data }) => {
+  'signoff.overridden': ({ data, before }) => {
+    // What the override found: the verdict and where sign-off stood. An assessment that never asked for sign-off
+    // says so (its request row is created by the override itself, PENDING for an instant: not "was pending").
+    const verdict = typeof before?.verdict === 'string' ? decisionWord(before.verdict) : undefined;
     const previousStatus = str(data, 'previousStatus');
-    const before = data.previousDecision ? decisionWord(data.previousDecision) : previousStatus ? escapeText(previousStatus.toLowerCase()) : undefined;
-    return `:rotating_light: overrode to GO${before ? ` (was ${before})` : ''}`;
+    const was = data.previousDecision
+      ? decisionWord(data.previousDecision)
+      : data.signoffRequested === false
+        ? `${verdict ?? 'unknown'}; no sign-off had been requested`
+        : previousStatus
+          ? `${verdict ? `${verdict}, ` : ''}sign-off ${escapeText(previousStatus.toLowerCase())}`
+          : verdict;
+    return `:rotating_light: overrode to GO${was ? ` (was ${was})` : ''}`;
   },
   'incident.opened': ({ data }) => {
     const severity = str(data, 'severity');

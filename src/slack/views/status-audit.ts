@@ -1,6 +1,7 @@
 import type { AuditPage, AuditTrailEvent } from '../../status/status.types.ts';
 import { escapeText, truncate } from '../escape.ts';
 import type { SlackMessage } from './assessment-message.ts';
+import { describeStateChange } from './audit-change.ts';
 import { describeAuditAction } from './status-audit-actions.ts';
 import { actorText, oneLine, shortRef, targetText, utcSecond } from './status-format.ts';
 
@@ -20,11 +21,12 @@ function subjectText(event: AuditTrailEvent): string {
   return `assessment ${shortRef(event.subjectId)}`;
 }
 
-/** One event: when (UTC), where, who, what, about what, and why. */
+/** One event: when (UTC), where, who, what, about what, what it changed (before → after), and why. */
 export function auditLine(event: AuditTrailEvent, showEnvironment: boolean): string {
   const where = !showEnvironment ? '' : event.environment === null ? ' · _whole service_' : ` · *${escapeText(event.environment)}*`;
   const reason = event.reason ? ` — “${escapeText(truncate(oneLine(event.reason), REASON_CHARS))}”` : '';
-  return `\`${utcSecond(event.at)}\`${where} · ${actorText(event.actor)} ${describeAuditAction(event)} (${subjectText(event)})${reason}`;
+  const change = describeStateChange(event.before, event.after);
+  return `\`${utcSecond(event.at)}\`${where} · ${actorText(event.actor)} ${describeAuditAction(event)} (${subjectText(event)})${change ? ` · ${change}` : ''}${reason}`;
 }
 
 /** Packs lines into as few section texts as fit, never splitting a line. */
