@@ -8,6 +8,7 @@ import type { AssessmentRepository } from '../src/store/assessments.repository.t
 import type { Db } from '../src/store/prisma.ts';
 import { createRecoveryRepository } from '../src/store/recovery.repository.ts';
 import { giveUpOnDeploymentJob } from './deployment.ts';
+import { expireOverduePlans } from '../src/deployments/expire-plan.ts';
 
 /** How often a worker looks for work a crash left without a job. */
 export const RECOVERY_SWEEP_EVERY_MS = 60_000;
@@ -65,8 +66,8 @@ export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<v
   const work = strandedWorkDeps(deps);
   return repeatWithoutOverlap(
     async () => {
-      const report = await recoverStrandedWork(work);
-      if (report.requeued + report.rerun + report.gaveUp + report.errors > 0) deps.logger.info('recovery sweep finished', { ...report });
+      const report = { ...(await recoverStrandedWork(work)), plansExpired: await expireOverduePlans(deps.deployments.domain) };
+      if (report.requeued + report.rerun + report.gaveUp + report.errors + report.plansExpired > 0) deps.logger.info('recovery sweep finished', { ...report });
       else deps.logger.debug('recovery sweep finished', { ...report });
     },
     deps.intervalMs ?? RECOVERY_SWEEP_EVERY_MS,

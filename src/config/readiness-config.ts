@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { findDanglingReferences, findUnresolvableChecks } from './catalog.ts';
 import { ReadinessConfig } from './readiness-config.schema.ts';
 import { findDigestDanglingReferences } from '../digests/digest-config.ts';
+import { findUnguardedProtectedEnvironments } from './protected-environment.ts';
 
 export class ReadinessConfigError extends Error {
   constructor(
@@ -57,7 +58,7 @@ export function parseReadinessConfig(document: unknown, source: string): Readine
   const duplicates = findDuplicateCheckIds(document);
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues), ...duplicates]);
-  const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];
+  const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services), ...findUnguardedProtectedEnvironments(result.data)];
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;
 }
