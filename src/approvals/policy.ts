@@ -24,7 +24,7 @@ export const SignoffPolicy = z.object({
   /**
    * The assessment's requester and the deployer may not approve, one person counts for one role, and whoever
    * approved may not start the deployment. Wins over `allowSelfApproval`.
-   * @defaultValue true in a protected environment (production, prod or `protected: true`), false elsewhere
+   * Always on in a protected environment (production, prod or `protected: true`). @defaultValue false elsewhere
    */
   separationOfDuties: z.boolean().optional(),
   /** A new assessment of the same service and environment makes open requests STALE. @defaultValue true */

@@ -16,7 +16,7 @@ export function environmentConfigFor(config: ReadinessConfig, service: string, e
 
 /**
  * A protected environment that deploys must say who may deploy: without `deployerRole` anyone in the channel
- * could. And `protected: false` cannot unprotect production.
+ * could. Its separation of duties cannot be turned off, and `protected: false` cannot unprotect production.
  */
 export function findUnguardedProtectedEnvironments(config: ReadinessConfig): string[] {
   const problems: string[] = [];
@@ -25,6 +25,9 @@ export function findUnguardedProtectedEnvironments(config: ReadinessConfig): str
       const path = `services.${service}.environments.${name}`;
       if (environment.protected === false && PROTECTED_ENVIRONMENT_NAMES.includes(name)) {
         problems.push(`${path}.protected: "${name}" is always protected; remove \`protected: false\``);
+      }
+      if (isProtectedEnvironment(name, environment) && environment.signoff?.separationOfDuties === false) {
+        problems.push(`${path}.signoff.separationOfDuties: always on in a protected environment; remove \`separationOfDuties: false\``);
       }
       if (isProtectedEnvironment(name, environment) && environment.deploy && environment.deploy.deployerRole === undefined) {
         problems.push(`${path}.deploy.deployerRole: required in a protected environment, so that not everyone in the channel may deploy`);
