@@ -15,6 +15,7 @@ try {
     appToken: env.SLACK_APP_TOKEN,
     port: env.PORT,
     followUpConcurrency: env.ACK_FOLLOW_UP_CONCURRENCY,
+    installation: { teamId: env.SLACK_TEAM_ID, enterpriseId: env.SLACK_ENTERPRISE_ID },
   });
   logger.info('readiness bot started', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',

@@ -9,6 +9,7 @@ import { createLimiter, type Limiter } from '../shared/limiter.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp, type ReadyReport } from '../slack/app.ts';
+import { cachedInstallation, installationGuard, type Installation } from '../slack/installation-guard.ts';
 import { chatPort } from '../slack/chat-port.ts';
 import { threadUploadPort } from '../reports/thread-upload.ts';
 import type { Runtime } from './runtime.ts';
@@ -64,6 +65,19 @@ export interface BotOptions {
    * @defaultValue a limiter of `followUpConcurrency`
    */
   afterAck?: Limiter | undefined;
+  /** $SLACK_TEAM_ID / $SLACK_ENTERPRISE_ID: the installation's own ids. @defaultValue what `auth.test` reports at start */
+  installation?: { teamId?: string | undefined; enterpriseId?: string | undefined } | undefined;
+}
+
+/** The installation's team and org: from the environment when set, else from `auth.test` with the bot token. */
+function installationOf(runtime: Runtime, configured: BotOptions['installation']) {
+  return cachedInstallation(async (): Promise<Installation> => {
+    if (configured?.teamId !== undefined || configured?.enterpriseId !== undefined) {
+      return { teamId: configured.teamId, enterpriseId: configured.enterpriseId, orgWide: configured.teamId === undefined };
+    }
+    const auth = await runtime.slack.auth.test();
+    return { teamId: auth.team_id || undefined, enterpriseId: auth.enterprise_id || undefined, orgWide: auth.is_enterprise_install === true };
+  });
 }
 
 export interface RunningBot {
@@ -76,6 +90,9 @@ export interface RunningBot {
 export async function startBot(runtime: Runtime, options: BotOptions): Promise<RunningBot> {
   const { settings } = runtime;
   const now = () => new Date();
+  const installation = installationOf(runtime, options.installation);
+  // Known before the first request when Slack answers now; otherwise asked again by the first request.
+  if (!(await installation())) settings.logger.warn('could not learn the installation\'s team from auth.test; requests are refused until it answers');
   const app = createSlackApp({
     botToken: settings.slackBotToken,
     signingSecret: options.signingSecret,
@@ -86,6 +103,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     probeReadiness: () => probeReadiness(runtime),
     healthPort: options.port,
     metrics: botMetrics(runtime),
+    requestGuard: installationGuard(installation, settings.logger),
   });
   registerCommands(app, {
     runtime,

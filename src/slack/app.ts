@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../shared/logger.ts';
 import { errorMiddleware } from './error-middleware.ts';
 
@@ -22,6 +22,8 @@ export interface SlackAppOptions {
   healthPort?: number;
   /** Served at /metrics in Prometheus's text format. @defaultValue no /metrics */
   metrics?: { contentType: string; render(): Promise<string> } | undefined;
+  /** Runs before every other middleware (see installation-guard.ts): refuses requests from other workspaces. */
+  requestGuard?: ((args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>) | undefined;
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -97,6 +99,7 @@ export function createSlackApp(options: SlackAppOptions): App {
         // Respond to Slack as soon as ack() runs; the work after it must never hold Slack's 3-second window.
         processBeforeResponse: false,
       });
+  if (options.requestGuard) app.use(options.requestGuard);
   app.use(errorMiddleware(options.logger));
   app.error(async (error) => options.logger.error('bolt error', { err: error.message, code: error.code }));
   return app;
