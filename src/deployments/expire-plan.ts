@@ -27,10 +27,11 @@ export async function expirePlan(deps: Pick<DeploymentDeps, 'deployments' | 'eff
 
 /**
  * The recovery path when a plan's delayed job was lost (Redis flushed, a crash before it was added): expires every
- * PLANNED deployment past its expiry. Run by the workers' recovery sweep; safe in every replica at once.
+ * PLANNED deployment more than `graceMs` past its expiry (the job normally gets there first). Run by the workers'
+ * recovery sweep; safe in every replica at once.
  */
-export async function expireOverduePlans(deps: Pick<DeploymentDeps, 'deployments' | 'effects' | 'now'>): Promise<number> {
+export async function expireOverduePlans(deps: Pick<DeploymentDeps, 'deployments' | 'effects' | 'now'>, graceMs: number): Promise<number> {
   let expired = 0;
-  for (const id of await deps.deployments.overduePlans(deps.now())) if ((await expirePlan(deps, id)).expired) expired += 1;
+  for (const id of await deps.deployments.overduePlans(new Date(deps.now().getTime() - graceMs))) if ((await expirePlan(deps, id)).expired) expired += 1;
   return expired;
 }

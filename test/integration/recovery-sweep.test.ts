@@ -38,6 +38,8 @@ beforeAll(async () => {
     configFor: (baseUrl) =>
       parseReadinessConfig(
         {
+          // `prod` is a protected environment: deploying there needs a deployer role.
+          roles: { deployers: { users: [DEPLOYER] } },
           services: {
             'example-api': {
               environments: { staging: { vars: { baseUrl } } },
@@ -48,7 +50,7 @@ beforeAll(async () => {
             },
             shop: {
               environments: Object.fromEntries(
-                ENVIRONMENTS.map((name) => [name, { vars: { baseUrl, deployUrl: `${receiver.url}/${name}` }, deploy: { webhookSecret: SECRET } }]),
+                ENVIRONMENTS.map((name) => [name, { vars: { baseUrl, deployUrl: `${receiver.url}/${name}` }, deploy: { webhookSecret: SECRET, deployerRole: 'deployers' } }]),
               ),
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
