@@ -74,7 +74,11 @@ export async function startDeployment(deps: DeploymentDeps, deploymentId: string
     const at = deps.now();
     const refused = await whyNotStart(deps, current, userId, at);
     const target = { service: current.service, environment: current.environment };
-    if (refused) return { ok: false, reason: 'start_refused', ...target, refusal: refused };
+    if (refused) {
+      const detail = refused.reason === 'no_longer_go' ? `${refused.gate.reason}${refused.newest ? ` (newest assessment ${refused.newest.id})` : ''}` : refused.reason;
+      await deps.deployments.recordStartRefused(current, userId, refused.reason === 'no_longer_go' ? refused.gate.reason : refused.reason, detail);
+      return { ok: false, reason: 'start_refused', ...target, refusal: refused };
+    }
     const started = await deps.deployments.start(current.id, userId, at, {
       requiresSignoff: signoffPolicyFor(config, current.service, current.environment) !== undefined,
       decidedAfter: new Date(at.getTime() - freshnessFor(config, current.service, current.environment)),

@@ -246,6 +246,27 @@ export function createDeploymentRepository(db: Db) {
         { planExpiresAt: { lte: at } },
       ),
 
+    /**
+     * A refused Start, for the trail: once per deployment, person and reason (a double click or a redelivered
+     * click records it once). Nothing about the deployment changes.
+     */
+    async recordStartRefused(deployment: { id: string; service: string; environment: string }, userId: string, reason: string, detail: string): Promise<void> {
+      await db.auditEvent.createMany({
+        data: [
+          auditInsert({
+            actor: userId,
+            action: 'deployment.start_refused',
+            subjectType: 'deployment',
+            subjectId: deployment.id,
+            reason: detail,
+            data: { service: deployment.service, environment: deployment.environment, refusal: reason },
+            dedupeKey: `deployment.start_refused:${deployment.id}:${userId}:${reason}`,
+          }) as Prisma.AuditEventCreateManyInput,
+        ],
+        skipDuplicates: true,
+      });
+    },
+
     /** PLANNED deployments past their expiry: what the recovery sweep expires when their delayed job was lost. */
     async overduePlans(at: Date, limit = 100): Promise<string[]> {
       const rows = await db.deployment.findMany({ where: { status: 'PLANNED', planExpiresAt: { lte: at } }, select: { id: true }, orderBy: { planExpiresAt: 'asc' }, take: limit });

@@ -88,6 +88,8 @@ describe('Start re-checks the GO', () => {
     expect((await deploymentRow(planned.deployment.id)).status).toBe('PLANNED');
     expect(await stack.runtime.db.deploymentLock.count({ where: { environment: 'nogo' } })).toBe(0);
     expect(callsFor('nogo')).toEqual([]);
+    const audited = await stack.runtime.db.auditEvent.findFirstOrThrow({ where: { subjectId: planned.deployment.id, action: 'deployment.start_refused' } });
+    expect(audited).toMatchObject({ actor: DEPLOYER, reason: `not_go (newest assessment ${nogo.id})` });
 
     const before = await stack.runtime.db.assessment.count({ where: { environment: 'nogo' } });
     const rerun = await stack.standIn.clickResponseButton(stack.eventsUrl, { responseUrl: refused.responseUrl, actionId: ids.actions.runAssessment, channel: stack.channelId, userId: DEPLOYER });
