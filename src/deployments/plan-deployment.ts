@@ -6,7 +6,7 @@ import type { DeploymentRepository, LockHolder } from '../store/deployments.repo
 import { SHIPPED_TEMPLATES } from './default-templates.ts';
 import { checkDeployGate, type GateRefusal } from './deploy-gate.ts';
 import { freshnessFor } from './gate-policy.ts';
-import { ownApproval, type OwnApproval } from './separation-of-duties.ts';
+import { ownApproval, protectedWithoutDeployer, type NoDeployerRole, type OwnApproval } from './separation-of-duties.ts';
 import { separationOfDutiesFor } from '../approvals/policy-lookup.ts';
 import type { DeploymentEffects } from './deployment-effects.ts';
 import type { DeploymentView } from './deployment.types.ts';
@@ -29,7 +29,8 @@ export type PlanRefusal =
   | { reason: 'locked'; lock: LockHolder }
   | { reason: 'not_deployer'; role: string; who: string }
   | { reason: 'no_thread' }
-  | OwnApproval;
+  | OwnApproval
+  | NoDeployerRole;
 
 export type PlanDeploymentResult = { ok: true; deployment: DeploymentView; created: boolean } | ({ ok: false } & PlanRefusal);
 
@@ -62,6 +63,8 @@ export async function planDeployment(
   input: { requestKey: string; service: string; environment: string; template: string | undefined; version: string | undefined; userId: string },
 ): Promise<PlanDeploymentResult> {
   const policy = deployPolicyFor(deps.config, input.service, input.environment);
+  const unguarded = protectedWithoutDeployer(deps.config, input.service, input.environment, policy.deployerRole);
+  if (unguarded) return { ok: false, ...unguarded };
   const deployer = await deployerCheck(deps, policy, input.userId);
   if (!deployer.ok) return deployer;
   const templateName = input.template ?? policy.template;

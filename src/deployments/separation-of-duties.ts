@@ -1,3 +1,5 @@
+import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
+import { environmentConfigFor, isProtectedEnvironment } from '../config/protected-environment.ts';
 import type { SignoffRequestView } from '../approvals/signoff.types.ts';
 
 export interface OwnApproval {
@@ -13,4 +15,18 @@ export function ownApproval(request: SignoffRequestView | undefined, userId: str
   if (!separationOfDuties || !request) return undefined;
   const approval = request.signoffs.find((signoff) => signoff.userId === userId && signoff.kind !== 'REJECT');
   return approval ? { reason: 'approved_own_release', role: approval.role } : undefined;
+}
+
+export interface NoDeployerRole {
+  reason: 'no_deployer_role';
+  environment: string;
+}
+
+/**
+ * A protected environment without `deploy.deployerRole` would let anyone in the channel deploy. readiness.yaml
+ * refuses that when it has a `deploy:` section; without one, planning and starting there are refused instead.
+ */
+export function protectedWithoutDeployer(config: ReadinessConfig, service: string, environment: string, deployerRole: string | undefined): NoDeployerRole | undefined {
+  if (deployerRole !== undefined || !isProtectedEnvironment(environment, environmentConfigFor(config, service, environment))) return undefined;
+  return { reason: 'no_deployer_role', environment };
 }

@@ -5,7 +5,8 @@ import type { DeploymentStatus, DeploymentView } from './deployment.types.ts';
 import { expirePlan } from './expire-plan.ts';
 import { freshnessFor } from './gate-policy.ts';
 import type { DeploymentDeps } from './plan-deployment.ts';
-import { ownApproval, type OwnApproval } from './separation-of-duties.ts';
+import { ownApproval, protectedWithoutDeployer, type NoDeployerRole, type OwnApproval } from './separation-of-duties.ts';
+import { deployPolicyFor } from './plan-deployment.ts';
 
 /** The newest completed assessment, as a refusal names it. */
 export interface NewestAssessment {
@@ -20,6 +21,7 @@ export type StartRefusal =
   | { reason: 'superseded'; newest: NewestAssessment }
   | { reason: 'no_longer_go'; gate: GateRefusal; newest: NewestAssessment | undefined }
   | OwnApproval
+  | NoDeployerRole
   | { reason: 'gate_changed' };
 
 export type StartResult =
@@ -40,6 +42,8 @@ async function whyNotStart(deps: DeploymentDeps, deployment: DeploymentView, use
   }
   const { config } = deps;
   const { service, environment } = deployment;
+  const unguarded = protectedWithoutDeployer(config, service, environment, deployPolicyFor(config, service, environment).deployerRole);
+  if (unguarded) return unguarded;
   const request = await deps.signoffs.findByAssessment(deployment.assessmentId);
   const own = ownApproval(request, userId, separationOfDutiesFor(config, service, environment));
   if (own) return own;

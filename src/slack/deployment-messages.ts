@@ -14,6 +14,9 @@ const lockText = (lock: { deploymentId: string; holder: string; since: Date }) =
 const ownApprovalSentence = (role: string) =>
   `Separation of duties: you approved this release as *${escapeText(role)}*, so someone else must deploy it. Nothing changed.`;
 
+const noDeployerSentence = (environment: string) =>
+  `*${escapeText(environment)}* is a protected environment and readiness.yaml names no \`deploy.deployerRole\` for it, so nobody may deploy there. Add one. Nothing changed.`;
+
 /** Every sentence Readiness says to a user about deployments and rollbacks. */
 export const deploymentMessages = {
   planning: (service: string, environment: string) => `:clipboard: Planning a deployment of *${escapeText(service)}* to *${escapeText(environment)}*…`,
@@ -46,6 +49,8 @@ export const deploymentMessages = {
         return 'The assessment this would rely on has no Slack message, so there is no thread to run the deployment in. Assess again.';
       case 'approved_own_release':
         return ownApprovalSentence(result.role);
+      case 'no_deployer_role':
+        return noDeployerSentence(result.environment);
     }
   },
   /** Why Start found the GO no longer standing; shown with a "Run a new assessment" button. */
@@ -74,6 +79,8 @@ export const deploymentMessages = {
       }
       case 'approved_own_release':
         return ownApprovalSentence(refusal.role);
+      case 'no_deployer_role':
+        return noDeployerSentence(refusal.environment);
       case 'gate_changed':
         return 'Not started: the assessment or its sign-off changed while starting. Look at the thread and try again.';
     }
@@ -100,7 +107,7 @@ export const deploymentMessages = {
    */
   startRefusedResponse(result: { service: string; environment: string; refusal: StartRefusal }) {
     const text = deploymentMessages.startRefused(result.refusal);
-    if (result.refusal.reason === 'approved_own_release') return { text };
+    if (result.refusal.reason === 'approved_own_release' || result.refusal.reason === 'no_deployer_role') return { text };
     return {
       text,
       blocks: [

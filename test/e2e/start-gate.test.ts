@@ -32,6 +32,8 @@ beforeAll(async () => {
                 fresh: environment('fresh'),
                 expiring: environment('expiring', { planExpiresAfter: '2s' }),
                 lost: environment('lost'),
+                // Protected, and no deploy section: readiness.yaml is valid, but nobody may deploy there.
+                production: { vars: { baseUrl } },
               },
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
@@ -116,6 +118,15 @@ describe('Start re-checks the GO', () => {
     await until(async () => ((await deploymentRow(freshPlan.deployment.id)).status === 'SUCCEEDED' ? true : undefined));
     const started = await stack.runtime.db.auditEvent.findFirstOrThrow({ where: { subjectId: freshPlan.deployment.id, action: 'deployment.started' } });
     expect(started.data).toMatchObject({ assessmentId: freshPlan.deployment.assessmentId });
+  });
+});
+
+describe('protected environments', () => {
+  it('refuses to plan where protected and no deployer role is named, instead of letting anyone deploy', async () => {
+    await assess('production');
+    const refused = await stack.run('deploy shop production', { userId: COLLEAGUE });
+    expect((await answerTo(refused.responseUrl)).text).toContain('*production* is a protected environment and readiness.yaml names no `deploy.deployerRole` for it, so nobody may deploy there');
+    expect(await stack.runtime.db.deployment.count({ where: { requestKey: refused.triggerId } })).toBe(0);
   });
 });
 
