@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import { errorFields, type Logger } from '../shared/logger.ts';
+import { withTimeout } from '../shared/timeout.ts';
 import { escapeText } from './escape.ts';
 
 /** The workspace (and Enterprise Grid org) this installation belongs to. */
@@ -60,12 +61,22 @@ export function foreignRequestMessage(refusal: ForeignRequest): string {
   }
 }
 
-/** Remembers the installation once known; asks again (next request) after a failure. */
-export function cachedInstallation(load: () => Promise<Installation>): () => Promise<Installation | undefined> {
+/**
+ * Remembers the installation once known; after a failure the next request asks again (one call at a time). A
+ * request waits at most `waitMs` for the answer, so a Slack that does not answer never costs it the 3 s ack.
+ */
+export function cachedInstallation(load: () => Promise<Installation>, waitMs = 1000): () => Promise<Installation | undefined> {
   let known: Installation | undefined;
+  let pending: Promise<Installation | undefined> | undefined;
   return async () => {
-    known ??= await load().catch(() => undefined);
-    return known;
+    if (known) return known;
+    pending ??= load().then(
+      (installation) => (known = installation),
+      () => undefined,
+    ).finally(() => {
+      pending = undefined;
+    });
+    return withTimeout(pending, waitMs).catch(() => undefined);
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Env, parseEnv, ConfigError } from '../../../src/config/env.ts';
-import { foreignOrigin, foreignRequestMessage, requestOrigin, type Installation } from '../../../src/slack/installation-guard.ts';
+import { cachedInstallation, foreignOrigin, foreignRequestMessage, requestOrigin, type Installation } from '../../../src/slack/installation-guard.ts';
 
 const HOME: Installation = { teamId: 'T0HOME', enterpriseId: undefined, orgWide: false };
 const GRID_WORKSPACE: Installation = { teamId: 'T0HOME', enterpriseId: 'E0ORG', orgWide: false };
@@ -57,5 +57,33 @@ describe('SLACK_TEAM_ID and SLACK_ENTERPRISE_ID', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toEqual(['SLACK_TEAM_ID: must be a Slack team id such as T012ABCDEF', 'SLACK_ENTERPRISE_ID: must be a Slack enterprise id such as E012ABCDEF']);
     }
+  });
+});
+
+describe('cachedInstallation', () => {
+  it('asks again after a failure, then remembers the answer', async () => {
+    let calls = 0;
+    const installation = cachedInstallation(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('slack away');
+      return HOME;
+    });
+    expect(await installation()).toBeUndefined();
+    expect(await installation()).toEqual(HOME);
+    expect(await installation()).toEqual(HOME);
+    expect(calls).toBe(2);
+  });
+
+  it('never holds a request longer than its wait while Slack does not answer, and asks once at a time', async () => {
+    let calls = 0;
+    let answer: (value: Installation) => void = () => undefined;
+    const installation = cachedInstallation(() => {
+      calls += 1;
+      return new Promise<Installation>((resolve) => (answer = resolve));
+    }, 20);
+    expect(await Promise.all([installation(), installation()])).toEqual([undefined, undefined]);
+    expect(calls).toBe(1);
+    answer(HOME);
+    expect(await installation()).toEqual(HOME);
   });
 });
