@@ -23,7 +23,7 @@ export interface SlackAppOptions {
   /** Served at /metrics in Prometheus's text format. @defaultValue no /metrics */
   metrics?: { contentType: string; render(): Promise<string> } | undefined;
   /** Runs before every other middleware (see installation-guard.ts): refuses requests from other workspaces. */
-  requestGuard?: ((args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>) | undefined;
+  requestGuard: (args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -99,7 +99,7 @@ export function createSlackApp(options: SlackAppOptions): App {
         // Respond to Slack as soon as ack() runs; the work after it must never hold Slack's 3-second window.
         processBeforeResponse: false,
       });
-  if (options.requestGuard) app.use(options.requestGuard);
+  app.use(options.requestGuard);
   app.use(errorMiddleware(options.logger));
   app.error(async (error) => options.logger.error('bolt error', { err: error.message, code: error.code }));
   return app;
