@@ -34,6 +34,9 @@ beforeAll(async () => {
                   signoff: { required: [{ role: 'tech-lead' }, { role: 'security' }] },
                   deploy: { deployerRole: 'deployers' },
                 },
+                // Not protected: off unless the policy turns it on.
+                staging: { vars: { baseUrl }, signoff: { required: [{ role: 'tech-lead' }, { role: 'security' }] } },
+                qa: { vars: { baseUrl }, signoff: { required: [{ role: 'tech-lead' }, { role: 'security' }], separationOfDuties: true } },
               },
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
@@ -52,18 +55,24 @@ afterAll(async () => {
 const answerTo = (responseUrl: string) => stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl)?.body);
 const signoffsOf = (requestId: string) => stack.runtime.db.signoff.findMany({ where: { requestId }, orderBy: { signedAt: 'asc' } });
 
+/** REQUESTER runs the assessment, ASKER asks for sign-off; returns a function that clicks Approve on the request. */
+async function requested(environment: string) {
+  const run = await stack.run(`run shop ${environment}`, { userId: REQUESTER });
+  const { assessment } = await stack.finished(run.triggerId);
+  expect(assessment.verdict).toBe('GO');
+  const assessmentTs = assessment.messageTs ?? '';
+  await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, assessmentTs)?.blocks ?? []).includes(ids.actions.requestSignoff));
+  await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: assessmentTs, actionId: ids.actions.requestSignoff, userId: ASKER });
+  const request = await until(() => stack.runtime.db.signoffRequest.findFirst({ where: { assessmentId: assessment.id, messageTs: { not: null } } }));
+  const approve = (userId: string, role: string) =>
+    stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: request.messageTs ?? '', actionId: ids.actions.approve, userId, value: `${request.id}/${role}` });
+  return { request, approve };
+}
+
 describe('separation of duties in production', () => {
   it('keeps requester, approvers and deployer apart, naming the rule each time', async () => {
-    const run = await stack.run('run shop production', { userId: REQUESTER });
-    const { assessment } = await stack.finished(run.triggerId);
-    expect(assessment.verdict).toBe('GO');
-    const assessmentTs = assessment.messageTs ?? '';
     // Someone else asks for sign-off, so the older self-approval rule (about the sign-off requester) does not apply.
-    await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, assessmentTs)?.blocks ?? []).includes(ids.actions.requestSignoff));
-    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: assessmentTs, actionId: ids.actions.requestSignoff, userId: ASKER });
-    const request = await until(() => stack.runtime.db.signoffRequest.findFirst({ where: { assessmentId: assessment.id, messageTs: { not: null } } }));
-    const approve = (userId: string, role: string) =>
-      stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: request.messageTs ?? '', actionId: ids.actions.approve, userId, value: `${request.id}/${role}` });
+    const { request, approve } = await requested('production');
 
     // The assessment's requester is a tech lead, but may not approve what they asked to assess.
     const own = await approve(REQUESTER, 'tech-lead');
@@ -100,5 +109,19 @@ describe('separation of duties in production', () => {
       return row.status === 'SUCCEEDED' ? row : undefined;
     });
     expect(done.startedBy).toBe(DEPLOYER);
+  });
+});
+
+describe('separation of duties elsewhere', () => {
+  it('is off in an unprotected environment unless its policy turns it on', async () => {
+    const staging = await requested('staging');
+    await staging.approve(REQUESTER, 'tech-lead');
+    await until(async () => ((await signoffsOf(staging.request.id)).length === 1 ? true : undefined));
+    expect((await signoffsOf(staging.request.id)).map((signoff) => [signoff.role, signoff.userId])).toEqual([['tech-lead', REQUESTER]]);
+
+    const qa = await requested('qa');
+    const refused = await qa.approve(REQUESTER, 'tech-lead');
+    expect((await answerTo(refused.responseUrl)).text).toContain('Separation of duties: you asked for this assessment');
+    expect(await signoffsOf(qa.request.id)).toEqual([]);
   });
 });
