@@ -6,6 +6,7 @@ import { attestAction } from './actions/attest.ts';
 import { deploymentControlAction, deploymentRollbackAction, gateProceedAction } from './actions/deployment.ts';
 import { approveAction, noteAction, noteSubmission, requestSignoffAction } from './actions/signoff.ts';
 import { registerIncidentActions } from './actions/incident-buttons.ts';
+import { runAssessmentAction } from './actions/run-assessment.ts';
 
 export type { CommandDeps } from './command-context.ts';
 
@@ -25,5 +26,6 @@ export function registerCommands(app: App, deps: CommandDeps): void {
   app.action(ids.actions.deployAbort, deploymentControlAction(deps, 'abort'));
   app.action(ids.actions.deployRollback, deploymentRollbackAction(deps));
   app.action(ids.actions.gateProceed, gateProceedAction(deps));
+  app.action(ids.actions.runAssessment, runAssessmentAction(deps));
   registerIncidentActions(app, deps);
 }

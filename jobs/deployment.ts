@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { rollbackOverrun, runRollback, type RollbackRunDeps } from '../src/deployments/rollback.ts';
 import { runPhase } from '../src/deployments/run-phase.ts';
+import { expirePlan } from '../src/deployments/expire-plan.ts';
 import { DeploymentJobData, parseJobData, PhaseJobData } from './job-data.ts';
 
 /** The deployments queue: phase jobs, the rollback job and the rollback's overrun alarm. */
@@ -11,6 +12,8 @@ export function deploymentProcessor(deps: RollbackRunDeps) {
         return runPhase(deps, parseJobData(PhaseJobData, job.data, 'deployment phase'));
       case 'rollback':
         return runRollback(deps, parseJobData(DeploymentJobData, job.data, 'rollback').deploymentId);
+      case 'plan-expiry':
+        return expirePlan(deps, parseJobData(DeploymentJobData, job.data, 'plan expiry').deploymentId);
       case 'rollback-deadline':
         return rollbackOverrun(deps, parseJobData(DeploymentJobData, job.data, 'rollback deadline').deploymentId);
       default:

@@ -8,6 +8,8 @@ import type { AssessmentRepository } from '../src/store/assessments.repository.t
 import type { Db } from '../src/store/prisma.ts';
 import { createRecoveryRepository } from '../src/store/recovery.repository.ts';
 import { giveUpOnDeploymentJob } from './deployment.ts';
+import { expireOverduePlans } from '../src/deployments/expire-plan.ts';
+import { RECOVERY_GRACE_MS } from '../src/recovery/decide-recovery.ts';
 
 /** How often a worker looks for work a crash left without a job. */
 export const RECOVERY_SWEEP_EVERY_MS = 60_000;
@@ -65,8 +67,8 @@ export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<v
   const work = strandedWorkDeps(deps);
   return repeatWithoutOverlap(
     async () => {
-      const report = await recoverStrandedWork(work);
-      if (report.requeued + report.rerun + report.gaveUp + report.errors > 0) deps.logger.info('recovery sweep finished', { ...report });
+      const report = { ...(await recoverStrandedWork(work)), plansExpired: await expireOverduePlans(deps.deployments.domain, deps.graceMs ?? RECOVERY_GRACE_MS) };
+      if (report.requeued + report.rerun + report.gaveUp + report.errors + report.plansExpired > 0) deps.logger.info('recovery sweep finished', { ...report });
       else deps.logger.debug('recovery sweep finished', { ...report });
     },
     deps.intervalMs ?? RECOVERY_SWEEP_EVERY_MS,

@@ -32,7 +32,8 @@ export function deploymentControlAction(deps: CommandDeps, action: ControlAction
     const click = parse(body, DeploymentId);
     if (!click.ok) return void (await respond(ephemeral(messages.unreadableCommand(click.problems))));
     const result = await controlDeployment(deps.deployments.domain, { deploymentId: click.value, action, userId: click.userId });
-    if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result)));
+    if (!result.ok && result.reason === 'start_refused') await respond({ response_type: 'ephemeral', replace_original: false, ...deploymentMessages.startRefusedResponse(result) });
+    else if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result)));
   };
 }
 

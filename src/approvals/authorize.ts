@@ -6,6 +6,8 @@ export type SignRefusal =
   | { reason: 'role_not_required'; role: string }
   | { reason: 'not_member'; role: string }
   | { reason: 'self_approval' }
+  | { reason: 'assessment_requester'; requestedBy: string }
+  | { reason: 'one_role_per_person'; role: string }
   | { reason: 'already_signed'; role: string; kind: SignoffKind }
   | { reason: 'role_complete'; role: string; by: string[] }
   | { reason: 'note_required' };
@@ -18,6 +20,11 @@ export interface SignAttempt {
   /** Resolved by the caller through the role directory. */
   isMember: boolean;
   allowSelfApproval: boolean;
+  /**
+   * Separation of duties (see SignoffPolicy.separationOfDuties): who asked for the assessment may not approve it,
+   * and one person approves for one role only. Absent: off.
+   */
+  separation?: { assessmentRequestedBy: string } | undefined;
   now: Date;
 }
 
@@ -32,6 +39,11 @@ export function checkSignoff(request: SignoffRequestView, attempt: SignAttempt):
   if (!requirement) return { reason: 'role_not_required', role: attempt.role };
   if (!attempt.isMember) return { reason: 'not_member', role: attempt.role };
   if (!attempt.allowSelfApproval && attempt.userId === request.requestedBy && attempt.kind !== 'REJECT') return { reason: 'self_approval' };
+  if (attempt.separation && attempt.kind !== 'REJECT') {
+    if (attempt.userId === attempt.separation.assessmentRequestedBy) return { reason: 'assessment_requester', requestedBy: attempt.separation.assessmentRequestedBy };
+    const otherRole = request.signoffs.find((signoff) => signoff.userId === attempt.userId && signoff.role !== attempt.role && signoff.kind !== 'REJECT');
+    if (otherRole) return { reason: 'one_role_per_person', role: otherRole.role };
+  }
   const own = request.signoffs.find((signoff) => signoff.role === attempt.role && signoff.userId === attempt.userId);
   if (own) return { reason: 'already_signed', role: attempt.role, kind: own.kind };
   const approvals = request.signoffs.filter((signoff) => signoff.role === attempt.role && signoff.kind !== 'REJECT');

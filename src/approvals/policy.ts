@@ -21,6 +21,12 @@ export const SignoffPolicy = z.strictObject({
   expiresAfter: Duration.default(24 * 3_600_000),
   /** @defaultValue false */
   allowSelfApproval: z.boolean().default(false),
+  /**
+   * The assessment's requester and the deployer may not approve, one person counts for one role, and whoever
+   * approved may not start the deployment. Wins over `allowSelfApproval`.
+   * Always on in a protected environment (production, prod or `protected: true`). @defaultValue false elsewhere
+   */
+  separationOfDuties: z.boolean().optional(),
   /** A new assessment of the same service and environment makes open requests STALE. @defaultValue true */
   dismissStaleOnNewAssessment: z.boolean().default(true),
   /** Verdicts that may ask for sign-off. @defaultValue GO, GO_WITH_CAUTION */

@@ -2,9 +2,9 @@ import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { SignoffRepository } from '../store/signoffs.repository.ts';
 import { carriedSignoffs } from './carry-over.ts';
-import { signoffPolicyFor } from './policy-lookup.ts';
+import { separationOfDutiesFor, signoffPolicyFor } from './policy-lookup.ts';
 import type { SignoffOutcome } from './progress.ts';
-import type { Decision, SignoffRequestView } from './signoff.types.ts';
+import type { Decision, SignoffRecord, SignoffRequestView } from './signoff.types.ts';
 import { requirementsFor } from './snapshot.ts';
 
 export interface SignoffEffects {
@@ -57,7 +57,7 @@ export async function requestSignoff(deps: RequestSignoffDeps, input: { assessme
     requirements,
     verdict: assessment.verdict,
     expiresAt: new Date(at.getTime() + policy.expiresAfter),
-    carried: carriedSignoffs(previous, requirements),
+    carried: separatedDuties(carriedSignoffs(previous, requirements), separationOfDutiesFor(deps.config, assessment.service, assessment.environment) ? assessment.requestedBy : undefined),
     at,
   });
   if (created.created) {
@@ -66,4 +66,19 @@ export async function requestSignoff(deps: RequestSignoffDeps, input: { assessme
     else await deps.effects.scheduleExpiry(created.request);
   }
   return { ok: true, request: created.request, created: created.created };
+}
+
+/**
+ * With separation of duties, an approval carried over from an older request must obey the rules as if given now:
+ * none by this assessment's requester, and one role per person (the first carried).
+ */
+export function separatedDuties(carried: SignoffRecord[], assessmentRequestedBy: string | undefined): SignoffRecord[] {
+  if (assessmentRequestedBy === undefined) return carried;
+  const seen = new Set<string>();
+  return carried.filter((signoff) => {
+    if (signoff.kind === 'REJECT') return true;
+    if (signoff.userId === assessmentRequestedBy || seen.has(signoff.userId)) return false;
+    seen.add(signoff.userId);
+    return true;
+  });
 }

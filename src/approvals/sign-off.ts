@@ -1,8 +1,8 @@
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
 import type { SignoffRepository } from '../store/signoffs.repository.ts';
-import { checkSignoff, type SignRefusal } from './authorize.ts';
-import { signoffPolicyFor } from './policy-lookup.ts';
+import { checkSignoff, type SignAttempt, type SignRefusal } from './authorize.ts';
+import { separationOfDutiesFor, signoffPolicyFor } from './policy-lookup.ts';
 import type { SignoffOutcome } from './progress.ts';
 import type { SignoffEffects } from './request-signoff.ts';
 import type { SignoffKind, SignoffRequestView } from './signoff.types.ts';
@@ -11,6 +11,8 @@ export interface SignDeps {
   config: ReadinessConfig;
   roles: Pick<RoleDirectory, 'isMember'>;
   signoffs: Pick<SignoffRepository, 'findById' | 'sign'>;
+  /** Who asked for the assessment: with separation of duties they may not approve it. */
+  assessments: { find(id: string): Promise<{ requestedBy: string } | undefined> };
   effects: Pick<SignoffEffects, 'publish' | 'announce'>;
   now: () => Date;
 }
@@ -37,10 +39,13 @@ export async function precheckSignoff(deps: Omit<SignDeps, 'effects'>, input: Si
 async function checkAgainstRequest(
   deps: Omit<SignDeps, 'effects'>,
   input: SignInput,
-): Promise<{ ok: true; request: SignoffRequestView; allowSelfApproval: boolean } | Extract<SignOffResult, { ok: false }>> {
+): Promise<{ ok: true; request: SignoffRequestView; allowSelfApproval: boolean; separation: SignAttempt['separation'] } | Extract<SignOffResult, { ok: false }>> {
   const request = await deps.signoffs.findById(input.requestId);
   if (!request) return { ok: false, refusal: { reason: 'not_found' }, request };
   const allowSelfApproval = signoffPolicyFor(deps.config, request.service, request.environment)?.allowSelfApproval ?? false;
+  // The assessment's requester never changes, so reading it outside the recording transaction is safe.
+  const assessment = separationOfDutiesFor(deps.config, request.service, request.environment) ? await deps.assessments.find(request.assessmentId) : undefined;
+  const separation = assessment ? { assessmentRequestedBy: assessment.requestedBy } : undefined;
   const membership = await deps.roles.isMember(input.role, input.userId);
   const refusal = checkSignoff(request, {
     ...input,
@@ -48,16 +53,17 @@ async function checkAgainstRequest(
     note: input.kind === 'APPROVE' ? null : (input.note ?? 'pending'),
     isMember: membership.member,
     allowSelfApproval,
+    separation,
     now: deps.now(),
   });
-  return refusal ? { ok: false, refusal, request } : { ok: true, request, allowSelfApproval };
+  return refusal ? { ok: false, refusal, request } : { ok: true, request, allowSelfApproval, separation };
 }
 
 /** Records a sign-off if the person may give it; decides the request when it was the last one needed. */
 export async function signOff(deps: SignDeps, input: SignInput): Promise<SignOffResult> {
   const checked = await checkAgainstRequest(deps, input);
   if (!checked.ok) return checked;
-  const signed = await deps.signoffs.sign({ ...input, allowSelfApproval: checked.allowSelfApproval, at: deps.now() });
+  const signed = await deps.signoffs.sign({ ...input, allowSelfApproval: checked.allowSelfApproval, separation: checked.separation, at: deps.now() });
   if (!signed.applied) return { ok: false, refusal: signed.refusal, request: checked.request };
   await deps.effects.publish(signed.request);
   if (signed.outcome.kind !== 'pending') await deps.effects.announce(signed.request, signed.outcome);

@@ -29,6 +29,10 @@ const EnvShape = z.object({
     SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xapp-'), {
       message: 'must be an app-level token starting with xapp- (or unset for HTTP mode)',
     }),
+    /** The workspace the app is installed in; requests from any other are refused. @defaultValue what auth.test reports */
+    SLACK_TEAM_ID: optionalText.refine((value) => value === undefined || /^T[A-Z0-9]{2,}$/.test(value), { message: 'must be a Slack team id such as T012ABCDEF' }),
+    /** The Enterprise Grid org the app is installed in, if any. @defaultValue what auth.test reports */
+    SLACK_ENTERPRISE_ID: optionalText.refine((value) => value === undefined || /^E[A-Z0-9]{2,}$/.test(value), { message: 'must be a Slack enterprise id such as E012ABCDEF' }),
     /** @defaultValue Slack's own Web API */
     SLACK_API_URL: z.url({ error: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
     /** @defaultValue 3000 */

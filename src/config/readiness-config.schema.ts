@@ -26,6 +26,11 @@ export const EnvironmentConfig = z
   .strictObject({
     vars: Vars.default({}),
     thresholds: Thresholds.default({ go: 95, caution: 80 }),
+    /**
+     * Stricter defaults (GO fresh for 4 h, separation of duties) and a required `deploy.deployerRole`.
+     * Environments named production or prod are always protected. @defaultValue false
+     */
+    protected: z.boolean().optional(),
     /** Sign-offs this environment needs before a GO decision; none when unset. */
     signoff: SignoffPolicy.optional(),
     /** How this environment deploys (`/readiness deploy`); the standard template and a 24h-fresh GO when unset. */

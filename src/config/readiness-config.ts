@@ -6,6 +6,7 @@ import { ReadinessConfig } from './readiness-config.schema.ts';
 import { findDigestDanglingReferences } from '../digests/digest-config.ts';
 import { acceptedKeysAt, describeUnknownKey } from './unknown-keys.ts';
 import { findIncidentPermissionProblems } from '../incidents/incident-permissions.ts';
+import { findUnguardedProtectedEnvironments } from './protected-environment.ts';
 
 export class ReadinessConfigError extends Error {
   constructor(
@@ -66,7 +67,7 @@ export function parseReadinessConfig(document: unknown, source: string): Readine
   const duplicates = findDuplicateCheckIds(document);
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues, document), ...duplicates]);
-  const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];
+  const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services), ...findUnguardedProtectedEnvironments(result.data)];
   problems.push(...findIncidentPermissionProblems(result.data.incidents.permissions, result.data.roles));
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;

@@ -2,6 +2,7 @@ import type { LockHolder } from '../store/deployments.repository.ts';
 import { mentionUser } from '../slack/escape.ts';
 import { deployerCheck, deployPolicyFor, type DeploymentDeps } from './plan-deployment.ts';
 import type { DeploymentStatus, DeploymentView } from './deployment.types.ts';
+import { startDeployment, type StartRefusal } from './start-deployment.ts';
 
 export type ControlAction = 'start' | 'cancel' | 'pause' | 'resume' | 'abort';
 
@@ -10,7 +11,8 @@ export type ControlResult =
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'not_deployer'; role: string; who: string }
   | { ok: false; reason: 'wrong_state'; status: DeploymentStatus; action: ControlAction }
-  | { ok: false; reason: 'locked'; lock: LockHolder };
+  | { ok: false; reason: 'locked'; lock: LockHolder }
+  | { ok: false; reason: 'start_refused'; service: string; environment: string; refusal: StartRefusal };
 
 /**
  * The deployment message's buttons. Each is one guarded transition, so a double click or two people clicking
@@ -21,25 +23,23 @@ export async function controlDeployment(deps: DeploymentDeps, input: { deploymen
   if (!current) return { ok: false, reason: 'not_found' };
   const deployer = await deployerCheck(deps, deployPolicyFor(deps.config, current.service, current.environment), input.userId);
   if (!deployer.ok) return deployer;
+  if (input.action === 'start') return startDeployment(deps, current.id, input.userId);
   const at = deps.now();
   const { deployments } = deps;
   const result =
-    input.action === 'start'
-      ? await deployments.start(current.id, input.userId, at)
-      : input.action === 'cancel'
-        ? await deployments.cancel(current.id, input.userId, at)
-        : input.action === 'pause'
-          ? await deployments.pause(current.id, input.userId)
-          : input.action === 'resume'
-            ? await deployments.resume(current.id, input.userId)
-            : await deployments.abort(current.id, input.userId, at);
+    input.action === 'cancel'
+      ? await deployments.cancel(current.id, input.userId, at)
+      : input.action === 'pause'
+        ? await deployments.pause(current.id, input.userId)
+        : input.action === 'resume'
+          ? await deployments.resume(current.id, input.userId)
+          : await deployments.abort(current.id, input.userId, at);
   if (!result.applied) {
-    if ('lockedBy' in result && result.lockedBy) return { ok: false, reason: 'locked', lock: result.lockedBy as LockHolder };
     return { ok: false, reason: 'wrong_state', status: result.deployment?.status ?? current.status, action: input.action };
   }
   const { deployment } = result;
   // A Resume that only cancelled a pause not yet in effect adds no job: the phase's own job is still running it.
-  const newJob = input.action === 'start' || (input.action === 'resume' && 'newJob' in result && result.newJob);
+  const newJob = input.action === 'resume' && 'newJob' in result && result.newJob;
   if (newJob) await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
   if (input.action === 'abort') await deps.effects.announce(deployment, `:octagonal_sign: Deployment aborted by ${mentionUser(input.userId)} during phase ${deployment.currentPhase + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`);
   await deps.effects.publish(deployment);

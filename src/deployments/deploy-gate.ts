@@ -2,6 +2,7 @@ import type { SignoffRequestView } from '../approvals/signoff.types.ts';
 
 export interface LatestAssessment {
   id: string;
+  requestedBy: string;
   verdict: string | null;
   completedAt: Date | null;
   channelId: string;

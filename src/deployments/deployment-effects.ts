@@ -5,6 +5,8 @@ export interface DeploymentEffects {
   /** Posts the deployment message in the release thread once; later calls re-render it (coalesced). */
   publish(deployment: DeploymentView): Promise<void>;
   enqueuePhase(deploymentId: string, phaseIndex: number, generation: number): Promise<void>;
+  /** Arms the delayed job that expires the plan at its `planExpiresAt` unless it was started (idempotent). */
+  schedulePlanExpiry(deployment: DeploymentView): Promise<void>;
   /** Enqueues the rollback job and the alarm for running past `maxDuration`. */
   enqueueRollback(deployment: DeploymentView): Promise<void>;
   /** A line in the release thread. */

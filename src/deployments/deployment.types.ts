@@ -49,6 +49,8 @@ export interface DeploymentView {
   rollbackReason: string | null;
   rollbackBy: string | null;
   createdAt: Date;
+  /** A plan not started by then expires. */
+  planExpiresAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
   rollbackStartedAt: Date | null;

@@ -5,6 +5,9 @@ import type { SignoffRepository } from '../store/signoffs.repository.ts';
 import type { DeploymentRepository, LockHolder } from '../store/deployments.repository.ts';
 import { SHIPPED_TEMPLATES } from './default-templates.ts';
 import { checkDeployGate, type GateRefusal } from './deploy-gate.ts';
+import { freshnessFor } from './gate-policy.ts';
+import { ownApproval, protectedWithoutDeployer, type NoDeployerRole, type OwnApproval } from './separation-of-duties.ts';
+import { separationOfDutiesFor } from '../approvals/policy-lookup.ts';
 import type { DeploymentEffects } from './deployment-effects.ts';
 import type { DeploymentView } from './deployment.types.ts';
 import { buildPlan } from './plan.ts';
@@ -25,7 +28,9 @@ export type PlanRefusal =
   | { reason: 'plan_invalid'; problems: string[] }
   | { reason: 'locked'; lock: LockHolder }
   | { reason: 'not_deployer'; role: string; who: string }
-  | { reason: 'no_thread' };
+  | { reason: 'no_thread' }
+  | OwnApproval
+  | NoDeployerRole;
 
 export type PlanDeploymentResult = { ok: true; deployment: DeploymentView; created: boolean } | ({ ok: false } & PlanRefusal);
 
@@ -58,6 +63,8 @@ export async function planDeployment(
   input: { requestKey: string; service: string; environment: string; template: string | undefined; version: string | undefined; userId: string },
 ): Promise<PlanDeploymentResult> {
   const policy = deployPolicyFor(deps.config, input.service, input.environment);
+  const unguarded = protectedWithoutDeployer(deps.config, input.service, input.environment, policy.deployerRole);
+  if (unguarded) return { ok: false, ...unguarded };
   const deployer = await deployerCheck(deps, policy, input.userId);
   if (!deployer.ok) return deployer;
   const templateName = input.template ?? policy.template;
@@ -66,14 +73,18 @@ export async function planDeployment(
     return { ok: false, reason: 'unknown_template', template: templateName, known: [...new Set([...Object.keys(SHIPPED_TEMPLATES), ...Object.keys(deps.config.deployments.templates)])] };
   }
   const latest = await deps.deployments.latestCompletedAssessment(input.service, input.environment);
+  const signoff = latest ? await deps.signoffs.findByAssessment(latest.id) : undefined;
+  const now = deps.now();
   const gate = checkDeployGate({
     latest,
-    signoff: latest ? await deps.signoffs.findByAssessment(latest.id) : undefined,
+    signoff,
     requiresSignoff: signoffPolicyFor(deps.config, input.service, input.environment) !== undefined,
-    maxAgeMs: policy.maxDecisionAge,
-    now: deps.now(),
+    maxAgeMs: freshnessFor(deps.config, input.service, input.environment),
+    now,
   });
   if (!gate.ok) return gate;
+  const own = ownApproval(signoff, input.userId, separationOfDutiesFor(deps.config, input.service, input.environment));
+  if (own) return { ok: false, ...own };
   if (gate.go.threadTs === null) return { ok: false, reason: 'no_thread' };
   const lock = await deps.deployments.findLock(input.service, input.environment);
   if (lock) return { ok: false, reason: 'locked', lock };
@@ -92,7 +103,11 @@ export async function planDeployment(
     threadTs: gate.go.threadTs,
     assessmentId: gate.go.assessmentId,
     plan: plan.plan,
+    planExpiresAt: new Date(now.getTime() + policy.planExpiresAfter),
   });
-  if (created.created) await deps.effects.publish(created.deployment);
+  if (created.created) {
+    await deps.effects.schedulePlanExpiry(created.deployment);
+    await deps.effects.publish(created.deployment);
+  }
   return { ok: true, ...created };
 }

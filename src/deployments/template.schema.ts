@@ -80,11 +80,21 @@ export type Template = z.infer<typeof Template>;
 export const DeployPolicy = z.strictObject({
   /** @defaultValue standard */
   template: Slug.default('standard'),
-  /** A GO decision older than this does not allow a deployment. @defaultValue 24h */
-  maxDecisionAge: Duration.default(24 * 3_600_000),
-  /** Who may start, pause, resume, abort and roll back; anyone in the channel when unset. */
+  /**
+   * The newest GO must be at most this old when the deployment is planned and again when it is started.
+   * @defaultValue 4h in a protected environment (production, prod or `protected: true`), 24h elsewhere
+   */
+  freshness: Duration.optional(),
+  /** The former name of `freshness`, still read; set one of them. */
+  maxDecisionAge: Duration.optional(),
+  /** A plan nobody started by then expires (cancelled, its message says so). @defaultValue 1h */
+  planExpiresAfter: Duration.default(3_600_000),
+  /** Who may start, pause, resume, abort and roll back; anyone in the channel when unset (required when protected). */
   deployerRole: Slug.optional(),
   /** Shared secret for the HMAC-SHA256 signature of webhook tasks (X-Readiness-Signature). */
   webhookSecret: z.string().min(16).optional(),
+}).refine((policy) => policy.freshness === undefined || policy.maxDecisionAge === undefined, {
+  message: 'set `freshness` only (`maxDecisionAge` is its former name)',
+  path: ['maxDecisionAge'],
 });
 export type DeployPolicy = z.infer<typeof DeployPolicy>;

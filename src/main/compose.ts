@@ -13,6 +13,7 @@ import { describeProbeFailure, type ReadyReport } from '../admin/health-routes.t
 import type { AdminListener } from '../admin/admin-listener.ts';
 import { startAdmin, type AdminSettings } from './admin-wiring.ts';
 import { createProcessMetrics } from '../metrics/process-metrics.ts';
+import { cachedInstallation, installationGuard, type Installation } from '../slack/installation-guard.ts';
 import { chatPort } from '../slack/chat-port.ts';
 import { threadUploadPort } from '../reports/thread-upload.ts';
 import type { Runtime } from './runtime.ts';
@@ -70,6 +71,19 @@ export interface BotOptions {
   afterAck?: Limiter | undefined;
   /** Serve /healthz, /readyz and /metrics here, apart from Slack's listener. @defaultValue no admin listener */
   admin?: AdminSettings | undefined;
+  /** $SLACK_TEAM_ID / $SLACK_ENTERPRISE_ID: the installation's own ids. @defaultValue what `auth.test` reports at start */
+  installation?: { teamId?: string | undefined; enterpriseId?: string | undefined } | undefined;
+}
+
+/** The installation's team and org: from the environment when set, else from `auth.test` with the bot token. */
+function installationOf(runtime: Runtime, configured: BotOptions['installation']) {
+  return cachedInstallation(async (): Promise<Installation> => {
+    if (configured?.teamId !== undefined || configured?.enterpriseId !== undefined) {
+      return { teamId: configured.teamId, enterpriseId: configured.enterpriseId, orgWide: configured.teamId === undefined };
+    }
+    const auth = await runtime.slack.auth.test();
+    return { teamId: auth.team_id || undefined, enterpriseId: auth.enterprise_id || undefined, orgWide: auth.is_enterprise_install === true };
+  });
 }
 
 export interface RunningBot {
@@ -87,6 +101,9 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   const admin = options.admin
     ? await startAdmin('bot', options.admin, { probeReadiness: () => probeReadiness(runtime), metrics: botMetrics(runtime), logger: settings.logger })
     : undefined;
+  const installation = installationOf(runtime, options.installation);
+  // Known before the first request when Slack answers now; otherwise asked again by the first request.
+  if (!(await installation())) settings.logger.warn('could not learn the installation\'s team from auth.test; requests are refused until it answers');
   const app = createSlackApp({
     botToken: settings.slackBotToken,
     signingSecret: options.signingSecret,
@@ -94,6 +111,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     slackApiUrl: settings.slackApiUrl,
     ...(settings.slackRetries === undefined ? {} : { slackRetries: settings.slackRetries }),
     logger: settings.logger,
+    requestGuard: installationGuard(installation, settings.logger),
   });
   registerCommands(app, {
     runtime,

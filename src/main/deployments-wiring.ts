@@ -29,6 +29,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
       await scheduler.requestDeploymentRender(deployment.id);
     },
     enqueuePhase: (deploymentId, phaseIndex, generation) => scheduler.enqueuePhase(deploymentId, phaseIndex, generation),
+    schedulePlanExpiry: (deployment) => scheduler.schedulePlanExpiry(deployment.id, deployment.planExpiresAt),
     enqueueRollback: (deployment) => scheduler.enqueueRollback(deployment.id, deployment.plan.rollback.maxDurationMs),
     async announce(deployment, text) {
       await chat.postMessage({ channel: deployment.channelId, ...thread(deployment), text });

@@ -39,6 +39,8 @@ export const jobIds = {
   /** A Resume or a passed gate bumps the generation, so the phase job it enqueues is a new one. */
   deploymentPhase: (deploymentId: string, phaseIndex: number, generation: number) => `deploy-phase_${deploymentId}_${phaseIndex}_${generation}`,
   rollback: (deploymentId: string) => `rollback_${deploymentId}`,
+  /** The one timer that expires a plan nobody started. */
+  planExpiry: (deploymentId: string) => `deploy-plan-expiry_${deploymentId}`,
   rollbackDeadline: (deploymentId: string) => `rollback-deadline_${deploymentId}`,
   /** One timer per step of an incident's escalation: a step is armed once, however often it is asked for. */
   escalation: (incidentId: string, step: { plan: number; level: number; round: number }) =>

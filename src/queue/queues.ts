@@ -50,6 +50,8 @@ export interface DeploymentScheduler {
   enqueuePhase(deploymentId: string, phaseIndex: number, generation: number): Promise<void>;
   /** The rollback job, and the alarm that fires if it is still running after `maxDurationMs`. */
   enqueueRollback(deploymentId: string, maxDurationMs: number): Promise<void>;
+  /** Expires the plan at `at` unless it was started first. Idempotent (one job id per deployment). */
+  schedulePlanExpiry(deploymentId: string, at: Date): Promise<void>;
 }
 
 /** What a digest job carries: names and times only (the worker reads the rest from readiness.yaml and the database). */
@@ -163,6 +165,9 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
     async enqueueRollback(deploymentId, maxDurationMs) {
       await deployments.add('rollback', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.rollback(deploymentId) });
       await deployments.add('rollback-deadline', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.rollbackDeadline(deploymentId), delay: maxDurationMs });
+    },
+    async schedulePlanExpiry(deploymentId, at) {
+      await deployments.add('plan-expiry', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.planExpiry(deploymentId), delay: Math.max(0, at.getTime() - Date.now()) });
     },
   };
 

@@ -34,6 +34,8 @@ export interface SlackStandInOptions {
   /** The only token accepted, as `Authorization: Bearer` or a `token` argument. */
   botToken: string;
   teamId?: string;
+  /** Set for an Enterprise Grid installation: auth.test reports it, and requests carry it. */
+  enterpriseId?: string;
   botUserId?: string;
   /** Known channel ids; anything else is `channel_not_found`. */
   channels?: string[];
@@ -67,7 +69,9 @@ export interface SlashCommandInput {
   text: string;
   userId?: string;
   channelId?: string;
+  /** Sends the command as from another workspace (Slack Connect): defaults to the installation's. */
   teamId?: string;
+  enterpriseId?: string;
   triggerId?: string;
 }
 
@@ -124,6 +128,7 @@ export class SlackStandIn {
     this.teamId = options.teamId ?? 'T0READY';
     this.workspace = new StandInWorkspace({
       teamId: this.teamId,
+      ...(options.enterpriseId !== undefined ? { enterpriseId: options.enterpriseId } : {}),
       botUserId: options.botUserId ?? 'U0READYBOT',
       channels: options.channels ?? ['C0DEMO'],
       users: options.users ?? {},
@@ -256,6 +261,8 @@ export class SlackStandIn {
       response_url: responseUrl,
       trigger_id: triggerId,
     });
+    const enterpriseId = command.enterpriseId ?? this.options.enterpriseId;
+    if (enterpriseId !== undefined) form.set('enterprise_id', enterpriseId);
     const result = await deliverSigned(targetUrl, this.options.signingSecret, form.toString(), tamper);
     const json = parseJsonOrUndefined(result.body);
     return { ...result, ...(json !== undefined ? { json } : {}), responseUrl, triggerId };
@@ -284,19 +291,56 @@ export class SlackStandIn {
    */
   async clickButton(
     targetUrl: string,
-    click: { channel: string; ts: string; actionId: string; userId?: string; value?: string },
+    click: { channel: string; ts: string; actionId: string; userId?: string; value?: string; teamId?: string; enterpriseId?: string },
   ): Promise<InteractionResult & { payload: Record<string, unknown> }> {
     const message = this.workspace.message(click.channel, click.ts);
     if (!message) throw new Error(`no message ${click.ts} in ${click.channel}`);
+    return this.clickOn(targetUrl, message, click);
+  }
+
+  /**
+   * A user clicks a button on an ephemeral answer the app posted to a response_url (the newest one there that
+   * shows the button), as Slack delivers a click on an ephemeral message.
+   */
+  async clickResponseButton(
+    targetUrl: string,
+    click: { responseUrl: string; actionId: string; channel?: string; userId?: string; value?: string },
+  ): Promise<InteractionResult & { payload: Record<string, unknown> }> {
+    const shows = (body: Record<string, unknown>) => JSON.stringify(body.blocks ?? []).includes(`"action_id":"${click.actionId}"`);
+    const answer = [...this.responses].reverse().find((response) => response.url === click.responseUrl && response.status === 200 && shows(response.body));
+    if (!answer) throw new Error(`no answer to ${click.responseUrl} shows a button ${click.actionId}`);
+    const message: StoredMessage = {
+      channel: click.channel ?? this.workspace.defaultChannel(),
+      ts: `${Math.floor(answer.at / 1000)}.000000`,
+      updates: 0,
+      blocks: answer.body.blocks as unknown[],
+      ...(typeof answer.body.text === 'string' ? { text: answer.body.text } : {}),
+    };
+    const sent = await this.clickOn(targetUrl, message, click, true);
+    return sent;
+  }
+
+  private async clickOn(
+    targetUrl: string,
+    message: StoredMessage,
+    click: { actionId: string; userId?: string; value?: string; teamId?: string; enterpriseId?: string },
+    ephemeral = false,
+  ): Promise<InteractionResult & { payload: Record<string, unknown> }> {
     const userId = click.userId ?? this.defaultUserId();
-    const payload = buildButtonClick({
+    const built = buildButtonClick({
       message,
       actionId: click.actionId,
       userId,
       userName: this.workspace.userName(userId),
-      teamId: this.teamId,
+      teamId: click.teamId ?? this.teamId,
       ...(click.value !== undefined ? { value: click.value } : {}),
     });
+    const enterpriseId = click.enterpriseId ?? this.options.enterpriseId;
+    const payload = {
+      ...built,
+      ...(ephemeral ? { container: { ...(built.container as Record<string, unknown>), is_ephemeral: true } } : {}),
+      ...(enterpriseId !== undefined ? { enterprise: { id: enterpriseId, name: 'Stand-in Enterprise' } } : {}),
+    };
     const result = await this.sendInteraction(targetUrl, payload);
     return { ...result, payload: { ...payload, response_url: result.responseUrl, trigger_id: result.triggerId } };
   }

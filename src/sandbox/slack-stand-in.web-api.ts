@@ -32,6 +32,7 @@ export interface StoredView {
 
 export interface WorkspaceConfig {
   teamId: string;
+  enterpriseId?: string;
   botUserId: string;
   channels: string[];
   users: Record<string, { name: string; realName?: string; isBot?: boolean }>;
@@ -230,6 +231,7 @@ export class StandInWorkspace {
       team_id: this.config.teamId,
       user_id: this.config.botUserId,
       bot_id: BOT_ID,
+      ...(this.config.enterpriseId !== undefined ? { enterprise_id: this.config.enterpriseId } : {}),
       is_enterprise_install: false,
     };
   }

@@ -1,4 +1,4 @@
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../shared/logger.ts';
 import { errorMiddleware } from './error-middleware.ts';
 
@@ -11,6 +11,8 @@ export interface SlackAppOptions {
   /** Web API retries on 5xx and network errors. @defaultValue 2 */
   slackRetries?: number;
   logger: Logger;
+  /** Runs before every other middleware (see installation-guard.ts): refuses requests from other workspaces. */
+  requestGuard: (args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -54,6 +56,7 @@ export function createSlackApp(options: SlackAppOptions): App {
         // Respond to Slack as soon as ack() runs; the work after it must never hold Slack's 3-second window.
         processBeforeResponse: false,
       });
+  app.use(options.requestGuard);
   app.use(errorMiddleware(options.logger));
   app.error(async (error) => options.logger.error('bolt error', { err: error.message, code: error.code }));
   return app;

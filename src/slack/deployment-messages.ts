@@ -1,12 +1,21 @@
 import type { ControlResult } from '../deployments/control.ts';
 import type { PlanDeploymentResult } from '../deployments/plan-deployment.ts';
 import type { RollbackRequestResult } from '../deployments/rollback.ts';
+import type { StartRefusal } from '../deployments/start-deployment.ts';
+import { button } from './views/block-elements.ts';
+import { ids } from './ids.ts';
 import { formatDuration } from '../shared/duration.ts';
 import { escapeText, mentionUser, truncate } from './escape.ts';
 
 const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const lockText = (lock: { deploymentId: string; holder: string; since: Date }) =>
   `deployment \`${lock.deploymentId.slice(0, 8)}\`, started by ${mentionUser(lock.holder)} at ${utc(lock.since)}`;
+
+const ownApprovalSentence = (role: string) =>
+  `Separation of duties: you approved this release as *${escapeText(role)}*, so someone else must deploy it. Nothing changed.`;
+
+const noDeployerSentence = (environment: string) =>
+  `*${escapeText(environment)}* is a protected environment and readiness.yaml names no \`deploy.deployerRole\` for it, so nobody may deploy there. Add one. Nothing changed.`;
 
 /** Every sentence Readiness says to a user about deployments and rollbacks. */
 export const deploymentMessages = {
@@ -38,6 +47,42 @@ export const deploymentMessages = {
         return `Only members of *${escapeText(result.role)}* may deploy here: ${result.who}.`;
       case 'no_thread':
         return 'The assessment this would rely on has no Slack message, so there is no thread to run the deployment in. Assess again.';
+      case 'approved_own_release':
+        return ownApprovalSentence(result.role);
+      case 'no_deployer_role':
+        return noDeployerSentence(result.environment);
+    }
+  },
+  /** Why Start found the GO no longer standing; shown with a "Run a new assessment" button. */
+  startRefused(refusal: StartRefusal): string {
+    const newestLine = (newest: { id: string; requestedBy: string; verdict: string | null }) =>
+      `\`${newest.id.slice(0, 8)}\` by ${mentionUser(newest.requestedBy)} (${escapeText((newest.verdict ?? 'no verdict').replaceAll('_', ' '))})`;
+    switch (refusal.reason) {
+      case 'plan_expired':
+        return `Not started: this plan expired at ${utc(refusal.expiredAt)}. Plan again with \`/readiness deploy\` once a fresh GO stands.`;
+      case 'superseded':
+        return `Not started: a newer assessment ${newestLine(refusal.newest)} completed after this plan was made, so this plan's GO is no longer the one that counts. Plan again with \`/readiness deploy\`.`;
+      case 'no_longer_go': {
+        const newest = refusal.newest ? ` The newest assessment is ${newestLine(refusal.newest)}.` : '';
+        const gate = refusal.gate;
+        const why =
+          gate.reason === 'decision_too_old'
+            ? `the GO is from ${utc(gate.decidedAt)}, older than this environment's freshness window (${formatDuration(gate.maxAgeMs)})`
+            : gate.reason === 'signoff_missing'
+              ? gate.status === 'NONE'
+                ? 'the newest assessment has no sign-off decision'
+                : `its sign-off request is ${gate.status.toLowerCase()}, not a GO decision`
+              : gate.reason === 'not_go'
+                ? `the newest assessment says ${escapeText((gate.verdict ?? 'no verdict').replaceAll('_', ' '))}, not GO`
+                : 'there is no completed assessment';
+        return `Not started: the GO no longer stands — ${why}.${newest}`;
+      }
+      case 'approved_own_release':
+        return ownApprovalSentence(refusal.role);
+      case 'no_deployer_role':
+        return noDeployerSentence(refusal.environment);
+      case 'gate_changed':
+        return 'Not started: the assessment or its sign-off changed while starting. Look at the thread and try again.';
     }
   },
   controlRefused(result: Exclude<ControlResult, { ok: true }> | { ok: false; reason: 'not_gate_member'; role: string; who: string }): string {
@@ -52,7 +97,28 @@ export const deploymentMessages = {
         return `Another deployment holds this environment: ${lockText(result.lock)}. Nothing started.`;
       case 'wrong_state':
         return `The deployment is ${result.status.toLowerCase().replaceAll('_', ' ')} now, so *${result.action}* does not apply. Nothing changed.`;
+      case 'start_refused':
+        return deploymentMessages.startRefused(result.refusal);
     }
+  },
+  /**
+   * The ephemeral answer to a refused Start: the reason, and a button that runs a new assessment of the same
+   * service and environment (a plan's only way back to a GO).
+   */
+  startRefusedResponse(result: { service: string; environment: string; refusal: StartRefusal }) {
+    const text = deploymentMessages.startRefused(result.refusal);
+    if (result.refusal.reason === 'approved_own_release' || result.refusal.reason === 'no_deployer_role') return { text };
+    return {
+      text,
+      blocks: [
+        { type: 'section', block_id: ids.blocks.startRefused, text: { type: 'mrkdwn', text: truncate(text, 3000) } },
+        {
+          type: 'actions',
+          block_id: ids.blocks.startRefusedActions,
+          elements: [button(ids.actions.runAssessment, 'Run a new assessment', `${result.service}/${result.environment}`, 'primary')],
+        },
+      ],
+    };
   },
   rollbackAnswer(result: RollbackRequestResult | { ok: false; reason: 'no_deployment' }): string {
     if (result.ok) return ':rewind: Rolling back; progress is on the deployment message.';

@@ -24,6 +24,9 @@ export const ids = {
     deploymentGates: 'deployment_gates',
     deploymentButtons: 'deployment_buttons',
     deploymentFooter: 'deployment_footer',
+    /** The ephemeral answer to a refused Start. */
+    startRefused: 'start_refused',
+    startRefusedActions: 'start_refused_actions',
   },
   actions: {
     attestCheck: 'attest_check',
@@ -38,6 +41,8 @@ export const ids = {
     deployAbort: 'deploy_abort',
     deployRollback: 'deploy_rollback',
     gateProceed: 'deploy_gate_proceed',
+    /** "Run a new assessment" on a refused Start: `<service>/<environment>`, like `/readiness run`. */
+    runAssessment: 'run_assessment',
   },
   views: {
     /** The modal that asks for conditions or a rejection reason. */

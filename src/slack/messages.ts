@@ -64,6 +64,10 @@ export const messages = {
         return `*${escapeText(refusal.role)}* is already signed by ${refusal.by.map(mentionUser).join(', ')}. Nothing changed.`;
       case 'note_required':
         return 'Say why: conditions and rejections need a reason.';
+      case 'assessment_requester':
+        return 'Separation of duties: you asked for this assessment, so you cannot approve it. Ask another member of the role. Nothing changed.';
+      case 'one_role_per_person':
+        return `Separation of duties: you already approved this assessment as *${escapeText(refusal.role)}*, and one person counts for one role. Ask another member of the role. Nothing changed.`;
     }
   },
   signoffNotRequestable: (result: Exclude<RequestSignoffResult, { ok: true }>) => {

@@ -57,6 +57,15 @@ export interface NewDeployment {
   threadTs: string | null;
   assessmentId: string;
   plan: DeploymentPlan;
+  planExpiresAt: Date;
+}
+
+/** What must still hold when Start's guarded statement runs (see start). */
+export interface StartGuard {
+  /** The environment requires sign-off: the plan's assessment needs a GO decision, not only a GO verdict. */
+  requiresSignoff: boolean;
+  /** The GO must have been given at or after this (now minus the freshness window). */
+  decidedAfter: Date;
 }
 
 type Guarded = { applied: true; deployment: DeploymentView } | { applied: false; deployment: DeploymentView | undefined };
@@ -125,7 +134,7 @@ export function createDeploymentRepository(db: Db) {
     entry: { actor: string; action: string; reason?: string | null; data?: Record<string, unknown>; repeatable?: boolean },
     extra: Prisma.DeploymentUpdateManyMutationInput = {},
     after?: (tx: Tx, row: Row) => Promise<unknown>,
-    guard: Pick<Prisma.DeploymentWhereInput, 'currentPhase' | 'generation'> = {},
+    guard: Pick<Prisma.DeploymentWhereInput, 'currentPhase' | 'generation' | 'planExpiresAt'> = {},
   ): Promise<Guarded> {
     const applied = await db.$transaction(async (tx) => {
       // Locked first: `from` may name several states, and the audit says which one the deployment was in.
@@ -150,7 +159,7 @@ export function createDeploymentRepository(db: Db) {
         (await db.assessment.findFirst({
           where: { service, environment, status: 'COMPLETED' },
           orderBy: { completedAt: 'desc' },
-          select: { id: true, verdict: true, completedAt: true, channelId: true, messageTs: true },
+          select: { id: true, requestedBy: true, verdict: true, completedAt: true, channelId: true, messageTs: true },
         })) ?? undefined
       );
     },
@@ -191,28 +200,92 @@ export function createDeploymentRepository(db: Db) {
       return count === 1;
     },
 
-    /** PLANNED -> RUNNING, taking the service+environment lock; a held lock names its holder instead. */
-    async start(id: string, userId: string, at: Date): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
+    /**
+     * PLANNED -> RUNNING, taking the service+environment lock; a held lock names its holder instead. One guarded
+     * statement re-checks what the caller checked: the plan has not expired, its assessment is still the newest
+     * completed one, and it is still a fresh GO (its sign-off decision where sign-off is required). A check that
+     * no longer holds makes it a no-op (still PLANNED), so a NO-GO committed before it can never be started past.
+     */
+    async start(id: string, userId: string, at: Date, guard: StartGuard): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
       const current = await find(id);
       if (!current || current.status !== 'PLANNED') return { applied: false, deployment: current };
       try {
-        return await transition(
-          id,
-          ['PLANNED'],
-          'RUNNING',
-          { actor: userId, action: 'deployment.started' },
-          { startedBy: userId, startedAt: at, generation: 1 },
-          async (tx, row) => {
-            await tx.deploymentLock.create({ data: { service: row.service, environment: row.environment, deploymentId: row.id, holder: userId, since: at } });
-            await tx.deploymentTask.createMany({ data: taskRows(row.id, 'deploy', current.plan.phases), skipDuplicates: true });
-          },
-        );
+        const applied = await db.$transaction(async (tx) => {
+          const count = await tx.$executeRaw`
+            UPDATE deployments d
+               SET status = 'RUNNING', started_by = ${userId}, started_at = ${at}, generation = 1, updated_at = ${at}
+             WHERE d.id = ${id}::uuid
+               AND d.status = 'PLANNED'
+               AND d.plan_expires_at > ${at}
+               AND d.assessment_id = (
+                     SELECT a.id FROM assessments a
+                      WHERE a.service = d.service AND a.environment = d.environment AND a.status = 'COMPLETED'
+                      ORDER BY a.completed_at DESC LIMIT 1)
+               AND CASE WHEN ${guard.requiresSignoff}
+                     THEN EXISTS (SELECT 1 FROM signoff_requests r
+                                   WHERE r.assessment_id = d.assessment_id AND r.status IN ('APPROVED', 'OVERRIDDEN')
+                                     AND r.decision IN ('GO', 'GO_WITH_CAUTION') AND r.decided_at >= ${guard.decidedAfter})
+                     ELSE EXISTS (SELECT 1 FROM assessments a
+                                   WHERE a.id = d.assessment_id AND a.verdict IN ('GO', 'GO_WITH_CAUTION') AND a.completed_at >= ${guard.decidedAfter})
+                   END`;
+          if (count === 0) return false;
+          const row = await tx.deployment.findUniqueOrThrow({ where: { id }, include: withTasks });
+          await audit(tx, row, { before: { status: 'PLANNED' }, after: { status: 'RUNNING' } }, userId, 'deployment.started', null, { assessmentId: row.assessmentId, goDecidedAfter: guard.decidedAfter.toISOString() });
+          await tx.deploymentLock.create({ data: { service: row.service, environment: row.environment, deploymentId: row.id, holder: userId, since: at } });
+          await tx.deploymentTask.createMany({ data: taskRows(row.id, 'deploy', current.plan.phases), skipDuplicates: true });
+          return true;
+        });
+        const deployment = await find(id);
+        return applied && deployment ? { applied: true, deployment } : { applied: false, deployment };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const lockedBy = await db.deploymentLock.findUnique({ where: { service_environment: { service: current.service, environment: current.environment } } });
         if (!lockedBy) throw error;
         return { applied: false, deployment: await find(id), lockedBy };
       }
+    },
+
+    /** PLANNED past its expiry -> CANCELLED with the reason, once; audited as `deployment.expired`. */
+    expirePlan: (id: string, reason: string, at: Date) =>
+      transition(
+        id,
+        ['PLANNED'],
+        'CANCELLED',
+        { actor: 'system', action: 'deployment.expired', reason },
+        { finishedAt: at, failureReason: reason },
+        // A plan holds no lock; this only makes sure none is left behind.
+        (tx, row) => releaseLock(tx, row),
+        { planExpiresAt: { lte: at } },
+      ),
+
+    /**
+     * A refused Start, for the trail: once per deployment, person and reason (a double click or a redelivered
+     * click records it once). Nothing about the deployment changes.
+     */
+    async recordStartRefused(deployment: { id: string; service: string; environment: string }, userId: string, reason: string, detail: string): Promise<void> {
+      await db.auditEvent.createMany({
+        data: [
+          auditInsert({
+            actor: userId,
+            action: 'deployment.start_refused',
+            subjectType: 'deployment',
+            subjectId: deployment.id,
+            reason: detail,
+            // A refusal changes nothing: before and after are the same PLANNED deployment.
+            before: { status: 'PLANNED' },
+            after: { status: 'PLANNED', refusal: reason },
+            data: { service: deployment.service, environment: deployment.environment, refusal: reason },
+            dedupeKey: `deployment.start_refused:${deployment.id}:${userId}:${reason}`,
+          }) as Prisma.AuditEventCreateManyInput,
+        ],
+        skipDuplicates: true,
+      });
+    },
+
+    /** PLANNED deployments past their expiry: what the recovery sweep expires when their delayed job was lost. */
+    async overduePlans(at: Date, limit = 100): Promise<string[]> {
+      const rows = await db.deployment.findMany({ where: { status: 'PLANNED', planExpiresAt: { lte: at } }, select: { id: true }, orderBy: { planExpiresAt: 'asc' }, take: limit });
+      return rows.map((row) => row.id);
     },
 
     cancel: (id: string, userId: string, at: Date) =>

@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { checkSignoff, type SignRefusal } from '../approvals/authorize.ts';
+import { checkSignoff, type SignAttempt, type SignRefusal } from '../approvals/authorize.ts';
 import { evaluateSignoffs, type SignoffOutcome } from '../approvals/progress.ts';
 import type { Decision, Requirement, SignoffKind, SignoffRecord, SignoffRequestView } from '../approvals/signoff.types.ts';
 import { auditInsert } from './audit.repository.ts';
@@ -223,6 +223,7 @@ export function createSignoffRepository(db: Db) {
       kind: SignoffKind;
       note: string | null;
       allowSelfApproval: boolean;
+      separation?: SignAttempt['separation'];
       at: Date;
     }): Promise<SignResult> {
       try {

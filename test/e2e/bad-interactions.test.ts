@@ -40,6 +40,7 @@ describe('buttons and modals with values the bot never rendered', () => {
     ids.actions.deployAbort,
     ids.actions.deployRollback,
     ids.actions.gateProceed,
+    ids.actions.runAssessment,
   ])('%s with a forged value is answered, ephemerally, without a stack trace', async (actionId) => {
     const result = await click(actionId, '<!channel> ../../etc');
     expect(result.status).toBe(200);

@@ -6,6 +6,7 @@ import { buildPlan } from '../../src/deployments/plan.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { createDeploymentRepository, type DeploymentRepository } from '../../src/store/deployments.repository.ts';
 import { createDb, type Db } from '../../src/store/prisma.ts';
+import { seedGoAssessment, startGuard } from '../support/go-assessment.ts';
 
 /**
  * Resume against the old phase job, on real Postgres: each step is one guarded statement (or a locked transaction),
@@ -48,10 +49,11 @@ async function started(round: number, label: string) {
     requestedBy: DEPLOYER,
     channelId: 'C0RACE',
     threadTs: null,
-    assessmentId: randomUUID(),
+    assessmentId: await seedGoAssessment(db, SERVICE, `${label}-${round}`, NOW),
     plan: PLAN,
+    planExpiresAt: new Date(NOW.getTime() + 3_600_000),
   });
-  const run = await repo.start(deployment.id, DEPLOYER, NOW);
+  const run = await repo.start(deployment.id, DEPLOYER, NOW, startGuard(NOW));
   if (!run.applied) throw new Error('did not start');
   return deployment.id;
 }

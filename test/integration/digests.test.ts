@@ -58,7 +58,7 @@ async function seed() {
   await assessmentRow(SHOP, 'production', 'GO', 99, new Date(SLOT.getTime() + 3600_000));
   const deployment = (service: string, status: 'SUCCEEDED' | 'ROLLED_BACK', finishedAt: Date) =>
     db.deployment.create({
-      data: { requestKey: randomUUID(), service, environment: 'production', template: 'standard', version: 'v2.0.0', status, requestedBy: 'U0TEST', channelId: 'C0DEMO', assessmentId: randomUUID(), plan: {}, createdAt: inPeriod(8), finishedAt },
+      data: { requestKey: randomUUID(), service, environment: 'production', template: 'standard', version: 'v2.0.0', status, requestedBy: 'U0TEST', channelId: 'C0DEMO', assessmentId: randomUUID(), plan: {}, createdAt: inPeriod(8), planExpiresAt: inPeriod(8), finishedAt },
     });
   await deployment(SHOP, 'SUCCEEDED', inPeriod(7));
   await deployment(SHOP, 'ROLLED_BACK', inPeriod(3));

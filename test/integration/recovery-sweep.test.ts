@@ -16,6 +16,7 @@ import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
+import { inAnHour, seedGoAssessment, startGuard } from '../support/go-assessment.ts';
 
 const DEPLOYER = 'U0DEPLOYER';
 const SECRET = 'a-shared-secret-of-enough-length';
@@ -37,6 +38,8 @@ beforeAll(async () => {
     configFor: (baseUrl) =>
       parseReadinessConfig(
         {
+          // `prod` is a protected environment: deploying there needs a deployer role.
+          roles: { deployers: { users: [DEPLOYER] } },
           services: {
             'example-api': {
               environments: { staging: { vars: { baseUrl } } },
@@ -47,7 +50,7 @@ beforeAll(async () => {
             },
             shop: {
               environments: Object.fromEntries(
-                ENVIRONMENTS.map((name) => [name, { vars: { baseUrl, deployUrl: `${receiver.url}/${name}` }, deploy: { webhookSecret: SECRET } }]),
+                ENVIRONMENTS.map((name) => [name, { vars: { baseUrl, deployUrl: `${receiver.url}/${name}` }, deploy: { webhookSecret: SECRET, deployerRole: 'deployers' } }]),
               ),
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
@@ -102,10 +105,11 @@ async function strandedDeployment(environment: string): Promise<string> {
     requestedBy: DEPLOYER,
     channelId: stack.channelId,
     threadTs: null,
-    assessmentId: randomUUID(),
+    assessmentId: await seedGoAssessment(stack.runtime.db, 'shop', environment),
     plan: planned.plan,
+    planExpiresAt: inAnHour(),
   });
-  const started = await stack.runtime.deployments.start(deployment.id, DEPLOYER, new Date());
+  const started = await stack.runtime.deployments.start(deployment.id, DEPLOYER, new Date(), startGuard(new Date()));
   expect(started.applied).toBe(true);
   return deployment.id;
 }

@@ -69,6 +69,7 @@ export function renderDeploymentMessage(deployment: DeploymentView, now: Date): 
   const statusText = [
     `${STATUS_LINE[deployment.status]} *${target}* with template \`${escapeText(plan.template)}\`${elapsed}`,
     deployment.startedBy ? `Started by ${mentionUser(deployment.startedBy)}` : `Planned by ${mentionUser(deployment.requestedBy)}`,
+    deployment.status === 'PLANNED' ? `:hourglass: The plan expires at ${deployment.planExpiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC if nobody starts it; Start re-checks the GO.` : '',
     reason ? `*Why:* ${escapeText(truncate(reason, 1000))}` : '',
   ].filter(Boolean).join('\n');
   const blocks: Record<string, unknown>[] = [{ type: 'section', block_id: ids.blocks.deploymentStatus, text: { type: 'mrkdwn', text: truncate(statusText, 3000) } }];

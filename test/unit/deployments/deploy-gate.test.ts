@@ -8,7 +8,7 @@ const NOW = new Date('2025-06-01T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
 function latest(overrides: Partial<LatestAssessment> = {}): LatestAssessment {
-  return { id: 'a-1', verdict: 'GO', completedAt: ago(HOUR), channelId: 'C0RELEASE', messageTs: '1748779200.000100', ...overrides };
+  return { id: 'a-1', requestedBy: 'U0REQ', verdict: 'GO', completedAt: ago(HOUR), channelId: 'C0RELEASE', messageTs: '1748779200.000100', ...overrides };
 }
 
 function signoff(overrides: Partial<SignoffRequestView> = {}): SignoffRequestView {

@@ -59,6 +59,7 @@ function deployment(overrides: Partial<DeploymentView> = {}): DeploymentView {
     rollbackReason: null,
     rollbackBy: null,
     createdAt: CREATED_AT,
+    planExpiresAt: new Date(CREATED_AT.getTime() + 3_600_000),
     startedAt: null,
     finishedAt: null,
     rollbackStartedAt: null,

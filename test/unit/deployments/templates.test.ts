@@ -69,14 +69,14 @@ describe('shipped templates', () => {
   });
 });
 
-/** A one-service config: `roles` and `templates` at the top, `deploy` as production's policy. */
+/** A one-service config: `roles` and `templates` at the top, `deploy` as the policy of `live`, an unprotected environment. */
 function config(input: { deploy?: unknown; templates?: unknown; roles?: unknown }) {
   return {
     ...(input.roles ? { roles: input.roles } : {}),
     ...(input.templates ? { deployments: { templates: input.templates } } : {}),
     services: {
       shop: {
-        environments: { prod: { vars: { deployUrl: 'https://deploy.internal' }, ...(input.deploy ? { deploy: input.deploy } : {}) } },
+        environments: { live: { vars: { deployUrl: 'https://deploy.internal' }, ...(input.deploy ? { deploy: input.deploy } : {}) } },
         checks: [{ id: 'health', name: 'Health', type: 'http', url: 'https://shop.internal/healthz' }],
       },
     },
@@ -98,7 +98,7 @@ const webhook = (id: string, after: string[] = []) => ({ id, type: 'webhook', ur
 describe('deployment config validation', () => {
   it('defaults: the standard template, a GO at most 24 h old, anyone may deploy', () => {
     const parsed = parseReadinessConfig(config({}), 'readiness.yaml');
-    expect(deployPolicyFor(parsed, 'shop', 'prod')).toEqual({ template: 'standard', maxDecisionAge: 86_400_000 });
+    expect(deployPolicyFor(parsed, 'shop', 'live')).toEqual({ template: 'standard', planExpiresAfter: 3_600_000 });
     expect(deployPolicyFor(parsed, 'shop', 'nowhere').template).toBe('standard');
     expect(parsed.deployments.templates).toEqual({});
   });
@@ -108,12 +108,12 @@ describe('deployment config validation', () => {
       config({ roles: { deployers: { users: ['U0DEPLOYER'] } }, deploy: { template: 'canary', maxDecisionAge: '4h', deployerRole: 'deployers', webhookSecret: 'sixteen-chars-at-least' } }),
       'readiness.yaml',
     );
-    expect(deployPolicyFor(parsed, 'shop', 'prod')).toEqual({ template: 'canary', maxDecisionAge: 14_400_000, deployerRole: 'deployers', webhookSecret: 'sixteen-chars-at-least' });
+    expect(deployPolicyFor(parsed, 'shop', 'live')).toEqual({ template: 'canary', maxDecisionAge: 14_400_000, planExpiresAfter: 3_600_000, deployerRole: 'deployers', webhookSecret: 'sixteen-chars-at-least' });
   });
 
   it('refuses a policy naming a template that is neither shipped nor defined, listing the ones there are', () => {
     expect(problemsOf(config({ deploy: { template: 'yolo' }, templates: { careful: { phases: [{ id: 'p', tasks: [webhook('a')] }], rollback: { tasks: [webhook('u')] } } } }))).toEqual([
-      'services.shop.environments.prod.deploy.template: "yolo" is not a template (standard, hotfix, blue-green, canary, careful)',
+      'services.shop.environments.live.deploy.template: "yolo" is not a template (standard, hotfix, blue-green, canary, careful)',
     ]);
   });
 
@@ -126,7 +126,7 @@ describe('deployment config validation', () => {
     );
     expect(problems).toEqual([
       'deployments.templates.gated.phases[0].tasks[0].role: "approvers" is not defined under roles (no roles are defined)',
-      'services.shop.environments.prod.deploy.deployerRole: "deployers" is not defined under roles (no roles are defined)',
+      'services.shop.environments.live.deploy.deployerRole: "deployers" is not defined under roles (no roles are defined)',
     ]);
   });
 
@@ -169,8 +169,8 @@ describe('deployment config validation', () => {
         'deployments.templates.broken.phases[0].tasks[0].type',
         'deployments.templates.broken.phases[0].tasks[1].duration',
         'deployments.templates.broken.rollback.tasks',
-        'services.shop.environments.prod.deploy.maxDecisionAge',
-        'services.shop.environments.prod.deploy.webhookSecret',
+        'services.shop.environments.live.deploy.maxDecisionAge',
+        'services.shop.environments.live.deploy.webhookSecret',
       ]),
     );
   });
