@@ -173,7 +173,7 @@ describe('incidents.permissions in readiness.yaml', () => {
         { incidents: { permissions }, services: { api: { environments: { ci: {} }, checks: [{ id: 'up', name: 'Up', type: 'http', url: 'http://x' }] } } },
         'readiness.yaml',
       );
-    expect(config({ resolve: ['paged'], lowr: ['paged'] })).toThrow(/incidents\.permissions: Unrecognized key: "lowr"/);
+    expect(config({ resolve: ['paged'], lowr: ['paged'] })).toThrow(/incidents\.permissions\.lowr: unknown key/);
     expect(config({ acknowledge: ['everyone'] })).toThrow(/incidents\.permissions\.acknowledge\[0\]: must be one of paged, responders, commander, anyone/);
     expect(config({ resolve: [] })).toThrow(/incidents\.permissions\.resolve: name at least one/);
     expect(config({ commanderRole: 'ic' })).toThrow(/incidents\.permissions\.commanderRole: "ic" is not defined under roles/);

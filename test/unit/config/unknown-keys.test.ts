@@ -24,7 +24,7 @@ function config(edit: (document: Record<string, any>) => void): Record<string, a
           prod: {
             vars: { anything: 'goes', 'free-form': 1 },
             signoff: { required: [{ role: 'sre' }] },
-            deploy: { template: 'quick' },
+            deploy: { template: 'quick', deployerRole: 'sre' },
           },
         },
         checks: [
