@@ -35,7 +35,7 @@ describe('readiness config validate: incidents.permissions', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain(`${bad} is not a valid readiness config`);
     expect(stderr).toContain('incidents.permissions.resolve[1]: must be one of paged, responders, commander, anyone');
-    expect(stderr).toContain('incidents.permissions: Unrecognized key: "reopen"');
+    expect(stderr).toContain('incidents.permissions.reopen: unknown key');
     expect(stderr).not.toMatch(/^\s+at /m);
 
     await writeFile(bad, example.replace('    commanderRole: incident-commander', '    commanderRole: incident-boss'));
