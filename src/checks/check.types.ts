@@ -25,6 +25,8 @@ export interface CheckContext {
   now: () => number;
   /** @defaultValue undefined: the check runs on its own (tests, ad-hoc runs) */
   target?: CheckTarget | undefined;
+  /** Refuses a destination the egress allowlist does not cover (throws an EgressRefused); each request and hop asks. @defaultValue undefined: anywhere */
+  egress?: ((url: URL) => Promise<void>) | undefined;
 }
 
 export type CheckRunner<S extends z.infer<typeof CheckBase> = z.infer<typeof CheckBase>> = (spec: S, context: CheckContext) => Promise<CheckOutcome>;

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { findDanglingReferences, findUnresolvableChecks } from './catalog.ts';
 import { ReadinessConfig } from './readiness-config.schema.ts';
 import { findDigestDanglingReferences } from '../digests/digest-config.ts';
+import { findReferenceProblems } from '../secrets/references.ts';
 
 export class ReadinessConfigError extends Error {
   constructor(
@@ -54,7 +55,8 @@ function findDuplicateCheckIds(document: unknown): string[] {
 
 /** Validates an already-parsed document; `source` names it in every error. */
 export function parseReadinessConfig(document: unknown, source: string): ReadinessConfig {
-  const duplicates = findDuplicateCheckIds(document);
+  // Secret references are checked on the raw document, so a malformed one is reported with its key path whatever else is wrong.
+  const duplicates = [...findDuplicateCheckIds(document), ...findReferenceProblems(document)];
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues), ...duplicates]);
   const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services)];

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import { registerCommands } from '../../commands/index.ts';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
-import { runCheck } from '../checks/run-check.ts';
+import { runStoredCheck } from '../assessments/run-stored-check.ts';
+import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
 import { createLimiter, type Limiter } from '../shared/limiter.ts';
@@ -137,6 +138,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   );
   const connection = createRedis(settings.redisUrl, 'worker', settings.logger);
   const deployments = deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: settings.logger });
+  const egress = egressPolicy(settings.config.egress, systemResolveHost);
   const running = await startWorkers({
     connection,
     prefix: settings.queuePrefix,
@@ -145,7 +147,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     scheduler: runtime.queues.scheduler,
     assessments: runtime.assessments,
     chat: chatPort(runtime.slackForWorkers),
-    runCheck: (spec, target) => runCheck(spec, target),
+    runCheck: (spec, target) => runStoredCheck(settings.config, spec, target, { egress }),
     reports: { repository: runtime.reports, upload: threadUploadPort(runtime.slackForWorkers) },
     approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
     deployments,

@@ -1,4 +1,5 @@
 import type { DeploymentEffects } from '../deployments/deployment-effects.ts';
+import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import type { DeploymentView } from '../deployments/deployment.types.ts';
 import type { RollbackRunDeps } from '../deployments/rollback.ts';
 import { failingChecks, taskRunner } from '../deployments/tasks/run-task.ts';
@@ -57,6 +58,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
     },
   };
 
+  const egress = egressPolicy(config.egress, systemResolveHost);
   const domain: RollbackRunDeps = {
     config,
     deployments: runtime.deployments,
@@ -66,6 +68,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
     now,
     runTask: taskRunner({
       config,
+      egress: egress?.assertUrlAllowed,
       async postGate(context, task) {
         const who = runtime.roles.mentions(task.spec.role);
         const prompt = task.spec.prompt ? `: ${escapeText(task.spec.prompt)}` : '';
@@ -73,7 +76,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
         await effects.publish(context.deployment);
       },
     }),
-    verifyChecks: (deployment, checkIds) => failingChecks(config, deployment.service, deployment.environment, checkIds),
+    verifyChecks: (deployment, checkIds) => failingChecks(config, deployment.service, deployment.environment, checkIds, egress),
   };
 
   return {

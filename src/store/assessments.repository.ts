@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { redactDeep } from '../secrets/redact.ts';
 import type { ReadinessResult } from '../readiness/score.ts';
 import type { AssessmentPlan, AssessmentView, AttestationView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';
 import type { CheckOutcomeStatus } from '../checks/check.types.ts';
@@ -149,7 +150,8 @@ export function createAssessmentRepository(db: Db) {
         type: check.type,
         category: check.category,
         severity: check.severity,
-        spec: check,
+        // Redacted: secret references are kept as written, literal secrets are not stored (see run-stored-check.ts).
+        spec: redactDeep(check),
         status: state.status,
         message: state.message,
         evidence: state.evidence,

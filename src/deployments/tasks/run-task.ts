@@ -9,16 +9,20 @@ import type { TaskRunContext, TaskRunner } from '../run-tasks.ts';
 import type { ManualGateTask, MonitorTask } from '../template.schema.ts';
 import { deployPolicyFor } from '../plan-deployment.ts';
 import { runWebhookTask } from './webhook.ts';
+import { resolveReferences, type SecretSource } from '../../secrets/references.ts';
+import { processSecretSource, rememberSecretValues } from '../../secrets/process-secrets.ts';
+import { redactDeep, redactText, redactValues } from '../../secrets/redact.ts';
+import type { EgressPolicy } from '../../egress/egress-policy.ts';
 
 /** Re-runs named readiness checks of the deployment's service; FAIL or ERROR fails. Returns those that did not pass. */
-export async function failingChecks(config: ReadinessConfig, service: string, environment: string, checkIds: readonly string[]) {
+export async function failingChecks(config: ReadinessConfig, service: string, environment: string, checkIds: readonly string[], egress?: EgressPolicy) {
   const target = lookupTarget(config, service, environment);
   if (!target.ok) return checkIds.map((checkId) => ({ checkId, message: `cannot look up ${service} in ${environment}: ${target.reason}` }));
   const results = await Promise.all(
     checkIds.map(async (checkId) => {
       const spec = target.checks.find((check) => check.id === checkId);
       if (!spec) return { checkId, message: 'no such check for this environment' };
-      const outcome = await runCheck(spec, { service, environment });
+      const outcome = await runCheck(spec, { service, environment }, undefined, { egress });
       return outcome.status === 'PASS' || outcome.status === 'WARN' ? undefined : { checkId, message: `${outcome.status}: ${outcome.message}` };
     }),
   );
@@ -40,8 +44,25 @@ async function runMonitor(task: MonitorTask, signal: AbortSignal): Promise<TaskO
 
 export interface TaskRunnerDeps {
   config: ReadinessConfig;
+  /** Where `${env:…}` / `${file:…}` in task URLs and the webhook secret resolve. @defaultValue the process's */
+  secrets?: SecretSource | undefined;
+  /** Refuses destinations outside the egress allowlist. @defaultValue undefined: anywhere */
+  egress?: ((url: URL) => Promise<void>) | undefined;
   /** Posts the Proceed / Abort buttons of a manual gate in the release thread. */
   postGate(context: TaskRunContext, task: PlannedTask & { spec: ManualGateTask }): Promise<void>;
+}
+
+/**
+ * Resolves the secret references of a task just before it runs, and redacts what it reports: the resolved values,
+ * URL credentials and secret parameters never reach the task's row or the release thread.
+ */
+async function withSecrets<T>(value: T, source: SecretSource | undefined, run: (resolved: T) => Promise<TaskOutcome>): Promise<TaskOutcome> {
+  const resolution = await resolveReferences(value, source ?? processSecretSource);
+  if (!resolution.ok) return { status: 'FAILED', message: `the secret ${resolution.reference} could not be resolved: ${resolution.problem}` };
+  rememberSecretValues(resolution.secrets);
+  const outcome = await run(resolution.value);
+  const message = redactValues(redactText(outcome.message), resolution.secrets);
+  return outcome.evidence === undefined ? { ...outcome, message } : { ...outcome, message, evidence: redactDeep(outcome.evidence, resolution.secrets) };
 }
 
 /** Dispatches a planned task to its type's runner. */
@@ -51,7 +72,7 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
     switch (spec.type) {
       case 'webhook': {
         const secret = deployPolicyFor(deps.config, context.deployment.service, context.deployment.environment).webhookSecret;
-        return runWebhookTask({ ...task, spec }, context, secret);
+        return withSecrets({ spec, secret }, deps.secrets, (resolved) => runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.egress));
       }
       case 'wait':
         await sleep(spec.duration, undefined, { signal: context.signal });
@@ -63,7 +84,7 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
           : { status: 'FAILED', message: failing.map((check) => `${check.checkId}: ${check.message}`).join('; '), evidence: { failing } };
       }
       case 'monitor':
-        return runMonitor(spec, context.signal);
+        return withSecrets(spec, deps.secrets, (resolved) => runMonitor(resolved, context.signal));
       case 'manual-gate':
         await deps.postGate(context, { ...task, spec });
         return { status: 'WAITING', message: `waiting for a member of ${spec.role} to proceed` };
