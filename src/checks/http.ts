@@ -21,8 +21,8 @@ export const HttpCheckSpec = CheckBase.extend({
   maxLatencyMs: z.number().int().positive().optional(),
   /** When false, a redirect is the answer: compare its status (e.g. expectStatus: 301). @defaultValue true */
   followRedirects: z.boolean().default(true),
-  /** Hosts (or `*.example.com`) a redirect may lead to besides the URL's own host; any other is a FAIL. @defaultValue [] */
-  allowRedirectsTo: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$/, 'a host name, or *.domain for every host below it')).default([]),
+  /** Hosts (or `*.example.com`) a redirect may lead to besides the URL's own host; any other is a FAIL. @defaultValue none */
+  allowRedirectsTo: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$/, 'a host name, or *.domain for every host below it')).optional(),
   /** Request headers, e.g. `Authorization: Bearer ${env:TOKEN}`; never shown. URL userinfo is sent as basic auth. */
   headers: RequestHeaders.optional(),
   /** The body must contain this text. */

@@ -28,9 +28,16 @@ function wordsOf(name: string): string[] {
     .filter((word) => word !== '');
 }
 
+/** `authorizationError`, `tokenExpiresAt`, `secretReference`: about a secret, not one. */
+const DESCRIPTIVE_LAST_WORDS = new Set([
+  'error', 'errors', 'status', 'type', 'scheme', 'url', 'uri', 'name', 'names', 'count', 'length', 'required', 'expired', 'expires', 'at',
+  'ms', 'days', 'set', 'present', 'reference', 'references', 'file', 'path', 'header', 'role', 'env', 'ref',
+]);
+
 /** Whether a field, header or parameter of this name carries a secret. */
 export function isSecretName(name: string): boolean {
   const words = wordsOf(name);
+  if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words.at(-1) ?? '')) return false;
   return words.some((word, index) => SECRET_WORDS.has(word) || (word === 'key' && index > 0 && KEY_QUALIFIERS.has(words[index - 1] ?? '')));
 }
 
@@ -46,10 +53,14 @@ export function redactSecretValue(value: string): string {
   return onlyReferences || value === '' ? value : REDACTED;
 }
 
+/** A password-less userinfo this long is taken for a token (GitHub's are 40, GitLab's 26), not a user name. */
+const TOKEN_AS_USER_LENGTH = 20;
+
 // `scheme://user:password@` and `scheme://token@`: the authority's userinfo, up to the last '@' before the path.
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
 // `?token=…` / `&api_key=…`: a query parameter, in a URL or on its own.
-const QUERY_PARAMETER = /([?&;])([^=&#\s"'<>]+)=([^&#\s"'<>]*)/g;
+// The value stops before punctuation that ends a sentence (`…?token=abc, which`), as text quoting a URL has it.
+const QUERY_PARAMETER = /([?&;])([^=&#\s"'<>]+)=([^&#\s"'<>]*?)(?=[,.;:)\]]*(?:[&#\s"'<>]|$))/g;
 // `password=…` in a key=value connection string (libpq `host=db password=secret`). Only `=`: `token: expired` is prose.
 const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+)/gi;
 // `Bearer abc…` / `Basic dXNl…` in free text (an error message quoting a header).
@@ -61,7 +72,8 @@ export function redactText(text: string): string {
   return text
     .replace(USERINFO, (_whole, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(':');
-      if (colon === -1) return `${scheme}${redactSecretValue(userinfo)}@`;
+      // A user name alone (`postgres@`) is not a secret; a token in its place (`https://ghp_…@github.com`) is.
+      if (colon === -1) return userinfo.length >= TOKEN_AS_USER_LENGTH ? `${scheme}${redactSecretValue(userinfo)}@` : `${scheme}${userinfo}@`;
       const password = userinfo.slice(colon + 1);
       return `${scheme}${userinfo.slice(0, colon)}:${redactSecretValue(password)}@`;
     })

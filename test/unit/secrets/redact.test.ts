@@ -4,7 +4,8 @@ import { containsRedaction, isSecretName, redactDeep, redactText, redactValues }
 describe('redactText', () => {
   it.each([
     ['URL password', 'postgresql://app:s3cr3t@db:5432/app', 'postgresql://app:***@db:5432/app'],
-    ['URL token as the user', 'https://ghp_abcdef123456@github.com/x', 'https://***@github.com/x'],
+    ['URL token as the user', 'https://ghp_abcdef1234567890abcdef@github.com/x', 'https://***@github.com/x'],
+    ['a user name alone is kept', 'postgresql://postgres@127.0.0.1/db', 'postgresql://postgres@127.0.0.1/db'],
     ['a password that is a reference is kept', 'postgresql://app:${env:DB_PASSWORD}@db/app', 'postgresql://app:${env:DB_PASSWORD}@db/app'],
     ['query token', 'https://api.example.com/health?token=abc123&verbose=1', 'https://api.example.com/health?token=***&verbose=1'],
     ['query api_key and signature', 'http://x/y?api_key=k1k1k1&X-Amz-Signature=deadbeef', 'http://x/y?api_key=***&X-Amz-Signature=***'],
@@ -23,7 +24,7 @@ describe('isSecretName', () => {
   it.each([
     ['authorization', true], ['Authorization', true], ['cookie', true], ['x-api-key', true], ['X-Auth-Token', true],
     ['apiKey', true], ['api_key', true], ['db_password', true], ['clientSecret', true], ['x-readiness-signature', true],
-    ['url', false], ['idempotency-key', false], ['key', false], ['monkey', false], ['jsonPath', false], ['status', false],
+    ['url', false], ['authorizationError', false], ['secretReference', false], ['tokenExpiresAt', false], ['idempotency-key', false], ['key', false], ['monkey', false], ['jsonPath', false], ['status', false],
   ])('%s → %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
   });
