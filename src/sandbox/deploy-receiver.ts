@@ -17,6 +17,8 @@ export interface Behaviour {
   delayMs?: number;
   /** As a task's `statusUrl`: what successive GETs answer as `{status}`, the last one repeating. @defaultValue ['done'] */
   statuses?: ('running' | 'done' | 'failed')[];
+  /** A Location header to answer with (with a 3xx `status`): a receiver that redirects. */
+  location?: string;
 }
 
 /** A GET on a status URL: polls never apply anything. */
@@ -89,7 +91,7 @@ export class DeployReceiver {
     this.calls.push({ path, idempotencyKey: key, body, signatureValid, executed, at: Date.now() });
     if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     if (res.destroyed) return;
-    res.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: (behaviour.status ?? 200) < 300, replayed: !executed }));
+    res.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json', ...(behaviour.location ? { location: behaviour.location } : {}) }).end(JSON.stringify({ ok: (behaviour.status ?? 200) < 300, replayed: !executed }));
   }
 
   private answerStatus(path: string, idempotencyKey: string, res: ServerResponse): void {

@@ -17,7 +17,7 @@ const SECRET_WORDS = new Set([
 /** `api_key`, `accessKey`, `X-API-Key`, `private-key`: a key only when another word says what kind. */
 const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'session', 'signing', 'client', 'auth']);
 /** Short names that are secret as URL query parameters (`?key=`, `?sig=`), too generic to redact as field names. */
-const SECRET_QUERY_NAMES = new Set(['key', 'sig', 'code', 'access_token', 'id_token', 'refresh_token']);
+const SECRET_QUERY_NAMES = new Set(['key', 'sig', 'code', 'session', 'sid', 'jwt', 'access_token', 'id_token', 'refresh_token']);
 
 /** `xApiKey`, `x-api-key`, `X_API_KEY` → ['x', 'api', 'key']. */
 function wordsOf(name: string): string[] {
