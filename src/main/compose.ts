@@ -17,6 +17,8 @@ import { approvalServices } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
 import { incidentChat } from '../incidents/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
+import { startRetentionSchedule } from '../../jobs/retention.ts';
+import { createRetentionRepository } from '../store/retention.repository.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
@@ -58,6 +60,8 @@ export interface BotOptions {
   followUpConcurrency?: number;
   /** Run the digests' cron schedules in this process (every replica may: each slot is one job). @defaultValue true */
   digestSchedules?: boolean;
+  /** Enqueue the daily purge of old check results from this process (each day is one job). @defaultValue true */
+  retentionSchedule?: boolean;
   /** How long after the ack a `/readiness run`'s intake job runs (see INTAKE_DELAY_MS). @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
   /**
@@ -103,10 +107,12 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     options.digestSchedules === false
       ? undefined
       : startDigestSchedules({ digests: settings.config.digests, scheduler: runtime.queues.digestScheduler, logger: settings.logger });
+  const retention = options.retentionSchedule === false ? undefined : startRetentionSchedule({ scheduler: runtime.queues.retentionScheduler, logger: settings.logger });
   return {
     app,
     eventsUrl,
     async stop() {
+      await retention?.stop();
       await schedules?.stop();
       await app.stop();
     },
@@ -161,6 +167,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     },
     digests: { config: settings.config, digests: runtime.digests, chat: chatPort(runtime.slackForWorkers) },
     intake: { config: settings.config, delayMs: options.intakeDelayMs },
+    retention: { retention: settings.config.retention, checkResults: createRetentionRepository(runtime.db) },
     logger: settings.logger,
   });
   const recovery =
