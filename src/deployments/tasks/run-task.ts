@@ -29,11 +29,11 @@ export async function failingChecks(config: ReadinessConfig, service: string, en
   return results.filter((result) => result !== undefined);
 }
 
-async function runMonitor(task: MonitorTask, signal: AbortSignal): Promise<TaskOutcome> {
+async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: (url: URL) => Promise<void>): Promise<TaskOutcome> {
   const deadline = Date.now() + task.for;
   const spec = { id: task.id, name: task.id, category: 'monitoring', severity: 'high' as const, timeoutMs: Math.min(task.every, 10_000), type: 'prometheus' as const, url: task.url, query: task.query, comparator: task.comparator, fail: task.threshold };
   for (let samples = 1; ; samples += 1) {
-    const outcome = await runPrometheusCheck(spec, { signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]), now: () => performance.now() });
+    const outcome = await runPrometheusCheck(spec, { signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]), now: () => performance.now(), egress });
     if (outcome.status !== 'PASS') {
       return { status: 'FAILED', message: `sample ${samples}: ${outcome.message}`, evidence: { ...outcome.evidence, samples } };
     }
@@ -84,7 +84,7 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
           : { status: 'FAILED', message: failing.map((check) => `${check.checkId}: ${check.message}`).join('; '), evidence: { failing } };
       }
       case 'monitor':
-        return withSecrets(spec, deps.secrets, (resolved) => runMonitor(resolved, context.signal));
+        return withSecrets(spec, deps.secrets, (resolved) => runMonitor(resolved, context.signal, deps.egress));
       case 'manual-gate':
         await deps.postGate(context, { ...task, spec });
         return { status: 'WAITING', message: `waiting for a member of ${spec.role} to proceed` };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/checks/run-check.ts';
 import { HttpCheckSpec } from '../../../src/config/readiness-config.schema.ts';
+import { PrometheusCheckSpec } from '../../../src/checks/prometheus.ts';
 import { egressPolicy, systemResolveHost } from '../../../src/egress/egress-policy.ts';
 
 let server: Server;
@@ -17,6 +18,7 @@ beforeAll(async () => {
       return void (left === 0 ? res.writeHead(200).end('ok') : res.writeHead(302, { location: `/chain/${left - 1}` }).end());
     }
     if (req.url === '/to-other-host') return void res.writeHead(301, { location: `http://127.0.0.2:${port}/chain/0?token=leaky` }).end();
+    if (req.url?.startsWith('/prom/api/v1/query')) return void res.writeHead(302, { location: `http://127.0.0.2:${port}/steal?token=t-9876` }).end();
     if (req.url === '/to-other-loopback') return void res.writeHead(307, { location: `http://127.0.0.2:${port}/chain/0` }).end();
     res.writeHead(404).end();
   });
@@ -61,6 +63,20 @@ describe('the http check: where redirects may lead', () => {
     expect(second?.host).toBe(`127.0.0.2:${port}`);
     expect(second?.headers.authorization).toBeUndefined();
     expect(JSON.stringify(outcome)).not.toContain('pa55-w0rd');
+  });
+});
+
+describe('the prometheus check and redirects', () => {
+  it('does not follow one (it would carry the credentials along), naming the Location redacted', async () => {
+    seen.length = 0;
+    const outcome = await runCheck(
+      PrometheusCheckSpec.parse({ id: 'p', name: 'P', type: 'prometheus', url: `http://u:prom-pw-1@127.0.0.1:${port}/prom`, query: 'up', comparator: '>', fail: 0 }),
+    );
+    expect(outcome.status).toBe('ERROR');
+    expect(outcome.message).toBe(
+      `Prometheus at http://u:***@127.0.0.1:${port}/prom answered HTTP 302, a redirect to http://127.0.0.2:${port}/steal?token=***: redirects are not followed; point the url at Prometheus itself`,
+    );
+    expect(seen.map((request) => request.host)).toEqual([`127.0.0.1:${port}`]);
   });
 });
 
