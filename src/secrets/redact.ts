@@ -14,6 +14,8 @@ const SECRET_WORDS = new Set([
   'authorization', 'auth', 'cookie', 'cookies', 'token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'pwd', 'pass',
   'signature', 'credential', 'credentials', 'apikey', 'sessionid', 'bearer',
 ]);
+/** Inside one word too: `sslpassword`, `dbpasswd`, `clientsecret`, `accesstoken`. */
+const SECRET_STEMS = ['password', 'passwd', 'secret', 'token', 'apikey'];
 /** `api_key`, `accessKey`, `X-API-Key`, `private-key`: a key only when another word says what kind. */
 const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'session', 'signing', 'client', 'auth']);
 /** Short names that are secret as URL query parameters (`?key=`, `?sig=`), too generic to redact as field names. */
@@ -38,7 +40,7 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
 export function isSecretName(name: string): boolean {
   const words = wordsOf(name);
   if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words.at(-1) ?? '')) return false;
-  return words.some((word, index) => SECRET_WORDS.has(word) || (word === 'key' && index > 0 && KEY_QUALIFIERS.has(words[index - 1] ?? '')));
+  return words.some((word, index) => SECRET_WORDS.has(word) || SECRET_STEMS.some((stem) => word.includes(stem)) || (word === 'key' && index > 0 && KEY_QUALIFIERS.has(words[index - 1] ?? '')));
 }
 
 const isSecretQueryName = (name: string) => isSecretName(name) || SECRET_QUERY_NAMES.has(name.toLowerCase());
