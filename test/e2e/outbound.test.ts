@@ -16,6 +16,7 @@ import { startTestStack, until, type TestStack } from '../support/test-stack.ts'
 const DEPLOYER = 'U0OUTBOUND';
 const SECRET_ENV = `H4_OUTBOUND_WEBHOOK_SECRET_${randomBytes(3).toString('hex').toUpperCase()}`;
 const WEBHOOK_SECRET = randomBytes(24).toString('hex');
+const LITERAL_PASSWORD = `literal-${randomBytes(8).toString('hex')}`;
 
 let stack: TestStack;
 let receiver: DeployReceiver;
@@ -68,6 +69,11 @@ beforeAll(async () => {
                 staging: {
                   vars: { baseUrl, deployUrl: receiver.url },
                   deploy: { template: 'direct', deployerRole: 'deployers', webhookSecret: `\${env:${SECRET_ENV}}` },
+                },
+                // A literal password in readiness.yaml (not a reference): stored redacted, still sent.
+                literal: {
+                  vars: { baseUrl, deployUrl: receiver.url.replace('http://', `http://robot:${LITERAL_PASSWORD}@`) + '/literal' },
+                  deploy: { template: 'direct', deployerRole: 'deployers' },
                 },
               },
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
@@ -124,5 +130,20 @@ describe('deploy webhooks and redirects', () => {
     // The webhook secret came from the environment: the receiver checked the signature with it.
     expect(receiver.calls.find((call) => call.path === '/deploy')?.signatureValid).toBe(true);
     expect(elsewhere.calls).toEqual([]);
+  });
+
+  it('store a literal credential of the plan redacted, and still send it', async () => {
+    const assessed = await stack.run('run shop literal', { userId: DEPLOYER });
+    expect((await stack.finished(assessed.triggerId)).assessment.verdict).toBe('GO');
+    const planAck = await stack.run('deploy shop literal', { userId: DEPLOYER });
+    const planned = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: planAck.triggerId, messageTs: { not: null } } }));
+    expect(JSON.stringify(planned.plan)).toContain('robot:***@');
+    expect(JSON.stringify(planned.plan)).not.toContain(LITERAL_PASSWORD);
+    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: planned.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEPLOYER });
+    await until(() => stack.runtime.db.deploymentTask.findFirst({ where: { deploymentId: planned.id, taskId: 'deploy', status: 'SUCCEEDED' } }), 30_000);
+    const call = receiver.calls.find((candidate) => candidate.path === '/literal/deploy');
+    expect(call?.authorization).toBe(`Basic ${Buffer.from(`robot:${LITERAL_PASSWORD}`).toString('base64')}`);
+    const tasks = await stack.runtime.db.deploymentTask.findMany({ where: { deploymentId: planned.id } });
+    expect(JSON.stringify(tasks)).not.toContain(LITERAL_PASSWORD);
   });
 });

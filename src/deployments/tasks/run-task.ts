@@ -9,6 +9,7 @@ import type { TaskRunContext, TaskRunner } from '../run-tasks.ts';
 import type { ManualGateTask, MonitorTask } from '../template.schema.ts';
 import { deployPolicyFor } from '../plan-deployment.ts';
 import { runWebhookTask } from './webhook.ts';
+import { runnableTaskSpec, TASK_SECRETS_UNAVAILABLE } from './runnable-task.ts';
 import { resolveReferences, type SecretSource } from '../../secrets/references.ts';
 import { processSecretSource, rememberSecretValues } from '../../secrets/process-secrets.ts';
 import { redactDeep, redactText, redactValues } from '../../secrets/redact.ts';
@@ -68,7 +69,9 @@ async function withSecrets<T>(value: T, source: SecretSource | undefined, run: (
 /** Dispatches a planned task to its type's runner. */
 export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
   return async (task, context) => {
-    const { spec } = task;
+    // A stored plan is redacted; a task that had literal secrets runs as readiness.yaml defines it (runnable-task.ts).
+    const spec = runnableTaskSpec(deps.config, context.deployment, context.stage, task);
+    if (spec === undefined) return { status: 'FAILED', message: TASK_SECRETS_UNAVAILABLE };
     switch (spec.type) {
       case 'webhook': {
         const secret = deployPolicyFor(deps.config, context.deployment.service, context.deployment.environment).webhookSecret;
