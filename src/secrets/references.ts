@@ -12,12 +12,16 @@ export interface SecretSource {
 }
 
 const REFERENCE = /\$\{(env|file):([^}]*)\}/g;
+/** `$${` is a literal `${` (PromQL's label_replace writes `${1}`): written `$${1}`, sent as `${1}`. */
+const ESCAPED = '$${';
+const REFERENCE_OR_ESCAPE = /\$\$\{|\$\{(env|file):([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export type ReferenceKind = 'env' | 'file';
 
 /** What is wrong with the references in one string, or undefined when they are all well formed. */
-export function referenceSyntaxProblem(text: string): string | undefined {
+export function referenceSyntaxProblem(raw: string): string | undefined {
+  const text = raw.split(ESCAPED).join('');
   for (const match of text.matchAll(REFERENCE)) {
     const [whole, kind, target = ''] = match;
     if (kind === 'env' && !ENV_NAME.test(target)) return `${whole} is not a valid reference: \${env:NAME} needs a variable name (letters, digits, "_")`;
@@ -27,7 +31,7 @@ export function referenceSyntaxProblem(text: string): string | undefined {
   const stray = rest.indexOf('${');
   if (stray !== -1) {
     const start = rest.slice(stray, stray + 40);
-    return `"${start}${rest.length > stray + 40 ? '…' : ''}" is not a valid reference: use \${env:NAME} or \${file:/absolute/path}`;
+    return `"${start}${rest.length > stray + 40 ? '…' : ''}" is not a valid reference: use \${env:NAME} or \${file:/absolute/path} (or $\${ for a literal \${)`;
   }
   return undefined;
 }
@@ -82,13 +86,17 @@ export async function resolveReferences<T>(value: T, source: SecretSource): Prom
   let failure: { reference: string; problem: string } | undefined;
 
   const resolveString = async (text: string): Promise<string> => {
-    if (!hasReference(text)) return text;
+    if (!text.includes('${')) return text;
     let resolved = '';
     let last = 0;
-    for (const match of text.matchAll(REFERENCE)) {
+    for (const match of text.matchAll(REFERENCE_OR_ESCAPE)) {
       const [whole, kind, target = ''] = match;
       resolved += text.slice(last, match.index);
       last = match.index + whole.length;
+      if (whole === ESCAPED) {
+        resolved += '${';
+        continue;
+      }
       let secret = cache.get(whole);
       if (secret === undefined) {
         const read = await readReference(kind as ReferenceKind, target, source);

@@ -15,6 +15,7 @@ describe('secret reference syntax', () => {
     ['Bearer ${env:API_TOKEN}', undefined],
     ['${file:/run/secrets/db}', undefined],
     ['no reference at all', undefined],
+    ['label_replace(up, "x", "$${1}", "instance", "(.*)")', undefined],
     ['${env:}', 'needs a variable name'],
     ['${env:1BAD}', 'needs a variable name'],
     ['${file:relative/path}', 'needs an absolute path'],
@@ -51,6 +52,14 @@ describe('resolveReferences', () => {
       problem: 'the environment variable MISSING_ONE is not set',
     });
     expect(await resolveReferences({ url: '${file:/nope}' }, source({}))).toMatchObject({ ok: false, problem: 'the file /nope cannot be read (ENOENT)' });
+  });
+
+  it('turns $${ into a literal ${', async () => {
+    expect(await resolveReferences({ query: 'label_replace(up, "x", "$${1}", "i", "(.*)")' }, source({}))).toEqual({
+      ok: true,
+      value: { query: 'label_replace(up, "x", "${1}", "i", "(.*)")' },
+      secrets: [],
+    });
   });
 
   it('does not interpolate {{vars}} or references inside a resolved value', async () => {
