@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
+import { hostPatternMatches } from '../egress/egress-policy.ts';
 
 /** What the http check needs of an answer: the body is read whole, so latency covers all of it. */
 export interface HttpAnswer {
@@ -74,14 +75,6 @@ export function splitUserinfo(raw: string): { url: URL; authorization: string | 
   return { url, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
 }
 
-/** `api.example.com` matches itself; `*.example.com` matches any host below example.com. Case-insensitive. */
-export function hostMatches(pattern: string, host: string): boolean {
-  const wanted = pattern.toLowerCase();
-  const actual = host.toLowerCase().replace(/\.$/, '');
-  if (wanted.startsWith('*.')) return actual.endsWith(wanted.slice(1));
-  return actual === wanted;
-}
-
 export interface HttpRequestOptions {
   method: 'GET' | 'HEAD';
   signal: AbortSignal;
@@ -126,11 +119,13 @@ export async function requestHttp(url: string, options: HttpRequestOptions): Pro
     if (next.protocol !== 'http:' && next.protocol !== 'https:') return refuse('scheme');
     if (hop >= MAX_REDIRECTS) return refuse('too_many');
     const sameHost = next.hostname === first.hostname;
-    if (!sameHost && !(options.allowRedirectsTo ?? []).some((pattern) => hostMatches(pattern, next.hostname))) return refuse('other_host');
+    if (!sameHost && !(options.allowRedirectsTo ?? []).some((pattern) => hostPatternMatches(pattern.toLowerCase(), next.hostname))) return refuse('other_host');
     // undici refused to visit a URL twice while following, and so does this: a finding about the endpoint.
     if (visited.has(next.href)) throw Object.assign(new Error('it redirects in a loop'), { code: REDIRECT_LOOP });
     visited.add(next.href);
-    if (!sameHost) for (const name of CREDENTIAL_HEADERS) delete headers[name];
+    // Credentials go to the host they were configured for, and never in clear after an https→http downgrade.
+    const downgraded = current.protocol === 'https:' && next.protocol === 'http:';
+    if (!sameHost || downgraded) for (const name of CREDENTIAL_HEADERS) delete headers[name];
     current = next;
   }
 }
