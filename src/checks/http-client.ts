@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
-import { hostPatternMatches } from '../egress/egress-policy.ts';
+import { hostPatternMatches, type EgressPolicy } from '../egress/egress-policy.ts';
 
 /** What the http check needs of an answer: the body is read whole, so latency covers all of it. */
 export interface HttpAnswer {
@@ -35,6 +35,17 @@ export const MAX_REDIRECTS = 5;
 // one worker starts hundreds of checks at once (bench/assessment-fanout). Redirects are followed here, hop by hop,
 // so each hop is checked against where the check may go.
 const pool = new Agent();
+// With an egress allowlist, a pool whose connections resolve through it: the address connected to is the one checked.
+const guardedPools = new WeakMap<EgressPolicy, Agent>();
+function dispatcherFor(egress: EgressPolicy | undefined): Agent {
+  if (!egress) return pool;
+  let guarded = guardedPools.get(egress);
+  if (!guarded) {
+    guarded = new Agent({ connect: { lookup: egress.connectLookup } });
+    guardedPools.set(egress, guarded);
+  }
+  return guarded;
+}
 
 const decoders: Record<string, (data: Buffer) => Promise<Buffer>> = {
   gzip: promisify(gunzip),
@@ -83,8 +94,8 @@ export interface HttpRequestOptions {
   headers?: Record<string, string> | undefined;
   /** Hosts (or `*.suffix` patterns) a redirect may lead to besides the original host. @defaultValue [] */
   allowRedirectsTo?: readonly string[] | undefined;
-  /** Called before every request, the first and each redirect hop: throws to refuse the destination. */
-  beforeRequest?: ((url: URL) => Promise<void>) | undefined;
+  /** Checked before every request (the first and each redirect hop) and on every connection. @defaultValue anywhere */
+  egress?: EgressPolicy | undefined;
 }
 
 /**
@@ -100,8 +111,8 @@ export async function requestHttp(url: string, options: HttpRequestOptions): Pro
   let current = first;
   const visited = new Set([current.href]);
   for (let hop = 0; ; hop += 1) {
-    await options.beforeRequest?.(current);
-    const answer = await request(current, { method: options.method, signal: options.signal, headers, dispatcher: pool });
+    await options.egress?.assertUrlAllowed(current);
+    const answer = await request(current, { method: options.method, signal: options.signal, headers, dispatcher: dispatcherFor(options.egress) });
     const location = header(answer.headers.location);
     const redirected = hop > 0 ? current.href : undefined;
     if (!options.followRedirects || !REDIRECT_STATUSES.has(answer.statusCode) || location === null) {

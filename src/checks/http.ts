@@ -90,7 +90,7 @@ export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): 
       followRedirects: spec.followRedirects,
       headers: spec.headers,
       allowRedirectsTo: spec.allowRedirectsTo,
-      beforeRequest: context.egress,
+      egress: context.egress,
     });
   } catch (error) {
     if (context.signal.aborted) throw error;

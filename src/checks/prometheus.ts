@@ -133,7 +133,7 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
   let response: Response;
   let body: string;
   try {
-    await context.egress?.(new URL(request.url));
+    await context.egress?.assertUrlAllowed(new URL(request.url));
     // Not followed: a redirect would carry the credentials (and the query) wherever its Location points.
     response = await fetch(request.url, { headers: request.headers, signal: context.signal, redirect: 'manual' });
     body = await response.text();

@@ -86,7 +86,7 @@ async function runResolved(spec: CheckSpec, target: CheckTarget | undefined, now
   const elapsed = () => Math.round(now() - startedAt);
   try {
     const runner = runners[spec.type] as CheckRunner;
-    const outcome = await runner(spec, { signal: controller.signal, now, target, egress: options.egress?.assertUrlAllowed });
+    const outcome = await runner(spec, { signal: controller.signal, now, target, egress: options.egress });
     return { ...outcome, durationMs: elapsed() };
   } catch (error) {
     if (controller.signal.aborted) {

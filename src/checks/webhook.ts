@@ -118,7 +118,7 @@ export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckCont
   try {
     // Redirects are not followed: a POST turned into a GET by a redirect would not be the check any more, and a
     // redirect must not carry the headers (tokens) elsewhere.
-    await context.egress?.(endpoint);
+    await context.egress?.assertUrlAllowed(endpoint);
     response = await fetch(endpoint, {
       method: 'POST',
       headers,

@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { z } from 'zod';
 
@@ -50,6 +51,12 @@ export interface EgressPolicy {
   assertAllowed(host: string): Promise<void>;
   /** The same for a URL's host (each request and each redirect hop). */
   assertUrlAllowed(url: URL): Promise<void>;
+  /**
+   * A `lookup` for the connection itself (net/tls `lookup`, undici's `connect.lookup`): resolves the name again and
+   * refuses addresses outside the allowlist, so a name that resolves elsewhere after the check (DNS rebinding)
+   * is refused too.
+   */
+  connectLookup: LookupFunction;
 }
 
 const stripBrackets = (host: string) => host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
@@ -87,7 +94,28 @@ export function egressPolicy(config: EgressConfig | undefined, resolve: ResolveH
     const outside = addresses.filter((address) => !addressAllowed(address));
     if (addresses.length === 0 || outside.length > 0) throw refuse(`connecting to ${host} (${(outside.length > 0 ? outside : addresses).join(', ')})`);
   };
-  return { assertAllowed, assertUrlAllowed: (url) => assertAllowed(url.hostname) };
+  const connectLookup: LookupFunction = (hostname, options, callback) => {
+    const answer = callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void;
+    const resolveAllowed = async (): Promise<LookupAddress[]> => {
+      const host = stripBrackets(hostname);
+      const addresses = isIP(host) !== 0 ? [host] : await resolve(host);
+      const byName = patterns.some((pattern) => hostPatternMatches(pattern, host));
+      const outside = addresses.filter((address) => !addressAllowed(address));
+      if (!byName && (addresses.length === 0 || outside.length > 0)) throw refuse(`connecting to ${host} (${(outside.length > 0 ? outside : addresses).join(', ')})`);
+      const entries = addresses.map((address) => ({ address, family: isIP(address) }));
+      return options.family === 4 || options.family === 6 ? entries.filter((entry) => entry.family === options.family) : entries;
+    };
+    resolveAllowed().then(
+      (entries) => {
+        const [first] = entries;
+        if (options.all) answer(null, entries);
+        else if (first) answer(null, first.address, first.family);
+        else answer(Object.assign(new Error(`${hostname} has no address of family ${String(options.family)}`), { code: 'ENOTFOUND' }), '');
+      },
+      (error: Error) => answer(error, ''),
+    );
+  };
+  return { assertAllowed, assertUrlAllowed: (url) => assertAllowed(url.hostname), connectLookup };
 }
 
 /** The system resolver (what the connection itself will use): every address of the host. */

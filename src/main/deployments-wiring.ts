@@ -68,7 +68,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
     now,
     runTask: taskRunner({
       config,
-      egress: egress?.assertUrlAllowed,
+      egress,
       async postGate(context, task) {
         const who = runtime.roles.mentions(task.spec.role);
         const prompt = task.spec.prompt ? `: ${escapeText(task.spec.prompt)}` : '';

@@ -30,7 +30,7 @@ export async function failingChecks(config: ReadinessConfig, service: string, en
   return results.filter((result) => result !== undefined);
 }
 
-async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: (url: URL) => Promise<void>): Promise<TaskOutcome> {
+async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: EgressPolicy): Promise<TaskOutcome> {
   const deadline = Date.now() + task.for;
   const spec = { id: task.id, name: task.id, category: 'monitoring', severity: 'high' as const, timeoutMs: Math.min(task.every, 10_000), type: 'prometheus' as const, url: task.url, query: task.query, comparator: task.comparator, fail: task.threshold };
   for (let samples = 1; ; samples += 1) {
@@ -47,8 +47,8 @@ export interface TaskRunnerDeps {
   config: ReadinessConfig;
   /** Where `${env:…}` / `${file:…}` in task URLs and the webhook secret resolve. @defaultValue the process's */
   secrets?: SecretSource | undefined;
-  /** Refuses destinations outside the egress allowlist. @defaultValue undefined: anywhere */
-  egress?: ((url: URL) => Promise<void>) | undefined;
+  /** Where webhook and monitor tasks may connect. @defaultValue undefined: anywhere */
+  egress?: EgressPolicy | undefined;
   /** Posts the Proceed / Abort buttons of a manual gate in the release thread. */
   postGate(context: TaskRunContext, task: PlannedTask & { spec: ManualGateTask }): Promise<void>;
 }
@@ -75,7 +75,7 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
     switch (spec.type) {
       case 'webhook': {
         const secret = deployPolicyFor(deps.config, context.deployment.service, context.deployment.environment).webhookSecret;
-        return withSecrets({ spec, secret }, deps.secrets, (resolved) => runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.egress));
+        return withSecrets({ spec, secret }, deps.secrets, (resolved) => runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.egress?.assertUrlAllowed));
       }
       case 'wait':
         await sleep(spec.duration, undefined, { signal: context.signal });

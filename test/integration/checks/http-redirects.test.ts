@@ -5,6 +5,7 @@ import { runCheck } from '../../../src/checks/run-check.ts';
 import { HttpCheckSpec } from '../../../src/config/readiness-config.schema.ts';
 import { PrometheusCheckSpec } from '../../../src/checks/prometheus.ts';
 import { egressPolicy, systemResolveHost } from '../../../src/egress/egress-policy.ts';
+import { requestHttp } from '../../../src/checks/http-client.ts';
 
 let server: Server;
 let port: number;
@@ -98,3 +99,22 @@ describe('the egress allowlist', () => {
     expect(outcome.message).toContain('connecting to 127.0.0.2 is not allowed by egress.allow (127.0.0.1)');
   });
 });
+
+describe('the egress allowlist at connect time', () => {
+  const signal = () => AbortSignal.timeout(5000);
+
+  it('connects to the address the allowlist checked: a name resolved by its resolver is reached there', async () => {
+    const egress = egressPolicy({ allow: ['127.0.0.0/8'] }, async (host) => (host === 'service.test' ? ['127.0.0.1'] : []));
+    const answer = await requestHttp(`http://service.test:${port}/chain/0`, { method: 'GET', signal: signal(), followRedirects: true, egress });
+    expect(answer.status).toBe(200);
+  });
+
+  it('refuses a name that resolves elsewhere by the time it connects (DNS rebinding)', async () => {
+    let lookups = 0;
+    const egress = egressPolicy({ allow: ['127.0.0.0/8'] }, async () => (++lookups === 1 ? ['127.0.0.1'] : ['10.9.9.9']));
+    const request = requestHttp(`http://rebind.test:${port}/chain/0`, { method: 'GET', signal: signal(), followRedirects: true, egress });
+    await expect(request).rejects.toThrow('connecting to rebind.test (10.9.9.9) is not allowed by egress.allow (127.0.0.0/8)');
+    expect(lookups).toBe(2);
+  });
+});
+
