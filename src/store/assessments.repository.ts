@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { redactDeep } from '../secrets/redact.ts';
+import { redactDeep, redactText } from '../secrets/redact.ts';
 import type { ReadinessResult } from '../readiness/score.ts';
 import type { AssessmentPlan, AssessmentView, AttestationView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';
 import type { CheckOutcomeStatus } from '../checks/check.types.ts';
@@ -393,7 +393,9 @@ export function createAssessmentRepository(db: Db) {
       });
     },
 
-    async fail(id: string, reason: string, at: Date): Promise<boolean> {
+    async fail(id: string, why: string, at: Date): Promise<boolean> {
+      // The reason often quotes an infrastructure error, which may quote a URL with its credentials.
+      const reason = redactText(why);
       return db.$transaction(async (tx) => {
         const { count } = await tx.assessment.updateMany({
           where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
