@@ -36,9 +36,13 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
   'ms', 'days', 'set', 'present', 'reference', 'references', 'file', 'path', 'header', 'role', 'env', 'ref',
 ]);
 
+/** Slack's `response_url` lets whoever holds it post into the channel for 30 minutes: a capability, so a secret. */
+const CAPABILITY_NAMES = new Set(['response url', 'webhook url']);
+
 /** Whether a field, header or parameter of this name carries a secret. */
 export function isSecretName(name: string): boolean {
   const words = wordsOf(name);
+  if (CAPABILITY_NAMES.has(words.join(' '))) return true;
   if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words.at(-1) ?? '')) return false;
   return words.some((word, index) => SECRET_WORDS.has(word) || SECRET_STEMS.some((stem) => word.includes(stem)) || (word === 'key' && index > 0 && KEY_QUALIFIERS.has(words[index - 1] ?? '')));
 }

@@ -23,7 +23,7 @@ describe('redactText', () => {
 describe('isSecretName', () => {
   it.each([
     ['authorization', true], ['Authorization', true], ['cookie', true], ['x-api-key', true], ['X-Auth-Token', true],
-    ['apiKey', true], ['api_key', true], ['db_password', true], ['clientSecret', true], ['x-readiness-signature', true],
+    ['apiKey', true], ['response_url', true], ['responseUrl', true], ['api_key', true], ['db_password', true], ['clientSecret', true], ['x-readiness-signature', true],
     ['url', false], ['authorizationError', false], ['secretReference', false], ['tokenExpiresAt', false], ['idempotency-key', false], ['key', false], ['monkey', false], ['jsonPath', false], ['status', false],
   ])('%s → %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
