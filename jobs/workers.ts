@@ -23,6 +23,8 @@ import { rateLimitedWorker } from './rate-limited-worker.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
 import { digestProcessor, type DigestJobDeps } from './digest.ts';
 import { intakeProcessor } from './intake.ts';
+import { purgeProcessor } from './retention.ts';
+import type { PurgeDeps } from '../src/retention/purge-check-results.ts';
 
 export interface WorkerDeps {
   connection: Redis;
@@ -57,6 +59,8 @@ export interface WorkerDeps {
    * @defaultValue none: this process leaves the intake queue to other workers
    */
   intake?: { config: ReadinessConfig; /** See INTAKE_DELAY_MS. @defaultValue 30000 */ delayMs?: number | undefined } | undefined;
+  /** The daily purge of old check results. @defaultValue none: this process leaves the maintenance queue to other workers */
+  retention?: Omit<PurgeDeps, 'now'> | undefined;
   logger: Logger;
   now?: () => Date;
 }
@@ -157,6 +161,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       ),
     );
   }
+  if (deps.retention) workers.push(new Worker(QueueName.maintenance, purgeProcessor({ ...deps.retention, now, logger: deps.logger }), { ...common, concurrency: 1 }));
   if (deps.incidents) workers.push(...(await startIncidentWorkers(common, deps.incidents, deps.logger)));
   for (const worker of workers) {
     worker.on('failed', (job: Job | undefined, error: Error) => {

@@ -1,5 +1,6 @@
 import type { CheckBase } from './check-base.ts';
 import type { z } from 'zod';
+import type { EgressPolicy } from '../egress/egress-policy.ts';
 
 /** What a check measured. ERROR means it could not be evaluated at all; FAIL means it measured a failure. */
 export type CheckOutcomeStatus = 'PASS' | 'WARN' | 'FAIL' | 'ERROR';
@@ -25,6 +26,8 @@ export interface CheckContext {
   now: () => number;
   /** @defaultValue undefined: the check runs on its own (tests, ad-hoc runs) */
   target?: CheckTarget | undefined;
+  /** The egress allowlist each request, redirect hop and connection must pass. @defaultValue undefined: anywhere */
+  egress?: EgressPolicy | undefined;
 }
 
 export type CheckRunner<S extends z.infer<typeof CheckBase> = z.infer<typeof CheckBase>> = (spec: S, context: CheckContext) => Promise<CheckOutcome>;

@@ -5,7 +5,9 @@ import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
 import { answerWithin, evidenceNumber, evidenceString, quoted, timedOutAfter } from './evidence.ts';
 import { describeTlsProblem, firstLine, NOT_TLS, rootCause } from './net-errors.ts';
 import { truncate } from '../shared/text.ts';
-import { REDIRECT_LOOP, requestHttp, type HttpAnswer } from './http-client.ts';
+import { MAX_REDIRECTS, REDIRECT_LOOP, requestHttp, type HttpAnswer, type RefusedRedirect } from './http-client.ts';
+import { RequestHeaders } from './webhook.ts';
+import { redactText } from '../secrets/redact.ts';
 
 export const HttpCheckSpec = CheckBase.extend({
   type: z.literal('http'),
@@ -19,6 +21,10 @@ export const HttpCheckSpec = CheckBase.extend({
   maxLatencyMs: z.number().int().positive().optional(),
   /** When false, a redirect is the answer: compare its status (e.g. expectStatus: 301). @defaultValue true */
   followRedirects: z.boolean().default(true),
+  /** Hosts (or `*.example.com`) a redirect may lead to besides the URL's own host; any other is a FAIL. @defaultValue none */
+  allowRedirectsTo: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+$/, 'a host name, or *.domain for every host below it')).optional(),
+  /** Request headers, e.g. `Authorization: Bearer ${env:TOKEN}`; never shown. URL userinfo is sent as basic auth. */
+  headers: RequestHeaders.optional(),
   /** The body must contain this text. */
   bodyContains: z.string().min(1).optional(),
   /** The body must be JSON whose value at `path` (e.g. `$.checks.db.status`) equals `equals`. */
@@ -78,7 +84,14 @@ export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): 
   const startedAt = context.now();
   let response: HttpAnswer;
   try {
-    response = await requestHttp(spec.url, { method: spec.method, signal: context.signal, followRedirects: spec.followRedirects });
+    response = await requestHttp(spec.url, {
+      method: spec.method,
+      signal: context.signal,
+      followRedirects: spec.followRedirects,
+      headers: spec.headers,
+      allowRedirectsTo: spec.allowRedirectsTo,
+      egress: context.egress,
+    });
   } catch (error) {
     if (context.signal.aborted) throw error;
     const cause = rootCause(error);
@@ -93,6 +106,7 @@ export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): 
     }
     return { status: 'ERROR', message: `could not request ${spec.url}: ${truncate(firstLine(cause.message), 300)}`, evidence };
   }
+  if (response.refusedRedirect) return refusedRedirect(spec, response.status, response.refusedRedirect);
   const { body, location } = response;
   const latencyMs = Math.round(context.now() - startedAt);
   const evidence = {
@@ -124,6 +138,26 @@ export async function runHttpCheck(spec: HttpCheckSpec, context: CheckContext): 
   return { status: 'PASS', message: `${spec.url} answered ${response.status} in ${latencyMs} ms`, evidence };
 }
 
+/** A redirect the check would not follow is a finding about the endpoint (or the config): FAIL, naming where it led. */
+function refusedRedirect(spec: HttpCheckSpec, status: number, refused: RefusedRedirect): CheckOutcome {
+  const location = redactText(refused.location);
+  const evidence = { url: spec.url, status, redirectTo: location, redirectRefused: refused.reason };
+  const why = {
+    other_host: `which leaves ${hostOf(spec.url)}; list the host under allowRedirectsTo if that is intended`,
+    too_many: `after ${MAX_REDIRECTS} redirects already (at most ${MAX_REDIRECTS} are followed)`,
+    scheme: 'which is not an http(s) URL',
+  }[refused.reason];
+  return { status: 'FAIL', message: `${spec.url} redirects to ${location}, ${why}`, evidence };
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+};
+
 /** What to do about an http check that did not pass, with the measured numbers. Pure. */
 export function recommendHttp(spec: HttpCheckSpec, outcome: UnmetCheck): string | undefined {
   const { evidence } = outcome;
@@ -147,6 +181,12 @@ export function recommendHttp(spec: HttpCheckSpec, outcome: UnmetCheck): string 
   const expected = acceptedStatuses(spec);
   if (status !== undefined && !expected.includes(status)) {
     const redirectTo = evidenceString(evidence, 'redirectTo');
+    if (redirectTo !== undefined && evidenceString(evidence, 'redirectRefused') === 'other_host') {
+      return `Point the check at the final address, or list its host under allowRedirectsTo: ${spec.url} redirects to ${redirectTo}`;
+    }
+    if (redirectTo !== undefined && evidenceString(evidence, 'redirectRefused') !== undefined) {
+      return `Fix the redirects of ${spec.url} or point the check at the final address: it redirects to ${redirectTo}`;
+    }
     if (redirectTo !== undefined) {
       return `Point the check at the final address, or expect the redirect (expectStatus: ${status}): ${spec.url} answered ${status}, a redirect to ${redirectTo}`;
     }

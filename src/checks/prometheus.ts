@@ -3,6 +3,7 @@ import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
 import { evidenceNumber, evidenceString, quoted, timedOutAfter } from './evidence.ts';
 import { redactUrl, truncate } from '../shared/text.ts';
+import { absoluteLocation } from './webhook.ts';
 import { describeRootCause } from './net-errors.ts';
 
 export const Comparator = z.enum(['<', '<=', '>', '>=', '==']);
@@ -132,7 +133,9 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
   let response: Response;
   let body: string;
   try {
-    response = await fetch(request.url, { headers: request.headers, signal: context.signal });
+    await context.egress?.assertUrlAllowed(new URL(request.url));
+    // Not followed: a redirect would carry the credentials (and the query) wherever its Location points.
+    response = await fetch(request.url, { headers: request.headers, signal: context.signal, redirect: 'manual' });
     body = await response.text();
   } catch (cause) {
     if (context.signal.aborted) throw cause;
@@ -152,6 +155,12 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
   if (parsed?.success && parsed.data.status === 'error') {
     const reason = [parsed.data.errorType, parsed.data.error].filter(Boolean).join(': ') || 'no reason given';
     return error(`Prometheus rejected the query ${shownQuery}: ${truncate(reason, 300)}`, { httpStatus: response.status, prometheusError: reason });
+  }
+  const location = response.headers.get('location');
+  if (response.status >= 300 && response.status < 400 && location !== null) {
+    return error(`Prometheus at ${where} answered HTTP ${response.status}, a redirect to ${absoluteLocation(location, new URL(request.url))}: redirects are not followed; point the url at Prometheus itself`, {
+      httpStatus: response.status,
+    });
   }
   if (!response.ok) {
     return error(`Prometheus at ${where} answered HTTP ${response.status}; expected 200 from the query API`, {

@@ -4,9 +4,11 @@ import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
 import { answerWithin, evidenceNumber, quoted, timedOutAfter } from './evidence.ts';
 import { redactUrl, truncate } from '../shared/text.ts';
 import { describeRootCause } from './net-errors.ts';
+import { splitUserinfo } from './http-client.ts';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const RequestHeaders = z
+/** Request headers a check sends (webhook, http): valid names, no line breaks in values. */
+export const RequestHeaders = z
   .record(z.string(), z.string().regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'))
   .superRefine((headers, ctx) => {
     // Checked here rather than as the record's key schema, whose error would only say "Invalid key in record".
@@ -59,6 +61,15 @@ function displayUrl(raw: string): string {
 }
 
 
+/** A Location header as it may be shown: absolute, credentials redacted. */
+export function absoluteLocation(location: string, base: URL): string {
+  try {
+    return redactUrl(new URL(location, base).href, 'keep');
+  } catch {
+    return redactUrl(location, 'keep');
+  }
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('; ');
 }
@@ -89,6 +100,14 @@ export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckCont
     sentAt: new Date().toISOString(),
   };
   const headers = new Headers();
+  let endpoint: URL;
+  try {
+    const split = splitUserinfo(spec.url);
+    endpoint = split.url;
+    if (split.authorization !== undefined) headers.set('authorization', split.authorization);
+  } catch {
+    return { status: 'ERROR', message: `the webhook URL ${where} is not a URL`, evidence: { url: where } };
+  }
   for (const [name, value] of Object.entries(spec.headers ?? {})) headers.set(name, value);
   headers.set('content-type', 'application/json');
   headers.set('accept', 'application/json');
@@ -97,8 +116,10 @@ export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckCont
   let response: Response;
   let body: string | undefined;
   try {
-    // Redirects are not followed: a POST turned into a GET by a redirect would not be the check any more.
-    response = await fetch(spec.url, {
+    // Redirects are not followed: a POST turned into a GET by a redirect would not be the check any more, and a
+    // redirect must not carry the headers (tokens) elsewhere.
+    await context.egress?.assertUrlAllowed(endpoint);
+    response = await fetch(endpoint, {
       method: 'POST',
       headers,
       body: JSON.stringify(request),
@@ -114,7 +135,11 @@ export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckCont
   const evidence = { url: where, httpStatus: response.status, latencyMs };
 
   if (response.status < 200 || response.status > 299) {
-    const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed; use the final URL)' : '';
+    const location = response.headers.get('location');
+    const redirect =
+      response.status >= 300 && response.status < 400
+        ? ` (a redirect${location === null ? '' : ` to ${absoluteLocation(location, endpoint)}`}: redirects are not followed; use the final URL)`
+        : '';
     return {
       status: 'ERROR',
       message: `the webhook ${where} answered HTTP ${response.status}${redirect}; expected 2xx with a verdict`,

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { lookupTarget } from '../config/catalog.ts';
 import { loadReadinessConfig, ReadinessConfigError } from '../config/readiness-config.ts';
 import { runCheck } from '../checks/run-check.ts';
+import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { buildReport, type ReportInput } from '../readiness/report.ts';
 import { awaitingAttestation, isManual } from '../checks/manual.ts';
 import { renderScorecard } from './scorecard.ts';
@@ -54,13 +55,14 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
     }
     throw new UsageError(`check ${target.checkId} uses {{${target.variable}}}, which ${values.env} does not define`);
   }
+  const egress = egressPolicy(config.egress, systemResolveHost);
   // Every check at once, each under its own timeout: the gate takes as long as the slowest check.
   const results = await Promise.all(
     target.checks.map(async (spec): Promise<ReportInput> => {
       if (isManual(spec)) {
         return { spec, outcome: { status: 'PENDING', message: `${awaitingAttestation(spec)} in Slack`, evidence: {}, durationMs: null } };
       }
-      return { spec, outcome: await runCheck(spec, { service: target.service, environment: target.environment }) };
+      return { spec, outcome: await runCheck(spec, { service: target.service, environment: target.environment }, undefined, { egress }) };
     }),
   );
   for (const { check, reason } of target.skipped) {

@@ -1,5 +1,6 @@
 import type { VerdictThresholds } from '../readiness/score.ts';
 import { redactUrl } from '../shared/text.ts';
+import { hasReference } from '../secrets/references.ts';
 import type { CheckSpec, ReadinessConfig } from './readiness-config.schema.ts';
 import { SHIPPED_TEMPLATES } from '../deployments/default-templates.ts';
 import { dependencyOrder } from '../deployments/plan.ts';
@@ -95,6 +96,8 @@ function urlProblem(check: CheckSpec): string | undefined {
   try {
     if (schemes.includes(new URL(check.url).protocol)) return undefined;
   } catch {
+    // A URL made of secret references (`${env:DB_URL}`) is known only where the check runs, which reports a bad one.
+    if (hasReference(check.url)) return undefined;
     // not a URL at all: reported below
   }
   return `is not a ${schemes.map((scheme) => `${scheme}//`).join(' or ')} URL`;

@@ -7,6 +7,8 @@ import { SignoffPolicy } from '../approvals/policy.ts';
 import { DeployPolicy, Template } from '../deployments/template.schema.ts';
 import { DigestsConfig } from '../digests/digest-config.ts';
 import { SlackUserId, SlackUsergroupId } from './slack-ids.ts';
+import { RetentionConfig } from '../retention/retention-config.ts';
+import { EgressConfig } from '../egress/egress-policy.ts';
 
 // Check specs live with their check types; the config re-exports them for its readers.
 export { CheckSpec } from '../checks/registry.ts';
@@ -69,5 +71,9 @@ export const ReadinessConfig = z.strictObject({
   incidents: IncidentsConfig,
   /** Scheduled summaries posted to channels; none when absent. */
   digests: DigestsConfig,
+  /** How long check results are kept. @defaultValue { checkResultsDays: 90 } */
+  retention: RetentionConfig,
+  /** Where checks and webhooks may connect; everywhere when absent. */
+  egress: EgressConfig.optional(),
 });
 export type ReadinessConfig = z.infer<typeof ReadinessConfig>;

@@ -7,6 +7,7 @@ import { findDigestDanglingReferences } from '../digests/digest-config.ts';
 import { acceptedKeysAt, describeUnknownKey } from './unknown-keys.ts';
 import { findIncidentPermissionProblems } from '../incidents/incident-permissions.ts';
 import { findUnguardedProtectedEnvironments } from './protected-environment.ts';
+import { findReferenceProblems } from '../secrets/references.ts';
 
 export class ReadinessConfigError extends Error {
   constructor(
@@ -64,7 +65,8 @@ function findDuplicateCheckIds(document: unknown): string[] {
 
 /** Validates an already-parsed document; `source` names it in every error. */
 export function parseReadinessConfig(document: unknown, source: string): ReadinessConfig {
-  const duplicates = findDuplicateCheckIds(document);
+  // Secret references are checked on the raw document, so a malformed one is reported with its key path whatever else is wrong.
+  const duplicates = [...findDuplicateCheckIds(document), ...findReferenceProblems(document)];
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues, document), ...duplicates]);
   const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services), ...findUnguardedProtectedEnvironments(result.data)];

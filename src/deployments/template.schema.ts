@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Slug } from '../checks/check-base.ts';
 import { Comparator } from '../checks/prometheus.ts';
 import { Duration } from '../shared/duration.ts';
+import { hasReference } from '../secrets/references.ts';
 
 const TaskBase = z.strictObject({
   id: Slug,
@@ -92,7 +93,10 @@ export const DeployPolicy = z.strictObject({
   /** Who may start, pause, resume, abort and roll back; anyone in the channel when unset (required when protected). */
   deployerRole: Slug.optional(),
   /** Shared secret for the HMAC-SHA256 signature of webhook tasks (X-Readiness-Signature). */
-  webhookSecret: z.string().min(16).optional(),
+  webhookSecret: z
+    .string()
+    .refine((secret) => hasReference(secret) || secret.length >= 16, 'Too small: expected string to have >=16 characters (or a ${env:NAME} / ${file:/path} reference)')
+    .optional(),
 }).refine((policy) => policy.freshness === undefined || policy.maxDecisionAge === undefined, {
   message: 'set `freshness` only (`maxDecisionAge` is its former name)',
   path: ['maxDecisionAge'],

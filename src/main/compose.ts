@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import { registerCommands } from '../../commands/index.ts';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
-import { runCheck } from '../checks/run-check.ts';
+import { runStoredCheck } from '../assessments/run-stored-check.ts';
+import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
 import { createLimiter, type Limiter } from '../shared/limiter.ts';
@@ -21,6 +22,8 @@ import { approvalServices } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
 import { incidentChat } from '../incidents/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
+import { startRetentionSchedule } from '../../jobs/retention.ts';
+import { createRetentionRepository } from '../store/retention.repository.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
@@ -62,6 +65,8 @@ export interface BotOptions {
   followUpConcurrency?: number;
   /** Run the digests' cron schedules in this process (every replica may: each slot is one job). @defaultValue true */
   digestSchedules?: boolean;
+  /** Enqueue the daily purge of old check results from this process (each day is one job). @defaultValue true */
+  retentionSchedule?: boolean;
   /** How long after the ack a `/readiness run`'s intake job runs (see INTAKE_DELAY_MS). @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
   /**
@@ -131,11 +136,13 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     options.digestSchedules === false
       ? undefined
       : startDigestSchedules({ digests: settings.config.digests, scheduler: runtime.queues.digestScheduler, logger: settings.logger });
+  const retention = options.retentionSchedule === false ? undefined : startRetentionSchedule({ scheduler: runtime.queues.retentionScheduler, logger: settings.logger });
   return {
     app,
     eventsUrl,
     adminUrl: admin?.url,
     async stop() {
+      await retention?.stop();
       await schedules?.stop();
       await app.stop();
       await admin?.close();
@@ -179,6 +186,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   );
   const connection = createRedis(settings.redisUrl, 'worker', settings.logger);
   const deployments = deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: settings.logger });
+  const egress = egressPolicy(settings.config.egress, systemResolveHost);
   const running = await startWorkers({
     connection,
     prefix: settings.queuePrefix,
@@ -187,7 +195,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     scheduler: runtime.queues.scheduler,
     assessments: runtime.assessments,
     chat: chatPort(runtime.slackForWorkers),
-    runCheck: (spec, target) => runCheck(spec, target),
+    runCheck: (spec, target) => runStoredCheck(settings.config, spec, target, { egress }),
     reports: { repository: runtime.reports, upload: threadUploadPort(runtime.slackForWorkers) },
     approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
     deployments,
@@ -201,6 +209,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     },
     digests: { config: settings.config, digests: runtime.digests, chat: chatPort(runtime.slackForWorkers) },
     intake: { config: settings.config, delayMs: options.intakeDelayMs },
+    retention: { retention: settings.config.retention, checkResults: createRetentionRepository(runtime.db) },
     logger: settings.logger,
   }).catch(async (error: unknown) => {
     await admin?.close();

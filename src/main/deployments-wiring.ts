@@ -1,4 +1,5 @@
 import type { DeploymentEffects } from '../deployments/deployment-effects.ts';
+import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import type { DeploymentView } from '../deployments/deployment.types.ts';
 import type { RollbackRunDeps } from '../deployments/rollback.ts';
 import { failingChecks, taskRunner } from '../deployments/tasks/run-task.ts';
@@ -58,6 +59,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
     },
   };
 
+  const egress = egressPolicy(config.egress, systemResolveHost);
   const domain: RollbackRunDeps = {
     config,
     deployments: runtime.deployments,
@@ -67,6 +69,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
     now,
     runTask: taskRunner({
       config,
+      egress,
       async postGate(context, task) {
         const who = runtime.roles.mentions(task.spec.role);
         const prompt = task.spec.prompt ? `: ${escapeText(task.spec.prompt)}` : '';
@@ -74,7 +77,7 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
         await effects.publish(context.deployment);
       },
     }),
-    verifyChecks: (deployment, checkIds) => failingChecks(config, deployment.service, deployment.environment, checkIds),
+    verifyChecks: (deployment, checkIds) => failingChecks(config, deployment.service, deployment.environment, checkIds, egress),
   };
 
   return {

@@ -20,4 +20,6 @@ export const jobOptions = {
   digest: { ...retention, attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
   /** An intake retries through a database or Slack outage of up to about an hour, like a digest. */
   intake: { ...retention, attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
+  /** A purge retries through a database outage of a few hours; the next day's purge catches up anyway. */
+  maintenance: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 60_000 } },
 } satisfies Record<string, JobsOptions>;

@@ -19,6 +19,8 @@ export const QueueName = {
    * bot that acked died before doing so.
    */
   intake: 'intake',
+  /** Housekeeping: the daily purge of check results past `retention.checkResultsDays`. */
+  maintenance: 'maintenance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -50,5 +52,7 @@ export const jobIds = {
   /** One job per digest post: `key` names the scheduled slot or the command that asked (see post-digest.ts). */
   digest: (key: string) => `digest_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`,
   /** From the command's trigger_id, hashed: Slack's ids contain '.' and may contain anything else. */
+  /** One purge per UTC day, however many bot replicas schedule it. */
+  purgeCheckResults: (day: string) => `purge-check-results_${day}`,
   intake: (requestKey: string) => `intake_${createHash('sha256').update(requestKey).digest('hex').slice(0, 24)}`,
 };

@@ -97,6 +97,19 @@ export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
   };
 }
 
+export interface RetentionScheduler {
+  /** Enqueues the purge of `day` (UTC, yyyy-mm-dd): once per day, however many replicas ask. */
+  enqueuePurge(day: string): Promise<void>;
+}
+
+export function retentionSchedulerFor(maintenance: Queue): RetentionScheduler {
+  return {
+    async enqueuePurge(day) {
+      await maintenance.add('purge-check-results', { day }, { ...jobOptions.maintenance, jobId: jobIds.purgeCheckResults(day) });
+    },
+  };
+}
+
 export function createQueues(connection: Redis, prefix: string, logger: Logger) {
   const flows = new FlowProducer({ connection, prefix });
   const render = new Queue(QueueName.slackRender, { connection, prefix });
@@ -107,10 +120,11 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
   const deployments = new Queue(QueueName.deployments, { connection, prefix });
   const digests = new Queue(QueueName.digests, { connection, prefix });
   const intake = new Queue(QueueName.intake, { connection, prefix });
+  const maintenance = new Queue(QueueName.maintenance, { connection, prefix });
   // The connection's own listener reports outages once; without these BullMQ prints every reconnect failure.
   const quiet = (error: Error) => logger.debug('queue connection error', { err: error.message });
   flows.on('error', quiet);
-  for (const queue of [render, assessments, checks, reports, signoffs, deployments, digests, intake]) queue.on('error', quiet);
+  for (const queue of [render, assessments, checks, reports, signoffs, deployments, digests, intake, maintenance]) queue.on('error', quiet);
 
   // BullMQ would add nothing for a render this process already asked for in the same window, so only the first
   // request per window reaches Redis: 200 checks finishing together ask once, not 200 times.
@@ -178,9 +192,10 @@ export function createQueues(connection: Redis, prefix: string, logger: Logger) 
     deploymentScheduler,
     digestScheduler: digestSchedulerFor(digests),
     intakeScheduler: intakeSchedulerFor(intake),
-    queues: { render, assessments, checks, reports, signoffs, deployments, digests, intake },
+    retentionScheduler: retentionSchedulerFor(maintenance),
+    queues: { render, assessments, checks, reports, signoffs, deployments, digests, intake, maintenance },
     async close() {
-      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close(), digests.close(), intake.close()]);
+      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close(), digests.close(), intake.close(), maintenance.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { defaultRecommendation, type CheckSpec } from '../checks/registry.ts';
 import type { CheckTarget } from '../checks/check.types.ts';
 import type { TimedOutcome } from '../checks/run-check.ts';
+import { redactDeep, redactText } from '../secrets/redact.ts';
 import { scoreAssessment, SEVERITY_WEIGHT, type ReadinessResult, type ScoredCheck, type VerdictThresholds } from './score.ts';
 
 export interface ReportedCheck {
@@ -63,12 +64,22 @@ export interface ReportInput {
   partialSpec?: boolean | undefined;
 }
 
+function redactInput(input: ReportInput): ReportInput {
+  const { message, evidence } = input.outcome;
+  return {
+    ...input,
+    spec: redactDeep(input.spec),
+    outcome: { ...input.outcome, message: redactText(message), evidence: redactDeep(evidence) },
+  };
+}
+
 export function buildReport(
   target: { service: string; environment: string },
   results: readonly ReportInput[],
   thresholds?: VerdictThresholds,
 ): ReadinessReport {
-  const checks = results.map((input): RecommendedCheck => ({
+  // Redacted here too, whatever the caller did: the report is printed, uploaded and posted (old rows, literal secrets in a CLI spec).
+  const checks = results.map(redactInput).map((input): RecommendedCheck => ({
     id: input.spec.id,
     name: input.spec.name,
     category: input.spec.category,
@@ -90,6 +101,6 @@ export function buildReport(
     env: target.environment,
     ...result,
     checks: checks.map(({ advice: _advice, weight: _weight, ...check }) => check),
-    recommendations: recommend(checks),
+    recommendations: recommend(checks).map(redactText),
   };
 }

@@ -9,6 +9,8 @@ export interface ReceivedCall {
   signatureValid: boolean | undefined;
   /** False when the key had been applied before: the receiver answered without doing it again. */
   executed: boolean;
+  /** The Authorization header sent, if any (URL userinfo arrives as Basic). */
+  authorization?: string | undefined;
   at: number;
 }
 
@@ -17,6 +19,8 @@ export interface Behaviour {
   delayMs?: number;
   /** As a task's `statusUrl`: what successive GETs answer as `{status}`, the last one repeating. @defaultValue ['done'] */
   statuses?: ('running' | 'done' | 'failed')[];
+  /** A Location header to answer with (with a 3xx `status`): a receiver that redirects. */
+  location?: string;
 }
 
 /** A GET on a status URL: polls never apply anything. */
@@ -86,10 +90,10 @@ export class DeployReceiver {
     } catch {
       body = { unparseable: raw };
     }
-    this.calls.push({ path, idempotencyKey: key, body, signatureValid, executed, at: Date.now() });
+    this.calls.push({ path, idempotencyKey: key, body, signatureValid, executed, at: Date.now(), authorization: req.headers.authorization });
     if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     if (res.destroyed) return;
-    res.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: (behaviour.status ?? 200) < 300, replayed: !executed }));
+    res.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json', ...(behaviour.location ? { location: behaviour.location } : {}) }).end(JSON.stringify({ ok: (behaviour.status ?? 200) < 300, replayed: !executed }));
   }
 
   private answerStatus(path: string, idempotencyKey: string, res: ServerResponse): void {

@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { redactDeep, redactText } from '../secrets/redact.ts';
 import type { ReadinessResult } from '../readiness/score.ts';
 import type { AssessmentPlan, AssessmentView, AttestationView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';
 import type { CheckOutcomeStatus } from '../checks/check.types.ts';
@@ -149,7 +150,8 @@ export function createAssessmentRepository(db: Db) {
         type: check.type,
         category: check.category,
         severity: check.severity,
-        spec: check,
+        // Redacted: secret references are kept as written, literal secrets are not stored (see run-stored-check.ts).
+        spec: redactDeep(check),
         status: state.status,
         message: state.message,
         evidence: state.evidence,
@@ -399,7 +401,9 @@ export function createAssessmentRepository(db: Db) {
       });
     },
 
-    async fail(id: string, reason: string, at: Date): Promise<boolean> {
+    async fail(id: string, why: string, at: Date): Promise<boolean> {
+      // The reason often quotes an infrastructure error, which may quote a URL with its credentials.
+      const reason = redactText(why);
       return db.$transaction(async (tx) => {
         // Locked first so the audit says which of the two states the assessment failed from.
         const locked = await lockAssessment(tx, id);

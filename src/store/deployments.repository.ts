@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
+import { redactDeep } from '../secrets/redact.ts';
 import type { DeploymentPlan, PlannedTask } from '../deployments/plan.ts';
 import { resumeMode } from '../deployments/pause.ts';
 import { ROLLBACKABLE_STATUSES, type DeploymentStatus, type DeploymentView, type Stage, type TaskOutcome } from '../deployments/deployment.types.ts';
@@ -182,7 +183,8 @@ export function createDeploymentRepository(db: Db) {
     async create(input: NewDeployment): Promise<{ deployment: DeploymentView; created: boolean }> {
       try {
         const row = await db.$transaction(async (tx) => {
-          const created = await tx.deployment.create({ data: { ...input, plan: input.plan as unknown as Prisma.InputJsonObject }, include: withTasks });
+          // Redacted: secret references stay as written; literal secrets are restored from the config when a task runs.
+          const created = await tx.deployment.create({ data: { ...input, plan: redactDeep(input.plan) as unknown as Prisma.InputJsonObject }, include: withTasks });
           await audit(tx, created, { before: null, after: { status: created.status } }, input.requestedBy, 'deployment.planned', null, { template: input.template, version: input.version, assessmentId: input.assessmentId });
           return created;
         });

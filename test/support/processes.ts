@@ -20,12 +20,13 @@ export function entryProcesses() {
      * so a signal reaches the code under test (tsx's own CLI relays signals to a child, and SIGKILLs one that has
      * not confirmed a signal within 30 ms, skipping the graceful stop). Only PATH, HOME and `env` are in its
      * environment, so nothing of the test runner's own leaks in. Stdout and stderr are collected for `output()`.
+     * The admin listener takes a free port unless `env` names one, so processes of parallel test files never collide.
      */
     start(entry: string, env: Record<string, string>): EntryProcess {
       const file = join(projectRoot, 'src', 'main', entry);
       const child = spawn(process.execPath, ['--import', 'tsx', file], {
         cwd: projectRoot,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ADMIN_PORT: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

@@ -9,27 +9,32 @@ import type { TaskRunContext, TaskRunner } from '../run-tasks.ts';
 import type { ManualGateTask, MonitorTask } from '../template.schema.ts';
 import { deployPolicyFor } from '../plan-deployment.ts';
 import { runWebhookTask } from './webhook.ts';
+import { runnableTaskSpec, TASK_SECRETS_UNAVAILABLE } from './runnable-task.ts';
+import { resolveReferences, type SecretSource } from '../../secrets/references.ts';
+import { processSecretSource, rememberSecretValues } from '../../secrets/process-secrets.ts';
+import { redactDeep, redactText, redactValues } from '../../secrets/redact.ts';
+import type { EgressPolicy } from '../../egress/egress-policy.ts';
 
 /** Re-runs named readiness checks of the deployment's service; FAIL or ERROR fails. Returns those that did not pass. */
-export async function failingChecks(config: ReadinessConfig, service: string, environment: string, checkIds: readonly string[]) {
+export async function failingChecks(config: ReadinessConfig, service: string, environment: string, checkIds: readonly string[], egress?: EgressPolicy) {
   const target = lookupTarget(config, service, environment);
   if (!target.ok) return checkIds.map((checkId) => ({ checkId, message: `cannot look up ${service} in ${environment}: ${target.reason}` }));
   const results = await Promise.all(
     checkIds.map(async (checkId) => {
       const spec = target.checks.find((check) => check.id === checkId);
       if (!spec) return { checkId, message: 'no such check for this environment' };
-      const outcome = await runCheck(spec, { service, environment });
+      const outcome = await runCheck(spec, { service, environment }, undefined, { egress });
       return outcome.status === 'PASS' || outcome.status === 'WARN' ? undefined : { checkId, message: `${outcome.status}: ${outcome.message}` };
     }),
   );
   return results.filter((result) => result !== undefined);
 }
 
-async function runMonitor(task: MonitorTask, signal: AbortSignal): Promise<TaskOutcome> {
+async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: EgressPolicy): Promise<TaskOutcome> {
   const deadline = Date.now() + task.for;
   const spec = { id: task.id, name: task.id, category: 'monitoring', severity: 'high' as const, timeoutMs: Math.min(task.every, 10_000), type: 'prometheus' as const, url: task.url, query: task.query, comparator: task.comparator, fail: task.threshold };
   for (let samples = 1; ; samples += 1) {
-    const outcome = await runPrometheusCheck(spec, { signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]), now: () => performance.now() });
+    const outcome = await runPrometheusCheck(spec, { signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]), now: () => performance.now(), egress });
     if (outcome.status !== 'PASS') {
       return { status: 'FAILED', message: `sample ${samples}: ${outcome.message}`, evidence: { ...outcome.evidence, samples } };
     }
@@ -40,18 +45,37 @@ async function runMonitor(task: MonitorTask, signal: AbortSignal): Promise<TaskO
 
 export interface TaskRunnerDeps {
   config: ReadinessConfig;
+  /** Where `${env:…}` / `${file:…}` in task URLs and the webhook secret resolve. @defaultValue the process's */
+  secrets?: SecretSource | undefined;
+  /** Where webhook and monitor tasks may connect. @defaultValue undefined: anywhere */
+  egress?: EgressPolicy | undefined;
   /** Posts the Proceed / Abort buttons of a manual gate in the release thread. */
   postGate(context: TaskRunContext, task: PlannedTask & { spec: ManualGateTask }): Promise<void>;
+}
+
+/**
+ * Resolves the secret references of a task just before it runs, and redacts what it reports: the resolved values,
+ * URL credentials and secret parameters never reach the task's row or the release thread.
+ */
+async function withSecrets<T>(value: T, source: SecretSource | undefined, run: (resolved: T) => Promise<TaskOutcome>): Promise<TaskOutcome> {
+  const resolution = await resolveReferences(value, source ?? processSecretSource);
+  if (!resolution.ok) return { status: 'FAILED', message: `the secret ${resolution.reference} could not be resolved: ${resolution.problem}` };
+  rememberSecretValues(resolution.secrets);
+  const outcome = await run(resolution.value);
+  const message = redactValues(redactText(outcome.message), resolution.secrets);
+  return outcome.evidence === undefined ? { ...outcome, message } : { ...outcome, message, evidence: redactDeep(outcome.evidence, resolution.secrets) };
 }
 
 /** Dispatches a planned task to its type's runner. */
 export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
   return async (task, context) => {
-    const { spec } = task;
+    // A stored plan is redacted; a task that had literal secrets runs as readiness.yaml defines it (runnable-task.ts).
+    const spec = runnableTaskSpec(deps.config, context.deployment, context.stage, task);
+    if (spec === undefined) return { status: 'FAILED', message: TASK_SECRETS_UNAVAILABLE };
     switch (spec.type) {
       case 'webhook': {
         const secret = deployPolicyFor(deps.config, context.deployment.service, context.deployment.environment).webhookSecret;
-        return runWebhookTask({ ...task, spec }, context, secret);
+        return withSecrets({ spec, secret }, deps.secrets, (resolved) => runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.egress?.assertUrlAllowed));
       }
       case 'wait':
         await sleep(spec.duration, undefined, { signal: context.signal });
@@ -63,7 +87,7 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
           : { status: 'FAILED', message: failing.map((check) => `${check.checkId}: ${check.message}`).join('; '), evidence: { failing } };
       }
       case 'monitor':
-        return runMonitor(spec, context.signal);
+        return withSecrets(spec, deps.secrets, (resolved) => runMonitor(resolved, context.signal, deps.egress));
       case 'manual-gate':
         await deps.postGate(context, { ...task, spec });
         return { status: 'WAITING', message: `waiting for a member of ${spec.role} to proceed` };

@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { redactUrl } from '../../shared/text.ts';
+import { splitUserinfo } from '../../checks/http-client.ts';
+import { absoluteLocation } from '../../checks/webhook.ts';
 import type { TaskOutcome } from '../deployment.types.ts';
 import type { PlannedTask } from '../plan.ts';
 import type { TaskRunContext } from '../run-tasks.ts';
@@ -21,7 +23,12 @@ const StatusAnswer = z.object({ status: z.enum(['done', 'failed', 'running']), m
  * POSTs the deployment context to the team's tooling. The Idempotency-Key is the same on every retry of the
  * task, so a receiver that honours it applies the change once even if a worker dies mid-request.
  */
-export async function runWebhookTask(task: PlannedTask & { spec: WebhookTask }, context: TaskRunContext, secret: string | undefined): Promise<TaskOutcome> {
+export async function runWebhookTask(
+  task: PlannedTask & { spec: WebhookTask },
+  context: TaskRunContext,
+  secret: string | undefined,
+  egress?: (url: URL) => Promise<void>,
+): Promise<TaskOutcome> {
   const { deployment } = context;
   const body = JSON.stringify({
     deploymentId: deployment.id,
@@ -39,21 +46,48 @@ export async function runWebhookTask(task: PlannedTask & { spec: WebhookTask }, 
   const where = redactUrl(task.spec.url);
   let response: Response;
   try {
-    response = await fetch(task.spec.url, { method: 'POST', headers, body, signal });
+    const target = splitUserinfo(task.spec.url);
+    if (target.authorization !== undefined) headers.authorization = target.authorization;
+    await egress?.(target.url);
+    // Never follow a redirect: it would re-POST the signed body (and its signature) to wherever the Location says.
+    response = await fetch(target.url, { method: 'POST', headers, body, signal, redirect: 'manual' });
   } catch (error) {
     return { status: 'FAILED', message: `${where} could not be reached: ${(error as Error).message}`, evidence: { url: where } };
   }
   await response.body?.cancel();
+  const redirect = redirectFailure(where, response, task.spec.url);
+  if (redirect) return redirect;
   if (!response.ok) return { status: 'FAILED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
   if (!task.spec.statusUrl) return { status: 'SUCCEEDED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
-  return pollStatus(task.spec.statusUrl, task.spec.pollEvery, context.idempotencyKey, signal);
+  return pollStatus(task.spec.statusUrl, task.spec.pollEvery, context.idempotencyKey, signal, egress);
 }
 
-async function pollStatus(url: string, everyMs: number, idempotencyKey: string, signal: AbortSignal): Promise<TaskOutcome> {
+/** A 3xx is a failure that names where it pointed: the task's URL is wrong or someone is redirecting it. */
+function redirectFailure(where: string, response: Response, url: string): TaskOutcome | undefined {
+  if (response.status < 300 || response.status > 399) return undefined;
+  const location = response.headers.get('location');
+  const to = location === null ? 'no Location' : absoluteLocation(location, new URL(url));
+  return {
+    status: 'FAILED',
+    message: `${where} answered ${response.status}, a redirect to ${to}; webhooks never follow redirects: point the task at the final URL`,
+    evidence: { url: where, status: response.status, redirectTo: to },
+  };
+}
+
+async function pollStatus(url: string, everyMs: number, idempotencyKey: string, signal: AbortSignal, egress?: (url: URL) => Promise<void>): Promise<TaskOutcome> {
   const where = redactUrl(url);
   for (let polls = 1; ; polls += 1) {
     try {
-      const response = await fetch(url, { headers: { 'idempotency-key': idempotencyKey }, signal });
+      const target = splitUserinfo(url);
+      const headers: Record<string, string> = { 'idempotency-key': idempotencyKey };
+      if (target.authorization !== undefined) headers.authorization = target.authorization;
+      await egress?.(target.url);
+      const response = await fetch(target.url, { headers, signal, redirect: 'manual' });
+      const redirect = redirectFailure(where, response, url);
+      if (redirect) {
+        await response.body?.cancel();
+        return { ...redirect, evidence: { ...redirect.evidence, polls } };
+      }
       const answer = StatusAnswer.safeParse(await response.json().catch(() => undefined));
       if (!answer.success) return { status: 'FAILED', message: `${where} did not answer {status: done|failed|running}`, evidence: { url: where, polls } };
       if (answer.data.status === 'done') return { status: 'SUCCEEDED', message: answer.data.message ?? `done after ${polls} status polls`, evidence: { url: where, polls } };

@@ -3,6 +3,7 @@ import { scoreAssessment, type Blocker, type CheckStatus, type Verdict } from '.
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
 import { signoffBadgeBlock, type SignoffBadge } from './signoff-message.ts';
+import { redactText } from '../../secrets/redact.ts';
 
 export interface SlackMessage {
   /** The notification and screen-reader text. */
@@ -48,7 +49,7 @@ function checkLine(check: CheckResultView, finished: boolean): string {
   // A check left PENDING by an assessment that stopped will never run: do not show it as in progress.
   const icon = finished && check.status === 'PENDING' ? ':black_square_for_stop:' : STATUS_ICON[check.status];
   const name = `*${escapeText(check.name)}*`;
-  const detail = attestationDetail(check) ?? (check.message ? ` — ${escapeText(truncate(check.message, 300))}` : '');
+  const detail = attestationDetail(check) ?? (check.message ? ` — ${escapeText(truncate(redactText(check.message), 300))}` : '');
   return `${icon} ${name}${detail}`;
 }
 

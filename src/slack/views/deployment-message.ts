@@ -5,6 +5,7 @@ import { ids } from '../ids.ts';
 import { button } from './block-elements.ts';
 import { formatElapsed } from '../../shared/duration.ts';
 import type { SlackMessage } from './assessment-message.ts';
+import { redactText } from '../../secrets/redact.ts';
 
 const TASK_ICON: Record<TaskStatus | 'NOT_STARTED', string> = {
   NOT_STARTED: ':white_circle:',
@@ -35,7 +36,7 @@ function taskLine(task: PlannedTask, row: TaskView | undefined, now: Date): stri
   const icon = TASK_ICON[row?.status ?? 'NOT_STARTED'];
   const elapsed = row?.startedAt ? ` · ${elapsedBetween(row.startedAt, row.finishedAt ?? now)}` : '';
   const retried = row && row.attempts > 1 ? ` · attempt ${row.attempts}` : '';
-  const detail = row?.message ? ` — ${escapeText(truncate(row.message, 200))}` : '';
+  const detail = row?.message ? ` — ${escapeText(truncate(redactText(row.message), 200))}` : '';
   return `${icon} ${escapeText(task.name)} _(${task.type})_${elapsed}${retried}${detail}`;
 }
 

@@ -135,10 +135,10 @@ describe('the webhook check', () => {
     expect(outcome.evidence).toMatchObject({ httpStatus: 500, body: 'database on fire' });
   });
 
-  it('does not follow a redirect (it would turn the POST into a GET)', async () => {
+  it('does not follow a redirect (it would turn the POST into a GET), and names where it pointed', async () => {
     const outcome = await runCheck(spec({ url: `${base}/moved` }));
     expect(outcome.status).toBe('ERROR');
-    expect(outcome.message).toMatch(/answered HTTP 302 \(redirects are not followed; use the final URL\)/);
+    expect(outcome.message).toContain(`answered HTTP 302 (a redirect to ${base}/pass: redirects are not followed; use the final URL)`);
   });
 
   it('reports a hanging webhook as ERROR after the check timeout', async () => {

@@ -1,0 +1,145 @@
+/*
+ * Redaction: what a secret looks like wherever Readiness stores, renders, logs or enqueues text. Pure and
+ * deterministic (the same input always redacts to the same output), so a stored spec can be compared with the
+ * configured one (see runnable-spec.ts). A value that is only a secret reference (`${env:TOKEN}`) is kept: it is a
+ * pointer, not a secret, and it is what makes a stored spec runnable again.
+ */
+
+export const REDACTED = '***';
+
+const REFERENCE = /\$\{(?:env|file):[^}]*\}/g;
+
+/** Words that make a field, header or parameter name secret-bearing: `x-api-key`, `Authorization`, `db_password`, `signature`. */
+const SECRET_WORDS = new Set([
+  'authorization', 'auth', 'cookie', 'cookies', 'token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'pwd', 'pass',
+  'signature', 'credential', 'credentials', 'apikey', 'sessionid', 'bearer',
+]);
+/** Inside one word too: `sslpassword`, `dbpasswd`, `clientsecret`, `accesstoken`. */
+const SECRET_STEMS = ['password', 'passwd', 'secret', 'token', 'apikey'];
+/** `api_key`, `accessKey`, `X-API-Key`, `private-key`: a key only when another word says what kind. */
+const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'session', 'signing', 'client', 'auth']);
+/** Short names that are secret as URL query parameters (`?key=`, `?sig=`), too generic to redact as field names. */
+const SECRET_QUERY_NAMES = new Set(['key', 'sig', 'code', 'session', 'sid', 'jwt', 'access_token', 'id_token', 'refresh_token']);
+
+/** `xApiKey`, `x-api-key`, `X_API_KEY` → ['x', 'api', 'key']. */
+function wordsOf(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+}
+
+/** `authorizationError`, `tokenExpiresAt`, `secretReference`: about a secret, not one. */
+const DESCRIPTIVE_LAST_WORDS = new Set([
+  'error', 'errors', 'status', 'type', 'scheme', 'url', 'uri', 'name', 'names', 'count', 'length', 'required', 'expired', 'expires', 'at',
+  'ms', 'days', 'set', 'present', 'reference', 'references', 'file', 'path', 'header', 'role', 'env', 'ref',
+]);
+
+/** Slack's `response_url` lets whoever holds it post into the channel for 30 minutes: a capability, so a secret. */
+const CAPABILITY_NAMES = new Set(['response url', 'webhook url']);
+
+/** Whether a field, header or parameter of this name carries a secret. */
+export function isSecretName(name: string): boolean {
+  const words = wordsOf(name);
+  if (CAPABILITY_NAMES.has(words.join(' '))) return true;
+  if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words.at(-1) ?? '')) return false;
+  return words.some((word, index) => SECRET_WORDS.has(word) || SECRET_STEMS.some((stem) => word.includes(stem)) || (word === 'key' && index > 0 && KEY_QUALIFIERS.has(words[index - 1] ?? '')));
+}
+
+const isSecretQueryName = (name: string) => isSecretName(name) || SECRET_QUERY_NAMES.has(name.toLowerCase());
+
+/**
+ * A secret-bearing value as it may be kept: as is when it is only a reference, optionally after an auth scheme
+ * (`Bearer ${env:TOKEN}`), otherwise REDACTED.
+ */
+export function redactSecretValue(value: string): string {
+  const withoutReferences = value.replace(REFERENCE, '');
+  const onlyReferences = withoutReferences !== value && /^\s*(?:[A-Za-z][A-Za-z-]*\s+)?$/.test(withoutReferences);
+  return onlyReferences || value === '' ? value : REDACTED;
+}
+
+/** A password-less userinfo this long is taken for a token (GitHub's are 40, GitLab's 26), not a user name. */
+const TOKEN_AS_USER_LENGTH = 20;
+
+// `scheme://user:password@` and `scheme://token@`: the authority's userinfo, up to the last '@' before the path.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
+// `?token=…` / `&api_key=…`: a query parameter, in a URL or on its own.
+// The value stops before punctuation that ends a sentence (`…?token=abc, which`), as text quoting a URL has it.
+const QUERY_PARAMETER = /([?&;])([^=&#\s"'<>]+)=([^&#\s"'<>]*?)(?=[,.;:)\]]*(?:[&#\s"'<>]|$))/g;
+// `password=…` in a key=value connection string (libpq `host=db password=secret`). Only `=`: `token: expired` is prose.
+const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+?(?=[.:)\]]*(?:[\s;&,"'}]|$)))/gi;
+// `Bearer abc…` / `Basic dXNl…` in free text (an error message quoting a header).
+const AUTH_SCHEME = /\b(Bearer\s+[A-Za-z0-9._~+/=-]{8,}|Basic\s+(?=[A-Za-z+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2})/g;
+
+/** Text with every credential it shows replaced: URL userinfo, secret query parameters, key=value secrets, auth schemes. */
+export function redactText(text: string): string {
+  if (text === '') return text;
+  return text
+    .replace(USERINFO, (_whole, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      // A user name alone (`postgres@`) is not a secret; a token in its place (`https://ghp_…@github.com`) is.
+      if (colon === -1) return userinfo.length >= TOKEN_AS_USER_LENGTH ? `${scheme}${redactSecretValue(userinfo)}@` : `${scheme}${userinfo}@`;
+      const password = userinfo.slice(colon + 1);
+      return `${scheme}${userinfo.slice(0, colon)}:${redactSecretValue(password)}@`;
+    })
+    .replace(QUERY_PARAMETER, (whole, separator: string, name: string, value: string) =>
+      isSecretQueryName(decodeSafely(name)) ? `${separator}${name}=${redactSecretValue(decodeSafely(value)) === REDACTED ? REDACTED : value}` : whole,
+    )
+    .replace(KEY_VALUE_SECRET, (whole, name: string, separator: string, value: string) => {
+      const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : '';
+      const inner = quote === '' ? value : value.slice(1, -1);
+      return redactSecretValue(inner) === REDACTED ? `${name}${separator}${quote}${REDACTED}${quote}` : whole;
+    })
+    .replace(AUTH_SCHEME, (whole: string) => `${whole.split(/\s+/)[0] ?? ''} ${REDACTED}`);
+}
+
+function decodeSafely(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/** Replaces every occurrence of the given secret values (and their URL-encoded forms) in text. */
+export function redactValues(text: string, values: readonly string[]): string {
+  let redacted = text;
+  for (const value of values) {
+    for (const form of new Set([value, encodeURIComponent(value)])) {
+      if (form.length >= MIN_VALUE_LENGTH && redacted.includes(form)) redacted = redacted.split(form).join(REDACTED);
+    }
+  }
+  return redacted;
+}
+
+/**
+ * Shorter resolved values are not redacted by value: replacing every "ab" in a message would shred it without
+ * protecting anything (a secret that short is not one). They are still redacted wherever their name says so.
+ */
+export const MIN_VALUE_LENGTH = 4;
+
+/**
+ * Any JSON-like value with its secrets redacted: a field whose name is secret-bearing keeps only references, every
+ * string is redactText-ed, and each of `values` (secrets resolved for this run) is replaced wherever it appears.
+ * Never mutates its input.
+ */
+export function redactDeep<T>(value: T, values: readonly string[] = []): T {
+  return walk(value, undefined, values, 0) as T;
+}
+
+function walk(value: unknown, name: string | undefined, values: readonly string[], depth: number): unknown {
+  if (typeof value === 'string') {
+    if (name !== undefined && isSecretName(name)) return redactSecretValue(value);
+    return redactValues(redactText(value), values);
+  }
+  if (depth > 20 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => walk(item, name, values, depth + 1));
+  if (value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner, key, values, depth + 1)]));
+}
+
+/** Whether redaction took anything out of this value: a stored spec that did needs its secrets from the config to run. */
+export function containsRedaction(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes(REDACTED);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { containsRedaction, isSecretName, redactDeep, redactText, redactValues } from '../../../src/secrets/redact.ts';
+
+describe('redactText', () => {
+  it.each([
+    ['URL password', 'postgresql://app:s3cr3t@db:5432/app', 'postgresql://app:***@db:5432/app'],
+    ['URL token as the user', 'https://ghp_abcdef1234567890abcdef@github.com/x', 'https://***@github.com/x'],
+    ['a user name alone is kept', 'postgresql://postgres@127.0.0.1/db', 'postgresql://postgres@127.0.0.1/db'],
+    ['a password that is a reference is kept', 'postgresql://app:${env:DB_PASSWORD}@db/app', 'postgresql://app:${env:DB_PASSWORD}@db/app'],
+    ['query token', 'https://api.example.com/health?token=abc123&verbose=1', 'https://api.example.com/health?token=***&verbose=1'],
+    ['query api_key and signature', 'http://x/y?api_key=k1k1k1&X-Amz-Signature=deadbeef', 'http://x/y?api_key=***&X-Amz-Signature=***'],
+    ['query key and password', 'http://x/?key=AIzaXYZ&password=hunter22', 'http://x/?key=***&password=***'],
+    ['harmless parameters stay', 'http://x/?page=2&sort=asc', 'http://x/?page=2&sort=asc'],
+    ['libpq key=value password', 'host=db user=app password=s3cr3t dbname=app', 'host=db user=app password=*** dbname=app'],
+    ['a bearer token in text', 'sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc', 'sent Authorization: Bearer ***'],
+    ['basic credentials in text', 'header Basic dXNlcjpwYXNzd29yZA==', 'header Basic ***'],
+    ['prose is left alone', 'Basic checks passed; token expired; the password field', 'Basic checks passed; token expired; the password field'],
+  ])('%s', (_name, input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+});
+
+describe('isSecretName', () => {
+  it.each([
+    ['authorization', true], ['Authorization', true], ['cookie', true], ['x-api-key', true], ['X-Auth-Token', true],
+    ['apiKey', true], ['response_url', true], ['responseUrl', true], ['api_key', true], ['db_password', true], ['clientSecret', true], ['x-readiness-signature', true],
+    ['url', false], ['authorizationError', false], ['secretReference', false], ['tokenExpiresAt', false], ['idempotency-key', false], ['key', false], ['monkey', false], ['jsonPath', false], ['status', false],
+  ])('%s → %s', (name, secret) => {
+    expect(isSecretName(name)).toBe(secret);
+  });
+});
+
+describe('redactDeep', () => {
+  it('redacts secret-named fields, keeps references and never mutates its input', () => {
+    const spec = {
+      url: 'https://u:p4ssw0rd@api.internal/x?token=t0k3n',
+      headers: { Authorization: 'Bearer literal-token-value', 'X-Api-Key': '${env:API_KEY}', Accept: 'application/json', Cookie: 'Bearer ${file:/run/secrets/c}' },
+      nested: [{ password: 'pw-literal' }],
+    };
+    const copy = structuredClone(spec);
+    expect(redactDeep(spec)).toEqual({
+      url: 'https://u:***@api.internal/x?token=***',
+      headers: { Authorization: '***', 'X-Api-Key': '${env:API_KEY}', Accept: 'application/json', Cookie: 'Bearer ${file:/run/secrets/c}' },
+      nested: [{ password: '***' }],
+    });
+    expect(spec).toEqual(copy);
+  });
+
+  it('redacts resolved values wherever they appear, in their URL-encoded form too', () => {
+    expect(redactDeep({ message: 'could not connect to db as p@ss/word!' }, ['p@ss/word!'])).toEqual({ message: 'could not connect to db as ***' });
+    expect(redactValues('GET /x?q=p%40ss%2Fword!', ['p@ss/word!'])).toBe('GET /x?q=***');
+    expect(redactValues('a b c', ['b'])).toBe('a b c');
+  });
+
+  it('says whether it took something out', () => {
+    expect(containsRedaction(redactDeep({ headers: { authorization: 'x' } }))).toBe(true);
+    expect(containsRedaction(redactDeep({ headers: { authorization: '${env:T}' } }))).toBe(false);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { findReferenceProblems, referenceSyntaxProblem, resolveReferences, type SecretSource } from '../../../src/secrets/references.ts';
+
+const source = (env: Record<string, string>, files: Record<string, string> = {}): SecretSource => ({
+  env: (name) => env[name],
+  readFile: async (path) => {
+    if (!(path in files)) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return files[path] ?? '';
+  },
+});
+
+describe('secret reference syntax', () => {
+  it.each([
+    ['${env:API_TOKEN}', undefined],
+    ['Bearer ${env:API_TOKEN}', undefined],
+    ['${file:/run/secrets/db}', undefined],
+    ['no reference at all', undefined],
+    ['label_replace(up, "x", "$${1}", "instance", "(.*)")', undefined],
+    ['${env:}', 'needs a variable name'],
+    ['${env:1BAD}', 'needs a variable name'],
+    ['${file:relative/path}', 'needs an absolute path'],
+    ['${vault:secret/x}', 'use ${env:NAME} or ${file:/absolute/path}'],
+    ['${env:TOKEN', 'use ${env:NAME} or ${file:/absolute/path}'],
+  ])('%s', (text, problem) => {
+    if (problem === undefined) expect(referenceSyntaxProblem(text)).toBeUndefined();
+    else expect(referenceSyntaxProblem(text)).toContain(problem);
+  });
+
+  it('reports every malformed reference with its key path', () => {
+    const problems = findReferenceProblems({ services: { shop: { checks: [{ url: 'https://x', headers: { Authorization: 'Bearer ${env:}' } }] } } });
+    expect(problems).toEqual([expect.stringMatching(/^services\.shop\.checks\[0\]\.headers\.Authorization: \$\{env:\} is not a valid reference/)]);
+  });
+});
+
+describe('resolveReferences', () => {
+  it('resolves env and file references in nested strings and lists the values it put in', async () => {
+    const resolved = await resolveReferences(
+      { url: 'postgresql://app:${env:DB_PW}@db/app', headers: { authorization: 'Bearer ${file:/s/token}' }, timeoutMs: 5 },
+      source({ DB_PW: 'pw-value' }, { '/s/token': 'tok-value\n' }),
+    );
+    expect(resolved).toEqual({
+      ok: true,
+      value: { url: 'postgresql://app:pw-value@db/app', headers: { authorization: 'Bearer tok-value' }, timeoutMs: 5 },
+      secrets: expect.arrayContaining(['pw-value', 'tok-value']),
+    });
+  });
+
+  it('names the reference it cannot resolve, never a value', async () => {
+    expect(await resolveReferences({ url: '${env:MISSING_ONE}' }, source({}))).toEqual({
+      ok: false,
+      reference: '${env:MISSING_ONE}',
+      problem: 'the environment variable MISSING_ONE is not set',
+    });
+    expect(await resolveReferences({ url: '${file:/nope}' }, source({}))).toMatchObject({ ok: false, problem: 'the file /nope cannot be read (ENOENT)' });
+  });
+
+  it('turns $${ into a literal ${', async () => {
+    expect(await resolveReferences({ query: 'label_replace(up, "x", "$${1}", "i", "(.*)")' }, source({}))).toEqual({
+      ok: true,
+      value: { query: 'label_replace(up, "x", "${1}", "i", "(.*)")' },
+      secrets: [],
+    });
+  });
+
+  it('does not interpolate {{vars}} or references inside a resolved value', async () => {
+    const resolved = await resolveReferences({ v: '${env:A}' }, source({ A: '${env:B} {{x}}', B: 'never' }));
+    expect(resolved).toMatchObject({ ok: true, value: { v: '${env:B} {{x}}' } });
+  });
+});
