@@ -32,6 +32,6 @@ export async function startAdmin(
   if (!LOOPBACK.has(settings.host) && settings.token === undefined) {
     deps.logger.warn('the admin listener is reachable beyond this host without a token; set ADMIN_TOKEN', { process: what, admin: listener.url });
   }
-  deps.logger.info('admin listener started', { process: what, admin: listener.url, token: settings.token === undefined ? 'none' : 'required' });
+  deps.logger.info('admin listener started', { process: what, admin: listener.url, tokenRequired: settings.token !== undefined });
   return listener;
 }

@@ -21,7 +21,7 @@ describe('startAdmin', () => {
     const token = 'the-admin-token-value-123';
     listener = await startAdmin('worker', { host: '127.0.0.1', port: 0, token }, deps(logs, { count: 0 }));
     expect(logs.join('\n')).toContain(`"admin":"${listener.url}"`);
-    expect(logs.join('\n')).toContain('"token":"required"');
+    expect(logs.join('\n')).toContain('"tokenRequired":true');
     expect(logs.join('\n')).not.toContain(token);
     expect(logs.join('\n')).not.toContain('reachable beyond this host');
   });

@@ -120,7 +120,7 @@ describe('unknown keys in readiness.yaml are errors with the key path and the ke
 describe('acceptedKeysAt: the keys the schema accepts at a path of the document', () => {
   const document = config(() => undefined);
   it.each([
-    [[], ['roles', 'deployments', 'services', 'incidents', 'digests']],
+    [[], ['roles', 'deployments', 'services', 'incidents', 'digests', 'retention', 'egress']],
     [['services', 'checkout', 'checks', 1], ['id', 'name', 'category', 'severity', 'weight', 'timeoutMs', 'remediation', 'environments', 'type', 'host', 'port']],
     [['services', 'checkout', 'environments', 'prod', 'thresholds'], ['go', 'caution']],
     [['deployments', 'templates', 'quick', 'phases', 0, 'tasks', 1], ['id', 'name', 'after', 'type', 'role', 'prompt']],
