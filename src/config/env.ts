@@ -59,6 +59,11 @@ const EnvShape = z.object({
      * phase to another worker after about this long. @defaultValue 30000
      */
     DEPLOYMENT_LOCK_MS: positiveInt(30_000),
+    /**
+     * How long a Slack request the bot acked may go unfinished, its handler not renewing it, before a worker replays
+     * it: about how long a user waits when the bot died right after acking. @defaultValue 20000
+     */
+    INBOX_LEASE_MS: positiveInt(20_000),
     /** Where incident alerts go when readiness.yaml sets no `incidents.channel`. @defaultValue the channel the incident came from */
     INCIDENT_CHANNEL: optionalText.refine((value) => value === undefined || /^[CG][A-Z0-9]{2,}$/.test(value), {
       message: 'must be a Slack channel id such as C012ABCDEF',

@@ -93,6 +93,7 @@ export async function planDeployment(
     assessmentId: gate.go.assessmentId,
     plan: plan.plan,
   });
-  if (created.created) await deps.effects.publish(created.deployment);
+  // A replayed command (its bot died after recording the plan) posts the message the first attempt did not.
+  if (created.created || created.deployment.messageTs === null) await deps.effects.publish(created.deployment);
   return { ok: true, ...created };
 }

@@ -15,6 +15,7 @@ try {
     appToken: env.SLACK_APP_TOKEN,
     port: env.PORT,
     followUpConcurrency: env.ACK_FOLLOW_UP_CONCURRENCY,
+    inboxLeaseMs: env.INBOX_LEASE_MS,
   });
   logger.info('readiness bot started', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',

@@ -5,7 +5,7 @@ import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { runCheck } from '../checks/run-check.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
-import { createLimiter, type Limiter } from '../shared/limiter.ts';
+import { createLimiter } from '../shared/limiter.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp, type ReadyReport } from '../slack/app.ts';
@@ -19,6 +19,12 @@ import { startDigestSchedules } from '../../jobs/schedules.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
+import { createSlackRequestRepository } from '../store/slack-requests.repository.ts';
+import { createInFlightRequests } from '../slack/in-flight-requests.ts';
+import { inboxMiddleware } from '../slack/inbox-middleware.ts';
+import { createReplayApp } from '../slack/replay-app.ts';
+import { INBOX_LEASE_MS, startInboxReplay } from '../../jobs/inbox-replay.ts';
+import type { Limiter } from '../shared/limiter.ts';
 
 
 export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
@@ -64,6 +70,10 @@ export interface BotOptions {
    * @defaultValue a limiter of `followUpConcurrency`
    */
   afterAck?: Limiter | undefined;
+  /** See INBOX_LEASE_MS (env INBOX_LEASE_MS). @defaultValue 20000 */
+  inboxLeaseMs?: number | undefined;
+  /** How long a stop waits for requests being handled to finish; the rest a worker replays. @defaultValue 10000 */
+  drainMs?: number | undefined;
 }
 
 export interface RunningBot {
@@ -87,6 +97,10 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     healthPort: options.port,
     metrics: botMetrics(runtime),
   });
+  const inboxLeaseMs = options.inboxLeaseMs ?? INBOX_LEASE_MS;
+  const inbox = createSlackRequestRepository(runtime.db);
+  const inFlight = createInFlightRequests({ store: inbox, leaseMs: inboxLeaseMs, logger: settings.logger });
+  app.use(inboxMiddleware({ store: inbox, inFlight, scope: settings.queuePrefix, leaseMs: inboxLeaseMs, logger: settings.logger }));
   registerCommands(app, {
     runtime,
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
@@ -108,6 +122,9 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     async stop() {
       await schedules?.stop();
       await app.stop();
+      // No new request comes in now; those being handled finish, or stay in the inbox for a worker to replay.
+      const unfinished = await inFlight.drain(options.drainMs ?? 10_000);
+      if (unfinished > 0) settings.logger.warn('stopped with Slack requests unfinished; a worker replays them', { unfinished });
     },
   };
 }
@@ -127,6 +144,39 @@ export interface WorkerProcessOptions {
   deploymentLockMs?: number | undefined;
   /** The bots' intake delay (see INTAKE_DELAY_MS): how long a bot is given to post a message it recorded. @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
+  /** Replay the Slack requests a bot acked but did not finish (jobs/inbox-replay.ts). @defaultValue true */
+  inboxReplay?: boolean;
+  /** See INBOX_LEASE_MS. @defaultValue 20000 */
+  inboxLeaseMs?: number | undefined;
+}
+
+/** The inbox replay: a receiver-less Bolt app with the bot's own handlers, fed the requests whose lease ran out. */
+function startReplayingInbox(runtime: Runtime, options: WorkerProcessOptions) {
+  const { settings } = runtime;
+  const now = () => new Date();
+  const replayApp = createReplayApp({
+    botToken: settings.slackBotToken,
+    slackApiUrl: settings.slackApiUrl,
+    ...(settings.slackRetries === undefined ? {} : { slackRetries: settings.slackRetries }),
+    logger: settings.logger,
+  });
+  // The user had their ack long ago: nothing to keep fast here, so the post-ack work runs at once.
+  const runAtOnce: Limiter = (task) => task();
+  registerCommands(replayApp.app, {
+    runtime,
+    approvals: approvalServices(runtime, chatPort(runtime.slack), now),
+    deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
+    afterAck: runAtOnce,
+    intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
+    now,
+  });
+  return startInboxReplay({
+    requests: createSlackRequestRepository(runtime.db),
+    replay: replayApp.replay,
+    scope: settings.queuePrefix,
+    leaseMs: options.inboxLeaseMs,
+    logger: settings.logger,
+  });
 }
 
 export async function startWorkerProcess(runtime: Runtime, options: WorkerProcessOptions): Promise<RunningWorkers> {
@@ -165,9 +215,11 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     options.recoverySweep === false
       ? undefined
       : startRecoverySweep({ db: runtime.db, queues: runtime.queues, assessments: runtime.assessments, deployments, logger: settings.logger });
+  const inboxReplay = options.inboxReplay === false ? undefined : startReplayingInbox(runtime, options);
   return {
     workers: running.workers,
     async close() {
+      await inboxReplay?.stop();
       await recovery?.stop();
       await running.close();
       connection.disconnect();

@@ -10,7 +10,7 @@ try {
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
   const logger = createLogger(env.LOG_LEVEL);
   const runtime = runtimeFromEnv(env, config, logger);
-  const starting = startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY, deploymentLockMs: env.DEPLOYMENT_LOCK_MS });
+  const starting = startWorkerProcess(runtime, { concurrency: env.WORKER_CONCURRENCY, deploymentLockMs: env.DEPLOYMENT_LOCK_MS, inboxLeaseMs: env.INBOX_LEASE_MS });
   // Workers take jobs before start-up has finished (the incident sweep, for one), so a SIGTERM must already be
   // a graceful stop by then.
   onShutdown(logger, async () => {

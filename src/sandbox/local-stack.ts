@@ -34,6 +34,10 @@ export interface LocalStackOptions {
   intakeDelayMs?: number;
   /** The bot's runner of post-ack work (see BotOptions.afterAck). @defaultValue a limiter of 2 */
   afterAck?: Limiter;
+  /** Workers replay Slack requests a bot acked but did not finish (scoped to this stack's prefix). @defaultValue false */
+  inboxReplay?: boolean;
+  /** See INBOX_LEASE_MS. @defaultValue 20000 */
+  inboxLeaseMs?: number;
 }
 
 export interface LocalStack {
@@ -68,7 +72,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: options.logger,
     ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
   });
-  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck });
+  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck, inboxLeaseMs: options.inboxLeaseMs });
   if (!bot.eventsUrl) throw new Error('the bot did not start an HTTP endpoint');
   const concurrency = options.workerConcurrency ?? 20;
   const running: RunningWorkers[] = [];
@@ -80,6 +84,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       recoverySweep: options.recoverySweep ?? false,
       checkRegressionIncidents: options.checkRegressionIncidents ?? false,
       intakeDelayMs: options.intakeDelayMs,
+      inboxReplay: options.inboxReplay ?? false,
+      inboxLeaseMs: options.inboxLeaseMs,
     });
     running.push(workers);
     return workers;

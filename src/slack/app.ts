@@ -24,7 +24,7 @@ export interface SlackAppOptions {
   metrics?: { contentType: string; render(): Promise<string> } | undefined;
 }
 
-function boltLogger(logger: Logger): BoltLogger {
+export function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
     debug: (...msg) => logger.debug(msg.map(String).join(' '), { source: 'bolt' }),

@@ -1,0 +1,60 @@
+import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
+import { errorFields, type Logger } from '../shared/logger.ts';
+import { withTimeout } from '../shared/timeout.ts';
+import type { InFlightRequests } from './in-flight-requests.ts';
+import { inboxEntryOf, type InboxStore } from './request-inbox.ts';
+
+/**
+ * The longest the inbox INSERT may hold up an ack. It takes a millisecond or two; a Postgres that accepted the
+ * connection but does not answer must not cost the user Slack's 3 s.
+ * @defaultValue 1000
+ */
+export const INBOX_RECORD_TIMEOUT_MS = 1000;
+
+export interface InboxMiddlewareDeps {
+  store: Pick<InboxStore, 'record' | 'finish'>;
+  inFlight: InFlightRequests;
+  /** QUEUE_PREFIX: whose workers replay what this bot recorded. */
+  scope: string;
+  leaseMs: number;
+  logger: Logger;
+}
+
+/**
+ * Global Bolt middleware, before every listener and so before every ack: records the request in the inbox (see
+ * request-inbox.ts), lets the listener run, and marks the request finished once the listener (post-ack work
+ * included) is done. A request already in the inbox (Slack redelivered it) is acked and dropped: the first
+ * delivery, or its replay, carries it out.
+ *
+ * When Postgres does not answer in time, the request is handled unrecorded, as before the inbox: its handler
+ * needs the database too and tells the user it is unavailable.
+ */
+export function inboxMiddleware(deps: InboxMiddlewareDeps) {
+  return async (args: AnyMiddlewareArgs & AllMiddlewareArgs) => {
+    const entry = inboxEntryOf(args.body);
+    if (!entry) return args.next();
+    let created: boolean | undefined;
+    try {
+      created = (await withTimeout(deps.store.record(entry, deps.scope, deps.leaseMs), INBOX_RECORD_TIMEOUT_MS)).created;
+    } catch (error) {
+      deps.logger.warn('could not record a Slack request in the inbox; handling it unrecorded', { kind: entry.kind, ...errorFields(error) });
+    }
+    if (created === false) {
+      deps.logger.info('Slack request delivered again; the first delivery carries it out', { key: entry.key });
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    await deps.inFlight.run(entry.key, async () => {
+      let finished: 'DONE' | 'FAILED' = 'FAILED';
+      try {
+        await args.next();
+        finished = 'DONE';
+      } finally {
+        // A listener that threw has told the user (error middleware); replaying it would say it twice.
+        await deps.store
+          .finish(entry.key, finished)
+          .catch((error: unknown) => deps.logger.warn('could not mark a Slack request finished; a worker will replay it', { key: entry.key, ...errorFields(error) }));
+      }
+    });
+  };
+}
