@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import { errorFields, type Logger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import type { InFlightRequests } from './in-flight-requests.ts';
-import { inboxEntryOf, type InboxStore } from './request-inbox.ts';
+import { inboxEntryOf, type InboxStore, type RecordOutcome } from './request-inbox.ts';
 
 /**
  * The longest the inbox INSERT may hold up an ack. It takes a millisecond or two; a Postgres that accepted the
@@ -23,8 +23,13 @@ export interface InboxMiddlewareDeps {
 /**
  * Global Bolt middleware, before every listener and so before every ack: records the request in the inbox (see
  * request-inbox.ts), lets the listener run, and marks the request finished once the listener (post-ack work
- * included) is done. A request already in the inbox (Slack redelivered it) is acked and dropped: the first
- * delivery, or its replay, carries it out.
+ * included) is done.
+ *
+ * The same request again (Slack or a proxy delivering it twice, a second replica): while the first delivery is
+ * being handled, or waits for its replay, this one is acked and dropped, since the first carries it out. Once the
+ * first has finished, it runs through its handler unrecorded, as a click on a button from before the message
+ * changed does: every handler finds its effect by the request's key or by a guarded transition, so nothing happens
+ * twice and the user is told precisely why ("already acknowledged by …").
  *
  * When Postgres does not answer in time, the request is handled unrecorded, as before the inbox: its handler
  * needs the database too and tells the user it is unavailable.
@@ -33,17 +38,18 @@ export function inboxMiddleware(deps: InboxMiddlewareDeps) {
   return async (args: AnyMiddlewareArgs & AllMiddlewareArgs) => {
     const entry = inboxEntryOf(args.body);
     if (!entry) return args.next();
-    let created: boolean | undefined;
+    let outcome: RecordOutcome | 'unknown' = 'unknown';
     try {
-      created = (await withTimeout(deps.store.record(entry, deps.scope, deps.leaseMs), INBOX_RECORD_TIMEOUT_MS)).created;
+      outcome = (await withTimeout(deps.store.record(entry, deps.scope, deps.leaseMs), INBOX_RECORD_TIMEOUT_MS)).outcome;
     } catch (error) {
       deps.logger.warn('could not record a Slack request in the inbox; handling it unrecorded', { kind: entry.kind, ...errorFields(error) });
     }
-    if (created === false) {
-      deps.logger.info('Slack request delivered again; the first delivery carries it out', { key: entry.key });
+    if (outcome === 'in_progress') {
+      deps.logger.info('Slack request delivered again while the first delivery is handled; dropped', { key: entry.key });
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       return;
     }
+    if (outcome === 'finished') return args.next();
     await deps.inFlight.run(entry.key, async () => {
       let finished: 'DONE' | 'FAILED' = 'FAILED';
       try {

@@ -96,10 +96,15 @@ export function replayBody(stored: { body: Record<string, unknown>; responseUrl:
   return stored.responseUrl === null ? { ...stored.body } : { ...stored.body, response_url: stored.responseUrl };
 }
 
+export type RecordOutcome = 'recorded' | 'in_progress' | 'finished';
+
 /** What the inbox needs of its store (src/store/slack-requests.repository.ts). */
 export interface InboxStore {
-  /** Inserts the entry PENDING with a lease of `leaseMs`; `created: false` when its key is already there. */
-  record(entry: InboxEntry, scope: string, leaseMs: number): Promise<{ created: boolean }>;
+  /**
+   * Inserts the entry PENDING with a lease of `leaseMs`. When its key is already there: `in_progress` while that
+   * request is being handled or waits for its replay, `finished` once it was handled.
+   */
+  record(entry: InboxEntry, scope: string, leaseMs: number): Promise<{ outcome: RecordOutcome }>;
   /** PENDING → `status`, dropping body and response URL; false when it was not PENDING. */
   finish(key: string, status: 'DONE' | 'FAILED' | 'ABANDONED'): Promise<boolean>;
   /** Pushes the lease of these PENDING requests `leaseMs` ahead: their handler is still running. */

@@ -24,13 +24,19 @@ export interface SlackRequestRepository extends InboxStore {
 export function createSlackRequestRepository(db: Db): SlackRequestRepository {
   return {
     async record(entry: InboxEntry, scope: string, leaseMs: number) {
-      const inserted = await db.$queryRaw<{ key: string }[]>`
-        INSERT INTO slack_requests (key, scope, kind, user_id, body, response_url, lease_until)
-        VALUES (${entry.key}, ${scope}, ${entry.kind}, ${entry.userId}, ${JSON.stringify(entry.body)}::jsonb, ${entry.responseUrl},
-                now() + make_interval(secs => ${leaseMs / 1000}::double precision))
-        ON CONFLICT (key) DO NOTHING
-        RETURNING key`;
-      return { created: inserted.length === 1 };
+      // One statement: the insert, or else the state of the row that holds the key (the subquery sees the
+      // snapshot from before the insert, so it finds only a row that was already there).
+      const [row] = await db.$queryRaw<{ created: boolean; status: string | null }[]>`
+        WITH inserted AS (
+          INSERT INTO slack_requests (key, scope, kind, user_id, body, response_url, lease_until)
+          VALUES (${entry.key}, ${scope}, ${entry.kind}, ${entry.userId}, ${JSON.stringify(entry.body)}::jsonb, ${entry.responseUrl},
+                  now() + make_interval(secs => ${leaseMs / 1000}::double precision))
+          ON CONFLICT (key) DO NOTHING
+          RETURNING key
+        )
+        SELECT EXISTS (SELECT 1 FROM inserted) AS created, (SELECT status::text FROM slack_requests WHERE key = ${entry.key}) AS status`;
+      if (row?.created) return { outcome: 'recorded' as const };
+      return { outcome: row?.status === 'PENDING' ? ('in_progress' as const) : ('finished' as const) };
     },
 
     async finish(key, status) {
