@@ -250,10 +250,10 @@ describe('a bot stopped with SIGTERM right after acking a burst', () => {
     expect(acks.every((ack) => ack.status === 200)).toBe(true);
     expect(await exited(bot)).toBe(0);
 
+    const incidents = await db.incident.findMany({ where: { requestKey: { in: acks.map((ack) => ack.triggerId) } } });
+    expect(incidents.map((incident) => incident.title).sort()).toEqual([...titles].sort());
     // Done by the bot itself before it exited: no request waits for a replay, and none needed one.
     const requests = await db.slackRequest.findMany({ where: { key: { in: acks.map((ack) => `command:${ack.triggerId}`) } } });
     expect(requests.map((request) => [request.status, request.attempts])).toEqual(titles.map(() => ['DONE', 1]));
-    const incidents = await db.incident.findMany({ where: { requestKey: { in: acks.map((ack) => ack.triggerId) } } });
-    expect(incidents.map((incident) => incident.title).sort()).toEqual([...titles].sort());
   }, 60_000);
 });
