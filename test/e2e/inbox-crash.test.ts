@@ -24,7 +24,7 @@ const SEC = 'U0SEC';
 const BIZ = 'U0BIZ';
 const RELEASE_MANAGER = 'U0RM';
 const ON_CALL = 'U0ONCALL';
-const LEASE_MS = 2000;
+const LEASE_MS = 3000;
 
 const processes = entryProcesses();
 let standIn: SlackStandIn;
