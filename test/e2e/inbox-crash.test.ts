@@ -142,9 +142,13 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     const canary = await completedAssessment('canary');
     const toAcknowledge = [];
     for (let i = 0; i < 10; i += 1) toAcknowledge.push(await openIncident(`Prepared incident ${i}`));
+    const toResolve = await openIncident('Prepared incident to resolve');
+    await standIn.clickButton(eventsUrl, { channel: INCIDENTS, ts: toResolve.alert.ts, actionId: ids.incident.resolve, userId: ON_CALL });
+    const resolveModal = await standIn.waitFor(() => standIn.openedViews().find((view) => view.view.private_metadata === toResolve.incident.id), 20_000);
 
-    // The burst: 28 incidents opened, 8 deployments planned, 10 incidents acknowledged, 3 sign-offs, 1 override.
-    const incidentTitles = Array.from({ length: 28 }, (_, i) => `Burst incident ${i}`);
+    // The burst: 27 incidents opened, 8 deployments planned, 10 incidents acknowledged, 3 sign-offs, 1 override,
+    // 1 incident resolved through its modal.
+    const incidentTitles = Array.from({ length: 27 }, (_, i) => `Burst incident ${i}`);
     const sends: (() => Promise<SlashCommandResult | InteractionResult>)[] = [
       ...incidentTitles.map((title) => () => command(`incident sev4 ${title}`)),
       ...Array.from({ length: 8 }, () => () => command('deploy api staging')),
@@ -159,6 +163,7 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
         standIn.clickButton(eventsUrl, { channel: CHANNEL, ts: signoffRequest.messageTs ?? '', actionId: ids.actions.approve, userId, value: `${signoffRequest.id}/${role}` }),
       ),
       () => command(`override ${canary.id.slice(0, 8)} Hotfix for incident 42 must ship tonight`, RELEASE_MANAGER),
+      () => standIn.submitView(eventsUrl, { viewId: resolveModal.id, userId: ON_CALL, values: { [ids.incident.summaryInput]: 'Restarted the search indexer' } }),
     ];
     expect(sends).toHaveLength(50);
     const acks = await Promise.all(sends.map((send) => send()));
@@ -183,9 +188,9 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     bot = await startBotProcess();
     await until(async () => (await pendingRequests()).length === 0, 90_000);
 
-    const commandKeys = acks.slice(0, 36).map((ack) => ack.triggerId);
+    const commandKeys = acks.slice(0, 35).map((ack) => ack.triggerId);
     // Every incident opened once, and alerted.
-    const incidents = await db.incident.findMany({ where: { requestKey: { in: commandKeys.slice(0, 28) } } });
+    const incidents = await db.incident.findMany({ where: { requestKey: { in: commandKeys.slice(0, 27) } } });
     expect(incidents.map((incident) => incident.title).sort()).toEqual([...incidentTitles].sort());
     const alertsOf = (number: number) => standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${number}:`));
     for (const incident of incidents) {
@@ -198,7 +203,7 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     const repeatedAlerts = incidents.reduce((sum, incident) => sum + alertsOf(incident.number).length - 1, 0);
     expect(repeatedAlerts).toBeLessThanOrEqual(2);
     // Every deployment planned once, its plan posted once.
-    const deployments = await db.deployment.findMany({ where: { requestKey: { in: commandKeys.slice(28, 36) } } });
+    const deployments = await db.deployment.findMany({ where: { requestKey: { in: commandKeys.slice(27, 35) } } });
     expect(deployments).toHaveLength(8);
     for (const deployment of deployments) {
       expect(deployment.status).toBe('PLANNED');
@@ -219,6 +224,10 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     const overridden = await db.signoffRequest.findUniqueOrThrow({ where: { assessmentId: canary.id } });
     expect(overridden).toMatchObject({ status: 'OVERRIDDEN', overriddenBy: RELEASE_MANAGER });
     expect(await db.auditEvent.count({ where: { subjectId: overridden.id, action: 'signoff.overridden' } })).toBe(1);
+
+    // The modal submission: resolved once, with its summary.
+    expect(await db.incident.findUniqueOrThrow({ where: { id: toResolve.incident.id } })).toMatchObject({ status: 'RESOLVED', resolvedBy: ON_CALL });
+    expect(await db.auditEvent.count({ where: { subjectId: toResolve.incident.id, action: 'incident.resolved' } })).toBe(1);
 
     // Finished requests keep neither the payload nor the response URL.
     const finished = await db.slackRequest.findMany({ where: { scope: prefix } });
