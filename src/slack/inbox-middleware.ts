@@ -44,11 +44,11 @@ async function refuseUnrecorded(args: Args, recording: Promise<unknown>, key: st
  * request-inbox.ts), lets the listener run, and marks the request finished once the listener (post-ack work
  * included) is done.
  *
- * The same request again (Slack or a proxy delivering it twice, a second replica): while the first delivery is
- * being handled, or waits for its replay, this one is acked and dropped, since the first carries it out. Once the
- * first has finished, it runs through its handler unrecorded, as a click on a button from before the message
- * changed does: every handler finds its effect by the request's key or by a guarded transition, so nothing happens
- * twice and the user is told precisely why ("already acknowledged by …").
+ * The same request again (Slack or a proxy delivering it twice, a second replica) runs through its handler
+ * unrecorded, as a click on a button from before the message changed does: every handler finds its effect by the
+ * request's key or by a guarded transition (which a replay needs anyway), so nothing happens twice, and whoever
+ * is looking at the second delivery gets an answer too ("Posting the full report…", "already acknowledged by …")
+ * instead of silence. Only the first delivery is tracked, finished and, should its process die, replayed.
  *
  * When Postgres does not answer in time (INBOX_RECORD_TIMEOUT_MS), a command or click is refused with the
  * database's unavailability, never acked as if it would happen.
@@ -67,12 +67,10 @@ export function inboxMiddleware(deps: InboxMiddlewareDeps) {
       // A modal has no response URL to refuse through: its handler runs unrecorded, and needing the database as
       // well, tells the user in the channel that it failed.
     }
-    if (outcome === 'in_progress') {
-      deps.logger.info('Slack request delivered again while the first delivery is handled; dropped', { key: entry.key });
-      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
-      return;
+    if (outcome === 'in_progress' || outcome === 'finished') {
+      deps.logger.debug('Slack request delivered again; handled unrecorded, its effect found by its key', { key: entry.key, outcome });
+      return args.next();
     }
-    if (outcome === 'finished') return args.next();
     await deps.inFlight.run(entry.key, async () => {
       let finished: 'DONE' | 'FAILED' = 'FAILED';
       try {

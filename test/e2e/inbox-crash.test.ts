@@ -236,7 +236,7 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     expect(finished.some((request) => request.attempts > 1)).toBe(true);
   }, 240_000);
 
-  it('a request delivered twice has one effect, and the second delivery is acked at once', async () => {
+  it('a request delivered twice at once has one effect: one incident, one alert', async () => {
     const triggerId = `redelivered.${randomBytes(4).toString('hex')}`;
     const [first, second] = await Promise.all([command('incident sev4 Delivered twice', REQUESTER, triggerId), command('incident sev4 Delivered twice', REQUESTER, triggerId)]);
     expect([first.status, second.status]).toEqual([200, 200]);
