@@ -5,7 +5,7 @@ import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { runCheck } from '../checks/run-check.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
-import { createLimiter } from '../shared/limiter.ts';
+import { createLimiter, type Limiter } from '../shared/limiter.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp, type ReadyReport } from '../slack/app.ts';
@@ -24,7 +24,6 @@ import { createInFlightRequests } from '../slack/in-flight-requests.ts';
 import { inboxMiddleware } from '../slack/inbox-middleware.ts';
 import { createReplayApp } from '../slack/replay-app.ts';
 import { INBOX_LEASE_MS, startInboxReplay } from '../../jobs/inbox-replay.ts';
-import type { Limiter } from '../shared/limiter.ts';
 
 
 export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
