@@ -81,6 +81,15 @@ const EnvShape = z.object({
     ADMIN_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
       message: 'must be at least 16 characters (or unset)',
     }),
+    /**
+     * How long a Slack request the bot acked may go unfinished, its handler not renewing it, before a worker replays
+     * it: about how long a user waits when the bot died right after acking. @defaultValue 20000
+     */
+    INBOX_LEASE_MS: z.coerce
+      .number({ error: 'must be a whole number of milliseconds, at least 1000' })
+      .int('must be a whole number of milliseconds, at least 1000')
+      .min(1000, 'must be a whole number of milliseconds, at least 1000')
+      .default(20_000),
     /** Where incident alerts go when readiness.yaml sets no `incidents.channel`. @defaultValue the channel the incident came from */
     INCIDENT_CHANNEL: optionalText.refine((value) => value === undefined || /^[CG][A-Z0-9]{2,}$/.test(value), {
       message: 'must be a Slack channel id such as C012ABCDEF',

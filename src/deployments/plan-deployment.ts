@@ -105,9 +105,8 @@ export async function planDeployment(
     plan: plan.plan,
     planExpiresAt: new Date(now.getTime() + policy.planExpiresAfter),
   });
-  if (created.created) {
-    await deps.effects.schedulePlanExpiry(created.deployment);
-    await deps.effects.publish(created.deployment);
-  }
+  if (created.created) await deps.effects.schedulePlanExpiry(created.deployment);
+  // A replayed command (its bot died after recording the plan) posts the message the first attempt did not.
+  if (created.created || created.deployment.messageTs === null) await deps.effects.publish(created.deployment);
   return { ok: true, ...created };
 }

@@ -17,6 +17,7 @@ try {
     followUpConcurrency: env.ACK_FOLLOW_UP_CONCURRENCY,
     admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT, token: env.ADMIN_TOKEN },
     installation: { teamId: env.SLACK_TEAM_ID, enterpriseId: env.SLACK_ENTERPRISE_ID },
+    inboxLeaseMs: env.INBOX_LEASE_MS,
   });
   logger.info('readiness bot started', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',

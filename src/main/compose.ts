@@ -27,6 +27,11 @@ import { createRetentionRepository } from '../store/retention.repository.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
+import { createSlackRequestRepository } from '../store/slack-requests.repository.ts';
+import { createInFlightRequests } from '../slack/in-flight-requests.ts';
+import { inboxMiddleware } from '../slack/inbox-middleware.ts';
+import { createReplayApp } from '../slack/replay-app.ts';
+import { INBOX_LEASE_MS, startInboxReplay } from '../../jobs/inbox-replay.ts';
 
 
 export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
@@ -78,6 +83,10 @@ export interface BotOptions {
   admin?: AdminSettings | undefined;
   /** $SLACK_TEAM_ID / $SLACK_ENTERPRISE_ID: the installation's own ids. @defaultValue what `auth.test` reports at start */
   installation?: { teamId?: string | undefined; enterpriseId?: string | undefined } | undefined;
+  /** See INBOX_LEASE_MS (env INBOX_LEASE_MS). @defaultValue 20000 */
+  inboxLeaseMs?: number | undefined;
+  /** How long a stop waits for requests being handled to finish; the rest a worker replays. @defaultValue 10000 */
+  drainMs?: number | undefined;
 }
 
 /** The installation's team and org: from the environment when set, else from `auth.test` with the bot token. */
@@ -118,6 +127,10 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     logger: settings.logger,
     requestGuard: installationGuard(installation, settings.logger),
   });
+  const inboxLeaseMs = options.inboxLeaseMs ?? INBOX_LEASE_MS;
+  const inbox = createSlackRequestRepository(runtime.db);
+  const inFlight = createInFlightRequests({ store: inbox, leaseMs: inboxLeaseMs, logger: settings.logger });
+  app.use(inboxMiddleware({ store: inbox, inFlight, scope: settings.queuePrefix, leaseMs: inboxLeaseMs, logger: settings.logger }));
   registerCommands(app, {
     runtime,
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
@@ -145,6 +158,9 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
       await retention?.stop();
       await schedules?.stop();
       await app.stop();
+      // No new request comes in now; those being handled finish, or stay in the inbox for a worker to replay.
+      const unfinished = await inFlight.drain(options.drainMs ?? 10_000);
+      if (unfinished > 0) settings.logger.warn('stopped with Slack requests unfinished; a worker replays them', { unfinished });
       await admin?.close();
     },
   };
@@ -165,8 +181,41 @@ export interface WorkerProcessOptions {
   deploymentLockMs?: number | undefined;
   /** The bots' intake delay (see INTAKE_DELAY_MS): how long a bot is given to post a message it recorded. @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
+  /** Replay the Slack requests a bot acked but did not finish (jobs/inbox-replay.ts). @defaultValue true */
+  inboxReplay?: boolean;
+  /** See INBOX_LEASE_MS. @defaultValue 20000 */
+  inboxLeaseMs?: number | undefined;
   /** Serve /healthz, /readyz and a minimal /metrics here. @defaultValue no admin listener */
   admin?: AdminSettings | undefined;
+}
+
+/** The inbox replay: a receiver-less Bolt app with the bot's own handlers, fed the requests whose lease ran out. */
+function startReplayingInbox(runtime: Runtime, options: WorkerProcessOptions) {
+  const { settings } = runtime;
+  const now = () => new Date();
+  const replayApp = createReplayApp({
+    botToken: settings.slackBotToken,
+    slackApiUrl: settings.slackApiUrl,
+    ...(settings.slackRetries === undefined ? {} : { slackRetries: settings.slackRetries }),
+    logger: settings.logger,
+  });
+  // The user had their ack long ago: nothing to keep fast here, so the post-ack work runs at once.
+  const runAtOnce: Limiter = (task) => task();
+  registerCommands(replayApp.app, {
+    runtime,
+    approvals: approvalServices(runtime, chatPort(runtime.slack), now),
+    deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
+    afterAck: runAtOnce,
+    intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
+    now,
+  });
+  return startInboxReplay({
+    requests: createSlackRequestRepository(runtime.db),
+    replay: replayApp.replay,
+    scope: settings.queuePrefix,
+    leaseMs: options.inboxLeaseMs,
+    logger: settings.logger,
+  });
 }
 
 export interface RunningWorkerProcess extends RunningWorkers {
@@ -219,10 +268,12 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     options.recoverySweep === false
       ? undefined
       : startRecoverySweep({ db: runtime.db, queues: runtime.queues, assessments: runtime.assessments, deployments, logger: settings.logger });
+  const inboxReplay = options.inboxReplay === false ? undefined : startReplayingInbox(runtime, options);
   return {
     workers: running.workers,
     adminUrl: admin?.url,
     async close() {
+      await inboxReplay?.stop();
       await recovery?.stop();
       await running.close();
       connection.disconnect();

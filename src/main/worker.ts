@@ -13,6 +13,7 @@ try {
   const starting = startWorkerProcess(runtime, {
     concurrency: env.WORKER_CONCURRENCY,
     deploymentLockMs: env.DEPLOYMENT_LOCK_MS,
+    inboxLeaseMs: env.INBOX_LEASE_MS,
     admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT, token: env.ADMIN_TOKEN },
   });
   // Workers take jobs before start-up has finished (the incident sweep, for one), so a SIGTERM must already be

@@ -35,6 +35,10 @@ export interface LocalStackOptions {
   afterAck?: Limiter;
   /** The admin listeners of bot and workers, on free ports of 127.0.0.1. @defaultValue no token, the shipped cache window */
   admin?: { token?: string; metricsCacheMs?: number };
+  /** Workers replay Slack requests a bot acked but did not finish (scoped to this stack's prefix). @defaultValue false */
+  inboxReplay?: boolean;
+  /** See INBOX_LEASE_MS. @defaultValue 20000 */
+  inboxLeaseMs?: number;
 }
 
 export interface LocalStack {
@@ -72,7 +76,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
   });
   const admin = { host: '127.0.0.1', port: 0, token: options.admin?.token, metricsCacheMs: options.admin?.metricsCacheMs };
-  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck, admin });
+  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck, inboxLeaseMs: options.inboxLeaseMs, admin });
   if (!bot.eventsUrl || !bot.adminUrl) throw new Error('the bot did not start its HTTP endpoints');
   const concurrency = options.workerConcurrency ?? 20;
   const running: RunningWorkerProcess[] = [];
@@ -85,6 +89,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       checkRegressionIncidents: options.checkRegressionIncidents ?? false,
       intakeDelayMs: options.intakeDelayMs,
       admin,
+      inboxReplay: options.inboxReplay ?? false,
+      inboxLeaseMs: options.inboxLeaseMs,
     });
     running.push(workers);
     return workers;

@@ -15,7 +15,7 @@ export interface SlackAppOptions {
   requestGuard: (args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
 }
 
-function boltLogger(logger: Logger): BoltLogger {
+export function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
     debug: (...msg) => logger.debug(msg.map(String).join(' '), { source: 'bolt' }),

@@ -31,7 +31,16 @@ describe('parseEnv(Env)', () => {
       DEPLOYMENT_LOCK_MS: 30000,
       ADMIN_PORT: 9090,
       ADMIN_HOST: '127.0.0.1',
+      INBOX_LEASE_MS: 20000,
     });
+  });
+
+  it('refuses an inbox lease too short to renew, or not a number, naming the variable', () => {
+    for (const lease of ['200', 'soon', '1500.5']) {
+      const error = configErrorOf(() => parseEnv(Env, { ...HTTP_MODE, INBOX_LEASE_MS: lease }));
+      expect(error.problems).toEqual(['INBOX_LEASE_MS: must be a whole number of milliseconds, at least 1000']);
+    }
+    expect(parseEnv(WorkerEnv, { ...HTTP_MODE, INBOX_LEASE_MS: '5000' }).INBOX_LEASE_MS).toBe(5000);
   });
 
   it('reads numbers and URLs from their string form', () => {

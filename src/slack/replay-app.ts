@@ -1,0 +1,40 @@
+import { App, type Receiver } from '@slack/bolt';
+import type { Logger } from '../shared/logger.ts';
+import { boltLogger } from './app.ts';
+import { errorMiddleware } from './error-middleware.ts';
+
+/** Nothing arrives over the network: the inbox replay hands requests in through processEvent. */
+const noReceiver: Receiver = {
+  init: () => undefined,
+  start: async () => undefined,
+  stop: async () => undefined,
+};
+
+export interface ReplayApp {
+  /** Bolt's app, for registerCommands: the same listeners the bot runs. */
+  app: App;
+  /** Runs a recorded request through the listeners; the user had their ack long ago, so ack does nothing. */
+  replay(body: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * A Bolt app without a receiver, in a worker: it runs requests a bot acked but did not finish through the very
+ * same handlers, with the same error middleware (an unexpected error is told to the user through `respond`).
+ */
+export function createReplayApp(options: { botToken: string; slackApiUrl: string; slackRetries?: number; logger: Logger }): ReplayApp {
+  const app = new App({
+    token: options.botToken,
+    receiver: noReceiver,
+    clientOptions: {
+      slackApiUrl: options.slackApiUrl,
+      retryConfig: { retries: options.slackRetries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    },
+    logger: boltLogger(options.logger),
+  });
+  app.use(errorMiddleware(options.logger));
+  app.error(async (error) => options.logger.error('bolt error in a replayed Slack request', { err: error.message, code: error.code }));
+  return {
+    app,
+    replay: (body) => app.processEvent({ body, ack: async () => undefined }),
+  };
+}
