@@ -47,6 +47,13 @@ export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
   return { ready: postgres === 'ok' && redis === 'ok', dependencies: { postgres, redis } };
 }
 
+/** A bot is ready when its dependencies are and its Slack listener has started: before that, requests would be refused. */
+async function botReadiness(runtime: Runtime, listening: () => boolean): Promise<ReadyReport> {
+  const report = await probeReadiness(runtime);
+  if (listening()) return report;
+  return { ready: false, dependencies: { ...report.dependencies, slack_listener: 'starting' } };
+}
+
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
 
 /** `/metrics` of a bot process: the queues and the database every replica shares. */
@@ -112,8 +119,10 @@ export interface RunningBot {
 export async function startBot(runtime: Runtime, options: BotOptions): Promise<RunningBot> {
   const { settings } = runtime;
   const now = () => new Date();
+  // The admin listener is up first (a probe can tell starting from gone); ready only once Slack's endpoint is.
+  let listening = false;
   const admin = options.admin
-    ? await startAdmin('bot', options.admin, { probeReadiness: () => probeReadiness(runtime), metrics: botMetrics(runtime), logger: settings.logger })
+    ? await startAdmin('bot', options.admin, { probeReadiness: () => botReadiness(runtime, () => listening), metrics: botMetrics(runtime), logger: settings.logger })
     : undefined;
   const installation = installationOf(runtime, options.installation);
   // Known before the first request when Slack answers now; otherwise asked again by the first request.
@@ -143,6 +152,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     await admin?.close();
     throw error;
   });
+  listening = true;
   const address = options.appToken ? undefined : (started as Server).address();
   const eventsUrl = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/slack/events` : undefined;
   const schedules =
@@ -155,6 +165,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     eventsUrl,
     adminUrl: admin?.url,
     async stop() {
+      listening = false;
       await retention?.stop();
       await schedules?.stop();
       await app.stop();

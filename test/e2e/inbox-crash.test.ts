@@ -33,13 +33,15 @@ let db: Db;
 let env: Record<string, string>;
 const prefix = `rtinbox${randomBytes(3).toString('hex')}`;
 let eventsUrl = '';
+let botAdminUrl = '';
 let bot: EntryProcess;
 let worker: EntryProcess;
 
 async function startBotProcess(): Promise<EntryProcess> {
-  const started = processes.start('bot.ts', env);
-  const base = eventsUrl.replace('/slack/events', '');
-  await until(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), 30_000);
+  const adminPort = Number(new URL(botAdminUrl).port);
+  const started = processes.start('bot.ts', { ...env, ADMIN_PORT: String(adminPort) });
+  // Ready means its dependencies answer and Slack's endpoint is listening.
+  await until(() => fetch(`${botAdminUrl}/readyz`).then((r) => r.ok, () => false), 30_000);
   return started;
 }
 
@@ -63,7 +65,8 @@ beforeAll(async () => {
       'release-manager': { users: [RELEASE_MANAGER] },
       'on-call': { users: [ON_CALL] },
     },
-    incidents: { channel: INCIDENTS },
+    // The on-call person commands incidents: they may acknowledge and resolve any of them (incidents.permissions).
+    incidents: { channel: INCIDENTS, permissions: { commanderRole: 'on-call' } },
     services: {
       api: {
         environments: {
@@ -82,6 +85,7 @@ beforeAll(async () => {
   await writeFile(configPath, JSON.stringify(config));
   const port = Number(new URL(await closedPortUrl()).port);
   eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+  botAdminUrl = await closedPortUrl();
   env = {
     SLACK_BOT_TOKEN: 'xoxb-inbox-test',
     SLACK_SIGNING_SECRET: signingSecret,
@@ -195,7 +199,8 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     const alertsOf = (number: number) => standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${number}:`));
     for (const incident of incidents) {
       expect(await db.auditEvent.count({ where: { subjectId: incident.id, action: 'incident.opened' } })).toBe(1);
-      await standIn.waitFor(() => alertsOf(incident.number).length > 0, 30_000);
+      // An alert the dead bot had claimed is re-queued by the workers' incident sweep (every minute) once its claim lapses.
+      await standIn.waitFor(() => alertsOf(incident.number).length > 0, 150_000);
     }
     // An alert whose chat.postMessage the kill cut off between Slack's answer and the commit is posted again by
     // the worker: a window of the incident deliveries themselves (at most the two posts the bot had in flight),
@@ -234,7 +239,7 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     expect(finished.length).toBeGreaterThanOrEqual(50);
     for (const request of finished) expect(request).toMatchObject({ status: 'DONE', body: null, responseUrl: null });
     expect(finished.some((request) => request.attempts > 1)).toBe(true);
-  }, 240_000);
+  }, 420_000);
 
   it('a request delivered twice at once has one effect: one incident, one alert', async () => {
     const triggerId = `redelivered.${randomBytes(4).toString('hex')}`;
