@@ -111,10 +111,15 @@ ackPrinted = true;
 for (const line of held.splice(0)) print(`${line}\n`);
 
 try {
-  const final = await stack.standIn.waitFor(
-    () => stack.standIn.messages(stack.channelId).find((message) => message.text !== undefined && !message.text.endsWith('assessing…')),
-    60_000,
-  );
+  // The assessment's own message, once it shows the verdict: the channel may carry other posts meanwhile (a
+  // scheduled digest caught up at start, for one).
+  const final = await until(async () => {
+    const recorded = await stack.runtime.db.assessment.findUnique({ where: { requestKey: ack.triggerId } });
+    if (recorded?.status !== 'COMPLETED' || !recorded.messageTs) return undefined;
+    return stack.standIn
+      .messages(stack.channelId)
+      .find((message) => message.ts === recorded.messageTs && message.text !== undefined && !message.text.endsWith('assessing…'));
+  }, 60_000);
   const assessment = await stack.runtime.db.assessment.findUnique({
     where: { requestKey: ack.triggerId },
     include: { checks: true },
