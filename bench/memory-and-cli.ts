@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '11' },
     'settle-ms': { type: 'string', default: '5000' },
     'skip-build': { type: 'boolean', default: false },
+    /** Extra node flags for bot and worker, to try a setting (e.g. "--max-semi-space-size=2"). */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const burst = Number(values.burst);
@@ -56,7 +59,15 @@ await writeFile(
     `      - { id: health, name: Health, type: http, severity: critical, url: "{{baseUrl}}/healthz" }\n` +
     `      - { id: docs, name: Docs, type: http, severity: low, category: documentation, url: "{{baseUrl}}/docs" }\n`,
 );
-const port = 30_000 + Math.floor(Math.random() * 20_000);
+/** A port nothing listens on right now (the OS picks it), so parallel runs on one machine never collide. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+const port = await freePort();
 const env = {
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? '',
@@ -73,7 +84,8 @@ const env = {
 const children: ChildProcess[] = [];
 function startEntry(entry: string, adminPort: number): ChildProcess {
   // The production command: plain node on the compiled entry, no loader.
-  const child = spawn(process.execPath, [dist('main', entry)], { env: { ...env, ADMIN_PORT: String(adminPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const flags = values['node-flags'].split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, dist('main', entry)], { env: { ...env, ADMIN_PORT: String(adminPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   return child;
 }
@@ -91,8 +103,8 @@ const stopAll = async () => {
 };
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
-const botAdmin = port + 1;
-const workerAdmin = port + 2;
+const botAdmin = await freePort();
+const workerAdmin = await freePort();
 const bot = startEntry('bot.js', botAdmin);
 const worker = startEntry('worker.js', workerAdmin);
 for (const adminPort of [botAdmin, workerAdmin]) {
