@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  * The package's root: the nearest folder above this module holding package.json. Run from the sources this is
  * two levels up (src/shared); compiled it is three (dist/src/shared), so the root is found, not counted.
  */
-function findPackageRoot(from: string): string {
+export function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return join(from, '..', '..');
