@@ -82,10 +82,16 @@ const env = {
   LOG_LEVEL: 'warn',
 };
 const children: ChildProcess[] = [];
-function startEntry(entry: string, adminPort: number): ChildProcess {
-  // The production command: plain node on the compiled entry, no loader.
+const scripts = (JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+/** The production command as package.json runs it (`npm start`, `npm run worker`): plain node, its flags, dist/. */
+function productionArgs(script: string): string[] {
+  const [node, ...args] = (scripts[script] ?? '').split(' ').filter(Boolean);
+  if (node !== 'node' || !args.at(-1)?.startsWith('dist/')) failBench(NAME, `npm run ${script} is not "node [flags] dist/…": ${scripts[script]}`);
+  return args.map((arg) => (arg.startsWith('dist/') ? join(projectRoot, arg) : arg));
+}
+function startEntry(script: 'start' | 'worker', adminPort: number): ChildProcess {
   const flags = values['node-flags'].split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, dist('main', entry)], { env: { ...env, ADMIN_PORT: String(adminPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, ...productionArgs(script)], { env: { ...env, ADMIN_PORT: String(adminPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   return child;
 }
@@ -105,8 +111,8 @@ process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
 const botAdmin = await freePort();
 const workerAdmin = await freePort();
-const bot = startEntry('bot.js', botAdmin);
-const worker = startEntry('worker.js', workerAdmin);
+const bot = startEntry('start', botAdmin);
+const worker = startEntry('worker', workerAdmin);
 for (const adminPort of [botAdmin, workerAdmin]) {
   const ready = await pollUntil(
     () => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.status, () => 0),
@@ -216,7 +222,7 @@ const leftovers = Object.values(cli).flatMap((figure) => figure.leftBehind.map((
 const acked = acks.filter((status) => status === 200).length;
 
 const lines = [
-  `Readiness footprint (node ${process.version}, compiled dist/, plain node)`,
+  `Readiness footprint (node ${process.version}, compiled dist/): bot \`${scripts.start}\`, worker \`${scripts.worker}\`${values['node-flags'] ? `, extra flags ${values['node-flags']}` : ''}`,
   '',
   '                      idle RSS    after burst RSS   peak RSS',
   `  bot                 ${String(mib(idle.bot.rssKiB)).padStart(6)} MiB  ${String(mib(afterBurst.bot.rssKiB)).padStart(9)} MiB   ${String(mib(afterBurst.bot.peakKiB)).padStart(6)} MiB`,
@@ -236,7 +242,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 await mkdir(dirname(settings.resultsPath), { recursive: true });
 await writeFile(
   settings.resultsPath,
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, burst, runs, settleMs, idle, afterBurst, acked, verdicts: verdicts.value, burstSeconds, cli, targets: TARGETS, leftovers }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, commands: { bot: scripts.start, worker: scripts.worker }, extraNodeFlags: values['node-flags'], burst, runs, settleMs, idle, afterBurst, acked, verdicts: verdicts.value, burstSeconds, cli, targets: TARGETS, leftovers }, null, 2)}\n`,
 );
 process.stderr.write(`wrote ${settings.resultsPath}\n`);
 const missed = checks.some((c) => !(c.value < c.target)) || leftovers.length > 0 || verdicts.value < burst;
