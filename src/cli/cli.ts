@@ -15,7 +15,7 @@ const USAGE = `Usage:
   readiness config validate [--config <readiness.yaml>]
   readiness migrate            (creates $DATABASE_URL's database if missing and applies the migrations)
 
-Exit codes: 0 GO, 3 GO WITH CAUTION, 1 NO-GO, 2 bad arguments or invalid config.
+Exit codes: 0 GO, 3 GO WITH CAUTION, 1 NO-GO, 2 bad arguments or invalid config; migrate: 0 done, 1 failed.
 --config defaults to $READINESS_CONFIG, then ./readiness.yaml.`;
 
 export interface CliIo {
