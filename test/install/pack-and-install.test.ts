@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -106,16 +106,24 @@ describe('npm pack, then a production install (--omit=dev) into an empty folder'
       LOG_LEVEL: 'warn',
     };
     const output: string[] = [];
-    const start = (entry: string, adminPort: string) => {
-      // `node_modules/readiness/dist/src/main/<entry>`: the production command, plain node, no loader.
-      const child = spawn(process.execPath, [join(pkg, 'dist', 'src', 'main', entry)], { cwd: app, env: { ...baseEnv, ...env, ADMIN_PORT: adminPort }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The production commands as the installed package states them (`npm start`, `npm run worker`): plain node,
+    // its V8 flags, the compiled entry; no loader.
+    const { scripts } = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const start = (script: 'start' | 'worker', adminPort: string) => {
+      const [node, ...args] = (scripts[script] ?? '').split(' ');
+      expect(node).toBe('node');
+      const child = spawn(process.execPath, args.map((arg) => (arg.startsWith('dist/') ? join(pkg, arg) : arg)), {
+        cwd: app,
+        env: { ...baseEnv, ...env, ADMIN_PORT: adminPort },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
       started.push(child);
       return child;
     };
-    const bot = start('bot.js', botAdminPort);
-    const worker = start('worker.js', workerAdminPort);
+    const bot = start('start', botAdminPort);
+    const worker = start('worker', workerAdminPort);
 
     for (const adminPort of [botAdminPort, workerAdminPort]) {
       const ready = await until(() => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.status === 200 && r, () => undefined), 60_000).catch((error: Error) => {
