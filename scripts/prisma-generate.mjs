@@ -8,6 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const prismaCli = join(root, 'node_modules', 'prisma', 'build', 'index.js');
+
+// A production install (`npm ci --omit=dev`, or the packed package installed as a dependency) has no prisma
+// CLI and needs none: the compiled client ships in dist/. Only a development checkout generates it.
+if (!existsSync(prismaCli)) {
+  console.log('prisma CLI not installed (a production install): using the Prisma client compiled into dist/');
+  process.exit(0);
+}
 const enginesDir = join(root, 'node_modules', '@prisma', 'engines');
 
 function installedEngine() {
@@ -28,6 +36,5 @@ if (!env.PRISMA_SCHEMA_ENGINE_BINARY && !installedEngine()) {
   env.PRISMA_SCHEMA_ENGINE_BINARY = stub;
 }
 
-const prismaCli = join(root, 'node_modules', 'prisma', 'build', 'index.js');
 const result = spawnSync(process.execPath, [prismaCli, 'generate'], { cwd: root, env, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { hostPatternMatches, type EgressPolicy } from '../egress/egress-policy.ts';
 
 /** What the http check needs of an answer: the body is read whole, so latency covers all of it. */
@@ -34,11 +34,15 @@ export const MAX_REDIRECTS = 5;
 // undici's `request` costs a fraction of `fetch`'s CPU (no WHATWG Request/Response/streams), which matters when
 // one worker starts hundreds of checks at once (bench/assessment-fanout). Redirects are followed here, hop by hop,
 // so each hop is checked against where the check may go.
-const pool = new Agent();
+// undici is loaded with the first request, not at import: `readiness config validate` never sends one.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
+let pool: Agent | undefined;
 // With an egress allowlist, a pool whose connections resolve through it: the address connected to is the one checked.
 const guardedPools = new WeakMap<EgressPolicy, Agent>();
-function dispatcherFor(egress: EgressPolicy | undefined): Agent {
-  if (!egress) return pool;
+async function dispatcherFor(egress: EgressPolicy | undefined): Promise<Agent> {
+  const { Agent } = await loadUndici();
+  if (!egress) return (pool ??= new Agent());
   let guarded = guardedPools.get(egress);
   if (!guarded) {
     guarded = new Agent({ connect: { lookup: egress.connectLookup } });
@@ -112,7 +116,8 @@ export async function requestHttp(url: string, options: HttpRequestOptions): Pro
   const visited = new Set([current.href]);
   for (let hop = 0; ; hop += 1) {
     await options.egress?.assertUrlAllowed(current);
-    const answer = await request(current, { method: options.method, signal: options.signal, headers, dispatcher: dispatcherFor(options.egress) });
+    const { request } = await loadUndici();
+    const answer = await request(current, { method: options.method, signal: options.signal, headers, dispatcher: await dispatcherFor(options.egress) });
     const location = header(answer.headers.location);
     const redirected = hop > 0 ? current.href : undefined;
     if (!options.followRedirects || !REDIRECT_STATUSES.has(answer.statusCode) || location === null) {

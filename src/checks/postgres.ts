@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
@@ -86,7 +86,9 @@ export async function runPostgresCheck(spec: PostgresCheckSpec, context: CheckCo
   // Prisma's `?schema=` names where _prisma_migrations lives; node-postgres itself ignores the parameter.
   const schema = parsed.searchParams.get('schema') ?? undefined;
 
-  const client = new pg.Client({
+  // Loaded on the first postgres check, not at import: `readiness config validate` never needs the driver.
+  const { Client, escapeIdentifier } = (await import('pg')).default;
+  const client = new Client({
     connectionString: spec.url,
     connectionTimeoutMillis: spec.timeoutMs,
     query_timeout: spec.timeoutMs,
@@ -118,7 +120,7 @@ export async function runPostgresCheck(spec: PostgresCheckSpec, context: CheckCo
     const answered = `${shownUrl} answered select 1 in ${latencyMs} ms`;
     if (!spec.checkMigrations) return { status: 'PASS', message: answered, evidence };
 
-    const table = schema === undefined ? '"_prisma_migrations"' : `${pg.escapeIdentifier(schema)}."_prisma_migrations"`;
+    const table = schema === undefined ? '"_prisma_migrations"' : `${escapeIdentifier(schema)}."_prisma_migrations"`;
     let rows: MigrationRow[];
     try {
       rows = (

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CheckBase } from './check-base.ts';
 import type { CheckContext, CheckOutcome, UnmetCheck } from './check.types.ts';
@@ -79,6 +78,8 @@ export async function runRedisCheck(spec: RedisCheckSpec, context: CheckContext)
     return { status: 'ERROR', message: `the url ${shownUrl} is not a redis:// or rediss:// URL; fix the check`, evidence: { url: shownUrl } };
   }
 
+  // Loaded on the first redis check, not at import: `readiness config validate` never needs the client.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(spec.url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,

@@ -13,8 +13,9 @@ export const ExitCode = { go: 0, noGo: 1, usage: 2, goWithCaution: 3 } as const;
 const USAGE = `Usage:
   readiness assess --service <service> --env <environment> [--config <readiness.yaml>] [--json]
   readiness config validate [--config <readiness.yaml>]
+  readiness migrate            (creates $DATABASE_URL's database if missing and applies the migrations)
 
-Exit codes: 0 GO, 3 GO WITH CAUTION, 1 NO-GO, 2 bad arguments or invalid config.
+Exit codes: 0 GO, 3 GO WITH CAUTION, 1 NO-GO, 2 bad arguments or invalid config; migrate: 0 done, 1 failed.
 --config defaults to $READINESS_CONFIG, then ./readiness.yaml.`;
 
 export interface CliIo {
@@ -84,6 +85,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const configPath = values.config ?? io.env.READINESS_CONFIG ?? './readiness.yaml';
     const command = positionals.join(' ');
     if (command === 'assess') return await assess(values, configPath, io);
+    if (command === 'migrate') {
+      // Loaded only here: validate and assess never need the database driver.
+      const { migrateDatabase } = await import('./migrate.ts');
+      return await migrateDatabase(io);
+    }
     if (command === 'config validate') {
       const config = await loadReadinessConfig(configPath);
       const services = Object.entries(config.services);

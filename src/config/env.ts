@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/readiness';
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/readiness';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const optionalText = z

@@ -1,3 +1,4 @@
+import './v8-flags.ts';
 import { Env, parseEnv } from '../config/env.ts';
 import { loadReadinessConfig } from '../config/readiness-config.ts';
 import { createLogger } from '../shared/logger.ts';

@@ -1,19 +1,8 @@
-import { applyMigrations, ensureDatabase, redactUrl } from '../store/migrations.ts';
-import { migrationsDir } from '../shared/paths.ts';
+import { migrateDatabase } from '../cli/migrate.ts';
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness';
-
-try {
-  const { created } = await ensureDatabase(databaseUrl);
-  if (created) console.log(`created database ${redactUrl(databaseUrl)}`);
-  const report = await applyMigrations(databaseUrl, migrationsDir);
-  for (const name of report.applied) console.log(`applied ${name}`);
-  console.log(
-    report.applied.length === 0
-      ? `database is up to date (${report.alreadyApplied.length} migration(s) applied earlier)`
-      : `${report.applied.length} migration(s) applied`,
-  );
-} catch (error) {
-  console.error(`db:migrate failed for ${redactUrl(databaseUrl)}: ${(error as Error).message}`);
-  process.exit(1);
-}
+// `npm run db:migrate` / `node dist/src/main/migrate.js`; the same as `readiness migrate`.
+process.exitCode = await migrateDatabase({
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+});

@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+export interface ResidentMemory {
+  /** Resident set size now (VmRSS), in KiB. */
+  rssKiB: number;
+  /** The highest resident set size so far (VmHWM), in KiB. */
+  peakKiB: number;
+}
+
+/** A running process's resident memory as Linux reports it in /proc/<pid>/status. */
+export async function residentMemory(pid: number): Promise<ResidentMemory> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssKiB: field('VmRSS'), peakKiB: field('VmHWM') };
+}
+
+/** `<pid> <command line>` of every live process in process group `pgid` (Linux /proc; field 5 of stat). */
+export function processGroupMembers(pgid: number): string[] {
+  const members: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After the command name in parentheses: state, ppid, pgrp, …
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) !== pgid || state === 'Z') continue;
+      members.push(`${entry} ${readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return members;
+}
