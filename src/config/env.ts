@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE } from './queue-prefix.ts';
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/readiness';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -47,10 +48,14 @@ const EnvShape = z.object({
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .default(DEFAULT_REDIS_URL),
-    /** Namespace of every BullMQ key, so several installations can share one Redis. @defaultValue readiness */
+    /**
+     * Namespace of every BullMQ key, so several installations can share one Redis. `{name}` (a hash tag) keeps every
+     * key in one Redis Cluster slot; the default stays plain so an upgrade does not strand queued jobs under a new
+     * name (docs/operations.md). @defaultValue readiness
+     */
     QUEUE_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .regex(QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE)
       .default('readiness'),
     /** @defaultValue ./readiness.yaml */
     READINESS_CONFIG: z.string().min(1).default('./readiness.yaml'),
