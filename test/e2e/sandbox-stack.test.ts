@@ -54,6 +54,15 @@ async function keysUnder(pattern: string): Promise<string[]> {
 }
 
 describe('the sandbox stack: stand-in entry, bot and worker on a hash-tag queue prefix', () => {
+  it('refuses to start the stand-in without the bot token and signing secret, naming each, exit 2', async () => {
+    const standIn = startScript(['--import', 'tsx', 'src/sandbox/slack-stand-in.server.ts'], { STAND_IN_TARGET_URL: 'not a url' });
+    expect(await exited(standIn)).toBe(2);
+    expect(standIn.output()).toContain('SLACK_BOT_TOKEN: required');
+    expect(standIn.output()).toContain("SLACK_SIGNING_SECRET: required: the bot's signing secret");
+    expect(standIn.output()).toContain('STAND_IN_TARGET_URL: must be a URL');
+    expect(standIn.output()).not.toMatch(/^\s+at /m);
+  });
+
   it('answers auth.test, runs a command sent through the control port to a verdict, and keeps every queue key in one cluster slot', async () => {
     const botToken = 'xoxb-sandbox-e2e';
     const signingSecret = randomBytes(16).toString('hex');
