@@ -35,7 +35,12 @@ function logicalLines(text: string): string[] {
 }
 
 function execForm(text: string, where: string): string[] {
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
   if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) throw new Error(`${where} must be in exec form (a JSON array of strings)`);
   return parsed;
 }
