@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, Env, parseEnv } from '../../../src/config/env.ts';
+import { type ConfigError, Env, parseEnv } from '../../../src/config/env.ts';
 import { clusterHashTag, isHashTagPrefix } from '../../../src/config/queue-prefix.ts';
 
 const HTTP_MODE = { SLACK_BOT_TOKEN: 'xoxb-123-456-abc', SLACK_SIGNING_SECRET: 'shh-secret' };

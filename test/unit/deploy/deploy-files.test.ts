@@ -35,7 +35,6 @@ const manifest = (kind: string, name: string): Yaml => {
 };
 
 const routePaths = healthRoutes({ probeReadiness: async () => ({ ready: true, dependencies: {} }), metrics: { contentType: 'text/plain', render: async () => '' } }).map((route) => route.path);
-const envKeys = Object.keys(Env.shape);
 const PORT_DEFAULT = Env.shape.PORT.parse(undefined);
 
 /** The variables a process cannot start without: no default in the schema, plus the signing secret in HTTP mode. */
