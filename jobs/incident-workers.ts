@@ -1,5 +1,4 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { IncidentChat } from '../src/incidents/incident-chat.ts';
 import type { IncidentDeps } from '../src/incidents/incident-deps.ts';
 import { reportCheckRegression } from '../src/incidents/check-regression.ts';
@@ -11,6 +10,7 @@ import type { AssessmentRepository } from '../src/store/assessments.repository.t
 import { escalationProcessor } from './escalation.ts';
 import { incidentNotifyProcessor } from './incident-notify.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
+import type { RedisConnection } from '../src/queue/connection.ts';
 
 export interface IncidentWorkerDeps {
   incident: IncidentDeps;
@@ -31,7 +31,7 @@ export interface IncidentWorkerDeps {
  * crash may have lost between a commit and its enqueue.
  */
 export async function startIncidentWorkers(
-  common: { connection: Redis; prefix: string },
+  common: { connection: RedisConnection; prefix: string },
   deps: IncidentWorkerDeps,
   logger: Logger,
 ): Promise<Worker[]> {

@@ -1,5 +1,4 @@
 import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';
@@ -25,9 +24,10 @@ import { digestProcessor, type DigestJobDeps } from './digest.ts';
 import { intakeProcessor } from './intake.ts';
 import { purgeProcessor } from './retention.ts';
 import type { PurgeDeps } from '../src/retention/purge-check-results.ts';
+import type { RedisConnection } from '../src/queue/connection.ts';
 
 export interface WorkerDeps {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   /** Check jobs one process runs at once. */
   concurrency: number;

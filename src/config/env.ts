@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE } from './queue-prefix.ts';
+import { parseRedisNodes, redisTopologyProblems } from '../queue/redis-topology.ts';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/readiness';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -47,10 +49,22 @@ const EnvShape = z.object({
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .default(DEFAULT_REDIS_URL),
-    /** Namespace of every BullMQ key, so several installations can share one Redis. @defaultValue readiness */
+    /** Sentinels to ask for the Redis master, `host:port,host:port`; REDIS_URL then gives only credentials, database and TLS. @defaultValue unset: REDIS_URL's server */
+    REDIS_SENTINELS: optionalText.refine((value) => value === undefined || parseRedisNodes(value) !== undefined, { message: 'must be host:port pairs separated by commas, such as sentinel-0:26379,sentinel-1:26379' }),
+    /** The master group the Sentinels watch (their `sentinel monitor <name> …`). Required with REDIS_SENTINELS. */
+    REDIS_SENTINEL_NAME: optionalText,
+    /** The Sentinels' own password, when they have one (Redis's password stays in REDIS_URL). @defaultValue unset */
+    REDIS_SENTINEL_PASSWORD: optionalText,
+    /** Redis Cluster nodes to start from, `host:port,host:port`; needs QUEUE_PREFIX in hash-tag form. @defaultValue unset: not a Cluster */
+    REDIS_CLUSTER_NODES: optionalText.refine((value) => value === undefined || parseRedisNodes(value) !== undefined, { message: 'must be host:port pairs separated by commas, such as redis-0:6379,redis-1:6379' }),
+    /**
+     * Namespace of every BullMQ key, so several installations can share one Redis. `{name}` (a hash tag) keeps every
+     * key in one Redis Cluster slot; the default stays plain so an upgrade does not strand queued jobs under a new
+     * name (docs/operations.md). @defaultValue readiness
+     */
     QUEUE_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+      .regex(QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE)
       .default('readiness'),
     /** @defaultValue ./readiness.yaml */
     READINESS_CONFIG: z.string().min(1).default('./readiness.yaml'),
@@ -96,6 +110,10 @@ const EnvShape = z.object({
     }),
 });
 
+function addRedisTopologyIssues(env: z.infer<typeof EnvShape>, ctx: z.RefinementCtx): void {
+  for (const [path, message] of redisTopologyProblems(env)) ctx.addIssue({ code: 'custom', path: [path], message });
+}
+
 export const Env = EnvShape.superRefine((env, ctx) => {
     if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
       ctx.addIssue({
@@ -107,11 +125,12 @@ export const Env = EnvShape.superRefine((env, ctx) => {
     if (env.SLACK_APP_TOKEN === undefined && env.ADMIN_PORT !== 0 && env.ADMIN_PORT === env.PORT) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: 'must differ from PORT: the admin endpoints are kept off the Slack listener' });
     }
+    addRedisTopologyIssues(env, ctx);
 });
 export type Env = z.infer<typeof Env>;
 
 /** The variables a worker needs: it never talks to Slack's Events API, only the Web API. */
-export const WorkerEnv = EnvShape.extend({ ADMIN_PORT: portNumber(DEFAULT_ADMIN_PORT.worker) });
+export const WorkerEnv = EnvShape.extend({ ADMIN_PORT: portNumber(DEFAULT_ADMIN_PORT.worker) }).superRefine(addRedisTopologyIssues);
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 export class ConfigError extends Error {

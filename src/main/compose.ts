@@ -244,7 +244,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   await connectDb(runtime.db).catch((error: unknown) =>
     settings.logger.warn('postgres not reachable at start-up; jobs will retry', { err: (error as Error).message }),
   );
-  const connection = createRedis(settings.redisUrl, 'worker', settings.logger);
+  const connection = createRedis(settings.redisUrl, 'worker', settings.logger, settings.redisTopology);
   const deployments = deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: settings.logger });
   const egress = egressPolicy(settings.config.egress, systemResolveHost);
   const running = await startWorkers({

@@ -1,8 +1,8 @@
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
 import type { WorkerEnv } from '../config/env.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
-import { createRedis } from '../queue/connection.ts';
+import { createRedis, type RedisConnection } from '../queue/connection.ts';
+import { redisTopologyOf, type RedisTopology } from '../queue/redis-topology.ts';
 import { createQueues, type Queues } from '../queue/queues.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createAssessmentRepository, type AssessmentRepository } from '../store/assessments.repository.ts';
@@ -20,6 +20,8 @@ import { createDigestRepository, type DigestRepository } from '../store/digests.
 export interface RuntimeSettings {
   databaseUrl: string;
   redisUrl: string;
+  /** Sentinel or Cluster, from REDIS_SENTINELS / REDIS_CLUSTER_NODES. @defaultValue REDIS_URL's one server */
+  redisTopology?: RedisTopology | undefined;
   queuePrefix: string;
   slackApiUrl: string;
   slackBotToken: string;
@@ -35,7 +37,7 @@ export interface RuntimeSettings {
 export interface Runtime {
   settings: RuntimeSettings;
   db: Db;
-  producer: Redis;
+  producer: RedisConnection;
   queues: Queues;
   assessments: AssessmentRepository;
   /** Finds assessments by the id people type, and records the reports posted into threads. */
@@ -63,6 +65,7 @@ export function runtimeFromEnv(env: WorkerEnv, config: ReadinessConfig, logger: 
   return createRuntime({
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    redisTopology: redisTopologyOf(env),
     queuePrefix: env.QUEUE_PREFIX,
     slackApiUrl: env.SLACK_API_URL,
     slackBotToken: env.SLACK_BOT_TOKEN,
@@ -75,7 +78,7 @@ export function runtimeFromEnv(env: WorkerEnv, config: ReadinessConfig, logger: 
 export function createRuntime(settings: RuntimeSettings): Runtime {
   const { logger } = settings;
   const db = createDb(settings.databaseUrl, logger);
-  const producer = createRedis(settings.redisUrl, 'producer', logger);
+  const producer = createRedis(settings.redisUrl, 'producer', logger, settings.redisTopology);
   const queues = createQueues(producer, settings.queuePrefix, logger);
   const retries = settings.slackRetries ?? 2;
   const clientOptions = {

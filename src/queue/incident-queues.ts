@@ -1,9 +1,9 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { IncidentScheduler } from '../incidents/incident-deps.ts';
 import type { EscalationStep } from '../incidents/incident.types.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
 import { jobIds, QueueName } from './names.ts';
+import type { RedisConnection } from './connection.ts';
 
 const retention = { removeOnComplete: { age: 3600, count: 5000 }, removeOnFail: { age: 7 * 24 * 3600 } } satisfies JobsOptions;
 
@@ -26,7 +26,7 @@ export interface IncidentQueueScheduler extends IncidentScheduler {
   rearmEscalation(incidentId: string, step: EscalationStep, dueAt: Date): Promise<'armed' | 'retried' | 'present'>;
 }
 
-export function createIncidentQueues(connection: Redis, prefix: string, logger: Logger) {
+export function createIncidentQueues(connection: RedisConnection, prefix: string, logger: Logger) {
   const escalations = new Queue(QueueName.escalations, { connection, prefix });
   const notify = new Queue(QueueName.incidentNotify, { connection, prefix });
   const quiet = (error: Error) => logger.debug('queue connection error', { err: error.message });

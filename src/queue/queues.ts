@@ -1,10 +1,10 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { NewAssessment } from '../assessments/assessment.types.ts';
 import type { Logger } from '../shared/logger.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
 import { oncePerWindow } from './once-per-window.ts';
+import type { RedisConnection } from './connection.ts';
 
 /** How long the updater gathers changes to one message before showing them in one chat.update. */
 export const RENDER_WINDOW_MS = 1000;
@@ -110,7 +110,7 @@ export function retentionSchedulerFor(maintenance: Queue): RetentionScheduler {
   };
 }
 
-export function createQueues(connection: Redis, prefix: string, logger: Logger) {
+export function createQueues(connection: RedisConnection, prefix: string, logger: Logger) {
   const flows = new FlowProducer({ connection, prefix });
   const render = new Queue(QueueName.slackRender, { connection, prefix });
   const assessments = new Queue(QueueName.assessments, { connection, prefix });

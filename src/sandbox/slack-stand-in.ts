@@ -46,6 +46,10 @@ export interface SlackStandInOptions {
   /** Max calls per method per rolling 60 s; beyond that Slack answers 429 with Retry-After. */
   rateLimits?: Partial<Record<string, number>>;
   port?: number;
+  /** Interface to listen on; 0.0.0.0 when the app runs in another container. @defaultValue 127.0.0.1 */
+  host?: string;
+  /** Base of the URLs the stand-in hands out (response_url, upload URLs), as the app reaches it. @defaultValue http://127.0.0.1:<port> */
+  publicUrl?: string;
 }
 
 export interface RecordedCall {
@@ -123,7 +127,7 @@ export class SlackStandIn {
     this.server = server;
     this.options = options;
     const { port } = server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? `http://127.0.0.1:${port}`;
     this.apiUrl = `${this.baseUrl}/api/`;
     this.teamId = options.teamId ?? 'T0READY';
     this.workspace = new StandInWorkspace({
@@ -155,7 +159,7 @@ export class SlackStandIn {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
