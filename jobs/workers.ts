@@ -1,4 +1,5 @@
-import { Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
+import { createWorker } from './create-worker.ts';
 import type { Redis } from 'ioredis';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
@@ -82,7 +83,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     checkProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, runCheck: deps.runCheck, now }),
     { ...common, concurrency: deps.concurrency },
   );
-  const assessments = new Worker(
+  const assessments = createWorker(
     QueueName.assessments,
     assessmentProcessor({
       assessments: deps.assessments,
@@ -111,11 +112,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
 
   const workers = [...checks, assessments, render];
   if (deps.approvals) {
-    workers.push(new Worker(QueueName.signoffs, signoffProcessor(deps.approvals.signoffJob), { ...common, concurrency: 2 }));
+    workers.push(createWorker(QueueName.signoffs, signoffProcessor(deps.approvals.signoffJob), { ...common, concurrency: 2 }));
   }
   if (deps.deployments) {
     const lockDuration = deps.deploymentLockMs ?? 30_000;
-    const deployments = new Worker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
+    const deployments = createWorker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
       ...common,
       concurrency: 10,
       lockDuration,
@@ -161,7 +162,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       ),
     );
   }
-  if (deps.retention) workers.push(new Worker(QueueName.maintenance, purgeProcessor({ ...deps.retention, now, logger: deps.logger }), { ...common, concurrency: 1 }));
+  if (deps.retention) workers.push(createWorker(QueueName.maintenance, purgeProcessor({ ...deps.retention, now, logger: deps.logger }), { ...common, concurrency: 1 }));
   if (deps.incidents) workers.push(...(await startIncidentWorkers(common, deps.incidents, deps.logger)));
   for (const worker of workers) {
     worker.on('failed', (job: Job | undefined, error: Error) => {

@@ -65,6 +65,10 @@ const EnvShape = z.object({
      */
     ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** `json` (one object per line) or `pretty` (needs the pino-pretty dev dependency). @defaultValue pretty when stderr is a terminal and NODE_ENV is not production, else json */
+    LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty (or unset)' }).optional(),
+    /** Only `production` matters to Readiness: it keeps logs JSON even on a terminal. */
+    NODE_ENV: optionalText,
     /**
      * How long a worker's hold on a deployment job lasts without renewal: a worker killed mid-phase leaves its
      * phase to another worker after about this long. @defaultValue 30000

@@ -1,6 +1,6 @@
 import { Env, parseEnv } from '../config/env.ts';
 import { loadReadinessConfig } from '../config/readiness-config.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createProcessLogger } from '../shared/process-logger.ts';
 import { startBot } from './compose.ts';
 import { exitOnStartupError, onShutdown } from './process.ts';
 import { runtimeFromEnv } from './runtime.ts';
@@ -8,7 +8,7 @@ import { runtimeFromEnv } from './runtime.ts';
 try {
   const env = parseEnv(Env, process.env);
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createProcessLogger(env);
   const runtime = runtimeFromEnv(env, config, logger);
   const bot = await startBot(runtime, {
     signingSecret: env.SLACK_SIGNING_SECRET,
