@@ -85,6 +85,14 @@ const EnvShape = z.object({
     ADMIN_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
       message: 'must be at least 16 characters (or unset)',
     }),
+    /** The user name Bull Board (/admin/queues on the bot's admin listener) asks for. @defaultValue admin */
+    BULL_BOARD_USER: z.string().trim().regex(/^[^:\s]+$/, 'must be a user name without spaces or colons').default('admin'),
+    /** Bull Board's password; without it the board is not served at all. @defaultValue unset: no board */
+    BULL_BOARD_PASSWORD: optionalText.refine((value) => value === undefined || value.length >= 16, {
+      message: 'must be at least 16 characters (or unset, which leaves Bull Board off)',
+    }),
+    /** Let Bull Board retry, promote, clean and remove jobs; otherwise it only shows them. @defaultValue false */
+    BULL_BOARD_WRITE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((value) => value === 'true'),
     /**
      * How long a Slack request the bot acked may go unfinished, its handler not renewing it, before a worker replays
      * it: about how long a user waits when the bot died right after acking. @defaultValue 20000

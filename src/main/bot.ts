@@ -15,7 +15,12 @@ try {
     appToken: env.SLACK_APP_TOKEN,
     port: env.PORT,
     followUpConcurrency: env.ACK_FOLLOW_UP_CONCURRENCY,
-    admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT, token: env.ADMIN_TOKEN },
+    admin: {
+      host: env.ADMIN_HOST,
+      port: env.ADMIN_PORT,
+      token: env.ADMIN_TOKEN,
+      queueBoard: env.BULL_BOARD_PASSWORD === undefined ? undefined : { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD, writable: env.BULL_BOARD_WRITE },
+    },
     installation: { teamId: env.SLACK_TEAM_ID, enterpriseId: env.SLACK_ENTERPRISE_ID },
     inboxLeaseMs: env.INBOX_LEASE_MS,
   });

@@ -12,7 +12,7 @@ import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { describeProbeFailure, type ReadyReport } from '../admin/health-routes.ts';
 import type { AdminListener } from '../admin/admin-listener.ts';
-import { startAdmin, type AdminSettings } from './admin-wiring.ts';
+import { queueBoardMounts, startAdmin, type AdminSettings } from './admin-wiring.ts';
 import { createWorkerMetrics } from '../metrics/worker-metrics.ts';
 import { readQueue } from '../queue/queue-readings.ts';
 import { cachedInstallation, installationGuard, type Installation } from '../slack/installation-guard.ts';
@@ -134,7 +134,12 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   // The admin listener is up first (a probe can tell starting from gone); ready only once Slack's endpoint is.
   let listening = false;
   const admin = options.admin
-    ? await startAdmin('bot', options.admin, { probeReadiness: () => botReadiness(runtime, () => listening), metrics: botMetrics(runtime), logger: settings.logger })
+    ? await startAdmin('bot', options.admin, {
+        probeReadiness: () => botReadiness(runtime, () => listening),
+        metrics: botMetrics(runtime),
+        logger: settings.logger,
+        mounts: queueBoardMounts([...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)], options.admin, settings.logger),
+      })
     : undefined;
   const installation = installationOf(runtime, options.installation);
   // Known before the first request when Slack answers now; otherwise asked again by the first request.
