@@ -67,6 +67,7 @@ function botMetrics(runtime: Runtime) {
       stateCounts: () => repository.stateCounts(Object.keys(runtime.settings.config.services)),
     },
     runtime.settings.logger,
+    [runtime.slackApi.registry],
   );
 }
 

@@ -44,6 +44,8 @@ describe('a worker’s /metrics after jobs ran', () => {
     expect(sample(text, 'readiness_slack_api_retries_total', 'client="workers"')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'readiness_queue_jobs', 'queue="checks",state="waiting"')).toBe(0);
     expect(text).toContain('readiness_source_up{source="redis"} 1');
+    // The bot serves the Slack API counters of its own clients too.
+    expect(sample(await scrape(stack.adminUrl), 'readiness_slack_api_retries_total', 'client="commands"')).toBeGreaterThanOrEqual(0);
   });
 
   it('reports each queue’s depth and how long its oldest waiting job has waited', async () => {
