@@ -62,7 +62,7 @@ export function createLogger(level: LogLevel | 'silent', destination?: LogDestin
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-export const silentLogger: Logger = createLogger('silent');
+export const silentLogger: Logger = createLogger('silent', () => undefined);
 
 export function errorFields(error: unknown): Record<string, unknown> {
   if (error instanceof Error) return { err: error.message, errName: error.name };

@@ -54,11 +54,14 @@ describe('a worker’s /metrics after jobs ran', () => {
     // A paused queue keeps its jobs waiting; one added two minutes ago is two minutes behind.
     await maintenance.pause();
     await maintenance.add('purge-check-results', { day: '2026-01-01' }, { jobId: 'metrics-age-probe', timestamp: Date.now() - 120_000 });
+    // A newer job behind it does not hide how long the first has waited.
+    await maintenance.add('purge-check-results', { day: '2026-01-02' }, { jobId: 'metrics-age-probe-2', timestamp: Date.now() - 10_000 });
     const text = await scrape(stack.workers?.adminUrl ?? '');
-    expect(sample(text, 'readiness_queue_jobs', 'queue="maintenance",state="waiting"')).toBe(1);
+    expect(sample(text, 'readiness_queue_jobs', 'queue="maintenance",state="waiting"')).toBe(2);
     expect(sample(text, 'readiness_queue_oldest_waiting_seconds', 'queue="maintenance"')).toBeGreaterThanOrEqual(119);
     expect(sample(text, 'readiness_queue_oldest_waiting_seconds', 'queue="escalations"')).toBe(0);
     await maintenance.remove('metrics-age-probe');
+    await maintenance.remove('metrics-age-probe-2');
     await maintenance.resume();
   });
 });
