@@ -4,16 +4,9 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { AdminMount } from './admin-listener.ts';
-import { basicAuthMatches, type BasicCredential } from './basic-auth.ts';
+import { basicAuthMatches } from './basic-auth.ts';
+import { QUEUE_BOARD_PATH, type QueueBoardSettings } from './queue-board-settings.ts';
 
-/** Where Bull Board is served on the bot's admin listener. */
-export const QUEUE_BOARD_PATH = '/admin/queues';
-
-/** BULL_BOARD_USER / BULL_BOARD_PASSWORD / BULL_BOARD_WRITE. */
-export interface QueueBoardSettings extends BasicCredential {
-  /** Retry, promote, clean and remove jobs from the UI; otherwise the board only shows. @defaultValue false */
-  writable: boolean;
-}
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 

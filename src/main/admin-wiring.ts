@@ -3,7 +3,7 @@ import { healthRoutes, type MetricsSource, type ReadyReport } from '../admin/hea
 import { cacheFor, METRICS_CACHE_MS } from '../metrics/cached-render.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Queue } from 'bullmq';
-import { QUEUE_BOARD_PATH, queueBoardMount, type QueueBoardSettings } from '../admin/queue-board.ts';
+import { QUEUE_BOARD_PATH, type QueueBoardSettings } from '../admin/queue-board-settings.ts';
 
 /** Where a process serves /healthz, /readyz and /metrics (ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN). */
 export interface AdminSettings {
@@ -42,12 +42,16 @@ export async function startAdmin(
   return listener;
 }
 
-/** Bull Board over `queues` when a credential is set (BULL_BOARD_PASSWORD); without one it is not served, and the log says so. */
-export function queueBoardMounts(queues: readonly Queue[], settings: AdminSettings, logger: Logger): AdminMount[] {
+/**
+ * Bull Board over `queues` when a credential is set (BULL_BOARD_PASSWORD); without one it is not served, and the log
+ * says so. Loaded only when served: its modules cost about 200 ms and 30 MB a process without it need not pay.
+ */
+export async function queueBoardMounts(queues: readonly Queue[], settings: AdminSettings, logger: Logger): Promise<AdminMount[]> {
   if (!settings.queueBoard) {
     logger.info(`Bull Board is not mounted: set BULL_BOARD_PASSWORD to serve it at ${QUEUE_BOARD_PATH} on the admin listener`);
     return [];
   }
   logger.info(`Bull Board is mounted at ${QUEUE_BOARD_PATH}`, { user: settings.queueBoard.user, writable: settings.queueBoard.writable });
+  const { queueBoardMount } = await import('../admin/queue-board.ts');
   return [queueBoardMount(queues, settings.queueBoard)];
 }

@@ -139,7 +139,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
         probeReadiness: () => botReadiness(runtime, () => listening),
         metrics: botMetrics(runtime),
         logger: settings.logger,
-        mounts: queueBoardMounts([...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)], options.admin, settings.logger),
+        mounts: await queueBoardMounts([...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)], options.admin, settings.logger),
       })
     : undefined;
   const installation = installationOf(runtime, options.installation);

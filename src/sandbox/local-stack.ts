@@ -4,7 +4,7 @@ import { startBot, startWorkerProcess, type RunningBot, type RunningWorkerProces
 import { createRuntime, type Runtime } from '../main/runtime.ts';
 import type { Limiter } from '../shared/limiter.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { QueueBoardSettings } from '../admin/queue-board.ts';
+import type { QueueBoardSettings } from '../admin/queue-board-settings.ts';
 import { SlackStandIn, type SlackStandInOptions } from './slack-stand-in.ts';
 
 export interface LocalStackOptions {
