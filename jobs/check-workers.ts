@@ -1,4 +1,5 @@
-import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import type { Processor, Worker, WorkerOptions } from 'bullmq';
+import { createWorker } from './create-worker.ts';
 import { QueueName } from '../src/queue/names.ts';
 
 /**
@@ -18,6 +19,6 @@ export function createCheckWorkers(processor: Processor, options: Omit<WorkerOpt
   return Array.from({ length: count }, (_, i) => {
     // Spread the total exactly: 130 becomes 44 + 43 + 43, never more than asked for.
     const share = Math.floor(options.concurrency / count) + (i < options.concurrency % count ? 1 : 0);
-    return new Worker(QueueName.checks, processor, { ...options, concurrency: share });
+    return createWorker(QueueName.checks, processor, { ...options, concurrency: share });
   });
 }

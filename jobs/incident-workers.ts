@@ -1,4 +1,5 @@
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
+import { createWorker } from './create-worker.ts';
 import type { IncidentChat } from '../src/incidents/incident-chat.ts';
 import type { IncidentDeps } from '../src/incidents/incident-deps.ts';
 import { reportCheckRegression } from '../src/incidents/check-regression.ts';
@@ -38,7 +39,7 @@ export async function startIncidentWorkers(
   const { incident, queues } = deps;
   const recovery = { incidents: incident.incidents, scheduler: queues.scheduler, now: incident.now };
   // Timers are short transactions; no more at once than the database pool has connections, or they queue for one.
-  const escalations = new Worker(QueueName.escalations, escalationProcessor({ incident, recovery }), { ...common, concurrency: 10 });
+  const escalations = createWorker(QueueName.escalations, escalationProcessor({ incident, recovery }), { ...common, concurrency: 10 });
   const notify = rateLimitedWorker(
     QueueName.incidentNotify,
     (pauseQueue) => incidentNotifyProcessor({ incidents: incident.incidents, chat: deps.chat, now: incident.now, logger, pauseQueue }),

@@ -1,4 +1,5 @@
-import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import type { Processor, Worker, WorkerOptions } from 'bullmq';
+import { createWorker } from './create-worker.ts';
 
 /**
  * A worker whose processor can pause its whole queue (every replica) when Slack answers 429: Slack's rate
@@ -6,6 +7,6 @@ import { Worker, type Processor, type WorkerOptions } from 'bullmq';
  */
 export function rateLimitedWorker(queueName: string, processorFor: (pauseQueue: (ms: number) => Promise<void>) => Processor, options: WorkerOptions): Worker {
   let worker: Worker | undefined;
-  worker = new Worker(queueName, processorFor(async (ms) => worker?.rateLimit(ms)), options);
+  worker = createWorker(queueName, processorFor(async (ms) => worker?.rateLimit(ms)), options);
   return worker;
 }

@@ -1,4 +1,7 @@
-import { Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
+import { createWorker } from './create-worker.ts';
+import { jobLogFields } from './job-log-fields.ts';
+import type { JobObserver } from '../src/metrics/worker-metrics.ts';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';
@@ -62,7 +65,14 @@ export interface WorkerDeps {
   /** The daily purge of old check results. @defaultValue none: this process leaves the maintenance queue to other workers */
   retention?: Omit<PurgeDeps, 'now'> | undefined;
   logger: Logger;
+  /** Counts what each job attempt took and how it ended, and stalls (the worker's /metrics). @defaultValue not counted */
+  jobs?: JobObserver | undefined;
   now?: () => Date;
+}
+
+/** How long a job attempt's processor ran, from BullMQ's own timestamps. */
+function attemptSeconds(job: Job): number | undefined {
+  return job.processedOn === undefined ? undefined : ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000;
 }
 
 export interface RunningWorkers {
@@ -82,7 +92,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     checkProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, runCheck: deps.runCheck, now }),
     { ...common, concurrency: deps.concurrency },
   );
-  const assessments = new Worker(
+  const assessments = createWorker(
     QueueName.assessments,
     assessmentProcessor({
       assessments: deps.assessments,
@@ -111,11 +121,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
 
   const workers = [...checks, assessments, render];
   if (deps.approvals) {
-    workers.push(new Worker(QueueName.signoffs, signoffProcessor(deps.approvals.signoffJob), { ...common, concurrency: 2 }));
+    workers.push(createWorker(QueueName.signoffs, signoffProcessor(deps.approvals.signoffJob), { ...common, concurrency: 2 }));
   }
   if (deps.deployments) {
     const lockDuration = deps.deploymentLockMs ?? 30_000;
-    const deployments = new Worker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
+    const deployments = createWorker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
       ...common,
       concurrency: 10,
       lockDuration,
@@ -161,12 +171,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       ),
     );
   }
-  if (deps.retention) workers.push(new Worker(QueueName.maintenance, purgeProcessor({ ...deps.retention, now, logger: deps.logger }), { ...common, concurrency: 1 }));
+  if (deps.retention) workers.push(createWorker(QueueName.maintenance, purgeProcessor({ ...deps.retention, now, logger: deps.logger }), { ...common, concurrency: 1 }));
   if (deps.incidents) workers.push(...(await startIncidentWorkers(common, deps.incidents, deps.logger)));
   for (const worker of workers) {
+    worker.on('completed', (job: Job) => deps.jobs?.finished(worker.name, 'completed', attemptSeconds(job)));
     worker.on('failed', (job: Job | undefined, error: Error) => {
-      deps.logger.warn('job failed', { queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, ...errorFields(error) });
+      deps.jobs?.finished(worker.name, 'failed', job ? attemptSeconds(job) : undefined);
+      deps.logger.warn('job failed', { ...(job ? jobLogFields(worker.name, job) : { queue: worker.name }), attempt: job?.attemptsMade, ...errorFields(error) });
     });
+    worker.on('stalled', () => deps.jobs?.stalled(worker.name));
     worker.on('error', (error: Error) => deps.logger.warn('worker error', { queue: worker.name, ...errorFields(error) }));
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));

@@ -16,6 +16,15 @@ export interface AdminRoute {
   handle(request: IncomingMessage): Promise<AdminResponse> | AdminResponse;
 }
 
+/**
+ * A sub-application that owns every path under `prefix`, every method, and its own answers (Bull Board). It
+ * authenticates for itself: a browser cannot send ADMIN_TOKEN's bearer header, so that token is not asked there.
+ */
+export interface AdminMount {
+  prefix: string;
+  handle(request: IncomingMessage, response: ServerResponse): void;
+}
+
 export interface AdminListenerOptions {
   /** @defaultValue 127.0.0.1 (set by ADMIN_HOST) */
   host: string;
@@ -24,6 +33,8 @@ export interface AdminListenerOptions {
   /** When set, every request needs `Authorization: Bearer <token>`; never logged. */
   token: string | undefined;
   routes: readonly AdminRoute[];
+  /** @defaultValue none */
+  mounts?: readonly AdminMount[] | undefined;
   logger: Logger;
 }
 
@@ -49,6 +60,11 @@ function bearerMatches(header: string | undefined, token: string): boolean {
  */
 export async function startAdminListener(options: AdminListenerOptions): Promise<AdminListener> {
   const routes = new Map(options.routes.map((route) => [route.path, route]));
+  const mounts = options.mounts ?? [];
+  const mountFor = (request: IncomingMessage) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    return mounts.find((mount) => path === mount.prefix || path.startsWith(`${mount.prefix}/`));
+  };
 
   type Answer = AdminResponse & { headers?: Record<string, string> };
   async function answer(request: IncomingMessage): Promise<Answer> {
@@ -56,7 +72,7 @@ export async function startAdminListener(options: AdminListenerOptions): Promise
       return { ...json(401, { error: 'unauthorized: send Authorization: Bearer <ADMIN_TOKEN>' }), headers: { 'www-authenticate': 'Bearer' } };
     }
     const route = routes.get(new URL(request.url ?? '/', 'http://admin.invalid').pathname);
-    if (!route) return json(404, { error: 'not found', paths: [...routes.keys()] });
+    if (!route) return json(404, { error: 'not found', paths: [...routes.keys(), ...mounts.map((mount) => mount.prefix)] });
     if (request.method !== 'GET' && request.method !== 'HEAD') return { ...json(405, { error: 'method not allowed' }), headers: { allow: 'GET, HEAD' } };
     try {
       return await route.handle(request);
@@ -67,6 +83,16 @@ export async function startAdminListener(options: AdminListenerOptions): Promise
   }
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const mount = mountFor(request);
+    if (mount) {
+      try {
+        mount.handle(request, response);
+      } catch (error) {
+        options.logger.error('admin mount failed', { path: mount.prefix, err: (error as Error).message });
+        response.destroy();
+      }
+      return;
+    }
     // A request that cannot even be read (a malformed URL) is a 400, never an unhandled rejection that ends the process.
     void answer(request)
       .catch((): Answer => json(400, { error: 'bad request' }))

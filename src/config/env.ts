@@ -79,6 +79,10 @@ const EnvShape = z.object({
      */
     ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** `json` (one object per line) or `pretty` (needs the pino-pretty dev dependency). @defaultValue pretty when stderr is a terminal and NODE_ENV is not production, else json */
+    LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty (or unset)' }).optional(),
+    /** Only `production` matters to Readiness: it keeps logs JSON even on a terminal. */
+    NODE_ENV: optionalText,
     /**
      * How long a worker's hold on a deployment job lasts without renewal: a worker killed mid-phase leaves its
      * phase to another worker after about this long. @defaultValue 30000
@@ -95,6 +99,14 @@ const EnvShape = z.object({
     ADMIN_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
       message: 'must be at least 16 characters (or unset)',
     }),
+    /** The user name Bull Board (/admin/queues on the bot's admin listener) asks for. @defaultValue admin */
+    BULL_BOARD_USER: z.string().trim().regex(/^[^:\s]+$/, 'must be a user name without spaces or colons').default('admin'),
+    /** Bull Board's password; without it the board is not served at all. @defaultValue unset: no board */
+    BULL_BOARD_PASSWORD: optionalText.refine((value) => value === undefined || value.length >= 16, {
+      message: 'must be at least 16 characters (or unset, which leaves Bull Board off)',
+    }),
+    /** Let Bull Board retry, promote, clean and remove jobs; otherwise it only shows them. @defaultValue false */
+    BULL_BOARD_WRITE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((value) => value === 'true'),
     /**
      * How long a Slack request the bot acked may go unfinished, its handler not renewing it, before a worker replays
      * it: about how long a user waits when the bot died right after acking. @defaultValue 20000

@@ -12,8 +12,9 @@ import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp } from '../slack/app.ts';
 import { describeProbeFailure, type ReadyReport } from '../admin/health-routes.ts';
 import type { AdminListener } from '../admin/admin-listener.ts';
-import { startAdmin, type AdminSettings } from './admin-wiring.ts';
-import { createProcessMetrics } from '../metrics/process-metrics.ts';
+import { queueBoardMounts, startAdmin, type AdminSettings } from './admin-wiring.ts';
+import { createWorkerMetrics } from '../metrics/worker-metrics.ts';
+import { readQueue } from '../queue/queue-readings.ts';
 import { cachedInstallation, installationGuard, type Installation } from '../slack/installation-guard.ts';
 import { chatPort } from '../slack/chat-port.ts';
 import { threadUploadPort } from '../reports/thread-upload.ts';
@@ -66,7 +67,19 @@ function botMetrics(runtime: Runtime) {
       stateCounts: () => repository.stateCounts(Object.keys(runtime.settings.config.services)),
     },
     runtime.settings.logger,
+    [runtime.slackApi.registry],
   );
+}
+
+/** `/metrics` of a worker process: every queue's depth and age, this process's jobs, Slack API retries and 429s. */
+function workerMetrics(runtime: Runtime) {
+  const queues = [...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)];
+  return createWorkerMetrics({
+    queueNames: queues.map((queue) => queue.name),
+    readQueues: () => Promise.all(queues.map(readQueue)),
+    slackApi: runtime.slackApi.registry,
+    logger: runtime.settings.logger,
+  });
 }
 
 export interface BotOptions {
@@ -122,7 +135,12 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   // The admin listener is up first (a probe can tell starting from gone); ready only once Slack's endpoint is.
   let listening = false;
   const admin = options.admin
-    ? await startAdmin('bot', options.admin, { probeReadiness: () => botReadiness(runtime, () => listening), metrics: botMetrics(runtime), logger: settings.logger })
+    ? await startAdmin('bot', options.admin, {
+        probeReadiness: () => botReadiness(runtime, () => listening),
+        metrics: botMetrics(runtime),
+        logger: settings.logger,
+        mounts: await queueBoardMounts([...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)], options.admin, settings.logger),
+      })
     : undefined;
   const installation = installationOf(runtime, options.installation);
   // Known before the first request when Slack answers now; otherwise asked again by the first request.
@@ -237,8 +255,9 @@ export interface RunningWorkerProcess extends RunningWorkers {
 export async function startWorkerProcess(runtime: Runtime, options: WorkerProcessOptions): Promise<RunningWorkerProcess> {
   const { settings } = runtime;
   // Up before the workers, so a probe can tell a worker that is starting from one that is gone.
+  const metrics = workerMetrics(runtime);
   const admin: AdminListener | undefined = options.admin
-    ? await startAdmin('worker', options.admin, { probeReadiness: () => probeReadiness(runtime), metrics: createProcessMetrics(), logger: settings.logger })
+    ? await startAdmin('worker', options.admin, { probeReadiness: () => probeReadiness(runtime), metrics, logger: settings.logger })
     : undefined;
   // Best effort: a worker started while Postgres is away still starts, and its jobs retry until it is back.
   await connectDb(runtime.db).catch((error: unknown) =>
@@ -271,6 +290,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     intake: { config: settings.config, delayMs: options.intakeDelayMs },
     retention: { retention: settings.config.retention, checkResults: createRetentionRepository(runtime.db) },
     logger: settings.logger,
+    jobs: metrics.jobs,
   }).catch(async (error: unknown) => {
     await admin?.close();
     throw error;

@@ -1,10 +1,11 @@
-import { WebClient } from '@slack/web-api';
+import { WebClient, WebClientEvent } from '@slack/web-api';
 import type { WorkerEnv } from '../config/env.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import { createRedis, type RedisConnection } from '../queue/connection.ts';
 import { redisTopologyOf, type RedisTopology } from '../queue/redis-topology.ts';
 import { createQueues, type Queues } from '../queue/queues.ts';
 import type { Logger } from '../shared/logger.ts';
+import { createSlackApiMetrics, slackMethodOf, type SlackApiMetrics, type SlackClientName } from '../metrics/slack-api-metrics.ts';
 import { createAssessmentRepository, type AssessmentRepository } from '../store/assessments.repository.ts';
 import { createDb, type Db } from '../store/prisma.ts';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.ts';
@@ -46,6 +47,8 @@ export interface Runtime {
   slack: WebClient;
   /** Web API client for the updater: hands 429s to the queue instead of sleeping in a worker slot. */
   slackForWorkers: WebClient;
+  /** Retries and 429s of the two clients above, served on the process's /metrics. */
+  slackApi: SlackApiMetrics;
   /** Who belongs to which role of readiness.yaml, usergroups resolved through Slack. */
   roles: RoleDirectory;
   signoffs: SignoffRepository;
@@ -81,12 +84,25 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const producer = createRedis(settings.redisUrl, 'producer', logger, settings.redisTopology);
   const queues = createQueues(producer, settings.queuePrefix, logger);
   const retries = settings.slackRetries ?? 2;
-  const clientOptions = {
-    slackApiUrl: settings.slackApiUrl,
-    timeout: 10_000,
-    retryConfig: { retries, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+  const slackApi = createSlackApiMetrics();
+  const clientOptions = (client: SlackClientName) => {
+    // The client hands this to p-retry, which calls it after each failed attempt (not for a 429 it rejects at once).
+    const retryConfig = {
+      retries,
+      factor: 2,
+      minTimeout: 250,
+      maxTimeout: 2000,
+      onFailedAttempt: (error: { retriesLeft?: number }) => {
+        if ((error.retriesLeft ?? 0) > 0) slackApi.retried(client);
+      },
+    };
+    return { slackApiUrl: settings.slackApiUrl, timeout: 10_000, retryConfig };
   };
-  const slack = new WebClient(settings.slackBotToken, clientOptions);
+  const instrumented = (client: SlackClientName, webClient: WebClient) => {
+    webClient.on(WebClientEvent.RATE_LIMITED, (_retrySeconds: number, request: { url?: string }) => slackApi.rateLimited(client, slackMethodOf(request.url ?? '')));
+    return webClient;
+  };
+  const slack = instrumented('commands', new WebClient(settings.slackBotToken, clientOptions('commands')));
   const incidentQueues = createIncidentQueues(producer, settings.queuePrefix, logger);
   return {
     settings,
@@ -104,7 +120,8 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       roles: settings.config.roles,
       usergroupMembers: async (usergroup) => (await slack.usergroups.users.list({ usergroup })).users ?? [],
     }),
-    slackForWorkers: new WebClient(settings.slackBotToken, { ...clientOptions, rejectRateLimitedCalls: true }),
+    slackForWorkers: instrumented('workers', new WebClient(settings.slackBotToken, { ...clientOptions('workers'), rejectRateLimitedCalls: true })),
+    slackApi,
     incidentQueues,
     incidents: {
       incidents: createIncidentRepository(db),

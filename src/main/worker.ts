@@ -1,7 +1,7 @@
 import './v8-flags.ts';
 import { parseEnv, WorkerEnv } from '../config/env.ts';
 import { loadReadinessConfig } from '../config/readiness-config.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createProcessLogger } from '../shared/process-logger.ts';
 import { startWorkerProcess } from './compose.ts';
 import { exitOnStartupError, onShutdown } from './process.ts';
 import { runtimeFromEnv } from './runtime.ts';
@@ -9,7 +9,7 @@ import { runtimeFromEnv } from './runtime.ts';
 try {
   const env = parseEnv(WorkerEnv, process.env);
   const config = await loadReadinessConfig(env.READINESS_CONFIG);
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createProcessLogger(env);
   const runtime = runtimeFromEnv(env, config, logger);
   const starting = startWorkerProcess(runtime, {
     concurrency: env.WORKER_CONCURRENCY,

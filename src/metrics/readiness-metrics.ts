@@ -24,7 +24,7 @@ export interface ReadinessMetrics {
  * score, read from Redis and Postgres at scrape time (so every replica reports the same shared state), plus the
  * process's own Node.js metrics.
  */
-export function createReadinessMetrics(sources: MetricsSources, logger: Logger): ReadinessMetrics {
+export function createReadinessMetrics(sources: MetricsSources, logger: Logger, more: readonly Registry[] = []): ReadinessMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'readiness_process_' });
   const gauge = (name: string, help: string, labelNames: readonly string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
@@ -70,12 +70,14 @@ export function createReadinessMetrics(sources: MetricsSources, logger: Logger):
     }
   };
 
+  // Counters kept elsewhere in the process (Slack API retries and 429s) are served alongside.
+  const served = more.length === 0 ? registry : Registry.merge([registry, ...more]);
   return {
     contentType: registry.contentType,
     async render() {
       computed.inc();
       await Promise.all([attempt('redis', readQueues), attempt('database', readDatabase)]);
-      return registry.metrics();
+      return served.metrics();
     },
   };
 }

@@ -4,6 +4,7 @@ import { startBot, startWorkerProcess, type RunningBot, type RunningWorkerProces
 import { createRuntime, type Runtime } from '../main/runtime.ts';
 import type { Limiter } from '../shared/limiter.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { QueueBoardSettings } from '../admin/queue-board-settings.ts';
 import { SlackStandIn, type SlackStandInOptions } from './slack-stand-in.ts';
 
 export interface LocalStackOptions {
@@ -34,7 +35,7 @@ export interface LocalStackOptions {
   /** The bot's runner of post-ack work (see BotOptions.afterAck). @defaultValue a limiter of 2 */
   afterAck?: Limiter;
   /** The admin listeners of bot and workers, on free ports of 127.0.0.1. @defaultValue no token, the shipped cache window */
-  admin?: { token?: string; metricsCacheMs?: number };
+  admin?: { token?: string; metricsCacheMs?: number; queueBoard?: QueueBoardSettings };
   /** Workers replay Slack requests a bot acked but did not finish (scoped to this stack's prefix). @defaultValue false */
   inboxReplay?: boolean;
   /** See INBOX_LEASE_MS. @defaultValue 20000 */
@@ -75,7 +76,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: options.logger,
     ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
   });
-  const admin = { host: '127.0.0.1', port: 0, token: options.admin?.token, metricsCacheMs: options.admin?.metricsCacheMs };
+  const admin = { host: '127.0.0.1', port: 0, token: options.admin?.token, metricsCacheMs: options.admin?.metricsCacheMs, queueBoard: options.admin?.queueBoard };
   const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck, inboxLeaseMs: options.inboxLeaseMs, admin });
   if (!bot.eventsUrl || !bot.adminUrl) throw new Error('the bot did not start its HTTP endpoints');
   const concurrency = options.workerConcurrency ?? 20;

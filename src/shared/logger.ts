@@ -1,9 +1,13 @@
+import { pino, stdTimeFunctions, type DestinationStream } from 'pino';
 import { rememberedSecretValues } from '../secrets/process-secrets.ts';
-import { redactDeep, redactText, redactValues } from '../secrets/redact.ts';
+import { REDACTED, redactDeep, redactText, redactValues } from '../secrets/redact.ts';
+import { currentLogContext } from './log-context.ts';
 
-/** A structured one-line-JSON logger: enough for `docker logs | jq` without another dependency. */
+/**
+ * The process logger: pino, one JSON line per event on stderr (stdout stays the CLI's), with every line redacted
+ * and, inside a job, tagged with the job's ids (src/shared/log-context.ts). Call sites use the narrow `Logger` port.
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -12,20 +16,53 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(
-  level: LogLevel | 'silent',
-  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): Logger {
+/**
+ * Fields censored by path whatever their value: Slack's tokens and signing secret, check and connection secrets.
+ * The name-based redaction below covers any other secret-named field at any depth; these stay as a floor that
+ * holds even if that heuristic changes.
+ */
+export const REDACT_PATHS = [
+  'token', 'botToken', 'appToken', 'signingSecret', 'password', 'secret', 'authorization', 'cookie', 'apiKey',
+  '*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.secret', '*.authorization', '*.cookie', '*.apiKey',
+  'headers.cookie', 'headers["x-slack-signature"]', 'env.SLACK_BOT_TOKEN', 'env.SLACK_SIGNING_SECRET', 'env.SLACK_APP_TOKEN', 'env.ADMIN_TOKEN', 'env.BULL_BOARD_PASSWORD',
+];
+
+/** A line writer (tests capture lines with one) or a stream (stderr, or pino-pretty's). */
+export type LogDestination = ((line: string) => void) | DestinationStream;
+
+export function createLogger(level: LogLevel | 'silent', destination?: LogDestination): Logger {
+  const stream: DestinationStream =
+    destination === undefined
+      ? // Synchronous, so the last lines before process.exit (a start-up error, a shutdown) are never lost.
+        pino.destination({ fd: 2, sync: true })
+      : typeof destination === 'function'
+        ? { write: (line: string) => destination(line.endsWith('\n') ? line.slice(0, -1) : line) }
+        : destination;
+  const log = pino(
+    {
+      level,
+      timestamp: stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      mixin: () => ({ ...currentLogContext() }),
+      formatters: {
+        level: (label) => ({ level: label }),
+        // Every field (and the job context the mixin added): secret-named fields, URL credentials, resolved secret values.
+        log: (fields) => redactDeep(fields, rememberedSecretValues()),
+        bindings: (bindings) => redactDeep(bindings, rememberedSecretValues()),
+      },
+      // The last word on every line, whatever put a secret value into it.
+      hooks: { streamWrite: (line) => redactValues(line, rememberedSecretValues()) },
+    },
+    stream,
+  );
   const emit = (at: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
-    if (level === 'silent' || ORDER[at] < ORDER[level]) return;
-    // Redacted on the way out: secret-named fields, URL credentials and every secret value this process resolved.
-    const secrets = rememberedSecretValues();
-    write(JSON.stringify({ level: at, time: new Date().toISOString(), msg: redactValues(redactText(message), secrets), ...redactDeep(fields, secrets) }));
+    if (!log.isLevelEnabled(at)) return;
+    log[at](fields ?? {}, redactValues(redactText(message), rememberedSecretValues()));
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-export const silentLogger: Logger = createLogger('silent');
+export const silentLogger: Logger = createLogger('silent', () => undefined);
 
 export function errorFields(error: unknown): Record<string, unknown> {
   if (error instanceof Error) return { err: error.message, errName: error.name };

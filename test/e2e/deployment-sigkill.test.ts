@@ -9,7 +9,7 @@ import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
 import { jobIds } from '../../src/queue/names.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { entryProcesses, exited, type EntryProcess } from '../support/processes.ts';
-import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
+import { closedPortUrl, startTestStack, until, type TestStack } from '../support/test-stack.ts';
 
 const DEPLOYER = 'U0DEPLOYER';
 const SECRET = 'a-shared-secret-of-enough-length';
@@ -29,7 +29,7 @@ let survivor: EntryProcess | undefined;
  * `npm run worker` as its own OS process, against the stack's queues, database and Slack stand-in. Through Node's
  * loader, not the tsx CLI, so the SIGKILL hits the worker itself.
  */
-function startWorkerProcess(): EntryProcess {
+function startWorkerProcess(adminPort = '0'): EntryProcess {
   const { settings } = stack.runtime;
   const env = {
     SLACK_BOT_TOKEN: settings.slackBotToken,
@@ -41,7 +41,7 @@ function startWorkerProcess(): EntryProcess {
     DEPLOYMENT_LOCK_MS: String(DEPLOYMENT_LOCK_MS),
     LOG_LEVEL: 'error',
     // A free port each: two workers run side by side here, and other tests on this machine start more.
-    ADMIN_PORT: '0',
+    ADMIN_PORT: adminPort,
   };
   return workers.start('worker.ts', env);
 }
@@ -119,7 +119,8 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
     expect(await exited(first)).toBe('SIGKILL');
 
     receiver.behave('/prod/deploy', {});
-    const second = startWorkerProcess();
+    const secondAdminPort = new URL(await closedPortUrl()).port;
+    const second = startWorkerProcess(secondAdminPort);
     survivor = second;
     const finished = await until(async () => {
       const row = await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deployment.id } });
@@ -148,6 +149,10 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
     expect(audit.map((event) => event.action)).toEqual(['deployment.planned', 'deployment.started', 'deployment.succeeded']);
     expect(await stack.runtime.db.deploymentLock.count()).toBe(0);
     await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, deployment.messageTs ?? '')?.blocks ?? []).includes('*Deployed*'));
+    // The worker that took the phase over says so on its /metrics: a stall on the deployments queue.
+    const metrics = await (await fetch(`http://127.0.0.1:${secondAdminPort}/metrics`)).text();
+    expect(metrics).toMatch(/^readiness_job_stalls_total\{queue="deployments"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^readiness_job_duration_seconds_count\{queue="deployments",outcome="completed"\} [1-9]\d*$/m);
   }, 90_000);
 
   it('killed while paused mid-task, then resumed: the pause is cancelled, BullMQ retries the same job and it finishes the phase once', async () => {

@@ -32,6 +32,8 @@ describe('parseEnv(Env)', () => {
       ADMIN_PORT: 9090,
       ADMIN_HOST: '127.0.0.1',
       INBOX_LEASE_MS: 20000,
+      BULL_BOARD_USER: 'admin',
+      BULL_BOARD_WRITE: false,
     });
   });
 
