@@ -16,11 +16,13 @@ const SERVICE = 'ci-gated-api';
 const REQUESTER = 'U0CIREQ';
 const LEAD = 'U0CILEAD';
 const OWNER = 'U0CIOWNER';
+const RELEASE_MANAGER = 'U0CIRM';
 
 const configYaml = (baseUrl: string) => `
 roles:
   tech-lead: { users: [${LEAD}] }
   business-owner: { users: [${OWNER}] }
+  release-manager: { users: [${RELEASE_MANAGER}] }
 services:
   ${SERVICE}:
     environments:
@@ -30,6 +32,7 @@ services:
           required:
             - { role: tech-lead }
             - { role: business-owner }
+          overrideRole: release-manager
       qa:
         vars: { baseUrl: ${baseUrl} }
     checks:
@@ -44,7 +47,7 @@ beforeAll(async () => {
   configPath = join(dir, 'readiness.yaml');
   stack = await startTestStack({
     configFor: (baseUrl) => parseReadinessYaml(configYaml(baseUrl), 'require-signoff test config'),
-    standIn: { users: Object.fromEntries([REQUESTER, LEAD, OWNER].map((id) => [id, { name: id.toLowerCase() }])) },
+    standIn: { users: Object.fromEntries([REQUESTER, LEAD, OWNER, RELEASE_MANAGER].map((id) => [id, { name: id.toLowerCase() }])) },
   });
   // The same file the bot runs with, written where the CLI reads it.
   await writeFile(configPath, configYaml(stack.target.url));
@@ -142,6 +145,13 @@ describe('readiness assess --require-signoff', () => {
     expect(superseded.code).toBe(4);
     expect(superseded.stderr).toContain(`(${second.assessmentId})`);
     expect(superseded.stdout).toMatch(/Sign-off: sign-off missing: nobody requested sign-off/);
+
+    // The override role may stand in for the sign-offs, with a justification: that counts too, and says who.
+    await stack.run(`override ${second.assessmentId.slice(0, 8)} Hotfix for incident 42 must ship tonight`, { userId: RELEASE_MANAGER });
+    await until(async () => (await stack.runtime.db.signoffRequest.findUnique({ where: { assessmentId: second.assessmentId } }))?.status === 'OVERRIDDEN');
+    const overridden = await gate('staging');
+    expect(overridden.code).toBe(0);
+    expect(overridden.stdout).toContain(`Sign-off: signed off: assessment ${second.assessmentId} of ${SERVICE} in staging was overridden by ${RELEASE_MANAGER}, GO`);
   });
 
   it('exits 1 on a NO-GO whatever the sign-off says', async () => {
