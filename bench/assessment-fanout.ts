@@ -285,7 +285,9 @@ async function checkJobTimes(local: LocalStack, assessmentId: string, checkIds: 
   ]);
   const pickedUp = children.map((job) => job?.processedOn).filter((t): t is number => t !== undefined);
   const byCheck = new Map<string, { pickedUpAt: number | undefined; finishedAt: number | undefined }>();
-  checkIds.forEach((checkId, i) => byCheck.set(checkId, { pickedUpAt: children[i]?.processedOn, finishedAt: children[i]?.finishedOn }));
+  checkIds.forEach((checkId, i) => {
+    byCheck.set(checkId, { pickedUpAt: children[i]?.processedOn, finishedAt: children[i]?.finishedOn });
+  });
   return {
     flowAddedAt: parent?.timestamp,
     firstPickedUpAt: pickedUp.length > 0 ? Math.min(...pickedUp) : undefined,

@@ -16,7 +16,7 @@ export class AssessmentMessageNotPostedYet extends Error {
  */
 export async function afterAssessmentCompleted(deps: AfterAssessmentDeps, assessmentId: string): Promise<void> {
   const view = await deps.assessments.find(assessmentId);
-  if (!view || view.status !== 'COMPLETED') return;
+  if (view?.status !== 'COMPLETED') return;
   const policy = signoffPolicyFor(deps.config, view.service, view.environment);
   if (!policy) return;
   if (policy.dismissStaleOnNewAssessment) {

@@ -42,7 +42,10 @@ let pool: Agent | undefined;
 const guardedPools = new WeakMap<EgressPolicy, Agent>();
 async function dispatcherFor(egress: EgressPolicy | undefined): Promise<Agent> {
   const { Agent } = await loadUndici();
-  if (!egress) return (pool ??= new Agent());
+  if (!egress) {
+    pool ??= new Agent();
+    return pool;
+  }
   let guarded = guardedPools.get(egress);
   if (!guarded) {
     guarded = new Agent({ connect: { lookup: egress.connectLookup } });

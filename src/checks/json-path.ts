@@ -5,9 +5,8 @@ export function parseJsonPath(path: string): (string | number)[] | undefined {
   const keys: (string | number)[] = [];
   const pattern = /([A-Za-z_$][\w$-]*)|\[(\d+)\]|\["([^"]+)"\]|(\.)/gy;
   let expectKey = true;
-  let match: RegExpExecArray | null;
   let consumed = 0;
-  while ((match = pattern.exec(body)) !== null) {
+  for (let match = pattern.exec(body); match !== null; match = pattern.exec(body)) {
     consumed = pattern.lastIndex;
     if (match[4] !== undefined) {
       if (expectKey) return undefined;

@@ -207,7 +207,7 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
         labels: series.slice(0, 5).map((one) => one.metric),
       });
     }
-    raw = series[0]!.value[1];
+    raw = series[0]?.value[1] ?? '';
   } else {
     return error(`the query ${shownQuery} returned a ${resultType}, not an instant vector or scalar; use an instant query (no [range] at the end)`, {
       resultType,
@@ -229,7 +229,7 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
     return { status, message: `${shownQuery} is ${shown}; it must be ${failBound} to pass`, evidence };
   }
   if (status === 'WARN') {
-    const warnBound = `${spec.comparator} ${formatNumber(spec.warn!)}`;
+    const warnBound = `${spec.comparator} ${formatNumber(spec.warn ?? spec.fail)}`;
     return { status, message: `${shownQuery} is ${shown}: within the fail threshold (${failBound}) but not the warn threshold (${warnBound})`, evidence };
   }
   const bounds = spec.warn === undefined ? failBound : `${spec.comparator} ${formatNumber(spec.warn)} (warn) and ${failBound} (fail)`;

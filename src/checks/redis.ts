@@ -155,7 +155,7 @@ export async function runRedisCheck(spec: RedisCheckSpec, context: CheckContext)
       };
     }
     const limit = spec.warnMemoryBytes ?? spec.maxMemoryBytes;
-    return { status: 'PASS', message: `${answered}; it uses ${formatBytes(used)} of memory, under ${formatBytes(limit!)}`, evidence };
+    return { status: 'PASS', message: `${answered}; it uses ${formatBytes(used)} of memory, under ${formatBytes(limit ?? 0)}`, evidence };
   } finally {
     context.signal.removeEventListener('abort', onAbort);
     redis.disconnect();

@@ -5,18 +5,29 @@ import { runCheck } from '../checks/run-check.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { buildReport, type ReportInput } from '../readiness/report.ts';
 import { awaitingAttestation, isManual } from '../checks/manual.ts';
-import { renderScorecard } from './scorecard.ts';
+import { checkStoredSignoff, signoffGateMisuse } from '../approvals/stored-signoff-gate.ts';
+import { readinessJsonSchemaText } from '../config/readiness-json-schema.ts';
+import { describeProbeFailure } from '../admin/health-routes.ts';
+import { redactText } from '../secrets/redact.ts';
+import { isAssessFormat, renderAssessOutput, ASSESS_FORMATS, type SignoffStanding } from './assess-output.ts';
+import { describeSignoffMisuse, describeStoredSignoff } from './signoff-messages.ts';
 
 /** Exit codes a pipeline can branch on. */
-export const ExitCode = { go: 0, noGo: 1, usage: 2, goWithCaution: 3 } as const;
+export const ExitCode = { go: 0, noGo: 1, usage: 2, goWithCaution: 3, signoffMissing: 4 } as const;
 
 const USAGE = `Usage:
-  readiness assess --service <service> --env <environment> [--config <readiness.yaml>] [--json]
+  readiness assess --service <service> --env <environment> [--config <readiness.yaml>]
+                   [--format text|json|markdown] [--json] [--require-signoff]
   readiness config validate [--config <readiness.yaml>]
+  readiness config schema
   readiness migrate            (creates $DATABASE_URL's database if missing and applies the migrations)
 
-Exit codes: 0 GO, 3 GO WITH CAUTION, 1 NO-GO, 2 bad arguments or invalid config; migrate: 0 done, 1 failed.
---config defaults to $READINESS_CONFIG, then ./readiness.yaml.`;
+Exit codes: 0 GO, 3 GO WITH CAUTION, 1 NO-GO, 2 bad arguments or invalid config,
+4 sign-off missing (--require-signoff, checks GO or GO WITH CAUTION); migrate: 0 done, 1 failed.
+--config defaults to $READINESS_CONFIG, then ./readiness.yaml. --json is --format json.
+--require-signoff needs DATABASE_URL: the newest completed assessment of the service and environment in the
+database must be signed off (approved or overridden in Slack) and fresh, as /readiness deploy requires.
+config schema prints readiness.yaml's JSON Schema.`;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -37,6 +48,8 @@ function parse(argv: string[]) {
         env: { type: 'string' },
         config: { type: 'string' },
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        'require-signoff': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -47,6 +60,10 @@ function parse(argv: string[]) {
 
 async function assess(values: ReturnType<typeof parse>['values'], configPath: string, io: CliIo): Promise<number> {
   if (!values.service || !values.env) throw new UsageError('assess needs --service and --env');
+  const format = values.format ?? (values.json ? 'json' : 'text');
+  if (!isAssessFormat(format) || (values.json && format !== 'json')) throw new UsageError(`--format must be one of ${ASSESS_FORMATS.join(', ')}`);
+  const databaseUrl = io.env.DATABASE_URL?.trim();
+  if (values['require-signoff'] && !databaseUrl) throw new UsageError('--require-signoff reads the sign-offs Slack recorded: set DATABASE_URL to the bot\'s database');
   const config = await loadReadinessConfig(configPath);
   const target = lookupTarget(config, values.service, values.env);
   if (!target.ok) {
@@ -56,6 +73,8 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
     }
     throw new UsageError(`check ${target.checkId} uses {{${target.variable}}}, which ${values.env} does not define`);
   }
+  const misuse = values['require-signoff'] ? signoffGateMisuse(config, target.service, target.environment) : undefined;
+  if (misuse) throw new UsageError(describeSignoffMisuse(misuse));
   const egress = egressPolicy(config.egress, systemResolveHost);
   // Every check at once, each under its own timeout: the gate takes as long as the slowest check.
   const results = await Promise.all(
@@ -70,8 +89,33 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
     results.push({ spec: check, outcome: { status: 'SKIPPED', message: reason, evidence: {}, durationMs: null } });
   }
   const report = buildReport(target, results, target.thresholds);
-  io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderScorecard(report));
-  return report.verdict === 'GO' ? ExitCode.go : report.verdict === 'GO_WITH_CAUTION' ? ExitCode.goWithCaution : ExitCode.noGo;
+  const signoff = values['require-signoff'] && databaseUrl ? await storedSignoffStanding(databaseUrl, config, target, io) : undefined;
+  io.out(renderAssessOutput(report, format, signoff));
+  if (report.verdict === 'NO_GO') return ExitCode.noGo;
+  if (signoff && !signoff.ok) return ExitCode.signoffMissing;
+  return report.verdict === 'GO' ? ExitCode.go : ExitCode.goWithCaution;
+}
+
+/** Reads the sign-off Slack recorded; a missing one is also said on stderr, where a pipeline's log shows it. */
+async function storedSignoffStanding(
+  databaseUrl: string,
+  config: Awaited<ReturnType<typeof loadReadinessConfig>>,
+  target: { service: string; environment: string },
+  io: CliIo,
+): Promise<SignoffStanding> {
+  const { openStoredSignoffSource } = await import('./stored-signoff-source.ts');
+  const source = openStoredSignoffSource(databaseUrl);
+  try {
+    const result = await checkStoredSignoff(source, config, target, new Date()).catch((error: unknown) => {
+      // Prisma's errors span many lines and may quote the connection string: one redacted line is enough.
+      throw new Error(`cannot read the sign-offs from DATABASE_URL: ${redactText(describeProbeFailure(error))}`);
+    });
+    const message = describeStoredSignoff(result, target);
+    if (!result.ok) io.err(`readiness: ${message}\n`);
+    return { ok: result.ok, message };
+  } finally {
+    await source.close();
+  }
 }
 
 /** The readiness engine without Slack or Redis, for CI pipelines. Returns the exit code. */
@@ -89,6 +133,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // Loaded only here: validate and assess never need the database driver.
       const { migrateDatabase } = await import('./migrate.ts');
       return await migrateDatabase(io);
+    }
+    if (command === 'config schema') {
+      io.out(readinessJsonSchemaText());
+      return ExitCode.go;
     }
     if (command === 'config validate') {
       const config = await loadReadinessConfig(configPath);

@@ -39,7 +39,7 @@ export function checkDeployGate(input: {
   now: Date;
 }): { ok: true; go: GoDecision } | ({ ok: false } & GateRefusal) {
   const { latest } = input;
-  if (!latest || !latest.completedAt) return { ok: false, reason: 'no_assessment' };
+  if (!latest?.completedAt) return { ok: false, reason: 'no_assessment' };
   let go: GoDecision;
   if (input.requiresSignoff) {
     const request = input.signoff;

@@ -50,7 +50,7 @@ export interface RollbackRunDeps extends DeploymentDeps {
 /** The rollback job: its tasks (same idempotency keys on every retry), then the verification checks. */
 export async function runRollback(deps: RollbackRunDeps, deploymentId: string): Promise<'not_rolling_back' | 'rolled_back' | 'rollback_failed'> {
   const deployment = await deps.deployments.find(deploymentId);
-  if (!deployment || deployment.status !== 'ROLLING_BACK') return 'not_rolling_back';
+  if (deployment?.status !== 'ROLLING_BACK') return 'not_rolling_back';
   const { plan } = deployment;
   const signal = AbortSignal.timeout(plan.rollback.maxDurationMs * 2);
   const { failed, waiting } = await runTasks(deps, { deployment, stage: 'rollback', phaseIndex: 0, tasks: plan.rollback.tasks, signal });
@@ -82,7 +82,7 @@ export async function runRollback(deps: RollbackRunDeps, deploymentId: string): 
 /** The alarm for a rollback still running at `maxDuration`. */
 export async function rollbackOverrun(deps: DeploymentDeps, deploymentId: string): Promise<boolean> {
   const deployment = await deps.deployments.find(deploymentId);
-  if (!deployment || deployment.status !== 'ROLLING_BACK') return false;
+  if (deployment?.status !== 'ROLLING_BACK') return false;
   const limit = formatDuration(deployment.plan.rollback.maxDurationMs);
   await deps.effects.alertChannel(deployment, `:rotating_light: The rollback of *${deployment.service}* in *${deployment.environment}* is still running after ${limit} (its maxDuration). Someone should look now.`);
   return true;

@@ -20,7 +20,7 @@ const HELD = new Set(['PASS', 'WARN']);
  * new since then is not a regression; neither is anything on a service that was not GO. Pure.
  */
 export function detectCriticalRegression(previous: PreviousAssessment | undefined, current: AssessmentView): CheckResultView[] {
-  if (!previous || previous.verdict !== 'GO' || current.status !== 'COMPLETED') return [];
+  if (previous?.verdict !== 'GO' || current.status !== 'COMPLETED') return [];
   const before = new Map(previous.checks.map((check) => [check.checkId, check.status]));
   return current.checks.filter((check) => check.severity === 'critical' && FAILING.has(check.status) && HELD.has(before.get(check.checkId) ?? ''));
 }
@@ -60,7 +60,7 @@ export interface RegressionDeps extends IncidentDeps {
 /** After an assessment completes: opens (or merges into) an incident when a critical check regressed. */
 export async function reportCheckRegression(deps: RegressionDeps, assessmentId: string): Promise<SystemIncidentResult | undefined> {
   const current = await deps.assessments.find(assessmentId);
-  if (!current || current.status !== 'COMPLETED') return undefined;
+  if (current?.status !== 'COMPLETED') return undefined;
   const previous = await deps.incidents.previousCompletedAssessment(current.service, current.environment, current);
   const regressed = detectCriticalRegression(previous, current);
   if (regressed.length === 0) return undefined;

@@ -44,7 +44,7 @@ export function findReferenceProblems(document: unknown): string[] {
       const problem = referenceSyntaxProblem(value);
       if (problem !== undefined) problems.push(`${path || '(top level)'}: ${problem}`);
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, `${path}[${index}]`));
+      for (const [index, item] of value.entries()) visit(item, `${path}[${index}]`);
     } else if (value !== null && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) visit(inner, path === '' ? key : `${path}.${key}`);
     }

@@ -34,7 +34,7 @@ export function createKeyedBatcher<Item, Result>(
     try {
       const results = await load(key, batch.map((request) => request.item), round);
       if (results.length !== batch.length) throw new Error(`a batch load answered ${results.length} results for ${batch.length} items`);
-      batch.forEach((request, i) => request.resolve(results[i] as Result));
+      for (const [i, request] of batch.entries()) request.resolve(results[i] as Result);
     } catch (error) {
       for (const request of batch) request.reject(error);
     }

@@ -275,7 +275,7 @@ function checkSection(c: Collector, block: Obj, path: string): void {
       if (block.fields.length > L.sectionFields) {
         c.add(`${path}.fields`, `must have at most ${L.sectionFields} items (got ${block.fields.length})`);
       }
-      block.fields.forEach((field, i) => checkTextObject(c, field, `${path}.fields[${i}]`, L.sectionFieldText));
+      for (const [i, field] of block.fields.entries()) checkTextObject(c, field, `${path}.fields[${i}]`, L.sectionFieldText);
     }
   }
   if (block.accessory !== undefined) checkElement(c, block.accessory, `${path}.accessory`, ACCESSORY_TYPES);
@@ -307,7 +307,7 @@ function checkActions(c: Collector, block: Obj, path: string): void {
   const max = BLOCK_KIT_LIMITS.actionsElements;
   if (elements.length === 0) c.add(`${path}.elements`, 'must have at least 1 element');
   if (elements.length > max) c.add(`${path}.elements`, `must have at most ${max} elements (got ${elements.length})`);
-  elements.forEach((el, i) => checkElement(c, el, `${path}.elements[${i}]`, INTERACTIVE_TYPES));
+  for (const [i, el] of elements.entries()) checkElement(c, el, `${path}.elements[${i}]`, INTERACTIVE_TYPES);
   checkUniqueActionIds(c, elements, `${path}.elements`);
 }
 

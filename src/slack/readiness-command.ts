@@ -168,7 +168,7 @@ const DIGEST_USAGE = 'Usage: `/readiness digest [name]`.';
 function digestCommand(args: string[], config: ReadinessConfig): ReadinessCommand {
   const names = Object.keys(config.digests).sort();
   if (names.length === 0) {
-    return { ok: false, message: 'No digests are set up: add a `digests:` section to readiness.yaml (see the README, “Digests”).' };
+    return { ok: false, message: 'No digests are set up: add a `digests:` section to readiness.yaml (see docs/digests.md).' };
   }
   const [name, ...extra] = args;
   if (name === undefined) return { ok: true, kind: 'digest', name: null };

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { redactDeep, redactText } from '../secrets/redact.ts';
 import type { ReadinessResult } from '../readiness/score.ts';
 import type { AssessmentPlan, AssessmentView, AttestationView, CheckResultView, NewAssessment } from '../assessments/assessment.types.ts';

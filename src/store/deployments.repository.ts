@@ -210,7 +210,7 @@ export function createDeploymentRepository(db: Db) {
      */
     async start(id: string, userId: string, at: Date, guard: StartGuard): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
       const current = await find(id);
-      if (!current || current.status !== 'PLANNED') return { applied: false, deployment: current };
+      if (current?.status !== 'PLANNED') return { applied: false, deployment: current };
       try {
         const applied = await db.$transaction(async (tx) => {
           const count = await tx.$executeRaw`

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import type { DeploymentStatus } from '../deployments/deployment.types.ts';
 import type {
   DigestAssessment,

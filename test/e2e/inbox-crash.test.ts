@@ -35,7 +35,6 @@ const prefix = `rtinbox${randomBytes(3).toString('hex')}`;
 let eventsUrl = '';
 let botAdminUrl = '';
 let bot: EntryProcess;
-let worker: EntryProcess;
 
 async function startBotProcess(): Promise<EntryProcess> {
   const adminPort = Number(new URL(botAdminUrl).port);
@@ -98,7 +97,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
     INBOX_LEASE_MS: String(LEASE_MS),
   };
-  worker = processes.start('worker.ts', env);
+  processes.start('worker.ts', env);
   bot = await startBotProcess();
 }, 60_000);
 

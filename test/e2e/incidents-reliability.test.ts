@@ -73,7 +73,7 @@ describe('restarting the workers mid-escalation', () => {
     await current.standIn.waitFor(() => dmsTo(current, LEAD).length === 1, 10_000);
     const escalated = await current.runtime.db.auditEvent.findMany({ where: { subjectId: incident.id, action: 'incident.escalated' } });
     expect(escalated).toHaveLength(1);
-    expect((escalated[0]?.data as { lateMs: number }).lateMs).toBeGreaterThan(0);
+    expect((escalated[0]?.data as { lateMs: number } | undefined)?.lateMs).toBeGreaterThan(0);
 
     // Restart again after level 2 (the last level; no repeat), then acknowledge: still one page each.
     await Promise.all(extraWorkers.splice(0).map((workers) => workers.close()));

@@ -53,7 +53,8 @@ function sides(current: TestStack, claimLeaseMs?: number) {
 
 describe('a bot that dies right after acking /readiness run', () => {
   it('loses nothing: the intake job records the assessment, posts one message, and it reaches its verdict', async () => {
-    const current = (stack = await startTestStack({ afterAck: dropAfterAck, intakeDelayMs: 1000 }));
+    const current = await startTestStack({ afterAck: dropAfterAck, intakeDelayMs: 1000 });
+    stack = current;
     const ack = await current.run('run example-api staging');
     expect(ack.status).toBe(200);
     expect(ack.latencyMs).toBeLessThan(3000);
@@ -74,7 +75,8 @@ describe('a bot that dies right after acking /readiness run', () => {
   });
 
   it('that had recorded the assessment but not posted: the intake posts its message, once, with the final verdict', async () => {
-    const current = (stack = await startTestStack({ afterAck: dropAfterAck, intakeDelayMs: 1500 }));
+    const current = await startTestStack({ afterAck: dropAfterAck, intakeDelayMs: 1500 });
+    stack = current;
     const ack = await current.run('run example-api staging');
     // The bot's post-ack work got as far as recording (and queueing) the assessment.
     const started = await startAssessment(sides(current).start, requestFor(current, ack.triggerId));
@@ -90,7 +92,8 @@ describe('a bot that dies right after acking /readiness run', () => {
 
 describe('the bot alive', () => {
   it('posts the message itself; the intake job later finds it and posts nothing', async () => {
-    const current = (stack = await startTestStack({ intakeDelayMs: 500 }));
+    const current = await startTestStack({ intakeDelayMs: 500 });
+    stack = current;
     const ack = await current.run('run example-api staging');
     const { assessment } = await current.finished(ack.triggerId);
     const job = await intakeFinished(current, ack.triggerId);
@@ -103,7 +106,8 @@ describe('the bot alive', () => {
   });
 
   it('and the intake job firing at once: every command still gets exactly one message', async () => {
-    const current = (stack = await startTestStack({ intakeDelayMs: 0 }));
+    const current = await startTestStack({ intakeDelayMs: 0 });
+    stack = current;
     const acks = await Promise.all(Array.from({ length: 8 }, () => current.run('run example-api staging')));
     const finished = await Promise.all(acks.map((ack) => current.finished(ack.triggerId)));
     await Promise.all(acks.map((ack) => intakeFinished(current, ack.triggerId)));
@@ -115,7 +119,8 @@ describe('the bot alive', () => {
 
 describe('the first message, when the bot and an intake job post at the same moment', () => {
   it('is posted exactly once per assessment', async () => {
-    const current = (stack = await startTestStack({ withWorkers: false }));
+    const current = await startTestStack({ withWorkers: false });
+    stack = current;
     const { bot, worker, start } = sides(current);
     const requests = Array.from({ length: 10 }, (_, i) => requestFor(current, `race.${Date.now()}.${i}`));
     const views = await Promise.all(
@@ -140,7 +145,8 @@ describe('the first message, when the bot and an intake job post at the same mom
   });
 
   it('waits for a claimant that may still be posting, and takes over once its claim has gone stale', async () => {
-    const current = (stack = await startTestStack({ withWorkers: false }));
+    const current = await startTestStack({ withWorkers: false });
+    stack = current;
     const { worker, start } = sides(current, 300);
     const request = requestFor(current, `stale.${Date.now()}`);
     const started = await startAssessment(start, request);
@@ -160,13 +166,14 @@ describe('the first message, when the bot and an intake job post at the same mom
   });
 
   it('posted by a claimant that outlived its claim is deleted again: the channel keeps the one that was recorded', async () => {
-    const current = (stack = await startTestStack({ withWorkers: false }));
+    const current = await startTestStack({ withWorkers: false });
+    stack = current;
     const { bot, worker, start } = sides(current, 200);
     const request = requestFor(current, `slow.${Date.now()}`);
     const started = await startAssessment(start, request);
     if (!started.ok) throw new Error(started.detail);
     // The bot's chat.postMessage takes longer than its claim (Slack slow, or the bot paused).
-    let release = () => undefined as void;
+    let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     const slowChat: PublishDeps['chat'] = {
       ...bot.chat,
@@ -189,7 +196,8 @@ describe('the first message, when the bot and an intake job post at the same mom
   });
 
   it('whose post failed is given back at once, so the intake job posts it without waiting out the claim', async () => {
-    const current = (stack = await startTestStack({ withWorkers: false }));
+    const current = await startTestStack({ withWorkers: false });
+    stack = current;
     const { bot, worker, start } = sides(current);
     const request = requestFor(current, `failed.${Date.now()}`);
     const started = await startAssessment(start, request);

@@ -72,7 +72,7 @@ beforeAll(async () => {
                 },
                 // A literal password in readiness.yaml (not a reference): stored redacted, still sent.
                 literal: {
-                  vars: { baseUrl, deployUrl: receiver.url.replace('http://', `http://robot:${LITERAL_PASSWORD}@`) + '/literal' },
+                  vars: { baseUrl, deployUrl: `${receiver.url.replace('http://', `http://robot:${LITERAL_PASSWORD}@`)}/literal` },
                   deploy: { template: 'direct', deployerRole: 'deployers' },
                 },
               },

@@ -50,7 +50,10 @@ async function workersWith(current: TestStack, run: (spec: CheckSpec) => ReturnT
     runCheck: run,
     logger: silentLogger,
   });
-  return { workers: running.workers, close: async () => (await running.close(), connection.disconnect()) };
+  return { workers: running.workers, close: async () => {
+    await running.close();
+    connection.disconnect();
+  } };
 }
 
 describe('guarded transitions', () => {

@@ -95,7 +95,10 @@ async function startWorkerSet(current: TestStack, assessments: AssessmentReposit
     },
     logger: silentLogger,
   });
-  running.push({ workers: workers.workers, close: async () => (await workers.close(), connection.disconnect()) });
+  running.push({ workers: workers.workers, close: async () => {
+    await workers.close();
+    connection.disconnect();
+  } });
 }
 
 const jobFor = (assessmentId: string, checkId: string, attemptsMade: number) =>

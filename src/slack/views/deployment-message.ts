@@ -94,13 +94,13 @@ export function renderDeploymentMessage(deployment: DeploymentView, now: Date): 
   const waiting = deployment.tasks.filter((task) => task.stage === 'deploy' && task.status === 'WAITING');
   if (waiting.length > 0 && (deployment.status === 'RUNNING' || deployment.status === 'PAUSED')) {
     // One block per gate: Slack rejects an action_id used twice in one block, and every gate shares the handler's.
-    waiting.slice(0, 5).forEach((task, index) =>
+    for (const [index, task] of waiting.slice(0, 5).entries()) {
       blocks.push({
         type: 'actions',
         block_id: `${ids.blocks.deploymentGates}_${index}`,
         elements: [button(ids.actions.gateProceed, `Proceed: ${truncate(task.taskId, 60)}`, `${deployment.id}/${task.taskId}`, 'primary')],
-      }),
-    );
+      });
+    }
   }
   const buttons = controls(deployment);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: ids.blocks.deploymentButtons, elements: buttons });

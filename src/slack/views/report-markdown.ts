@@ -1,4 +1,4 @@
-import type { ReportedCheck } from '../../readiness/report.ts';
+import type { ReadinessReport, ReportedCheck } from '../../readiness/report.ts';
 import { SEVERITY_WEIGHT, type CheckStatus, type Verdict } from '../../readiness/score.ts';
 import type { ReportDocument } from '../../reports/report-document.ts';
 import { displayScore } from './assessment-message.ts';
@@ -53,15 +53,22 @@ function evidenceSection(check: ReportedCheck): string[] {
 /** The full report as a Markdown file: the verdict and why, then every check with its evidence. Pure. */
 export function renderReportMarkdown(report: ReportDocument): string {
   const { assessment } = report;
+  return renderReadinessMarkdown(report, [
+    `- Assessment: \`${assessment.id}\` (${assessment.status})`,
+    `- Requested by: ${inline(assessment.requestedBy)} at ${time(assessment.requestedAt)}`,
+    `- Completed: ${assessment.completedAt === null ? 'not yet' : time(assessment.completedAt)}`,
+  ]);
+}
+
+/** The same document for any report, e.g. `readiness assess --format markdown`; `facts` are list items under the verdict. */
+export function renderReadinessMarkdown(report: ReadinessReport, facts: readonly string[]): string {
   const checks = [...report.checks].sort(byAttention);
   const lines = [
     `# Readiness report: ${report.service} → ${report.env}`,
     '',
     `**${VERDICT_WORD[report.verdict]}** · score ${displayScore(report.score)} / 100 · risk ${report.risk}`,
     '',
-    `- Assessment: \`${assessment.id}\` (${assessment.status})`,
-    `- Requested by: ${inline(assessment.requestedBy)} at ${time(assessment.requestedAt)}`,
-    `- Completed: ${assessment.completedAt === null ? 'not yet' : time(assessment.completedAt)}`,
+    ...facts,
     `- Checks: ${checks.length}${checks.length > 0 ? ` (${statusCounts(checks)})` : ''}`,
     '',
   ];

@@ -57,7 +57,8 @@ async function signLeaf(request: string, out: string, days: number): Promise<voi
 
 /** `openssl ca` takes explicit start and end dates, which makes an already-expired certificate possible on openssl 3.0. */
 async function signExpiredLeaf(request: string, out: string): Promise<void> {
-  const stamp = (daysFromNow: number) => new Date(Date.now() + daysFromNow * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+  const stamp = (daysFromNow: number) =>
+    `${new Date(Date.now() + daysFromNow * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
   await writeFile(path('index.txt'), '');
   await writeFile(path('serial'), '1000\n');
   await openssl(

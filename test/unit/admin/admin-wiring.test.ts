@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const deps = (logs: string[], renders: { count: number }) => ({
   probeReadiness: async () => ({ ready: true, dependencies: { postgres: 'ok', redis: 'ok' } }),
-  metrics: { contentType: 'text/plain', render: async () => `renders ${(renders.count += 1)}` },
+  metrics: { contentType: 'text/plain', render: async () => `renders ${++renders.count}` },
   logger: createLogger('debug', (line) => logs.push(line)),
 });
 

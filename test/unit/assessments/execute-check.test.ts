@@ -16,12 +16,14 @@ function fakes(stored: Record<string, StoredCheckSpec>) {
     loadCheck: async (_assessmentId, checkId) => rows.get(checkId),
     recordOutcome: async (_assessmentId, checkId, outcome) => {
       const row = rows.get(checkId);
-      if (!row || row.status !== 'PENDING') return false;
+      if (row?.status !== 'PENDING') return false;
       rows.set(checkId, { ...row, status: outcome.status });
       calls.recorded.push({ checkId, status: outcome.status, attempts: outcome.attempts });
       return true;
     },
-    scheduler: { requestRender: async () => void (calls.renders += 1) },
+    scheduler: { requestRender: async () => {
+      calls.renders += 1;
+    } },
     runCheck: async (spec: CheckSpec, target: CheckTarget) => {
       calls.run.push(spec.id);
       calls.targets.push(target);

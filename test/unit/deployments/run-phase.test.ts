@@ -98,7 +98,9 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
     },
     verifyChecks: async () => [],
   } as unknown as RollbackRunDeps;
-  return { deps, effects, ran, state: () => state, setState: (next: DeploymentView) => void (state = next) };
+  return { deps, effects, ran, state: () => state, setState: (next: DeploymentView) => {
+    state = next;
+  } };
 }
 
 describe('runPhase', () => {

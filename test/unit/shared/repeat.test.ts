@@ -44,7 +44,11 @@ describe('repeatWithoutOverlap', () => {
       (error) => errors.push(error),
     );
     await new Promise<void>((resolve) => {
-      const poll = setInterval(() => runs >= 2 && (clearInterval(poll), resolve()), 1);
+      const poll = setInterval(() => {
+        if (runs < 2) return;
+        clearInterval(poll);
+        resolve();
+      }, 1);
     });
     await loop.stop();
     expect(errors).toEqual([new Error('database away')]);

@@ -3,7 +3,7 @@ import { silentLogger } from '../../../src/shared/logger.ts';
 import { createInFlightRequests } from '../../../src/slack/in-flight-requests.ts';
 
 function gate() {
-  let open = () => undefined as void;
+  let open: () => void = () => {};
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { opened, open };
 }
