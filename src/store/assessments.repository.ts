@@ -281,13 +281,23 @@ export function createAssessmentRepository(db: Db) {
         attempts: outcome.attempts,
         finished_at: at.toISOString(),
       }));
+      // The rows are locked first, in check id order: two batches of one assessment that share checks (a redelivered
+      // job beside a fresh one) then wait for each other instead of deadlocking on an order the join chose.
       const recorded = await db.$queryRaw<{ check_id: string }[]>`
+        WITH v AS MATERIALIZED (
+          SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            AS r(check_id text, status text, message text, evidence jsonb, duration_ms int, attempts int, finished_at timestamptz)
+        ), locked AS MATERIALIZED (
+          SELECT c.id FROM check_results c JOIN v ON v.check_id = c.check_id
+          WHERE c.assessment_id = ${assessmentId}::uuid AND c.status = 'PENDING'
+          ORDER BY c.check_id
+          FOR UPDATE OF c
+        )
         UPDATE check_results AS c
         SET status = v.status::"CheckStatus", message = v.message, evidence = v.evidence, duration_ms = v.duration_ms,
             attempts = v.attempts, finished_at = v.finished_at AT TIME ZONE 'UTC'
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS v(check_id text, status text, message text, evidence jsonb, duration_ms int, attempts int, finished_at timestamptz)
-        WHERE c.assessment_id = ${assessmentId}::uuid AND c.check_id = v.check_id AND c.status = 'PENDING'
+        FROM v, locked
+        WHERE c.id = locked.id AND c.check_id = v.check_id AND c.status = 'PENDING'
         RETURNING c.check_id`;
       return new Set(recorded.map((row) => row.check_id));
     },

@@ -192,6 +192,24 @@ describe('the check queries', () => {
     expect(await stack.runtime.db.checkResult.count({ where: { assessmentId: assessment.id, status: 'PENDING' } })).toBe(CHECKS - 4);
   });
 
+  it('recordCheckOutcomes of writers naming the same checks in opposite orders never deadlock', async () => {
+    stack = await startTestStack({ withWorkers: false, configFor: manyChecks });
+    const { assessments } = stack.runtime;
+    const at = new Date('2026-11-22T09:30:15.123Z');
+    const pass = { status: 'PASS' as const, message: 'ok', evidence: {}, durationMs: 1, attempts: 1 };
+    const ids = Array.from({ length: CHECKS }, (_, i) => `check-${String(i).padStart(2, '0')}`);
+    for (let round = 0; round < 10; round += 1) {
+      const assessment = await createAssessment(stack);
+      // Before the rows were locked in one order, Postgres answered one of these with 40P01 (deadlock detected).
+      const written = await Promise.all(
+        [ids, [...ids].reverse(), ids.filter((_, i) => i % 2 === 1).reverse()].map((order) =>
+          assessments.recordCheckOutcomes(assessment.id, order.map((checkId) => ({ checkId, outcome: pass, at }))),
+        ),
+      );
+      expect(written.flatMap((set) => [...set]).sort()).toEqual([...ids].sort());
+    }
+  });
+
   it('findCheckSpecs returns the asked-for (or all) checks of that assessment only, with their stored definition, status, service and environment', async () => {
     stack = await startTestStack({ withWorkers: false, configFor: manyChecks });
     const [one, other] = [await createAssessment(stack), await createAssessment(stack)];
