@@ -37,4 +37,16 @@ describe('readiness config schema', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format must be one of text, json, markdown');
   });
+
+  it('stops quietly when its reader closes the pipe early (| head): exit 0, no stack trace', async () => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), 'config', 'schema'], { env: { PATH: process.env.PATH ?? '' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
 });
