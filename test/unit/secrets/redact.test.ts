@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsRedaction, isSecretName, redactDeep, redactText, redactValues } from '../../../src/secrets/redact.ts';
+import { containsRedaction, isSecretName, redactDeep, redactText, redactValues, secretValuesOf } from '../../../src/secrets/redact.ts';
 
 describe('redactText', () => {
   it.each([
@@ -55,5 +55,34 @@ describe('redactDeep', () => {
   it('says whether it took something out', () => {
     expect(containsRedaction(redactDeep({ headers: { authorization: 'x' } }))).toBe(true);
     expect(containsRedaction(redactDeep({ headers: { authorization: '${env:T}' } }))).toBe(false);
+  });
+});
+
+describe('redactValues on shortened text', () => {
+  it('redacts the start of a secret that a truncation cut off before the ellipsis', () => {
+    expect(redactValues('not JSON ("padding then tok_abcdef…")', ['tok_abcdefghijkl'])).toBe('not JSON ("padding then ***…")');
+    expect(redactValues('one tok_abcdefghijkl, then tok_ab…', ['tok_abcdefghijkl'])).toBe('one ***, then ***…');
+  });
+  it('leaves an ellipsis alone when what precedes it is not a secret’s start', () => {
+    expect(redactValues('and so on…', ['tok_abcdefghijkl'])).toBe('and so on…');
+    // Fewer characters than a secret may have are a coincidence, not a leak.
+    expect(redactValues('the t…', ['tok_abcdefghijkl'])).toBe('the t…');
+  });
+});
+
+describe('secretValuesOf', () => {
+  it('finds the literal credentials a spec will send: secret headers, the credential after a scheme, URL passwords and secret parameters', () => {
+    const values = secretValuesOf({
+      url: 'https://robot:pa%24%24word@api.example.com/health?api_key=k3y-value&page=2',
+      headers: { 'X-Api-Key': 'literal-key', Authorization: 'Bearer abc.def.ghi', Accept: 'application/json' },
+      bodyContains: 'healthy',
+    });
+    expect(values).toEqual(expect.arrayContaining(['pa%24%24word', 'pa$$word', 'k3y-value', 'literal-key', 'Bearer abc.def.ghi', 'abc.def.ghi']));
+    expect(values).not.toContain('application/json');
+    expect(values).not.toContain('healthy');
+    expect(values).not.toContain('2');
+  });
+  it('finds nothing in a spec without credentials', () => {
+    expect(secretValuesOf({ url: 'http://127.0.0.1/healthz', timeoutMs: 500, headers: { Accept: 'text/plain' } })).toEqual([]);
   });
 });
