@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('an endpoint that echoes the credentials it was sent', () => {
-  let ran: Promise<{ checks: Record<string, { status: string; message: string }>; stored: string; shown: string }> | undefined;
+  let ran: Promise<{ checks: Record<string, { status: string; message: string | null }>; stored: string; shown: string }> | undefined;
   const assessOnce = () =>
     (ran ??= (async () => {
       const ack = await stack.run('run echoing staging');
