@@ -68,7 +68,11 @@ const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
 // The value stops before punctuation that ends a sentence (`…?token=abc, which`), as text quoting a URL has it.
 const QUERY_PARAMETER = /([?&;])([^=&#\s"'<>]+)=([^&#\s"'<>]*?)(?=[,.;:)\]]*(?:[&#\s"'<>]|$))/g;
 // `password=…` in a key=value connection string (libpq `host=db password=secret`). Only `=`: `token: expired` is prose.
-const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+?(?=[.:)\]]*(?:[\s;&,"'}]|$)))/gi;
+// The name may carry a prefix (`DB_PASSWORD=`, `client_secret=`, `PGPASSWORD=`), as environment dumps and DSNs write it.
+const KEY_VALUE_SECRET = /\b((?:[A-Za-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key)|[A-Za-z0-9]+(?:password|passwd))(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+?(?=[.:)\]]*(?:[\s;&,"'}]|$)))/gi;
+// `"password": "…"` / `"X-Api-Key":"…"`: a JSON member quoted in text (an error body, a config dump). A quoted name
+// before a colon is a key, not prose, so the value goes whenever the name is secret-bearing.
+const JSON_MEMBER = /"([^"\\\n]{1,64})"(\s*:\s*)"((?:[^"\\\n]|\\.)*)"/g;
 // `Bearer abc…` / `Basic dXNl…` in free text (an error message quoting a header).
 const AUTH_SCHEME = /\b(Bearer\s+[A-Za-z0-9._~+/=-]{8,}|Basic\s+(?=[A-Za-z+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2})/g;
 
@@ -85,6 +89,9 @@ export function redactText(text: string): string {
     })
     .replace(QUERY_PARAMETER, (whole, separator: string, name: string, value: string) =>
       isSecretQueryName(decodeSafely(name)) ? `${separator}${name}=${redactSecretValue(decodeSafely(value)) === REDACTED ? REDACTED : value}` : whole,
+    )
+    .replace(JSON_MEMBER, (whole, name: string, separator: string, value: string) =>
+      isSecretName(name) && redactSecretValue(value) === REDACTED ? `"${name}"${separator}"${REDACTED}"` : whole,
     )
     .replace(KEY_VALUE_SECRET, (whole, name: string, separator: string, value: string) => {
       const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : '';

@@ -14,6 +14,9 @@ import { startTestStack, type TestStack } from '../support/test-stack.ts';
 const LITERAL_KEY = `literal-key-${randomBytes(10).toString('hex')}`;
 const SECRET_ENV = `R1_ECHO_TOKEN_${randomBytes(3).toString('hex').toUpperCase()}`;
 const ENV_TOKEN = `envtok${randomBytes(16).toString('hex')}`;
+/** Secrets of the target itself, in the error page it answers with: an environment dump. */
+const DUMPED_PASSWORD = `dumped-${randomBytes(8).toString('hex')}`;
+const DUMPED_PG_PASSWORD = `pgdump-${randomBytes(8).toString('hex')}`;
 /** The webhook's "not JSON" message keeps 79 characters of the body: the token starts at 69, so 10 are kept. */
 const PADDING = 'upstream refused the request that carried this header value '.padEnd(69, '.');
 
@@ -25,6 +28,7 @@ beforeAll(async () => {
   echo = createServer((req, res) => {
     req.resume();
     const key = String(req.headers['x-api-key'] ?? '');
+    if (req.url === '/dump') return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`{"error":"boom","env":{"DB_PASSWORD": "${DUMPED_PASSWORD}"}}\nPGPASSWORD=${DUMPED_PG_PASSWORD}`);
     if (req.url === '/literal') return void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized', received: { 'x-api-key': key } }));
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`${PADDING}${key} and nothing else`);
   });
@@ -40,6 +44,7 @@ beforeAll(async () => {
               checks: [
                 { id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' },
                 { id: 'literal', name: 'Literal key', type: 'webhook', severity: 'low', url: '{{echoUrl}}/literal', headers: { 'X-Api-Key': LITERAL_KEY } },
+                { id: 'dump', name: 'Dumping endpoint', type: 'webhook', severity: 'low', url: '{{echoUrl}}/dump' },
                 { id: 'referenced', name: 'Referenced key', type: 'webhook', severity: 'low', url: '{{echoUrl}}/text', headers: { 'X-Api-Key': `\${env:${SECRET_ENV}}` } },
               ],
             },
@@ -72,6 +77,16 @@ describe('an endpoint that echoes the credentials it was sent', () => {
     expect(checks.literal?.message).toContain('answered HTTP 401');
     expect(stored).not.toContain(LITERAL_KEY);
     expect(shown).not.toContain(LITERAL_KEY);
+  });
+
+  it("keeps the passwords of an endpoint's own environment dump out of the check row and the message", async () => {
+    const { checks, stored, shown } = await assessOnce();
+    expect(checks.dump?.status).toBe('ERROR');
+    expect(stored).toContain('DB_PASSWORD');
+    for (const secret of [DUMPED_PASSWORD, DUMPED_PG_PASSWORD]) {
+      expect(stored).not.toContain(secret);
+      expect(shown).not.toContain(secret);
+    }
   });
 
   it('shows not even the start of a referenced token that a shortened message cut in half', async () => {

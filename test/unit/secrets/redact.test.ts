@@ -15,6 +15,9 @@ describe('redactText', () => {
     ['a bearer token in text', 'sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc', 'sent Authorization: Bearer ***'],
     ['basic credentials in text', 'header Basic dXNlcjpwYXNzd29yZA==', 'header Basic ***'],
     ['prose is left alone', 'Basic checks passed; token expired; the password field', 'Basic checks passed; token expired; the password field'],
+    ['prefixed names in an environment dump', 'PGPASSWORD=hunter22 DB_PASSWORD=hunter22 client_secret=abcdefgh', 'PGPASSWORD=*** DB_PASSWORD=*** client_secret=***'],
+    ['a secret JSON member quoted in text', 'answered {"error":"boom","env":{"DB_PASSWORD": "hunter22"},"x-api-key":"k3y"}', 'answered {"error":"boom","env":{"DB_PASSWORD": "***"},"x-api-key":"***"}'],
+    ['JSON members about a secret, or naming one, stay', '{"tokenExpiresAt":"2026-12-03","field":"password","auth":"${env:T}"}', '{"tokenExpiresAt":"2026-12-03","field":"password","auth":"${env:T}"}'],
   ])('%s', (_name, input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
