@@ -26,6 +26,10 @@ export type ReferenceKind = 'env' | 'file';
  */
 export const OWN_CREDENTIALS: ReadonlySet<string> = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN']);
 
+/** `/proc/self/environ` and the like hold the worker's whole environment, Readiness's own credentials included. */
+const PROCESS_FILES = /^\/proc(?:\/|$)/;
+const processFileProblem = (path: string) => `${path} is under /proc, which holds the worker's own environment and credentials; a check or webhook may not reference it`;
+
 const ownCredentialProblem = (name: string) => `${name} is Readiness's own credential; a check or webhook may not reference it (give the check a variable of its own)`;
 
 /** What is wrong with the references in one string, or undefined when they are all well formed. */
@@ -36,6 +40,7 @@ export function referenceSyntaxProblem(raw: string): string | undefined {
     if (kind === 'env' && !ENV_NAME.test(target)) return `${whole} is not a valid reference: \${env:NAME} needs a variable name (letters, digits, "_")`;
     if (kind === 'env' && OWN_CREDENTIALS.has(target)) return `${whole} is not allowed: ${ownCredentialProblem(target)}`;
     if (kind === 'file' && !target.startsWith('/')) return `${whole} is not a valid reference: \${file:/path} needs an absolute path`;
+    if (kind === 'file' && PROCESS_FILES.test(target)) return `${whole} is not allowed: ${processFileProblem(target)}`;
   }
   const rest = text.replace(REFERENCE, '');
   const stray = rest.indexOf('${');
@@ -76,6 +81,7 @@ async function readReference(kind: ReferenceKind, target: string, source: Secret
     const value = source.env(target);
     return value === undefined || value === '' ? { ok: false, problem: `the environment variable ${target} is not set` } : { ok: true, value };
   }
+  if (PROCESS_FILES.test(target)) return { ok: false, problem: processFileProblem(target) };
   try {
     // A trailing newline is how editors and `echo` end a file; it is never part of the secret.
     const value = (await source.readFile(target)).replace(/\r?\n$/, '');

@@ -48,6 +48,7 @@ beforeAll(async () => {
       '    checks:',
       '      - { id: up, name: Up, type: http, url: "{{base}}/up", headers: { Authorization: "Bearer ${env:SLACK_BOT_TOKEN}" } }',
       '      - { id: hook, name: Hook, type: webhook, url: "{{base}}/hook", headers: { X-Key: "${env:SLACK_SIGNING_SECRET}" } }',
+      '      - { id: environ, name: Environ, type: webhook, url: "{{base}}/environ", headers: { X-Env: "${file:/proc/self/environ}" } }',
       '',
     ].join('\n'),
   );
@@ -63,6 +64,7 @@ describe("references to Readiness's own credentials", () => {
     expect(validate.code).toBe(2);
     expect(validate.stderr).toContain("services.api.checks[0].headers.Authorization: ${env:SLACK_BOT_TOKEN} is not allowed: SLACK_BOT_TOKEN is Readiness's own credential");
     expect(validate.stderr).toContain('services.api.checks[1].headers.X-Key: ${env:SLACK_SIGNING_SECRET} is not allowed');
+    expect(validate.stderr).toContain('services.api.checks[2].headers.X-Env: ${file:/proc/self/environ} is not allowed: /proc/self/environ is under /proc');
 
     const assess = await cli(env, 'assess', '--service', 'api', '--env', 'ci', '--config', config, '--json');
     expect(assess.code).toBe(2);

@@ -75,6 +75,12 @@ describe("Readiness's own credentials", () => {
     expect(resolved).toMatchObject({ ok: false, reference: `\${env:${name}}` });
     expect(JSON.stringify(resolved)).not.toContain('the-bots-own-secret');
   });
+  it('refuses files under /proc (the worker\'s own environment), when loading and when resolving', async () => {
+    expect(referenceSyntaxProblem('${file:/proc/self/environ}')).toContain('${file:/proc/self/environ} is not allowed: /proc/self/environ is under /proc');
+    const resolved = await resolveReferences({ header: '${file:/proc/self/environ}' }, source({}, { '/proc/self/environ': 'SLACK_BOT_TOKEN=xoxb-own' }));
+    expect(resolved).toMatchObject({ ok: false, reference: '${file:/proc/self/environ}' });
+    expect(referenceSyntaxProblem('${file:/process/secret}')).toBeUndefined();
+  });
   it('leaves other variables alone', () => {
     expect(referenceSyntaxProblem('${env:PAYMENTS_DATABASE_URL}')).toBeUndefined();
   });
