@@ -63,7 +63,8 @@ export function redactSecretValue(value: string): string {
 const TOKEN_AS_USER_LENGTH = 20;
 
 // `scheme://user:password@` and `scheme://token@`: the authority's userinfo, up to the last '@' before the path.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
+// Greedy, '@' included: a password written with a raw '@' (`app:p@ss@db`) ends where URL parsers end it, at the last.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)@/gi;
 // `?token=…` / `&api_key=…`: a query parameter, in a URL or on its own.
 // The value stops before punctuation that ends a sentence (`…?token=abc, which`), as text quoting a URL has it.
 const QUERY_PARAMETER = /([?&;])([^=&#\s"'<>]+)=([^&#\s"'<>]*?)(?=[,.;:)\]]*(?:[&#\s"'<>]|$))/g;

@@ -17,6 +17,8 @@ const ENV_TOKEN = `envtok${randomBytes(16).toString('hex')}`;
 /** Secrets of the target itself, in the error page it answers with: an environment dump. */
 const DUMPED_PASSWORD = `dumped-${randomBytes(8).toString('hex')}`;
 const DUMPED_PG_PASSWORD = `pgdump-${randomBytes(8).toString('hex')}`;
+/** A literal password with an unencoded `@`, as people write them: the URL's userinfo ends at the last `@`. */
+const AT_PASSWORD_TAIL = `tail${randomBytes(8).toString('hex')}`;
 /** The webhook's "not JSON" message keeps 79 characters of the body: the token starts at 69, so 10 are kept. */
 const PADDING = 'upstream refused the request that carried this header value '.padEnd(69, '.');
 
@@ -45,6 +47,7 @@ beforeAll(async () => {
                 { id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' },
                 { id: 'literal', name: 'Literal key', type: 'webhook', severity: 'low', url: '{{echoUrl}}/literal', headers: { 'X-Api-Key': LITERAL_KEY } },
                 { id: 'dump', name: 'Dumping endpoint', type: 'webhook', severity: 'low', url: '{{echoUrl}}/dump' },
+                { id: 'db', name: 'Database', type: 'postgres', severity: 'low', url: `postgresql://app:pa@${AT_PASSWORD_TAIL}@127.0.0.1:1/app`, timeoutMs: 2000 },
                 { id: 'referenced', name: 'Referenced key', type: 'webhook', severity: 'low', url: '{{echoUrl}}/text', headers: { 'X-Api-Key': `\${env:${SECRET_ENV}}` } },
               ],
             },
@@ -87,6 +90,14 @@ describe('an endpoint that echoes the credentials it was sent', () => {
       expect(stored).not.toContain(secret);
       expect(shown).not.toContain(secret);
     }
+  });
+
+  it('stores a literal password that holds an "@" redacted whole, not only up to its "@"', async () => {
+    const { checks, stored, shown } = await assessOnce();
+    expect(checks.db?.status).not.toBe('PASS');
+    expect(stored).toContain('postgresql://app:***@127.0.0.1:1/app');
+    expect(stored).not.toContain(AT_PASSWORD_TAIL);
+    expect(shown).not.toContain(AT_PASSWORD_TAIL);
   });
 
   it('shows not even the start of a referenced token that a shortened message cut in half', async () => {

@@ -4,6 +4,8 @@ import { containsRedaction, isSecretName, redactDeep, redactText, redactValues, 
 describe('redactText', () => {
   it.each([
     ['URL password', 'postgresql://app:s3cr3t@db:5432/app', 'postgresql://app:***@db:5432/app'],
+    ['URL password holding a raw "@"', 'could not connect to postgresql://app:p@ss@db:5432/app (refused)', 'could not connect to postgresql://app:***@db:5432/app (refused)'],
+    ['two URLs, each with its own userinfo', 'from https://a:x1@h1/p to https://b:y2@h2/q', 'from https://a:***@h1/p to https://b:***@h2/q'],
     ['URL token as the user', 'https://ghp_abcdef1234567890abcdef@github.com/x', 'https://***@github.com/x'],
     ['a user name alone is kept', 'postgresql://postgres@127.0.0.1/db', 'postgresql://postgres@127.0.0.1/db'],
     ['a password that is a reference is kept', 'postgresql://app:${env:DB_PASSWORD}@db/app', 'postgresql://app:${env:DB_PASSWORD}@db/app'],
