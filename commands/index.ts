@@ -7,8 +7,19 @@ import { deploymentControlAction, deploymentRollbackAction, gateProceedAction } 
 import { approveAction, noteAction, noteSubmission, requestSignoffAction } from './actions/signoff.ts';
 import { registerIncidentActions } from './actions/incident-buttons.ts';
 import { runAssessmentAction } from './actions/run-assessment.ts';
+import { actionIdOtherThan, unknownAction } from './actions/unknown-action.ts';
 
 export type { CommandDeps } from './command-context.ts';
+
+/** Every button id a listener below answers; a click on any other is told so (unknown-action.ts). */
+export const HANDLED_ACTION_IDS: readonly string[] = [
+  ...Object.values(ids.actions),
+  ids.incident.acknowledge,
+  ids.incident.escalate,
+  ids.incident.resolve,
+  ids.incident.raise,
+  ids.incident.lower,
+];
 
 /** Every Slack surface the bot answers (the slash command, buttons, modals), wired in one place. */
 export function registerCommands(app: App, deps: CommandDeps): void {
@@ -28,4 +39,5 @@ export function registerCommands(app: App, deps: CommandDeps): void {
   app.action(ids.actions.gateProceed, gateProceedAction(deps));
   app.action(ids.actions.runAssessment, runAssessmentAction(deps));
   registerIncidentActions(app, deps);
+  app.action(actionIdOtherThan(HANDLED_ACTION_IDS), unknownAction());
 }

@@ -1,3 +1,4 @@
+import { redactText } from '../secrets/redact.ts';
 import type { AdminResponse, AdminRoute } from './admin-listener.ts';
 
 /** `/readyz`'s answer: ready only when every dependency answered; each one says `ok` or what went wrong. */
@@ -20,7 +21,8 @@ export function describeProbeFailure(error: unknown): string {
   const lines = raw.split('\n').map((line) => line.trim()).filter((line) => line !== '');
   const last = lines.at(-1) ?? '';
   const sentence = /Message: `(.+)`/.exec(last)?.[1] ?? last;
-  return (sentence || 'unavailable').replace(/\/\/[^/@\s]*@/g, '//***@').slice(0, 300);
+  // The whole userinfo, to its last '@' (a raw '@' in a password), and a libpq `password=` too.
+  return redactText(sentence || 'unavailable').replace(/\/\/[^/\s]*@/g, '//***@').slice(0, 300);
 }
 
 const json = (status: number, body: unknown): AdminResponse => ({ status, contentType: 'application/json', body: JSON.stringify(body) });

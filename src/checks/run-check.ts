@@ -2,7 +2,7 @@ import type { CheckOutcome, CheckRunner, CheckTarget } from './check.types.ts';
 import { runners, type CheckSpec } from './registry.ts';
 import { resolveReferences, type SecretSource } from '../secrets/references.ts';
 import { processSecretSource, rememberSecretValues } from '../secrets/process-secrets.ts';
-import { redactDeep, redactText, redactValues } from '../secrets/redact.ts';
+import { redactDeep, redactText, redactValues, secretValuesOf } from '../secrets/redact.ts';
 import { EgressRefused, type EgressPolicy } from '../egress/egress-policy.ts';
 
 export interface TimedOutcome extends CheckOutcome {
@@ -42,13 +42,15 @@ export async function runCheck(
       durationMs: elapsed(),
     };
   }
-  rememberSecretValues(resolution.secrets);
+  // Resolved references and the literal credentials of the spec alike: what the check sends must not come back.
+  const secrets = [...new Set([...resolution.secrets, ...secretValuesOf(resolution.value)])];
+  rememberSecretValues(secrets);
   const refused = await egressRefusal(resolution.value, options.egress);
   if (refused !== undefined) {
-    return redactOutcome({ status: 'ERROR', message: refused, evidence: { egress: 'refused' }, durationMs: elapsed() }, resolution.secrets);
+    return redactOutcome({ status: 'ERROR', message: refused, evidence: { egress: 'refused' }, durationMs: elapsed() }, secrets);
   }
   const outcome = await runResolved(resolution.value, target, now, options, startedAt);
-  return redactOutcome(outcome, resolution.secrets);
+  return redactOutcome(outcome, secrets);
 }
 
 /** The outcome as it may be stored and shown: no resolved secret value, no URL credential, no secret parameter. */

@@ -63,12 +63,17 @@ export function redactSecretValue(value: string): string {
 const TOKEN_AS_USER_LENGTH = 20;
 
 // `scheme://user:password@` and `scheme://token@`: the authority's userinfo, up to the last '@' before the path.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
+// Greedy, '@' included: a password written with a raw '@' (`app:p@ss@db`) ends where URL parsers end it, at the last.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)@/gi;
 // `?token=…` / `&api_key=…`: a query parameter, in a URL or on its own.
 // The value stops before punctuation that ends a sentence (`…?token=abc, which`), as text quoting a URL has it.
 const QUERY_PARAMETER = /([?&;])([^=&#\s"'<>]+)=([^&#\s"'<>]*?)(?=[,.;:)\]]*(?:[&#\s"'<>]|$))/g;
 // `password=…` in a key=value connection string (libpq `host=db password=secret`). Only `=`: `token: expired` is prose.
-const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+?(?=[.:)\]]*(?:[\s;&,"'}]|$)))/gi;
+// The name may carry a prefix (`DB_PASSWORD=`, `client_secret=`, `PGPASSWORD=`), as environment dumps and DSNs write it.
+const KEY_VALUE_SECRET = /\b((?:[A-Za-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key)|[A-Za-z0-9]+(?:password|passwd))(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+?(?=[.:)\]]*(?:[\s;&,"'}]|$)))/gi;
+// `"password": "…"` / `"X-Api-Key":"…"`: a JSON member quoted in text (an error body, a config dump). A quoted name
+// before a colon is a key, not prose, so the value goes whenever the name is secret-bearing.
+const JSON_MEMBER = /"([^"\\\n]{1,64})"(\s*:\s*)"((?:[^"\\\n]|\\.)*)"/g;
 // `Bearer abc…` / `Basic dXNl…` in free text (an error message quoting a header).
 const AUTH_SCHEME = /\b(Bearer\s+[A-Za-z0-9._~+/=-]{8,}|Basic\s+(?=[A-Za-z+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2})/g;
 
@@ -86,6 +91,9 @@ export function redactText(text: string): string {
     .replace(QUERY_PARAMETER, (whole, separator: string, name: string, value: string) =>
       isSecretQueryName(decodeSafely(name)) ? `${separator}${name}=${redactSecretValue(decodeSafely(value)) === REDACTED ? REDACTED : value}` : whole,
     )
+    .replace(JSON_MEMBER, (whole, name: string, separator: string, value: string) =>
+      isSecretName(name) && redactSecretValue(value) === REDACTED ? `"${name}"${separator}"${REDACTED}"` : whole,
+    )
     .replace(KEY_VALUE_SECRET, (whole, name: string, separator: string, value: string) => {
       const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : '';
       const inner = quote === '' ? value : value.slice(1, -1);
@@ -102,15 +110,89 @@ function decodeSafely(text: string): string {
   }
 }
 
-/** Replaces every occurrence of the given secret values (and their URL-encoded forms) in text. */
+/**
+ * Replaces every occurrence of the given secret values (and their URL-encoded forms) in text, and the start of one
+ * cut short by a truncation (`abc123…`): text is shortened before it is redacted, at a length, not at a secret.
+ */
 export function redactValues(text: string, values: readonly string[]): string {
   let redacted = text;
   for (const value of values) {
     for (const form of new Set([value, encodeURIComponent(value)])) {
-      if (form.length >= MIN_VALUE_LENGTH && redacted.includes(form)) redacted = redacted.split(form).join(REDACTED);
+      if (form.length < MIN_VALUE_LENGTH) continue;
+      if (redacted.includes(form)) redacted = redacted.split(form).join(REDACTED);
+      if (redacted.includes(ELLIPSIS)) redacted = redactTruncatedStart(redacted, form);
     }
   }
   return redacted;
+}
+
+/** What `truncate` (src/shared/text.ts) ends a shortened text with. */
+const ELLIPSIS = '…';
+
+/** `…the start of the secr…` → `…the start of the ***…`: the longest start of `value` right before each ellipsis. */
+function redactTruncatedStart(text: string, value: string): string {
+  let result = '';
+  let rest = text;
+  for (let at = rest.indexOf(ELLIPSIS); at !== -1; at = rest.indexOf(ELLIPSIS)) {
+    let cut = 0;
+    for (let length = Math.min(value.length - 1, at); length >= MIN_VALUE_LENGTH; length -= 1) {
+      if (rest.slice(at - length, at) === value.slice(0, length)) {
+        cut = length;
+        break;
+      }
+    }
+    result += (cut > 0 ? rest.slice(0, at - cut) + REDACTED : rest.slice(0, at)) + ELLIPSIS;
+    rest = rest.slice(at + ELLIPSIS.length);
+  }
+  return result + rest;
+}
+
+/** A credential after its auth scheme (`Bearer abc`, `token ghp_…`): the part that is the secret. */
+const AFTER_SCHEME = /^[A-Za-z][A-Za-z-]*\s+(\S.*)$/;
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The secret values a spec holds as it is about to run, literals written in readiness.yaml included: the values of
+ * secret-named fields and headers (`X-Api-Key: abc`, and the credential after an auth scheme), URL passwords (or a
+ * token in the user's place) and secret query parameters. Redacting an outcome by these values too means an
+ * endpoint that echoes what it was sent (a 401 body quoting the request headers) cannot put them in a row or a
+ * message, whatever shape it quotes them in.
+ */
+export function secretValuesOf(spec: unknown): string[] {
+  const found = new Set<string>();
+  const add = (candidate: string) => {
+    if (candidate.length >= MIN_VALUE_LENGTH) found.add(candidate);
+  };
+  const visit = (value: unknown, name: string | undefined, depth: number) => {
+    if (typeof value === 'string') {
+      if (name !== undefined && isSecretName(name)) {
+        add(value);
+        const credential = AFTER_SCHEME.exec(value)?.[1];
+        if (credential !== undefined) add(credential);
+      }
+      if (URL_LIKE.test(value)) for (const secret of urlSecrets(value)) add(secret);
+      return;
+    }
+    if (depth > 20 || value === null || typeof value !== 'object' || value instanceof Date) return;
+    if (Array.isArray(value)) for (const item of value) visit(item, name, depth + 1);
+    else for (const [key, inner] of Object.entries(value)) visit(inner, key, depth + 1);
+  };
+  visit(spec, undefined, 0);
+  return [...found];
+}
+
+function urlSecrets(text: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return [];
+  }
+  const secrets: string[] = [];
+  if (url.password !== '') secrets.push(url.password, decodeSafely(url.password));
+  else if (url.username.length >= TOKEN_AS_USER_LENGTH) secrets.push(url.username, decodeSafely(url.username));
+  for (const [name, value] of url.searchParams) if (isSecretQueryName(name)) secrets.push(value);
+  return secrets;
 }
 
 /**

@@ -14,6 +14,8 @@ const lockText = (lock: { deploymentId: string; holder: string; since: Date }) =
 const ownApprovalSentence = (role: string) =>
   `Separation of duties: you approved this release as *${escapeText(role)}*, so someone else must deploy it. Nothing changed.`;
 
+const ownOverrideSentence = 'Separation of duties: you overrode the decision on this release, so someone else must deploy it. Nothing changed.';
+
 const noDeployerSentence = (environment: string) =>
   `*${escapeText(environment)}* is a protected environment and readiness.yaml names no \`deploy.deployerRole\` for it, so nobody may deploy there. Add one. Nothing changed.`;
 
@@ -49,6 +51,8 @@ export const deploymentMessages = {
         return 'The assessment this would rely on has no Slack message, so there is no thread to run the deployment in. Assess again.';
       case 'approved_own_release':
         return ownApprovalSentence(result.role);
+      case 'overrode_own_release':
+        return ownOverrideSentence;
       case 'no_deployer_role':
         return noDeployerSentence(result.environment);
     }
@@ -79,6 +83,8 @@ export const deploymentMessages = {
       }
       case 'approved_own_release':
         return ownApprovalSentence(refusal.role);
+      case 'overrode_own_release':
+        return ownOverrideSentence;
       case 'no_deployer_role':
         return noDeployerSentence(refusal.environment);
       case 'gate_changed':
@@ -107,7 +113,7 @@ export const deploymentMessages = {
    */
   startRefusedResponse(result: { service: string; environment: string; refusal: StartRefusal }) {
     const text = deploymentMessages.startRefused(result.refusal);
-    if (result.refusal.reason === 'approved_own_release' || result.refusal.reason === 'no_deployer_role') return { text };
+    if (result.refusal.reason === 'approved_own_release' || result.refusal.reason === 'overrode_own_release' || result.refusal.reason === 'no_deployer_role') return { text };
     return {
       text,
       blocks: [

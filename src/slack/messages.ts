@@ -10,6 +10,8 @@ import { escapeText, mentionUser, truncate } from './escape.ts';
 export const messages = {
   assessing: (service: string, environment: string) =>
     `:hourglass_flowing_sand: Assessing *${service}* in *${environment}* — the result will appear in this channel.`,
+  unknownButton: (actionId: string) =>
+    `That button (\`${escapeText(truncate(actionId, 60))}\`) is not one Readiness answers, perhaps from an older version of the message. Nothing was done; use \`/readiness help\` to find what you meant.`,
   unreadableCommand: (problems: string) =>
     `Slack sent a command I could not read (${escapeText(truncate(problems, 200))}). Please try again; if it keeps happening, tell your Readiness admins.`,
   unavailable: (dependency: Unavailable, detail: string) =>

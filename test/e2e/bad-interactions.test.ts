@@ -61,6 +61,17 @@ describe('buttons and modals with values the bot never rendered', () => {
     expect(await answerTo(result.responseUrl)).toContain(expected);
   });
 
+  it('a button no listener answers (an older message, a forged payload) is acknowledged and told so, and known buttons are not', async () => {
+    const result = await click('legacy_deploy_now', 'anything');
+    expect(result.status).toBe(200);
+    expect(await answerTo(result.responseUrl)).toContain('That button (`legacy_deploy_now`) is not one Readiness answers');
+
+    const known = await click(ids.actions.approve, 'forged');
+    expect(await answerTo(known.responseUrl)).toContain('Slack sent a command I could not read');
+    const answers = stack.standIn.responses.filter((response) => response.url === known.responseUrl);
+    expect(answers.map((response) => response.body.text)).not.toContainEqual(expect.stringContaining('is not one Readiness answers'));
+  });
+
   it.each(['{"requestId":"nope"}', 'not json at all'])('a sign-off modal whose hidden metadata was tampered with (%s) keeps the modal open with a message', async (metadata) => {
     const result = await stack.standIn.sendInteraction(stack.eventsUrl, {
       type: 'view_submission',

@@ -25,7 +25,7 @@ beforeAll(async () => {
             severities: { sev1: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] }, sev2: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] } },
           },
           services: {
-            ledger: { environments: { production: { vars: { baseUrl } } }, checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }] },
+            treasury: { environments: { production: { vars: { baseUrl } } }, checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }] },
           },
         },
         'incident permissions e2e config',
@@ -47,7 +47,7 @@ const latest = (id: string) => stack.runtime.db.incident.findUniqueOrThrow({ whe
 
 /** Opens an incident as the reporter (who is not paged) and waits until level 1 (on-call) has been paged. */
 async function openIncident(severity: 'sev1' | 'sev2', title: string) {
-  const ack = await stack.run(`incident ${severity} ${title} ledger`);
+  const ack = await stack.run(`incident ${severity} ${title} treasury`);
   const incident = await until(() => stack.runtime.db.incident.findUnique({ where: { requestKey: ack.triggerId } }));
   const alert = await stack.standIn.waitFor(() =>
     stack.standIn.messages(INCIDENTS).find((message) => message.threadTs === undefined && message.text?.includes(`INC-${incident.number}:`)),
@@ -146,7 +146,7 @@ describe('lowering a severity asks why', () => {
     const audited = await stack.runtime.db.auditEvent.findFirstOrThrow({ where: { subjectId: incident.id, action: 'incident.severity_changed' } });
     expect(audited).toMatchObject({ actor: ONCALL, reason, before: { severity: 'SEV2' }, after: { severity: 'SEV3' } });
 
-    const audit = await stack.run('audit ledger production');
+    const audit = await stack.run('audit treasury production');
     const trail = JSON.stringify((await replyTo(audit.responseUrl)).body.blocks ?? []);
     expect(trail).toContain(`<@${ONCALL}> changed the severity SEV2 → SEV3 (INC-${incident.number}) · severity SEV2 → SEV3 — “Only &lt;!channel&gt; CSV exports are affected”`);
   });

@@ -12,7 +12,7 @@ import { runWebhookTask } from './webhook.ts';
 import { runnableTaskSpec, TASK_SECRETS_UNAVAILABLE } from './runnable-task.ts';
 import { resolveReferences, type SecretSource } from '../../secrets/references.ts';
 import { processSecretSource, rememberSecretValues } from '../../secrets/process-secrets.ts';
-import { redactDeep, redactText, redactValues } from '../../secrets/redact.ts';
+import { redactDeep, redactText, redactValues, secretValuesOf } from '../../secrets/redact.ts';
 import type { EgressPolicy } from '../../egress/egress-policy.ts';
 
 /** Re-runs named readiness checks of the deployment's service; FAIL or ERROR fails. Returns those that did not pass. */
@@ -60,10 +60,12 @@ export interface TaskRunnerDeps {
 async function withSecrets<T>(value: T, source: SecretSource | undefined, run: (resolved: T) => Promise<TaskOutcome>): Promise<TaskOutcome> {
   const resolution = await resolveReferences(value, source ?? processSecretSource);
   if (!resolution.ok) return { status: 'FAILED', message: `the secret ${resolution.reference} could not be resolved: ${resolution.problem}` };
-  rememberSecretValues(resolution.secrets);
+  // Resolved references and the literal credentials of the task alike: what the task sends must not come back.
+  const secrets = [...new Set([...resolution.secrets, ...secretValuesOf(resolution.value)])];
+  rememberSecretValues(secrets);
   const outcome = await run(resolution.value);
-  const message = redactValues(redactText(outcome.message), resolution.secrets);
-  return outcome.evidence === undefined ? { ...outcome, message } : { ...outcome, message, evidence: redactDeep(outcome.evidence, resolution.secrets) };
+  const message = redactValues(redactText(outcome.message), secrets);
+  return outcome.evidence === undefined ? { ...outcome, message } : { ...outcome, message, evidence: redactDeep(outcome.evidence, secrets) };
 }
 
 /** Dispatches a planned task to its type's runner. */

@@ -91,6 +91,8 @@ describe('describeProbeFailure', () => {
     [new Error('\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `N/A`. Message: `Can\'t reach database server at 127.0.0.1:1`'), "Can't reach database server at 127.0.0.1:1"],
     [new Error('no answer within 2000 ms'), 'no answer within 2000 ms'],
     [new Error('connect ECONNREFUSED for postgresql://app:s3cret@db:5432/x'), 'connect ECONNREFUSED for postgresql://***@db:5432/x'],
+    [new Error('connect failed for postgresql://app:p@ss@db:5432/x'), 'connect failed for postgresql://***@db:5432/x'],
+    [new Error('connection to host=db user=app password=s3cret failed'), 'connection to host=db user=app password=*** failed'],
     [new Error(''), 'unavailable'],
     ['plain', 'plain'],
   ])('%s → %s', (error, text) => {

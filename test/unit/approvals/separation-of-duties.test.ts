@@ -65,4 +65,10 @@ describe('separation of duties when deploying', () => {
     expect(ownApproval(signed, 'U0MULTI', false)).toBeUndefined();
     expect(ownApproval(undefined, 'U0MULTI', true)).toBeUndefined();
   });
+  it('counts an override as an approval by whoever overrode, and only them', () => {
+    const overridden = { ...request(), status: 'OVERRIDDEN' as const, override: true, overriddenBy: 'U0BOSS', decision: 'GO' as const };
+    expect(ownApproval(overridden, 'U0BOSS', true)).toEqual({ reason: 'overrode_own_release' });
+    expect(ownApproval(overridden, 'U0DEPLOYER', true)).toBeUndefined();
+    expect(ownApproval(overridden, 'U0BOSS', false)).toBeUndefined();
+  });
 });

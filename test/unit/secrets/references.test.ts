@@ -67,3 +67,21 @@ describe('resolveReferences', () => {
     expect(resolved).toMatchObject({ ok: true, value: { v: '${env:B} {{x}}' } });
   });
 });
+
+describe("Readiness's own credentials", () => {
+  it.each(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN'])('refuses ${env:%s} when loading and when resolving', async (name) => {
+    expect(referenceSyntaxProblem(`Bearer \${env:${name}}`)).toContain(`\${env:${name}} is not allowed: ${name} is Readiness's own credential`);
+    const resolved = await resolveReferences({ header: `\${env:${name}}` }, source({ [name]: 'the-bots-own-secret' }));
+    expect(resolved).toMatchObject({ ok: false, reference: `\${env:${name}}` });
+    expect(JSON.stringify(resolved)).not.toContain('the-bots-own-secret');
+  });
+  it('refuses files under /proc (the worker\'s own environment), when loading and when resolving', async () => {
+    expect(referenceSyntaxProblem('${file:/proc/self/environ}')).toContain('${file:/proc/self/environ} is not allowed: /proc/self/environ is under /proc');
+    const resolved = await resolveReferences({ header: '${file:/proc/self/environ}' }, source({}, { '/proc/self/environ': 'SLACK_BOT_TOKEN=xoxb-own' }));
+    expect(resolved).toMatchObject({ ok: false, reference: '${file:/proc/self/environ}' });
+    expect(referenceSyntaxProblem('${file:/process/secret}')).toBeUndefined();
+  });
+  it('leaves other variables alone', () => {
+    expect(referenceSyntaxProblem('${env:PAYMENTS_DATABASE_URL}')).toBeUndefined();
+  });
+});
