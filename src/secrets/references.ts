@@ -24,7 +24,7 @@ export type ReferenceKind = 'env' | 'file';
  * reference to one of these would hand the bot's Slack token, its signing secret, its database or its admin token
  * to whoever runs that target: whoever may edit readiness.yaml is not thereby trusted with the bot's keys.
  */
-export const OWN_CREDENTIALS: ReadonlySet<string> = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN']);
+export const OWN_CREDENTIALS: ReadonlySet<string> = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'BULL_BOARD_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
 
 /** `/proc/self/environ` and the like hold the worker's whole environment, Readiness's own credentials included. */
 const PROCESS_FILES = /^\/proc(?:\/|$)/;
