@@ -11,7 +11,16 @@ import { tmpdir } from 'node:os';
 import type { LogLevel } from '../src/shared/logger.ts';
 import { projectRoot } from '../src/shared/paths.ts';
 import { redactUrl } from '../src/store/migrations.ts';
-import { benchSettings, countBy, countingLogger, failBench, prepareServices, pollUntil, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
+import {
+  benchSettings,
+  countBy,
+  countingLogger,
+  failBench,
+  prepareServices,
+  pollUntil,
+  spawnWorkerProcess,
+  stopWorkerProcess,
+} from './support/harness.ts';
 import { percentiles, round } from './support/stats.ts';
 
 /**
@@ -52,8 +61,6 @@ function readOptions(): { count: number; logLevel: LogLevel } {
   return { count, logLevel };
 }
 
-
-
 interface AckOutcome {
   triggerId: string;
   userId: string;
@@ -62,7 +69,6 @@ interface AckOutcome {
   text: string | undefined;
   error: string | undefined;
 }
-
 
 const describeCounts = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -212,7 +218,10 @@ async function run(stack: LocalStack, count: number, logLines: { errors: number 
     ackTexts: countBy(acks, (ack) => ack.text ?? (ack.error ? `transport error: ${ack.error}` : `HTTP ${ack.status}, no text`)),
     // What users were told after the ack (errors go to the response_url) and the messages the bot posted.
     responseUrlPosts: countBy(standIn.responses, (response) => `${response.status} ${String(response.body.text ?? '(no text)').slice(0, 160)}`),
-    postMessages: countBy(standIn.callsTo('chat.postMessage'), (call) => `${call.status} ${call.response.ok === true ? 'ok' : String(call.response.error)}`),
+    postMessages: countBy(
+      standIn.callsTo('chat.postMessage'),
+      (call) => `${call.status} ${call.response.ok === true ? 'ok' : String(call.response.error)}`,
+    ),
     chatUpdates: standIn.callsTo('chat.update').length,
     errorLogLines: logLines.errors,
   };
@@ -328,8 +337,10 @@ try {
     const banner = '!'.repeat(78);
     print(banner);
     print(`FAIL: bench ${NAME} missed its target (${missed})`);
-    print(`  p99 ack ${ms(r.ackMs.p99)} (target < ${TARGET_P99_MS} ms); enqueued exactly once ${r.enqueuedExactlyOnce}/${count}; ` +
-      `rows created ${r.rowsCreated}; jobs in queue ${r.jobsInQueue}`);
+    print(
+      `  p99 ack ${ms(r.ackMs.p99)} (target < ${TARGET_P99_MS} ms); enqueued exactly once ${r.enqueuedExactlyOnce}/${count}; ` +
+        `rows created ${r.rowsCreated}; jobs in queue ${r.jobsInQueue}`,
+    );
     print(banner);
   }
   if (r.completed < count) print(`WARNING: only ${r.completed}/${count} assessments reached COMPLETED`);

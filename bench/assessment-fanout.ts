@@ -17,7 +17,16 @@ import { projectRoot } from '../src/shared/paths.ts';
 import { validateBlocks, validateMessageText } from '../src/slack/block-kit-limits.ts';
 import { redactUrl } from '../src/store/migrations.ts';
 import { round, summarize } from './support/stats.ts';
-import { benchSettings, countBy, countingLogger, failBench, prepareServices, pollUntil, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
+import {
+  benchSettings,
+  countBy,
+  countingLogger,
+  failBench,
+  prepareServices,
+  pollUntil,
+  spawnWorkerProcess,
+  stopWorkerProcess,
+} from './support/harness.ts';
 
 /**
  * `npm run bench:fanout`: one `/readiness run` of a service with 50, then 200 `http` checks against a local
@@ -92,8 +101,6 @@ function readOptions(): Options {
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) fail(`--log-level must be debug|info|warn|error, got ${logLevel}`);
   return { concurrency, workers, warmup, repeat, logLevel, cpuProfileDir: values['cpu-prof'] };
 }
-
-
 
 const describeCounts = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -214,7 +221,6 @@ async function writeFanoutConfig(dir: string, size: number, baseUrl: string) {
 // ---------------------------------------------------------------------------------------------------------
 // The bot: stand-in → Bolt (this process) → Postgres + BullMQ → one worker process.
 
-
 /**
  * CPU time (user + system, ms) used so far by a process and its descendants (`tsx` runs the worker in a child
  * process), from /proc; undefined where /proc is not available.
@@ -259,7 +265,6 @@ async function waitForWorkers(local: LocalStack, children: ChildProcess[], check
   }
   if (!ready.reached) throw new Error(`the worker process had no worker on every queue within ${WORKER_READY_TIMEOUT_MS / 1000} s`);
 }
-
 
 /** Sends the command and waits for its assessment row to finish (or the deadline). */
 async function runAssessment(local: LocalStack, service: string, triggerId: string) {
@@ -463,7 +468,12 @@ async function runBot(
     stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: false });
     for (let i = 0; i < options.workers; i++) {
       workers.push(
-        spawnWorkerProcess(stack, { configPath: path, concurrency: options.concurrency, logLevel: options.logLevel, cpuProfileDir: options.cpuProfileDir }),
+        spawnWorkerProcess(stack, {
+          configPath: path,
+          concurrency: options.concurrency,
+          logLevel: options.logLevel,
+          cpuProfileDir: options.cpuProfileDir,
+        }),
       );
     }
     await waitForWorkers(stack, workers, options.workers * Math.ceil(options.concurrency / CHECK_JOBS_PER_WORKER));
@@ -511,7 +521,13 @@ async function measureAssessment(
   const workerCpuAfter = await workersCpuMs();
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const serverStats = server.stats(row?.createdAt.getTime());
-  const jobTimes = row ? await checkJobTimes(stack, row.id, row.checks.map((check) => check.checkId)) : undefined;
+  const jobTimes = row
+    ? await checkJobTimes(
+        stack,
+        row.id,
+        row.checks.map((check) => check.checkId),
+      )
+    : undefined;
 
   // The message shows the final state once the last render after completion has run.
   let finalMessage: { text?: string; blocks?: unknown[] } | undefined;
@@ -674,9 +690,12 @@ const wallText = (sample: Sample) =>
 function sampleProblems(sample: Sample, size: number): string[] {
   const problems: string[] = [];
   if (!sample.completed) problems.push(`not completed (${sample.status})`);
-  if (sample.checkResults !== size || sample.checksByStatus.PASS !== size) problems.push(`checks ${describeCounts(sample.checksByStatus)} of ${size}`);
-  if (sample.chatUpdates === 0 || sample.chatUpdatesOk !== sample.chatUpdates) problems.push(`chat.update ${describeCounts(sample.chatUpdateResults)}`);
-  if (!sample.finalMessageSeen || sample.blockKitProblems.length > 0) problems.push(`final message: ${sample.blockKitProblems.join('; ') || 'not seen'}`);
+  if (sample.checkResults !== size || sample.checksByStatus.PASS !== size)
+    problems.push(`checks ${describeCounts(sample.checksByStatus)} of ${size}`);
+  if (sample.chatUpdates === 0 || sample.chatUpdatesOk !== sample.chatUpdates)
+    problems.push(`chat.update ${describeCounts(sample.chatUpdateResults)}`);
+  if (!sample.finalMessageSeen || sample.blockKitProblems.length > 0)
+    problems.push(`final message: ${sample.blockKitProblems.join('; ') || 'not seen'}`);
   return problems;
 }
 
@@ -694,7 +713,9 @@ function printTimeline(sample: Sample, indent: string): void {
     `${indent}per check job, p50 / p95 / max ms: wait for pickup ${describePhase(p.waitForPickup)}; pickup → request ${describePhase(p.pickupToRequest)}; ` +
       `check ${describePhase(p.check)}; check done → job finished ${describePhase(p.recordToJobFinished)}`,
   );
-  print(`${indent}last check job finished → verdict job ${at(p.lastCheckToVerdictJob)} ms; verdict job → completed ${at(p.verdictJobToCompleted)} ms`);
+  print(
+    `${indent}last check job finished → verdict job ${at(p.lastCheckToVerdictJob)} ms; verdict job → completed ${at(p.verdictJobToCompleted)} ms`,
+  );
   print(
     `${indent}CPU from send to completion: worker process(es) ${sample.cpuMs.workerProcess === null ? 'n/a' : ms(sample.cpuMs.workerProcess)}, ` +
       `bench process (bot, stand-in, endpoints) ${ms(sample.cpuMs.benchProcess)}`,
@@ -713,9 +734,13 @@ function printBot(r: BotRun, options: Options): void {
   print(`  median run: ${wallText(m)}`);
   printTimeline(m, '    ');
   if (m.checkDurationMs) {
-    print(`    check durations: min ${m.checkDurationMs.min} / p50 ${m.checkDurationMs.p50} / p95 ${m.checkDurationMs.p95} / max ${m.checkDurationMs.max} ms`);
+    print(
+      `    check durations: min ${m.checkDurationMs.min} / p50 ${m.checkDurationMs.p50} / p95 ${m.checkDurationMs.p95} / max ${m.checkDurationMs.max} ms`,
+    );
   }
-  print(`    assessment ${m.status}${m.verdict ? ` (${m.verdict}, score ${m.score})` : ''}${m.failureReason ? `: ${m.failureReason}` : ''}; ack HTTP ${m.ackStatus} in ${ms(m.ackMs)}`);
+  print(
+    `    assessment ${m.status}${m.verdict ? ` (${m.verdict}, score ${m.score})` : ''}${m.failureReason ? `: ${m.failureReason}` : ''}; ack HTTP ${m.ackStatus} in ${ms(m.ackMs)}`,
+  );
   print(`    check results: ${m.checkResults}/${r.size}; by status: ${describeCounts(m.checksByStatus)}; ${describeCounts(m.checkAttempts)}`);
   if (Object.keys(m.checkMessages).length > 0) print(`    non-PASS messages: ${describeCounts(m.checkMessages)}`);
   print(`    endpoint server: ${describeServer(m.server)}`);
@@ -745,7 +770,9 @@ function printCli(r: CliRun): void {
       `target < ${r.targetMs === null ? 'n/a' : ms(r.targetMs)} (${CLI_MARGIN_MS} ms + slowest)`,
   );
   if (r.checkDurationMs) {
-    print(`  check durations: min ${r.checkDurationMs.min} / p50 ${r.checkDurationMs.p50} / p95 ${r.checkDurationMs.p95} / max ${r.checkDurationMs.max} ms`);
+    print(
+      `  check durations: min ${r.checkDurationMs.min} / p50 ${r.checkDurationMs.p50} / p95 ${r.checkDurationMs.p95} / max ${r.checkDurationMs.max} ms`,
+    );
   }
   print(`  exit code ${r.exitCode}; verdict ${r.verdict ?? 'n/a'}; by status: ${describeCounts(r.checksByStatus)}`);
   print(
@@ -891,7 +918,9 @@ try {
     const banner = '!'.repeat(78);
     print(banner);
     print(`FAIL: bench ${NAME} missed its target (${missed.join(', ')})`);
-    print(`  wall / slowest check, median of ${options.repeat}, ${ratios} (target < ${TARGET_RATIO}); CLI ${ms(cli.wallMs)} (target < ${cli.targetMs ?? 'n/a'} ms)`);
+    print(
+      `  wall / slowest check, median of ${options.repeat}, ${ratios} (target < ${TARGET_RATIO}); CLI ${ms(cli.wallMs)} (target < ${cli.targetMs ?? 'n/a'} ms)`,
+    );
     print(`  (first assessment after start-up, not judged: ${coldRatios})`);
     print(banner);
   }

@@ -103,14 +103,20 @@ function phaseGaps(startedAt: Date, finishedAt: Date, tasks: readonly TaskTiming
 
 async function assessOnce(stack: LocalStack): Promise<void> {
   const triggerId = `bench.assess.${randomBytes(4).toString('hex')}`;
-  await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: `run ${SERVICE} ${ENVIRONMENT}`, userId: USER, channelId: stack.channelId, triggerId });
+  await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+    text: `run ${SERVICE} ${ENVIRONMENT}`,
+    userId: USER,
+    channelId: stack.channelId,
+    triggerId,
+  });
   const done = await pollUntil(
     () => stack.runtime.db.assessment.findUnique({ where: { requestKey: triggerId } }),
     (row) => row?.status === 'COMPLETED' || row?.status === 'FAILED',
     Date.now() + RUN_TIMEOUT_MS,
     50,
   );
-  if (done.value?.verdict !== 'GO') fail(`the assessment that should allow the deployment ended ${done.value?.status ?? 'nowhere'} with ${done.value?.verdict ?? 'no verdict'}`);
+  if (done.value?.verdict !== 'GO')
+    fail(`the assessment that should allow the deployment ended ${done.value?.status ?? 'nowhere'} with ${done.value?.verdict ?? 'no verdict'}`);
 }
 
 async function deployOnce(stack: LocalStack, receiver: DeployReceiver, run: number) {
@@ -119,9 +125,20 @@ async function deployOnce(stack: LocalStack, receiver: DeployReceiver, run: numb
   const triggerId = `bench.deploy.${randomBytes(4).toString('hex')}.${run}`;
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   await standIn.sendSlashCommand(eventsUrl, { text: `deploy ${SERVICE} ${ENVIRONMENT}`, userId: USER, channelId, triggerId });
-  const planned = await pollUntil(() => db.deployment.findUnique({ where: { requestKey: triggerId } }), (row) => Boolean(row?.messageTs), deadline, 20);
+  const planned = await pollUntil(
+    () => db.deployment.findUnique({ where: { requestKey: triggerId } }),
+    (row) => Boolean(row?.messageTs),
+    deadline,
+    20,
+  );
   const messageTs = planned.value?.messageTs;
-  if (!planned.value || !messageTs) return fail(`run ${run}: no plan was posted (answers: ${standIn.responses.map((response) => String(response.body.text)).slice(-3).join(' | ')})`);
+  if (!planned.value || !messageTs)
+    return fail(
+      `run ${run}: no plan was posted (answers: ${standIn.responses
+        .map((response) => String(response.body.text))
+        .slice(-3)
+        .join(' | ')})`,
+    );
   const deploymentId = planned.value.id;
   const callsBefore = receiver.calls.length;
 
@@ -135,14 +152,37 @@ async function deployOnce(stack: LocalStack, receiver: DeployReceiver, run: numb
   );
   const observedMs = Date.now() - clickedAt;
   const row = finished.value;
-  const tasks = await db.deploymentTask.findMany({ where: { deploymentId, stage: 'deploy' }, select: { taskId: true, phaseIndex: true, startedAt: true, finishedAt: true, status: true, attempts: true } });
+  const tasks = await db.deploymentTask.findMany({
+    where: { deploymentId, stage: 'deploy' },
+    select: { taskId: true, phaseIndex: true, startedAt: true, finishedAt: true, status: true, attempts: true },
+  });
   // The message's last render comes up to a second after the end: wait for it before counting updates.
-  await pollUntil(async () => standIn.message(channelId, messageTs)?.text ?? '', (text) => text.endsWith(row.status.toLowerCase().replaceAll('_', ' ')), Date.now() + 5000, 50);
+  await pollUntil(
+    async () => standIn.message(channelId, messageTs)?.text ?? '',
+    (text) => text.endsWith(row.status.toLowerCase().replaceAll('_', ' ')),
+    Date.now() + 5000,
+    50,
+  );
   const updates = standIn.callsTo('chat.update').filter((call) => call.args.ts === messageTs);
   const updateSpanMs = Math.max(0, ...updates.map((call) => call.at - clickedAt));
 
   if (!row.startedAt || !row.finishedAt || row.status !== 'SUCCEEDED') {
-    return { run, deploymentId, status: row.status, failureReason: row.failureReason, totalMs: Number.NaN, criticalPathMs: Number.NaN, overheadMs: Number.NaN, observedMs, perPhaseMs: [], gaps: undefined, tasksSucceeded: tasks.filter((task) => task.status === 'SUCCEEDED').length, webhookCalls: receiver.calls.length - callsBefore, chatUpdates: updates.length, updateSpanMs };
+    return {
+      run,
+      deploymentId,
+      status: row.status,
+      failureReason: row.failureReason,
+      totalMs: Number.NaN,
+      criticalPathMs: Number.NaN,
+      overheadMs: Number.NaN,
+      observedMs,
+      perPhaseMs: [],
+      gaps: undefined,
+      tasksSucceeded: tasks.filter((task) => task.status === 'SUCCEEDED').length,
+      webhookCalls: receiver.calls.length - callsBefore,
+      chatUpdates: updates.length,
+      updateSpanMs,
+    };
   }
   const totalMs = row.finishedAt.getTime() - row.startedAt.getTime();
   const critical = criticalPath(row.plan as unknown as DeploymentPlan, tasks);
@@ -180,7 +220,12 @@ try {
       deployments: { templates: { overhead: benchTemplate() } },
       services: {
         [SERVICE]: {
-          environments: { [ENVIRONMENT]: { vars: { baseUrl: target.url, deployUrl: receiver.url }, deploy: { template: 'overhead', webhookSecret: 'bench-webhook-secret-0123456789' } } },
+          environments: {
+            [ENVIRONMENT]: {
+              vars: { baseUrl: target.url, deployUrl: receiver.url },
+              deploy: { template: 'overhead', webhookSecret: 'bench-webhook-secret-0123456789' },
+            },
+          },
           checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
         },
       },
@@ -218,7 +263,11 @@ try {
   };
   passed = Object.values(checks).every(Boolean);
   const sorted = [...overheads].sort((a, b) => a - b);
-  const summary = { min: round(sorted[0] ?? Number.NaN), median: round(sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN), max: round(worst) };
+  const summary = {
+    min: round(sorted[0] ?? Number.NaN),
+    median: round(sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN),
+    max: round(worst),
+  };
 
   const result = {
     name: NAME,
@@ -234,14 +283,23 @@ try {
   };
   await mkdir(join(projectRoot, 'bench', 'results'), { recursive: true });
   await writeFile(resultsPath, `${JSON.stringify(result, null, 2)}\n`);
-  print(`overhead (total − critical path): min ${f(summary.min)}, median ${f(summary.median)}, max ${f(summary.max)}; error log lines: ${logLines.errors}`);
+  print(
+    `overhead (total − critical path): min ${f(summary.min)}, median ${f(summary.median)}, max ${f(summary.max)}; error log lines: ${logLines.errors}`,
+  );
   print(`results written to ${resultsPath}`);
   if (passed) {
-    print(`PASS: the bot adds at most ${f(worst)} to a ${PHASES}-phase, ${PHASES * TASKS_PER_PHASE}-task deployment (target < ${TARGET_OVERHEAD_MS} ms)`);
+    print(
+      `PASS: the bot adds at most ${f(worst)} to a ${PHASES}-phase, ${PHASES * TASKS_PER_PHASE}-task deployment (target < ${TARGET_OVERHEAD_MS} ms)`,
+    );
   } else {
     const banner = '!'.repeat(78);
     print(banner);
-    print(`MISS: bench ${NAME} missed its target (${Object.entries(checks).filter(([, ok]) => !ok).map(([key]) => key).join(', ')})`);
+    print(
+      `MISS: bench ${NAME} missed its target (${Object.entries(checks)
+        .filter(([, ok]) => !ok)
+        .map(([key]) => key)
+        .join(', ')})`,
+    );
     print(`  worst overhead ${f(worst)} (target < ${TARGET_OVERHEAD_MS} ms)`);
     print(banner);
   }

@@ -12,7 +12,16 @@ import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts'
 import type { LogLevel } from '../src/shared/logger.ts';
 import { projectRoot } from '../src/shared/paths.ts';
 import { redactUrl } from '../src/store/migrations.ts';
-import { benchSettings, countingLogger, failBench, pollUntil, prepareServices, sleep, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
+import {
+  benchSettings,
+  countingLogger,
+  failBench,
+  pollUntil,
+  prepareServices,
+  sleep,
+  spawnWorkerProcess,
+  stopWorkerProcess,
+} from './support/harness.ts';
 import { round, summarize, type LatencySummary } from './support/stats.ts';
 
 /**
@@ -59,7 +68,9 @@ function benchDocument(service: string) {
       channel: INCIDENTS_CHANNEL,
       severities: { sev2: { respondWithin: TIMEOUT_MS, levels: [{ users: [LEVEL1] }, { users: [LEVEL2] }], repeat: 0 } },
     },
-    services: { [service]: { environments: { bench: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: 'http://127.0.0.1:9/healthz' }] } },
+    services: {
+      [service]: { environments: { bench: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: 'http://127.0.0.1:9/healthz' }] },
+    },
   };
 }
 
@@ -124,7 +135,12 @@ async function run(local: LocalStack, service: string, count: number, spreadMs: 
   await pollUntil(escalations, (rows) => rows.length >= count, Date.now() + ESCALATION_TIMEOUT_MS, 200);
   // DMs about this run's incidents (their titles name the run's service).
   const level2Dms = () => standIn.messages(`D${LEVEL2.slice(1)}`).filter((dm) => JSON.stringify(dm.blocks).includes(service)).length;
-  await pollUntil(async () => level2Dms(), (n) => n >= count, Date.now() + ESCALATION_TIMEOUT_MS, 200);
+  await pollUntil(
+    async () => level2Dms(),
+    (n) => n >= count,
+    Date.now() + ESCALATION_TIMEOUT_MS,
+    200,
+  );
 
   const rows = await escalations();
   const lateMs = rows.map((row) => Number((row.data as { lateMs?: unknown }).lateMs));
@@ -138,7 +154,9 @@ async function run(local: LocalStack, service: string, count: number, spreadMs: 
   });
   const delivery = dms.map((dm) => (dm.sentAt?.getTime() ?? 0) - (dueAt.get(dm.incidentId) ?? 0));
   const escalatedAt = new Map(rows.map((row) => [row.subjectId, row.at.getTime()]));
-  const jobs = (await runtime.incidentQueues.queues.escalations.getJobs(['completed'])).filter((job) => ids.includes(job.data.incidentId) && job.data.level === 0);
+  const jobs = (await runtime.incidentQueues.queues.escalations.getJobs(['completed'])).filter(
+    (job) => ids.includes(job.data.incidentId) && job.data.level === 0,
+  );
   const pickup = jobs.map((job) => (job.processedOn ?? 0) - (dueAt.get(job.data.incidentId) ?? 0));
   const processing = jobs.map((job) => (escalatedAt.get(job.data.incidentId) ?? 0) - (job.processedOn ?? 0));
   return {
@@ -176,7 +194,9 @@ let worker: ChildProcess | undefined;
 let passed = false;
 try {
   print(`bench ${NAME}: ${options.count} incidents, level timeout ${TIMEOUT_MS} ms, nobody acknowledges`);
-  print(`  database ${redactUrl(databaseUrl)} (${dbReport}); redis ${redisUrl}; opened ${options.spreadMs > 0 ? `over ${options.spreadMs} ms` : 'all at once'}`);
+  print(
+    `  database ${redactUrl(databaseUrl)} (${dbReport}); redis ${redisUrl}; opened ${options.spreadMs > 0 ? `over ${options.spreadMs} ms` : 'all at once'}`,
+  );
   // A clean slate: incidents an earlier (crashed) run left open would otherwise be swept up by this run's worker.
   await removeEarlierRuns(databaseUrl);
   local = await startLocalStack({
@@ -205,7 +225,9 @@ try {
   print(`  level-2 DM posted after due:        ${describe(measured.pageDelivery)}`);
   print(`    timer job handed out after due:  ${describe(measured.pickup)}`);
   print(`    then until the escalation commit: ${describe(measured.processing)}`);
-  print(`  escalated ${measured.escalated}/${options.count}, exactly once ${measured.escalatedOnce}, early ${measured.early}; level-2 DMs ${measured.level2Dms}`);
+  print(
+    `  escalated ${measured.escalated}/${options.count}, exactly once ${measured.escalatedOnce}, early ${measured.early}; level-2 DMs ${measured.level2Dms}`,
+  );
   print(`  opening took ${measured.openMs} ms; error log lines ${logLines.errors}`);
 
   await local.runtime.db.incident.deleteMany({ where: { id: { in: ids } } });
@@ -228,7 +250,9 @@ try {
   print(`results written to ${resultsPath}`);
   if (passed) print(`PASS: p99 escalation lateness ${round(measured.lateness?.p99 ?? 0)} ms < ${TARGET_P99_MS} ms`);
   else {
-    const missed = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
+    const missed = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
     print('!'.repeat(78));
     print(`FAIL: bench ${NAME} missed its target (${missed.join(', ')})`);
     print('!'.repeat(78));

@@ -34,7 +34,10 @@ if (!Number.isInteger(burst) || burst < 1 || !Number.isInteger(runs) || runs < 1
   failBench(NAME, '--burst and --runs must be positive whole numbers, --settle-ms a whole number of milliseconds');
 }
 
-const settings = { ...benchSettings(NAME), databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness_bench_footprint' };
+const settings = {
+  ...benchSettings(NAME),
+  databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness_bench_footprint',
+};
 const dist = (...parts: string[]) => join(projectRoot, 'dist', 'src', ...parts);
 const mib = (kib: number) => Math.round((kib / 1024) * 10) / 10;
 const median = (numbers: number[]) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
@@ -91,7 +94,10 @@ function productionArgs(script: string): string[] {
 }
 function startEntry(script: 'start' | 'worker', adminPort: number): ChildProcess {
   const flags = values['node-flags'].split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, ...productionArgs(script)], { env: { ...env, ADMIN_PORT: String(adminPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...flags, ...productionArgs(script)], {
+    env: { ...env, ADMIN_PORT: String(adminPort) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   return child;
 }
@@ -115,7 +121,11 @@ const bot = startEntry('start', botAdmin);
 const worker = startEntry('worker', workerAdmin);
 for (const adminPort of [botAdmin, workerAdmin]) {
   const ready = await pollUntil(
-    () => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.status, () => 0),
+    () =>
+      fetch(`http://127.0.0.1:${adminPort}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      ),
     (status) => status === 200,
     Date.now() + 60_000,
     200,
@@ -144,10 +154,12 @@ process.stderr.write(`sending ${burst} signed /readiness commands…\n`);
 const burstStarted = Date.now();
 const acks = await Promise.all(
   Array.from({ length: burst }, (_, i) =>
-    standIn.sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, { text: 'run example-api staging', userId: `U0FOOT${i}`, channelId: channel }).then(
-      (answer) => answer.status,
-      () => 0,
-    ),
+    standIn
+      .sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, { text: 'run example-api staging', userId: `U0FOOT${i}`, channelId: channel })
+      .then(
+        (answer) => answer.status,
+        () => 0,
+      ),
   ),
 );
 const verdicts = await pollUntil(
@@ -207,8 +219,25 @@ await writeFile(cliConfig, (await readFile(configPath, 'utf8')).replaceAll(targe
 const cli = {
   floor: await timeCli('node -e 0 (floor)', ['-e', '0']),
   validate: await timeCli('readiness config validate', [dist('main', 'cli.js'), 'config', 'validate', '--config', exampleConfig]),
-  assess: await timeCli('readiness assess (2 http checks)', [dist('main', 'cli.js'), 'assess', '--service', 'example-api', '--env', 'staging', '--config', cliConfig]),
-  validateTsx: await timeCli('validate via tsx (dev, reference)', ['--import', 'tsx', join(projectRoot, 'src', 'main', 'cli.ts'), 'config', 'validate', '--config', exampleConfig]),
+  assess: await timeCli('readiness assess (2 http checks)', [
+    dist('main', 'cli.js'),
+    'assess',
+    '--service',
+    'example-api',
+    '--env',
+    'staging',
+    '--config',
+    cliConfig,
+  ]),
+  validateTsx: await timeCli('validate via tsx (dev, reference)', [
+    '--import',
+    'tsx',
+    join(projectRoot, 'src', 'main', 'cli.ts'),
+    'config',
+    'validate',
+    '--config',
+    exampleConfig,
+  ]),
 };
 await cliTarget.close();
 
@@ -230,7 +259,9 @@ const lines = [
   `  burst: ${burst} signed commands, ${acked} acked 200, ${verdicts.value} verdicts posted in ${burstSeconds.toFixed(1)} s`,
   '',
   `  CLI, whole process (${runs} runs)   median     min   exit`,
-  ...Object.values(cli).map((f) => `  ${f.label.padEnd(34)} ${String(f.medianMs).padStart(5)} ms ${String(f.minMs).padStart(5)} ms   ${f.exitCodes.join(',')}`),
+  ...Object.values(cli).map(
+    (f) => `  ${f.label.padEnd(34)} ${String(f.medianMs).padStart(5)} ms ${String(f.minMs).padStart(5)} ms   ${f.exitCodes.join(',')}`,
+  ),
   `  processes left behind by the CLI: ${leftovers.length === 0 ? 'none' : leftovers.join('; ')}`,
   '',
   'Targets:',

@@ -17,7 +17,11 @@ export async function handleDeploy(
 }
 
 /** `/readiness rollback <service> <env> [reason]`: rolls back the newest deployment that started there. */
-export async function handleRollback(deps: CommandDeps, ctx: CommandContext, input: { service: string; environment: string; reason: string | undefined }): Promise<void> {
+export async function handleRollback(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  input: { service: string; environment: string; reason: string | undefined },
+): Promise<void> {
   await ctx.ack(`:rewind: Looking for the latest deployment of *${input.service}* in *${input.environment}*…`);
   await deps.afterAck(async () => {
     const latest = await deps.runtime.deployments.latestStarted(input.service, input.environment);

@@ -28,7 +28,11 @@ async function openAndAlert(deps: CommandDeps, ctx: CommandContext, request: Inc
   if (!opened.created) return;
   const { incidents } = runtime.incidents;
   try {
-    await deliverIncidentNotifications({ incidents, chat: incidentChat(runtime.slack), now: deps.now, logger: runtime.settings.logger }, opened.incident.id, 1);
+    await deliverIncidentNotifications(
+      { incidents, chat: incidentChat(runtime.slack), now: deps.now, logger: runtime.settings.logger },
+      opened.incident.id,
+      1,
+    );
   } catch (error) {
     // Slack is slow or rate limiting: the queued delivery job retries with backoff.
     runtime.settings.logger.warn('incident alert not posted yet; the worker retries', { incidentId: opened.incident.id, ...errorFields(error) });

@@ -46,8 +46,7 @@ async function startAndPublish(deps: CommandDeps, request: NewAssessment, ctx: C
     request,
   );
   if (!started.ok) {
-    const text =
-      started.reason === 'unavailable' ? messages.unavailable(started.dependency, started.detail) : messages.unexpected(started.detail);
+    const text = started.reason === 'unavailable' ? messages.unavailable(started.dependency, started.detail) : messages.unexpected(started.detail);
     await cancelIntake(deps, request.requestKey);
     await ctx.respond(ephemeral(text));
     return;

@@ -27,10 +27,16 @@ export function digestProcessor(deps: DigestJobDeps) {
     try {
       const result = await postDigest(deps, request);
       if (!result.ok) deps.logger.warn('digest not posted: readiness.yaml no longer defines it', { digest: data.digest, known: result.known });
-      else deps.logger.info(result.posted ? 'digest posted' : 'digest already posted', { digest: data.digest, key: data.key, channel: result.channel });
+      else
+        deps.logger.info(result.posted ? 'digest posted' : 'digest already posted', { digest: data.digest, key: data.key, channel: result.channel });
       return result;
     } catch (error) {
-      return throwForSlackFailure(error, { logger: deps.logger, pauseQueue: deps.pauseQueue, what: 'the digest', fields: { digest: data.digest, key: data.key } });
+      return throwForSlackFailure(error, {
+        logger: deps.logger,
+        pauseQueue: deps.pauseQueue,
+        what: 'the digest',
+        fields: { digest: data.digest, key: data.key },
+      });
     }
   };
 }

@@ -60,15 +60,21 @@ export async function replayExpiredRequests(deps: InboxReplayDeps, inFlight: InF
         continue;
       }
       const body = replayBody({ body: request.body, responseUrl: request.responseUrl });
-      const outcome = await inFlight.run(request.key, () => deps.replay(body)).then(
-        () => 'DONE' as const,
-        (error: unknown) => {
-          deps.logger.error('a replayed Slack request failed', { key: request.key, kind: request.kind, ...errorFields(error) });
-          return 'FAILED' as const;
-        },
-      );
+      const outcome = await inFlight
+        .run(request.key, () => deps.replay(body))
+        .then(
+          () => 'DONE' as const,
+          (error: unknown) => {
+            deps.logger.error('a replayed Slack request failed', { key: request.key, kind: request.kind, ...errorFields(error) });
+            return 'FAILED' as const;
+          },
+        );
       await deps.requests.finish(request.key, outcome);
-      deps.logger.info('replayed a Slack request its bot had acked but not finished', { key: request.key, kind: request.kind, attempt: request.attempts });
+      deps.logger.info('replayed a Slack request its bot had acked but not finished', {
+        key: request.key,
+        kind: request.kind,
+        attempt: request.attempts,
+      });
       report.replayed += 1;
     }
   }

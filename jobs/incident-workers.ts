@@ -48,7 +48,9 @@ export async function startIncidentWorkers(
   );
   if (deps.sweep) {
     await queues.queues.escalations.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
-    await recoverIncidents(recovery).catch((error: unknown) => logger.warn('incident recovery sweep failed; the next one retries', errorFields(error)));
+    await recoverIncidents(recovery).catch((error: unknown) =>
+      logger.warn('incident recovery sweep failed; the next one retries', errorFields(error)),
+    );
   }
   return [escalations, notify];
 }

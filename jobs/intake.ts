@@ -43,10 +43,13 @@ export function intakeProcessor(deps: IntakeJobDeps) {
         deps.logger.warn('intake not run: readiness.yaml no longer defines the target', { ...fields, detail: result.detail });
         return result;
       case 'posted':
-        deps.logger.info(result.recorded ? 'intake recorded an assessment the bot did not, and posted its message' : 'intake posted a missing assessment message', {
-          ...fields,
-          assessmentId: result.assessmentId,
-        });
+        deps.logger.info(
+          result.recorded ? 'intake recorded an assessment the bot did not, and posted its message' : 'intake posted a missing assessment message',
+          {
+            ...fields,
+            assessmentId: result.assessmentId,
+          },
+        );
         return result;
       case 'has_message':
         return result;

@@ -67,8 +67,12 @@ export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<v
   const work = strandedWorkDeps(deps);
   return repeatWithoutOverlap(
     async () => {
-      const report = { ...(await recoverStrandedWork(work)), plansExpired: await expireOverduePlans(deps.deployments.domain, deps.graceMs ?? RECOVERY_GRACE_MS) };
-      if (report.requeued + report.rerun + report.gaveUp + report.errors + report.plansExpired > 0) deps.logger.info('recovery sweep finished', { ...report });
+      const report = {
+        ...(await recoverStrandedWork(work)),
+        plansExpired: await expireOverduePlans(deps.deployments.domain, deps.graceMs ?? RECOVERY_GRACE_MS),
+      };
+      if (report.requeued + report.rerun + report.gaveUp + report.errors + report.plansExpired > 0)
+        deps.logger.info('recovery sweep finished', { ...report });
       else deps.logger.debug('recovery sweep finished', { ...report });
     },
     deps.intervalMs ?? RECOVERY_SWEEP_EVERY_MS,

@@ -25,7 +25,12 @@ export function reportProcessor(deps: ReportJobDeps) {
     try {
       result = await postReport(deps, request);
     } catch (error) {
-      return throwForSlackFailure(error, { logger: deps.logger, pauseQueue: deps.pauseQueue, what: 'the report upload', fields: { assessmentId: request.assessmentId } });
+      return throwForSlackFailure(error, {
+        logger: deps.logger,
+        pauseQueue: deps.pauseQueue,
+        what: 'the report upload',
+        fields: { assessmentId: request.assessmentId },
+      });
     }
     // The command that started the assessment posts its message after the ack; the report waits for that thread.
     if (result === 'no_message_yet') throw new Error(`assessment ${request.assessmentId} has no message to reply to yet`);

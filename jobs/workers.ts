@@ -61,7 +61,7 @@ export interface WorkerDeps {
    * Intake jobs of `/readiness run` (record the assessment and post its message when the bot that acked did not).
    * @defaultValue none: this process leaves the intake queue to other workers
    */
-  intake?: { config: ReadinessConfig; /** See INTAKE_DELAY_MS. @defaultValue 30000 */ delayMs?: number | undefined } | undefined;
+  intake?: { config: ReadinessConfig /** See INTAKE_DELAY_MS. @defaultValue 30000 */; delayMs?: number | undefined } | undefined;
   /** The daily purge of old check results. @defaultValue none: this process leaves the maintenance queue to other workers */
   retention?: Omit<PurgeDeps, 'now'> | undefined;
   logger: Logger;
@@ -88,10 +88,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // and the whole workspace stays inside Slack's per-method rate limits.
   await deps.queues.render.setGlobalConcurrency(1);
 
-  const checks = createCheckWorkers(
-    checkProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, runCheck: deps.runCheck, now }),
-    { ...common, concurrency: deps.concurrency },
-  );
+  const checks = createCheckWorkers(checkProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, runCheck: deps.runCheck, now }), {
+    ...common,
+    concurrency: deps.concurrency,
+  });
   const assessments = createWorker(
     QueueName.assessments,
     assessmentProcessor({
@@ -156,7 +156,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   if (deps.digests) {
     const digestDeps = deps.digests;
     workers.push(
-      rateLimitedWorker(QueueName.digests, (pauseQueue) => digestProcessor({ ...digestDeps, logger: deps.logger, pauseQueue, now }), { ...common, concurrency: 2 }),
+      rateLimitedWorker(QueueName.digests, (pauseQueue) => digestProcessor({ ...digestDeps, logger: deps.logger, pauseQueue, now }), {
+        ...common,
+        concurrency: 2,
+      }),
     );
   }
   if (deps.intake) {
@@ -166,18 +169,29 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       rateLimitedWorker(
         QueueName.intake,
         (pauseQueue) =>
-          intakeProcessor({ start: { config, assessments: deps.assessments, scheduler: deps.scheduler, now }, message, delayMs, logger: deps.logger, pauseQueue }),
+          intakeProcessor({
+            start: { config, assessments: deps.assessments, scheduler: deps.scheduler, now },
+            message,
+            delayMs,
+            logger: deps.logger,
+            pauseQueue,
+          }),
         { ...common, concurrency: 5 },
       ),
     );
   }
-  if (deps.retention) workers.push(createWorker(QueueName.maintenance, purgeProcessor({ ...deps.retention, now, logger: deps.logger }), { ...common, concurrency: 1 }));
+  if (deps.retention)
+    workers.push(createWorker(QueueName.maintenance, purgeProcessor({ ...deps.retention, now, logger: deps.logger }), { ...common, concurrency: 1 }));
   if (deps.incidents) workers.push(...(await startIncidentWorkers(common, deps.incidents, deps.logger)));
   for (const worker of workers) {
     worker.on('completed', (job: Job) => deps.jobs?.finished(worker.name, 'completed', attemptSeconds(job)));
     worker.on('failed', (job: Job | undefined, error: Error) => {
       deps.jobs?.finished(worker.name, 'failed', job ? attemptSeconds(job) : undefined);
-      deps.logger.warn('job failed', { ...(job ? jobLogFields(worker.name, job) : { queue: worker.name }), attempt: job?.attemptsMade, ...errorFields(error) });
+      deps.logger.warn('job failed', {
+        ...(job ? jobLogFields(worker.name, job) : { queue: worker.name }),
+        attempt: job?.attemptsMade,
+        ...errorFields(error),
+      });
     });
     worker.on('stalled', () => deps.jobs?.stalled(worker.name));
     worker.on('error', (error: Error) => deps.logger.warn('worker error', { queue: worker.name, ...errorFields(error) }));

@@ -6,9 +6,7 @@ import type { CommandDeps } from '../command-context.ts';
 
 const AttestClick = z.object({
   user: z.object({ id: z.string().regex(/^[UW][A-Z0-9]+$/) }),
-  actions: z
-    .array(z.object({ value: z.string().regex(/^[0-9a-f-]{36}\/[a-z0-9][a-z0-9_.-]*$/) }))
-    .length(1),
+  actions: z.array(z.object({ value: z.string().regex(/^[0-9a-f-]{36}\/[a-z0-9][a-z0-9_.-]*$/) })).length(1),
 });
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, replace_original: false, text });

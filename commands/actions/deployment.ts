@@ -32,7 +32,8 @@ export function deploymentControlAction(deps: CommandDeps, action: ControlAction
     const click = parse(body, DeploymentId);
     if (!click.ok) return void (await respond(ephemeral(messages.unreadableCommand(click.problems))));
     const result = await controlDeployment(deps.deployments.domain, { deploymentId: click.value, action, userId: click.userId });
-    if (!result.ok && result.reason === 'start_refused') await respond({ response_type: 'ephemeral', replace_original: false, ...deploymentMessages.startRefusedResponse(result) });
+    if (!result.ok && result.reason === 'start_refused')
+      await respond({ response_type: 'ephemeral', replace_original: false, ...deploymentMessages.startRefusedResponse(result) });
     else if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result)));
   };
 }
@@ -43,7 +44,12 @@ export function deploymentRollbackAction(deps: CommandDeps) {
     await ack();
     const click = parse(body, DeploymentId);
     if (!click.ok) return void (await respond(ephemeral(messages.unreadableCommand(click.problems))));
-    const result = await requestRollback(deps.deployments.domain, { deploymentId: click.value, by: click.userId, reason: 'manual rollback from the deployment message', checkRole: true });
+    const result = await requestRollback(deps.deployments.domain, {
+      deploymentId: click.value,
+      by: click.userId,
+      reason: 'manual rollback from the deployment message',
+      checkRole: true,
+    });
     if (!result.ok) await respond(ephemeral(deploymentMessages.rollbackAnswer(result)));
   };
 }
@@ -57,7 +63,8 @@ export function gateProceedAction(deps: CommandDeps) {
     const [deploymentId, taskId] = click.value.split('/') as [string, string];
     const deployment = await deps.runtime.deployments.find(deploymentId);
     const task = deployment?.plan.phases.flatMap((phase) => phase.tasks).find((candidate) => candidate.id === taskId);
-    if (!deployment || !task || task.spec.type !== 'manual-gate') return void (await respond(ephemeral(deploymentMessages.controlRefused({ ok: false, reason: 'not_found' }))));
+    if (!deployment || !task || task.spec.type !== 'manual-gate')
+      return void (await respond(ephemeral(deploymentMessages.controlRefused({ ok: false, reason: 'not_found' }))));
     const result = await passGate(deps.deployments.domain, { deploymentId, taskId, userId: click.userId, role: task.spec.role });
     if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result)));
   };

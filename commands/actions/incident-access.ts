@@ -4,9 +4,15 @@ import { incidentNotPermitted, incidentReplies } from '../../src/slack/views/inc
 import type { CommandDeps } from '../command-context.ts';
 
 /** `incidents.permissions` applied to one click or submission: the incident when allowed, else what to tell the person. */
-export async function incidentAccess(deps: CommandDeps, input: { incidentId: string; userId: string; action: IncidentAction }): Promise<IncidentAccess> {
+export async function incidentAccess(
+  deps: CommandDeps,
+  input: { incidentId: string; userId: string; action: IncidentAction },
+): Promise<IncidentAccess> {
   const { runtime } = deps;
-  return checkIncidentAccess({ incidents: runtime.incidents.incidents, roles: runtime.roles, permissions: runtime.incidents.settings.config.permissions }, input);
+  return checkIncidentAccess(
+    { incidents: runtime.incidents.incidents, roles: runtime.roles, permissions: runtime.incidents.settings.config.permissions },
+    input,
+  );
 }
 
 /** The sentence a refused click gets, naming the rule. */

@@ -88,7 +88,12 @@ function escalateAction(deps: CommandDeps) {
       await args.respond(ephemeral(accessRefusal(access)));
       return;
     }
-    const result = await escalateIncident(deps.runtime.incidents, { incidentId, trigger: 'manual', by: click.user, expected: { plan, level, round } });
+    const result = await escalateIncident(deps.runtime.incidents, {
+      incidentId,
+      trigger: 'manual',
+      by: click.user,
+      expected: { plan, level, round },
+    });
     if (!result.ok) await args.respond(ephemeral(incidentRefusal(result.reason, result.incident)));
   };
 }
@@ -148,7 +153,10 @@ function resolveSubmission(deps: CommandDeps) {
   return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const submission = ResolveSubmission.safeParse(body);
     if (!submission.success) {
-      await ack({ response_action: 'errors', errors: { [ids.incident.summaryBlock]: 'Slack sent a form I could not read; close it and click Resolve again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.incident.summaryBlock]: 'Slack sent a form I could not read; close it and click Resolve again.' },
+      });
       return;
     }
     const summary = submission.data.view.state.values[ids.incident.summaryBlock]?.[ids.incident.summaryInput]?.value?.trim() ?? '';
@@ -161,7 +169,8 @@ function resolveSubmission(deps: CommandDeps) {
     // The modal proves nothing: the permission is checked again on submit.
     const access = await incidentAccess(deps, { incidentId: submission.data.view.private_metadata, userId, action: 'resolve' });
     if (!access.ok) {
-      if (access.reason === 'not_permitted') await client.chat.postEphemeral({ channel: access.incident.channelId, user: userId, text: accessRefusal(access) });
+      if (access.reason === 'not_permitted')
+        await client.chat.postEphemeral({ channel: access.incident.channelId, user: userId, text: accessRefusal(access) });
       return;
     }
     const result = await resolveIncident(deps.runtime.incidents, { incidentId: submission.data.view.private_metadata, by: userId, summary });

@@ -35,7 +35,10 @@ export function lowerSeveritySubmission(deps: CommandDeps) {
   return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const submission = LowerSubmission.safeParse(body);
     if (!submission.success) {
-      await ack({ response_action: 'errors', errors: { [ids.incident.lowerReasonBlock]: 'Slack sent a form I could not read; close it and click Lower again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.incident.lowerReasonBlock]: 'Slack sent a form I could not read; close it and click Lower again.' },
+      });
       return;
     }
     const reason = submission.data.view.state.values[ids.incident.lowerReasonBlock]?.[ids.incident.lowerReasonInput]?.value?.trim() ?? '';
@@ -48,7 +51,8 @@ export function lowerSeveritySubmission(deps: CommandDeps) {
     const [incidentId, from, to] = submission.data.view.private_metadata;
     const access = await incidentAccess(deps, { incidentId, userId, action: 'lowerSeverity' });
     if (!access.ok) {
-      if (access.reason === 'not_permitted') await client.chat.postEphemeral({ channel: access.incident.channelId, user: userId, text: accessRefusal(access) });
+      if (access.reason === 'not_permitted')
+        await client.chat.postEphemeral({ channel: access.incident.channelId, user: userId, text: accessRefusal(access) });
       return;
     }
     const result = await changeSeverity(deps.runtime.incidents, { incidentId, from, to, by: userId, reason });

@@ -22,13 +22,20 @@ export function runAssessmentAction(deps: CommandDeps) {
   return async ({ ack, body, respond }: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
     const click = Click.safeParse(body);
-    if (!click.success) return void (await respond(ephemeral(messages.unreadableCommand(click.error.issues.map((issue) => issue.path.join('.')).join(', ')))));
+    if (!click.success)
+      return void (await respond(ephemeral(messages.unreadableCommand(click.error.issues.map((issue) => issue.path.join('.')).join(', ')))));
     const [service, environment] = (click.data.actions[0]?.value ?? '').split('/') as [string, string];
     const parsed = parseReadinessCommand(`run ${service} ${environment}`, deps.runtime.settings.config);
     if (!parsed.ok) return void (await respond({ ...ephemeral(parsed.message), replace_original: false }));
     if (parsed.kind !== 'run') return;
     const ctx: CommandContext = {
-      payload: { text: `run ${service} ${environment}`, user_id: click.data.user.id, channel_id: click.data.channel.id, team_id: click.data.team?.id, trigger_id: click.data.trigger_id },
+      payload: {
+        text: `run ${service} ${environment}`,
+        user_id: click.data.user.id,
+        channel_id: click.data.channel.id,
+        team_id: click.data.team?.id,
+        trigger_id: click.data.trigger_id,
+      },
       // The click was acked above; the "assessing…" line goes to the clicker the way the command's ack would.
       ack: (text) => respond({ ...ephemeral(text), replace_original: false }).then(() => undefined),
       respond,

@@ -26,7 +26,10 @@ const NoteMetadata = z.object({ requestId: Uuid, role: z.string(), kind: z.enum(
 
 const ViewSubmission = z.object({
   user: z.object({ id: UserId }),
-  view: z.object({ private_metadata: z.string(), state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }) }),
+  view: z.object({
+    private_metadata: z.string(),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  }),
 });
 
 function parseJson(text: string): unknown {
@@ -107,12 +110,18 @@ export function noteSubmission(deps: CommandDeps) {
     const submission = ViewSubmission.safeParse(body);
     const metadata = submission.success ? NoteMetadata.safeParse(parseJson(submission.data.view.private_metadata)) : undefined;
     if (!submission.success || !metadata?.success) {
-      await ack({ response_action: 'errors', errors: { [ids.blocks.signoffNoteInput]: 'Slack sent a form I could not read; close it and click the button again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.blocks.signoffNoteInput]: 'Slack sent a form I could not read; close it and click the button again.' },
+      });
       return;
     }
     const note = submission.data.view.state.values[ids.blocks.signoffNoteInput]?.[NOTE_ACTION_ID]?.value?.trim() ?? '';
     if (note === '') {
-      await ack({ response_action: 'errors', errors: { [ids.blocks.signoffNoteInput]: messages.signoffRefused({ reason: 'note_required' }, () => '') } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ids.blocks.signoffNoteInput]: messages.signoffRefused({ reason: 'note_required' }, () => '') },
+      });
       return;
     }
     await ack();
@@ -120,7 +129,11 @@ export function noteSubmission(deps: CommandDeps) {
     const userId = submission.data.user.id;
     const result = await signOff(deps.approvals.domain, { requestId, role, userId, kind, note });
     if (!result.ok) {
-      await client.chat.postEphemeral({ channel: channelId, user: userId, text: messages.signoffRefused(result.refusal, (name) => deps.runtime.roles.mentions(name)) });
+      await client.chat.postEphemeral({
+        channel: channelId,
+        user: userId,
+        text: messages.signoffRefused(result.refusal, (name) => deps.runtime.roles.mentions(name)),
+      });
     }
   };
 }

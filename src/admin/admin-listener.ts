@@ -73,7 +73,8 @@ export async function startAdminListener(options: AdminListenerOptions): Promise
     }
     const route = routes.get(new URL(request.url ?? '/', 'http://admin.invalid').pathname);
     if (!route) return json(404, { error: 'not found', paths: [...routes.keys(), ...mounts.map((mount) => mount.prefix)] });
-    if (request.method !== 'GET' && request.method !== 'HEAD') return { ...json(405, { error: 'method not allowed' }), headers: { allow: 'GET, HEAD' } };
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return { ...json(405, { error: 'method not allowed' }), headers: { allow: 'GET, HEAD' } };
     try {
       return await route.handle(request);
     } catch (error) {
@@ -114,7 +115,11 @@ export async function startAdminListener(options: AdminListenerOptions): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`the admin listener cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}); set ADMIN_PORT or ADMIN_HOST`)),
+      reject(
+        new Error(
+          `the admin listener cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}); set ADMIN_PORT or ADMIN_HOST`,
+        ),
+      ),
     );
     server.listen(options.port, options.host, () => resolve());
   });

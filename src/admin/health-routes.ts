@@ -18,11 +18,16 @@ export interface MetricsSource {
  */
 export function describeProbeFailure(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
-  const lines = raw.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = raw
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const last = lines.at(-1) ?? '';
   const sentence = /Message: `(.+)`/.exec(last)?.[1] ?? last;
   // The whole userinfo, to its last '@' (a raw '@' in a password), and a libpq `password=` too.
-  return redactText(sentence || 'unavailable').replace(/\/\/[^/\s]*@/g, '//***@').slice(0, 300);
+  return redactText(sentence || 'unavailable')
+    .replace(/\/\/[^/\s]*@/g, '//***@')
+    .slice(0, 300);
 }
 
 const json = (status: number, body: unknown): AdminResponse => ({ status, contentType: 'application/json', body: JSON.stringify(body) });

@@ -7,11 +7,15 @@ import type { AdminMount } from './admin-listener.ts';
 import { basicAuthMatches } from './basic-auth.ts';
 import { QUEUE_BOARD_PATH, type QueueBoardSettings } from './queue-board-settings.ts';
 
-
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
 function refuse(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   response.end(`${message}\n`);
 }
 
@@ -47,7 +51,9 @@ export function queueBoardMount(queues: readonly Queue[], settings: QueueBoardSe
     prefix: QUEUE_BOARD_PATH,
     handle(request, response) {
       if (!basicAuthMatches(request.headers.authorization, settings)) {
-        refuse(response, 401, 'unauthorized: sign in with BULL_BOARD_USER and BULL_BOARD_PASSWORD', { 'www-authenticate': 'Basic realm="Readiness queues", charset="UTF-8"' });
+        refuse(response, 401, 'unauthorized: sign in with BULL_BOARD_USER and BULL_BOARD_PASSWORD', {
+          'www-authenticate': 'Basic realm="Readiness queues", charset="UTF-8"',
+        });
         return;
       }
       const reading = READ_METHODS.has(request.method ?? 'GET');

@@ -40,8 +40,11 @@ export function checkSignoff(request: SignoffRequestView, attempt: SignAttempt):
   if (!attempt.isMember) return { reason: 'not_member', role: attempt.role };
   if (!attempt.allowSelfApproval && attempt.userId === request.requestedBy && attempt.kind !== 'REJECT') return { reason: 'self_approval' };
   if (attempt.separation && attempt.kind !== 'REJECT') {
-    if (attempt.userId === attempt.separation.assessmentRequestedBy) return { reason: 'assessment_requester', requestedBy: attempt.separation.assessmentRequestedBy };
-    const otherRole = request.signoffs.find((signoff) => signoff.userId === attempt.userId && signoff.role !== attempt.role && signoff.kind !== 'REJECT');
+    if (attempt.userId === attempt.separation.assessmentRequestedBy)
+      return { reason: 'assessment_requester', requestedBy: attempt.separation.assessmentRequestedBy };
+    const otherRole = request.signoffs.find(
+      (signoff) => signoff.userId === attempt.userId && signoff.role !== attempt.role && signoff.kind !== 'REJECT',
+    );
     if (otherRole) return { reason: 'one_role_per_person', role: otherRole.role };
   }
   const own = request.signoffs.find((signoff) => signoff.role === attempt.role && signoff.userId === attempt.userId);

@@ -5,7 +5,11 @@ import { evaluateSignoffs } from './progress.ts';
 import type { SignoffRequestView } from './signoff.types.ts';
 
 /** What the assessment message shows about sign-off, if anything. */
-export function signoffBadge(view: AssessmentView, policy: SignoffPolicy | undefined, request: SignoffRequestView | undefined): SignoffBadge | undefined {
+export function signoffBadge(
+  view: AssessmentView,
+  policy: SignoffPolicy | undefined,
+  request: SignoffRequestView | undefined,
+): SignoffBadge | undefined {
   if (request) {
     const { requirements } = evaluateSignoffs(request.requirements, request.signoffs, request.verdict);
     return {

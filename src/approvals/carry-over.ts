@@ -6,10 +6,12 @@ import type { Requirement, SignoffRecord, SignoffRequestView } from './signoff.t
  */
 export function carriedSignoffs(previous: SignoffRequestView | undefined, requirements: readonly Requirement[]): SignoffRecord[] {
   if (!previous) return [];
-  return previous.signoffs.filter((signoff) => {
-    if (signoff.kind === 'REJECT') return false;
-    const before = previous.requirements.find((requirement) => requirement.role === signoff.role);
-    const now = requirements.find((requirement) => requirement.role === signoff.role);
-    return before !== undefined && now !== undefined && before.snapshotHash === now.snapshotHash;
-  }).map((signoff) => ({ ...signoff, carriedFromId: signoff.carriedFromId ?? previous.id }));
+  return previous.signoffs
+    .filter((signoff) => {
+      if (signoff.kind === 'REJECT') return false;
+      const before = previous.requirements.find((requirement) => requirement.role === signoff.role);
+      const now = requirements.find((requirement) => requirement.role === signoff.role);
+      return before !== undefined && now !== undefined && before.snapshotHash === now.snapshotHash;
+    })
+    .map((signoff) => ({ ...signoff, carriedFromId: signoff.carriedFromId ?? previous.id }));
 }

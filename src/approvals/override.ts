@@ -26,7 +26,10 @@ export type OverrideResult =
  * `/readiness override`: a member of the environment's override role makes the decision GO despite the
  * verdict or the sign-offs. Recorded with the justification and flagged as an override wherever it shows.
  */
-export async function overrideDecision(deps: OverrideDeps, input: { assessmentId: string; userId: string; justification: string }): Promise<OverrideResult> {
+export async function overrideDecision(
+  deps: OverrideDeps,
+  input: { assessmentId: string; userId: string; justification: string },
+): Promise<OverrideResult> {
   const assessment = await deps.assessments.find(input.assessmentId);
   if (!assessment) return { ok: false, reason: 'not_found' };
   if (assessment.status !== 'COMPLETED' || assessment.verdict === null) return { ok: false, reason: 'not_completed' };

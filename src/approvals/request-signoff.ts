@@ -57,7 +57,10 @@ export async function requestSignoff(deps: RequestSignoffDeps, input: { assessme
     requirements,
     verdict: assessment.verdict,
     expiresAt: new Date(at.getTime() + policy.expiresAfter),
-    carried: separatedDuties(carriedSignoffs(previous, requirements), separationOfDutiesFor(deps.config, assessment.service, assessment.environment) ? assessment.requestedBy : undefined),
+    carried: separatedDuties(
+      carriedSignoffs(previous, requirements),
+      separationOfDutiesFor(deps.config, assessment.service, assessment.environment) ? assessment.requestedBy : undefined,
+    ),
     at,
   });
   if (created.created) {

@@ -39,12 +39,16 @@ export async function precheckSignoff(deps: Omit<SignDeps, 'effects'>, input: Si
 async function checkAgainstRequest(
   deps: Omit<SignDeps, 'effects'>,
   input: SignInput,
-): Promise<{ ok: true; request: SignoffRequestView; allowSelfApproval: boolean; separation: SignAttempt['separation'] } | Extract<SignOffResult, { ok: false }>> {
+): Promise<
+  { ok: true; request: SignoffRequestView; allowSelfApproval: boolean; separation: SignAttempt['separation'] } | Extract<SignOffResult, { ok: false }>
+> {
   const request = await deps.signoffs.findById(input.requestId);
   if (!request) return { ok: false, refusal: { reason: 'not_found' }, request };
   const allowSelfApproval = signoffPolicyFor(deps.config, request.service, request.environment)?.allowSelfApproval ?? false;
   // The assessment's requester never changes, so reading it outside the recording transaction is safe.
-  const assessment = separationOfDutiesFor(deps.config, request.service, request.environment) ? await deps.assessments.find(request.assessmentId) : undefined;
+  const assessment = separationOfDutiesFor(deps.config, request.service, request.environment)
+    ? await deps.assessments.find(request.assessmentId)
+    : undefined;
   const separation = assessment ? { assessmentRequestedBy: assessment.requestedBy } : undefined;
   const membership = await deps.roles.isMember(input.role, input.userId);
   const refusal = checkSignoff(request, {

@@ -44,7 +44,12 @@ export function createSignoffEffects(deps: SignoffEffectsDeps): SignoffEffects &
     },
     async announceOverride(request) {
       // Broadcast to the channel as well: an override must not hide in a thread.
-      await deps.chat.postMessage({ channel: request.channelId, thread_ts: request.threadTs, reply_broadcast: true, ...renderOverrideAnnouncement(request) });
+      await deps.chat.postMessage({
+        channel: request.channelId,
+        thread_ts: request.threadTs,
+        reply_broadcast: true,
+        ...renderOverrideAnnouncement(request),
+      });
     },
     async notifyExpired(request) {
       await deps.chat.postMessage({

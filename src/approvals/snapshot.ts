@@ -22,5 +22,10 @@ export function coverageHash(checks: readonly CoveredCheck[], covers: readonly s
 
 /** The policy's required roles, each bound to the hash of the results it signs for in this assessment. */
 export function requirementsFor(required: readonly RequiredSignoff[], checks: readonly CoveredCheck[]): Requirement[] {
-  return required.map((entry) => ({ role: entry.role, count: entry.count, covers: [...entry.covers], snapshotHash: coverageHash(checks, entry.covers) }));
+  return required.map((entry) => ({
+    role: entry.role,
+    count: entry.count,
+    covers: [...entry.covers],
+    snapshotHash: coverageHash(checks, entry.covers),
+  }));
 }

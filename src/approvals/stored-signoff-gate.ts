@@ -52,12 +52,31 @@ export async function checkStoredSignoff(
   const latest = await source.latestCompletedAssessment(target.service, target.environment);
   if (!latest) return { ok: false, reason: 'no_assessment' };
   const request = await source.findByAssessment(latest.id);
-  const gate = checkDeployGate({ latest, signoff: request, requiresSignoff: true, maxAgeMs: freshnessFor(config, target.service, target.environment), now });
+  const gate = checkDeployGate({
+    latest,
+    signoff: request,
+    requiresSignoff: true,
+    maxAgeMs: freshnessFor(config, target.service, target.environment),
+    now,
+  });
   if (gate.ok) {
-    const approvers = gate.go.override ? [] : (request?.signoffs ?? []).filter((s) => s.kind !== 'REJECT').map((s) => ({ role: s.role, userId: s.userId }));
-    return { ok: true, assessmentId: latest.id, decision: gate.go.decision, decidedAt: gate.go.decidedAt, override: gate.go.override, approvers, overriddenBy: request?.overriddenBy ?? null };
+    const approvers = gate.go.override
+      ? []
+      : (request?.signoffs ?? []).filter((s) => s.kind !== 'REJECT').map((s) => ({ role: s.role, userId: s.userId }));
+    return {
+      ok: true,
+      assessmentId: latest.id,
+      decision: gate.go.decision,
+      decidedAt: gate.go.decidedAt,
+      override: gate.go.override,
+      approvers,
+      overriddenBy: request?.overriddenBy ?? null,
+    };
   }
-  if (gate.reason === 'decision_too_old') return { ok: false, reason: 'decision_too_old', assessmentId: latest.id, decidedAt: gate.decidedAt, maxAgeMs: gate.maxAgeMs };
-  const missingRoles = (request?.requirements ?? []).filter((r) => (request?.signoffs ?? []).filter((s) => s.role === r.role && s.kind !== 'REJECT').length < r.count).map((r) => r.role);
+  if (gate.reason === 'decision_too_old')
+    return { ok: false, reason: 'decision_too_old', assessmentId: latest.id, decidedAt: gate.decidedAt, maxAgeMs: gate.maxAgeMs };
+  const missingRoles = (request?.requirements ?? [])
+    .filter((r) => (request?.signoffs ?? []).filter((s) => s.role === r.role && s.kind !== 'REJECT').length < r.count)
+    .map((r) => r.role);
   return { ok: false, reason: 'signoff_missing', assessmentId: latest.id, status: request?.status ?? 'NONE', missingRoles };
 }

@@ -36,12 +36,7 @@ export async function executeCheck(
     ? await deps.runCheck(spec.data, { service: check.service, environment: check.environment, assessmentId: input.assessmentId })
     : { status: 'ERROR', message: 'the stored check definition is no longer valid', evidence: {}, durationMs: 0 };
 
-  const applied = await deps.recordOutcome(
-    input.assessmentId,
-    input.checkId,
-    { ...outcome, attempts: input.attempt },
-    deps.now(),
-  );
+  const applied = await deps.recordOutcome(input.assessmentId, input.checkId, { ...outcome, attempts: input.attempt }, deps.now());
   if (applied) await deps.scheduler.requestRender(input.assessmentId);
   return applied ? 'recorded' : 'already_recorded';
 }

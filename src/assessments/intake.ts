@@ -74,7 +74,12 @@ export async function settleIntake(deps: IntakeDeps, request: NewAssessment): Pr
       return { outcome: 'has_message', assessmentId: assessment.id };
     case 'being_posted': {
       const recheck = deps.start.now().getTime() + INTAKE_RECHECK_MS;
-      return { outcome: 'wait', assessmentId: assessment.id, until: new Date(Math.min(recheck, published.claimExpiresAt.getTime())), why: 'being_posted' };
+      return {
+        outcome: 'wait',
+        assessmentId: assessment.id,
+        until: new Date(Math.min(recheck, published.claimExpiresAt.getTime())),
+        why: 'being_posted',
+      };
     }
   }
 }

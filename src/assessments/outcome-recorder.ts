@@ -16,15 +16,18 @@ const WRITES_IN_FLIGHT = 4;
  * by one). Each outcome is written after it was handed in; the guard makes overlapping writes safe.
  */
 export function createOutcomeRecorder(deps: { assessments: Pick<AssessmentRepository, 'recordCheckOutcomes'> }): RecordOutcome {
-  const record = createKeyedBatcher<CheckOutcomeAt, boolean>(async (assessmentId, entries) => {
-    const recorded = await deps.assessments.recordCheckOutcomes(assessmentId, entries);
-    // The same check twice in one batch (a redelivered job racing the first delivery): only the first counts.
-    const seen = new Set<string>();
-    return entries.map(({ checkId }) => {
-      const first = !seen.has(checkId);
-      seen.add(checkId);
-      return first && recorded.has(checkId);
-    });
-  }, { concurrency: WRITES_IN_FLIGHT });
+  const record = createKeyedBatcher<CheckOutcomeAt, boolean>(
+    async (assessmentId, entries) => {
+      const recorded = await deps.assessments.recordCheckOutcomes(assessmentId, entries);
+      // The same check twice in one batch (a redelivered job racing the first delivery): only the first counts.
+      const seen = new Set<string>();
+      return entries.map(({ checkId }) => {
+        const first = !seen.has(checkId);
+        seen.add(checkId);
+        return first && recorded.has(checkId);
+      });
+    },
+    { concurrency: WRITES_IN_FLIGHT },
+  );
   return (assessmentId, checkId, outcome, at) => record(assessmentId, { checkId, outcome, at });
 }

@@ -21,6 +21,7 @@ export async function resolveAssessmentReference(
   const matches = await finder.findByIdPrefix(reference.prefix, CANDIDATES_SHOWN + 1);
   const [only] = matches;
   if (!only) return { ok: false, reason: 'not_found' };
-  if (matches.length > 1) return { ok: false, reason: 'ambiguous', candidates: matches.slice(0, CANDIDATES_SHOWN), more: matches.length > CANDIDATES_SHOWN };
+  if (matches.length > 1)
+    return { ok: false, reason: 'ambiguous', candidates: matches.slice(0, CANDIDATES_SHOWN), more: matches.length > CANDIDATES_SHOWN };
   return { ok: true, assessment: only };
 }

@@ -29,7 +29,12 @@ export function configuredCheck(config: ReadinessConfig, target: CheckTarget, ch
 }
 
 /** Runs a check of an assessment from its stored (redacted) spec; see runnableSpec. */
-export async function runStoredCheck(config: ReadinessConfig, stored: CheckSpec, target: CheckTarget, options: RunCheckOptions = {}): Promise<TimedOutcome> {
+export async function runStoredCheck(
+  config: ReadinessConfig,
+  stored: CheckSpec,
+  target: CheckTarget,
+  options: RunCheckOptions = {},
+): Promise<TimedOutcome> {
   const spec = runnableSpec(stored, containsRedaction(stored) ? configuredCheck(config, target, stored.id) : undefined);
   if (spec === undefined) return { status: 'ERROR', message: SECRETS_UNAVAILABLE, evidence: {}, durationMs: 0 };
   return runCheck(spec, target, undefined, options);

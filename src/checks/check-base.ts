@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** Service, environment and check ids appear in slash commands and job ids, so keep them plain. */
-export const Slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit');
+export const Slug = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit');
 
 export const Severity = z.enum(['critical', 'high', 'medium', 'low']);
 export type Severity = z.infer<typeof Severity>;

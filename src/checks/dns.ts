@@ -21,7 +21,10 @@ export const DnsCheckSpec = CheckBase.extend({
   /** @defaultValue 'A' */
   recordType: z.enum(['A', 'AAAA']).default('A'),
   /** Every one of these must be among the answers; further answers are allowed. */
-  expectAddresses: z.array(z.union([z.ipv4(), z.ipv6()])).min(1).optional(),
+  expectAddresses: z
+    .array(z.union([z.ipv4(), z.ipv6()]))
+    .min(1)
+    .optional(),
   /**
    * `system`: the host's resolver (getaddrinfo: /etc/hosts, nsswitch, the configured DNS), as the service's
    * clients on this host would see the name. `dns`: DNS queries only, to `nameservers` or the system's DNS servers.
@@ -42,7 +45,11 @@ export const DnsCheckSpec = CheckBase.extend({
     }
   });
   if (spec.nameservers !== undefined && spec.resolver !== 'dns') {
-    ctx.addIssue({ code: 'custom', path: ['nameservers'], message: 'nameservers needs resolver: dns (the system resolver uses the host configuration)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['nameservers'],
+      message: 'nameservers needs resolver: dns (the system resolver uses the host configuration)',
+    });
   }
 });
 export type DnsCheckSpec = z.infer<typeof DnsCheckSpec>;
@@ -138,7 +145,8 @@ export async function runDnsCheck(spec: DnsCheckSpec, context: CheckContext): Pr
 export function recommendDns(spec: DnsCheckSpec, outcome: UnmetCheck): string | undefined {
   const resolver = spec.resolver === 'dns' ? `the DNS servers${spec.nameservers ? ` ${spec.nameservers.join(', ')}` : ''}` : "this host's resolver";
   const timeoutMs = timedOutAfter(outcome);
-  if (timeoutMs !== undefined) return `Make ${resolver} answer for ${spec.hostname} within the ${timeoutMs} ms timeout (it did not), or raise timeoutMs`;
+  if (timeoutMs !== undefined)
+    return `Make ${resolver} answer for ${spec.hostname} within the ${timeoutMs} ms timeout (it did not), or raise timeoutMs`;
   const { evidence } = outcome;
   const missing = evidenceStrings(evidence, 'missing');
   const addresses = evidenceStrings(evidence, 'addresses');

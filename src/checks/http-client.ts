@@ -120,7 +120,12 @@ export async function requestHttp(url: string, options: HttpRequestOptions): Pro
   for (let hop = 0; ; hop += 1) {
     await options.egress?.assertUrlAllowed(current);
     const { request } = await loadUndici();
-    const answer = await request(current, { method: options.method, signal: options.signal, headers, dispatcher: await dispatcherFor(options.egress) });
+    const answer = await request(current, {
+      method: options.method,
+      signal: options.signal,
+      headers,
+      dispatcher: await dispatcherFor(options.egress),
+    });
     const location = header(answer.headers.location);
     const redirected = hop > 0 ? current.href : undefined;
     if (!options.followRedirects || !REDIRECT_STATUSES.has(answer.statusCode) || location === null) {
@@ -138,7 +143,8 @@ export async function requestHttp(url: string, options: HttpRequestOptions): Pro
     if (next.protocol !== 'http:' && next.protocol !== 'https:') return refuse('scheme');
     if (hop >= MAX_REDIRECTS) return refuse('too_many');
     const sameHost = next.hostname === first.hostname;
-    if (!sameHost && !(options.allowRedirectsTo ?? []).some((pattern) => hostPatternMatches(pattern.toLowerCase(), next.hostname))) return refuse('other_host');
+    if (!sameHost && !(options.allowRedirectsTo ?? []).some((pattern) => hostPatternMatches(pattern.toLowerCase(), next.hostname)))
+      return refuse('other_host');
     // undici refused to visit a URL twice while following, and so does this: a finding about the endpoint.
     if (visited.has(next.href)) throw Object.assign(new Error('it redirects in a loop'), { code: REDIRECT_LOOP });
     visited.add(next.href);

@@ -14,9 +14,7 @@ export const HttpCheckSpec = CheckBase.extend({
   url: z.string().min(1),
   method: z.enum(['GET', 'HEAD']).default('GET'),
   /** One status or a list of acceptable statuses. @defaultValue 200 */
-  expectStatus: z
-    .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)])
-    .default(200),
+  expectStatus: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]).default(200),
   /** Slower than this is a warning, not a failure: the endpoint works but is degraded. */
   maxLatencyMs: z.number().int().positive().optional(),
   /** When false, a redirect is the answer: compare its status (e.g. expectStatus: 301). @defaultValue true */
@@ -41,17 +39,21 @@ function acceptedStatuses(spec: HttpCheckSpec): number[] {
   return Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus];
 }
 
-
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
 
 // Certificate and handshake problems (a self-signed certificate, a plain-HTTP port behind https://) are findings
 // about the endpoint (FAIL), not a failure to evaluate it.
-const TLS_PROBLEM = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
+const TLS_PROBLEM =
+  /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
 
 /** The body assertions, once the status is right: text first, then the JSON value. */
 function checkBody(spec: HttpCheckSpec, body: string, evidence: Record<string, unknown>): CheckOutcome | undefined {
   if (spec.bodyContains !== undefined && !body.includes(spec.bodyContains)) {
-    return { status: 'FAIL', message: `${spec.url} answered without "${spec.bodyContains}" in its body`, evidence: { ...evidence, bodyContains: spec.bodyContains } };
+    return {
+      status: 'FAIL',
+      message: `${spec.url} answered without "${spec.bodyContains}" in its body`,
+      evidence: { ...evidence, bodyContains: spec.bodyContains },
+    };
   }
   if (spec.json === undefined) return undefined;
   let document: unknown;
@@ -67,7 +69,11 @@ function checkBody(spec: HttpCheckSpec, body: string, evidence: Record<string, u
   const found = lookupJsonPath(document, parseJsonPath(spec.json.path) ?? []);
   const expected = JSON.stringify(spec.json.equals);
   if (!found.found) {
-    return { status: 'FAIL', message: `${spec.url} answered JSON without ${found.missingAt} (expected ${spec.json.path} = ${expected})`, evidence: { ...evidence, jsonPath: spec.json.path } };
+    return {
+      status: 'FAIL',
+      message: `${spec.url} answered JSON without ${found.missingAt} (expected ${spec.json.path} = ${expected})`,
+      evidence: { ...evidence, jsonPath: spec.json.path },
+    };
   }
   if (found.value !== spec.json.equals) {
     return {

@@ -48,7 +48,12 @@ const CERTIFICATE_PROBLEMS: Record<string, string> = {
  */
 export function describeTlsProblem(cause: { code?: string; message: string; reason?: string }): string {
   const { code } = cause;
-  const phrase = (cause.reason ?? firstLine(cause.message).replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:/, '').replace(/:\.\.?\/.*$/, '')).trim();
+  const phrase = (
+    cause.reason ??
+    firstLine(cause.message)
+      .replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:/, '')
+      .replace(/:\.\.?\/.*$/, '')
+  ).trim();
   if (code !== undefined && NOT_TLS.has(code)) return `the port does not speak TLS (${phrase})`;
   if (code !== undefined && CERTIFICATE_PROBLEMS[code] !== undefined) return CERTIFICATE_PROBLEMS[code];
   if (code?.startsWith('ERR_SSL_')) return `the TLS handshake failed (${phrase})`;
@@ -57,7 +62,12 @@ export function describeTlsProblem(cause: { code?: string; message: string; reas
 
 /** The first non-empty line, trimmed: driver and OpenSSL messages end in newlines or carry dumps below. */
 export function firstLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '') ?? ''
+  );
 }
 
 /** The innermost cause as one line, with its code when the message does not already say it. */

@@ -124,9 +124,7 @@ export async function runPostgresCheck(spec: PostgresCheckSpec, context: CheckCo
     let rows: MigrationRow[];
     try {
       rows = (
-        await client.query<MigrationRow>(
-          `SELECT migration_name, finished_at, rolled_back_at, logs FROM ${table} ORDER BY started_at, migration_name`,
-        )
+        await client.query<MigrationRow>(`SELECT migration_name, finished_at, rolled_back_at, logs FROM ${table} ORDER BY started_at, migration_name`)
       ).rows;
     } catch (error) {
       if (context.signal.aborted) throw error;
@@ -150,7 +148,10 @@ export async function runPostgresCheck(spec: PostgresCheckSpec, context: CheckCo
       let onDisk: string[];
       try {
         const entries = await readdir(spec.migrationsDir, { withFileTypes: true });
-        onDisk = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+        onDisk = entries
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => entry.name)
+          .sort();
       } catch (error) {
         return {
           status: 'ERROR',

@@ -28,8 +28,7 @@ export const PrometheusCheckSpec = CheckBase.extend({
 }).superRefine((spec, ctx) => {
   if (spec.warn === undefined) return;
   // A warn bound on the lenient side of fail could never produce a warning; say so instead of ignoring it.
-  const lenientSide =
-    spec.comparator === '==' ? spec.warn !== spec.fail : !compare(spec.warn, spec.comparator, spec.fail) && spec.warn !== spec.fail;
+  const lenientSide = spec.comparator === '==' ? spec.warn !== spec.fail : !compare(spec.warn, spec.comparator, spec.fail) && spec.warn !== spec.fail;
   if (lenientSide) {
     ctx.addIssue({
       code: 'custom',
@@ -79,7 +78,6 @@ const ApiResponse = z.discriminatedUnion('status', [
 ]);
 const Vector = z.array(z.object({ metric: z.record(z.string(), z.string()), value: Sample }));
 
-
 /** The URL as it may be shown: any password replaced. */
 function displayUrl(raw: string): string {
   return redactUrl(raw, 'keep').replace(/\/$/, '');
@@ -98,7 +96,6 @@ function buildRequest(base: string, query: string): { url: string; headers: Reco
   }
   return { url: url.toString(), headers };
 }
-
 
 /** Short, readable numbers in messages; evidence keeps the raw value. */
 function formatNumber(value: number): string {
@@ -158,9 +155,12 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
   }
   const location = response.headers.get('location');
   if (response.status >= 300 && response.status < 400 && location !== null) {
-    return error(`Prometheus at ${where} answered HTTP ${response.status}, a redirect to ${absoluteLocation(location, new URL(request.url))}: redirects are not followed; point the url at Prometheus itself`, {
-      httpStatus: response.status,
-    });
+    return error(
+      `Prometheus at ${where} answered HTTP ${response.status}, a redirect to ${absoluteLocation(location, new URL(request.url))}: redirects are not followed; point the url at Prometheus itself`,
+      {
+        httpStatus: response.status,
+      },
+    );
   }
   if (!response.ok) {
     return error(`Prometheus at ${where} answered HTTP ${response.status}; expected 200 from the query API`, {
@@ -230,7 +230,11 @@ export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: Che
   }
   if (status === 'WARN') {
     const warnBound = `${spec.comparator} ${formatNumber(spec.warn ?? spec.fail)}`;
-    return { status, message: `${shownQuery} is ${shown}: within the fail threshold (${failBound}) but not the warn threshold (${warnBound})`, evidence };
+    return {
+      status,
+      message: `${shownQuery} is ${shown}: within the fail threshold (${failBound}) but not the warn threshold (${warnBound})`,
+      evidence,
+    };
   }
   const bounds = spec.warn === undefined ? failBound : `${spec.comparator} ${formatNumber(spec.warn)} (warn) and ${failBound} (fail)`;
   return { status, message: `${shownQuery} is ${shown}, meeting ${bounds}`, evidence };

@@ -177,7 +177,8 @@ export function recommendRedis(spec: RedisCheckSpec, outcome: UnmetCheck): strin
     return `Bring Redis at ${shownUrl} under ${formatBytes(spec.warnMemoryBytes)} of memory (now ${formatBytes(used)}${ceiling}): expire or evict keys before it grows further`;
   }
   const error = evidenceString(evidence, 'error');
-  if (outcome.status === 'FAIL' && error !== undefined) return `Make Redis at ${shownUrl} answer PING (${error}): check that it is up, and the host and password`;
+  if (outcome.status === 'FAIL' && error !== undefined)
+    return `Make Redis at ${shownUrl} answer PING (${error}): check that it is up, and the host and password`;
   if (outcome.status === 'ERROR') return `Fix the check's url, or Redis, so ${shownUrl} can be checked: ${quoted(outcome)}`;
   return undefined;
 }

@@ -14,7 +14,17 @@ import { ManualCheckSpec, recommendManual, runManualCheck } from './manual.ts';
  * Every check type: its spec (validated in readiness.yaml), its runner and its default recommendation. Adding a
  * type means one module in src/checks/ and one line in each list below.
  */
-export const CheckSpec = z.discriminatedUnion('type', [HttpCheckSpec, TcpCheckSpec, DnsCheckSpec, TlsCheckSpec, PrometheusCheckSpec, PostgresCheckSpec, RedisCheckSpec, WebhookCheckSpec, ManualCheckSpec]);
+export const CheckSpec = z.discriminatedUnion('type', [
+  HttpCheckSpec,
+  TcpCheckSpec,
+  DnsCheckSpec,
+  TlsCheckSpec,
+  PrometheusCheckSpec,
+  PostgresCheckSpec,
+  RedisCheckSpec,
+  WebhookCheckSpec,
+  ManualCheckSpec,
+]);
 export type CheckSpec = z.infer<typeof CheckSpec>;
 
 export const runners: { [T in CheckSpec['type']]: CheckRunner<Extract<CheckSpec, { type: T }>> } = {

@@ -82,7 +82,13 @@ async function egressRefusal(spec: CheckSpec, egress: EgressPolicy | undefined):
   return undefined;
 }
 
-async function runResolved(spec: CheckSpec, target: CheckTarget | undefined, now: () => number, options: RunCheckOptions, startedAt: number): Promise<TimedOutcome> {
+async function runResolved(
+  spec: CheckSpec,
+  target: CheckTarget | undefined,
+  now: () => number,
+  options: RunCheckOptions,
+  startedAt: number,
+): Promise<TimedOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), spec.timeoutMs);
   const elapsed = () => Math.round(now() - startedAt);

@@ -73,8 +73,10 @@ export function recommendTcp(spec: TcpCheckSpec, outcome: UnmetCheck): string | 
   }
   const code = evidenceString(outcome.evidence, 'error');
   if (code === 'ECONNREFUSED') return `Open port ${spec.port} on ${spec.host} or fix the service listening on it (${target} refuses connections)`;
-  if (code !== undefined && UNREACHABLE.has(code)) return `Make ${target} reachable from here: check the host, the network path and firewalls (${code})`;
-  if (code !== undefined && UNRESOLVABLE.has(code)) return `Fix the host name ${spec.host}: it does not resolve (${code}), so port ${spec.port} was not tested`;
+  if (code !== undefined && UNREACHABLE.has(code))
+    return `Make ${target} reachable from here: check the host, the network path and firewalls (${code})`;
+  if (code !== undefined && UNRESOLVABLE.has(code))
+    return `Fix the host name ${spec.host}: it does not resolve (${code}), so port ${spec.port} was not tested`;
   if (outcome.status === 'ERROR') return `Fix the check's host or port so ${target} can be tested: ${quoted(outcome)}`;
   return undefined;
 }

@@ -70,11 +70,7 @@ const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
  * Turns what the handshake showed into an outcome. The first problem found decides it, in the order a person
  * would fix them: expired or not yet valid, untrusted chain, wrong name, then the days left against the thresholds.
  */
-export function classifyCertificate(
-  facts: CertificateFacts,
-  thresholds: { warnDays: number; failDays: number },
-  now: Date,
-): CheckOutcome {
+export function classifyCertificate(facts: CertificateFacts, thresholds: { warnDays: number; failDays: number }, now: Date): CheckOutcome {
   const msLeft = facts.validTo.getTime() - now.getTime();
   // Whole days, towards zero: 2.9 days left is 2, and expired 2.1 days ago is -2, matching "2 days ago".
   const daysLeft = Math.trunc(msLeft / DAY_MS) || 0;
@@ -100,7 +96,11 @@ export function classifyCertificate(
     return { status: 'FAIL', message: `${name} expired on ${day(facts.validTo)} (${when}); renew it`, evidence };
   }
   if (facts.validFrom.getTime() > now.getTime()) {
-    return { status: 'FAIL', message: `${name} is not valid until ${facts.validFrom.toISOString()}; check the server's clock or the certificate`, evidence };
+    return {
+      status: 'FAIL',
+      message: `${name} is not valid until ${facts.validFrom.toISOString()}; check the server's clock or the certificate`,
+      evidence,
+    };
   }
   if (facts.chainError !== undefined) {
     const why = CHAIN_ERRORS[facts.chainError] ?? 'its chain does not verify';
@@ -212,7 +212,11 @@ function describeFailure(spec: TlsCheckSpec, target: string, result: Extract<Han
     return { status: 'ERROR', message: `could not resolve the host name ${spec.host} (${code}), so its certificate was not checked`, evidence };
   }
   if (code !== undefined && NOT_TLS.has(code)) {
-    return { status: 'ERROR', message: `${target} did not answer with TLS: what came back is not a TLS record (${code}); is this a plain-text port?`, evidence };
+    return {
+      status: 'ERROR',
+      message: `${target} did not answer with TLS: what came back is not a TLS record (${code}); is this a plain-text port?`,
+      evidence,
+    };
   }
   if (code === 'ECONNRESET' || code === 'EPIPE') {
     return { status: 'ERROR', message: `${target} did not answer with TLS: it closed the connection during the handshake (${code})`, evidence };
@@ -242,7 +246,11 @@ export async function runTlsCheck(spec: TlsCheckSpec, context: CheckContext): Pr
 
   const { certificate } = result;
   if (!certificate || Object.keys(certificate).length === 0) {
-    return { status: 'ERROR', message: `${target} completed the TLS handshake without presenting a certificate`, evidence: { host: spec.host, port: spec.port } };
+    return {
+      status: 'ERROR',
+      message: `${target} completed the TLS handshake without presenting a certificate`,
+      evidence: { host: spec.host, port: spec.port },
+    };
   }
   const validFrom = new Date(certificate.valid_from);
   const validTo = new Date(certificate.valid_to);
@@ -306,7 +314,7 @@ export function recommendTls(spec: TlsCheckSpec, outcome: UnmetCheck): string | 
   if (authorizationError !== undefined) {
     const servername = spec.servername ?? spec.host;
     const names = evidenceStrings(evidence, 'names');
-    return `Serve a certificate for ${target} that covers ${servername} (it covers ${names.length > 0 ? names.join(', ') : evidenceString(evidence, 'subject') ?? 'other names'})`;
+    return `Serve a certificate for ${target} that covers ${servername} (it covers ${names.length > 0 ? names.join(', ') : (evidenceString(evidence, 'subject') ?? 'other names')})`;
   }
   const daysLeft = evidenceNumber(evidence, 'daysLeft');
   if ((outcome.status === 'FAIL' || outcome.status === 'WARN') && daysLeft !== undefined) {
@@ -317,8 +325,10 @@ export function recommendTls(spec: TlsCheckSpec, outcome: UnmetCheck): string | 
   if (outcome.status === 'FAIL' && code !== undefined && UNREACHABLE.has(code)) {
     return `Bring ${target} back up: it is not reachable (${code}), so its certificate could not be checked`;
   }
-  if (code !== undefined && UNRESOLVABLE.has(code)) return `Fix the host name ${spec.host}: it does not resolve (${code}), so its certificate was not checked`;
-  if (code !== undefined && NOT_TLS.has(code)) return `Point the check at the TLS port of ${spec.host}: port ${spec.port} does not speak TLS (${code})`;
+  if (code !== undefined && UNRESOLVABLE.has(code))
+    return `Fix the host name ${spec.host}: it does not resolve (${code}), so its certificate was not checked`;
+  if (code !== undefined && NOT_TLS.has(code))
+    return `Point the check at the TLS port of ${spec.host}: port ${spec.port} does not speak TLS (${code})`;
   if (outcome.status === 'ERROR') return `Make ${target} complete a TLS handshake so its certificate can be checked: ${quoted(outcome)}`;
   return undefined;
 }

@@ -55,11 +55,9 @@ const MAX_MESSAGE = 500;
 const MAX_BODY_BYTES = 256 * 1024;
 const STATUS = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
 
-
 function displayUrl(raw: string): string {
   return redactUrl(raw, 'keep');
 }
-
 
 /** A Location header as it may be shown: absolute, credentials redacted. */
 export function absoluteLocation(location: string, base: URL): string {

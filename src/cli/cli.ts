@@ -63,11 +63,13 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
   const format = values.format ?? (values.json ? 'json' : 'text');
   if (!isAssessFormat(format) || (values.json && format !== 'json')) throw new UsageError(`--format must be one of ${ASSESS_FORMATS.join(', ')}`);
   const databaseUrl = io.env.DATABASE_URL?.trim();
-  if (values['require-signoff'] && !databaseUrl) throw new UsageError('--require-signoff reads the sign-offs Slack recorded: set DATABASE_URL to the bot\'s database');
+  if (values['require-signoff'] && !databaseUrl)
+    throw new UsageError("--require-signoff reads the sign-offs Slack recorded: set DATABASE_URL to the bot's database");
   const config = await loadReadinessConfig(configPath);
   const target = lookupTarget(config, values.service, values.env);
   if (!target.ok) {
-    if (target.reason === 'unknown_service') throw new UsageError(`no service "${values.service}" in ${configPath}; services: ${target.known.join(', ')}`);
+    if (target.reason === 'unknown_service')
+      throw new UsageError(`no service "${values.service}" in ${configPath}; services: ${target.known.join(', ')}`);
     if (target.reason === 'unknown_environment') {
       throw new UsageError(`service "${values.service}" has no environment "${values.env}"; environments: ${target.known.join(', ')}`);
     }

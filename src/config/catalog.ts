@@ -111,12 +111,16 @@ export function findDanglingReferences(config: ReadinessConfig): string[] {
     `${where}: "${role}" is not defined under roles (${known.length > 0 ? known.join(', ') : 'no roles are defined'})`;
   for (const [templateName, template] of Object.entries(config.deployments.templates)) {
     const where = `deployments.templates.${templateName}`;
-    const stages = [...template.phases.map((phase, index) => ({ at: `${where}.phases[${index}]`, tasks: phase.tasks })), { at: `${where}.rollback`, tasks: template.rollback.tasks }];
+    const stages = [
+      ...template.phases.map((phase, index) => ({ at: `${where}.phases[${index}]`, tasks: phase.tasks })),
+      { at: `${where}.rollback`, tasks: template.rollback.tasks },
+    ];
     for (const { at, tasks } of stages) {
       const order = dependencyOrder(tasks);
       if (!order.ok) problems.push(`${at}.tasks: ${order.problem}`);
       tasks.forEach((task, index) => {
-        if (task.type === 'manual-gate' && !Object.hasOwn(config.roles, task.role)) problems.push(undefinedRole(`${at}.tasks[${index}].role`, task.role));
+        if (task.type === 'manual-gate' && !Object.hasOwn(config.roles, task.role))
+          problems.push(undefinedRole(`${at}.tasks[${index}].role`, task.role));
       });
     }
   }
@@ -129,7 +133,9 @@ export function findDanglingReferences(config: ReadinessConfig): string[] {
       const deploy = environment.deploy;
       if (deploy && !Object.hasOwn(config.deployments.templates, deploy.template) && !Object.hasOwn(SHIPPED_TEMPLATES, deploy.template)) {
         const templates = [...new Set([...Object.keys(SHIPPED_TEMPLATES), ...Object.keys(config.deployments.templates)])];
-        problems.push(`services.${serviceName}.environments.${environmentName}.deploy.template: "${deploy.template}" is not a template (${templates.join(', ')})`);
+        problems.push(
+          `services.${serviceName}.environments.${environmentName}.deploy.template: "${deploy.template}" is not a template (${templates.join(', ')})`,
+        );
       }
       if (deploy?.deployerRole !== undefined && !Object.hasOwn(config.roles, deploy.deployerRole)) {
         problems.push(undefinedRole(`services.${serviceName}.environments.${environmentName}.deploy.deployerRole`, deploy.deployerRole));
@@ -143,7 +149,9 @@ export function findDanglingReferences(config: ReadinessConfig): string[] {
       const where = `services.${serviceName}.checks[${index}]`;
       check.environments?.forEach((environment, position) => {
         if (!Object.hasOwn(service.environments, environment)) {
-          problems.push(`${where}.environments[${position}]: "${environment}" is not an environment of ${serviceName} (${Object.keys(service.environments).join(', ')})`);
+          problems.push(
+            `${where}.environments[${position}]: "${environment}" is not an environment of ${serviceName} (${Object.keys(service.environments).join(', ')})`,
+          );
         }
       });
       if (check.type === 'manual' && !Object.hasOwn(config.roles, check.role)) problems.push(undefinedRole(`${where}.role`, check.role));

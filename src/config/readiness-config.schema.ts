@@ -42,13 +42,10 @@ export const EnvironmentConfig = z
 
 export const ServiceConfig = z.strictObject({
   description: z.string().max(500).optional(),
-  environments: z
-    .record(Slug, EnvironmentConfig)
-    .refine((envs) => Object.keys(envs).length > 0, 'a service needs at least one environment'),
+  environments: z.record(Slug, EnvironmentConfig).refine((envs) => Object.keys(envs).length > 0, 'a service needs at least one environment'),
   checks: z.array(CheckSpec).min(1, 'a service needs at least one check'),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
-
 
 /** A role is who may act: named users and members of usergroups (resolved through the Web API). */
 export const RoleConfig = z
@@ -64,9 +61,7 @@ export const ReadinessConfig = z.strictObject({
   roles: z.record(Slug, RoleConfig).default({}),
   /** Deployment templates; they replace shipped ones of the same name (standard, hotfix, blue-green, canary). */
   deployments: z.strictObject({ templates: z.record(Slug, Template).default({}) }).default({ templates: {} }),
-  services: z
-    .record(Slug, ServiceConfig)
-    .refine((services) => Object.keys(services).length > 0, 'define at least one service'),
+  services: z.record(Slug, ServiceConfig).refine((services) => Object.keys(services).length > 0, 'define at least one service'),
   /** Severity policy, runbooks and the incidents channel; shipped defaults apply when absent. */
   incidents: IncidentsConfig,
   /** Scheduled summaries posted to channels; none when absent. */

@@ -69,7 +69,13 @@ export function parseReadinessConfig(document: unknown, source: string): Readine
   const duplicates = [...findDuplicateCheckIds(document), ...findReferenceProblems(document)];
   const result = ReadinessConfig.safeParse(document);
   if (!result.success) throw new ReadinessConfigError(source, [...describeIssues(result.error.issues, document), ...duplicates]);
-  const problems = [...duplicates, ...findDanglingReferences(result.data), ...findUnresolvableChecks(result.data), ...findDigestDanglingReferences(result.data.digests, result.data.services), ...findUnguardedProtectedEnvironments(result.data)];
+  const problems = [
+    ...duplicates,
+    ...findDanglingReferences(result.data),
+    ...findUnresolvableChecks(result.data),
+    ...findDigestDanglingReferences(result.data.digests, result.data.services),
+    ...findUnguardedProtectedEnvironments(result.data),
+  ];
   problems.push(...findIncidentPermissionProblems(result.data.incidents.permissions, result.data.roles));
   if (problems.length > 0) throw new ReadinessConfigError(source, problems);
   return result.data;

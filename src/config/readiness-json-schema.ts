@@ -15,7 +15,8 @@ export function readinessJsonSchema(): Record<string, unknown> {
   return {
     $schema: schema.$schema,
     title: 'readiness.yaml',
-    description: 'What "ready for production" means for each service: checks, environments, roles, sign-off, deployments, incidents, digests. Generated from the zod schema by `npm run schema`; do not edit by hand.',
+    description:
+      'What "ready for production" means for each service: checks, environments, roles, sign-off, deployments, incidents, digests. Generated from the zod schema by `npm run schema`; do not edit by hand.',
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema')),
   };
 }

@@ -18,7 +18,10 @@ export type ControlResult =
  * The deployment message's buttons. Each is one guarded transition, so a double click or two people clicking
  * at once applies it once; the loser is told the state it found.
  */
-export async function controlDeployment(deps: DeploymentDeps, input: { deploymentId: string; action: ControlAction; userId: string }): Promise<ControlResult> {
+export async function controlDeployment(
+  deps: DeploymentDeps,
+  input: { deploymentId: string; action: ControlAction; userId: string },
+): Promise<ControlResult> {
   const current = await deps.deployments.find(input.deploymentId);
   if (!current) return { ok: false, reason: 'not_found' };
   const deployer = await deployerCheck(deps, deployPolicyFor(deps.config, current.service, current.environment), input.userId);
@@ -41,7 +44,11 @@ export async function controlDeployment(deps: DeploymentDeps, input: { deploymen
   // A Resume that only cancelled a pause not yet in effect adds no job: the phase's own job is still running it.
   const newJob = input.action === 'resume' && 'newJob' in result && result.newJob;
   if (newJob) await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
-  if (input.action === 'abort') await deps.effects.announce(deployment, `:octagonal_sign: Deployment aborted by ${mentionUser(input.userId)} during phase ${deployment.currentPhase + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`);
+  if (input.action === 'abort')
+    await deps.effects.announce(
+      deployment,
+      `:octagonal_sign: Deployment aborted by ${mentionUser(input.userId)} during phase ${deployment.currentPhase + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`,
+    );
   await deps.effects.publish(deployment);
   return { ok: true, deployment };
 }
@@ -51,7 +58,8 @@ export async function passGate(
   deps: DeploymentDeps,
   input: { deploymentId: string; taskId: string; userId: string; role: string },
 ): Promise<ControlResult | { ok: false; reason: 'not_gate_member'; role: string; who: string }> {
-  if (!(await deps.roles.isMember(input.role, input.userId)).member) return { ok: false, reason: 'not_gate_member', role: input.role, who: deps.roles.mentions(input.role) };
+  if (!(await deps.roles.isMember(input.role, input.userId)).member)
+    return { ok: false, reason: 'not_gate_member', role: input.role, who: deps.roles.mentions(input.role) };
   const passed = await deps.deployments.passGate(input.deploymentId, input.taskId, input.userId, deps.now());
   if (!passed.applied) {
     if (!passed.deployment) return { ok: false, reason: 'not_found' };

@@ -33,7 +33,18 @@ const SHIPPED = {
       {
         id: 'monitor',
         verification: true,
-        tasks: [{ id: 'error-rate', type: 'monitor', url: '{{prometheusUrl}}', query: '{{errorRateQuery}}', comparator: '<', threshold: 0.05, every: '10s', for: '2m' }],
+        tasks: [
+          {
+            id: 'error-rate',
+            type: 'monitor',
+            url: '{{prometheusUrl}}',
+            query: '{{errorRateQuery}}',
+            comparator: '<',
+            threshold: 0.05,
+            every: '10s',
+            for: '2m',
+          },
+        ],
       },
       { id: 'cleanup', tasks: [{ id: 'retire-blue', type: 'webhook', url: '{{deployUrl}}/retire?slot=blue' }] },
     ],
@@ -46,7 +57,18 @@ const SHIPPED = {
       {
         id: `analysis-${percent}`,
         verification: true,
-        tasks: [{ id: `analysis-${percent}`, type: 'monitor', url: '{{prometheusUrl}}', query: '{{errorRateQuery}}', comparator: '<', threshold: 0.05, every: '10s', for: '1m' }],
+        tasks: [
+          {
+            id: `analysis-${percent}`,
+            type: 'monitor',
+            url: '{{prometheusUrl}}',
+            query: '{{errorRateQuery}}',
+            comparator: '<',
+            threshold: 0.05,
+            every: '10s',
+            for: '1m',
+          },
+        ],
       },
     ]),
     rollback: { tasks: [{ id: 'traffic-0', type: 'webhook', url: '{{deployUrl}}/traffic?percent=0' }] },

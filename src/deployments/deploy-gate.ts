@@ -44,12 +44,28 @@ export function checkDeployGate(input: {
   if (input.requiresSignoff) {
     const request = input.signoff;
     const decided = request && (request.status === 'APPROVED' || request.status === 'OVERRIDDEN') && isGo(request.decision);
-    if (!request || !decided || !request.decidedAt || !isGo(request.decision)) return { ok: false, reason: 'signoff_missing', status: request?.status ?? 'NONE' };
-    go = { assessmentId: latest.id, decision: request.decision, decidedAt: request.decidedAt, override: request.override, channelId: latest.channelId, threadTs: latest.messageTs };
+    if (!request || !decided || !request.decidedAt || !isGo(request.decision))
+      return { ok: false, reason: 'signoff_missing', status: request?.status ?? 'NONE' };
+    go = {
+      assessmentId: latest.id,
+      decision: request.decision,
+      decidedAt: request.decidedAt,
+      override: request.override,
+      channelId: latest.channelId,
+      threadTs: latest.messageTs,
+    };
   } else {
     if (!isGo(latest.verdict)) return { ok: false, reason: 'not_go', verdict: latest.verdict };
-    go = { assessmentId: latest.id, decision: latest.verdict, decidedAt: latest.completedAt, override: false, channelId: latest.channelId, threadTs: latest.messageTs };
+    go = {
+      assessmentId: latest.id,
+      decision: latest.verdict,
+      decidedAt: latest.completedAt,
+      override: false,
+      channelId: latest.channelId,
+      threadTs: latest.messageTs,
+    };
   }
-  if (input.now.getTime() - go.decidedAt.getTime() > input.maxAgeMs) return { ok: false, reason: 'decision_too_old', decidedAt: go.decidedAt, maxAgeMs: input.maxAgeMs };
+  if (input.now.getTime() - go.decidedAt.getTime() > input.maxAgeMs)
+    return { ok: false, reason: 'decision_too_old', decidedAt: go.decidedAt, maxAgeMs: input.maxAgeMs };
   return { ok: true, go };
 }

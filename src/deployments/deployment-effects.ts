@@ -14,5 +14,8 @@ export interface DeploymentEffects {
   /** A message in the channel itself, for what must not hide in a thread. */
   alertChannel(deployment: DeploymentView, text: string): Promise<void>;
   /** Opens (or merges into) an incident for a failed deployment or a rollback. */
-  openIncident(deployment: DeploymentView, input: { cause: string; severity: 'SEV1' | 'SEV2' | 'SEV3'; summary: string; evidence?: Record<string, unknown> }): Promise<void>;
+  openIncident(
+    deployment: DeploymentView,
+    input: { cause: string; severity: 'SEV1' | 'SEV2' | 'SEV3'; summary: string; evidence?: Record<string, unknown> },
+  ): Promise<void>;
 }

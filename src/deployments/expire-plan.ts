@@ -32,6 +32,7 @@ export async function expirePlan(deps: Pick<DeploymentDeps, 'deployments' | 'eff
  */
 export async function expireOverduePlans(deps: Pick<DeploymentDeps, 'deployments' | 'effects' | 'now'>, graceMs: number): Promise<number> {
   let expired = 0;
-  for (const id of await deps.deployments.overduePlans(new Date(deps.now().getTime() - graceMs))) if ((await expirePlan(deps, id)).expired) expired += 1;
+  for (const id of await deps.deployments.overduePlans(new Date(deps.now().getTime() - graceMs)))
+    if ((await expirePlan(deps, id)).expired) expired += 1;
   return expired;
 }

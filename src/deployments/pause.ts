@@ -2,7 +2,8 @@ import type { DeploymentView } from './deployment.types.ts';
 
 type PhaseState = Pick<DeploymentView, 'currentPhase' | 'tasks'>;
 
-const phaseTasks = (deployment: PhaseState, phaseIndex: number) => deployment.tasks.filter((task) => task.stage === 'deploy' && task.phaseIndex === phaseIndex);
+const phaseTasks = (deployment: PhaseState, phaseIndex: number) =>
+  deployment.tasks.filter((task) => task.stage === 'deploy' && task.phaseIndex === phaseIndex);
 
 /**
  * What Resume does to a PAUSED deployment. A pause takes effect at the phase boundary; until then the phase job of
@@ -21,7 +22,10 @@ export function resumeMode(deployment: PhaseState): 'cancel_pause' | 'new_job' {
  * when the phase is already under way (a task started), so a retry of a job that died mid-phase finishes the phase
  * and the pause takes effect at its boundary, as it would have; a phase that has not started waits for Resume.
  */
-export function phaseJobStart(deployment: PhaseState & Pick<DeploymentView, 'status' | 'generation'>, input: { phaseIndex: number; generation: number }): 'run' | 'paused' | 'superseded' {
+export function phaseJobStart(
+  deployment: PhaseState & Pick<DeploymentView, 'status' | 'generation'>,
+  input: { phaseIndex: number; generation: number },
+): 'run' | 'paused' | 'superseded' {
   if (deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation) return 'superseded';
   if (deployment.status === 'RUNNING') return 'run';
   if (deployment.status !== 'PAUSED') return 'superseded';

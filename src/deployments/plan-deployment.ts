@@ -47,7 +47,11 @@ export function templateNamed(config: ReadinessConfig, name: string): Template |
 }
 
 /** Whether the person holds the environment's deployer role (anyone may when it names none). */
-export async function deployerCheck(deps: Pick<DeploymentDeps, 'roles'>, policy: DeployPolicy, userId: string): Promise<{ ok: true } | { ok: false; reason: 'not_deployer'; role: string; who: string }> {
+export async function deployerCheck(
+  deps: Pick<DeploymentDeps, 'roles'>,
+  policy: DeployPolicy,
+  userId: string,
+): Promise<{ ok: true } | { ok: false; reason: 'not_deployer'; role: string; who: string }> {
   if (!policy.deployerRole) return { ok: true };
   if ((await deps.roles.isMember(policy.deployerRole, userId)).member) return { ok: true };
   return { ok: false, reason: 'not_deployer', role: policy.deployerRole, who: deps.roles.mentions(policy.deployerRole) };
@@ -70,7 +74,12 @@ export async function planDeployment(
   const templateName = input.template ?? policy.template;
   const template = templateNamed(deps.config, templateName);
   if (!template) {
-    return { ok: false, reason: 'unknown_template', template: templateName, known: [...new Set([...Object.keys(SHIPPED_TEMPLATES), ...Object.keys(deps.config.deployments.templates)])] };
+    return {
+      ok: false,
+      reason: 'unknown_template',
+      template: templateName,
+      known: [...new Set([...Object.keys(SHIPPED_TEMPLATES), ...Object.keys(deps.config.deployments.templates)])],
+    };
   }
   const latest = await deps.deployments.latestCompletedAssessment(input.service, input.environment);
   const signoff = latest ? await deps.signoffs.findByAssessment(latest.id) : undefined;
@@ -90,7 +99,12 @@ export async function planDeployment(
   if (lock) return { ok: false, reason: 'locked', lock };
 
   const vars = deps.config.services[input.service]?.environments[input.environment]?.vars ?? {};
-  const plan = buildPlan(templateName, template, { ...vars, service: input.service, environment: input.environment, version: input.version ?? 'latest' });
+  const plan = buildPlan(templateName, template, {
+    ...vars,
+    service: input.service,
+    environment: input.environment,
+    version: input.version ?? 'latest',
+  });
   if (!plan.ok) return { ok: false, reason: 'plan_invalid', problems: plan.problems };
   const created = await deps.deployments.create({
     requestKey: input.requestKey,

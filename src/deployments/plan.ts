@@ -47,7 +47,9 @@ function estimate(task: DeployTask): number {
 }
 
 /** Tasks in an order that respects `after`, or the names of the tasks in a cycle or waiting for unknown tasks. */
-export function dependencyOrder(tasks: readonly { id: string; after: readonly string[] }[]): { ok: true; layers: string[][] } | { ok: false; problem: string } {
+export function dependencyOrder(
+  tasks: readonly { id: string; after: readonly string[] }[],
+): { ok: true; layers: string[][] } | { ok: false; problem: string } {
   const ids = new Set(tasks.map((task) => task.id));
   for (const task of tasks) {
     const unknown = task.after.find((id) => !ids.has(id));
@@ -58,7 +60,13 @@ export function dependencyOrder(tasks: readonly { id: string; after: readonly st
   while (done.size < tasks.length) {
     const ready = tasks.filter((task) => !done.has(task.id) && task.after.every((id) => done.has(id))).map((task) => task.id);
     if (ready.length === 0) {
-      return { ok: false, problem: `tasks ${tasks.filter((task) => !done.has(task.id)).map((task) => task.id).join(', ')} wait for each other` };
+      return {
+        ok: false,
+        problem: `tasks ${tasks
+          .filter((task) => !done.has(task.id))
+          .map((task) => task.id)
+          .join(', ')} wait for each other`,
+      };
     }
     for (const id of ready) done.add(id);
     layers.push(ready);
@@ -96,7 +104,8 @@ export function buildPlan(name: string, template: Template, vars: Readonly<Recor
       }) as T;
     }
     if (Array.isArray(value)) return value.map(resolve) as T;
-    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)])) as T;
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)])) as T;
     return value;
   };
   const planTask = (task: DeployTask): PlannedTask => {
@@ -106,9 +115,19 @@ export function buildPlan(name: string, template: Template, vars: Readonly<Recor
   const phases = template.phases.map((phase) => {
     const order = dependencyOrder(phase.tasks);
     if (!order.ok) problems.add(`template ${name}, phase ${phase.id}: ${order.problem}`);
-    return { id: phase.id, name: phase.name ?? phase.id, timeoutMs: phase.timeout, verification: phase.verification, tasks: phase.tasks.map(planTask) };
+    return {
+      id: phase.id,
+      name: phase.name ?? phase.id,
+      timeoutMs: phase.timeout,
+      verification: phase.verification,
+      tasks: phase.tasks.map(planTask),
+    };
   });
-  const rollback = { tasks: template.rollback.tasks.map(planTask), maxDurationMs: template.rollback.maxDuration, verify: [...template.rollback.verify] };
+  const rollback = {
+    tasks: template.rollback.tasks.map(planTask),
+    maxDurationMs: template.rollback.maxDuration,
+    verify: [...template.rollback.verify],
+  };
   if (problems.size > 0) return { ok: false, problems: [...problems] };
   const estimatedMs = phases.reduce((sum, phase) => sum + phaseEstimate(phase.tasks), 0);
   return { ok: true, plan: { template: name, phases, autoRollback: template.autoRollback, rollback, estimatedMs } };

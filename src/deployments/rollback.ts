@@ -68,7 +68,10 @@ export async function runRollback(deps: RollbackRunDeps, deploymentId: string): 
   const finished = await deps.deployments.finishRollback(deployment.id, outcome, deps.now());
   if (!finished.applied) return 'not_rolling_back';
   const done = finished.deployment;
-  await deps.effects.announce(done, outcome.ok ? `:white_check_mark: Rollback finished: ${outcome.message}.` : `:x: *Rollback failed*: ${outcome.message}.`);
+  await deps.effects.announce(
+    done,
+    outcome.ok ? `:white_check_mark: Rollback finished: ${outcome.message}.` : `:x: *Rollback failed*: ${outcome.message}.`,
+  );
   await deps.effects.publish(done);
   await deps.effects.openIncident(done, {
     cause: outcome.ok ? 'rollback' : 'rollback-failed',
@@ -84,7 +87,10 @@ export async function rollbackOverrun(deps: DeploymentDeps, deploymentId: string
   const deployment = await deps.deployments.find(deploymentId);
   if (deployment?.status !== 'ROLLING_BACK') return false;
   const limit = formatDuration(deployment.plan.rollback.maxDurationMs);
-  await deps.effects.alertChannel(deployment, `:rotating_light: The rollback of *${deployment.service}* in *${deployment.environment}* is still running after ${limit} (its maxDuration). Someone should look now.`);
+  await deps.effects.alertChannel(
+    deployment,
+    `:rotating_light: The rollback of *${deployment.service}* in *${deployment.environment}* is still running after ${limit} (its maxDuration). Someone should look now.`,
+  );
   return true;
 }
 

@@ -36,7 +36,8 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
   if (failed.length > 0) {
     // A failed checks or monitor task is a failed verification wherever it stands: it says the release is unhealthy.
     const gateTypes: readonly string[] = ['checks', 'monitor'];
-    const verificationFailed = phase.verification || failed.some((task) => gateTypes.includes(phase.tasks.find((candidate) => candidate.id === task.taskId)?.type ?? ''));
+    const verificationFailed =
+      phase.verification || failed.some((task) => gateTypes.includes(phase.tasks.find((candidate) => candidate.id === task.taskId)?.type ?? ''));
     const reason = `${verificationFailed ? 'verification failed' : `phase ${phase.name} failed`}: ${failed.map((task) => `${task.taskId} — ${task.message}`).join('; ')}`;
     if (verificationFailed && deployment.plan.autoRollback) {
       const rollback = await requestRollback(deps, { deploymentId: deployment.id, by: 'system', reason, checkRole: false });
@@ -44,9 +45,17 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
     }
     const failedDeployment = await deps.deployments.fail(deployment.id, reason, deps.now());
     if (failedDeployment.applied) {
-      await deps.effects.announce(failedDeployment.deployment, `:x: *Deployment failed* in phase ${phase.name}: ${reason}. Roll back with the button or \`/readiness rollback\`.`);
+      await deps.effects.announce(
+        failedDeployment.deployment,
+        `:x: *Deployment failed* in phase ${phase.name}: ${reason}. Roll back with the button or \`/readiness rollback\`.`,
+      );
       await deps.effects.publish(failedDeployment.deployment);
-      await deps.effects.openIncident(failedDeployment.deployment, { cause: 'deployment-failed', severity: 'SEV2', summary: reason, evidence: { deploymentId: deployment.id, phase: phase.id, failed } });
+      await deps.effects.openIncident(failedDeployment.deployment, {
+        cause: 'deployment-failed',
+        severity: 'SEV2',
+        summary: reason,
+        evidence: { deploymentId: deployment.id, phase: phase.id, failed },
+      });
     }
     return 'failed';
   }
@@ -54,7 +63,11 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
   if (waiting.length > 0) return 'waiting';
 
   const isLast = input.phaseIndex === deployment.plan.phases.length - 1;
-  const completed = await deps.deployments.completePhase(deployment.id, { phaseIndex: input.phaseIndex, generation: input.generation, isLast }, deps.now());
+  const completed = await deps.deployments.completePhase(
+    deployment.id,
+    { phaseIndex: input.phaseIndex, generation: input.generation, isLast },
+    deps.now(),
+  );
   if (!completed.applied || !completed.deployment) return 'superseded';
   const next = completed.deployment;
   if (isLast) {

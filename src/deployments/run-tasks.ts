@@ -52,7 +52,14 @@ export async function runTasks(
         if (row.status === 'FAILED') return void result.failed.push({ taskId, message: row.message ?? 'failed' });
         if (row.status === 'WAITING') return void result.waiting.push(taskId);
         if (task.after.some((dependency) => blocked.has(dependency))) return void blocked.add(taskId);
-        if (!(await deps.deployments.markTaskRunning(input.deployment.id, { stage: input.stage, taskId, generation: input.deployment.generation }, deps.now()))) return;
+        if (
+          !(await deps.deployments.markTaskRunning(
+            input.deployment.id,
+            { stage: input.stage, taskId, generation: input.deployment.generation },
+            deps.now(),
+          ))
+        )
+          return;
         await deps.effects.publish(input.deployment);
         let outcome: TaskOutcome;
         try {
@@ -63,7 +70,10 @@ export async function runTasks(
             signal: input.signal,
           });
         } catch (error) {
-          outcome = { status: 'FAILED', message: input.signal.aborted ? 'the phase ran out of time' : `the task could not run: ${(error as Error).message}` };
+          outcome = {
+            status: 'FAILED',
+            message: input.signal.aborted ? 'the phase ran out of time' : `the task could not run: ${(error as Error).message}`,
+          };
         }
         await deps.deployments.recordTask(input.deployment.id, input.stage, taskId, outcome, deps.now());
         if (outcome.status === 'FAILED') {

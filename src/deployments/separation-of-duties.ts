@@ -26,7 +26,12 @@ export interface NoDeployerRole {
  * A protected environment without `deploy.deployerRole` would let anyone in the channel deploy. readiness.yaml
  * refuses that when it has a `deploy:` section; without one, planning and starting there are refused instead.
  */
-export function protectedWithoutDeployer(config: ReadinessConfig, service: string, environment: string, deployerRole: string | undefined): NoDeployerRole | undefined {
+export function protectedWithoutDeployer(
+  config: ReadinessConfig,
+  service: string,
+  environment: string,
+  deployerRole: string | undefined,
+): NoDeployerRole | undefined {
   if (deployerRole !== undefined || !isProtectedEnvironment(environment, environmentConfigFor(config, service, environment))) return undefined;
   return { reason: 'no_deployer_role', environment };
 }

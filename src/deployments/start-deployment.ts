@@ -79,7 +79,10 @@ export async function startDeployment(deps: DeploymentDeps, deploymentId: string
     const refused = await whyNotStart(deps, current, userId, at);
     const target = { service: current.service, environment: current.environment };
     if (refused) {
-      const detail = refused.reason === 'no_longer_go' ? `${refused.gate.reason}${refused.newest ? ` (newest assessment ${refused.newest.id})` : ''}` : refused.reason;
+      const detail =
+        refused.reason === 'no_longer_go'
+          ? `${refused.gate.reason}${refused.newest ? ` (newest assessment ${refused.newest.id})` : ''}`
+          : refused.reason;
       await deps.deployments.recordStartRefused(current, userId, refused.reason === 'no_longer_go' ? refused.gate.reason : refused.reason, detail);
       return { ok: false, reason: 'start_refused', ...target, refusal: refused };
     }
@@ -93,8 +96,11 @@ export async function startDeployment(deps: DeploymentDeps, deploymentId: string
       return { ok: true, deployment: started.deployment };
     }
     if ('lockedBy' in started) return { ok: false, reason: 'locked', lock: started.lockedBy };
-    if (started.deployment && started.deployment.status !== 'PLANNED') return { ok: false, reason: 'wrong_state', status: started.deployment.status, action: 'start' };
+    if (started.deployment && started.deployment.status !== 'PLANNED')
+      return { ok: false, reason: 'wrong_state', status: started.deployment.status, action: 'start' };
   }
   const current = await deps.deployments.find(deploymentId);
-  return current ? { ok: false, reason: 'start_refused', service: current.service, environment: current.environment, refusal: { reason: 'gate_changed' } } : { ok: false, reason: 'not_found' };
+  return current
+    ? { ok: false, reason: 'start_refused', service: current.service, environment: current.environment, refusal: { reason: 'gate_changed' } }
+    : { ok: false, reason: 'not_found' };
 }

@@ -78,27 +78,32 @@ export const Template = z.strictObject({
 export type Template = z.infer<typeof Template>;
 
 /** How an environment deploys: which template by default, how fresh the GO must be, who may run it. */
-export const DeployPolicy = z.strictObject({
-  /** @defaultValue standard */
-  template: Slug.default('standard'),
-  /**
-   * The newest GO must be at most this old when the deployment is planned and again when it is started.
-   * @defaultValue 4h in a protected environment (production, prod or `protected: true`), 24h elsewhere
-   */
-  freshness: Duration.optional(),
-  /** The former name of `freshness`, still read; set one of them. */
-  maxDecisionAge: Duration.optional(),
-  /** A plan nobody started by then expires (cancelled, its message says so). @defaultValue 1h */
-  planExpiresAfter: Duration.default(3_600_000),
-  /** Who may start, pause, resume, abort and roll back; anyone in the channel when unset (required when protected). */
-  deployerRole: Slug.optional(),
-  /** Shared secret for the HMAC-SHA256 signature of webhook tasks (X-Readiness-Signature). */
-  webhookSecret: z
-    .string()
-    .refine((secret) => hasReference(secret) || secret.length >= 16, 'Too small: expected string to have >=16 characters (or a ${env:NAME} / ${file:/path} reference)')
-    .optional(),
-}).refine((policy) => policy.freshness === undefined || policy.maxDecisionAge === undefined, {
-  message: 'set `freshness` only (`maxDecisionAge` is its former name)',
-  path: ['maxDecisionAge'],
-});
+export const DeployPolicy = z
+  .strictObject({
+    /** @defaultValue standard */
+    template: Slug.default('standard'),
+    /**
+     * The newest GO must be at most this old when the deployment is planned and again when it is started.
+     * @defaultValue 4h in a protected environment (production, prod or `protected: true`), 24h elsewhere
+     */
+    freshness: Duration.optional(),
+    /** The former name of `freshness`, still read; set one of them. */
+    maxDecisionAge: Duration.optional(),
+    /** A plan nobody started by then expires (cancelled, its message says so). @defaultValue 1h */
+    planExpiresAfter: Duration.default(3_600_000),
+    /** Who may start, pause, resume, abort and roll back; anyone in the channel when unset (required when protected). */
+    deployerRole: Slug.optional(),
+    /** Shared secret for the HMAC-SHA256 signature of webhook tasks (X-Readiness-Signature). */
+    webhookSecret: z
+      .string()
+      .refine(
+        (secret) => hasReference(secret) || secret.length >= 16,
+        'Too small: expected string to have >=16 characters (or a ${env:NAME} / ${file:/path} reference)',
+      )
+      .optional(),
+  })
+  .refine((policy) => policy.freshness === undefined || policy.maxDecisionAge === undefined, {
+    message: 'set `freshness` only (`maxDecisionAge` is its former name)',
+    path: ['maxDecisionAge'],
+  });
 export type DeployPolicy = z.infer<typeof DeployPolicy>;

@@ -51,7 +51,12 @@ export function median(values: readonly number[]): number | null {
 const newest = (assessments: readonly DigestAssessment[]) =>
   assessments.reduce<DigestAssessment | null>((found, a) => (found === null || a.finishedAt > found.finishedAt ? a : found), null);
 
-function targetRow(target: DigestTarget, inPeriod: readonly DigestAssessment[], before: DigestAssessment | null, deployments: readonly DigestDeployment[]): DigestTargetRow {
+function targetRow(
+  target: DigestTarget,
+  inPeriod: readonly DigestAssessment[],
+  before: DigestAssessment | null,
+  deployments: readonly DigestDeployment[],
+): DigestTargetRow {
   const completed = inPeriod.filter((a) => a.status === 'COMPLETED');
   const latest = newest(completed) ?? before;
   const verdicts = noVerdicts();
@@ -77,7 +82,12 @@ function rowRank(row: DigestTargetRow): number {
   return row.latest?.verdict ? VERDICT_RANK[row.latest.verdict] : 3;
 }
 
-function totalsOf(data: DigestData, deployments: readonly DigestDeployment[], opened: readonly DigestIncident[], open: readonly DigestIncident[]): DigestTotals {
+function totalsOf(
+  data: DigestData,
+  deployments: readonly DigestDeployment[],
+  opened: readonly DigestIncident[],
+  open: readonly DigestIncident[],
+): DigestTotals {
   const verdicts = noVerdicts();
   const completed = data.assessments.filter((a) => a.status === 'COMPLETED');
   for (const a of completed) if (a.verdict) verdicts[a.verdict] += 1;
@@ -106,7 +116,10 @@ function attentionOf(
   open: readonly DigestIncident[],
   data: DigestData,
 ): AttentionItem[] {
-  const byRecency = <T>(at: (item: T) => Date) => (a: T, b: T) => at(b).getTime() - at(a).getTime();
+  const byRecency =
+    <T>(at: (item: T) => Date) =>
+    (a: T, b: T) =>
+      at(b).getTime() - at(a).getTime();
   const incidents = [...open].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.createdAt.getTime() - b.createdAt.getTime());
   const noGo = rows.filter((row) => row.latest?.verdict === 'NO_GO');
   const ended = [...deployments].filter((d) => FAILED_DEPLOYMENT.includes(d.status)).sort(byRecency((d) => d.finishedAt ?? d.createdAt));
@@ -115,10 +128,24 @@ function attentionOf(
   const stale = rows.filter((row) => row.assessed === 0 && (row.latest === null || row.latest.finishedAt.getTime() < staleBefore));
   return [
     ...incidents.map((incident): AttentionItem => ({ kind: 'open_incident', incident })),
-    ...noGo.map((row): AttentionItem => ({ kind: 'no_go', target: { service: row.service, environment: row.environment }, assessment: row.latest as DigestAssessment })),
-    ...ended.map((deployment): AttentionItem => ({ kind: ROLLED_BACK.includes(deployment.status) ? 'rolled_back' : 'deployment_failed', deployment })),
+    ...noGo.map(
+      (row): AttentionItem => ({
+        kind: 'no_go',
+        target: { service: row.service, environment: row.environment },
+        assessment: row.latest as DigestAssessment,
+      }),
+    ),
+    ...ended.map(
+      (deployment): AttentionItem => ({ kind: ROLLED_BACK.includes(deployment.status) ? 'rolled_back' : 'deployment_failed', deployment }),
+    ),
     ...signoffs.map((signoff): AttentionItem => ({ kind: 'signoff_pending', signoff })),
-    ...stale.map((row): AttentionItem => ({ kind: 'not_assessed', target: { service: row.service, environment: row.environment }, lastAssessedAt: row.latest?.finishedAt ?? null })),
+    ...stale.map(
+      (row): AttentionItem => ({
+        kind: 'not_assessed',
+        target: { service: row.service, environment: row.environment },
+        lastAssessedAt: row.latest?.finishedAt ?? null,
+      }),
+    ),
   ];
 }
 
@@ -134,7 +161,8 @@ export function buildDigest(scope: DigestScope, data: DigestData): Digest {
   const incidentInScope = (incident: DigestIncident) =>
     incident.service === null
       ? scope.includeUnscopedIncidents
-      : coveredServices.has(incident.service) && (incident.environment === null || covered.has(keyOf({ service: incident.service, environment: incident.environment })));
+      : coveredServices.has(incident.service) &&
+        (incident.environment === null || covered.has(keyOf({ service: incident.service, environment: incident.environment })));
 
   const assessments = inScope(data.assessments);
   const deployments = inScope(data.deployments).filter((d) => !NOT_STARTED.includes(d.status));

@@ -75,13 +75,16 @@ export function findDigestDanglingReferences(
   const serviceNames = Object.keys(services);
   for (const [name, digest] of Object.entries(digests)) {
     digest.services?.forEach((service, index) => {
-      if (!Object.hasOwn(services, service)) problems.push(`digests.${name}.services[${index}]: "${service}" is not a service (${serviceNames.join(', ')})`);
+      if (!Object.hasOwn(services, service))
+        problems.push(`digests.${name}.services[${index}]: "${service}" is not a service (${serviceNames.join(', ')})`);
     });
     const covered = (digest.services ?? serviceNames).filter((service) => Object.hasOwn(services, service));
     const environments = new Set(covered.flatMap((service) => Object.keys(services[service]?.environments ?? {})));
     digest.environments?.forEach((environment, index) => {
       if (!environments.has(environment)) {
-        problems.push(`digests.${name}.environments[${index}]: "${environment}" is not an environment of the services it covers (${[...environments].join(', ')})`);
+        problems.push(
+          `digests.${name}.environments[${index}]: "${environment}" is not an environment of the services it covers (${[...environments].join(', ')})`,
+        );
       }
     });
   }

@@ -44,7 +44,10 @@ function digestConfig(deps: Pick<PostDigestDeps, 'config'>, name: string): Diges
 async function composeDigest(deps: Pick<PostDigestDeps, 'config' | 'digests'>, name: string, config: DigestConfig, period: DigestPeriod, now: Date) {
   const targets = digestTargets(deps.config, config);
   const data = await deps.digests.loadDigestData([...new Set(targets.map((target) => target.service))], period, now);
-  const digest = buildDigest({ name, title: config.title ?? DEFAULT_DIGEST_TITLE, period, targets, includeUnscopedIncidents: config.services === undefined }, data);
+  const digest = buildDigest(
+    { name, title: config.title ?? DEFAULT_DIGEST_TITLE, period, targets, includeUnscopedIncidents: config.services === undefined },
+    data,
+  );
   return { digest, message: renderDigestMessage(digest, now) };
 }
 

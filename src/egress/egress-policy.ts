@@ -12,7 +12,9 @@ import { z } from 'zod';
 const HOST_PATTERN = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 /** `api.example.com`, `*.internal`, `127.0.0.1`, `10.0.0.0/8` or `fd00::/8`. */
-export const EgressRule = z.string().refine((rule) => parseRule(rule) !== undefined, 'a host name, *.domain, an IP address or a CIDR such as 10.0.0.0/8');
+export const EgressRule = z
+  .string()
+  .refine((rule) => parseRule(rule) !== undefined, 'a host name, *.domain, an IP address or a CIDR such as 10.0.0.0/8');
 
 export const EgressConfig = z.strictObject({
   /** Hosts, `*.domain` patterns, IPs and CIDRs checks and webhooks may connect to; nothing else. */
@@ -59,7 +61,11 @@ export interface EgressPolicy {
   connectLookup: LookupFunction;
 }
 
-const stripBrackets = (host: string) => host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+const stripBrackets = (host: string) =>
+  host
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 export function hostPatternMatches(pattern: string, host: string): boolean {
   return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
@@ -92,7 +98,8 @@ export function egressPolicy(config: EgressConfig | undefined, resolve: ResolveH
       throw refuse(`connecting to ${host} (it does not resolve, and no host pattern names it)`);
     }
     const outside = addresses.filter((address) => !addressAllowed(address));
-    if (addresses.length === 0 || outside.length > 0) throw refuse(`connecting to ${host} (${(outside.length > 0 ? outside : addresses).join(', ')})`);
+    if (addresses.length === 0 || outside.length > 0)
+      throw refuse(`connecting to ${host} (${(outside.length > 0 ? outside : addresses).join(', ')})`);
   };
   const connectLookup: LookupFunction = (hostname, options, callback) => {
     const answer = callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void;
@@ -101,7 +108,8 @@ export function egressPolicy(config: EgressConfig | undefined, resolve: ResolveH
       const addresses = isIP(host) !== 0 ? [host] : await resolve(host);
       const byName = patterns.some((pattern) => hostPatternMatches(pattern, host));
       const outside = addresses.filter((address) => !addressAllowed(address));
-      if (!byName && (addresses.length === 0 || outside.length > 0)) throw refuse(`connecting to ${host} (${(outside.length > 0 ? outside : addresses).join(', ')})`);
+      if (!byName && (addresses.length === 0 || outside.length > 0))
+        throw refuse(`connecting to ${host} (${(outside.length > 0 ? outside : addresses).join(', ')})`);
       const entries = addresses.map((address) => ({ address, family: isIP(address) }));
       return options.family === 4 || options.family === 6 ? entries.filter((entry) => entry.family === options.family) : entries;
     };

@@ -41,7 +41,11 @@ function sender(chat: IncidentChat): SendNotification {
       case 'incident_thread':
         return chat.post({ channel: incident.channelId, threadTs: incident.messageTs ?? undefined, ...threadMessage(event, incident, events) });
       case 'thread':
-        return chat.post({ channel: notification.channel ?? '', threadTs: notification.threadTs ?? undefined, ...threadMessage(event, incident, events) });
+        return chat.post({
+          channel: notification.channel ?? '',
+          threadTs: notification.threadTs ?? undefined,
+          ...threadMessage(event, incident, events),
+        });
       case 'dm':
         if (event.type !== 'page_dm') throw new Error(`a DM carries a page, not ${event.type}`);
         return chat.post({ channel: notification.channel ?? '', ...renderPageDm(event, incident) });

@@ -83,7 +83,10 @@ export function decideEscalation(incident: IncidentView, request: EscalationRequ
             dedupeKey: `incident.escalation_exhausted_${incident.id}_${stepKey(expected)}`,
           },
         ],
-        notifications: [...timelinePosts(incident, `exhausted_${stepKey(expected)}`, { type: 'exhausted', rounds }), alertUpdate(incident, 'exhausted')],
+        notifications: [
+          ...timelinePosts(incident, `exhausted_${stepKey(expected)}`, { type: 'exhausted', rounds }),
+          alertUpdate(incident, 'exhausted'),
+        ],
       },
     };
   }
@@ -130,7 +133,14 @@ export function decideEscalation(incident: IncidentView, request: EscalationRequ
       },
       audit,
       notifications: [
-        ...pagePosts(incident, { step: next, path: pathOf(incident.policy), targets, trigger, by: request.by, ...(waitedMs === undefined ? {} : { waitedMs }) }),
+        ...pagePosts(incident, {
+          step: next,
+          path: pathOf(incident.policy),
+          targets,
+          trigger,
+          by: request.by,
+          ...(waitedMs === undefined ? {} : { waitedMs }),
+        }),
         alertUpdate(incident, `escalated_${stepKey(next)}`),
       ],
     },

@@ -57,7 +57,10 @@ export function responders(incident: IncidentView, events: readonly IncidentEven
  * paged, more respond; role membership is read from readiness.yaml and Slack), so a permission that held here
  * still holds when the guarded transition runs. A usergroup lookup that fails counts as "not a member".
  */
-export async function checkIncidentAccess(deps: IncidentAccessDeps, input: { incidentId: string; userId: string; action: IncidentAction }): Promise<IncidentAccess> {
+export async function checkIncidentAccess(
+  deps: IncidentAccessDeps,
+  input: { incidentId: string; userId: string; action: IncidentAction },
+): Promise<IncidentAccess> {
   const incident = await deps.incidents.find(input.incidentId);
   if (!incident) return { ok: false, reason: 'not_found' };
   const audiences = deps.permissions[input.action];
@@ -71,5 +74,13 @@ export async function checkIncidentAccess(deps: IncidentAccessDeps, input: { inc
   };
   const permission = authorizeIncidentAction(deps.permissions, input.action, actor);
   if (permission.allowed) return { ok: true, incident };
-  return { ok: false, reason: 'not_permitted', incident, action: input.action, rule: permission.rule, audiences: permission.audiences, commanderRole };
+  return {
+    ok: false,
+    reason: 'not_permitted',
+    incident,
+    action: input.action,
+    rule: permission.rule,
+    audiences: permission.audiences,
+    commanderRole,
+  };
 }

@@ -55,7 +55,10 @@ export function parseIncidentCommand(text: string, config: { incidents: Incident
       if (/\s/.test(quoted.rest) || !isService(quoted.rest)) {
         return {
           ok: false,
-          message: `After the quoted title I expected one service name, not ${quote(quoted.rest)}. Services: ${Object.keys(config.services).sort().map((name) => `\`${name}\``).join(', ')}.`,
+          message: `After the quoted title I expected one service name, not ${quote(quoted.rest)}. Services: ${Object.keys(config.services)
+            .sort()
+            .map((name) => `\`${name}\``)
+            .join(', ')}.`,
         };
       }
       service = quoted.rest;

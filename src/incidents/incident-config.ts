@@ -4,7 +4,6 @@ import { Duration } from '../shared/duration.ts';
 import { SlackChannelId, SlackUserId, SlackUsergroupId } from '../config/slack-ids.ts';
 import { IncidentPermissionsConfig } from './incident-permissions.ts';
 
-
 export const INCIDENT_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
 

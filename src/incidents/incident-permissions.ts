@@ -95,5 +95,7 @@ export function findIncidentPermissionProblems(permissions: IncidentPermissions,
   const role = permissions.commanderRole;
   if (role === undefined || Object.hasOwn(roles, role)) return [];
   const known = Object.keys(roles);
-  return [`incidents.permissions.commanderRole: "${role}" is not defined under roles (${known.length > 0 ? known.join(', ') : 'no roles are defined'})`];
+  return [
+    `incidents.permissions.commanderRole: "${role}" is not defined under roles (${known.length > 0 ? known.join(', ') : 'no roles are defined'})`,
+  ];
 }

@@ -133,7 +133,15 @@ export type TimelineEvent =
   | { type: 'exhausted'; rounds: number }
   | { type: 'superseded'; step: EscalationStep; dueAt: string | null; status: IncidentStatus; by: string | null }
   | { type: 'acknowledged'; by: string; afterSeconds: number }
-  | { type: 'severity_changed'; from: IncidentSeverity; to: IncidentSeverity; by: string; restarted: boolean; respondWithinMs: number; reason?: string }
+  | {
+      type: 'severity_changed';
+      from: IncidentSeverity;
+      to: IncidentSeverity;
+      by: string;
+      restarted: boolean;
+      respondWithinMs: number;
+      reason?: string;
+    }
   | { type: 'merged'; occurrence: number; summary: string; evidence: Record<string, unknown> | null }
   | { type: 'resolved'; by: string; summary: string; acknowledgeSeconds: number; resolveSeconds: number }
   | { type: 'review' }

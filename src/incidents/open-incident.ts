@@ -47,7 +47,14 @@ export function planNewIncident(
       before: null,
       after: { status: 'OPEN', severity: draft.severity },
       reason: draft.summary,
-      data: { severity: draft.severity, title: draft.title, service: draft.service, environment: draft.environment, cause: draft.cause, channel: draft.channelId },
+      data: {
+        severity: draft.severity,
+        title: draft.title,
+        service: draft.service,
+        environment: draft.environment,
+        cause: draft.cause,
+        channel: draft.channelId,
+      },
     },
   ];
   const notifications: NewNotification[] = [

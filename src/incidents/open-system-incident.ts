@@ -32,9 +32,15 @@ export const SystemIncidentInput = z.object({
   /** The release's approvers: listed on the alert and told in the thread. */
   stakeholders: z.array(SlackUser).max(50).optional(),
   /** Makes a redelivered report a no-op, e.g. `deployment_<id>_rollback`. @defaultValue every call is a new report */
-  occurrenceKey: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/).optional(),
+  occurrenceKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,200}$/)
+    .optional(),
   /** Where the alert goes when no incidents channel is configured. @defaultValue the thread's channel */
-  originChannel: z.string().regex(/^[CG][A-Z0-9]{2,}$/).optional(),
+  originChannel: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/)
+    .optional(),
 });
 export type SystemIncidentInput = z.input<typeof SystemIncidentInput>;
 
@@ -153,7 +159,13 @@ export async function openSystemIncident(deps: IncidentDeps, raw: SystemIncident
     if (merged.applied) {
       await syncAfterChange(deps.scheduler, merged.before, merged.after, merged.lastSeq);
       if (isMoreSevere(input.severity, merged.after.severity)) {
-        const raised = await changeSeverity(deps, { incidentId: open.id, from: merged.after.severity, to: input.severity, by: 'system', reason: `a ${input.severity} report merged in: ${input.summary}` });
+        const raised = await changeSeverity(deps, {
+          incidentId: open.id,
+          from: merged.after.severity,
+          to: input.severity,
+          by: 'system',
+          reason: `a ${input.severity} report merged in: ${input.summary}`,
+        });
         if (raised.ok) return { ok: true, outcome: 'merged', incident: raised.incident };
       }
       return { ok: true, outcome: 'merged', incident: merged.after };

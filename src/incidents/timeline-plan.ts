@@ -1,4 +1,13 @@
-import type { EscalationStep, IncidentView, NewNotification, PageTargets, PageTrigger, PathSnapshot, ThreadRef, TimelineEvent } from './incident.types.ts';
+import type {
+  EscalationStep,
+  IncidentView,
+  NewNotification,
+  PageTargets,
+  PageTrigger,
+  PathSnapshot,
+  ThreadRef,
+  TimelineEvent,
+} from './incident.types.ts';
 import { stepKey } from './incident.types.ts';
 
 type Subject = Pick<IncidentView, 'id' | 'threads'>;

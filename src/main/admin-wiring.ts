@@ -25,7 +25,10 @@ export async function startAdmin(
   settings: AdminSettings,
   deps: { probeReadiness: () => Promise<ReadyReport>; metrics: MetricsSource; logger: Logger; mounts?: readonly AdminMount[] | undefined },
 ): Promise<AdminListener> {
-  const metrics = { contentType: deps.metrics.contentType, render: cacheFor(() => deps.metrics.render(), settings.metricsCacheMs ?? METRICS_CACHE_MS) };
+  const metrics = {
+    contentType: deps.metrics.contentType,
+    render: cacheFor(() => deps.metrics.render(), settings.metricsCacheMs ?? METRICS_CACHE_MS),
+  };
   const listener = await startAdminListener({
     host: settings.host,
     port: settings.port,
@@ -38,7 +41,12 @@ export async function startAdmin(
     deps.logger.warn('the admin listener is reachable beyond this host without a token; set ADMIN_TOKEN', { process: what, admin: listener.url });
   }
   const queueBoard = deps.mounts?.some((mount) => mount.prefix === QUEUE_BOARD_PATH) === true;
-  deps.logger.info('admin listener started', { process: what, admin: listener.url, tokenRequired: settings.token !== undefined, ...(what === 'bot' ? { queueBoard } : {}) });
+  deps.logger.info('admin listener started', {
+    process: what,
+    admin: listener.url,
+    tokenRequired: settings.token !== undefined,
+    ...(what === 'bot' ? { queueBoard } : {}),
+  });
   return listener;
 }
 

@@ -20,7 +20,10 @@ try {
       host: env.ADMIN_HOST,
       port: env.ADMIN_PORT,
       token: env.ADMIN_TOKEN,
-      queueBoard: env.BULL_BOARD_PASSWORD === undefined ? undefined : { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD, writable: env.BULL_BOARD_WRITE },
+      queueBoard:
+        env.BULL_BOARD_PASSWORD === undefined
+          ? undefined
+          : { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD, writable: env.BULL_BOARD_WRITE },
     },
     installation: { teamId: env.SLACK_TEAM_ID, enterpriseId: env.SLACK_ENTERPRISE_ID },
     inboxLeaseMs: env.INBOX_LEASE_MS,

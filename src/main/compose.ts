@@ -34,7 +34,6 @@ import { inboxMiddleware } from '../slack/inbox-middleware.ts';
 import { createReplayApp } from '../slack/replay-app.ts';
 import { INBOX_LEASE_MS, startInboxReplay } from '../../jobs/inbox-replay.ts';
 
-
 export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
   const probe = async (check: () => Promise<unknown>) => {
     try {
@@ -63,7 +62,8 @@ function botMetrics(runtime: Runtime) {
   const repository = createMetricsRepository(runtime.db);
   return createReadinessMetrics(
     {
-      queueCounts: async () => Object.fromEntries(await Promise.all(queues.map(async (queue) => [queue.name, await queue.getJobCounts(...QUEUE_STATES)] as const))),
+      queueCounts: async () =>
+        Object.fromEntries(await Promise.all(queues.map(async (queue) => [queue.name, await queue.getJobCounts(...QUEUE_STATES)] as const))),
       stateCounts: () => repository.stateCounts(Object.keys(runtime.settings.config.services)),
     },
     runtime.settings.logger,
@@ -139,12 +139,16 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
         probeReadiness: () => botReadiness(runtime, () => listening),
         metrics: botMetrics(runtime),
         logger: settings.logger,
-        mounts: await queueBoardMounts([...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)], options.admin, settings.logger),
+        mounts: await queueBoardMounts(
+          [...Object.values(runtime.queues.queues), ...Object.values(runtime.incidentQueues.queues)],
+          options.admin,
+          settings.logger,
+        ),
       })
     : undefined;
   const installation = installationOf(runtime, options.installation);
   // Known before the first request when Slack answers now; otherwise asked again by the first request.
-  if (!(await installation())) settings.logger.warn('could not learn the installation\'s team from auth.test; requests are refused until it answers');
+  if (!(await installation())) settings.logger.warn("could not learn the installation's team from auth.test; requests are refused until it answers");
   const app = createSlackApp({
     botToken: settings.slackBotToken,
     signingSecret: options.signingSecret,
@@ -177,7 +181,10 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     options.digestSchedules === false
       ? undefined
       : startDigestSchedules({ digests: settings.config.digests, scheduler: runtime.queues.digestScheduler, logger: settings.logger });
-  const retention = options.retentionSchedule === false ? undefined : startRetentionSchedule({ scheduler: runtime.queues.retentionScheduler, logger: settings.logger });
+  const retention =
+    options.retentionSchedule === false
+      ? undefined
+      : startRetentionSchedule({ scheduler: runtime.queues.retentionScheduler, logger: settings.logger });
   return {
     app,
     eventsUrl,

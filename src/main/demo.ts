@@ -67,9 +67,16 @@ async function release(assessmentId: string): Promise<void> {
   const deployText = `deploy ${SERVICE} ${ENVIRONMENT} v1.4.0`;
   print(`\n[you, in #${stack.channelId}] /readiness ${deployText}\n`);
   const deployAck = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: deployText, userId: DEMO_USER, channelId: stack.channelId });
-  const deployment = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: deployAck.triggerId, messageTs: { not: null } } }));
+  const deployment = await until(() =>
+    stack.runtime.db.deployment.findFirst({ where: { requestKey: deployAck.triggerId, messageTs: { not: null } } }),
+  );
   print(`[you click Start on the plan in the thread of assessment ${assessmentId.slice(0, 8)}]\n`);
-  await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: deployment.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEMO_USER });
+  await stack.standIn.clickButton(stack.eventsUrl, {
+    channel: stack.channelId,
+    ts: deployment.messageTs ?? '',
+    actionId: ids.actions.deployStart,
+    userId: DEMO_USER,
+  });
   const done = await until(async () => {
     const row = await stack.runtime.db.deployment.findUnique({ where: { id: deployment.id } });
     return row && ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(row.status) ? row : undefined;

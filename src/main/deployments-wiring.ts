@@ -13,7 +13,12 @@ import { openSystemIncident } from '../incidents/open-system-incident.ts';
 export type OpenDeploymentIncident = DeploymentEffects['openIncident'];
 
 /** Deployments wired to this process's database, queues and Slack client; shared by the bot and the workers. */
-export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => Date, options: { openIncident?: OpenDeploymentIncident | undefined; logger: Logger }) {
+export function deploymentServices(
+  runtime: Runtime,
+  chat: ChatPort,
+  now: () => Date,
+  options: { openIncident?: OpenDeploymentIncident | undefined; logger: Logger },
+) {
   const { config } = runtime.settings;
   const scheduler = runtime.queues.deploymentScheduler;
   const thread = (deployment: DeploymentView) => (deployment.threadTs ? { thread_ts: deployment.threadTs } : {});
@@ -55,7 +60,12 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
         occurrenceKey: `deployment_${deployment.id}_${input.cause}`,
         originChannel: deployment.channelId,
       });
-      if (!opened.ok) options.logger.warn('could not open an incident for a deployment', { deploymentId: deployment.id, cause: input.cause, reason: opened.reason });
+      if (!opened.ok)
+        options.logger.warn('could not open an incident for a deployment', {
+          deploymentId: deployment.id,
+          cause: input.cause,
+          reason: opened.reason,
+        });
     },
   };
 
@@ -73,7 +83,10 @@ export function deploymentServices(runtime: Runtime, chat: ChatPort, now: () => 
       async postGate(context, task) {
         const who = runtime.roles.mentions(task.spec.role);
         const prompt = task.spec.prompt ? `: ${escapeText(task.spec.prompt)}` : '';
-        await effects.announce(context.deployment, `:raised_hand: ${who} — the deployment waits for you at *${escapeText(task.name)}*${prompt}. Click *Proceed* on the deployment message, or Abort.`);
+        await effects.announce(
+          context.deployment,
+          `:raised_hand: ${who} — the deployment waits for you at *${escapeText(task.name)}*${prompt}. Click *Proceed* on the deployment message, or Abort.`,
+        );
         await effects.publish(context.deployment);
       },
     }),

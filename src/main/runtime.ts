@@ -99,7 +99,9 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     return { slackApiUrl: settings.slackApiUrl, timeout: 10_000, retryConfig };
   };
   const instrumented = (client: SlackClientName, webClient: WebClient) => {
-    webClient.on(WebClientEvent.RATE_LIMITED, (_retrySeconds: number, request: { url?: string }) => slackApi.rateLimited(client, slackMethodOf(request.url ?? '')));
+    webClient.on(WebClientEvent.RATE_LIMITED, (_retrySeconds: number, request: { url?: string }) =>
+      slackApi.rateLimited(client, slackMethodOf(request.url ?? '')),
+    );
     return webClient;
   };
   const slack = instrumented('commands', new WebClient(settings.slackBotToken, clientOptions('commands')));

@@ -25,7 +25,11 @@ try {
     await runtime.close();
   });
   const workers = await starting;
-  logger.info('readiness workers started', { concurrency: env.WORKER_CONCURRENCY, admin: workers.adminUrl, queues: workers.workers.map((w) => w.name) });
+  logger.info('readiness workers started', {
+    concurrency: env.WORKER_CONCURRENCY,
+    admin: workers.adminUrl,
+    queues: workers.workers.map((w) => w.name),
+  });
 } catch (error) {
   exitOnStartupError(error, 'worker');
 }

@@ -33,11 +33,22 @@ export function createReadinessMetrics(sources: MetricsSources, logger: Logger, 
   const assessments = gauge('readiness_assessments_in_progress', 'Assessments queued or running.', ['status']);
   const deployments = gauge('readiness_deployments_active', 'Deployments planned, running, paused or rolling back.', ['status']);
   const incidents = gauge('readiness_incidents_open', 'Unresolved incidents by severity and status.', ['severity', 'status']);
-  const verdict = gauge('readiness_verdict', "1 for a service's latest verdict in an environment, 0 for the others.", ['service', 'environment', 'verdict']);
+  const verdict = gauge('readiness_verdict', "1 for a service's latest verdict in an environment, 0 for the others.", [
+    'service',
+    'environment',
+    'verdict',
+  ]);
   const score = gauge('readiness_score', "A service's latest readiness score (0-100) in an environment.", ['service', 'environment']);
-  const assessedAt = gauge('readiness_last_assessed_timestamp_seconds', "When a service's latest assessment in an environment finished.", ['service', 'environment']);
+  const assessedAt = gauge('readiness_last_assessed_timestamp_seconds', "When a service's latest assessment in an environment finished.", [
+    'service',
+    'environment',
+  ]);
   // Shows the scrape cache at work: scrapes within its window are answered without reading the sources again.
-  const computed = new Counter({ name: 'readiness_metrics_computed_total', help: 'How many times this process read its sources for /metrics.', registers: [registry] });
+  const computed = new Counter({
+    name: 'readiness_metrics_computed_total',
+    help: 'How many times this process read its sources for /metrics.',
+    registers: [registry],
+  });
 
   async function readQueues(): Promise<void> {
     const counts = await sources.queueCounts();

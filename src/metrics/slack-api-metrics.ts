@@ -14,7 +14,12 @@ export interface SlackApiMetrics {
 
 /** `https://slack.com/api/chat.update` → `chat.update`; anything that is not a Web API method name → `other` (keeps label values few). */
 export function slackMethodOf(url: string): string {
-  const last = url.split('?')[0]?.split('/').filter((part) => part !== '').at(-1) ?? '';
+  const last =
+    url
+      .split('?')[0]
+      ?.split('/')
+      .filter((part) => part !== '')
+      .at(-1) ?? '';
   return /^[a-z]+(?:\.[a-zA-Z]+){1,3}$/.test(last) ? last : 'other';
 }
 

@@ -32,14 +32,28 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
  * A worker's `/metrics`: the depth and age of every queue (shared state, read from Redis at scrape time), what this
  * process's jobs took and how they ended, Slack API retries and 429s, and the process's own Node.js metrics.
  */
-export function createWorkerMetrics(
-  deps: { queueNames: readonly string[]; readQueues: () => Promise<QueueReading[]>; slackApi?: Registry | undefined; logger: Logger; now?: () => number },
-): WorkerMetrics {
+export function createWorkerMetrics(deps: {
+  queueNames: readonly string[];
+  readQueues: () => Promise<QueueReading[]>;
+  slackApi?: Registry | undefined;
+  logger: Logger;
+  now?: () => number;
+}): WorkerMetrics {
   const now = deps.now ?? Date.now;
   const own = new Registry();
   collectDefaultMetrics({ register: own, prefix: 'readiness_process_' });
-  const up = new Gauge({ name: 'readiness_source_up', help: 'Whether the last scrape could read this source (1) or not (0).', labelNames: ['source'], registers: [own] });
-  const depth = new Gauge({ name: 'readiness_queue_jobs', help: 'BullMQ jobs per queue and state.', labelNames: ['queue', 'state'], registers: [own] });
+  const up = new Gauge({
+    name: 'readiness_source_up',
+    help: 'Whether the last scrape could read this source (1) or not (0).',
+    labelNames: ['source'],
+    registers: [own],
+  });
+  const depth = new Gauge({
+    name: 'readiness_queue_jobs',
+    help: 'BullMQ jobs per queue and state.',
+    labelNames: ['queue', 'state'],
+    registers: [own],
+  });
   const age = new Gauge({
     name: 'readiness_queue_oldest_waiting_seconds',
     help: 'How long the oldest waiting job of a queue has been due (0 when none waits): work piling up shows here first.',
@@ -53,7 +67,12 @@ export function createWorkerMetrics(
     buckets: DURATION_BUCKETS,
     registers: [own],
   });
-  const failures = new Counter({ name: 'readiness_job_failures_total', help: 'Job attempts that failed in this process, per queue.', labelNames: ['queue'], registers: [own] });
+  const failures = new Counter({
+    name: 'readiness_job_failures_total',
+    help: 'Job attempts that failed in this process, per queue.',
+    labelNames: ['queue'],
+    registers: [own],
+  });
   const stalls = new Counter({
     name: 'readiness_job_stalls_total',
     help: 'Jobs this process found stalled (their worker stopped renewing the lock) and took back, per queue.',

@@ -138,7 +138,9 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
     const now = Date.now();
     const window = Math.floor(now / RENDER_WINDOW_MS);
     const jobId = jobIdFor(window);
-    await renderRequests.once(jobId, window, () => render.add(name, data, { ...jobOptions.render, jobId, delay: (window + 1) * RENDER_WINDOW_MS - now }));
+    await renderRequests.once(jobId, window, () =>
+      render.add(name, data, { ...jobOptions.render, jobId, delay: (window + 1) * RENDER_WINDOW_MS - now }),
+    );
   };
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {
@@ -165,7 +167,11 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
       await renderInWindow('signoff', { requestId }, (window) => jobIds.signoffRender(requestId, window));
     },
     async scheduleSignoffExpiry(requestId, at) {
-      await signoffs.add('expire', { requestId }, { ...jobOptions.signoff, jobId: jobIds.signoffExpiry(requestId), delay: Math.max(0, at.getTime() - Date.now()) });
+      await signoffs.add(
+        'expire',
+        { requestId },
+        { ...jobOptions.signoff, jobId: jobIds.signoffExpiry(requestId), delay: Math.max(0, at.getTime() - Date.now()) },
+      );
     },
   };
 
@@ -174,14 +180,26 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
       await renderInWindow('deployment', { deploymentId }, (window) => jobIds.deploymentRender(deploymentId, window));
     },
     async enqueuePhase(deploymentId, phaseIndex, generation) {
-      await deployments.add('phase', { deploymentId, phaseIndex, generation }, { ...jobOptions.deployment, jobId: jobIds.deploymentPhase(deploymentId, phaseIndex, generation) });
+      await deployments.add(
+        'phase',
+        { deploymentId, phaseIndex, generation },
+        { ...jobOptions.deployment, jobId: jobIds.deploymentPhase(deploymentId, phaseIndex, generation) },
+      );
     },
     async enqueueRollback(deploymentId, maxDurationMs) {
       await deployments.add('rollback', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.rollback(deploymentId) });
-      await deployments.add('rollback-deadline', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.rollbackDeadline(deploymentId), delay: maxDurationMs });
+      await deployments.add(
+        'rollback-deadline',
+        { deploymentId },
+        { ...jobOptions.deployment, jobId: jobIds.rollbackDeadline(deploymentId), delay: maxDurationMs },
+      );
     },
     async schedulePlanExpiry(deploymentId, at) {
-      await deployments.add('plan-expiry', { deploymentId }, { ...jobOptions.deployment, jobId: jobIds.planExpiry(deploymentId), delay: Math.max(0, at.getTime() - Date.now()) });
+      await deployments.add(
+        'plan-expiry',
+        { deploymentId },
+        { ...jobOptions.deployment, jobId: jobIds.planExpiry(deploymentId), delay: Math.max(0, at.getTime() - Date.now()) },
+      );
     },
   };
 
@@ -195,7 +213,18 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
     retentionScheduler: retentionSchedulerFor(maintenance),
     queues: { render, assessments, checks, reports, signoffs, deployments, digests, intake, maintenance },
     async close() {
-      await Promise.all([flows.close(), render.close(), assessments.close(), checks.close(), reports.close(), signoffs.close(), deployments.close(), digests.close(), intake.close(), maintenance.close()]);
+      await Promise.all([
+        flows.close(),
+        render.close(),
+        assessments.close(),
+        checks.close(),
+        reports.close(),
+        signoffs.close(),
+        deployments.close(),
+        digests.close(),
+        intake.close(),
+        maintenance.close(),
+      ]);
     },
   };
 }

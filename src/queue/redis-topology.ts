@@ -77,13 +77,20 @@ export function redisTopologyProblems(env: RedisTopologyEnv): [string, string][]
     problems.push(['REDIS_SENTINEL_NAME', 'required with REDIS_SENTINELS: the name of the master the Sentinels watch (such as mymaster)']);
   }
   if (env.REDIS_SENTINELS === undefined && (env.REDIS_SENTINEL_NAME !== undefined || env.REDIS_SENTINEL_PASSWORD !== undefined)) {
-    problems.push([env.REDIS_SENTINEL_NAME !== undefined ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD', 'only means something with REDIS_SENTINELS (the Sentinels to ask)']);
+    problems.push([
+      env.REDIS_SENTINEL_NAME !== undefined ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD',
+      'only means something with REDIS_SENTINELS (the Sentinels to ask)',
+    ]);
   }
   if (env.REDIS_CLUSTER_NODES !== undefined) {
     if (!/^\{[A-Za-z0-9_-]+\}$/.test(env.QUEUE_PREFIX)) {
-      problems.push(['QUEUE_PREFIX', `must be a hash tag such as {${env.QUEUE_PREFIX.replace(/[{}]/g, '')}} on a Redis Cluster, so each queue's keys share a slot (docs/operations.md)`]);
+      problems.push([
+        'QUEUE_PREFIX',
+        `must be a hash tag such as {${env.QUEUE_PREFIX.replace(/[{}]/g, '')}} on a Redis Cluster, so each queue's keys share a slot (docs/operations.md)`,
+      ]);
     }
-    if (redisCredentials(env.REDIS_URL).db !== undefined) problems.push(['REDIS_URL', 'a Redis Cluster has database 0 only: drop the /<db> from the URL']);
+    if (redisCredentials(env.REDIS_URL).db !== undefined)
+      problems.push(['REDIS_URL', 'a Redis Cluster has database 0 only: drop the /<db> from the URL']);
   }
   return problems;
 }
@@ -92,7 +99,12 @@ export function redisTopologyProblems(env: RedisTopologyEnv): [string, string][]
 export function redisTopologyOf(env: RedisTopologyEnv): RedisTopology {
   if (env.REDIS_CLUSTER_NODES !== undefined) return { kind: 'cluster', nodes: parseRedisNodes(env.REDIS_CLUSTER_NODES) ?? [] };
   if (env.REDIS_SENTINELS !== undefined) {
-    return { kind: 'sentinel', sentinels: parseRedisNodes(env.REDIS_SENTINELS) ?? [], name: env.REDIS_SENTINEL_NAME ?? '', sentinelPassword: env.REDIS_SENTINEL_PASSWORD };
+    return {
+      kind: 'sentinel',
+      sentinels: parseRedisNodes(env.REDIS_SENTINELS) ?? [],
+      name: env.REDIS_SENTINEL_NAME ?? '',
+      sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+    };
   }
   return { kind: 'single' };
 }

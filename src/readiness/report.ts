@@ -79,19 +79,21 @@ export function buildReport(
   thresholds?: VerdictThresholds,
 ): ReadinessReport {
   // Redacted here too, whatever the caller did: the report is printed, uploaded and posted (old rows, literal secrets in a CLI spec).
-  const checks = results.map(redactInput).map((input): RecommendedCheck => ({
-    id: input.spec.id,
-    name: input.spec.name,
-    category: input.spec.category,
-    severity: input.spec.severity,
-    type: input.spec.type,
-    status: input.outcome.status,
-    durationMs: input.outcome.durationMs,
-    message: input.outcome.message,
-    evidence: input.outcome.evidence,
-    advice: adviceFor(input, { service: target.service, environment: target.environment }),
-    weight: input.spec.weight,
-  }));
+  const checks = results.map(redactInput).map(
+    (input): RecommendedCheck => ({
+      id: input.spec.id,
+      name: input.spec.name,
+      category: input.spec.category,
+      severity: input.spec.severity,
+      type: input.spec.type,
+      status: input.outcome.status,
+      durationMs: input.outcome.durationMs,
+      message: input.outcome.message,
+      evidence: input.outcome.evidence,
+      advice: adviceFor(input, { service: target.service, environment: target.environment }),
+      weight: input.spec.weight,
+    }),
+  );
   const result = scoreAssessment(
     checks.map((check) => ({ ...check, checkId: check.id })),
     thresholds,

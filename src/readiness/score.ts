@@ -57,10 +57,7 @@ function describeBlock(check: ScoredCheck): string {
   return `critical check "${check.name}" ${what}${check.message ? `: ${check.message}` : ''}`;
 }
 
-export function scoreAssessment(
-  checks: readonly ScoredCheck[],
-  thresholds: VerdictThresholds = DEFAULT_THRESHOLDS,
-): ReadinessResult {
+export function scoreAssessment(checks: readonly ScoredCheck[], thresholds: VerdictThresholds = DEFAULT_THRESHOLDS): ReadinessResult {
   const score = weightedScore(checks);
   const blockers = checks
     .filter((check) => check.severity === 'critical' && blocksWhenCritical(check.status))

@@ -39,7 +39,7 @@ export interface RecoveryCandidates {
 export type RecoveryTarget =
   | { kind: 'assessment'; subjectId: string; jobId: string; checkIds: string[] }
   | { kind: 'phase'; subjectId: string; jobId: string; phaseIndex: number; generation: number }
-  | { kind: 'rollback'; subjectId: string; jobId: string; /** When its overrun alarm is due, from now. */ deadlineInMs: number };
+  | { kind: 'rollback'; subjectId: string; jobId: string /** When its overrun alarm is due, from now. */; deadlineInMs: number };
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'prioritized' | 'waiting-children' | 'completed' | 'failed' | 'unknown';
 
@@ -91,7 +91,13 @@ export function recoveryTargets(candidates: RecoveryCandidates, now: Date, grace
     if (phaseIndex < 0 || phaseIndex >= deployment.phaseCount) continue;
     const atGate = deployment.tasks.some((task) => task.stage === 'deploy' && task.phaseIndex === phaseIndex && task.status === 'WAITING');
     if (atGate) continue;
-    targets.push({ kind: 'phase', subjectId: deployment.id, jobId: jobIds.deploymentPhase(deployment.id, phaseIndex, generation), phaseIndex, generation });
+    targets.push({
+      kind: 'phase',
+      subjectId: deployment.id,
+      jobId: jobIds.deploymentPhase(deployment.id, phaseIndex, generation),
+      phaseIndex,
+      generation,
+    });
   }
   return targets;
 }

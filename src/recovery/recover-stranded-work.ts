@@ -81,7 +81,11 @@ async function act(deps: StrandedWorkDeps, decision: Exclude<RecoveryDecision, {
   const { target } = decision;
   if (decision.action === 'rerun' && (await deps.recovery.recorded(dedupeKey('rerun', target)))) {
     // Re-running did not move it on before; running it every minute would not either.
-    deps.logger.error('stranded work is still stuck after its job was re-run once; it needs a person', { kind: target.kind, subjectId: target.subjectId, jobId: target.jobId });
+    deps.logger.error('stranded work is still stuck after its job was re-run once; it needs a person', {
+      kind: target.kind,
+      subjectId: target.subjectId,
+      jobId: target.jobId,
+    });
     return false;
   }
   let reason: string;
@@ -107,7 +111,13 @@ async function act(deps: StrandedWorkDeps, decision: Exclude<RecoveryDecision, {
     data: { job: target.kind, jobId: target.jobId, jobState, ...detailsOf(target) },
     dedupeKey: dedupeKey(decision.action, target),
   });
-  deps.logger.info('recovered stranded work', { action: decision.action, kind: target.kind, subjectId: target.subjectId, jobId: target.jobId, jobState });
+  deps.logger.info('recovered stranded work', {
+    action: decision.action,
+    kind: target.kind,
+    subjectId: target.subjectId,
+    jobId: target.jobId,
+    jobState,
+  });
   return true;
 }
 
@@ -134,7 +144,12 @@ export async function recoverStrandedWork(deps: StrandedWorkDeps): Promise<Recov
       else report.gaveUp += 1;
     } catch (error) {
       report.errors += 1;
-      deps.logger.warn('could not recover stranded work; the next sweep tries again', { kind: target.kind, subjectId: target.subjectId, jobId: target.jobId, ...errorFields(error) });
+      deps.logger.warn('could not recover stranded work; the next sweep tries again', {
+        kind: target.kind,
+        subjectId: target.subjectId,
+        jobId: target.jobId,
+        ...errorFields(error),
+      });
     }
   }
   return report;

@@ -6,7 +6,10 @@ const FULL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Accepts what people paste: any case, and the backticks the footer shows around the id. */
 export function parseAssessmentReference(text: string): AssessmentReference | undefined {
-  const cleaned = text.trim().replace(/^`+|`+$/g, '').toLowerCase();
+  const cleaned = text
+    .trim()
+    .replace(/^`+|`+$/g, '')
+    .toLowerCase();
   if (SHORT.test(cleaned)) return { kind: 'short', prefix: cleaned };
   if (FULL.test(cleaned)) return { kind: 'full', id: cleaned };
   return undefined;

@@ -72,5 +72,4 @@ export function buildReportDocument(view: AssessmentView, specs: ReadonlyMap<str
 export const reportJson = (document: ReportDocument) => `${JSON.stringify(document, null, 2)}\n`;
 
 /** `readiness-checkout-production-1a2b3c4d`: service and environment are slugs, so the name is file-safe. */
-export const reportFileStem = (document: ReportDocument) =>
-  `readiness-${document.service}-${document.env}-${document.assessment.id.slice(0, 8)}`;
+export const reportFileStem = (document: ReportDocument) => `readiness-${document.service}-${document.env}-${document.assessment.id.slice(0, 8)}`;

@@ -23,8 +23,7 @@ export interface RoleDirectoryOptions {
   now?: () => number;
 }
 
-export const mentionUsergroup = (usergroupId: string) =>
-  /^S[A-Z0-9]{2,}$/.test(usergroupId) ? `<!subteam^${usergroupId}>` : usergroupId;
+export const mentionUsergroup = (usergroupId: string) => (/^S[A-Z0-9]{2,}$/.test(usergroupId) ? `<!subteam^${usergroupId}>` : usergroupId);
 
 /** Role membership with usergroups resolved through Slack and cached, so a burst of clicks costs one lookup. */
 export function createRoleDirectory(options: RoleDirectoryOptions): RoleDirectory {

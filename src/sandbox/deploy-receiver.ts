@@ -93,7 +93,9 @@ export class DeployReceiver {
     this.calls.push({ path, idempotencyKey: key, body, signatureValid, executed, at: Date.now(), authorization: req.headers.authorization });
     if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     if (res.destroyed) return;
-    res.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json', ...(behaviour.location ? { location: behaviour.location } : {}) }).end(JSON.stringify({ ok: (behaviour.status ?? 200) < 300, replayed: !executed }));
+    res
+      .writeHead(behaviour.status ?? 200, { 'content-type': 'application/json', ...(behaviour.location ? { location: behaviour.location } : {}) })
+      .end(JSON.stringify({ ok: (behaviour.status ?? 200) < 300, replayed: !executed }));
   }
 
   private answerStatus(path: string, idempotencyKey: string, res: ServerResponse): void {

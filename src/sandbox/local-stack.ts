@@ -76,8 +76,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: options.logger,
     ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
   });
-  const admin = { host: '127.0.0.1', port: 0, token: options.admin?.token, metricsCacheMs: options.admin?.metricsCacheMs, queueBoard: options.admin?.queueBoard };
-  const bot = await startBot(runtime, { signingSecret, appToken: undefined, port: 0, intakeDelayMs: options.intakeDelayMs, afterAck: options.afterAck, inboxLeaseMs: options.inboxLeaseMs, admin });
+  const admin = {
+    host: '127.0.0.1',
+    port: 0,
+    token: options.admin?.token,
+    metricsCacheMs: options.admin?.metricsCacheMs,
+    queueBoard: options.admin?.queueBoard,
+  };
+  const bot = await startBot(runtime, {
+    signingSecret,
+    appToken: undefined,
+    port: 0,
+    intakeDelayMs: options.intakeDelayMs,
+    afterAck: options.afterAck,
+    inboxLeaseMs: options.inboxLeaseMs,
+    admin,
+  });
   if (!bot.eventsUrl || !bot.adminUrl) throw new Error('the bot did not start its HTTP endpoints');
   const concurrency = options.workerConcurrency ?? 20;
   const running: RunningWorkerProcess[] = [];

@@ -4,20 +4,30 @@ import type { SlackStandIn } from './slack-stand-in.ts';
 
 const SendCommand = z.strictObject({
   text: z.string().min(1, 'text is required, e.g. "run example-api staging"').max(4000),
-  userId: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'userId must be a Slack user id such as U0RELEASEMGR').optional(),
-  channelId: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'channelId must be a channel id such as C0DEMO').optional(),
+  userId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'userId must be a Slack user id such as U0RELEASEMGR')
+    .optional(),
+  channelId: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'channelId must be a channel id such as C0DEMO')
+    .optional(),
 });
 
 const ClickButton = z.strictObject({
   channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'channel must be a channel id such as C0DEMO'),
   ts: z.string().regex(/^\d+\.\d+$/, 'ts must be a message ts such as 1700000000.000100'),
   actionId: z.string().min(1, 'actionId is required'),
-  userId: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'userId must be a Slack user id').optional(),
+  userId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'userId must be a Slack user id')
+    .optional(),
   value: z.string().optional(),
 });
 
 /** zod's optional keys read as `undefined`; the stand-in's options want them absent. */
-const defined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter((entry) => entry[1] !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+const defined = <T extends object>(value: T) =>
+  Object.fromEntries(Object.entries(value).filter((entry) => entry[1] !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 
 const send = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json' });

@@ -32,5 +32,7 @@ export type StandInEnv = z.infer<typeof StandInEnv>;
 /** Only the stand-in's own variables: the rest of the process environment (PATH, HOME, …) is not its business. */
 export function standInEnvFrom(source: NodeJS.ProcessEnv): Record<string, string> {
   const keys = Object.keys(StandInEnv.shape);
-  return Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => keys.includes(entry[0]) && entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => keys.includes(entry[0]) && entry[1] !== undefined && entry[1] !== ''),
+  );
 }

@@ -159,7 +159,15 @@ export class StandInFiles {
       is_public: file.shares.some((s) => s.channel.startsWith('C')),
       channels: [...new Set(file.shares.map((s) => s.channel))],
       permalink: `https://${context.teamDomain}.slack.com/files/${context.userId}/${file.id}/${encodeURIComponent(file.name)}`,
-      ...(share ? { shares: { [share.channel.startsWith('C') ? 'public' : 'private']: { [share.channel]: [{ ts: share.ts, ...(share.threadTs ? { thread_ts: share.threadTs } : {}) }] } } } : {}),
+      ...(share
+        ? {
+            shares: {
+              [share.channel.startsWith('C') ? 'public' : 'private']: {
+                [share.channel]: [{ ts: share.ts, ...(share.threadTs ? { thread_ts: share.threadTs } : {}) }],
+              },
+            },
+          }
+        : {}),
     };
   }
 }

@@ -39,7 +39,9 @@ export function buildButtonClick(target: ClickTarget): Json {
   const found = buttons[0];
   if (!found) {
     const shown = buttonsIn(target.message.blocks ?? []).map(({ button }) => `${String(button.action_id)}=${String(button.value)}`);
-    throw new Error(`the message shows no button ${target.actionId}${target.value ? `=${target.value}` : ''} (buttons: ${shown.join(', ') || 'none'})`);
+    throw new Error(
+      `the message shows no button ${target.actionId}${target.value ? `=${target.value}` : ''} (buttons: ${shown.join(', ') || 'none'})`,
+    );
   }
   const { message } = target;
   const user = { id: target.userId, username: target.userName, name: target.userName, team_id: target.teamId };
@@ -53,7 +55,13 @@ export function buildButtonClick(target: ClickTarget): Json {
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: message.channel, name: message.channel.toLowerCase() },
-    message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks, ...(message.threadTs ? { thread_ts: message.threadTs } : {}) },
+    message: {
+      type: 'message',
+      ts: message.ts,
+      text: message.text,
+      blocks: message.blocks,
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    },
     state: { values: {} },
     actions: [
       {

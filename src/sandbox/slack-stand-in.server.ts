@@ -9,7 +9,9 @@ import { SlackStandIn } from './slack-stand-in.ts';
  */
 const parsed = StandInEnv.safeParse(standInEnvFrom(process.env));
 if (!parsed.success) {
-  process.stderr.write(`The Slack stand-in cannot start:\n${parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`).join('\n')}\n`);
+  process.stderr.write(
+    `The Slack stand-in cannot start:\n${parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`).join('\n')}\n`,
+  );
   process.exit(2);
 }
 const env: StandInEnv = parsed.data;

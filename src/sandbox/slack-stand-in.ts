@@ -16,14 +16,7 @@ import { RollingWindowLimiter } from './slack-stand-in.rate-limit.ts';
 import { ResponseUrlRegistry } from './slack-stand-in.response-url.ts';
 import { buildButtonClick, buildViewSubmission } from './slack-stand-in.interactions.ts';
 import { StandInFiles, type StoredFile } from './slack-stand-in.files.ts';
-import {
-  APP_ID,
-  newTriggerId,
-  StandInWorkspace,
-  TEAM_DOMAIN,
-  type StoredMessage,
-  type StoredView,
-} from './slack-stand-in.web-api.ts';
+import { APP_ID, newTriggerId, StandInWorkspace, TEAM_DOMAIN, type StoredMessage, type StoredView } from './slack-stand-in.web-api.ts';
 
 export type { SignatureTamper } from './slack-stand-in.http.ts';
 export type { StoredMessage, StoredView } from './slack-stand-in.web-api.ts';
@@ -240,11 +233,7 @@ export class SlackStandIn {
     this.failures.set(method, queue);
   }
 
-  async sendSlashCommand(
-    targetUrl: string,
-    command: SlashCommandInput,
-    tamper?: SignatureTamper,
-  ): Promise<SlashCommandResult> {
+  async sendSlashCommand(targetUrl: string, command: SlashCommandInput, tamper?: SignatureTamper): Promise<SlashCommandResult> {
     const responseUrl = this.responseUrls.issue();
     const triggerId = this.workspace.issueTrigger(command.triggerId ?? newTriggerId());
     const userId = command.userId ?? this.defaultUserId();
@@ -272,16 +261,10 @@ export class SlackStandIn {
     return { ...result, ...(json !== undefined ? { json } : {}), responseUrl, triggerId };
   }
 
-  async sendInteraction(
-    targetUrl: string,
-    payload: Record<string, unknown>,
-    tamper?: SignatureTamper,
-  ): Promise<InteractionResult> {
+  async sendInteraction(targetUrl: string, payload: Record<string, unknown>, tamper?: SignatureTamper): Promise<InteractionResult> {
     const responseUrl = typeof payload.response_url === 'string' ? payload.response_url : this.responseUrls.issue();
     this.responseUrls.adopt(responseUrl);
-    const triggerId = this.workspace.issueTrigger(
-      typeof payload.trigger_id === 'string' ? payload.trigger_id : newTriggerId(),
-    );
+    const triggerId = this.workspace.issueTrigger(typeof payload.trigger_id === 'string' ? payload.trigger_id : newTriggerId());
     const body = new URLSearchParams({
       payload: JSON.stringify({ ...payload, response_url: responseUrl, trigger_id: triggerId }),
     }).toString();
@@ -311,7 +294,9 @@ export class SlackStandIn {
     click: { responseUrl: string; actionId: string; channel?: string; userId?: string; value?: string },
   ): Promise<InteractionResult & { payload: Record<string, unknown> }> {
     const shows = (body: Record<string, unknown>) => JSON.stringify(body.blocks ?? []).includes(`"action_id":"${click.actionId}"`);
-    const answer = [...this.responses].reverse().find((response) => response.url === click.responseUrl && response.status === 200 && shows(response.body));
+    const answer = [...this.responses]
+      .reverse()
+      .find((response) => response.url === click.responseUrl && response.status === 200 && shows(response.body));
     if (!answer) throw new Error(`no answer to ${click.responseUrl} shows a button ${click.actionId}`);
     const message: StoredMessage = {
       channel: click.channel ?? this.workspace.defaultChannel(),
@@ -467,9 +452,7 @@ export class SlackStandIn {
   }
 
   private describeTimeout(predicate: () => unknown, timeoutMs: number): string {
-    const recent = this.calls
-      .slice(-10)
-      .map((c) => `  ${c.method} -> ${c.status} ${c.response.ok === true ? 'ok' : String(c.response.error)}`);
+    const recent = this.calls.slice(-10).map((c) => `  ${c.method} -> ${c.status} ${c.response.ok === true ? 'ok' : String(c.response.error)}`);
     const source = predicate.toString().replace(/\s+/g, ' ').slice(0, 200);
     return [
       `SlackStandIn.waitFor timed out after ${timeoutMs} ms waiting for: ${source}`,

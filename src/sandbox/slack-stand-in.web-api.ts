@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  validateBlocks,
-  validateMessageText,
-  validateView,
-  type BlockKitProblem,
-} from '../slack/block-kit-limits.ts';
+import { validateBlocks, validateMessageText, validateView, type BlockKitProblem } from '../slack/block-kit-limits.ts';
 import type { Json } from './slack-stand-in.http.ts';
 import { StandInFiles, type SharedFileRef, type StoredFile } from './slack-stand-in.files.ts';
 
@@ -340,10 +335,7 @@ export class StandInWorkspace {
     const viewId = str(args.view_id);
     const externalId = str(args.external_id);
     if (viewId === undefined && externalId === undefined) return fail('invalid_arguments');
-    const existing =
-      viewId !== undefined
-        ? this.views.get(viewId)
-        : [...this.views.values()].find((v) => v.view.external_id === externalId);
+    const existing = viewId !== undefined ? this.views.get(viewId) : [...this.views.values()].find((v) => v.view.external_id === externalId);
     if (existing === undefined) return fail('not_found');
     const hash = str(args.hash);
     if (hash !== undefined && hash !== existing.hash) return fail('hash_conflict');
@@ -458,7 +450,10 @@ export class StandInWorkspace {
       this.store(m);
       for (const file of completed) file.shares.push({ channel, ts: m.ts, ...(threadTs !== undefined ? { threadTs } : {}) });
     }
-    return { ok: true, files: completed.map((file: StoredFile) => this.files.fileJson(file, { userId: this.config.botUserId, teamDomain: TEAM_DOMAIN })) };
+    return {
+      ok: true,
+      files: completed.map((file: StoredFile) => this.files.fileJson(file, { userId: this.config.botUserId, teamDomain: TEAM_DOMAIN })),
+    };
   }
 
   private nextViewId(): string {

@@ -11,8 +11,24 @@ const REFERENCE = /\$\{(?:env|file):[^}]*\}/g;
 
 /** Words that make a field, header or parameter name secret-bearing: `x-api-key`, `Authorization`, `db_password`, `signature`. */
 const SECRET_WORDS = new Set([
-  'authorization', 'auth', 'cookie', 'cookies', 'token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'pwd', 'pass',
-  'signature', 'credential', 'credentials', 'apikey', 'sessionid', 'bearer',
+  'authorization',
+  'auth',
+  'cookie',
+  'cookies',
+  'token',
+  'tokens',
+  'secret',
+  'secrets',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'signature',
+  'credential',
+  'credentials',
+  'apikey',
+  'sessionid',
+  'bearer',
 ]);
 /** Inside one word too: `sslpassword`, `dbpasswd`, `clientsecret`, `accesstoken`. */
 const SECRET_STEMS = ['password', 'passwd', 'secret', 'token', 'apikey'];
@@ -32,8 +48,33 @@ function wordsOf(name: string): string[] {
 
 /** `authorizationError`, `tokenExpiresAt`, `secretReference`: about a secret, not one. */
 const DESCRIPTIVE_LAST_WORDS = new Set([
-  'error', 'errors', 'status', 'type', 'scheme', 'url', 'uri', 'name', 'names', 'count', 'length', 'required', 'expired', 'expires', 'at',
-  'ms', 'days', 'set', 'present', 'reference', 'references', 'file', 'path', 'header', 'role', 'env', 'ref',
+  'error',
+  'errors',
+  'status',
+  'type',
+  'scheme',
+  'url',
+  'uri',
+  'name',
+  'names',
+  'count',
+  'length',
+  'required',
+  'expired',
+  'expires',
+  'at',
+  'ms',
+  'days',
+  'set',
+  'present',
+  'reference',
+  'references',
+  'file',
+  'path',
+  'header',
+  'role',
+  'env',
+  'ref',
 ]);
 
 /** Slack's `response_url` lets whoever holds it post into the channel for 30 minutes: a capability, so a secret. */
@@ -44,7 +85,12 @@ export function isSecretName(name: string): boolean {
   const words = wordsOf(name);
   if (CAPABILITY_NAMES.has(words.join(' '))) return true;
   if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words.at(-1) ?? '')) return false;
-  return words.some((word, index) => SECRET_WORDS.has(word) || SECRET_STEMS.some((stem) => word.includes(stem)) || (word === 'key' && index > 0 && KEY_QUALIFIERS.has(words[index - 1] ?? '')));
+  return words.some(
+    (word, index) =>
+      SECRET_WORDS.has(word) ||
+      SECRET_STEMS.some((stem) => word.includes(stem)) ||
+      (word === 'key' && index > 0 && KEY_QUALIFIERS.has(words[index - 1] ?? '')),
+  );
 }
 
 const isSecretQueryName = (name: string) => isSecretName(name) || SECRET_QUERY_NAMES.has(name.toLowerCase());
@@ -70,7 +116,8 @@ const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)@/gi;
 const QUERY_PARAMETER = /([?&;])([^=&#\s"'<>]+)=([^&#\s"'<>]*?)(?=[,.;:)\]]*(?:[&#\s"'<>]|$))/g;
 // `password=…` in a key=value connection string (libpq `host=db password=secret`). Only `=`: `token: expired` is prose.
 // The name may carry a prefix (`DB_PASSWORD=`, `client_secret=`, `PGPASSWORD=`), as environment dumps and DSNs write it.
-const KEY_VALUE_SECRET = /\b((?:[A-Za-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key)|[A-Za-z0-9]+(?:password|passwd))(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+?(?=[.:)\]]*(?:[\s;&,"'}]|$)))/gi;
+const KEY_VALUE_SECRET =
+  /\b((?:[A-Za-z0-9]+[_-])*(?:password|passwd|pwd|secret|token|api[_-]?key)|[A-Za-z0-9]+(?:password|passwd))(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,"'}]+?(?=[.:)\]]*(?:[\s;&,"'}]|$)))/gi;
 // `"password": "…"` / `"X-Api-Key":"…"`: a JSON member quoted in text (an error body, a config dump). A quoted name
 // before a colon is a key, not prose, so the value goes whenever the name is secret-bearing.
 const JSON_MEMBER = /"([^"\\\n]{1,64})"(\s*:\s*)"((?:[^"\\\n]|\\.)*)"/g;

@@ -24,20 +24,32 @@ export type ReferenceKind = 'env' | 'file';
  * reference to one of these would hand the bot's Slack token, its signing secret, its database or its admin token
  * to whoever runs that target: whoever may edit readiness.yaml is not thereby trusted with the bot's keys.
  */
-export const OWN_CREDENTIALS: ReadonlySet<string> = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'BULL_BOARD_PASSWORD', 'REDIS_SENTINEL_PASSWORD']);
+export const OWN_CREDENTIALS: ReadonlySet<string> = new Set([
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ADMIN_TOKEN',
+  'BULL_BOARD_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+]);
 
 /** `/proc/self/environ` and the like hold the worker's whole environment, Readiness's own credentials included. */
 const PROCESS_FILES = /^\/proc(?:\/|$)/;
-const processFileProblem = (path: string) => `${path} is under /proc, which holds the worker's own environment and credentials; a check or webhook may not reference it`;
+const processFileProblem = (path: string) =>
+  `${path} is under /proc, which holds the worker's own environment and credentials; a check or webhook may not reference it`;
 
-const ownCredentialProblem = (name: string) => `${name} is Readiness's own credential; a check or webhook may not reference it (give the check a variable of its own)`;
+const ownCredentialProblem = (name: string) =>
+  `${name} is Readiness's own credential; a check or webhook may not reference it (give the check a variable of its own)`;
 
 /** What is wrong with the references in one string, or undefined when they are all well formed. */
 export function referenceSyntaxProblem(raw: string): string | undefined {
   const text = raw.split(ESCAPED).join('');
   for (const match of text.matchAll(REFERENCE)) {
     const [whole, kind, target = ''] = match;
-    if (kind === 'env' && !ENV_NAME.test(target)) return `${whole} is not a valid reference: \${env:NAME} needs a variable name (letters, digits, "_")`;
+    if (kind === 'env' && !ENV_NAME.test(target))
+      return `${whole} is not a valid reference: \${env:NAME} needs a variable name (letters, digits, "_")`;
     if (kind === 'env' && OWN_CREDENTIALS.has(target)) return `${whole} is not allowed: ${ownCredentialProblem(target)}`;
     if (kind === 'file' && !target.startsWith('/')) return `${whole} is not a valid reference: \${file:/path} needs an absolute path`;
     if (kind === 'file' && PROCESS_FILES.test(target)) return `${whole} is not allowed: ${processFileProblem(target)}`;
@@ -70,12 +82,14 @@ export function findReferenceProblems(document: unknown): string[] {
 
 export const hasReference = (text: string) => /\$\{(?:env|file):/.test(text);
 
-export type Resolution<T> =
-  | { ok: true; value: T; secrets: string[] }
-  | { ok: false; reference: string; problem: string };
+export type Resolution<T> = { ok: true; value: T; secrets: string[] } | { ok: false; reference: string; problem: string };
 
 /** Reads one reference; the message names the reference, never a value. */
-async function readReference(kind: ReferenceKind, target: string, source: SecretSource): Promise<{ ok: true; value: string } | { ok: false; problem: string }> {
+async function readReference(
+  kind: ReferenceKind,
+  target: string,
+  source: SecretSource,
+): Promise<{ ok: true; value: string } | { ok: false; problem: string }> {
   if (kind === 'env') {
     if (OWN_CREDENTIALS.has(target)) return { ok: false, problem: ownCredentialProblem(target) };
     const value = source.env(target);

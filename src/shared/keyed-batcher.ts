@@ -32,7 +32,11 @@ export function createKeyedBatcher<Item, Result>(
 
   async function run(key: string, batch: Request[], round: number): Promise<void> {
     try {
-      const results = await load(key, batch.map((request) => request.item), round);
+      const results = await load(
+        key,
+        batch.map((request) => request.item),
+        round,
+      );
       if (results.length !== batch.length) throw new Error(`a batch load answered ${results.length} results for ${batch.length} items`);
       for (const [i, request] of batch.entries()) request.resolve(results[i] as Result);
     } catch (error) {

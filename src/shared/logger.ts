@@ -22,9 +22,31 @@ export interface Logger {
  * holds even if that heuristic changes.
  */
 export const REDACT_PATHS = [
-  'token', 'botToken', 'appToken', 'signingSecret', 'password', 'secret', 'authorization', 'cookie', 'apiKey',
-  '*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.password', '*.secret', '*.authorization', '*.cookie', '*.apiKey',
-  'headers.cookie', 'headers["x-slack-signature"]', 'env.SLACK_BOT_TOKEN', 'env.SLACK_SIGNING_SECRET', 'env.SLACK_APP_TOKEN', 'env.ADMIN_TOKEN', 'env.BULL_BOARD_PASSWORD',
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'password',
+  'secret',
+  'authorization',
+  'cookie',
+  'apiKey',
+  '*.token',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  '*.password',
+  '*.secret',
+  '*.authorization',
+  '*.cookie',
+  '*.apiKey',
+  'headers.cookie',
+  'headers["x-slack-signature"]',
+  'env.SLACK_BOT_TOKEN',
+  'env.SLACK_SIGNING_SECRET',
+  'env.SLACK_APP_TOKEN',
+  'env.ADMIN_TOKEN',
+  'env.BULL_BOARD_PASSWORD',
 ];
 
 /** A line writer (tests capture lines with one) or a stream (stderr, or pino-pretty's). */

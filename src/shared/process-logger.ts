@@ -36,5 +36,8 @@ export function createProcessLogger(env: { LOG_LEVEL: LogLevel; LOG_FORMAT?: Log
     return logger;
   }
   // Redaction runs before pino-pretty sees a line: it formats what the JSON logger would have written.
-  return createLogger(env.LOG_LEVEL, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  return createLogger(
+    env.LOG_LEVEL,
+    pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+  );
 }

@@ -6,7 +6,13 @@ import type { SignoffBadge } from './views/signoff-message.ts';
 
 /** The Web API calls the assessment message needs; WebClient['chat'] satisfies it. */
 export interface ChatPort {
-  postMessage(args: { channel: string; text: string; blocks?: Record<string, unknown>[]; thread_ts?: string; reply_broadcast?: boolean }): Promise<{ ts?: string | undefined }>;
+  postMessage(args: {
+    channel: string;
+    text: string;
+    blocks?: Record<string, unknown>[];
+    thread_ts?: string;
+    reply_broadcast?: boolean;
+  }): Promise<{ ts?: string | undefined }>;
   update(args: { channel: string; ts: string; text: string; blocks: Record<string, unknown>[] }): Promise<unknown>;
   /** Removes a message this app posted (a duplicate it could not record). */
   delete(args: { channel: string; ts: string }): Promise<unknown>;
@@ -51,7 +57,9 @@ export async function publishAssessmentMessage(deps: PublishDeps, view: Assessme
   const claimedAt = deps.now();
   const claim = await deps.assessments.claimMessage(view.id, claimedAt, new Date(claimedAt.getTime() - leaseMs));
   if (!claim.claimed) {
-    return claim.reason === 'claimed' ? { outcome: 'being_posted', claimExpiresAt: new Date(claim.claimedAt.getTime() + leaseMs) } : { outcome: 'already_posted' };
+    return claim.reason === 'claimed'
+      ? { outcome: 'being_posted', claimExpiresAt: new Date(claim.claimedAt.getTime() + leaseMs) }
+      : { outcome: 'already_posted' };
   }
   let ts: string;
   try {

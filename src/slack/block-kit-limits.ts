@@ -48,17 +48,7 @@ export const BLOCK_KIT_LIMITS = {
   viewExternalId: 255,
 } as const;
 
-const BLOCK_TYPES = new Set([
-  'section',
-  'header',
-  'divider',
-  'context',
-  'actions',
-  'image',
-  'input',
-  'rich_text',
-  'markdown',
-]);
+const BLOCK_TYPES = new Set(['section', 'header', 'divider', 'context', 'actions', 'image', 'input', 'rich_text', 'markdown']);
 
 const SELECT_TYPES = new Set([
   'static_select',
@@ -114,13 +104,7 @@ function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkString(
-  c: Collector,
-  value: unknown,
-  path: string,
-  max: number,
-  opts: { required?: boolean; nonEmpty?: boolean } = {},
-): void {
+function checkString(c: Collector, value: unknown, path: string, max: number, opts: { required?: boolean; nonEmpty?: boolean } = {}): void {
   if (value === undefined) {
     if (opts.required) c.add(path, 'is required');
     return;
@@ -133,13 +117,7 @@ function checkString(
   if (value.length > max) c.add(path, `must be at most ${max} characters (got ${value.length})`);
 }
 
-function checkTextObject(
-  c: Collector,
-  value: unknown,
-  path: string,
-  max: number,
-  opts: { plainOnly?: boolean; required?: boolean } = {},
-): void {
+function checkTextObject(c: Collector, value: unknown, path: string, max: number, opts: { plainOnly?: boolean; required?: boolean } = {}): void {
   if (value === undefined) {
     if (opts.required) c.add(path, 'is required');
     return;
@@ -188,13 +166,7 @@ function checkStyle(c: Collector, value: unknown, path: string): void {
   }
 }
 
-function checkOptions(
-  c: Collector,
-  value: unknown,
-  path: string,
-  bounds: { min: number; max: number },
-  allowMrkdwn: boolean,
-): void {
+function checkOptions(c: Collector, value: unknown, path: string, bounds: { min: number; max: number }, allowMrkdwn: boolean): void {
   if (!Array.isArray(value)) {
     c.add(path, 'must be an array of option objects');
     return;

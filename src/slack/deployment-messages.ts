@@ -21,7 +21,8 @@ const noDeployerSentence = (environment: string) =>
 
 /** Every sentence Readiness says to a user about deployments and rollbacks. */
 export const deploymentMessages = {
-  planning: (service: string, environment: string) => `:clipboard: Planning a deployment of *${escapeText(service)}* to *${escapeText(environment)}*…`,
+  planning: (service: string, environment: string) =>
+    `:clipboard: Planning a deployment of *${escapeText(service)}* to *${escapeText(environment)}*…`,
   planAnswer(result: PlanDeploymentResult): string {
     if (result.ok) {
       return result.created
@@ -113,7 +114,12 @@ export const deploymentMessages = {
    */
   startRefusedResponse(result: { service: string; environment: string; refusal: StartRefusal }) {
     const text = deploymentMessages.startRefused(result.refusal);
-    if (result.refusal.reason === 'approved_own_release' || result.refusal.reason === 'overrode_own_release' || result.refusal.reason === 'no_deployer_role') return { text };
+    if (
+      result.refusal.reason === 'approved_own_release' ||
+      result.refusal.reason === 'overrode_own_release' ||
+      result.refusal.reason === 'no_deployer_role'
+    )
+      return { text };
     return {
       text,
       blocks: [

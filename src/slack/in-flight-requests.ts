@@ -24,7 +24,9 @@ export function createInFlightRequests(deps: { store: Pick<InboxStore, 'renew'>;
   const renew = () => {
     deps.store
       .renew([...running.keys()], deps.leaseMs)
-      .catch((error: unknown) => deps.logger.warn('could not renew the lease of running Slack requests', { count: running.size, ...errorFields(error) }));
+      .catch((error: unknown) =>
+        deps.logger.warn('could not renew the lease of running Slack requests', { count: running.size, ...errorFields(error) }),
+      );
   };
   const startRenewing = () => {
     if (timer) return;

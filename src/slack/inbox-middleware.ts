@@ -28,10 +28,12 @@ type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
  * finished as FAILED at once, so no worker ever replays what the user was told did not happen.
  */
 async function refuseUnrecorded(args: Args, recording: Promise<unknown>, key: string, error: unknown, deps: InboxMiddlewareDeps): Promise<void> {
-  void recording.then(
-    () => deps.store.finish(key, 'FAILED'),
-    () => undefined,
-  ).catch(() => undefined);
+  void recording
+    .then(
+      () => deps.store.finish(key, 'FAILED'),
+      () => undefined,
+    )
+    .catch(() => undefined);
   const text = messages.unavailable('database', (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '');
   const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as (response?: object) => Promise<void>) : undefined;
   if ('command' in args) return void (await ack?.({ response_type: 'ephemeral', text }));
@@ -82,7 +84,9 @@ export function inboxMiddleware(deps: InboxMiddlewareDeps) {
         // A listener that threw has told the user (error middleware); replaying it would say it twice.
         await deps.store
           .finish(entry.key, finished)
-          .catch((error: unknown) => deps.logger.warn('could not mark a Slack request finished; a worker will replay it', { key: entry.key, ...errorFields(error) }));
+          .catch((error: unknown) =>
+            deps.logger.warn('could not mark a Slack request finished; a worker will replay it', { key: entry.key, ...errorFields(error) }),
+          );
       }
     });
   };

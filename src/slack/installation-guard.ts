@@ -17,17 +17,23 @@ export interface RequestOrigin {
   enterprises: string[];
 }
 
-export type ForeignRequest = { reason: 'foreign_team'; teamId: string } | { reason: 'foreign_enterprise'; enterpriseId: string } | { reason: 'installation_unknown' };
+export type ForeignRequest =
+  | { reason: 'foreign_team'; teamId: string }
+  | { reason: 'foreign_enterprise'; enterpriseId: string }
+  | { reason: 'installation_unknown' };
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const field = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
+const field = (value: unknown, key: string): unknown =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
 
 /**
  * A slash command carries `team_id` and `enterprise_id`; an interaction `team.id`, `user.team_id` and
  * `enterprise.id`; an event `team_id`. A Slack Connect user clicking in a shared channel shows their own team.
  */
 export function requestOrigin(body: unknown): RequestOrigin {
-  const teams = [field(body, 'team_id'), field(field(body, 'team'), 'id'), field(field(body, 'user'), 'team_id')].map(text).filter((id) => id !== undefined);
+  const teams = [field(body, 'team_id'), field(field(body, 'team'), 'id'), field(field(body, 'user'), 'team_id')]
+    .map(text)
+    .filter((id) => id !== undefined);
   const enterprises = [field(body, 'enterprise_id'), field(field(body, 'enterprise'), 'id'), field(field(body, 'user'), 'enterprise_id')]
     .map(text)
     .filter((id) => id !== undefined);
@@ -70,12 +76,14 @@ export function cachedInstallation(load: () => Promise<Installation>, waitMs = 1
   let pending: Promise<Installation | undefined> | undefined;
   return async () => {
     if (known) return known;
-    pending ??= load().then(
-      (installation) => (known = installation),
-      () => undefined,
-    ).finally(() => {
-      pending = undefined;
-    });
+    pending ??= load()
+      .then(
+        (installation) => (known = installation),
+        () => undefined,
+      )
+      .finally(() => {
+        pending = undefined;
+      });
     return withTimeout(pending, waitMs).catch(() => undefined);
   };
 }
@@ -97,7 +105,12 @@ export function installationGuard(installation: () => Promise<Installation | und
     const origin = requestOrigin(args.body);
     const refusal = known ? foreignOrigin(origin, known) : ({ reason: 'installation_unknown' } as const);
     if (!refusal) return args.next();
-    logger.warn('refused a request from outside the installation', { rule: 'installation_workspace_only', reason: refusal.reason, teams: origin.teams, enterprises: origin.enterprises });
+    logger.warn('refused a request from outside the installation', {
+      rule: 'installation_workspace_only',
+      reason: refusal.reason,
+      teams: origin.teams,
+      enterprises: origin.enterprises,
+    });
     const message = foreignRequestMessage(refusal);
     const ack = 'ack' in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
     const respond = 'respond' in args ? args.respond : undefined;

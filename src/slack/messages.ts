@@ -49,7 +49,8 @@ export const messages = {
               APPROVED: 'Every required sign-off is already in and the decision is made. Nothing changed.',
               REJECTED: 'This request was rejected, so the decision is NO-GO until a new assessment. Nothing changed.',
               EXPIRED: 'This request expired. Run a new assessment to ask for sign-off again. Nothing changed.',
-              STALE: 'This request is stale: a newer assessment of the same service and environment replaced it. Sign on the newest one. Nothing changed.',
+              STALE:
+                'This request is stale: a newer assessment of the same service and environment replaced it. Sign on the newest one. Nothing changed.',
               OVERRIDDEN: 'This request was overridden; sign-offs are closed. Nothing changed.',
             }[refusal.status];
       case 'expired':
@@ -114,7 +115,10 @@ export const messages = {
     if (result.reason === 'not_found') {
       return `There is no assessment \`${escapeText(truncate(typed, 40))}\`. Use the 8-character id from the footer of an assessment message or its full id.`;
     }
-    const lines = result.candidates.map((candidate) => `• *${escapeText(candidate.service)} → ${escapeText(candidate.environment)}*, ${candidate.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: \`${candidate.id}\``);
+    const lines = result.candidates.map(
+      (candidate) =>
+        `• *${escapeText(candidate.service)} → ${escapeText(candidate.environment)}*, ${candidate.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: \`${candidate.id}\``,
+    );
     if (result.more) lines.push('• …and more');
     return `\`${escapeText(truncate(typed, 40))}\` matches more than one assessment:\n${lines.join('\n')}\nRun \`/readiness ${subcommand}\` again with the full id of the one you mean.`;
   },

@@ -104,14 +104,16 @@ function auditCommand(args: string[], config: ReadinessConfig): ReadinessCommand
   return { ok: true, kind: 'audit', service, environment, page };
 }
 
-const REPORT_USAGE = 'Usage: `/readiness report &lt;assessment&gt;`, with the 8-character id from the footer of an assessment message (“assessment `1a2b3c4d`”) or its full id.';
+const REPORT_USAGE =
+  'Usage: `/readiness report &lt;assessment&gt;`, with the 8-character id from the footer of an assessment message (“assessment `1a2b3c4d`”) or its full id.';
 
 function reportCommand(args: string[]): ReadinessCommand {
   const [typed, ...extra] = args;
   if (typed === undefined) return { ok: false, message: `Which assessment? ${REPORT_USAGE}` };
   const reference = parseAssessmentReference(typed);
   if (reference === undefined) return { ok: false, message: `${quote(typed)} is not an assessment id. ${REPORT_USAGE}` };
-  if (extra.length > 0) return { ok: false, message: `I did not understand ${quote(extra.join(' '))} after \`report ${referenceText(reference)}\`. ${REPORT_USAGE}` };
+  if (extra.length > 0)
+    return { ok: false, message: `I did not understand ${quote(extra.join(' '))} after \`report ${referenceText(reference)}\`. ${REPORT_USAGE}` };
   return { ok: true, kind: 'report', reference };
 }
 
@@ -146,10 +148,14 @@ function deployCommand(args: string[], config: ReadinessConfig): ReadinessComman
   let template: string | undefined;
   let version: string | undefined;
   if (third !== undefined && isTemplate(third)) [template, version] = [third, fourth];
-  else if (fourth !== undefined) return { ok: false, message: `There is no template ${quote(third ?? '')}. Templates: ${list(templates)}. Usage: \`${DEPLOY_USAGE}\`.` };
+  else if (fourth !== undefined)
+    return { ok: false, message: `There is no template ${quote(third ?? '')}. Templates: ${list(templates)}. Usage: \`${DEPLOY_USAGE}\`.` };
   else version = third;
   if (version !== undefined && !VERSION.test(version)) {
-    return { ok: false, message: `${quote(version)} is neither a template (${list(templates)}) nor a version (letters, digits, \`.\`, \`_\`, \`+\`, \`-\`).` };
+    return {
+      ok: false,
+      message: `${quote(version)} is neither a template (${list(templates)}) nor a version (letters, digits, \`.\`, \`_\`, \`+\`, \`-\`).`,
+    };
   }
   if (extra.length > 0) return { ok: false, message: `I did not understand ${quote(extra.join(' '))}. Usage: \`${DEPLOY_USAGE}\`.` };
   return { ok: true, kind: 'deploy', service: target.service, environment: target.environment, template, version };
@@ -160,7 +166,13 @@ function rollbackCommand(args: string[], config: ReadinessConfig): ReadinessComm
   const target = parseTargetArgs('/readiness rollback &lt;service&gt; &lt;environment&gt; [reason]', service, environment, config);
   if (!target.ok) return target;
   const reason = words.join(' ').trim();
-  return { ok: true, kind: 'rollback', service: target.service, environment: target.environment, reason: reason === '' ? undefined : truncate(reason, 500) };
+  return {
+    ok: true,
+    kind: 'rollback',
+    service: target.service,
+    environment: target.environment,
+    reason: reason === '' ? undefined : truncate(reason, 500),
+  };
 }
 
 const DIGEST_USAGE = 'Usage: `/readiness digest [name]`.';
@@ -172,14 +184,18 @@ function digestCommand(args: string[], config: ReadinessConfig): ReadinessComman
   }
   const [name, ...extra] = args;
   if (name === undefined) return { ok: true, kind: 'digest', name: null };
-  if (!Object.hasOwn(config.digests, name)) return { ok: false, message: `There is no digest ${quote(name)}. Digests: ${list(names)}. ${DIGEST_USAGE}` };
+  if (!Object.hasOwn(config.digests, name))
+    return { ok: false, message: `There is no digest ${quote(name)}. Digests: ${list(names)}. ${DIGEST_USAGE}` };
   if (extra.length > 0) return { ok: false, message: `I did not understand ${quote(extra.join(' '))} after \`digest ${name}\`. ${DIGEST_USAGE}` };
   return { ok: true, kind: 'digest', name };
 }
 
 /** Reads the text after `/readiness`; every refusal says what was wrong and what would work. */
 export function parseReadinessCommand(text: string, config: ReadinessConfig): ReadinessCommand {
-  const [subcommand, ...args] = text.trim().split(/\s+/).filter((word) => word !== '');
+  const [subcommand, ...args] = text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   switch (subcommand?.toLowerCase()) {
     case undefined:
     case 'help':
@@ -199,7 +215,10 @@ export function parseReadinessCommand(text: string, config: ReadinessConfig): Re
     case 'incidents':
       return args.length === 0
         ? { ok: true, kind: 'incidents' }
-        : { ok: false, message: `\`/readiness incidents\` takes nothing after it; to open one, use \`/readiness incident &lt;sev1..sev4&gt; &lt;title&gt;\`.` };
+        : {
+            ok: false,
+            message: `\`/readiness incidents\` takes nothing after it; to open one, use \`/readiness incident &lt;sev1..sev4&gt; &lt;title&gt;\`.`,
+          };
     case 'deploy':
       return deployCommand(args, config);
     case 'rollback':

@@ -14,6 +14,10 @@ export async function refreshSignoffMessage(deps: SignoffMessageDeps, requestId:
   const request = await deps.signoffs.findById(requestId);
   if (!request) return 'not_found';
   if (request.messageTs === null) return 'no_message_yet';
-  await deps.chat.update({ channel: request.channelId, ts: request.messageTs, ...renderSignoffMessage(request, (role) => deps.roles.mentions(role)) });
+  await deps.chat.update({
+    channel: request.channelId,
+    ts: request.messageTs,
+    ...renderSignoffMessage(request, (role) => deps.roles.mentions(role)),
+  });
   return 'updated';
 }

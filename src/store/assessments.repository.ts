@@ -234,7 +234,10 @@ export function createAssessmentRepository(db: Db) {
 
     /** Gives a claim back (its post failed), so the next claimant need not wait for it to go stale. */
     async releaseMessageClaim(id: string, claimedAt: Date): Promise<boolean> {
-      const { count } = await db.assessment.updateMany({ where: { id, messageTs: null, messageClaimedAt: claimedAt }, data: { messageClaimedAt: null } });
+      const { count } = await db.assessment.updateMany({
+        where: { id, messageTs: null, messageClaimedAt: claimedAt },
+        data: { messageClaimedAt: null },
+      });
       return count === 1;
     },
 

@@ -37,7 +37,14 @@ export const idempotencyKeyFor = (deploymentId: string, stage: Stage, taskId: st
 
 function taskRows(deploymentId: string, stage: Stage, phases: readonly { tasks: readonly PlannedTask[] }[]) {
   return phases.flatMap((phase, phaseIndex) =>
-    phase.tasks.map((task) => ({ deploymentId, stage, phaseIndex, taskId: task.id, type: task.type, idempotencyKey: idempotencyKeyFor(deploymentId, stage, task.id) })),
+    phase.tasks.map((task) => ({
+      deploymentId,
+      stage,
+      phaseIndex,
+      taskId: task.id,
+      type: task.type,
+      idempotencyKey: idempotencyKeyFor(deploymentId, stage, task.id),
+    })),
   );
 }
 
@@ -83,8 +90,12 @@ export type Resumed = { applied: true; deployment: DeploymentView; newJob: boole
 async function lockDeployment(tx: Tx, id: string, mode: 'update' | 'share'): Promise<{ status: DeploymentStatus; generation: number } | undefined> {
   const rows =
     mode === 'update'
-      ? await tx.$queryRaw<{ status: DeploymentStatus; generation: number }[]>`SELECT status::text AS status, generation FROM deployments WHERE id = ${id}::uuid FOR UPDATE`
-      : await tx.$queryRaw<{ status: DeploymentStatus; generation: number }[]>`SELECT status::text AS status, generation FROM deployments WHERE id = ${id}::uuid FOR SHARE`;
+      ? await tx.$queryRaw<
+          { status: DeploymentStatus; generation: number }[]
+        >`SELECT status::text AS status, generation FROM deployments WHERE id = ${id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<
+          { status: DeploymentStatus; generation: number }[]
+        >`SELECT status::text AS status, generation FROM deployments WHERE id = ${id}::uuid FOR SHARE`;
   return rows[0];
 }
 
@@ -143,7 +154,16 @@ export function createDeploymentRepository(db: Db) {
       const { count } = await tx.deployment.updateMany({ where: { id, status: { in: [...from] }, ...guard }, data: { status: to, ...extra } });
       if (count === 0) return false;
       const row = await tx.deployment.findUniqueOrThrow({ where: { id }, include: withTasks });
-      await audit(tx, row, { before: { status: locked?.status ?? null }, after: { status: to } }, entry.actor, entry.action, entry.reason ?? null, entry.data, entry.repeatable ? await repeatableKey(tx, id, entry.action) : undefined);
+      await audit(
+        tx,
+        row,
+        { before: { status: locked?.status ?? null }, after: { status: to } },
+        entry.actor,
+        entry.action,
+        entry.reason ?? null,
+        entry.data,
+        entry.repeatable ? await repeatableKey(tx, id, entry.action) : undefined,
+      );
       await after?.(tx, row);
       return true;
     });
@@ -184,8 +204,15 @@ export function createDeploymentRepository(db: Db) {
       try {
         const row = await db.$transaction(async (tx) => {
           // Redacted: secret references stay as written; literal secrets are restored from the config when a task runs.
-          const created = await tx.deployment.create({ data: { ...input, plan: redactDeep(input.plan) as unknown as Prisma.InputJsonObject }, include: withTasks });
-          await audit(tx, created, { before: null, after: { status: created.status } }, input.requestedBy, 'deployment.planned', null, { template: input.template, version: input.version, assessmentId: input.assessmentId });
+          const created = await tx.deployment.create({
+            data: { ...input, plan: redactDeep(input.plan) as unknown as Prisma.InputJsonObject },
+            include: withTasks,
+          });
+          await audit(tx, created, { before: null, after: { status: created.status } }, input.requestedBy, 'deployment.planned', null, {
+            template: input.template,
+            version: input.version,
+            assessmentId: input.assessmentId,
+          });
           return created;
         });
         return { deployment: toView(row), created: true };
@@ -208,7 +235,12 @@ export function createDeploymentRepository(db: Db) {
      * completed one, and it is still a fresh GO (its sign-off decision where sign-off is required). A check that
      * no longer holds makes it a no-op (still PLANNED), so a NO-GO committed before it can never be started past.
      */
-    async start(id: string, userId: string, at: Date, guard: StartGuard): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
+    async start(
+      id: string,
+      userId: string,
+      at: Date,
+      guard: StartGuard,
+    ): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
       const current = await find(id);
       if (current?.status !== 'PLANNED') return { applied: false, deployment: current };
       try {
@@ -232,8 +264,13 @@ export function createDeploymentRepository(db: Db) {
                    END`;
           if (count === 0) return false;
           const row = await tx.deployment.findUniqueOrThrow({ where: { id }, include: withTasks });
-          await audit(tx, row, { before: { status: 'PLANNED' }, after: { status: 'RUNNING' } }, userId, 'deployment.started', null, { assessmentId: row.assessmentId, goDecidedAfter: guard.decidedAfter.toISOString() });
-          await tx.deploymentLock.create({ data: { service: row.service, environment: row.environment, deploymentId: row.id, holder: userId, since: at } });
+          await audit(tx, row, { before: { status: 'PLANNED' }, after: { status: 'RUNNING' } }, userId, 'deployment.started', null, {
+            assessmentId: row.assessmentId,
+            goDecidedAfter: guard.decidedAfter.toISOString(),
+          });
+          await tx.deploymentLock.create({
+            data: { service: row.service, environment: row.environment, deploymentId: row.id, holder: userId, since: at },
+          });
           await tx.deploymentTask.createMany({ data: taskRows(row.id, 'deploy', current.plan.phases), skipDuplicates: true });
           return true;
         });
@@ -241,7 +278,9 @@ export function createDeploymentRepository(db: Db) {
         return applied && deployment ? { applied: true, deployment } : { applied: false, deployment };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        const lockedBy = await db.deploymentLock.findUnique({ where: { service_environment: { service: current.service, environment: current.environment } } });
+        const lockedBy = await db.deploymentLock.findUnique({
+          where: { service_environment: { service: current.service, environment: current.environment } },
+        });
         if (!lockedBy) throw error;
         return { applied: false, deployment: await find(id), lockedBy };
       }
@@ -264,7 +303,12 @@ export function createDeploymentRepository(db: Db) {
      * A refused Start, for the trail: once per deployment, person and reason (a double click or a redelivered
      * click records it once). Nothing about the deployment changes.
      */
-    async recordStartRefused(deployment: { id: string; service: string; environment: string }, userId: string, reason: string, detail: string): Promise<void> {
+    async recordStartRefused(
+      deployment: { id: string; service: string; environment: string },
+      userId: string,
+      reason: string,
+      detail: string,
+    ): Promise<void> {
       await db.auditEvent.createMany({
         data: [
           auditInsert({
@@ -286,7 +330,12 @@ export function createDeploymentRepository(db: Db) {
 
     /** PLANNED deployments past their expiry: what the recovery sweep expires when their delayed job was lost. */
     async overduePlans(at: Date, limit = 100): Promise<string[]> {
-      const rows = await db.deployment.findMany({ where: { status: 'PLANNED', planExpiresAt: { lte: at } }, select: { id: true }, orderBy: { planExpiresAt: 'asc' }, take: limit });
+      const rows = await db.deployment.findMany({
+        where: { status: 'PLANNED', planExpiresAt: { lte: at } },
+        select: { id: true },
+        orderBy: { planExpiresAt: 'asc' },
+        take: limit,
+      });
       return rows.map((row) => row.id);
     },
 
@@ -311,7 +360,16 @@ export function createDeploymentRepository(db: Db) {
           data: { status: 'RUNNING', ...(mode === 'new_job' ? { generation: { increment: 1 } } : {}) },
         });
         if (count === 0) return undefined;
-        await audit(tx, seen, { before: { status: 'PAUSED' }, after: { status: 'RUNNING' } }, userId, 'deployment.resumed', null, { pauseTookEffect: mode === 'new_job', phase: seen.currentPhase }, await repeatableKey(tx, id, 'deployment.resumed'));
+        await audit(
+          tx,
+          seen,
+          { before: { status: 'PAUSED' }, after: { status: 'RUNNING' } },
+          userId,
+          'deployment.resumed',
+          null,
+          { pauseTookEffect: mode === 'new_job', phase: seen.currentPhase },
+          await repeatableKey(tx, id, 'deployment.resumed'),
+        );
         return mode === 'new_job';
       });
       const deployment = await find(id);
@@ -319,10 +377,19 @@ export function createDeploymentRepository(db: Db) {
     },
 
     abort: (id: string, userId: string, at: Date) =>
-      transition(id, ['RUNNING', 'PAUSED'], 'ABORTED', { actor: userId, action: 'deployment.aborted' }, { finishedAt: at }, (tx, row) => releaseLock(tx, row)),
+      transition(id, ['RUNNING', 'PAUSED'], 'ABORTED', { actor: userId, action: 'deployment.aborted' }, { finishedAt: at }, (tx, row) =>
+        releaseLock(tx, row),
+      ),
 
     fail: (id: string, reason: string, at: Date) =>
-      transition(id, ['RUNNING', 'PAUSED'], 'FAILED', { actor: 'system', action: 'deployment.failed', reason }, { failureReason: reason, finishedAt: at }, (tx, row) => releaseLock(tx, row)),
+      transition(
+        id,
+        ['RUNNING', 'PAUSED'],
+        'FAILED',
+        { actor: 'system', action: 'deployment.failed', reason },
+        { failureReason: reason, finishedAt: at },
+        (tx, row) => releaseLock(tx, row),
+      ),
 
     /**
      * A task starts (or starts again after a crash, with the same idempotency key), only while its stage is live:
@@ -365,7 +432,16 @@ export function createDeploymentRepository(db: Db) {
         });
         if (count === 0) return false;
         const row = await tx.deployment.update({ where: { id }, data: { generation: { increment: 1 } } });
-        await audit(tx, row, { before: { gate: taskId, status: 'WAITING' }, after: { gate: taskId, status: 'SUCCEEDED' } }, userId, 'deployment.gate_passed', null, { taskId }, await repeatableKey(tx, id, 'deployment.gate_passed'));
+        await audit(
+          tx,
+          row,
+          { before: { gate: taskId, status: 'WAITING' }, after: { gate: taskId, status: 'SUCCEEDED' } },
+          userId,
+          'deployment.gate_passed',
+          null,
+          { taskId },
+          await repeatableKey(tx, id, 'deployment.gate_passed'),
+        );
         return true;
       });
       const deployment = await find(id);
@@ -402,10 +478,15 @@ export function createDeploymentRepository(db: Db) {
      * Starts the rollback once, whoever asks first (a failed verification, a button, the command). It keeps or
      * takes back the lock; a newer deployment holding it means this one is no longer the one to roll back.
      */
-    async startRollback(id: string, input: { by: string; reason: string; at: Date }): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
+    async startRollback(
+      id: string,
+      input: { by: string; reason: string; at: Date },
+    ): Promise<Guarded | { applied: false; deployment: DeploymentView | undefined; lockedBy: LockHolder }> {
       const current = await find(id);
       if (!current) return { applied: false, deployment: undefined };
-      const lock = await db.deploymentLock.findUnique({ where: { service_environment: { service: current.service, environment: current.environment } } });
+      const lock = await db.deploymentLock.findUnique({
+        where: { service_environment: { service: current.service, environment: current.environment } },
+      });
       if (lock && lock.deploymentId !== id) return { applied: false, deployment: current, lockedBy: lock };
       try {
         return await transition(
@@ -419,7 +500,10 @@ export function createDeploymentRepository(db: Db) {
               data: [{ service: row.service, environment: row.environment, deploymentId: row.id, holder: input.by, since: input.at }],
               skipDuplicates: true,
             });
-            await tx.deploymentTask.createMany({ data: taskRows(row.id, 'rollback', [{ tasks: current.plan.rollback.tasks }]), skipDuplicates: true });
+            await tx.deploymentTask.createMany({
+              data: taskRows(row.id, 'rollback', [{ tasks: current.plan.rollback.tasks }]),
+              skipDuplicates: true,
+            });
           },
         );
       } catch (error) {

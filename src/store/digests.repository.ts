@@ -1,13 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { DeploymentStatus } from '../deployments/deployment.types.ts';
-import type {
-  DigestAssessment,
-  DigestCheckFailures,
-  DigestData,
-  DigestDeployment,
-  DigestIncident,
-  DigestPeriod,
-} from '../digests/digest.types.ts';
+import type { DigestAssessment, DigestCheckFailures, DigestData, DigestDeployment, DigestIncident, DigestPeriod } from '../digests/digest.types.ts';
 import type { IncidentSeverity, IncidentStatus } from '../incidents/incident.types.ts';
 import type { Verdict } from '../readiness/score.ts';
 import { auditInsert } from './audit.repository.ts';
@@ -29,7 +22,16 @@ export type DigestPostOutcome = { posted: true; messageTs: string } | { posted: 
 const LOCKING_TX = { timeout: 30_000, maxWait: 15_000 };
 const ACTIVE_DEPLOYMENTS: DeploymentStatus[] = ['RUNNING', 'PAUSED', 'ROLLING_BACK'];
 
-const assessmentSelect = { id: true, service: true, environment: true, status: true, verdict: true, score: true, completedAt: true, updatedAt: true } as const;
+const assessmentSelect = {
+  id: true,
+  service: true,
+  environment: true,
+  status: true,
+  verdict: true,
+  score: true,
+  completedAt: true,
+  updatedAt: true,
+} as const;
 
 function toAssessment(row: Prisma.AssessmentGetPayload<{ select: typeof assessmentSelect }>): DigestAssessment {
   return {
@@ -90,7 +92,13 @@ export function createDigestRepository(db: Db) {
             subjectId: claim.digest,
             before: { slot: claim.slotAt.toISOString(), status: 'PENDING' },
             after: { slot: claim.slotAt.toISOString(), status: 'POSTED' },
-            data: { key: claim.key, channel: claim.channelId, periodFrom: claim.periodFrom.toISOString(), slotAt: claim.slotAt.toISOString(), messageTs },
+            data: {
+              key: claim.key,
+              channel: claim.channelId,
+              periodFrom: claim.periodFrom.toISOString(),
+              slotAt: claim.slotAt.toISOString(),
+              messageTs,
+            },
             dedupeKey: `digest.posted:${claim.key}`,
           }),
         });
@@ -135,7 +143,11 @@ export function createDigestRepository(db: Db) {
           select: { id: true, service: true, environment: true, version: true, status: true, createdAt: true, finishedAt: true },
         }),
         db.incident.findMany({ where: { createdAt: { gte: from, lt: to } }, select: incidentSelect, orderBy: { createdAt: 'asc' } }),
-        db.incident.findMany({ where: { status: { not: 'RESOLVED' }, createdAt: { lt: to } }, select: incidentSelect, orderBy: { createdAt: 'asc' } }),
+        db.incident.findMany({
+          where: { status: { not: 'RESOLVED' }, createdAt: { lt: to } },
+          select: incidentSelect,
+          orderBy: { createdAt: 'asc' },
+        }),
         db.signoffRequest.findMany({
           where: { ...inServices, status: 'PENDING', expiresAt: { gt: now } },
           select: { assessmentId: true, service: true, environment: true, expiresAt: true },
@@ -145,7 +157,14 @@ export function createDigestRepository(db: Db) {
         assessments: assessments.map(toAssessment),
         before: before.map(toAssessment),
         checkFailures: checkFailures.map(
-          (row): DigestCheckFailures => ({ service: row.service, environment: row.environment, checkId: row.check_id, name: row.name, failures: row.failures, runs: row.runs }),
+          (row): DigestCheckFailures => ({
+            service: row.service,
+            environment: row.environment,
+            checkId: row.check_id,
+            name: row.name,
+            failures: row.failures,
+            runs: row.runs,
+          }),
         ),
         deployments: deployments.map((row): DigestDeployment => ({ ...row, status: row.status as DeploymentStatus })),
         incidentsOpened: incidentsOpened.map(toIncident),

@@ -184,7 +184,8 @@ async function insertNotifications(tx: Tx, incidentId: string, notifications: re
 
 async function insertAudit(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 1) await tx.auditEvent.create({ data: auditInsert(entries[0] as AuditEntry) });
-  else if (entries.length > 1) await tx.auditEvent.createMany({ data: entries.map((entry) => auditInsert(entry) as Prisma.AuditEventCreateManyInput) });
+  else if (entries.length > 1)
+    await tx.auditEvent.createMany({ data: entries.map((entry) => auditInsert(entry) as Prisma.AuditEventCreateManyInput) });
 }
 
 /** The incident as the change leaves it, without reading it back. */
@@ -372,7 +373,10 @@ export function createIncidentRepository(db: Db) {
     },
 
     /** What a restarted worker must make sure is scheduled: open escalations and undelivered posts. */
-    async recoverable(): Promise<{ escalations: { id: string; step: EscalationStep; dueAt: Date }[]; undelivered: { incidentId: string; seq: number }[] }> {
+    async recoverable(): Promise<{
+      escalations: { id: string; step: EscalationStep; dueAt: Date }[];
+      undelivered: { incidentId: string; seq: number }[];
+    }> {
       const open = await db.incident.findMany({
         where: { status: 'OPEN', escalationDueAt: { not: null } },
         select: { id: true, plan: true, level: true, round: true, escalationDueAt: true },

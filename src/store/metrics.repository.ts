@@ -22,7 +22,11 @@ export function createMetricsRepository(db: Db) {
     async stateCounts(services: readonly string[]): Promise<StateCounts> {
       const [assessments, deployments, incidents, latest] = await Promise.all([
         db.assessment.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } }),
-        db.deployment.groupBy({ by: ['status'], where: { status: { in: ['PLANNED', 'RUNNING', 'PAUSED', 'ROLLING_BACK'] } }, _count: { _all: true } }),
+        db.deployment.groupBy({
+          by: ['status'],
+          where: { status: { in: ['PLANNED', 'RUNNING', 'PAUSED', 'ROLLING_BACK'] } },
+          _count: { _all: true },
+        }),
         db.incident.groupBy({ by: ['status', 'severity'], where: { status: { not: 'RESOLVED' } }, _count: { _all: true } }),
         db.$queryRaw<{ service: string; environment: string; verdict: string | null; score: number | null; completed_at: Date }[]>`
           SELECT DISTINCT ON (service, environment) service, environment, verdict, score, completed_at
@@ -34,7 +38,13 @@ export function createMetricsRepository(db: Db) {
         assessments: assessments.map((row) => ({ status: row.status, count: row._count._all })),
         deployments: deployments.map((row) => ({ status: row.status, count: row._count._all })),
         incidents: incidents.map((row) => ({ status: row.status, severity: row.severity, count: row._count._all })),
-        latest: latest.map((row) => ({ service: row.service, environment: row.environment, verdict: row.verdict, score: row.score, completedAt: row.completed_at })),
+        latest: latest.map((row) => ({
+          service: row.service,
+          environment: row.environment,
+          verdict: row.verdict,
+          score: row.score,
+          completedAt: row.completed_at,
+        })),
       };
     },
   };

@@ -111,10 +111,7 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
     await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, message]);
     throw new MigrationError(`migration ${migration.name} failed: ${message}`);
   }
-  await client.query(
-    'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-    [id],
-  );
+  await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
 }
 
 /** Creates the database named in the URL if it does not exist, through the server's `postgres` database. */

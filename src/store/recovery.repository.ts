@@ -27,7 +27,12 @@ export function createRecoveryRepository(db: Db) {
             where: { status: { in: ['QUEUED', 'RUNNING'] } },
             orderBy: { updatedAt: 'asc' },
             take: limit,
-            select: { id: true, status: true, updatedAt: true, checks: { select: { checkId: true, type: true, status: true }, orderBy: { checkId: 'asc' } } },
+            select: {
+              id: true,
+              status: true,
+              updatedAt: true,
+              checks: { select: { checkId: true, type: true, status: true }, orderBy: { checkId: 'asc' } },
+            },
           });
           const deployments = await tx.deployment.findMany({
             where: { status: { in: ['RUNNING', 'ROLLING_BACK'] } },

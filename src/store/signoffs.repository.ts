@@ -256,7 +256,10 @@ export function createSignoffRepository(db: Db) {
               dedupeKey: `signoff_${request.id}_${input.role}_${input.userId}`,
             }),
           });
-          const signoffs = [...request.signoffs, { role: input.role, userId: input.userId, kind: input.kind, note: input.note, signedAt: input.at, carriedFromId: null }];
+          const signoffs = [
+            ...request.signoffs,
+            { role: input.role, userId: input.userId, kind: input.kind, note: input.note, signedAt: input.at, carriedFromId: null },
+          ];
           const outcome = await decideIfDone(tx, request, signoffs, input.at);
           const latest = await tx.signoffRequest.findUniqueOrThrow({ where: { id: request.id }, include: withSignoffs });
           return { applied: true, request: toView(latest), outcome };
@@ -264,7 +267,14 @@ export function createSignoffRepository(db: Db) {
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         const request = await find({ id: input.requestId });
-        return { applied: false, refusal: { reason: 'already_signed', role: input.role, kind: request?.signoffs.find((s) => s.userId === input.userId && s.role === input.role)?.kind ?? input.kind } };
+        return {
+          applied: false,
+          refusal: {
+            reason: 'already_signed',
+            role: input.role,
+            kind: request?.signoffs.find((s) => s.userId === input.userId && s.role === input.role)?.kind ?? input.kind,
+          },
+        };
       }
     },
 
@@ -296,7 +306,12 @@ export function createSignoffRepository(db: Db) {
     async markStale(input: { service: string; environment: string; newerAssessmentId: string; at: Date }): Promise<SignoffRequestView[]> {
       return db.$transaction(async (tx) => {
         const open = await tx.signoffRequest.findMany({
-          where: { service: input.service, environment: input.environment, status: { in: ['PENDING', 'APPROVED'] }, assessmentId: { not: input.newerAssessmentId } },
+          where: {
+            service: input.service,
+            environment: input.environment,
+            status: { in: ['PENDING', 'APPROVED'] },
+            assessmentId: { not: input.newerAssessmentId },
+          },
           select: { id: true },
         });
         const stale: SignoffRequestView[] = [];
@@ -330,8 +345,11 @@ export function createSignoffRepository(db: Db) {
      * An override role's GO over a NO-GO or an unfinished sign-off: recorded loudly, once. Creates the request
      * row when the assessment never had one.
      */
-    async override(input: Omit<NewSignoffRequest, 'carried' | 'requirements' | 'expiresAt'> & { justification: string; requirements: Requirement[] }): Promise<
-      { applied: true; request: SignoffRequestView } | { applied: false; request: SignoffRequestView | undefined; reason: 'stale' | 'already_overridden' }
+    async override(
+      input: Omit<NewSignoffRequest, 'carried' | 'requirements' | 'expiresAt'> & { justification: string; requirements: Requirement[] },
+    ): Promise<
+      | { applied: true; request: SignoffRequestView }
+      | { applied: false; request: SignoffRequestView | undefined; reason: 'stale' | 'already_overridden' }
     > {
       return db.$transaction(async (tx) => {
         const inserted = await tx.signoffRequest.createMany({
@@ -348,7 +366,14 @@ export function createSignoffRepository(db: Db) {
         if (request.override) return { applied: false, request, reason: 'already_overridden' };
         await tx.signoffRequest.update({
           where: { id: request.id },
-          data: { status: 'OVERRIDDEN', decision: 'GO', override: true, overriddenBy: input.requestedBy, decisionReason: input.justification, decidedAt: input.at },
+          data: {
+            status: 'OVERRIDDEN',
+            decision: 'GO',
+            override: true,
+            overriddenBy: input.requestedBy,
+            decisionReason: input.justification,
+            decidedAt: input.at,
+          },
         });
         await tx.auditEvent.create({
           data: auditInsert({

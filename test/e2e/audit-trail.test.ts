@@ -20,7 +20,9 @@ beforeAll(async () => {
           services: {
             // The service is down: every assessment is NO-GO.
             vault: {
-              environments: { production: { vars: { baseUrl: down }, signoff: { required: [{ role: 'release-manager' }], overrideRole: 'release-manager' } } },
+              environments: {
+                production: { vars: { baseUrl: down }, signoff: { required: [{ role: 'release-manager' }], overrideRole: 'release-manager' } },
+              },
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
           },

@@ -72,16 +72,22 @@ describe('buttons and modals with values the bot never rendered', () => {
     expect(answers.map((response) => response.body.text)).not.toContainEqual(expect.stringContaining('is not one Readiness answers'));
   });
 
-  it.each(['{"requestId":"nope"}', 'not json at all'])('a sign-off modal whose hidden metadata was tampered with (%s) keeps the modal open with a message', async (metadata) => {
-    const result = await stack.standIn.sendInteraction(stack.eventsUrl, {
-      type: 'view_submission',
-      user: { id: 'U0TESTUSER', username: 'tester', team_id: 'T0READY' },
-      team: { id: 'T0READY', domain: 'readiness-demo' },
-      api_app_id: 'A0READY',
-      token: 'stand-in-verification-token',
-      view: { id: 'V0X', callback_id: ids.views.signoffNote, private_metadata: metadata, state: { values: {} } },
-    });
-    expect(result.status).toBe(200);
-    expect(JSON.parse(result.body)).toMatchObject({ response_action: 'errors', errors: { [ids.blocks.signoffNoteInput]: expect.stringContaining('could not read') } });
-  });
+  it.each(['{"requestId":"nope"}', 'not json at all'])(
+    'a sign-off modal whose hidden metadata was tampered with (%s) keeps the modal open with a message',
+    async (metadata) => {
+      const result = await stack.standIn.sendInteraction(stack.eventsUrl, {
+        type: 'view_submission',
+        user: { id: 'U0TESTUSER', username: 'tester', team_id: 'T0READY' },
+        team: { id: 'T0READY', domain: 'readiness-demo' },
+        api_app_id: 'A0READY',
+        token: 'stand-in-verification-token',
+        view: { id: 'V0X', callback_id: ids.views.signoffNote, private_metadata: metadata, state: { values: {} } },
+      });
+      expect(result.status).toBe(200);
+      expect(JSON.parse(result.body)).toMatchObject({
+        response_action: 'errors',
+        errors: { [ids.blocks.signoffNoteInput]: expect.stringContaining('could not read') },
+      });
+    },
+  );
 });

@@ -72,8 +72,10 @@ describe('examples/ci/github-actions.yml', () => {
     }
   });
 
-  it('explains every exit code the CLI has, with the CLI\'s own numbers', () => {
-    const explained = Object.fromEntries([...workflowText.matchAll(/^#\s+(\d)\s{2,}(\S.*?)\s{2,}/gm)].map((match) => [match[2]?.trim(), Number(match[1])]));
+  it("explains every exit code the CLI has, with the CLI's own numbers", () => {
+    const explained = Object.fromEntries(
+      [...workflowText.matchAll(/^#\s+(\d)\s{2,}(\S.*?)\s{2,}/gm)].map((match) => [match[2]?.trim(), Number(match[1])]),
+    );
     expect(explained).toEqual({
       GO: ExitCode.go,
       'GO WITH CAUTION': ExitCode.goWithCaution,
@@ -83,14 +85,16 @@ describe('examples/ci/github-actions.yml', () => {
     });
   });
 
-  it("the assess step writes the Markdown report to the job summary and fails the job when sign-off is missing", async () => {
+  it('the assess step writes the Markdown report to the job summary and fails the job when sign-off is missing', async () => {
     const step = job().steps.find((candidate) => candidate.name === 'Assess readiness');
     if (!step?.run) throw new Error('no "Assess readiness" step');
     expect(step.run).not.toContain('${{');
     const configPath = join(dir, 'readiness.yaml');
     const example = await readFile(join(projectRoot, 'examples', 'readiness.yaml'), 'utf8');
     // The example service plays production; its manual check (which only Slack can attest) runs in staging here.
-    const config = example.replaceAll('https://api.example.com', target.url).replace('        environments: [production]\n', '        environments: [staging]\n');
+    const config = example
+      .replaceAll('https://api.example.com', target.url)
+      .replace('        environments: [production]\n', '        environments: [staging]\n');
     await writeFile(configPath, config);
     const summaryPath = join(dir, 'summary.md');
     await writeFile(summaryPath, '');

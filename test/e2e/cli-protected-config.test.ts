@@ -8,7 +8,9 @@ import { projectRoot } from '../../src/shared/paths.ts';
 // Issue 12 parts 2 and 4 in `readiness config validate`: the new keys are checked, each problem named by its key.
 function validate(config: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), 'config', 'validate', '--config', config], { env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), 'config', 'validate', '--config', config], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -48,20 +50,23 @@ describe('readiness config validate: protected environments', () => {
     expect(stderr).toContain('services.api.environments.qa.deploy.planExpiresAfter');
     expect(stderr).not.toMatch(/^\s+at /m);
 
-    await writeFile(bad, [
-      'roles:',
-      '  leads: { users: [U0LEAD] }',
-      'services:',
-      '  api:',
-      '    environments:',
-      '      production: { deploy: { template: standard } }',
-      '      eu: { protected: true, deploy: {} }',
-      '      prod: { signoff: { required: [{ role: leads }], separationOfDuties: false } }',
-      '      staging: { deploy: {} }',
-      '    checks:',
-      '      - { id: up, name: Up, type: http, url: "http://127.0.0.1:9/healthz" }',
-      '',
-    ].join('\n'));
+    await writeFile(
+      bad,
+      [
+        'roles:',
+        '  leads: { users: [U0LEAD] }',
+        'services:',
+        '  api:',
+        '    environments:',
+        '      production: { deploy: { template: standard } }',
+        '      eu: { protected: true, deploy: {} }',
+        '      prod: { signoff: { required: [{ role: leads }], separationOfDuties: false } }',
+        '      staging: { deploy: {} }',
+        '    checks:',
+        '      - { id: up, name: Up, type: http, url: "http://127.0.0.1:9/healthz" }',
+        '',
+      ].join('\n'),
+    );
     const second = await validate(bad);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain('services.api.environments.production.deploy.deployerRole: required in a protected environment');

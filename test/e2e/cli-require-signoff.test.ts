@@ -76,7 +76,18 @@ function cli(env: Record<string, string>, ...args: string[]): Promise<CliResult>
 }
 
 const gate = (environment: string, ...extra: string[]) =>
-  cli({ DATABASE_URL: inject('databaseUrl') }, 'assess', '--service', SERVICE, '--env', environment, '--config', configPath, '--require-signoff', ...extra);
+  cli(
+    { DATABASE_URL: inject('databaseUrl') },
+    'assess',
+    '--service',
+    SERVICE,
+    '--env',
+    environment,
+    '--config',
+    configPath,
+    '--require-signoff',
+    ...extra,
+  );
 
 const text = (message: StoredMessage | undefined) => JSON.stringify(message?.blocks ?? []) + (message?.text ?? '');
 
@@ -88,7 +99,12 @@ async function assessInSlack(): Promise<{ assessmentId: string; assessmentTs: st
 
 async function requestSignoff(assessment: { assessmentId: string; assessmentTs: string }) {
   await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, assessment.assessmentTs)).includes(ids.actions.requestSignoff));
-  await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: assessment.assessmentTs, actionId: ids.actions.requestSignoff, userId: REQUESTER });
+  await stack.standIn.clickButton(stack.eventsUrl, {
+    channel: stack.channelId,
+    ts: assessment.assessmentTs,
+    actionId: ids.actions.requestSignoff,
+    userId: REQUESTER,
+  });
   const request = await until(() => stack.runtime.db.signoffRequest.findUnique({ where: { assessmentId: assessment.assessmentId } }));
   const signoffTs = await until(async () => (await stack.runtime.db.signoffRequest.findUnique({ where: { id: request.id } }))?.messageTs);
   return { requestId: request.id, signoffTs };
@@ -116,24 +132,40 @@ describe('readiness assess --require-signoff', () => {
     const first = await assessInSlack();
     const unrequested = await gate('staging');
     expect(unrequested.code).toBe(4);
-    expect(unrequested.stderr).toContain(`nobody requested sign-off for the newest completed assessment of ${SERVICE} in staging (${first.assessmentId})`);
+    expect(unrequested.stderr).toContain(
+      `nobody requested sign-off for the newest completed assessment of ${SERVICE} in staging (${first.assessmentId})`,
+    );
 
     const { requestId, signoffTs } = await requestSignoff(first);
-    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: signoffTs, actionId: ids.actions.approve, userId: LEAD, value: `${requestId}/tech-lead` });
+    await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: signoffTs,
+      actionId: ids.actions.approve,
+      userId: LEAD,
+      value: `${requestId}/tech-lead`,
+    });
     await until(async () => (await stack.runtime.db.signoff.count({ where: { requestId } })) === 1);
     const halfway = await gate('staging', '--format', 'markdown');
     expect(halfway.code).toBe(4);
     expect(halfway.stderr).toContain('is still waiting for business-owner');
     expect(halfway.stdout).toContain('- Sign-off: ❌ sign-off missing');
 
-    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: signoffTs, actionId: ids.actions.approve, userId: OWNER, value: `${requestId}/business-owner` });
+    await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: signoffTs,
+      actionId: ids.actions.approve,
+      userId: OWNER,
+      value: `${requestId}/business-owner`,
+    });
     await until(async () => (await stack.runtime.db.signoffRequest.findUnique({ where: { id: requestId } }))?.status === 'APPROVED');
     const passed = await gate('staging', '--format', 'markdown');
     expect(passed.stderr).toBe('');
     expect(passed.code).toBe(0);
     expect(passed.stdout).toContain('# Readiness report: ci-gated-api → staging');
     expect(passed.stdout).toContain(`- Sign-off: ✅ signed off: assessment ${first.assessmentId} of ${SERVICE} in staging was approved by`);
-    expect(passed.stdout).toMatch(new RegExp(`${LEAD} \\(tech-lead\\).*${OWNER} \\(business-owner\\)|${OWNER} \\(business-owner\\).*${LEAD} \\(tech-lead\\)`));
+    expect(passed.stdout).toMatch(
+      new RegExp(`${LEAD} \\(tech-lead\\).*${OWNER} \\(business-owner\\)|${OWNER} \\(business-owner\\).*${LEAD} \\(tech-lead\\)`),
+    );
 
     const json = await gate('staging', '--json');
     expect(json.code).toBe(0);
@@ -148,10 +180,14 @@ describe('readiness assess --require-signoff', () => {
 
     // The override role may stand in for the sign-offs, with a justification: that counts too, and says who.
     await stack.run(`override ${second.assessmentId.slice(0, 8)} Hotfix for incident 42 must ship tonight`, { userId: RELEASE_MANAGER });
-    await until(async () => (await stack.runtime.db.signoffRequest.findUnique({ where: { assessmentId: second.assessmentId } }))?.status === 'OVERRIDDEN');
+    await until(
+      async () => (await stack.runtime.db.signoffRequest.findUnique({ where: { assessmentId: second.assessmentId } }))?.status === 'OVERRIDDEN',
+    );
     const overridden = await gate('staging');
     expect(overridden.code).toBe(0);
-    expect(overridden.stdout).toContain(`Sign-off: signed off: assessment ${second.assessmentId} of ${SERVICE} in staging was overridden by ${RELEASE_MANAGER}, GO`);
+    expect(overridden.stdout).toContain(
+      `Sign-off: signed off: assessment ${second.assessmentId} of ${SERVICE} in staging was overridden by ${RELEASE_MANAGER}, GO`,
+    );
   });
 
   it('exits 1 on a NO-GO whatever the sign-off says', async () => {

@@ -52,9 +52,7 @@ describe('readiness assess (the CI gate)', () => {
     );
     expect(report).toMatchObject({ service: 'example-api', env: 'staging', verdict: 'GO_WITH_CAUTION', risk: 'medium', blockers: [] });
     expect(report.score).toBeCloseTo((100 * 14) / 15, 5);
-    expect(report.categories).toEqual(
-      expect.arrayContaining([{ name: 'performance', score: expect.closeTo((100 * 5) / 6, 5) as unknown }]),
-    );
+    expect(report.categories).toEqual(expect.arrayContaining([{ name: 'performance', score: expect.closeTo((100 * 5) / 6, 5) as unknown }]));
     const checks = report.checks as Record<string, unknown>[];
     expect(Object.keys(checks[0] ?? {}).sort()).toEqual(
       ['category', 'durationMs', 'evidence', 'id', 'message', 'name', 'severity', 'status', 'type'].sort(),
@@ -83,9 +81,14 @@ describe('readiness assess (the CI gate)', () => {
       const report = JSON.parse(stdout) as { verdict: string; risk: string; blockers: unknown[]; recommendations: string[] };
       expect(report).toMatchObject({ verdict: 'NO_GO', risk: 'critical' });
       expect(report.blockers).toEqual([
-        { checkId: 'health', reason: expect.stringMatching(/^critical check "Health endpoint answers" is FAIL: .*answered 503, expected 200$/) as unknown },
+        {
+          checkId: 'health',
+          reason: expect.stringMatching(/^critical check "Health endpoint answers" is FAIL: .*answered 503, expected 200$/) as unknown,
+        },
       ]);
-      expect(report.recommendations[0]).toMatch(/^Health endpoint answers: Check the deployment's pods and the load balancer's target health\. \(.*answered 503/);
+      expect(report.recommendations[0]).toMatch(
+        /^Health endpoint answers: Check the deployment's pods and the load balancer's target health\. \(.*answered 503/,
+      );
     } finally {
       target.setHealthy(true);
     }
@@ -120,11 +123,19 @@ describe('readiness assess (the CI gate)', () => {
     try {
       const hookConfig = join(dir, 'hook.yaml');
       const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/readiness`;
-      await writeFile(hookConfig, `services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: flags, name: Flags clean, type: webhook, url: "${url}" }\n`);
+      await writeFile(
+        hookConfig,
+        `services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: flags, name: Flags clean, type: webhook, url: "${url}" }\n`,
+      );
       const { code } = await cli('assess', '--service', 'api', '--env', 'ci', '--config', hookConfig);
       expect(code).toBe(0);
       expect(bodies).toEqual([
-        { service: 'api', environment: 'ci', check: { id: 'flags', name: 'Flags clean', category: 'infrastructure', severity: 'high' }, sentAt: expect.any(String) as unknown },
+        {
+          service: 'api',
+          environment: 'ci',
+          check: { id: 'flags', name: 'Flags clean', category: 'infrastructure', severity: 'high' },
+          sentAt: expect.any(String) as unknown,
+        },
       ]);
     } finally {
       await new Promise((resolve) => hook.close(resolve));
@@ -193,7 +204,10 @@ describe('readiness refuses bad input with exit 2 and a message on stderr', () =
 
   it('an invalid config names the file and every key path, without a stack trace', async () => {
     const bad = join(dir, 'bad.yaml');
-    await writeFile(bad, 'services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: up, name: Up, type: carrier-pigeon }\n      - { id: x, name: X, type: http, url: "http://x", timeoutMs: "soon" }\n');
+    await writeFile(
+      bad,
+      'services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: up, name: Up, type: carrier-pigeon }\n      - { id: x, name: X, type: http, url: "http://x", timeoutMs: "soon" }\n',
+    );
     const { code, stderr } = await cli('config', 'validate', '--config', bad);
     expect(code).toBe(2);
     expect(stderr).toContain(`${bad} is not a valid readiness config`);
@@ -204,7 +218,10 @@ describe('readiness refuses bad input with exit 2 and a message on stderr', () =
 
   it('assess with an invalid config exits 2, naming the file and the key path', async () => {
     const bad = join(dir, 'bad-assess.yaml');
-    await writeFile(bad, 'services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: up, name: Up, type: http, url: "http://x", timeoutMs: -1 }\n');
+    await writeFile(
+      bad,
+      'services:\n  api:\n    environments: { ci: {} }\n    checks:\n      - { id: up, name: Up, type: http, url: "http://x", timeoutMs: -1 }\n',
+    );
     const { code, stderr, stdout } = await cli('assess', '--service', 'api', '--env', 'ci', '--config', bad, '--json');
     expect(code).toBe(2);
     expect(stderr).toContain(`${bad} is not a valid readiness config`);

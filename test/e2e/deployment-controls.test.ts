@@ -44,7 +44,10 @@ const TEMPLATES = {
     rollback: rollbackTo(),
   },
   layered: {
-    phases: [{ id: 'ship', tasks: [webhook('first', 'first'), webhook('second', 'second', { after: ['first'] })] }, { id: 'finalize', tasks: [webhook('finalize', 'finalize')] }],
+    phases: [
+      { id: 'ship', tasks: [webhook('first', 'first'), webhook('second', 'second', { after: ['first'] })] },
+      { id: 'finalize', tasks: [webhook('finalize', 'finalize')] },
+    ],
     rollback: rollbackTo(),
   },
   slowback: {
@@ -98,7 +101,8 @@ afterAll(async () => {
 });
 
 const text = (message: StoredMessage | undefined) => JSON.stringify(message?.blocks ?? []) + (message?.text ?? '');
-const answerTo = (responseUrl: string) => stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl)?.body.text as string | undefined);
+const answerTo = (responseUrl: string) =>
+  stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl)?.body.text as string | undefined);
 const deploymentRow = (id: string) => stack.runtime.db.deployment.findUniqueOrThrow({ where: { id } });
 const statusIs = (id: string, ...statuses: string[]) =>
   until(async () => {
@@ -109,10 +113,14 @@ const taskRow = (deploymentId: string, taskId: string, stage = 'deploy') =>
   stack.runtime.db.deploymentTask.findFirst({ where: { deploymentId, taskId, stage } });
 const auditActions = async (deploymentId: string) =>
   (await stack.runtime.db.auditEvent.findMany({ where: { subjectId: deploymentId }, orderBy: { at: 'asc' } })).map((event) => event.action);
-const callsFor = (environment: string) => receiver.calls.filter((call) => call.path.startsWith(`/${environment}/`)).map((call) => call.path.slice(environment.length + 2));
-const shown = (messageTs: string, fragment: string) => stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, messageTs)).includes(fragment) || undefined);
+const callsFor = (environment: string) =>
+  receiver.calls.filter((call) => call.path.startsWith(`/${environment}/`)).map((call) => call.path.slice(environment.length + 2));
+const shown = (messageTs: string, fragment: string) =>
+  stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, messageTs)).includes(fragment) || undefined);
 const threadReply = (threadTs: string | null, fragment: string) =>
-  stack.standIn.waitFor(() => stack.standIn.messages(stack.channelId).find((message) => message.threadTs === threadTs && (message.text ?? '').includes(fragment)));
+  stack.standIn.waitFor(() =>
+    stack.standIn.messages(stack.channelId).find((message) => message.threadTs === threadTs && (message.text ?? '').includes(fragment)),
+  );
 
 async function assessGo(environment: string) {
   const ack = await stack.run(`run shop ${environment}`, { userId: DEPLOYER });
@@ -242,11 +250,16 @@ describe('deployment controls', () => {
     expect(callsFor('checked')).toEqual(['deploy', 'rollback']);
     expect((await taskRow(deployment.id, 'smoke'))?.status).toBe('FAILED');
     expect((await taskRow(deployment.id, 'finalize'))?.status).toBe('PENDING');
-    expect(await auditActions(deployment.id)).toEqual(['deployment.planned', 'deployment.started', 'deployment.rollback_started', 'deployment.rolled_back']);
+    expect(await auditActions(deployment.id)).toEqual([
+      'deployment.planned',
+      'deployment.started',
+      'deployment.rollback_started',
+      'deployment.rolled_back',
+    ]);
     await threadReply(deployment.threadTs, 'Rolling back automatically: verification failed');
   });
 
-  it('polls a webhook task\'s status URL until the tooling reports done, or failed', async () => {
+  it("polls a webhook task's status URL until the tooling reports done, or failed", async () => {
     receiver.behave('/polled/rollout/status', { statuses: ['running', 'running', 'done'] });
     const { deployment } = await planAndStart('polled');
     await statusIs(deployment.id, 'SUCCEEDED');
@@ -254,7 +267,11 @@ describe('deployment controls', () => {
     expect(polls.map((poll) => poll.answered)).toEqual(['running', 'running', 'done']);
     const [call] = receiver.calls.filter((candidate) => candidate.path === '/polled/rollout');
     expect(polls.every((poll) => poll.idempotencyKey === call?.idempotencyKey)).toBe(true);
-    expect(await taskRow(deployment.id, 'rollout')).toMatchObject({ status: 'SUCCEEDED', message: 'done after 3 status polls', evidence: expect.objectContaining({ polls: 3 }) });
+    expect(await taskRow(deployment.id, 'rollout')).toMatchObject({
+      status: 'SUCCEEDED',
+      message: 'done after 3 status polls',
+      evidence: expect.objectContaining({ polls: 3 }),
+    });
 
     receiver.behave('/polledfail/rollout/status', { statuses: ['running', 'failed'] });
     const failing = await planAndStart('polledfail');
@@ -271,16 +288,23 @@ describe('deployment controls', () => {
     const command = await stack.run('rollback shop slowback error rate doubled', { userId: DEPLOYER });
     expect(await answerTo(command.responseUrl)).toBe(':rewind: Rolling back; progress is on the deployment message.');
 
-    const alert = await stack.standIn.waitFor(() => stack.standIn.messages(stack.channelId).find((message) => (message.text ?? '').includes('is still running after')));
+    const alert = await stack.standIn.waitFor(() =>
+      stack.standIn.messages(stack.channelId).find((message) => (message.text ?? '').includes('is still running after')),
+    );
     expect(alert.threadTs).toBeUndefined();
-    expect(alert.text).toBe(':rotating_light: The rollback of *shop* in *slowback* is still running after 1s (its maxDuration). Someone should look now.');
+    expect(alert.text).toBe(
+      ':rotating_light: The rollback of *shop* in *slowback* is still running after 1s (its maxDuration). Someone should look now.',
+    );
     expect((await deploymentRow(deployment.id)).status).toBe('ROLLING_BACK');
 
     const done = await statusIs(deployment.id, 'ROLLED_BACK', 'ROLLBACK_FAILED');
     expect(done).toMatchObject({ status: 'ROLLED_BACK', rollbackBy: DEPLOYER, rollbackReason: 'error rate doubled' });
     await threadReply(deployment.threadTs, 'Rollback finished: rolled back; health pass again');
     expect(callsFor('slowback')).toEqual(['deploy', 'rollback']);
-    const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: deployment.id, action: { in: ['deployment.rollback_started', 'deployment.rolled_back'] } }, orderBy: { at: 'asc' } });
+    const audit = await stack.runtime.db.auditEvent.findMany({
+      where: { subjectId: deployment.id, action: { in: ['deployment.rollback_started', 'deployment.rolled_back'] } },
+      orderBy: { at: 'asc' },
+    });
     expect(audit.map((event) => [event.action, event.actor])).toEqual([
       ['deployment.rollback_started', DEPLOYER],
       ['deployment.rolled_back', 'system'],

@@ -30,7 +30,13 @@ beforeAll(async () => {
           services: {
             shop: {
               environments: Object.fromEntries(
-                ENVIRONMENTS.map((name) => [name, { vars: { baseUrl, deployUrl: `${receiver.url}/${name}` }, deploy: { template: 'standard', deployerRole: 'deployers', webhookSecret: SECRET } }]),
+                ENVIRONMENTS.map((name) => [
+                  name,
+                  {
+                    vars: { baseUrl, deployUrl: `${receiver.url}/${name}` },
+                    deploy: { template: 'standard', deployerRole: 'deployers', webhookSecret: SECRET },
+                  },
+                ]),
               ),
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
@@ -49,17 +55,20 @@ afterAll(async () => {
 });
 
 const text = (message: StoredMessage | undefined) => JSON.stringify(message?.blocks ?? []) + (message?.text ?? '');
-const shown = (messageTs: string, fragment: string) => stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, messageTs)).includes(fragment) || undefined);
+const shown = (messageTs: string, fragment: string) =>
+  stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, messageTs)).includes(fragment) || undefined);
 const deploymentRow = (id: string) => stack.runtime.db.deployment.findUniqueOrThrow({ where: { id } });
 const statusIs = (id: string, ...statuses: string[]) =>
   until(async () => {
     const row = await deploymentRow(id);
     return statuses.includes(row.status) ? row : undefined;
   }, 30_000);
-const callsFor = (environment: string) => receiver.calls.filter((call) => call.path.startsWith(`/${environment}/`)).map((call) => call.path.slice(environment.length + 2));
+const callsFor = (environment: string) =>
+  receiver.calls.filter((call) => call.path.startsWith(`/${environment}/`)).map((call) => call.path.slice(environment.length + 2));
 const auditActions = async (deploymentId: string) =>
   (await stack.runtime.db.auditEvent.findMany({ where: { subjectId: deploymentId }, orderBy: { at: 'asc' } })).map((event) => event.action);
-const phaseJob = (deploymentId: string, phaseIndex: number, generation: number) => stack.runtime.queues.queues.deployments.getJob(jobIds.deploymentPhase(deploymentId, phaseIndex, generation));
+const phaseJob = (deploymentId: string, phaseIndex: number, generation: number) =>
+  stack.runtime.queues.queues.deployments.getJob(jobIds.deploymentPhase(deploymentId, phaseIndex, generation));
 const taskStatus = async (deploymentId: string, taskId: string) =>
   (await stack.runtime.db.deploymentTask.findFirstOrThrow({ where: { deploymentId, taskId, stage: 'deploy' } })).status;
 
@@ -119,7 +128,10 @@ describe('Resume before the pause took effect', () => {
     expect(done.generation).toBe(1);
     expect(await phaseJob(deployment.id, 0, 2)).toBeUndefined();
     expect((await phaseJob(deployment.id, 0, 1))?.returnvalue).toBe('next_phase');
-    expect((await auditActions(deployment.id)).filter((action) => action === 'deployment.paused' || action === 'deployment.resumed')).toEqual(['deployment.paused', 'deployment.resumed']);
+    expect((await auditActions(deployment.id)).filter((action) => action === 'deployment.paused' || action === 'deployment.resumed')).toEqual([
+      'deployment.paused',
+      'deployment.resumed',
+    ]);
   });
 
   it('Pause, Resume, Pause, Resume in quick succession while a task runs: still one run of each task', async () => {
@@ -159,7 +171,14 @@ describe('Resume before the pause took effect', () => {
     const pause = await click(messageTs, ids.actions.deployPause);
     await statusIs(deployment.id, 'PAUSED');
     await shown(messageTs, ids.actions.deployResume);
-    const resume = (await stack.standIn.clickButton(replica.bot.eventsUrl ?? '', { channel: stack.channelId, ts: messageTs, actionId: ids.actions.deployResume, userId: DEPLOYER })).payload;
+    const resume = (
+      await stack.standIn.clickButton(replica.bot.eventsUrl ?? '', {
+        channel: stack.channelId,
+        ts: messageTs,
+        actionId: ids.actions.deployResume,
+        userId: DEPLOYER,
+      })
+    ).payload;
     await Promise.all([redeliver(resume), redeliver(resume, replica.bot.eventsUrl ?? ''), redeliver(pause.payload, replica.bot.eventsUrl ?? '')]);
 
     // The last word may be the Pause: then the deployment waits at the boundary, and one more Resume starts the
@@ -195,7 +214,10 @@ describe('Resume before the pause took effect', () => {
     expect(await taskStatus(deployment.id, 'deploy')).toBe('RUNNING');
     const done = await expectDeployedOnce('mixed', deployment.id);
     expect(done.generation).toBe(2);
-    const resumed = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: deployment.id, action: 'deployment.resumed' }, orderBy: { seq: 'asc' } });
+    const resumed = await stack.runtime.db.auditEvent.findMany({
+      where: { subjectId: deployment.id, action: 'deployment.resumed' },
+      orderBy: { seq: 'asc' },
+    });
     expect(resumed.map((event) => (event.data as { pauseTookEffect?: boolean }).pauseTookEffect)).toEqual([true, false]);
   });
 });

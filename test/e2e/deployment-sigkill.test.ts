@@ -23,7 +23,6 @@ let databaseUrl: string;
 /** The worker a test leaves running, for the next test to use (and kill). */
 let survivor: EntryProcess | undefined;
 
-
 /**
  * `npm run worker` as its own OS process, against the stack's queues, database and Slack stand-in. Through Node's
  * loader, not the tsx CLI, so the SIGKILL hits the worker itself.
@@ -53,9 +52,24 @@ async function diagnostics(deploymentId: string): Promise<string> {
   const row = await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { tasks: true } });
   const jobs = await stack.runtime.queues.queues.deployments.getJobs(['active', 'waiting', 'delayed', 'failed', 'completed', 'prioritized']);
   const mine = await Promise.all(
-    jobs.filter((job) => job.id?.includes(deploymentId)).map(async (job) => ({ id: job.id, state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason, returnvalue: job.returnvalue as unknown })),
+    jobs
+      .filter((job) => job.id?.includes(deploymentId))
+      .map(async (job) => ({
+        id: job.id,
+        state: await job.getState(),
+        attemptsMade: job.attemptsMade,
+        failedReason: job.failedReason,
+        returnvalue: job.returnvalue as unknown,
+      })),
   );
-  return JSON.stringify({ status: row.status, currentPhase: row.currentPhase, generation: row.generation, tasks: row.tasks.map((task) => [task.taskId, task.status, task.attempts]), jobs: mine, calls: receiver.calls.map((call) => [call.path, call.executed]) });
+  return JSON.stringify({
+    status: row.status,
+    currentPhase: row.currentPhase,
+    generation: row.generation,
+    tasks: row.tasks.map((task) => [task.taskId, task.status, task.attempts]),
+    jobs: mine,
+    calls: receiver.calls.map((call) => [call.path, call.executed]),
+  });
 }
 
 beforeAll(async () => {
@@ -108,8 +122,15 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
     // The deploy call hangs until the worker making it is gone.
     receiver.behave('/prod/deploy', { delayMs: 30_000 });
     const planned = await stack.run('deploy shop prod v7', { userId: DEPLOYER });
-    const deployment = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: planned.triggerId, messageTs: { not: null } } }));
-    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: deployment.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEPLOYER });
+    const deployment = await until(() =>
+      stack.runtime.db.deployment.findFirst({ where: { requestKey: planned.triggerId, messageTs: { not: null } } }),
+    );
+    await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: deployment.messageTs ?? '',
+      actionId: ids.actions.deployStart,
+      userId: DEPLOYER,
+    });
 
     await until(async () => receiver.calls.some((call) => call.path === '/prod/deploy'));
     const inFlight = await stack.runtime.db.deploymentTask.findFirstOrThrow({ where: { deploymentId: deployment.id, taskId: 'deploy' } });
@@ -125,7 +146,9 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
       const row = await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deployment.id } });
       return ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(row.status) ? row : undefined;
     }, 30_000).catch(async (error: unknown) => {
-      throw new Error(`${(error as Error).message}\n${await diagnostics(deployment.id)}\nfirst worker:\n${first.output()}\nsecond worker:\n${second.output()}`);
+      throw new Error(
+        `${(error as Error).message}\n${await diagnostics(deployment.id)}\nfirst worker:\n${first.output()}\nsecond worker:\n${second.output()}`,
+      );
     });
     expect(finished.status, second.output()).toBe('SUCCEEDED');
 
@@ -147,7 +170,9 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
     const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: deployment.id }, orderBy: { at: 'asc' } });
     expect(audit.map((event) => event.action)).toEqual(['deployment.planned', 'deployment.started', 'deployment.succeeded']);
     expect(await stack.runtime.db.deploymentLock.count()).toBe(0);
-    await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, deployment.messageTs ?? '')?.blocks ?? []).includes('*Deployed*'));
+    await stack.standIn.waitFor(() =>
+      JSON.stringify(stack.standIn.message(stack.channelId, deployment.messageTs ?? '')?.blocks ?? []).includes('*Deployed*'),
+    );
     // The worker that took the phase over says so on its /metrics: a stall on the deployments queue.
     const metrics = await (await fetch(`http://127.0.0.1:${secondAdminPort}/metrics`)).text();
     expect(metrics).toMatch(/^readiness_job_stalls_total\{queue="deployments"\} [1-9]\d*$/m);
@@ -163,10 +188,14 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
 
     receiver.behave('/paused/deploy', { delayMs: 30_000 });
     const planned = await stack.run('deploy shop paused', { userId: DEPLOYER });
-    const deployment = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: planned.triggerId, messageTs: { not: null } } }));
+    const deployment = await until(() =>
+      stack.runtime.db.deployment.findFirst({ where: { requestKey: planned.triggerId, messageTs: { not: null } } }),
+    );
     const messageTs = deployment.messageTs ?? '';
-    const shows = (actionId: string) => stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, messageTs)?.blocks ?? []).includes(actionId) || undefined);
-    const click = (actionId: string) => stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: messageTs, actionId, userId: DEPLOYER });
+    const shows = (actionId: string) =>
+      stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, messageTs)?.blocks ?? []).includes(actionId) || undefined);
+    const click = (actionId: string) =>
+      stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: messageTs, actionId, userId: DEPLOYER });
     const row = () => stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: deployment.id } });
     await click(ids.actions.deployStart);
     await until(async () => receiver.calls.some((call) => call.path === '/paused/deploy'));
@@ -193,7 +222,12 @@ describe('a worker killed with SIGKILL in the middle of a deployment', () => {
     });
     expect(finished).toMatchObject({ status: 'SUCCEEDED', generation: 1 });
     const paths = receiver.calls.filter((call) => call.path.startsWith('/paused/'));
-    expect(paths.filter((call) => call.executed).map((call) => call.path)).toEqual(['/paused/prepare', '/paused/deploy', '/paused/verify', '/paused/finalize']);
+    expect(paths.filter((call) => call.executed).map((call) => call.path)).toEqual([
+      '/paused/prepare',
+      '/paused/deploy',
+      '/paused/verify',
+      '/paused/finalize',
+    ]);
     // The retry repeated the interrupted call with its key; nothing else was called twice.
     expect(paths.map((call) => call.path)).toEqual(['/paused/prepare', '/paused/deploy', '/paused/deploy', '/paused/verify', '/paused/finalize']);
     expect(await stack.runtime.queues.queues.deployments.getJob(jobIds.deploymentPhase(deployment.id, 1, 2))).toBeUndefined();

@@ -37,7 +37,18 @@ beforeAll(async () => {
                   {
                     id: `analysis-${percent}`,
                     verification: true,
-                    tasks: [{ id: `analysis-${percent}`, type: 'monitor', url: '{{prometheusUrl}}', query: '{{errorRateQuery}}', comparator: '<', threshold: 0.05, every: '1s', for: '1s' }],
+                    tasks: [
+                      {
+                        id: `analysis-${percent}`,
+                        type: 'monitor',
+                        url: '{{prometheusUrl}}',
+                        query: '{{errorRateQuery}}',
+                        comparator: '<',
+                        threshold: 0.05,
+                        every: '1s',
+                        for: '1s',
+                      },
+                    ],
                   },
                 ]),
                 rollback: { tasks: [{ id: 'traffic-0', type: 'webhook', url: '{{deployUrl}}/traffic-0' }], verify: ['health'] },
@@ -46,7 +57,12 @@ beforeAll(async () => {
           },
           services: {
             shop: {
-              environments: Object.fromEntries(['standard', 'canary', 'failing', 'manual', 'abort', 'locked', 'nogo'].map((name) => [name, { ...environment(name), vars: { ...environment(name).vars, baseUrl } }])),
+              environments: Object.fromEntries(
+                ['standard', 'canary', 'failing', 'manual', 'abort', 'locked', 'nogo'].map((name) => [
+                  name,
+                  { ...environment(name), vars: { ...environment(name).vars, baseUrl } },
+                ]),
+              ),
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
           },
@@ -63,9 +79,11 @@ afterAll(async () => {
 });
 
 const text = (message: StoredMessage | undefined) => JSON.stringify(message?.blocks ?? []) + (message?.text ?? '');
-const answerTo = (responseUrl: string) => stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl)?.body.text as string | undefined);
+const answerTo = (responseUrl: string) =>
+  stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl)?.body.text as string | undefined);
 const deploymentRow = (id: string) => stack.runtime.db.deployment.findUniqueOrThrow({ where: { id } });
-const statusIs = (id: string, ...statuses: string[]) => until(async () => ((await deploymentRow(id)) && statuses.includes((await deploymentRow(id)).status) ? deploymentRow(id) : undefined), 20_000);
+const statusIs = (id: string, ...statuses: string[]) =>
+  until(async () => ((await deploymentRow(id)) && statuses.includes((await deploymentRow(id)).status) ? deploymentRow(id) : undefined), 20_000);
 
 async function assessGo(environment: string) {
   const ack = await stack.run(`run shop ${environment}`, { userId: DEPLOYER });
@@ -120,7 +138,12 @@ describe('deployments', () => {
     await click(planned.messageTs, ids.actions.deployStart);
     const done = await statusIs(planned.deployment.id, 'SUCCEEDED');
     expect(done).toMatchObject({ startedBy: DEPLOYER, version: 'v1.2.3', currentPhase: 4 });
-    expect(callsFor('standard').map((call) => call.path)).toEqual(['/standard/prepare', '/standard/deploy', '/standard/verify', '/standard/finalize']);
+    expect(callsFor('standard').map((call) => call.path)).toEqual([
+      '/standard/prepare',
+      '/standard/deploy',
+      '/standard/verify',
+      '/standard/finalize',
+    ]);
     expect(callsFor('standard').every((call) => call.signatureValid === true && call.body.version === 'v1.2.3')).toBe(true);
     expect(new Set(callsFor('standard').map((call) => call.idempotencyKey)).size).toBe(4);
     expect(await stack.runtime.db.deploymentLock.count({ where: { environment: 'standard' } })).toBe(0);
@@ -160,10 +183,14 @@ describe('deployments', () => {
     expect(rolledBack).toMatchObject({ status: 'ROLLED_BACK', rollbackBy: 'system' });
     expect(rolledBack.rollbackReason).toContain('verification failed: verify');
     expect(callsFor('failing').map((call) => call.path)).toEqual(['/failing/prepare', '/failing/deploy', '/failing/verify', '/failing/rollback']);
-    await stack.standIn.waitFor(() => stack.standIn.messages(stack.channelId).find((m) => m.threadTs === planned.deployment.threadTs && (m.text ?? '').includes('Rollback finished')));
+    await stack.standIn.waitFor(() =>
+      stack.standIn.messages(stack.channelId).find((m) => m.threadTs === planned.deployment.threadTs && (m.text ?? '').includes('Rollback finished')),
+    );
 
     // The bot opens an incident for the rollback, living in the release thread too, the deployer a stakeholder.
-    const incident = await until(() => stack.runtime.db.incident.findFirst({ where: { service: 'shop', environment: 'failing', cause: 'rollback' } }));
+    const incident = await until(() =>
+      stack.runtime.db.incident.findFirst({ where: { service: 'shop', environment: 'failing', cause: 'rollback' } }),
+    );
     expect(incident).toMatchObject({ openedBy: 'system', severity: 'SEV3' });
     expect(incident.threads).toEqual([{ channel: stack.channelId, ts: planned.deployment.threadTs }]);
     expect(incident.stakeholders).toEqual([DEPLOYER]);
@@ -181,7 +208,10 @@ describe('deployments', () => {
     await click(planned.messageTs, ids.actions.deployStart);
     await statusIs(planned.deployment.id, 'SUCCEEDED');
     await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, planned.messageTs)).includes(ids.actions.deployRollback));
-    const [button, command] = await Promise.all([click(planned.messageTs, ids.actions.deployRollback), stack.run('rollback shop manual bad latency after release', { userId: DEPLOYER })]);
+    const [button, command] = await Promise.all([
+      click(planned.messageTs, ids.actions.deployRollback),
+      stack.run('rollback shop manual bad latency after release', { userId: DEPLOYER }),
+    ]);
     await statusIs(planned.deployment.id, 'ROLLED_BACK');
     expect(callsFor('manual').filter((call) => call.path === '/manual/rollback')).toHaveLength(1);
     const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: planned.deployment.id, action: 'deployment.rollback_started' } });
@@ -214,7 +244,9 @@ describe('deployments', () => {
     await click(first.messageTs, ids.actions.deployStart);
     await statusIs(first.deployment.id, 'RUNNING');
     const refused = await click(second.messageTs, ids.actions.deployStart);
-    expect(await answerTo(refused.responseUrl)).toMatch(new RegExp(`Another deployment holds this environment: deployment \`${first.deployment.id.slice(0, 8)}\`, started by <@${DEPLOYER}>`));
+    expect(await answerTo(refused.responseUrl)).toMatch(
+      new RegExp(`Another deployment holds this environment: deployment \`${first.deployment.id.slice(0, 8)}\`, started by <@${DEPLOYER}>`),
+    );
     const third = await stack.run('deploy shop locked', { userId: DEPLOYER });
     expect(await answerTo(third.responseUrl)).toContain('Another deployment holds this environment');
     await statusIs(first.deployment.id, 'SUCCEEDED');

@@ -12,7 +12,12 @@ const service = `digest-e2e-${randomUUID().slice(0, 8)}`;
 const configWith = (schedule: string) => (baseUrl: string) =>
   parseReadinessConfig(
     {
-      services: { [service]: { environments: { staging: { vars: { baseUrl } } }, checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }] } },
+      services: {
+        [service]: {
+          environments: { staging: { vars: { baseUrl } } },
+          checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }],
+        },
+      },
       digests: { daily: { title: 'E2E daily', channel: DIGEST_CHANNEL, schedule, services: [service] } },
     },
     'digest e2e config',
@@ -75,7 +80,8 @@ describe('scheduled digests', () => {
     const since = new Date(Date.now() - 60_000);
     const runtime = createRuntime({ ...stack.runtime.settings });
     replica = { runtime, bot: await startBot(runtime, { signingSecret: stack.signingSecret, appToken: undefined, port: 0 }) };
-    const recentRuns = () => stack.runtime.db.digestRun.findMany({ where: { digest: 'daily', channelId: DIGEST_CHANNEL, status: 'POSTED', slotAt: { gte: since } } });
+    const recentRuns = () =>
+      stack.runtime.db.digestRun.findMany({ where: { digest: 'daily', channelId: DIGEST_CHANNEL, status: 'POSTED', slotAt: { gte: since } } });
     await until(async () => (await recentRuns()).length > 0);
     // Give a duplicate time to show up, were there one.
     await new Promise((resolve) => setTimeout(resolve, 1500));

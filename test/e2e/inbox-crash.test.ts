@@ -40,7 +40,14 @@ async function startBotProcess(): Promise<EntryProcess> {
   const adminPort = Number(new URL(botAdminUrl).port);
   const started = processes.start('bot.ts', { ...env, ADMIN_PORT: String(adminPort) });
   // Ready means its dependencies answer and Slack's endpoint is listening.
-  await until(() => fetch(`${botAdminUrl}/readyz`).then((r) => r.ok, () => false), 30_000);
+  await until(
+    () =>
+      fetch(`${botAdminUrl}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    30_000,
+  );
   return started;
 }
 
@@ -71,7 +78,10 @@ beforeAll(async () => {
         environments: {
           // A plan is only planned here, never started: the deploy URL is never called.
           staging: { vars: { ...vars, deployUrl: 'http://127.0.0.1:9/deploy' } },
-          production: { vars, signoff: { required: [{ role: 'tech-lead' }, { role: 'security' }, { role: 'business-owner' }], overrideRole: 'release-manager' } },
+          production: {
+            vars,
+            signoff: { required: [{ role: 'tech-lead' }, { role: 'security' }, { role: 'business-owner' }], overrideRole: 'release-manager' },
+          },
           canary: { vars, signoff: { required: [{ role: 'tech-lead' }], overrideRole: 'release-manager' } },
         },
         checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
@@ -136,8 +146,16 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     // What the burst acts on: a GO to deploy, a sign-off request to approve, an assessment to override, alerts to acknowledge.
     await completedAssessment('staging');
     const production = await completedAssessment('production');
-    await standIn.waitFor(() => JSON.stringify(standIn.message(CHANNEL, production.messageTs ?? '')?.blocks ?? []).includes(ids.actions.requestSignoff), 20_000);
-    await standIn.clickButton(eventsUrl, { channel: CHANNEL, ts: production.messageTs ?? '', actionId: ids.actions.requestSignoff, userId: REQUESTER });
+    await standIn.waitFor(
+      () => JSON.stringify(standIn.message(CHANNEL, production.messageTs ?? '')?.blocks ?? []).includes(ids.actions.requestSignoff),
+      20_000,
+    );
+    await standIn.clickButton(eventsUrl, {
+      channel: CHANNEL,
+      ts: production.messageTs ?? '',
+      actionId: ids.actions.requestSignoff,
+      userId: REQUESTER,
+    });
     const signoffRequest = await until(async () => {
       const row = await db.signoffRequest.findUnique({ where: { assessmentId: production.id } });
       return row?.messageTs ? row : undefined;
@@ -147,7 +165,10 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     for (let i = 0; i < 10; i += 1) toAcknowledge.push(await openIncident(`Prepared incident ${i}`));
     const toResolve = await openIncident('Prepared incident to resolve');
     await standIn.clickButton(eventsUrl, { channel: INCIDENTS, ts: toResolve.alert.ts, actionId: ids.incident.resolve, userId: ON_CALL });
-    const resolveModal = await standIn.waitFor(() => standIn.openedViews().find((view) => view.view.private_metadata === toResolve.incident.id), 20_000);
+    const resolveModal = await standIn.waitFor(
+      () => standIn.openedViews().find((view) => view.view.private_metadata === toResolve.incident.id),
+      20_000,
+    );
 
     // The burst: 27 incidents opened, 8 deployments planned, 10 incidents acknowledged, 3 sign-offs, 1 override,
     // 1 incident resolved through its modal.
@@ -155,18 +176,35 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     const sends: (() => Promise<SlashCommandResult | InteractionResult>)[] = [
       ...incidentTitles.map((title) => () => command(`incident sev4 ${title}`)),
       ...Array.from({ length: 8 }, () => () => command('deploy api staging')),
-      ...toAcknowledge.map(({ alert }) => () => standIn.clickButton(eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.acknowledge, userId: ON_CALL })),
+      ...toAcknowledge.map(
+        ({ alert }) =>
+          () =>
+            standIn.clickButton(eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.acknowledge, userId: ON_CALL }),
+      ),
       ...(
         [
           [LEAD, 'tech-lead'],
           [SEC, 'security'],
           [BIZ, 'business-owner'],
         ] as const
-      ).map(([userId, role]) => () =>
-        standIn.clickButton(eventsUrl, { channel: CHANNEL, ts: signoffRequest.messageTs ?? '', actionId: ids.actions.approve, userId, value: `${signoffRequest.id}/${role}` }),
+      ).map(
+        ([userId, role]) =>
+          () =>
+            standIn.clickButton(eventsUrl, {
+              channel: CHANNEL,
+              ts: signoffRequest.messageTs ?? '',
+              actionId: ids.actions.approve,
+              userId,
+              value: `${signoffRequest.id}/${role}`,
+            }),
       ),
       () => command(`override ${canary.id.slice(0, 8)} Hotfix for incident 42 must ship tonight`, RELEASE_MANAGER),
-      () => standIn.submitView(eventsUrl, { viewId: resolveModal.id, userId: ON_CALL, values: { [ids.incident.summaryInput]: 'Restarted the search indexer' } }),
+      () =>
+        standIn.submitView(eventsUrl, {
+          viewId: resolveModal.id,
+          userId: ON_CALL,
+          values: { [ids.incident.summaryInput]: 'Restarted the search indexer' },
+        }),
     ];
     expect(sends).toHaveLength(50);
     const acks = await Promise.all(sends.map((send) => send()));
@@ -195,7 +233,8 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
     // Every incident opened once, and alerted.
     const incidents = await db.incident.findMany({ where: { requestKey: { in: commandKeys.slice(0, 27) } } });
     expect(incidents.map((incident) => incident.title).sort()).toEqual([...incidentTitles].sort());
-    const alertsOf = (number: number) => standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${number}:`));
+    const alertsOf = (number: number) =>
+      standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${number}:`));
     for (const incident of incidents) {
       expect(await db.auditEvent.count({ where: { subjectId: incident.id, action: 'incident.opened' } })).toBe(1);
       // An alert the dead bot had claimed is re-queued by the workers' incident sweep (every minute) once its claim lapses.
@@ -213,7 +252,10 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
       expect(deployment.status).toBe('PLANNED');
       expect(await db.auditEvent.count({ where: { subjectId: deployment.id, action: 'deployment.planned' } })).toBe(1);
     }
-    await until(async () => (await db.deployment.count({ where: { id: { in: deployments.map((d) => d.id) }, messageTs: { not: null } } })) === 8, 30_000);
+    await until(
+      async () => (await db.deployment.count({ where: { id: { in: deployments.map((d) => d.id) }, messageTs: { not: null } } })) === 8,
+      30_000,
+    );
     // Every acknowledgement recorded once.
     for (const { incident } of toAcknowledge) {
       const row = await db.incident.findUniqueOrThrow({ where: { id: incident.id } });
@@ -242,13 +284,18 @@ describe('a bot killed with SIGKILL 50 ms after acking a burst of 50 commands an
 
   it('a request delivered twice at once has one effect: one incident, one alert', async () => {
     const triggerId = `redelivered.${randomBytes(4).toString('hex')}`;
-    const [first, second] = await Promise.all([command('incident sev4 Delivered twice', REQUESTER, triggerId), command('incident sev4 Delivered twice', REQUESTER, triggerId)]);
+    const [first, second] = await Promise.all([
+      command('incident sev4 Delivered twice', REQUESTER, triggerId),
+      command('incident sev4 Delivered twice', REQUESTER, triggerId),
+    ]);
     expect([first.status, second.status]).toEqual([200, 200]);
     const incident = await until(() => db.incident.findUnique({ where: { requestKey: triggerId } }), 30_000);
     await until(async () => (await db.slackRequest.findUnique({ where: { key: `command:${triggerId}` } }))?.status === 'DONE', 30_000);
     expect(await db.incident.count({ where: { title: 'Delivered twice' } })).toBe(1);
     const alerts = await standIn.waitFor(() => {
-      const posted = standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${incident.number}:`));
+      const posted = standIn
+        .messages(INCIDENTS)
+        .filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${incident.number}:`));
       return posted.length > 0 ? posted : undefined;
     });
     expect(alerts).toHaveLength(1);

@@ -23,7 +23,14 @@ describe('the Slack request inbox of a running bot', () => {
       const found = await stack?.runtime.db.slackRequest.findUnique({ where: { key: `command:${opened.triggerId}` } });
       return found?.status === 'DONE' ? found : undefined;
     });
-    expect(row).toMatchObject({ kind: 'command', userId: 'U0TESTUSER', attempts: 1, body: null, responseUrl: null, scope: stack.runtime.settings.queuePrefix });
+    expect(row).toMatchObject({
+      kind: 'command',
+      userId: 'U0TESTUSER',
+      attempts: 1,
+      body: null,
+      responseUrl: null,
+      scope: stack.runtime.settings.queuePrefix,
+    });
     expect(row.finishedAt).not.toBeNull();
     expect(await stack.runtime.db.incident.count({ where: { requestKey: opened.triggerId } })).toBe(1);
     expect(await stack.runtime.db.slackRequest.count({ where: { key: `command:${listed.triggerId}` } })).toBe(0);

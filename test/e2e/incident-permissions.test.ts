@@ -22,10 +22,16 @@ beforeAll(async () => {
           incidents: {
             channel: INCIDENTS,
             // Levels of an hour: no timer fires during a test, so whoever is paged is exactly level 1.
-            severities: { sev1: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] }, sev2: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] } },
+            severities: {
+              sev1: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] },
+              sev2: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] },
+            },
           },
           services: {
-            treasury: { environments: { production: { vars: { baseUrl } } }, checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }] },
+            treasury: {
+              environments: { production: { vars: { baseUrl } } },
+              checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }],
+            },
           },
         },
         'incident permissions e2e config',
@@ -56,14 +62,19 @@ async function openIncident(severity: 'sev1' | 'sev2', title: string) {
   return { incident, alert };
 }
 
-const click = (alertTs: string, actionId: string, userId: string) => stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alertTs, actionId, userId });
+const click = (alertTs: string, actionId: string, userId: string) =>
+  stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alertTs, actionId, userId });
 const replyTo = (responseUrl: string) => stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl));
 const ephemeralTo = (user: string, containing: string) =>
-  stack.standIn.waitFor(() => stack.standIn.messages(INCIDENTS).find((message) => message.ephemeralFor === user && message.text?.includes(containing)));
+  stack.standIn.waitFor(() =>
+    stack.standIn.messages(INCIDENTS).find((message) => message.ephemeralFor === user && message.text?.includes(containing)),
+  );
 
 async function openLowerModal(incident: { id: string }, alertTs: string, userId: string, from: string, to: string) {
   await click(alertTs, ids.incident.lower, userId);
-  const modal = await stack.standIn.waitFor(() => stack.standIn.openedViews().find((view) => view.view.private_metadata === `${incident.id}/${from}/${to}`));
+  const modal = await stack.standIn.waitFor(() =>
+    stack.standIn.openedViews().find((view) => view.view.private_metadata === `${incident.id}/${from}/${to}`),
+  );
   expect(validateView(modal.view, 'modal')).toEqual([]);
   return modal;
 }
@@ -94,7 +105,14 @@ describe('incident buttons are authorized', () => {
     expect(ackReply).toContain('members of the *incident-commander* role may acknowledge');
 
     const after = await latest(incident.id);
-    expect(after).toMatchObject({ severity: before.severity, status: 'OPEN', plan: before.plan, level: before.level, acknowledgedBy: null, resolvedBy: null });
+    expect(after).toMatchObject({
+      severity: before.severity,
+      status: 'OPEN',
+      plan: before.plan,
+      level: before.level,
+      acknowledgedBy: null,
+      resolvedBy: null,
+    });
     expect(stack.standIn.openedViews().length).toBe(viewsBefore);
     expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: incident.id } })).toBe(eventsBefore);
     // The commander role was asked of Slack, since the bystander is neither paged nor a responder.
@@ -103,18 +121,28 @@ describe('incident buttons are authorized', () => {
 
   it('the paged person acknowledges from the page DM; a commander (through a usergroup) resolves', async () => {
     const { incident, alert } = await openIncident('sev1', 'Ledger is down');
-    const dm = await stack.standIn.waitFor(() => stack.standIn.messages(`D${ONCALL.slice(1)}`).find((message) => message.text?.includes(`INC-${incident.number}`)));
+    const dm = await stack.standIn.waitFor(() =>
+      stack.standIn.messages(`D${ONCALL.slice(1)}`).find((message) => message.text?.includes(`INC-${incident.number}`)),
+    );
     await stack.standIn.clickButton(stack.eventsUrl, { channel: dm.channel, ts: dm.ts, actionId: ids.incident.acknowledge, userId: ONCALL });
     await until(async () => (await latest(incident.id)).status === 'ACKNOWLEDGED');
 
     await click(alert.ts, ids.incident.resolve, COMMANDER);
     const modal = await stack.standIn.waitFor(() => stack.standIn.openedViews().find((view) => view.view.private_metadata === incident.id));
     // The modal proves nothing by itself: a bystander submitting it is refused by the same rule.
-    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: BYSTANDER, values: { [ids.incident.summaryInput]: 'I say it is fine' } });
+    await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: BYSTANDER,
+      values: { [ids.incident.summaryInput]: 'I say it is fine' },
+    });
     await ephemeralTo(BYSTANDER, 'rule `incidents.permissions.resolve`');
     expect((await latest(incident.id)).status).toBe('ACKNOWLEDGED');
 
-    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: COMMANDER, values: { [ids.incident.summaryInput]: 'Restarted the ledger primary' } });
+    await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: COMMANDER,
+      values: { [ids.incident.summaryInput]: 'Restarted the ledger primary' },
+    });
     const resolved = await until(async () => {
       const row = await latest(incident.id);
       return row.status === 'RESOLVED' ? row : undefined;
@@ -128,17 +156,30 @@ describe('lowering a severity asks why', () => {
     const { incident, alert } = await openIncident('sev2', 'Ledger exports slow');
     const modal = await openLowerModal(incident, alert.ts, ONCALL, 'SEV2', 'SEV3');
 
-    const tooShort = await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: ONCALL, values: { [ids.incident.lowerReasonInput]: 'no' } });
-    expect(tooShort.json).toMatchObject({ response_action: 'errors', errors: { [ids.incident.lowerReasonBlock]: expect.stringContaining('why it is less severe') } });
+    const tooShort = await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: ONCALL,
+      values: { [ids.incident.lowerReasonInput]: 'no' },
+    });
+    expect(tooShort.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [ids.incident.lowerReasonBlock]: expect.stringContaining('why it is less severe') },
+    });
     // A bystander submitting the paged person's modal: refused, naming the rule.
-    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: BYSTANDER, values: { [ids.incident.lowerReasonInput]: 'not my problem' } });
+    await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: BYSTANDER,
+      values: { [ids.incident.lowerReasonInput]: 'not my problem' },
+    });
     await ephemeralTo(BYSTANDER, 'rule `incidents.permissions.lowerSeverity`');
     expect((await latest(incident.id)).severity).toBe('SEV2');
 
     const reason = 'Only <!channel> CSV exports are affected';
     await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: ONCALL, values: { [ids.incident.lowerReasonInput]: reason } });
     await until(async () => (await latest(incident.id)).severity === 'SEV3');
-    const announced = await stack.standIn.waitFor(() => threadOf(alert.ts).find((reply) => reply.text?.includes('Severity lowered from SEV2 to SEV3')));
+    const announced = await stack.standIn.waitFor(() =>
+      threadOf(alert.ts).find((reply) => reply.text?.includes('Severity lowered from SEV2 to SEV3')),
+    );
     expect(announced.text).toContain(`by <@${ONCALL}>`);
     expect(announced.text).toContain('Reason: “Only &lt;!channel&gt; CSV exports are affected”');
     expect(text(announced)).not.toContain('<!channel>');
@@ -148,7 +189,9 @@ describe('lowering a severity asks why', () => {
 
     const audit = await stack.run('audit treasury production');
     const trail = JSON.stringify((await replyTo(audit.responseUrl)).body.blocks ?? []);
-    expect(trail).toContain(`<@${ONCALL}> changed the severity SEV2 → SEV3 (INC-${incident.number}) · severity SEV2 → SEV3 — “Only &lt;!channel&gt; CSV exports are affected”`);
+    expect(trail).toContain(
+      `<@${ONCALL}> changed the severity SEV2 → SEV3 (INC-${incident.number}) · severity SEV2 → SEV3 — “Only &lt;!channel&gt; CSV exports are affected”`,
+    );
   });
 
   it('a Lower modal left open while someone else changed the severity lowers nothing', async () => {
@@ -158,7 +201,11 @@ describe('lowering a severity asks why', () => {
     await click(alert.ts, ids.incident.raise, COMMANDER);
     await until(async () => (await latest(incident.id)).severity === 'SEV1');
 
-    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: ONCALL, values: { [ids.incident.lowerReasonInput]: 'It looked minor a minute ago' } });
+    await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: ONCALL,
+      values: { [ids.incident.lowerReasonInput]: 'It looked minor a minute ago' },
+    });
     await ephemeralTo(ONCALL, 'now *SEV1*');
     expect((await latest(incident.id)).severity).toBe('SEV1');
     const changes = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: incident.id, action: 'incident.severity_changed' } });
@@ -170,11 +217,16 @@ describe('incidents.permissions in readiness.yaml', () => {
   it('is refused when it names an unknown key, an unknown audience or an undefined commander role', () => {
     const config = (permissions: unknown) => () =>
       parseReadinessConfig(
-        { incidents: { permissions }, services: { api: { environments: { ci: {} }, checks: [{ id: 'up', name: 'Up', type: 'http', url: 'http://x' }] } } },
+        {
+          incidents: { permissions },
+          services: { api: { environments: { ci: {} }, checks: [{ id: 'up', name: 'Up', type: 'http', url: 'http://x' }] } },
+        },
         'readiness.yaml',
       );
     expect(config({ resolve: ['paged'], lowr: ['paged'] })).toThrow(/incidents\.permissions\.lowr: unknown key/);
-    expect(config({ acknowledge: ['everyone'] })).toThrow(/incidents\.permissions\.acknowledge\[0\]: must be one of paged, responders, commander, anyone/);
+    expect(config({ acknowledge: ['everyone'] })).toThrow(
+      /incidents\.permissions\.acknowledge\[0\]: must be one of paged, responders, commander, anyone/,
+    );
     expect(config({ resolve: [] })).toThrow(/incidents\.permissions\.resolve: name at least one/);
     expect(config({ commanderRole: 'ic' })).toThrow(/incidents\.permissions\.commanderRole: "ic" is not defined under roles/);
   });

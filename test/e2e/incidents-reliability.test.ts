@@ -27,7 +27,12 @@ function start(levels: object[], channels = ['C0DEMO', INCIDENTS]) {
         {
           roles: { 'on-call': { users: [ONCALL] }, 'tech-lead': { users: [LEAD] } },
           incidents: { channel: INCIDENTS, severities: { sev2: { respondWithin: LEVEL_MS, levels, repeat: 0 } } },
-          services: { checkout: { environments: { production: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: 'http://127.0.0.1:9/healthz' }] } },
+          services: {
+            checkout: {
+              environments: { production: {} },
+              checks: [{ id: 'health', name: 'Health', type: 'http', url: 'http://127.0.0.1:9/healthz' }],
+            },
+          },
         },
         'reliability config',
       ),
@@ -99,7 +104,10 @@ describe('a page Slack rejects', () => {
     current.standIn.failNext('chat.postMessage', { retryAfterSeconds: 1 });
     const opened = await openSystemIncident(current.runtime.incidents, { ...report(), originChannel: INCIDENTS });
     if (!opened.ok) throw new Error('not opened');
-    await until(async () => (await current.runtime.db.incidentNotification.count({ where: { incidentId: opened.incident.id, status: { not: 'SENT' } } })) === 0, 20_000);
+    await until(
+      async () => (await current.runtime.db.incidentNotification.count({ where: { incidentId: opened.incident.id, status: { not: 'SENT' } } })) === 0,
+      20_000,
+    );
     const rows = await current.runtime.db.incidentNotification.findMany({ where: { incidentId: opened.incident.id }, orderBy: { seq: 'asc' } });
     expect(rows.map((row) => row.destination)).toEqual(['alert', 'incident_thread', 'dm']);
     expect(rows.every((row) => row.status === 'SENT')).toBe(true);
@@ -137,6 +145,8 @@ describe('an incidents channel the bot cannot post in', () => {
     expect(reply.body.response_type).toBe('ephemeral');
     const incident = await current.runtime.db.incident.findUniqueOrThrow({ where: { requestKey: ack.triggerId } });
     expect(incident.status).toBe('OPEN');
-    expect(await current.runtime.db.auditEvent.count({ where: { subjectId: incident.id, action: 'incident.notification_failed' } })).toBeGreaterThanOrEqual(1);
+    expect(
+      await current.runtime.db.auditEvent.count({ where: { subjectId: incident.id, action: 'incident.notification_failed' } }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });

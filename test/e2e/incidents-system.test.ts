@@ -37,7 +37,12 @@ beforeAll(async () => {
     checkRegressionIncidents: true,
     standIn: {
       channels: ['C0DEMO', INCIDENTS, DEPLOYS],
-      users: { [USER]: { name: 'deployer' }, [ONCALL]: { name: 'oncall' }, [APPROVER]: { name: 'approver' }, [SECOND_APPROVER]: { name: 'approver2' } },
+      users: {
+        [USER]: { name: 'deployer' },
+        [ONCALL]: { name: 'oncall' },
+        [APPROVER]: { name: 'approver' },
+        [SECOND_APPROVER]: { name: 'approver2' },
+      },
     },
   });
 });
@@ -113,7 +118,11 @@ describe('an incident the bot opens from a rollback', () => {
     await stack.standIn.waitFor(() => repliesIn(DEPLOYS, thread.ts).find((reply) => reply.text?.includes(`Acknowledged by <@${ONCALL}>`)));
     await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.resolve, userId: ONCALL });
     const modal = await stack.standIn.waitFor(() => stack.standIn.openedViews().find((view) => view.view.private_metadata === incident.id));
-    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: ONCALL, values: { [ids.incident.summaryInput]: 'v2.3.0 is back; the bad query is reverted' } });
+    await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: ONCALL,
+      values: { [ids.incident.summaryInput]: 'v2.3.0 is back; the bad query is reverted' },
+    });
     await stack.standIn.waitFor(() => repliesIn(DEPLOYS, thread.ts).find((reply) => reply.text?.includes('Resolved by')));
     const review = await stack.standIn.waitFor(() => repliesIn(DEPLOYS, thread.ts).find((reply) => reply.text?.startsWith('Post-incident review')));
     expect(text(review)).toContain('Detected by Readiness after a rollback');
@@ -152,7 +161,9 @@ describe('duplicates merge while the incident is open', () => {
 
     const alert = await alertOf(incident.id);
     await stack.standIn.waitFor(() => repliesIn(INCIDENTS, alert.ts).filter((reply) => reply.text?.includes('Reported again')).length === 4);
-    expect(stack.standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${incident.number}:`))).toHaveLength(1);
+    expect(
+      stack.standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined && message.text?.includes(`INC-${incident.number}:`)),
+    ).toHaveLength(1);
     await stack.standIn.waitFor(() => text(stack.standIn.message(INCIDENTS, alert.ts)).includes('Reported 5 times'));
 
     // The same service and cause in another environment is another problem.
@@ -162,12 +173,18 @@ describe('duplicates merge while the incident is open', () => {
     // A more severe report of the same problem raises the incident.
     const worse = await openSystemIncident(stack.runtime.incidents, report(6, 'SEV1'));
     expect(worse).toMatchObject({ ok: true, outcome: 'merged', incident: { severity: 'SEV1', occurrences: 6 } });
-    await stack.standIn.waitFor(() => repliesIn(INCIDENTS, alert.ts).find((reply) => reply.text?.includes('Severity raised from SEV2 to SEV1 by Readiness')));
+    await stack.standIn.waitFor(() =>
+      repliesIn(INCIDENTS, alert.ts).find((reply) => reply.text?.includes('Severity raised from SEV2 to SEV1 by Readiness')),
+    );
 
     // Resolved: the next report is a new incident.
     await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.resolve, userId: ONCALL });
     const modal = await stack.standIn.waitFor(() => stack.standIn.openedViews().find((view) => view.view.private_metadata === incident.id));
-    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: ONCALL, values: { [ids.incident.summaryInput]: 'migration split in two' } });
+    await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: ONCALL,
+      values: { [ids.incident.summaryInput]: 'migration split in two' },
+    });
     await until(async () => (await stack.runtime.db.incident.findUnique({ where: { id: incident.id } }))?.status === 'RESOLVED');
     const fresh = await openSystemIncident(stack.runtime.incidents, report(7));
     expect(fresh).toMatchObject({ ok: true, outcome: 'opened' });
@@ -175,7 +192,13 @@ describe('duplicates merge while the incident is open', () => {
   });
 
   it('refuses a report it cannot read, saying which field', async () => {
-    const result = await openSystemIncident(stack.runtime.incidents, { service: 'Not A Slug', environment: 'production', cause: 'rollback', severity: 'SEV2', summary: 'x' });
+    const result = await openSystemIncident(stack.runtime.incidents, {
+      service: 'Not A Slug',
+      environment: 'production',
+      cause: 'rollback',
+      severity: 'SEV2',
+      summary: 'x',
+    });
     expect(result).toMatchObject({ ok: false, reason: 'invalid_input' });
     expect(!result.ok && result.reason === 'invalid_input' && result.problems.join()).toMatch(/service/);
   });
@@ -190,7 +213,9 @@ describe('a critical check regressing on a service that was GO', () => {
       const broken = await stack.finished((await stack.run('run regress-api production')).triggerId);
       expect(broken.assessment.verdict).toBe('NO_GO');
       const incident = await until(() =>
-        stack.runtime.db.incident.findFirst({ where: { service: 'regress-api', cause: 'critical-check-regression', requestKey: `system_assessment_${broken.assessment.id}` } }),
+        stack.runtime.db.incident.findFirst({
+          where: { service: 'regress-api', cause: 'critical-check-regression', requestKey: `system_assessment_${broken.assessment.id}` },
+        }),
       );
       expect(incident).toMatchObject({ severity: 'SEV2', environment: 'production', openedBy: 'system', stakeholders: [USER] });
       expect(incident.threads).toEqual([{ channel: broken.assessment.channelId, ts: broken.assessment.messageTs }]);

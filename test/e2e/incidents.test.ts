@@ -32,7 +32,10 @@ beforeAll(async () => {
             runbooks: { outage: 'https://runbooks.example.com/outage', 'high-error-rate': 'https://runbooks.example.com/errors' },
           },
           services: {
-            checkout: { environments: { production: { vars: { baseUrl } } }, checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }] },
+            checkout: {
+              environments: { production: { vars: { baseUrl } } },
+              checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }],
+            },
           },
         },
         'incidents e2e config',
@@ -55,7 +58,9 @@ async function openByCommand(command: string) {
   const ack = await stack.run(command);
   const incident = await until(() => stack.runtime.db.incident.findUnique({ where: { requestKey: ack.triggerId } }));
   const alert = await stack.standIn.waitFor(() => {
-    const row = stack.standIn.messages(INCIDENTS).find((message) => message.threadTs === undefined && message.text?.includes(`INC-${incident.number}:`));
+    const row = stack.standIn
+      .messages(INCIDENTS)
+      .find((message) => message.threadTs === undefined && message.text?.includes(`INC-${incident.number}:`));
     return row;
   });
   return { ack, incident, alert };
@@ -68,7 +73,14 @@ describe('/readiness incident: open, escalate on time, acknowledge', () => {
     const { ack, incident, alert } = await openByCommand('incident sev1 Checkout is down checkout');
     expect(ack.json).toMatchObject({ response_type: 'ephemeral' });
     expect(ackText(ack)).toContain(`Opening a *SEV1* incident “Checkout is down” — the alert will appear in <#${INCIDENTS}>`);
-    expect(incident).toMatchObject({ severity: 'SEV1', status: 'OPEN', title: 'Checkout is down', service: 'checkout', openedBy: USER, channelId: INCIDENTS });
+    expect(incident).toMatchObject({
+      severity: 'SEV1',
+      status: 'OPEN',
+      title: 'Checkout is down',
+      service: 'checkout',
+      openedBy: USER,
+      channelId: INCIDENTS,
+    });
 
     // The alert: severity, service, who opened it, runbook, the three buttons.
     expect(validateBlocks(alert.blocks, 'message')).toEqual([]);
@@ -92,7 +104,10 @@ describe('/readiness incident: open, escalate on time, acknowledge', () => {
     expect(level3.text).toContain('`cto` is not defined in readiness.yaml, so this page goes to the channel only');
 
     // Never early: each escalation happened at or after its level's due time.
-    const escalations = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: incident.id, action: 'incident.escalated' }, orderBy: { seq: 'asc' } });
+    const escalations = await stack.runtime.db.auditEvent.findMany({
+      where: { subjectId: incident.id, action: 'incident.escalated' },
+      orderBy: { seq: 'asc' },
+    });
     expect(escalations).toHaveLength(2);
     for (const event of escalations) expect((event.data as { lateMs: number }).lateMs).toBeGreaterThanOrEqual(0);
 
@@ -113,10 +128,17 @@ describe('/readiness incident: open, escalate on time, acknowledge', () => {
 
   it('a second click on Acknowledge changes nothing and says who acknowledged', async () => {
     const { incident, alert } = await openByCommand('incident sev3 Search results are stale');
-    const first = await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.acknowledge, userId: RESPONDER });
+    const first = await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: INCIDENTS,
+      ts: alert.ts,
+      actionId: ids.incident.acknowledge,
+      userId: RESPONDER,
+    });
     await until(async () => (await latest(incident.id)).status === 'ACKNOWLEDGED');
     await stack.standIn.sendInteraction(stack.eventsUrl, { ...first.payload, response_url: undefined });
-    const reply = await stack.standIn.waitFor(() => stack.standIn.responses.find((response) => String(response.body.text).includes('already acknowledged')));
+    const reply = await stack.standIn.waitFor(() =>
+      stack.standIn.responses.find((response) => String(response.body.text).includes('already acknowledged')),
+    );
     expect(String(reply.body.text)).toContain(`<@${RESPONDER}>`);
     expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: incident.id, action: 'incident.acknowledged' } })).toBe(1);
   });
@@ -129,7 +151,11 @@ describe('resolve with a summary', () => {
     await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.resolve, userId: RESPONDER });
     const modal = await stack.standIn.waitFor(() => stack.standIn.openedViews().find((view) => view.view.private_metadata === incident.id));
 
-    const tooShort = await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: RESPONDER, values: { [ids.incident.summaryInput]: 'x' } });
+    const tooShort = await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: RESPONDER,
+      values: { [ids.incident.summaryInput]: 'x' },
+    });
     expect(tooShort.json).toMatchObject({ response_action: 'errors' });
     expect((await latest(incident.id)).status).toBe('OPEN');
 
@@ -142,7 +168,11 @@ describe('resolve with a summary', () => {
       const row = await latest(incident.id);
       return row.status === 'RESOLVED' ? row : undefined;
     });
-    expect(resolved).toMatchObject({ resolvedBy: RESPONDER, resolutionSummary: 'Rolled back the payments deploy; errors back to normal', escalationDueAt: null });
+    expect(resolved).toMatchObject({
+      resolvedBy: RESPONDER,
+      resolutionSummary: 'Rolled back the payments deploy; errors back to normal',
+      escalationDueAt: null,
+    });
     expect(resolved.timeToResolveSeconds).not.toBeNull();
     expect(resolved.timeToAcknowledgeSeconds).not.toBeNull();
 
@@ -152,7 +182,9 @@ describe('resolve with a summary', () => {
     for (const heading of ['*Timeline*', '*Impact*', '*Cause*', '*Actions*']) expect(reviewText).toContain(heading);
     expect(reviewText).toContain('Paged level 1');
     expect(reviewText).toContain('Resolved by');
-    expect(threadOf(alert.ts).some((reply) => reply.text?.includes('Resolved by') && reply.text.includes('Rolled back the payments deploy'))).toBe(true);
+    expect(threadOf(alert.ts).some((reply) => reply.text?.includes('Resolved by') && reply.text.includes('Rolled back the payments deploy'))).toBe(
+      true,
+    );
     await stack.standIn.waitFor(() => text(stack.standIn.message(INCIDENTS, alert.ts)).includes('*Resolved*'));
     expect(stack.standIn.message(INCIDENTS, alert.ts)?.blocks?.some((block) => (block as { type: string }).type === 'actions')).toBe(false);
   });
@@ -165,7 +197,12 @@ describe('severity change from the alert', () => {
     expect(await stack.runtime.incidentQueues.queues.escalations.getJob(sev3Timer)).toBeDefined();
     const dmsBefore = dmsTo(ONCALL).length;
 
-    const click = await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.raise, userId: RESPONDER });
+    const click = await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: INCIDENTS,
+      ts: alert.ts,
+      actionId: ids.incident.raise,
+      userId: RESPONDER,
+    });
     const raised = await until(async () => {
       const row = await latest(incident.id);
       return row.severity === 'SEV2' ? row : undefined;
@@ -186,17 +223,31 @@ describe('severity change from the alert', () => {
     // Lowering an acknowledged incident records the change and arms no timer.
     await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.acknowledge, userId: RESPONDER });
     await until(async () => (await latest(incident.id)).status === 'ACKNOWLEDGED');
-    await stack.standIn.waitFor(() => text(stack.standIn.message(INCIDENTS, alert.ts)).includes('Lower to SEV3') && text(stack.standIn.message(INCIDENTS, alert.ts)).includes('*Acknowledged*'));
+    await stack.standIn.waitFor(
+      () =>
+        text(stack.standIn.message(INCIDENTS, alert.ts)).includes('Lower to SEV3') &&
+        text(stack.standIn.message(INCIDENTS, alert.ts)).includes('*Acknowledged*'),
+    );
     // Lowering asks why first.
     await stack.standIn.clickButton(stack.eventsUrl, { channel: INCIDENTS, ts: alert.ts, actionId: ids.incident.lower, userId: RESPONDER });
-    const modal = await stack.standIn.waitFor(() => stack.standIn.openedViews().find((view) => view.view.private_metadata === `${incident.id}/SEV2/SEV3`));
-    await stack.standIn.submitView(stack.eventsUrl, { viewId: modal.id, userId: RESPONDER, values: { [ids.incident.lowerReasonInput]: 'Only one region was affected' } });
+    const modal = await stack.standIn.waitFor(() =>
+      stack.standIn.openedViews().find((view) => view.view.private_metadata === `${incident.id}/SEV2/SEV3`),
+    );
+    await stack.standIn.submitView(stack.eventsUrl, {
+      viewId: modal.id,
+      userId: RESPONDER,
+      values: { [ids.incident.lowerReasonInput]: 'Only one region was affected' },
+    });
     const lowered = await until(async () => {
       const row = await latest(incident.id);
       return row.severity === 'SEV3' ? row : undefined;
     });
     expect(lowered).toMatchObject({ status: 'ACKNOWLEDGED', plan: 2, escalationDueAt: null });
-    await stack.standIn.waitFor(() => threadOf(alert.ts).find((reply) => reply.text?.includes('Severity lowered from SEV2 to SEV3') && reply.text.includes('Only one region was affected')));
+    await stack.standIn.waitFor(() =>
+      threadOf(alert.ts).find(
+        (reply) => reply.text?.includes('Severity lowered from SEV2 to SEV3') && reply.text.includes('Only one region was affected'),
+      ),
+    );
   });
 });
 
@@ -231,7 +282,10 @@ describe('/readiness incidents', () => {
   it('escapes the title everywhere it is shown', async () => {
     const { alert } = await openByCommand('incident sev4 <!channel> look at <https://evil.example|this>');
     // Only mrkdwn is parsed for mentions and links; the plain_text header shows the title as typed.
-    const mrkdwn = [alert.text ?? '', ...Array.from(JSON.stringify(alert.blocks).matchAll(/"type":"mrkdwn","text":"((?:[^"\\]|\\.)*)"/g), (match) => match[1] ?? '')];
+    const mrkdwn = [
+      alert.text ?? '',
+      ...Array.from(JSON.stringify(alert.blocks).matchAll(/"type":"mrkdwn","text":"((?:[^"\\]|\\.)*)"/g), (match) => match[1] ?? ''),
+    ];
     expect(mrkdwn.join('\n')).not.toContain('<!channel>');
     expect(alert.text).toContain('&lt;!channel&gt;');
     expect(alert.text).toContain('&lt;https://evil.example|this&gt;');

@@ -40,7 +40,12 @@ afterAll(async () => {
 describe('requests from outside the installation', () => {
   it('refuses a slash command from another workspace in the ack, naming the rule, and records nothing', async () => {
     const postsBefore = stack.standIn.callsTo('chat.postMessage').length;
-    const refused = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: 'run shop staging', userId: GUEST, channelId: stack.channelId, teamId: OTHER_TEAM });
+    const refused = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+      text: 'run shop staging',
+      userId: GUEST,
+      channelId: stack.channelId,
+      teamId: OTHER_TEAM,
+    });
     expect(refused.status).toBe(200);
     expect(ackText(refused)).toContain('Refused by the rule *installation workspace only*');
     expect(ackText(refused)).toContain(OTHER_TEAM);
@@ -57,7 +62,13 @@ describe('requests from outside the installation', () => {
     const ack = await stack.run('deploy shop staging', { userId: DEPLOYER });
     const plan = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: ack.triggerId, messageTs: { not: null } } }));
     const click = (teamId?: string, userId = GUEST) =>
-      stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: plan.messageTs ?? '', actionId: ids.actions.deployStart, userId, ...(teamId ? { teamId } : {}) });
+      stack.standIn.clickButton(stack.eventsUrl, {
+        channel: stack.channelId,
+        ts: plan.messageTs ?? '',
+        actionId: ids.actions.deployStart,
+        userId,
+        ...(teamId ? { teamId } : {}),
+      });
 
     const refused = await click(OTHER_TEAM);
     const answer = await stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === refused.responseUrl)?.body);
@@ -67,11 +78,18 @@ describe('requests from outside the installation', () => {
     expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: plan.id, action: 'deployment.started' } })).toBe(0);
 
     await click(undefined, DEPLOYER);
-    await until(async () => ((await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: plan.id } })).status !== 'PLANNED' ? true : undefined));
+    await until(async () =>
+      (await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: plan.id } })).status !== 'PLANNED' ? true : undefined,
+    );
   });
 
   it('refuses a request from another Enterprise Grid org, even naming the home workspace', async () => {
-    const refused = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: 'help', userId: GUEST, channelId: stack.channelId, enterpriseId: 'E0OTHERORG' });
+    const refused = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+      text: 'help',
+      userId: GUEST,
+      channelId: stack.channelId,
+      enterpriseId: 'E0OTHERORG',
+    });
     expect(ackText(refused)).toContain('acts only on requests from the organization it is installed in');
     const home = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: 'help', userId: DEPLOYER, channelId: stack.channelId });
     expect(ackText(home)).not.toContain('Refused');

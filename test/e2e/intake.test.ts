@@ -62,14 +62,25 @@ describe('a bot that dies right after acking /readiness run', () => {
 
     const intake = await current.runtime.queues.queues.intake.getJob(jobIds.intake(ack.triggerId));
     // Ids only: the response_url (a credential to answer the user) never goes to Redis.
-    expect(intake?.data).toEqual({ requestKey: ack.triggerId, service: 'example-api', environment: 'staging', requestedBy: USER, teamId: 'T0READY', channelId: current.channelId });
+    expect(intake?.data).toEqual({
+      requestKey: ack.triggerId,
+      service: 'example-api',
+      environment: 'staging',
+      requestedBy: USER,
+      teamId: 'T0READY',
+      channelId: current.channelId,
+    });
     expect(await current.runtime.db.assessment.count({ where: { requestKey: ack.triggerId } })).toBe(0);
 
     const { assessment, message } = await current.finished(ack.triggerId);
     expect(assessment).toMatchObject({ status: 'COMPLETED', verdict: 'GO', requestedBy: USER });
     expect(message.text).toBe('Readiness example-api → staging: GO');
     expect(postsIn(current)).toHaveLength(1);
-    expect((await intakeFinished(current, ack.triggerId)).returnvalue).toMatchObject({ outcome: 'posted', recorded: true, assessmentId: assessment.id });
+    expect((await intakeFinished(current, ack.triggerId)).returnvalue).toMatchObject({
+      outcome: 'posted',
+      recorded: true,
+      assessmentId: assessment.id,
+    });
     // Nothing was said to the user after the ack: the bot that could have is gone.
     expect(current.standIn.responses.filter((response) => response.url === ack.responseUrl)).toHaveLength(0);
   });
@@ -153,7 +164,9 @@ describe('the first message, when the bot and an intake job post at the same mom
     if (!started.ok) throw new Error(started.detail);
     // A bot claimed the post and died before posting.
     const claimedAt = new Date();
-    expect(await current.runtime.assessments.claimMessage(started.assessment.id, claimedAt, new Date(claimedAt.getTime() - 300))).toEqual({ claimed: true });
+    expect(await current.runtime.assessments.claimMessage(started.assessment.id, claimedAt, new Date(claimedAt.getTime() - 300))).toEqual({
+      claimed: true,
+    });
 
     const first = await settleIntake(worker, request);
     expect(first).toMatchObject({ outcome: 'wait', why: 'being_posted', until: new Date(claimedAt.getTime() + 300) });

@@ -10,7 +10,14 @@ beforeAll(async () => {
   stack = await startTestStack({
     configFor: (baseUrl) =>
       parseReadinessConfig(
-        { services: { [service]: { environments: { staging: { vars: { baseUrl } } }, checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }] } } },
+        {
+          services: {
+            [service]: {
+              environments: { staging: { vars: { baseUrl } } },
+              checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }],
+            },
+          },
+        },
         'metrics test config',
       ),
   });
@@ -20,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('/metrics on the bot’s admin listener', () => {
-  it("serves Prometheus text with the queues and the latest verdict of what was assessed", async () => {
+  it('serves Prometheus text with the queues and the latest verdict of what was assessed', async () => {
     const sent = await stack.run(`run ${service} staging`);
     const { assessment } = await stack.finished(sent.triggerId);
     const response = await fetch(new URL('/metrics', stack.adminUrl));

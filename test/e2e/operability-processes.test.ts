@@ -43,11 +43,25 @@ describe('npm start and npm run worker as an operator runs them', () => {
       READINESS_CONFIG: configPath,
       LOG_LEVEL: 'info',
     };
-    const bot = processes.start('bot.ts', { ...env, PORT: port, ADMIN_PORT: botAdminPort, BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: boardPassword });
+    const bot = processes.start('bot.ts', {
+      ...env,
+      PORT: port,
+      ADMIN_PORT: botAdminPort,
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: boardPassword,
+    });
     const worker = processes.start('worker.ts', { ...env, ADMIN_PORT: workerAdminPort, LOG_FORMAT: 'pretty' });
     const botAdmin = `http://127.0.0.1:${botAdminPort}`;
     const workerAdmin = `http://127.0.0.1:${workerAdminPort}`;
-    for (const admin of [botAdmin, workerAdmin]) await until(() => fetch(`${admin}/readyz`).then((r) => r.ok, () => undefined), 20_000);
+    for (const admin of [botAdmin, workerAdmin])
+      await until(
+        () =>
+          fetch(`${admin}/readyz`).then(
+            (r) => r.ok,
+            () => undefined,
+          ),
+        20_000,
+      );
     await until(async () => bot.output().includes('readiness bot started'), 20_000);
 
     const signedIn = { authorization: `Basic ${Buffer.from(`ops:${boardPassword}`).toString('base64')}` };
@@ -58,7 +72,11 @@ describe('npm start and npm run worker as an operator runs them', () => {
     // One board is enough: the worker's admin listener has none.
     expect((await fetch(`${workerAdmin}/admin/queues`, { headers: signedIn })).status).toBe(404);
 
-    const ack = await standIn.sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, { text: 'run example-api staging', userId: 'U0OPS', channelId: 'C0OPS' });
+    const ack = await standIn.sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, {
+      text: 'run example-api staging',
+      userId: 'U0OPS',
+      channelId: 'C0OPS',
+    });
     expect(ack.status).toBe(200);
     await standIn.waitFor(() => standIn?.messages('C0OPS').find((message) => message.text === 'Readiness example-api → staging: GO'), 30_000);
     // The worker caches a /metrics reading for 5 s: wait for one taken after the run.
@@ -75,13 +93,23 @@ describe('npm start and npm run worker as an operator runs them', () => {
     expect(await exited(worker)).toBe(0);
 
     // Not a terminal and LOG_FORMAT unset: every line the bot wrote is one JSON object.
-    const botLines = bot.output().split('\n').filter((line) => line.trim() !== '');
+    const botLines = bot
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     const parsed = botLines.map((line) => JSON.parse(line) as { level: string; msg: string; time: string });
-    expect(parsed.find((line) => line.msg === 'Bull Board is mounted at /admin/queues')).toMatchObject({ level: 'info', user: 'ops', writable: false });
+    expect(parsed.find((line) => line.msg === 'Bull Board is mounted at /admin/queues')).toMatchObject({
+      level: 'info',
+      user: 'ops',
+      writable: false,
+    });
     expect(parsed.find((line) => line.msg === 'readiness bot started')).toMatchObject({ level: 'info', mode: 'http' });
     expect(bot.output()).not.toContain(boardPassword);
     // LOG_FORMAT=pretty: pino-pretty's lines, not JSON.
-    const workerStarted = worker.output().split('\n').find((line) => line.includes('readiness workers started'));
+    const workerStarted = worker
+      .output()
+      .split('\n')
+      .find((line) => line.includes('readiness workers started'));
     expect(workerStarted).toMatch(/INFO/);
     expect(workerStarted?.trim().startsWith('{')).toBe(false);
   });

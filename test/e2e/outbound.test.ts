@@ -100,7 +100,9 @@ describe('http checks and redirects', () => {
     const byId = Object.fromEntries(assessment.checks.map((check) => [check.checkId, check]));
     expect(byId.login?.status).toBe('FAIL');
     const location = `http://127.0.0.2:${(redirector.address() as AddressInfo).port}/login?session=***`;
-    expect(byId.login?.message).toBe(`${redirectorUrl}/account redirects to ${location}, which leaves 127.0.0.1; list the host under allowRedirectsTo if that is intended`);
+    expect(byId.login?.message).toBe(
+      `${redirectorUrl}/account redirects to ${location}, which leaves 127.0.0.1; list the host under allowRedirectsTo if that is intended`,
+    );
     expect(byId.sso?.status).toBe('PASS');
     expect(elsewhereHits).toEqual(['/login?session=s3ss10n-t0k3n']); // only the allowed one went there
     expect(JSON.stringify(message.blocks)).toContain(`redirects to ${location}`);
@@ -111,7 +113,10 @@ describe('http checks and redirects', () => {
     const ack = await stack.run('run routed staging', { userId: DEPLOYER });
     const { assessment } = await stack.finished(ack.triggerId);
     const outside = assessment.checks.find((check) => check.checkId === 'outside');
-    expect(outside).toMatchObject({ status: 'ERROR', message: 'not run: connecting to 127.0.0.3 is not allowed by egress.allow (127.0.0.1, 127.0.0.2)' });
+    expect(outside).toMatchObject({
+      status: 'ERROR',
+      message: 'not run: connecting to 127.0.0.3 is not allowed by egress.allow (127.0.0.1, 127.0.0.2)',
+    });
   });
 });
 
@@ -122,8 +127,16 @@ describe('deploy webhooks and redirects', () => {
     expect((await stack.finished(assessed.triggerId)).assessment.verdict).toBe('GO');
     const planAck = await stack.run('deploy shop staging', { userId: DEPLOYER });
     const planned = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: planAck.triggerId, messageTs: { not: null } } }));
-    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: planned.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEPLOYER });
-    const task = await until(() => stack.runtime.db.deploymentTask.findFirst({ where: { deploymentId: planned.id, taskId: 'deploy', status: 'FAILED' } }), 30_000);
+    await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: planned.messageTs ?? '',
+      actionId: ids.actions.deployStart,
+      userId: DEPLOYER,
+    });
+    const task = await until(
+      () => stack.runtime.db.deploymentTask.findFirst({ where: { deploymentId: planned.id, taskId: 'deploy', status: 'FAILED' } }),
+      30_000,
+    );
     expect(task.message).toBe(
       `${receiver.url}/deploy answered 307, a redirect to ${elsewhere.url}/stolen?sig=***; webhooks never follow redirects: point the task at the final URL`,
     );
@@ -139,8 +152,16 @@ describe('deploy webhooks and redirects', () => {
     const planned = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: planAck.triggerId, messageTs: { not: null } } }));
     expect(JSON.stringify(planned.plan)).toContain('robot:***@');
     expect(JSON.stringify(planned.plan)).not.toContain(LITERAL_PASSWORD);
-    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: planned.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEPLOYER });
-    await until(() => stack.runtime.db.deploymentTask.findFirst({ where: { deploymentId: planned.id, taskId: 'deploy', status: 'SUCCEEDED' } }), 30_000);
+    await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: planned.messageTs ?? '',
+      actionId: ids.actions.deployStart,
+      userId: DEPLOYER,
+    });
+    await until(
+      () => stack.runtime.db.deploymentTask.findFirst({ where: { deploymentId: planned.id, taskId: 'deploy', status: 'SUCCEEDED' } }),
+      30_000,
+    );
     const call = receiver.calls.find((candidate) => candidate.path === '/literal/deploy');
     expect(call?.authorization).toBe(`Basic ${Buffer.from(`robot:${LITERAL_PASSWORD}`).toString('base64')}`);
     const tasks = await stack.runtime.db.deploymentTask.findMany({ where: { deploymentId: planned.id } });

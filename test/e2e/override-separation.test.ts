@@ -57,15 +57,24 @@ describe('an override in production', () => {
     const { assessment } = await stack.finished(run.triggerId);
     const override = await stack.run(`override ${assessment.id} the tech lead is away and the fix is urgent`, { userId: BOSS });
     await answerTo(override.responseUrl);
-    await until(async () => ((await stack.runtime.db.signoffRequest.findFirst({ where: { assessmentId: assessment.id, status: 'OVERRIDDEN' } })) ? true : undefined));
+    await until(async () =>
+      (await stack.runtime.db.signoffRequest.findFirst({ where: { assessmentId: assessment.id, status: 'OVERRIDDEN' } })) ? true : undefined,
+    );
 
     const planByOverrider = await stack.run('deploy shop production', { userId: BOSS });
-    expect((await answerTo(planByOverrider.responseUrl)).text).toContain('Separation of duties: you overrode the decision on this release, so someone else must deploy it');
+    expect((await answerTo(planByOverrider.responseUrl)).text).toContain(
+      'Separation of duties: you overrode the decision on this release, so someone else must deploy it',
+    );
     expect(await stack.runtime.db.deployment.count({ where: { requestKey: planByOverrider.triggerId } })).toBe(0);
 
     const plan = await stack.run('deploy shop production', { userId: DEPLOYER });
     const planned = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: plan.triggerId, messageTs: { not: null } } }));
-    const startByOverrider = await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: planned.messageTs ?? '', actionId: ids.actions.deployStart, userId: BOSS });
+    const startByOverrider = await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: planned.messageTs ?? '',
+      actionId: ids.actions.deployStart,
+      userId: BOSS,
+    });
     expect((await answerTo(startByOverrider.responseUrl)).text).toContain('Separation of duties: you overrode the decision on this release');
     expect((await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id: planned.id } })).status).toBe('PLANNED');
     expect(receiver.calls).toEqual([]);

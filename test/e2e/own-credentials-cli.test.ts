@@ -62,9 +62,13 @@ describe("references to Readiness's own credentials", () => {
     const env = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET };
     const validate = await cli(env, 'config', 'validate', '--config', config);
     expect(validate.code).toBe(2);
-    expect(validate.stderr).toContain("services.api.checks[0].headers.Authorization: ${env:SLACK_BOT_TOKEN} is not allowed: SLACK_BOT_TOKEN is Readiness's own credential");
+    expect(validate.stderr).toContain(
+      "services.api.checks[0].headers.Authorization: ${env:SLACK_BOT_TOKEN} is not allowed: SLACK_BOT_TOKEN is Readiness's own credential",
+    );
     expect(validate.stderr).toContain('services.api.checks[1].headers.X-Key: ${env:SLACK_SIGNING_SECRET} is not allowed');
-    expect(validate.stderr).toContain('services.api.checks[2].headers.X-Env: ${file:/proc/self/environ} is not allowed: /proc/self/environ is under /proc');
+    expect(validate.stderr).toContain(
+      'services.api.checks[2].headers.X-Env: ${file:/proc/self/environ} is not allowed: /proc/self/environ is under /proc',
+    );
 
     const assess = await cli(env, 'assess', '--service', 'api', '--env', 'ci', '--config', config, '--json');
     expect(assess.code).toBe(2);

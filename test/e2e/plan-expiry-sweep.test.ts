@@ -56,6 +56,8 @@ describe('the recovery sweep', () => {
     });
     expect(expired.failureReason).toContain('the plan expired unstarted');
     expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: planned.id, action: 'deployment.expired' } })).toBe(1);
-    await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, planned.messageTs ?? '')?.blocks ?? []).includes('the plan expired unstarted'));
+    await stack.standIn.waitFor(() =>
+      JSON.stringify(stack.standIn.message(stack.channelId, planned.messageTs ?? '')?.blocks ?? []).includes('the plan expired unstarted'),
+    );
   });
 });

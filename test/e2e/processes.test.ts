@@ -27,7 +27,10 @@ describe('startup refuses bad configuration with one clear message', () => {
   it('names the config file and the key path of every problem in readiness.yaml', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'readiness-config-'));
     const path = join(dir, 'readiness.yaml');
-    await writeFile(path, 'services:\n  shop:\n    environments: { prod: {} }\n    checks:\n      - { id: up, name: Up, type: http, url: "http://x", timeoutMs: -5 }\n');
+    await writeFile(
+      path,
+      'services:\n  shop:\n    environments: { prod: {} }\n    checks:\n      - { id: up, name: Up, type: http, url: "http://x", timeoutMs: -5 }\n',
+    );
     const worker = processes.start('worker.ts', { SLACK_BOT_TOKEN: 'xoxb-test', READINESS_CONFIG: path });
     expect(await exited(worker)).toBe(2);
     expect(worker.output()).toContain(`${path} is not a valid readiness config`);
@@ -74,13 +77,27 @@ describe('npm start and npm run worker, as separate processes', () => {
     const base = `http://127.0.0.1:${port}`;
     for (const adminPort of [botAdminPort, workerAdminPort]) {
       const admin = `http://127.0.0.1:${adminPort}`;
-      const health = await until(() => fetch(`${admin}/healthz`).then((r) => r.ok && r, () => undefined), 20_000);
+      const health = await until(
+        () =>
+          fetch(`${admin}/healthz`).then(
+            (r) => r.ok && r,
+            () => undefined,
+          ),
+        20_000,
+      );
       expect(health.status).toBe(200);
       const ready = await fetch(`${admin}/readyz`);
       expect(await ready.json()).toEqual({ ready: true, dependencies: { postgres: 'ok', redis: 'ok' } });
     }
     // The Slack listener is up (the bot's admin listener starts first) and serves Slack's endpoint only.
-    await until(() => fetch(`${base}/slack/events`, { method: 'POST' }).then(() => true, () => undefined), 20_000);
+    await until(
+      () =>
+        fetch(`${base}/slack/events`, { method: 'POST' }).then(
+          () => true,
+          () => undefined,
+        ),
+      20_000,
+    );
     for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${base}${path}`)).status).toBe(404);
 
     const ack = await standIn.sendSlashCommand(`${base}/slack/events`, { text: 'run example-api staging', userId: 'U0PROC', channelId: 'C0PROC' });

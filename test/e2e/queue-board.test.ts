@@ -64,10 +64,16 @@ describe('Bull Board on the bot’s admin listener', () => {
   it('with BULL_BOARD_WRITE an operator can pause a queue from the board, but a page of another site cannot', async () => {
     stack = await startTestStack({ admin: { queueBoard: { user: 'ops', password: PASSWORD, writable: true } } });
     const checks = stack.runtime.queues.queues.checks;
-    const crossSite = await board(`/api/queues/${QueueName.checks}/pause`, { method: 'PUT', headers: { ...signedIn, 'sec-fetch-site': 'cross-site' } });
+    const crossSite = await board(`/api/queues/${QueueName.checks}/pause`, {
+      method: 'PUT',
+      headers: { ...signedIn, 'sec-fetch-site': 'cross-site' },
+    });
     expect(crossSite.status).toBe(403);
     expect(await checks.isPaused()).toBe(false);
-    const sameOrigin = await board(`/api/queues/${QueueName.checks}/pause`, { method: 'PUT', headers: { ...signedIn, 'sec-fetch-site': 'same-origin' } });
+    const sameOrigin = await board(`/api/queues/${QueueName.checks}/pause`, {
+      method: 'PUT',
+      headers: { ...signedIn, 'sec-fetch-site': 'same-origin' },
+    });
     expect(sameOrigin.status).toBe(200);
     expect(await checks.isPaused()).toBe(true);
     await checks.resume();

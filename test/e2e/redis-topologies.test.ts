@@ -32,7 +32,10 @@ async function runCommandToVerdict(topologyEnv: Record<string, string>, queuePre
   started.push(standIn, target);
   const dir = await mkdtemp(join(tmpdir(), 'readiness-topology-'));
   const configPath = join(dir, 'readiness.yaml');
-  await writeFile(configPath, `services:\n  example-api:\n    environments:\n      staging:\n        vars: { baseUrl: "${target.url}" }\n    checks:\n      - { id: health, name: Health, type: http, severity: critical, url: "{{baseUrl}}/healthz" }\n`);
+  await writeFile(
+    configPath,
+    `services:\n  example-api:\n    environments:\n      staging:\n        vars: { baseUrl: "${target.url}" }\n    checks:\n      - { id: health, name: Health, type: http, severity: critical, url: "{{baseUrl}}/healthz" }\n`,
+  );
   const [port, botAdmin, workerAdmin, nobody] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     SLACK_BOT_TOKEN: 'xoxb-topology',
@@ -48,14 +51,22 @@ async function runCommandToVerdict(topologyEnv: Record<string, string>, queuePre
   const worker = processes.start('worker.ts', { ...env, ADMIN_PORT: workerAdmin });
   for (const adminPort of [botAdmin, workerAdmin]) {
     const ready = await until(
-      () => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => (r.ok ? r.json() : undefined), () => undefined),
+      () =>
+        fetch(`http://127.0.0.1:${adminPort}/readyz`).then(
+          (r) => (r.ok ? r.json() : undefined),
+          () => undefined,
+        ),
       60_000,
     ).catch((error: Error) => {
       throw new Error(`${error.message}\nbot: ${bot.output()}\nworker: ${worker.output()}`);
     });
     expect(ready).toMatchObject({ ready: true, dependencies: { redis: 'ok' } });
   }
-  const ack = await standIn.sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, { text: 'run example-api staging', userId: 'U0TOPO', channelId: channel });
+  const ack = await standIn.sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, {
+    text: 'run example-api staging',
+    userId: 'U0TOPO',
+    channelId: channel,
+  });
   expect(ack.status).toBe(200);
   await standIn.waitFor(() => standIn.messages(channel).find((message) => message.text === 'Readiness example-api → staging: GO'), 60_000);
   bot.kill('SIGTERM');

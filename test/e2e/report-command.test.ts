@@ -56,7 +56,10 @@ describe('/readiness report <assessment>', () => {
     const [reply] = await stack.standIn.waitFor(() => (repliesWithFiles().length > 0 ? repliesWithFiles() : undefined));
     expect(reply?.threadTs).toBe(assessment.messageTs);
     expect(reply?.text).toContain(`as <@${USER}> asked: *NO-GO*`);
-    expect(reply?.files?.map((file) => file.name)).toEqual([`readiness-example-api-staging-${shortId}.md`, `readiness-example-api-staging-${shortId}.json`]);
+    expect(reply?.files?.map((file) => file.name)).toEqual([
+      `readiness-example-api-staging-${shortId}.md`,
+      `readiness-example-api-staging-${shortId}.json`,
+    ]);
 
     const json = JSON.parse(contentOf(reply!, '.json')) as Record<string, unknown> & { checks: { id: string; status: string; evidence: unknown }[] };
     expect(json).toMatchObject({
@@ -87,8 +90,18 @@ describe('/readiness report <assessment>', () => {
   it('posts once when Slack delivers the same command twice', async () => {
     const before = repliesWithFiles().length;
     const triggerId = '111111111111.22222222222.redelivered0000000000000000000000';
-    const first = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: `report ${assessment.id}`, userId: USER, channelId: stack.channelId, triggerId });
-    const again = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: `report ${assessment.id}`, userId: USER, channelId: stack.channelId, triggerId });
+    const first = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+      text: `report ${assessment.id}`,
+      userId: USER,
+      channelId: stack.channelId,
+      triggerId,
+    });
+    const again = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+      text: `report ${assessment.id}`,
+      userId: USER,
+      channelId: stack.channelId,
+      triggerId,
+    });
     expect(await answerTo(first.responseUrl)).toContain('Posting the full report');
     expect(await answerTo(again.responseUrl)).toContain('Posting the full report');
     await reportJobDone(triggerId);
@@ -107,7 +120,14 @@ describe('/readiness report <assessment>', () => {
     const ids = ['abcdef01-0000-4000-8000-000000000001', 'abcdef01-ffff-4000-8000-000000000002'];
     for (const [index, id] of ids.entries()) {
       await stack.runtime.db.assessment.create({
-        data: { id, service: 'checkout', environment: index === 0 ? 'staging' : 'production', requestKey: `ambiguous-${id}`, requestedBy: USER, channelId: stack.channelId },
+        data: {
+          id,
+          service: 'checkout',
+          environment: index === 0 ? 'staging' : 'production',
+          requestKey: `ambiguous-${id}`,
+          requestedBy: USER,
+          channelId: stack.channelId,
+        },
       });
     }
     const ambiguous = await stack.run('report abcdef01');

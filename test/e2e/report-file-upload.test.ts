@@ -77,9 +77,14 @@ describe('what Slack refuses', () => {
     expect(await refusal(client.files.getUploadURLExternal({ filename: 'a.txt', length: 0 }))).toBe('missing_argument');
     expect(await refusal(client.apiCall('files.getUploadURLExternal', { length: 3 }))).toBe('invalid_arguments');
     expect(await refusal(client.files.getUploadURLExternal({ filename: 'a.txt', length: 3, alt_text: 'x'.repeat(1001) }))).toBe('alt_txt_too_large');
-    expect(await refusal(new WebClient(undefined, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } }).files.getUploadURLExternal({ filename: 'a.txt', length: 3 }))).toBe(
-      'not_authed',
-    );
+    expect(
+      await refusal(
+        new WebClient(undefined, { slackApiUrl: standIn.apiUrl, retryConfig: { retries: 0 } }).files.getUploadURLExternal({
+          filename: 'a.txt',
+          length: 3,
+        }),
+      ),
+    ).toBe('not_authed');
   });
 
   it('an upload URL takes the declared number of bytes, once; other URLs are not found', async () => {
@@ -103,14 +108,21 @@ describe('what Slack refuses', () => {
     const { fileId, uploadUrl } = await ticket('a.txt', 'abc');
     await fetch(uploadUrl, { method: 'POST', body: 'abc' });
     expect(await refusal(client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0NOWHERE' }))).toBe('channel_not_found');
-    expect(await refusal(client.apiCall('files.completeUploadExternal', { files: [{ id: fileId }], channels: `${CHANNEL},C0OTHER`, thread_ts: '1.000001' }))).toBe(
-      'invalid_arguments',
-    );
+    expect(
+      await refusal(
+        client.apiCall('files.completeUploadExternal', { files: [{ id: fileId }], channels: `${CHANNEL},C0OTHER`, thread_ts: '1.000001' }),
+      ),
+    ).toBe('invalid_arguments');
     await client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: CHANNEL });
-    expect(standIn.messages(CHANNEL).at(-1)?.files?.map((file) => file.id)).toEqual([fileId]);
+    expect(
+      standIn
+        .messages(CHANNEL)
+        .at(-1)
+        ?.files?.map((file) => file.id),
+    ).toEqual([fileId]);
   });
 
-  it('an initial comment over Slack\'s text limit is msg_too_long', async () => {
+  it("an initial comment over Slack's text limit is msg_too_long", async () => {
     const { fileId, uploadUrl } = await ticket('a.txt', 'abc');
     await fetch(uploadUrl, { method: 'POST', body: 'abc' });
     expect(

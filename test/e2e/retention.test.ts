@@ -16,8 +16,30 @@ async function assessmentAged(days: number): Promise<string> {
   const createdAt = new Date(Date.now() - days * DAY_MS);
   const row = await db.assessment.create({
     data: {
-      service, environment: 'staging', status: 'COMPLETED', requestKey: randomUUID(), requestedBy: 'U0PURGE', channelId: 'C0DEMO', verdict: 'GO', score: 100, createdAt,
-      checks: { create: [{ checkId: 'health', name: 'Health', type: 'http', category: 'infrastructure', severity: 'high', spec: { id: 'health' }, status: 'PASS', message: 'fine', evidence: {} }] },
+      service,
+      environment: 'staging',
+      status: 'COMPLETED',
+      requestKey: randomUUID(),
+      requestedBy: 'U0PURGE',
+      channelId: 'C0DEMO',
+      verdict: 'GO',
+      score: 100,
+      createdAt,
+      checks: {
+        create: [
+          {
+            checkId: 'health',
+            name: 'Health',
+            type: 'http',
+            category: 'infrastructure',
+            severity: 'high',
+            spec: { id: 'health' },
+            status: 'PASS',
+            message: 'fine',
+            evidence: {},
+          },
+        ],
+      },
     },
   });
   return row.id;
@@ -38,7 +60,12 @@ describe('retention.checkResultsDays', () => {
     stack = await startTestStack({
       configFor: (baseUrl) =>
         parseReadinessConfig(
-          { retention: { checkResultsDays: 10 }, services: { [service]: { environments: { staging: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: `${baseUrl}/healthz` }] } } },
+          {
+            retention: { checkResultsDays: 10 },
+            services: {
+              [service]: { environments: { staging: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: `${baseUrl}/healthz` }] },
+            },
+          },
           'retention test config',
         ),
     });

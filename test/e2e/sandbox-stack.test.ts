@@ -31,7 +31,11 @@ afterAll(async () => {
 
 /** A script of this repository, run as the Dockerfile's stages run it (tsx only for the sandbox's TypeScript entry). */
 function startScript(args: string[], env: Record<string, string>): EntryProcess {
-  const child = spawn(process.execPath, args, { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,7 +71,13 @@ describe('the sandbox stack: stand-in entry, bot and worker on a hash-tag queue 
     const botToken = 'xoxb-sandbox-e2e';
     const signingSecret = randomBytes(16).toString('hex');
     const adminToken = randomBytes(16).toString('hex');
-    const [port, apiPort, controlPort, botAdmin, workerAdmin] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [port, apiPort, controlPort, botAdmin, workerAdmin] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     target = await startExampleService();
 
     const standIn = startScript(['--import', 'tsx', 'src/sandbox/slack-stand-in.server.ts'], {
@@ -80,7 +90,9 @@ describe('the sandbox stack: stand-in entry, bot and worker on a hash-tag queue 
     });
     const api = `http://127.0.0.1:${apiPort}/api/`;
     const authTest = (token: string) =>
-      fetch(`${api}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<Record<string, unknown>>);
+      fetch(`${api}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.json() as Promise<Record<string, unknown>>,
+      );
     const identity = await until(() => authTest(botToken).catch(() => undefined), 30_000);
     expect(identity).toMatchObject({ ok: true, team_id: 'T0READY' });
     expect(await authTest('xoxb-someone-else')).toMatchObject({ ok: false, error: 'invalid_auth' });
@@ -119,7 +131,10 @@ describe('the sandbox stack: stand-in entry, bot and worker on a hash-tag queue 
     }
 
     const control = `http://127.0.0.1:${controlPort}`;
-    const sent = await fetch(`${control}/command`, { method: 'POST', body: JSON.stringify({ text: 'run example-api staging', userId: 'U0SANDBOX', channelId: 'C0BOX' }) });
+    const sent = await fetch(`${control}/command`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'run example-api staging', userId: 'U0SANDBOX', channelId: 'C0BOX' }),
+    });
     expect(sent.status).toBe(200);
     expect(await sent.json()).toMatchObject({ status: 200 });
     const verdict = await until(async () => {

@@ -30,8 +30,14 @@ beforeAll(async () => {
   echo = createServer((req, res) => {
     req.resume();
     const key = String(req.headers['x-api-key'] ?? '');
-    if (req.url === '/dump') return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`{"error":"boom","env":{"DB_PASSWORD": "${DUMPED_PASSWORD}"}}\nPGPASSWORD=${DUMPED_PG_PASSWORD}`);
-    if (req.url === '/literal') return void res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unauthorized', received: { 'x-api-key': key } }));
+    if (req.url === '/dump')
+      return void res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`{"error":"boom","env":{"DB_PASSWORD": "${DUMPED_PASSWORD}"}}\nPGPASSWORD=${DUMPED_PG_PASSWORD}`);
+    if (req.url === '/literal')
+      return void res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'unauthorized', received: { 'x-api-key': key } }));
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`${PADDING}${key} and nothing else`);
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
@@ -45,10 +51,31 @@ beforeAll(async () => {
               environments: { staging: { vars: { baseUrl, echoUrl } } },
               checks: [
                 { id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' },
-                { id: 'literal', name: 'Literal key', type: 'webhook', severity: 'low', url: '{{echoUrl}}/literal', headers: { 'X-Api-Key': LITERAL_KEY } },
+                {
+                  id: 'literal',
+                  name: 'Literal key',
+                  type: 'webhook',
+                  severity: 'low',
+                  url: '{{echoUrl}}/literal',
+                  headers: { 'X-Api-Key': LITERAL_KEY },
+                },
                 { id: 'dump', name: 'Dumping endpoint', type: 'webhook', severity: 'low', url: '{{echoUrl}}/dump' },
-                { id: 'db', name: 'Database', type: 'postgres', severity: 'low', url: `postgresql://app:pa@${AT_PASSWORD_TAIL}@127.0.0.1:1/app`, timeoutMs: 2000 },
-                { id: 'referenced', name: 'Referenced key', type: 'webhook', severity: 'low', url: '{{echoUrl}}/text', headers: { 'X-Api-Key': `\${env:${SECRET_ENV}}` } },
+                {
+                  id: 'db',
+                  name: 'Database',
+                  type: 'postgres',
+                  severity: 'low',
+                  url: `postgresql://app:pa@${AT_PASSWORD_TAIL}@127.0.0.1:1/app`,
+                  timeoutMs: 2000,
+                },
+                {
+                  id: 'referenced',
+                  name: 'Referenced key',
+                  type: 'webhook',
+                  severity: 'low',
+                  url: '{{echoUrl}}/text',
+                  headers: { 'X-Api-Key': `\${env:${SECRET_ENV}}` },
+                },
               ],
             },
           },

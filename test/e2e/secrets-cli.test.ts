@@ -75,7 +75,7 @@ describe('readiness config validate', () => {
 });
 
 describe('readiness assess with secrets from the environment and files', () => {
-  it('resolves them only to run the checks; a missing one is that check\'s ERROR; no value is printed', async () => {
+  it("resolves them only to run the checks; a missing one is that check's ERROR; no value is printed", async () => {
     const secretFile = join(dir, 'file-secret');
     await writeFile(secretFile, `${FILE_SECRET}\n`);
     const config = join(dir, 'readiness.yaml');
@@ -98,7 +98,10 @@ describe('readiness assess with secrets from the environment and files', () => {
     const report = JSON.parse(stdout) as { checks: { id: string; status: string; message: string }[] };
     const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]));
     expect(byId.up?.status).toBe('PASS');
-    expect(byId.missing).toMatchObject({ status: 'ERROR', message: 'the secret ${env:CLI_NOT_SET} could not be resolved: the environment variable CLI_NOT_SET is not set' });
+    expect(byId.missing).toMatchObject({
+      status: 'ERROR',
+      message: 'the secret ${env:CLI_NOT_SET} could not be resolved: the environment variable CLI_NOT_SET is not set',
+    });
     expect(byId.creds?.status).toBe('FAIL');
     expect(stdout).not.toContain(TOKEN);
     expect(stdout).not.toContain(FILE_SECRET);

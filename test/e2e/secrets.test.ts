@@ -155,7 +155,14 @@ describe('secrets referenced from readiness.yaml', () => {
     bot = processes.start('bot.ts', { ...env, ADMIN_PORT: String(adminPort) });
     worker = processes.start('worker.ts', env);
     const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
-    await until(() => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.ok, () => false), 30_000);
+    await until(
+      () =>
+        fetch(`http://127.0.0.1:${adminPort}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      30_000,
+    );
 
     const ack = await standIn.sendSlashCommand(eventsUrl, { text: `run ${SERVICE} staging`, userId: USER, channelId: CHANNEL });
     expect(ack.status).toBe(200);

@@ -61,11 +61,24 @@ async function requested(environment: string) {
   const { assessment } = await stack.finished(run.triggerId);
   expect(assessment.verdict).toBe('GO');
   const assessmentTs = assessment.messageTs ?? '';
-  await stack.standIn.waitFor(() => JSON.stringify(stack.standIn.message(stack.channelId, assessmentTs)?.blocks ?? []).includes(ids.actions.requestSignoff));
-  await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: assessmentTs, actionId: ids.actions.requestSignoff, userId: ASKER });
+  await stack.standIn.waitFor(() =>
+    JSON.stringify(stack.standIn.message(stack.channelId, assessmentTs)?.blocks ?? []).includes(ids.actions.requestSignoff),
+  );
+  await stack.standIn.clickButton(stack.eventsUrl, {
+    channel: stack.channelId,
+    ts: assessmentTs,
+    actionId: ids.actions.requestSignoff,
+    userId: ASKER,
+  });
   const request = await until(() => stack.runtime.db.signoffRequest.findFirst({ where: { assessmentId: assessment.id, messageTs: { not: null } } }));
   const approve = (userId: string, role: string) =>
-    stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: request.messageTs ?? '', actionId: ids.actions.approve, userId, value: `${request.id}/${role}` });
+    stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: request.messageTs ?? '',
+      actionId: ids.actions.approve,
+      userId,
+      value: `${request.id}/${role}`,
+    });
   return { request, approve };
 }
 
@@ -82,21 +95,33 @@ describe('separation of duties in production', () => {
     await approve(MULTI, 'tech-lead');
     await until(async () => ((await signoffsOf(request.id)).length === 1 ? true : undefined));
     const twice = await approve(MULTI, 'security');
-    expect((await answerTo(twice.responseUrl)).text).toContain('you already approved this assessment as *tech-lead*, and one person counts for one role');
+    expect((await answerTo(twice.responseUrl)).text).toContain(
+      'you already approved this assessment as *tech-lead*, and one person counts for one role',
+    );
     expect((await signoffsOf(request.id)).map((signoff) => [signoff.role, signoff.userId])).toEqual([['tech-lead', MULTI]]);
 
     await approve(SEC, 'security');
-    await until(async () => ((await stack.runtime.db.signoffRequest.findUniqueOrThrow({ where: { id: request.id } })).status === 'APPROVED' ? true : undefined));
+    await until(async () =>
+      (await stack.runtime.db.signoffRequest.findUniqueOrThrow({ where: { id: request.id } })).status === 'APPROVED' ? true : undefined,
+    );
 
     // The approver may not deploy what they approved: neither plan it ...
     const planByApprover = await stack.run('deploy shop production', { userId: MULTI });
-    expect((await answerTo(planByApprover.responseUrl)).text).toContain('Separation of duties: you approved this release as *tech-lead*, so someone else must deploy it');
+    expect((await answerTo(planByApprover.responseUrl)).text).toContain(
+      'Separation of duties: you approved this release as *tech-lead*, so someone else must deploy it',
+    );
     expect(await stack.runtime.db.deployment.count({ where: { requestKey: planByApprover.triggerId } })).toBe(0);
 
     // ... nor start a plan someone else made.
     const plan = await stack.run('deploy shop production', { userId: DEPLOYER });
     const planned = await until(() => stack.runtime.db.deployment.findFirst({ where: { requestKey: plan.triggerId, messageTs: { not: null } } }));
-    const start = (userId: string) => stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: planned.messageTs ?? '', actionId: ids.actions.deployStart, userId });
+    const start = (userId: string) =>
+      stack.standIn.clickButton(stack.eventsUrl, {
+        channel: stack.channelId,
+        ts: planned.messageTs ?? '',
+        actionId: ids.actions.deployStart,
+        userId,
+      });
     const startByApprover = await start(MULTI);
     const refused = await answerTo(startByApprover.responseUrl);
     expect(refused.text).toContain('Separation of duties: you approved this release as *tech-lead*');

@@ -24,7 +24,9 @@ let stack: TestStack;
 beforeAll(async () => {
   hookServer = createServer((req, res) => {
     const environment = (req.url ?? '/').slice(1);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: securityStatus[environment] ?? 'pass', message: 'scanned' }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: securityStatus[environment] ?? 'pass', message: 'scanned' }));
   });
   await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
   hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}`;
@@ -40,7 +42,10 @@ beforeAll(async () => {
   });
   stack = await startTestStack({
     configFor: (baseUrl) => {
-      const environment = (name: string, extra: Record<string, unknown> = {}) => ({ vars: { baseUrl, hook: `${hookUrl}/${name}` }, signoff: policy(extra) });
+      const environment = (name: string, extra: Record<string, unknown> = {}) => ({
+        vars: { baseUrl, hook: `${hookUrl}/${name}` },
+        signoff: policy(extra),
+      });
       return parseReadinessConfig(
         {
           roles: {
@@ -100,17 +105,29 @@ async function requestSignoffFor(environment: string): Promise<Requested> {
   const { assessment } = await assess(environment);
   const assessmentTs = assessment.messageTs ?? '';
   await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, assessmentTs)).includes(ids.actions.requestSignoff));
-  await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: assessmentTs, actionId: ids.actions.requestSignoff, userId: REQUESTER });
+  await stack.standIn.clickButton(stack.eventsUrl, {
+    channel: stack.channelId,
+    ts: assessmentTs,
+    actionId: ids.actions.requestSignoff,
+    userId: REQUESTER,
+  });
   const request = await until(() => stack.runtime.db.signoffRequest.findUnique({ where: { assessmentId: assessment.id } }));
   const signoffTs = (await until(async () => (await stack.runtime.db.signoffRequest.findUnique({ where: { id: request.id } }))?.messageTs)) ?? '';
   return { assessmentId: assessment.id, assessmentTs, requestId: request.id, signoffTs };
 }
 
 function click(requested: Requested, actionId: string, userId: string, role: string) {
-  return stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: requested.signoffTs, actionId, userId, value: `${requested.requestId}/${role}` });
+  return stack.standIn.clickButton(stack.eventsUrl, {
+    channel: stack.channelId,
+    ts: requested.signoffTs,
+    actionId,
+    userId,
+    value: `${requested.requestId}/${role}`,
+  });
 }
 
-const answerTo = (responseUrl: string) => stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl)?.body.text as string | undefined);
+const answerTo = (responseUrl: string) =>
+  stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === responseUrl)?.body.text as string | undefined);
 
 async function withModal(requested: Requested, actionId: string, userId: string, role: string, note: string) {
   const before = stack.standIn.openedViews().length;
@@ -122,7 +139,8 @@ async function withModal(requested: Requested, actionId: string, userId: string,
 const signoffRows = (requestId: string) => stack.runtime.db.signoff.findMany({ where: { requestId }, orderBy: { signedAt: 'asc' } });
 const auditOf = (requestId: string) => stack.runtime.db.auditEvent.findMany({ where: { subjectId: requestId }, orderBy: { seq: 'asc' } });
 const requestRow = (requestId: string) => stack.runtime.db.signoffRequest.findUniqueOrThrow({ where: { id: requestId } });
-const threadReplies = (requested: Requested) => stack.standIn.messages(stack.channelId).filter((message) => message.threadTs === requested.assessmentTs);
+const threadReplies = (requested: Requested) =>
+  stack.standIn.messages(stack.channelId).filter((message) => message.threadTs === requested.assessmentTs);
 
 describe('sign-off: the three-role happy path', () => {
   it('asks each role in the thread, records approvals with conditions, and decides GO WITH CAUTION listing them', async () => {
@@ -158,7 +176,9 @@ describe('sign-off: the three-role happy path', () => {
       ['signoff.decided', 'system'],
     ]);
 
-    const announcement = await stack.standIn.waitFor(() => threadReplies(requested).find((reply) => text(reply).includes('Decision: GO WITH CAUTION')));
+    const announcement = await stack.standIn.waitFor(() =>
+      threadReplies(requested).find((reply) => text(reply).includes('Decision: GO WITH CAUTION')),
+    );
     expect(text(announcement)).toContain('Only after the WAF rule &lt;!channel&gt; ships');
     expect(text(announcement)).not.toContain('<!channel>');
     await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, requested.signoffTs)).includes('Decision: GO WITH CAUTION'));
@@ -167,7 +187,9 @@ describe('sign-off: the three-role happy path', () => {
       return !text(current).includes(ids.actions.approve) ? current : undefined;
     });
     expect(text(signed)).toContain('approved with conditions by <@U0SECONE>');
-    await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, requested.assessmentTs)).includes('Signed off — decision *GO WITH CAUTION*'));
+    await stack.standIn.waitFor(() =>
+      text(stack.standIn.message(stack.channelId, requested.assessmentTs)).includes('Signed off — decision *GO WITH CAUTION*'),
+    );
 
     // A click on the decided request (Slack redelivering one from before the buttons went away) changes nothing.
     const replay = await stack.standIn.sendInteraction(stack.eventsUrl, { ...lastClick.payload, response_url: undefined });
@@ -197,7 +219,11 @@ describe('sign-off: refusals', () => {
 
   it('records a double click and a replayed payload once', async () => {
     const first = await click(requested, ids.actions.approve, LEAD, 'tech-lead');
-    await Promise.all([click(requested, ids.actions.approve, LEAD, 'tech-lead'), stack.standIn.sendInteraction(stack.eventsUrl, first.payload), stack.standIn.sendInteraction(stack.eventsUrl, first.payload)]);
+    await Promise.all([
+      click(requested, ids.actions.approve, LEAD, 'tech-lead'),
+      stack.standIn.sendInteraction(stack.eventsUrl, first.payload),
+      stack.standIn.sendInteraction(stack.eventsUrl, first.payload),
+    ]);
     await until(async () => (await auditOf(requested.requestId)).some((event) => event.action === 'signoff.approved'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await signoffRows(requested.requestId)).map((row) => row.userId)).toEqual([LEAD]);
@@ -205,7 +231,10 @@ describe('sign-off: refusals', () => {
   });
 
   it('two approvers of the same role clicking at the same instant: one sign-off, the other told who signed', async () => {
-    const [one, two] = await Promise.all([click(requested, ids.actions.approve, SEC1, 'security'), click(requested, ids.actions.approve, SEC2, 'security')]);
+    const [one, two] = await Promise.all([
+      click(requested, ids.actions.approve, SEC1, 'security'),
+      click(requested, ids.actions.approve, SEC2, 'security'),
+    ]);
     await until(async () => (await signoffRows(requested.requestId)).some((row) => row.role === 'security'));
     const answers = await Promise.race([answerTo(one.responseUrl), answerTo(two.responseUrl)]);
     expect(answers).toMatch(/\*security\* is already signed by <@U0SEC(ONE|TWO)>/);
@@ -224,7 +253,10 @@ describe('sign-off: rejection and override', () => {
 
   it('keeps the modal open when the reason is empty, then rejects with the reason: NO-GO', async () => {
     const empty = await withModal(requested, ids.actions.reject, SEC2, 'security', '   ');
-    expect(empty.json).toMatchObject({ response_action: 'errors', errors: { [ids.blocks.signoffNoteInput]: expect.stringContaining('need a reason') } });
+    expect(empty.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [ids.blocks.signoffNoteInput]: expect.stringContaining('need a reason') },
+    });
     await withModal(requested, ids.actions.reject, SEC2, 'security', 'Pen test found an open admin port');
     const rejected = await until(async () => {
       const row = await requestRow(requested.requestId);
@@ -251,10 +283,18 @@ describe('sign-off: rejection and override', () => {
     const accepted = await stack.run(`override ${short} Hotfix for incident 42 must ship tonight`, { userId: RELEASE_MANAGER });
     expect(await answerTo(accepted.responseUrl)).toContain('is now GO, flagged as your override');
     const row = await requestRow(requested.requestId);
-    expect(row).toMatchObject({ status: 'OVERRIDDEN', decision: 'GO', override: true, overriddenBy: RELEASE_MANAGER, decisionReason: 'Hotfix for incident 42 must ship tonight' });
+    expect(row).toMatchObject({
+      status: 'OVERRIDDEN',
+      decision: 'GO',
+      override: true,
+      overriddenBy: RELEASE_MANAGER,
+      decisionReason: 'Hotfix for incident 42 must ship tonight',
+    });
     const broadcast = await stack.standIn.waitFor(() => threadReplies(requested).find((reply) => text(reply).includes('OVERRIDE: decision GO')));
     expect(broadcast).toBeDefined();
-    expect(stack.standIn.callsTo('chat.postMessage').some((call) => call.args.reply_broadcast === true || call.args.reply_broadcast === 'true')).toBe(true);
+    expect(stack.standIn.callsTo('chat.postMessage').some((call) => call.args.reply_broadcast === true || call.args.reply_broadcast === 'true')).toBe(
+      true,
+    );
     await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, requested.assessmentTs)).includes('OVERRIDE'));
     expect((await auditOf(requested.requestId)).filter((event) => event.action === 'signoff.overridden')).toHaveLength(1);
 

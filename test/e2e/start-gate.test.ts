@@ -90,19 +90,28 @@ describe('Start re-checks the GO', () => {
     expect((await deploymentRow(planned.deployment.id)).status).toBe('PLANNED');
     expect(await stack.runtime.db.deploymentLock.count({ where: { environment: 'nogo' } })).toBe(0);
     expect(callsFor('nogo')).toEqual([]);
-    const audited = await stack.runtime.db.auditEvent.findFirstOrThrow({ where: { subjectId: planned.deployment.id, action: 'deployment.start_refused' } });
+    const audited = await stack.runtime.db.auditEvent.findFirstOrThrow({
+      where: { subjectId: planned.deployment.id, action: 'deployment.start_refused' },
+    });
     expect(audited).toMatchObject({ actor: DEPLOYER, reason: `not_go (newest assessment ${nogo.id})` });
 
     const before = await stack.runtime.db.assessment.count({ where: { environment: 'nogo' } });
-    const rerun = await stack.standIn.clickResponseButton(stack.eventsUrl, { responseUrl: refused.responseUrl, actionId: ids.actions.runAssessment, channel: stack.channelId, userId: DEPLOYER });
+    const rerun = await stack.standIn.clickResponseButton(stack.eventsUrl, {
+      responseUrl: refused.responseUrl,
+      actionId: ids.actions.runAssessment,
+      channel: stack.channelId,
+      userId: DEPLOYER,
+    });
     const started = await until(() => stack.runtime.db.assessment.findFirst({ where: { requestKey: rerun.triggerId } }));
     expect(started).toMatchObject({ service: 'shop', environment: 'nogo', requestedBy: DEPLOYER, channelId: stack.channelId });
     expect(await stack.runtime.db.assessment.count({ where: { environment: 'nogo' } })).toBe(before + 1);
-    const assessing = await stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === rerun.responseUrl && String(response.body.text).includes('Assessing')));
+    const assessing = await stack.standIn.waitFor(() =>
+      stack.standIn.responses.find((response) => response.url === rerun.responseUrl && String(response.body.text).includes('Assessing')),
+    );
     expect(assessing.body.response_type).toBe('ephemeral');
   });
 
-  it('refuses Start when the GO is older than the protected environment\'s 4 h window, and starts a fresh one', async () => {
+  it("refuses Start when the GO is older than the protected environment's 4 h window, and starts a fresh one", async () => {
     const assessment = await assess('stale');
     const stalePlan = await plan('stale');
     // Five hours pass between the plan and the click (the plan's own expiry moved out of the way).
@@ -116,7 +125,9 @@ describe('Start re-checks the GO', () => {
     const freshPlan = await plan('fresh');
     await clickStart(freshPlan.messageTs);
     await until(async () => ((await deploymentRow(freshPlan.deployment.id)).status === 'SUCCEEDED' ? true : undefined));
-    const started = await stack.runtime.db.auditEvent.findFirstOrThrow({ where: { subjectId: freshPlan.deployment.id, action: 'deployment.started' } });
+    const started = await stack.runtime.db.auditEvent.findFirstOrThrow({
+      where: { subjectId: freshPlan.deployment.id, action: 'deployment.started' },
+    });
     expect(started.data).toMatchObject({ assessmentId: freshPlan.deployment.assessmentId });
   });
 });
@@ -125,7 +136,9 @@ describe('protected environments', () => {
   it('refuses to plan where protected and no deployer role is named, instead of letting anyone deploy', async () => {
     await assess('production');
     const refused = await stack.run('deploy shop production', { userId: COLLEAGUE });
-    expect((await answerTo(refused.responseUrl)).text).toContain('*production* is a protected environment and readiness.yaml names no `deploy.deployerRole` for it, so nobody may deploy there');
+    expect((await answerTo(refused.responseUrl)).text).toContain(
+      '*production* is a protected environment and readiness.yaml names no `deploy.deployerRole` for it, so nobody may deploy there',
+    );
     expect(await stack.runtime.db.deployment.count({ where: { requestKey: refused.triggerId } })).toBe(0);
   });
 });
@@ -135,7 +148,9 @@ describe('plans expire', () => {
     await assess('expiring');
     const planned = await plan('expiring');
     expect(text(stack.standIn.message(stack.channelId, planned.messageTs))).toContain('The plan expires at');
-    const expired = await until(async () => ((await deploymentRow(planned.deployment.id)).status === 'CANCELLED' ? deploymentRow(planned.deployment.id) : undefined));
+    const expired = await until(async () =>
+      (await deploymentRow(planned.deployment.id)).status === 'CANCELLED' ? deploymentRow(planned.deployment.id) : undefined,
+    );
     expect(expired.failureReason).toContain('the plan expired unstarted (plans expire 2s after they are made)');
     const message = await stack.standIn.waitFor(() => {
       const shown = stack.standIn.message(stack.channelId, planned.messageTs);

@@ -73,14 +73,25 @@ async function requestSignoffFor(environment: string): Promise<Requested> {
   const assessment = await assess(environment);
   const assessmentTs = assessment.messageTs ?? '';
   await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, assessmentTs)).includes(ids.actions.requestSignoff));
-  await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: assessmentTs, actionId: ids.actions.requestSignoff, userId: REQUESTER });
+  await stack.standIn.clickButton(stack.eventsUrl, {
+    channel: stack.channelId,
+    ts: assessmentTs,
+    actionId: ids.actions.requestSignoff,
+    userId: REQUESTER,
+  });
   const request = await until(() => stack.runtime.db.signoffRequest.findUnique({ where: { assessmentId: assessment.id } }));
   const signoffTs = (await until(async () => (await stack.runtime.db.signoffRequest.findUnique({ where: { id: request.id } }))?.messageTs)) ?? '';
   return { assessmentId: assessment.id, requestId: request.id, signoffTs };
 }
 
 function click(requested: Requested, actionId: string, userId: string, role: string) {
-  return stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: requested.signoffTs, actionId, userId, value: `${requested.requestId}/${role}` });
+  return stack.standIn.clickButton(stack.eventsUrl, {
+    channel: stack.channelId,
+    ts: requested.signoffTs,
+    actionId,
+    userId,
+    value: `${requested.requestId}/${role}`,
+  });
 }
 
 async function rejectWithReason(requested: Requested, userId: string, role: string, note: string) {
@@ -90,7 +101,8 @@ async function rejectWithReason(requested: Requested, userId: string, role: stri
   await stack.standIn.submitView(stack.eventsUrl, { viewId: view.id, userId, values: { note } });
 }
 
-const requestStatus = (requestId: string) => stack.runtime.db.signoffRequest.findUniqueOrThrow({ where: { id: requestId } }).then((row) => row.status);
+const requestStatus = (requestId: string) =>
+  stack.runtime.db.signoffRequest.findUniqueOrThrow({ where: { id: requestId } }).then((row) => row.status);
 
 describe('/readiness status and audit: refusals', () => {
   it('refuses an unknown service or environment in the ack, like /readiness run, escaping what was typed', async () => {
@@ -101,7 +113,9 @@ describe('/readiness status and audit: refusals', () => {
     expect(ackText(await stack.run('status ledger'))).toContain('Which environment of `ledger`?');
     expect(ackText(await stack.run('audit ledger production 0'))).toContain('`0` is not a page number');
     expect(ackText(await stack.run('audit'))).toContain('Which service?');
-    expect(stack.standIn.responses.filter((response) => [unknownService.responseUrl, unknownEnvironment.responseUrl].includes(response.url))).toEqual([]);
+    expect(stack.standIn.responses.filter((response) => [unknownService.responseUrl, unknownEnvironment.responseUrl].includes(response.url))).toEqual(
+      [],
+    );
   });
 
   it('says when an environment has never been assessed, and how to start', async () => {
@@ -132,13 +146,17 @@ describe('/readiness status and audit: a sign-off from request to override', () 
     await rejectWithReason(requested, SEC, 'security', 'Open admin port <!channel> & <https://evil.example|here>');
     await until(async () => (await requestStatus(requested.requestId)) === 'REJECTED');
     const answer = await ask('status ledger production');
-    expect(answer).toContain('*Decision: NO-GO* — rejected by <@U0SEC> as *security*: “Open admin port &lt;!channel&gt; &amp; &lt;https://evil.example|here&gt;”');
+    expect(answer).toContain(
+      '*Decision: NO-GO* — rejected by <@U0SEC> as *security*: “Open admin port &lt;!channel&gt; &amp; &lt;https://evil.example|here&gt;”',
+    );
     expect(answer).not.toContain('<!channel>');
     expect(answer).toMatch(/Decided \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
   });
 
   it('flags an override loudly, with who and the justification', async () => {
-    const override = await stack.run(`override ${requested.assessmentId.slice(0, 8)} Hotfix for incident 42 <!here> must ship`, { userId: RELEASE_MANAGER });
+    const override = await stack.run(`override ${requested.assessmentId.slice(0, 8)} Hotfix for incident 42 <!here> must ship`, {
+      userId: RELEASE_MANAGER,
+    });
     await stack.standIn.waitFor(() => stack.standIn.responses.find((response) => response.url === override.responseUrl));
     await until(async () => (await requestStatus(requested.requestId)) === 'OVERRIDDEN');
     const answer = await ask('status ledger production');
@@ -152,7 +170,9 @@ describe('/readiness status and audit: a sign-off from request to override', () 
     const lines = answer.split('\n').filter((line) => line.startsWith('`20'));
     const newest = await stack.runtime.db.auditEvent.findFirstOrThrow({ where: { subjectId: requested.requestId }, orderBy: { seq: 'desc' } });
     expect(newest.action).toBe('signoff.overridden');
-    expect(lines[0]).toContain(`\`${newest.at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` · <@U0RM> :rotating_light: overrode to GO (was NO-GO)`);
+    expect(lines[0]).toContain(
+      `\`${newest.at.toISOString().slice(0, 19).replace('T', ' ')} UTC\` · <@U0RM> :rotating_light: overrode to GO (was NO-GO)`,
+    );
     expect(lines[0]).toContain('— “Hotfix for incident 42 &lt;!here&gt; must ship”');
     const order = [
       'overrode to GO',
@@ -192,7 +212,9 @@ describe('/readiness audit: paging', () => {
     expect(secondLines.at(-1)).toContain('requested an assessment');
     expect(new Set([...firstLines, ...secondLines]).size).toBe(22);
 
-    expect(await ask('audit ledger dev 3')).toContain('There is no page 3: the audit trail of *ledger → dev* has 2 pages (22 events). `/readiness audit ledger dev 2` shows the oldest.');
+    expect(await ask('audit ledger dev 3')).toContain(
+      'There is no page 3: the audit trail of *ledger → dev* has 2 pages (22 events). `/readiness audit ledger dev 2` shows the oldest.',
+    );
   });
 
   it('covers every environment when none is given, naming each event’s environment', async () => {

@@ -26,7 +26,14 @@ beforeAll(async () => {
   stack = await startTestStack({
     configFor: () =>
       parseReadinessConfig(
-        { services: { [service]: { environments: { staging: {} }, checks: [{ id: 'flags', name: 'Feature flags', type: 'webhook', category: 'integration', url: hookUrl }] } } },
+        {
+          services: {
+            [service]: {
+              environments: { staging: {} },
+              checks: [{ id: 'flags', name: 'Feature flags', type: 'webhook', category: 'integration', url: hookUrl }],
+            },
+          },
+        },
         'webhook context test config',
       ),
   });

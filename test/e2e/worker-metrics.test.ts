@@ -73,7 +73,9 @@ describe('log lines written while a job runs', () => {
     stack.standIn.failNext('chat.update', { status: 429, retryAfterSeconds: 1 });
     const sent = await stack.run('run example-api staging');
     const { assessment } = await stack.finished(sent.triggerId);
-    const rateLimited = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'slack rate limited a message update; pausing');
+    const rateLimited = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === 'slack rate limited a message update; pausing');
     expect(rateLimited).toMatchObject({ level: 'warn', queue: 'slack-render', jobName: 'render', assessmentId: assessment.id });
     expect(String(rateLimited?.jobId)).toMatch(new RegExp(`^render_${assessment.id}_`));
   });

@@ -50,7 +50,9 @@ afterAll(async () => {
 });
 
 describe('npm pack, then a production install (--omit=dev) into an empty folder', () => {
-  it('migrates, starts bot and worker with plain node, reports ready, and gives verdicts in Slack and from the CLI', { timeout: 240_000 }, async () => {
+  it('migrates, starts bot and worker with plain node, reports ready, and gives verdicts in Slack and from the CLI', {
+    timeout: 240_000,
+  }, async () => {
     const work = await mkdtemp(join(tmpdir(), 'readiness-pack-'));
     cleanups.push(() => rm(work, { recursive: true, force: true }));
 
@@ -66,7 +68,8 @@ describe('npm pack, then a production install (--omit=dev) into an empty folder'
     expect(installed.code, installed.stderr).toBe(0);
     const pkg = join(app, 'node_modules', 'readiness');
     // Development tools stay out of a production install; the compiled code runs without them.
-    for (const devTool of ['tsx', 'typescript', 'prisma', 'vitest', 'esbuild']) expect(existsSync(join(app, 'node_modules', devTool)), devTool).toBe(false);
+    for (const devTool of ['tsx', 'typescript', 'prisma', 'vitest', 'esbuild'])
+      expect(existsSync(join(app, 'node_modules', devTool)), devTool).toBe(false);
     expect(existsSync(join(pkg, 'src')), 'TypeScript sources shipped').toBe(false);
     // The Slack stand-in and the demo are test tooling, not part of what runs in production.
     expect(existsSync(join(pkg, 'dist', 'src', 'sandbox'))).toBe(false);
@@ -112,11 +115,15 @@ describe('npm pack, then a production install (--omit=dev) into an empty folder'
     const start = (script: 'start' | 'worker', adminPort: string) => {
       const [node, ...args] = (scripts[script] ?? '').split(' ');
       expect(node).toBe('node');
-      const child = spawn(process.execPath, args.map((arg) => (arg.startsWith('dist/') ? join(pkg, arg) : arg)), {
-        cwd: app,
-        env: { ...baseEnv, ...env, ADMIN_PORT: adminPort },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        args.map((arg) => (arg.startsWith('dist/') ? join(pkg, arg) : arg)),
+        {
+          cwd: app,
+          env: { ...baseEnv, ...env, ADMIN_PORT: adminPort },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
       started.push(child);
@@ -126,17 +133,30 @@ describe('npm pack, then a production install (--omit=dev) into an empty folder'
     const worker = start('worker', workerAdminPort);
 
     for (const adminPort of [botAdminPort, workerAdminPort]) {
-      const ready = await until(() => fetch(`http://127.0.0.1:${adminPort}/readyz`).then((r) => r.status === 200 && r, () => undefined), 60_000).catch((error: Error) => {
+      const ready = await until(
+        () =>
+          fetch(`http://127.0.0.1:${adminPort}/readyz`).then(
+            (r) => r.status === 200 && r,
+            () => undefined,
+          ),
+        60_000,
+      ).catch((error: Error) => {
         throw new Error(`${error.message}; process output:\n${output.join('')}`);
       });
       expect(await ready.json()).toEqual({ ready: true, dependencies: { postgres: 'ok', redis: 'ok' } });
     }
 
-    const ack = await standIn.sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, { text: 'run example-api staging', userId: 'U0PACK', channelId: 'C0PACK' });
+    const ack = await standIn.sendSlashCommand(`http://127.0.0.1:${port}/slack/events`, {
+      text: 'run example-api staging',
+      userId: 'U0PACK',
+      channelId: 'C0PACK',
+    });
     expect(ack.status).toBe(200);
     await standIn.waitFor(() => standIn.messages('C0PACK').find((message) => message.text === 'Readiness example-api → staging: GO'), 60_000);
 
-    const assessed = await run(process.execPath, [cli, 'assess', '--service', 'example-api', '--env', 'staging', '--config', configPath], { cwd: app });
+    const assessed = await run(process.execPath, [cli, 'assess', '--service', 'example-api', '--env', 'staging', '--config', configPath], {
+      cwd: app,
+    });
     expect(assessed.code, assessed.stderr).toBe(0);
     expect(assessed.stdout).toMatch(/^Readiness of example-api in staging: GO \(score 100\.0\/100/);
     const validated = await run(process.execPath, [cli, 'config', 'validate', '--config', join(pkg, 'examples', 'readiness.yaml')], { cwd: app });

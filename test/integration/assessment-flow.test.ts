@@ -50,10 +50,13 @@ async function workersWith(current: TestStack, run: (spec: CheckSpec) => ReturnT
     runCheck: run,
     logger: silentLogger,
   });
-  return { workers: running.workers, close: async () => {
-    await running.close();
-    connection.disconnect();
-  } };
+  return {
+    workers: running.workers,
+    close: async () => {
+      await running.close();
+      connection.disconnect();
+    },
+  };
 }
 
 describe('guarded transitions', () => {
@@ -72,7 +75,14 @@ describe('guarded transitions', () => {
     stack = await startTestStack({ withWorkers: false });
     const spec = (fields: Record<string, unknown>) => CheckSpec.parse({ name: `check ${String(fields.id)}`, ...fields });
     const now = new Date();
-    const attestation = { checkId: 'runbook', role: 'sre', attestedBy: USER, attestedAt: now, expiresAt: new Date(now.getTime() + 60_000), assessmentId: randomUUID() };
+    const attestation = {
+      checkId: 'runbook',
+      role: 'sre',
+      attestedBy: USER,
+      attestedAt: now,
+      expiresAt: new Date(now.getTime() + 60_000),
+      assessmentId: randomUUID(),
+    };
     const created = await stack.runtime.assessments.create(request(stack), {
       checks: [
         spec({ id: 'web_b', type: 'http', url: 'http://127.0.0.1:1/', weight: 3 }),
@@ -131,7 +141,10 @@ describe('the assessment flow in BullMQ', () => {
       return runCheck(spec);
     });
     const { assessment } = await stack.runtime.assessments.create(request(stack), plan(checks(stack)));
-    await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, checks(stack).map((check) => check.id));
+    await stack.runtime.queues.scheduler.enqueueAssessment(
+      assessment.id,
+      checks(stack).map((check) => check.id),
+    );
     const finished = await until(async () => {
       const view = await stack!.runtime.assessments.find(assessment.id);
       return view?.status === 'COMPLETED' ? view : undefined;

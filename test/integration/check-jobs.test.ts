@@ -95,14 +95,16 @@ async function startWorkerSet(current: TestStack, assessments: AssessmentReposit
     },
     logger: silentLogger,
   });
-  running.push({ workers: workers.workers, close: async () => {
-    await workers.close();
-    connection.disconnect();
-  } });
+  running.push({
+    workers: workers.workers,
+    close: async () => {
+      await workers.close();
+      connection.disconnect();
+    },
+  });
 }
 
-const jobFor = (assessmentId: string, checkId: string, attemptsMade: number) =>
-  ({ data: { assessmentId, checkId }, attemptsMade }) as unknown as Job;
+const jobFor = (assessmentId: string, checkId: string, attemptsMade: number) => ({ data: { assessmentId, checkId }, attemptsMade }) as unknown as Job;
 
 describe('check jobs', () => {
   it('two worker processes share one assessment: QUEUED → RUNNING → COMPLETED once, every check run and recorded once', async () => {
@@ -113,7 +115,10 @@ describe('check jobs', () => {
 
     const assessment = await createAssessment(stack);
     expect(assessment.status).toBe('QUEUED');
-    await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, specsOf(stack).map((check) => check.id));
+    await stack.runtime.queues.scheduler.enqueueAssessment(
+      assessment.id,
+      specsOf(stack).map((check) => check.id),
+    );
     const row = await until(async () => {
       const found = await stack!.runtime.db.assessment.findUnique({ where: { id: assessment.id }, include: { checks: true } });
       return found?.status === 'COMPLETED' ? found : undefined;
@@ -154,7 +159,9 @@ describe('check jobs', () => {
     expect(redelivered).toBe('already_recorded');
     expect(applied.runs.length).toBe(runsBefore);
     expect(applied.recorded).toEqual(['check-00']);
-    const check = await stack.runtime.db.checkResult.findUnique({ where: { assessmentId_checkId: { assessmentId: assessment.id, checkId: 'check-00' } } });
+    const check = await stack.runtime.db.checkResult.findUnique({
+      where: { assessmentId_checkId: { assessmentId: assessment.id, checkId: 'check-00' } },
+    });
     expect(check).toMatchObject({ status: 'PASS', attempts: 1 });
     expect((await stack.runtime.assessments.find(assessment.id))?.status).toBe('RUNNING');
   });
@@ -178,14 +185,34 @@ describe('the check queries', () => {
     expect([...written].sort()).toEqual(['check-00', 'check-01']);
     // Concurrent writers of overlapping checks: each check is written by exactly one of them.
     const concurrent = await Promise.all(
-      [['check-01', 'check-02'], ['check-02', 'check-03'], ['check-03', 'check-02']].map((ids) =>
-        assessments.recordCheckOutcomes(assessment.id, ids.map((checkId) => ({ checkId, outcome: pass, at }))),
+      [
+        ['check-01', 'check-02'],
+        ['check-02', 'check-03'],
+        ['check-03', 'check-02'],
+      ].map((ids) =>
+        assessments.recordCheckOutcomes(
+          assessment.id,
+          ids.map((checkId) => ({ checkId, outcome: pass, at })),
+        ),
       ),
     );
     expect(concurrent.flatMap((set) => [...set]).sort()).toEqual(['check-02', 'check-03']);
 
-    const rows = await stack.runtime.db.checkResult.findMany({ where: { assessmentId: assessment.id, checkId: { in: ['check-00', 'check-01'] } }, orderBy: { checkId: 'asc' } });
-    expect(rows.map(({ checkId, status, message, evidence, durationMs, attempts, finishedAt }) => ({ checkId, status, message, evidence, durationMs, attempts, finishedAt }))).toEqual([
+    const rows = await stack.runtime.db.checkResult.findMany({
+      where: { assessmentId: assessment.id, checkId: { in: ['check-00', 'check-01'] } },
+      orderBy: { checkId: 'asc' },
+    });
+    expect(
+      rows.map(({ checkId, status, message, evidence, durationMs, attempts, finishedAt }) => ({
+        checkId,
+        status,
+        message,
+        evidence,
+        durationMs,
+        attempts,
+        finishedAt,
+      })),
+    ).toEqual([
       { checkId: 'check-00', status: 'PASS', message: pass.message, evidence: pass.evidence, durationMs: 12, attempts: 1, finishedAt: at },
       { checkId: 'check-01', status: 'ERROR', message: error.message, evidence: {}, durationMs: null, attempts: 3, finishedAt: at },
     ]);
@@ -203,7 +230,10 @@ describe('the check queries', () => {
       // Before the rows were locked in one order, Postgres answered one of these with 40P01 (deadlock detected).
       const written = await Promise.all(
         [ids, [...ids].reverse(), ids.filter((_, i) => i % 2 === 1).reverse()].map((order) =>
-          assessments.recordCheckOutcomes(assessment.id, order.map((checkId) => ({ checkId, outcome: pass, at }))),
+          assessments.recordCheckOutcomes(
+            assessment.id,
+            order.map((checkId) => ({ checkId, outcome: pass, at })),
+          ),
         ),
       );
       expect(written.flatMap((set) => [...set]).sort()).toEqual([...ids].sort());
@@ -213,7 +243,12 @@ describe('the check queries', () => {
   it('findCheckSpecs returns the asked-for (or all) checks of that assessment only, with their stored definition, status, service and environment', async () => {
     stack = await startTestStack({ withWorkers: false, configFor: manyChecks });
     const [one, other] = [await createAssessment(stack), await createAssessment(stack)];
-    await stack.runtime.assessments.recordCheckOutcome(other.id, 'check-01', { status: 'FAIL', message: 'x', evidence: {}, durationMs: 1, attempts: 1 }, new Date());
+    await stack.runtime.assessments.recordCheckOutcome(
+      other.id,
+      'check-01',
+      { status: 'FAIL', message: 'x', evidence: {}, durationMs: 1, attempts: 1 },
+      new Date(),
+    );
     const found = await stack.runtime.assessments.findCheckSpecs(one.id, ['check-01', 'check-02', 'missing']);
     expect([...found.keys()].sort()).toEqual(['check-01', 'check-02']);
     expect(found.get('check-01')).toEqual({
@@ -223,7 +258,11 @@ describe('the check queries', () => {
       environment: 'staging',
     });
     const all = await stack.runtime.assessments.findCheckSpecs(one.id);
-    expect([...all.keys()].sort()).toEqual(specsOf(stack).map((check) => check.id).sort());
+    expect([...all.keys()].sort()).toEqual(
+      specsOf(stack)
+        .map((check) => check.id)
+        .sort(),
+    );
     expect([...all.values()].every((check) => check.status === 'PENDING')).toBe(true);
   });
 

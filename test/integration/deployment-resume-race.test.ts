@@ -88,7 +88,7 @@ describe('Resume racing the phase job', () => {
     }
   });
 
-  it('against the old job completing the phase: exactly one job goes on, the one of the deployment\'s phase and generation', async () => {
+  it("against the old job completing the phase: exactly one job goes on, the one of the deployment's phase and generation", async () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const id = await started(round, 'boundary');
       await repo.markTaskRunning(id, task, NOW);
@@ -119,7 +119,10 @@ describe('Resume racing the phase job', () => {
     }
     const [twice, again] = await Promise.all([repo.resume(id, DEPLOYER), repo.resume(id, DEPLOYER)]);
     expect([twice.applied, again.applied]).toEqual([false, false]);
-    const steps = await db.auditEvent.findMany({ where: { subjectId: id, action: { in: ['deployment.paused', 'deployment.resumed'] } }, orderBy: { seq: 'asc' } });
+    const steps = await db.auditEvent.findMany({
+      where: { subjectId: id, action: { in: ['deployment.paused', 'deployment.resumed'] } },
+      orderBy: { seq: 'asc' },
+    });
     expect(steps.map((event) => event.action)).toEqual(['deployment.paused', 'deployment.resumed', 'deployment.paused', 'deployment.resumed']);
   });
 });

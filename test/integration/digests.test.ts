@@ -21,7 +21,13 @@ beforeAll(async () => {
       parseReadinessConfig(
         {
           services: Object.fromEntries(
-            [SHOP, OTHER].map((name) => [name, { environments: { production: { vars: { baseUrl } }, staging: { vars: { baseUrl } } }, checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }] }]),
+            [SHOP, OTHER].map((name) => [
+              name,
+              {
+                environments: { production: { vars: { baseUrl } }, staging: { vars: { baseUrl } } },
+                checks: [{ id: 'health', name: 'Health', type: 'http', url: '{{baseUrl}}/healthz' }],
+              },
+            ]),
           ),
           digests: { daily: { title: 'Shop daily', channel: DIGEST_CHANNEL, schedule: '0 9 * * *', services: [SHOP] } },
         },
@@ -38,11 +44,32 @@ afterAll(async () => {
 async function assessmentRow(service: string, environment: string, verdict: string, score: number, completedAt: Date, failing: string[] = []) {
   const { db } = stack.runtime;
   const row = await db.assessment.create({
-    data: { service, environment, status: 'COMPLETED', requestKey: randomUUID(), requestedBy: 'U0TEST', channelId: 'C0DEMO', verdict, score, createdAt: completedAt, completedAt },
+    data: {
+      service,
+      environment,
+      status: 'COMPLETED',
+      requestKey: randomUUID(),
+      requestedBy: 'U0TEST',
+      channelId: 'C0DEMO',
+      verdict,
+      score,
+      createdAt: completedAt,
+      completedAt,
+    },
   });
   for (const checkId of ['health', 'latency']) {
     await db.checkResult.create({
-      data: { assessmentId: row.id, checkId, name: checkId, type: 'http', category: 'performance', severity: 'high', spec: {}, status: failing.includes(checkId) ? 'FAIL' : 'PASS', finishedAt: completedAt },
+      data: {
+        assessmentId: row.id,
+        checkId,
+        name: checkId,
+        type: 'http',
+        category: 'performance',
+        severity: 'high',
+        spec: {},
+        status: failing.includes(checkId) ? 'FAIL' : 'PASS',
+        finishedAt: completedAt,
+      },
     });
   }
   return row;
@@ -58,7 +85,21 @@ async function seed() {
   await assessmentRow(SHOP, 'production', 'GO', 99, new Date(SLOT.getTime() + 3600_000));
   const deployment = (service: string, status: 'SUCCEEDED' | 'ROLLED_BACK', finishedAt: Date) =>
     db.deployment.create({
-      data: { requestKey: randomUUID(), service, environment: 'production', template: 'standard', version: 'v2.0.0', status, requestedBy: 'U0TEST', channelId: 'C0DEMO', assessmentId: randomUUID(), plan: {}, createdAt: inPeriod(8), planExpiresAt: inPeriod(8), finishedAt },
+      data: {
+        requestKey: randomUUID(),
+        service,
+        environment: 'production',
+        template: 'standard',
+        version: 'v2.0.0',
+        status,
+        requestedBy: 'U0TEST',
+        channelId: 'C0DEMO',
+        assessmentId: randomUUID(),
+        plan: {},
+        createdAt: inPeriod(8),
+        planExpiresAt: inPeriod(8),
+        finishedAt,
+      },
     });
   await deployment(SHOP, 'SUCCEEDED', inPeriod(7));
   await deployment(SHOP, 'ROLLED_BACK', inPeriod(3));
@@ -66,18 +107,39 @@ async function seed() {
   await db.incident.create({
     data: {
       // Resolved: the test database is shared, and other tests list every open incident.
-      requestKey: randomUUID(), title: 'Shop checkout errors', severity: 'SEV2', status: 'RESOLVED', kind: 'manual', service: SHOP, environment: 'production',
-      openedBy: 'U0TEST', channelId: 'C0DEMO', policy: {}, createdAt: inPeriod(2), resolvedAt: inPeriod(1), timeToAcknowledgeSeconds: 180, timeToResolveSeconds: 3600,
+      requestKey: randomUUID(),
+      title: 'Shop checkout errors',
+      severity: 'SEV2',
+      status: 'RESOLVED',
+      kind: 'manual',
+      service: SHOP,
+      environment: 'production',
+      openedBy: 'U0TEST',
+      channelId: 'C0DEMO',
+      policy: {},
+      createdAt: inPeriod(2),
+      resolvedAt: inPeriod(1),
+      timeToAcknowledgeSeconds: 180,
+      timeToResolveSeconds: 3600,
     },
   });
 }
 
-const digestDeps = () => ({ config: stack.runtime.settings.config, digests: stack.runtime.digests, chat: chatPort(stack.runtime.slack), now: () => SLOT });
+const digestDeps = () => ({
+  config: stack.runtime.settings.config,
+  digests: stack.runtime.digests,
+  chat: chatPort(stack.runtime.slack),
+  now: () => SLOT,
+});
 
 describe('digests on real Postgres', () => {
   it('reads the period of the covered services only, with the last assessment before it', async () => {
     const data = await stack.runtime.digests.loadDigestData([SHOP], { from: inPeriod(24), to: SLOT }, SLOT);
-    expect(data.assessments.map((a) => `${a.environment}:${a.verdict}:${a.score}`)).toEqual(['production:GO:97', 'staging:NO_GO:45', 'staging:NO_GO:40']);
+    expect(data.assessments.map((a) => `${a.environment}:${a.verdict}:${a.score}`)).toEqual([
+      'production:GO:97',
+      'staging:NO_GO:45',
+      'staging:NO_GO:40',
+    ]);
     expect(data.before.map((a) => `${a.service}/${a.environment}:${a.score}`)).toEqual([`${SHOP}/production:88`]);
     expect(data.checkFailures).toEqual([{ service: SHOP, environment: 'staging', checkId: 'latency', name: 'latency', failures: 2, runs: 2 }]);
     expect(data.deployments.map((d) => d.status).sort()).toEqual(['ROLLED_BACK', 'SUCCEEDED']);

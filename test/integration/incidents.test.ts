@@ -27,7 +27,9 @@ beforeAll(async () => {
         {
           roles: { 'on-call': { users: [ONCALL] }, 'tech-lead': { users: [LEAD] } },
           incidents: { severities: { sev2: { respondWithin: '1h', levels: [{ roles: ['on-call'] }, { roles: ['tech-lead'] }], repeat: 0 } } },
-          services: { checkout: { environments: { production: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: 'http://127.0.0.1:9/' }] } },
+          services: {
+            checkout: { environments: { production: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: 'http://127.0.0.1:9/' }] },
+          },
         },
         'integration config',
       ),
@@ -40,9 +42,22 @@ afterAll(async () => {
 
 const deps = () => stack.runtime.incidents;
 const open = (title = 'Checkout is down') =>
-  openIncident(deps(), { requestKey: `trigger-${randomUUID()}`, severity: 'SEV2', title, service: 'checkout', openedBy: USER, originChannel: stack.channelId });
-const delivery = () => ({ incidents: deps().incidents, chat: incidentChat(stack.runtime.slackForWorkers), now: () => new Date(), logger: silentLogger });
-const audit = (incidentId: string, action: string) => stack.runtime.db.auditEvent.findMany({ where: { subjectId: incidentId, action }, orderBy: { seq: 'asc' } });
+  openIncident(deps(), {
+    requestKey: `trigger-${randomUUID()}`,
+    severity: 'SEV2',
+    title,
+    service: 'checkout',
+    openedBy: USER,
+    originChannel: stack.channelId,
+  });
+const delivery = () => ({
+  incidents: deps().incidents,
+  chat: incidentChat(stack.runtime.slackForWorkers),
+  now: () => new Date(),
+  logger: silentLogger,
+});
+const audit = (incidentId: string, action: string) =>
+  stack.runtime.db.auditEvent.findMany({ where: { subjectId: incidentId, action }, orderBy: { seq: 'asc' } });
 const timer = (incidentId: string, level: number, plan = 0) =>
   stack.runtime.incidentQueues.queues.escalations.getJob(jobIds.escalation(incidentId, { plan, level, round: 0 }));
 
@@ -76,10 +91,20 @@ describe('guarded transitions', () => {
 
   it('a timer for a step the incident has left changes nothing and pages no one', async () => {
     const { incident } = await open();
-    const manual = await escalateIncident(deps(), { incidentId: incident.id, trigger: 'manual', by: ONCALL, expected: { plan: 0, level: 0, round: 0 } });
+    const manual = await escalateIncident(deps(), {
+      incidentId: incident.id,
+      trigger: 'manual',
+      by: ONCALL,
+      expected: { plan: 0, level: 0, round: 0 },
+    });
     expect(manual).toMatchObject({ ok: true, outcome: 'escalated' });
     const pagesBefore = await stack.runtime.db.incidentNotification.count({ where: { incidentId: incident.id } });
-    const late = await escalateIncident(deps(), { incidentId: incident.id, trigger: 'timeout', by: 'system', expected: { plan: 0, level: 0, round: 0 } });
+    const late = await escalateIncident(deps(), {
+      incidentId: incident.id,
+      trigger: 'timeout',
+      by: 'system',
+      expected: { plan: 0, level: 0, round: 0 },
+    });
     expect(late).toMatchObject({ ok: false, reason: 'stale' });
     expect(await stack.runtime.db.incidentNotification.count({ where: { incidentId: incident.id } })).toBe(pagesBefore);
     expect(await audit(incident.id, 'incident.escalated')).toHaveLength(1);
@@ -98,7 +123,8 @@ describe('an acknowledgement racing the escalation timer', () => {
     await Promise.all(
       opened.map(async ({ incident }, n) => {
         const ack = () => acknowledgeIncident(deps(), { incidentId: incident.id, by: ONCALL });
-        const fire = () => escalateIncident(deps(), { incidentId: incident.id, trigger: 'timeout', by: 'system', expected: { plan: 0, level: 0, round: 0 } });
+        const fire = () =>
+          escalateIncident(deps(), { incidentId: incident.id, trigger: 'timeout', by: 'system', expected: { plan: 0, level: 0, round: 0 } });
         const drain = () => deliverIncidentNotifications(delivery(), incident.id);
         // Three orders: all at once (the acknowledgement usually lands first); the timer first with its pages still
         // queued when the acknowledgement arrives alongside the drainer; the timer and the drainer racing, then the ack.
@@ -149,7 +175,12 @@ describe('escalation timers in BullMQ', () => {
     const connection = createRedis(stack.runtime.settings.redisUrl, 'worker', silentLogger);
     const recovery = { incidents: deps().incidents, scheduler: stack.runtime.incidentQueues.scheduler, now: () => new Date() };
     const workers = [1, 2].map(
-      () => new Worker(QueueName.escalations, escalationProcessor({ incident: deps(), recovery }), { connection, prefix: stack.runtime.settings.queuePrefix, concurrency: 5 }),
+      () =>
+        new Worker(QueueName.escalations, escalationProcessor({ incident: deps(), recovery }), {
+          connection,
+          prefix: stack.runtime.settings.queuePrefix,
+          concurrency: 5,
+        }),
     );
     try {
       await until(async () => (await stack.runtime.db.incident.findUniqueOrThrow({ where: { id: incident.id } })).level === 1);

@@ -26,7 +26,6 @@ let stack: TestStack;
 let receiver: DeployReceiver;
 let databaseUrl: string;
 
-
 beforeAll(async () => {
   // A database of its own: the sweep recovers every stranded assessment and deployment of its database, and must not
   // pick up another test file's work (their stacks share one database, each with its own queue prefix).
@@ -45,12 +44,23 @@ beforeAll(async () => {
               environments: { staging: { vars: { baseUrl } } },
               checks: [
                 { id: 'health', name: 'Health endpoint answers', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz', timeoutMs: 2000 },
-                { id: 'docs', name: 'Docs are published', type: 'http', severity: 'low', category: 'documentation', url: '{{baseUrl}}/docs', timeoutMs: 2000 },
+                {
+                  id: 'docs',
+                  name: 'Docs are published',
+                  type: 'http',
+                  severity: 'low',
+                  category: 'documentation',
+                  url: '{{baseUrl}}/docs',
+                  timeoutMs: 2000,
+                },
               ],
             },
             shop: {
               environments: Object.fromEntries(
-                ENVIRONMENTS.map((name) => [name, { vars: { baseUrl, deployUrl: `${receiver.url}/${name}` }, deploy: { webhookSecret: SECRET, deployerRole: 'deployers' } }]),
+                ENVIRONMENTS.map((name) => [
+                  name,
+                  { vars: { baseUrl, deployUrl: `${receiver.url}/${name}` }, deploy: { webhookSecret: SECRET, deployerRole: 'deployers' } },
+                ]),
               ),
               checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' }],
             },
@@ -127,7 +137,14 @@ describe('the recovery sweep', () => {
     if (!target.ok) throw new Error(target.reason);
     // The bot died between recording the assessment and enqueueing its flow.
     const { assessment } = await runtime.assessments.create(
-      { requestKey: `trigger-${randomUUID()}`, service: 'example-api', environment: 'staging', requestedBy: USER, teamId: null, channelId: stack.channelId },
+      {
+        requestKey: `trigger-${randomUUID()}`,
+        service: 'example-api',
+        environment: 'staging',
+        requestedBy: USER,
+        teamId: null,
+        channelId: stack.channelId,
+      },
       { checks: target.checks, skipped: [], attestations: new Map(), thresholds: target.thresholds },
     );
     const parent = () => runtime.queues.queues.assessments.getJob(jobIds.assessment(assessment.id));
@@ -145,7 +162,14 @@ describe('the recovery sweep', () => {
     expect(await sweepOnce()).toMatchObject({ inspected: 1, requeued: 0, rerun: 0, gaveUp: 0 });
     expect(await queued()).toHaveLength(2);
     const audit = await recoveries(assessment.id);
-    expect(audit).toMatchObject([{ actor: 'system', action: 'recovery.requeued', subjectType: 'assessment', data: { jobId: jobIds.assessment(assessment.id), jobState: 'unknown' } }]);
+    expect(audit).toMatchObject([
+      {
+        actor: 'system',
+        action: 'recovery.requeued',
+        subjectType: 'assessment',
+        data: { jobId: jobIds.assessment(assessment.id), jobState: 'unknown' },
+      },
+    ]);
 
     await stack.startWorkers();
     const done = await until(async () => {
@@ -172,7 +196,12 @@ describe('the recovery sweep', () => {
     } finally {
       await sweep.stop();
     }
-    expect(receiver.executedPaths().filter((path) => path.startsWith('/prod/'))).toEqual(['/prod/prepare', '/prod/deploy', '/prod/verify', '/prod/finalize']);
+    expect(receiver.executedPaths().filter((path) => path.startsWith('/prod/'))).toEqual([
+      '/prod/prepare',
+      '/prod/deploy',
+      '/prod/verify',
+      '/prod/finalize',
+    ]);
     expect(receiver.calls.filter((call) => call.path.startsWith('/prod/'))).toHaveLength(4);
     expect(await stack.runtime.db.deploymentLock.count({ where: { service: 'shop', environment: 'prod' } })).toBe(0);
     const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: id }, orderBy: { seq: 'asc' } });

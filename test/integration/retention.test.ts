@@ -35,13 +35,29 @@ async function assessmentWithChecks(ageDays: number, checks: number): Promise<st
       createdAt,
       checks: {
         create: Array.from({ length: checks }, (_, index) => ({
-          checkId: `check-${index}`, name: `Check ${index}`, type: 'http', category: 'infrastructure', severity: 'high',
-          spec: { id: `check-${index}`, type: 'http', url: 'https://x' }, status: 'PASS', message: 'fine', evidence: {},
+          checkId: `check-${index}`,
+          name: `Check ${index}`,
+          type: 'http',
+          category: 'infrastructure',
+          severity: 'high',
+          spec: { id: `check-${index}`, type: 'http', url: 'https://x' },
+          status: 'PASS',
+          message: 'fine',
+          evidence: {},
         })),
       },
     },
   });
-  await db.auditEvent.create({ data: { actor: 'U0RETAIN', action: 'assessment.requested', subjectType: 'assessment', subjectId: assessment.id, dedupeKey: `retention-test-${assessment.id}`, at: createdAt } });
+  await db.auditEvent.create({
+    data: {
+      actor: 'U0RETAIN',
+      action: 'assessment.requested',
+      subjectType: 'assessment',
+      subjectId: assessment.id,
+      dedupeKey: `retention-test-${assessment.id}`,
+      at: createdAt,
+    },
+  });
   return assessment.id;
 }
 
@@ -70,7 +86,13 @@ describe('the daily purge of check results', () => {
     const recent = await assessmentWithChecks(1, 3);
     worker = new Worker(
       QueueName.maintenance,
-      purgeProcessor({ retention: { checkResultsDays: 30 }, checkResults: createRetentionRepository(db), batchSize: 2, now: () => now, logger: silentLogger }),
+      purgeProcessor({
+        retention: { checkResultsDays: 30 },
+        checkResults: createRetentionRepository(db),
+        batchSize: 2,
+        now: () => now,
+        logger: silentLogger,
+      }),
       { connection: new Redis(inject('redisUrl'), { maxRetriesPerRequest: null }), prefix },
     );
     const scheduler = retentionSchedulerFor(queue);
@@ -82,7 +104,11 @@ describe('the daily purge of check results', () => {
     expect(result.deleted).toBeGreaterThanOrEqual(2);
     expect(await queue.getJobCounts('completed', 'waiting', 'delayed')).toMatchObject({ completed: 1, waiting: 0, delayed: 0 });
 
-    const remaining = await db.checkResult.groupBy({ by: ['assessmentId'], where: { assessmentId: { in: [old, older, borderline, recent] } }, _count: true });
+    const remaining = await db.checkResult.groupBy({
+      by: ['assessmentId'],
+      where: { assessmentId: { in: [old, older, borderline, recent] } },
+      _count: true,
+    });
     expect(Object.fromEntries(remaining.map((row) => [row.assessmentId, row._count]))).toEqual({ [borderline]: 2, [recent]: 3 });
     expect(await db.assessment.count({ where: { id: { in: [old, older, borderline, recent] } } })).toBe(4);
     expect(await db.auditEvent.count({ where: { subjectId: { in: [old, older, borderline, recent] } } })).toBe(4);

@@ -79,7 +79,13 @@ describe('the Slack request inbox in Postgres', () => {
     await db.slackRequest.update({ where: { key: hopeless.key }, data: { leaseUntil: new Date(Date.now() - 60_000), attempts: 5 } });
 
     const replayed: Record<string, unknown>[] = [];
-    const deps = { requests: inbox, replay: async (body: Record<string, unknown>) => void replayed.push(body), scope, logger: silentLogger, leaseMs: 20_000 };
+    const deps = {
+      requests: inbox,
+      replay: async (body: Record<string, unknown>) => void replayed.push(body),
+      scope,
+      logger: silentLogger,
+      leaseMs: 20_000,
+    };
     const report = await replayExpiredRequests(deps, createInFlightRequests({ store: inbox, leaseMs: 20_000, logger: silentLogger }));
 
     expect(report).toEqual({ replayed: 1, abandoned: 1 });

@@ -117,17 +117,13 @@ describe('Web API served to the real WebClient', () => {
     const blocks = Array.from({ length: 51 }, () => ({ type: 'divider' }));
     const error = await failure<WebAPIPlatformError>(client().chat.postMessage({ channel: 'C0DEMO', text: 'x', blocks }));
     expect(error.data.error).toBe('invalid_blocks');
-    expect((error.data as unknown as { errors: string[] }).errors).toEqual([
-      expect.stringMatching(/at most 50 blocks.* at blocks$/),
-    ]);
+    expect((error.data as unknown as { errors: string[] }).errors).toEqual([expect.stringMatching(/at most 50 blocks.* at blocks$/)]);
     expect(standIn.messages()).toEqual([]);
   });
 
   it('rejects oversized section text and messages without content', async () => {
     const web = client();
-    const long = await failure<WebAPIPlatformError>(
-      web.chat.postMessage({ channel: 'C0DEMO', text: 'x', blocks: [section('y'.repeat(3001))] }),
-    );
+    const long = await failure<WebAPIPlatformError>(web.chat.postMessage({ channel: 'C0DEMO', text: 'x', blocks: [section('y'.repeat(3001))] }));
     expect((long.data as unknown as { errors: string[] }).errors[0]).toMatch(/blocks\[0\]\.text\.text$/);
     const empty = await failure<WebAPIPlatformError>(web.chat.postMessage({ channel: 'C0DEMO', text: '' }));
     expect(empty.data.error).toBe('no_text');
@@ -137,9 +133,7 @@ describe('Web API served to the real WebClient', () => {
     const web = client();
     await web.chat.postEphemeral({ channel: 'C0DEMO', user: 'U0ALICE', text: 'one' });
     await web.chat.postEphemeral({ channel: 'C0DEMO', user: 'U0ALICE', text: 'two' });
-    const error = await failure<WebAPIRateLimitedError>(
-      web.chat.postEphemeral({ channel: 'C0DEMO', user: 'U0ALICE', text: 'three' }),
-    );
+    const error = await failure<WebAPIRateLimitedError>(web.chat.postEphemeral({ channel: 'C0DEMO', user: 'U0ALICE', text: 'three' }));
     expect(error.code).toBe(ErrorCode.RateLimitedError);
     expect(error.retryAfter).toBeGreaterThanOrEqual(59);
     expect(error.retryAfter).toBeLessThanOrEqual(60);
@@ -160,9 +154,7 @@ describe('Web API served to the real WebClient', () => {
     expect(limited.code).toBe(ErrorCode.RateLimitedError);
     expect(limited.retryAfter).toBe(7);
 
-    const http = await failure<Error & { code: string; statusCode: number }>(
-      web.chat.postMessage({ channel: 'C0DEMO', text: 'b' }),
-    );
+    const http = await failure<Error & { code: string; statusCode: number }>(web.chat.postMessage({ channel: 'C0DEMO', text: 'b' }));
     expect(http.code).toBe(ErrorCode.HTTPError);
     expect(http.statusCode).toBe(500);
 
@@ -230,9 +222,7 @@ async function echoUrl(): Promise<string> {
         return;
       }
       const fields = Object.fromEntries(new URLSearchParams(raw));
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ contentType: req.headers['content-type'], fields }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ contentType: req.headers['content-type'], fields }));
     });
   });
   await new Promise<void>((resolve) => echoServer?.listen(0, '127.0.0.1', resolve));

@@ -28,8 +28,17 @@ const PLAN = (() => {
 
 async function planned(environment: string, assessmentId: string, planExpiresAt = new Date(Date.now() + 3_600_000)) {
   const { deployment } = await repo.create({
-    requestKey: randomUUID(), service: 'guarded', environment, template: 'standard', version: null, requestedBy: 'U0DEPLOYER',
-    channelId: 'C0GUARD', threadTs: null, assessmentId, plan: PLAN, planExpiresAt,
+    requestKey: randomUUID(),
+    service: 'guarded',
+    environment,
+    template: 'standard',
+    version: null,
+    requestedBy: 'U0DEPLOYER',
+    channelId: 'C0GUARD',
+    threadTs: null,
+    assessmentId,
+    plan: PLAN,
+    planExpiresAt,
   });
   return deployment.id;
 }
@@ -55,8 +64,12 @@ describe('the guarded PLANNED -> RUNNING statement', () => {
     const environment = `old-${randomUUID().slice(0, 8)}`;
     const now = new Date();
     const id = await planned(environment, await seedGoAssessment(db, 'guarded', environment, new Date(now.getTime() - 2 * 3_600_000)));
-    expect((await repo.start(id, 'U0DEPLOYER', now, { requiresSignoff: false, decidedAfter: new Date(now.getTime() - 3_600_000) })).applied).toBe(false);
-    expect((await repo.start(id, 'U0DEPLOYER', now, { requiresSignoff: true, decidedAfter: new Date(now.getTime() - 24 * 3_600_000) })).applied).toBe(false);
+    expect((await repo.start(id, 'U0DEPLOYER', now, { requiresSignoff: false, decidedAfter: new Date(now.getTime() - 3_600_000) })).applied).toBe(
+      false,
+    );
+    expect((await repo.start(id, 'U0DEPLOYER', now, { requiresSignoff: true, decidedAfter: new Date(now.getTime() - 24 * 3_600_000) })).applied).toBe(
+      false,
+    );
     const expiredEnvironment = `expired-${randomUUID().slice(0, 8)}`;
     const expired = await planned(expiredEnvironment, await seedGoAssessment(db, 'guarded', expiredEnvironment), new Date(now.getTime() - 1));
     expect((await repo.start(expired, 'U0DEPLOYER', now, startGuard(now))).applied).toBe(false);

@@ -41,7 +41,8 @@ function execForm(text: string, where: string): string[] {
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) throw new Error(`${where} must be in exec form (a JSON array of strings)`);
+  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string'))
+    throw new Error(`${where} must be in exec form (a JSON array of strings)`);
   return parsed;
 }
 

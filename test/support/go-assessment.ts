@@ -8,7 +8,18 @@ import type { Db } from '../../src/store/prisma.ts';
 export async function seedGoAssessment(db: Db, service: string, environment: string, completedAt = new Date()): Promise<string> {
   const id = randomUUID();
   await db.assessment.create({
-    data: { id, service, environment, status: 'COMPLETED', verdict: 'GO', score: 100, requestKey: `seed-${id}`, requestedBy: 'U0SEED', channelId: 'C0DEMO', completedAt },
+    data: {
+      id,
+      service,
+      environment,
+      status: 'COMPLETED',
+      verdict: 'GO',
+      score: 100,
+      requestKey: `seed-${id}`,
+      requestedBy: 'U0SEED',
+      channelId: 'C0DEMO',
+      completedAt,
+    },
   });
   return id;
 }

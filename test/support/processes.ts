@@ -2,13 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/shared/paths.ts';
 
-
 export type EntryProcess = ChildProcess & { output: () => string };
 
 /** Resolves with the signal that ended the process, or else its exit code; at once if it has already ended. */
 export const exited = (child: ChildProcess) =>
   new Promise<NodeJS.Signals | number | null>((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode ?? child.exitCode) : child.once('exit', (code, signal) => resolve(signal ?? code)),
+    child.exitCode !== null || child.signalCode !== null
+      ? resolve(child.signalCode ?? child.exitCode)
+      : child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
 
 /** Entry points of src/main started as OS processes, remembered so `killAll` can reap what a failed test left running. */

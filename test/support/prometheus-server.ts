@@ -151,9 +151,7 @@ export async function startPrometheusServer(): Promise<PrometheusServer> {
       }
       queries.push(query);
       const answer =
-        answers.get(query) ??
-        fallbackAnswer ??
-        promAnswer.error(`prometheus-server: no canned answer for query ${JSON.stringify(query)}`);
+        answers.get(query) ?? fallbackAnswer ?? promAnswer.error(`prometheus-server: no canned answer for query ${JSON.stringify(query)}`);
       respond(res, answer);
     })().catch(() => res.destroy());
   });

@@ -65,7 +65,11 @@ async function startServers(args: (port: number, dir: string) => string[], count
     ports,
     async close() {
       for (const child of children) child.kill('SIGKILL');
-      await Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)))));
+      await Promise.all(
+        children.map((child) =>
+          child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve)),
+        ),
+      );
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -73,24 +77,40 @@ async function startServers(args: (port: number, dir: string) => string[], count
 
 /** One Sentinel watching `master` (the test Redis) under `name`. */
 export async function startSentinel(master: { host: string; port: number }, name: string): Promise<RedisProcesses> {
-  return startServers(
-    (port, dir) => {
-      const file = join(dir, `sentinel-${port}.conf`);
-      // Sentinel rewrites its config file as it learns, so each gets a writable one of its own.
-      writeFileSync(file, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} ${master.host} ${master.port} 1`, ''].join('\n'));
-      return [file, '--sentinel'];
-    },
-    1,
-  );
+  return startServers((port, dir) => {
+    const file = join(dir, `sentinel-${port}.conf`);
+    // Sentinel rewrites its config file as it learns, so each gets a writable one of its own.
+    writeFileSync(file, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} ${master.host} ${master.port} 1`, ''].join('\n'));
+    return [file, '--sentinel'];
+  }, 1);
 }
 
 /** Three masters, no replicas, every slot assigned: the smallest real Redis Cluster. */
 export async function startCluster(): Promise<RedisProcesses> {
   const servers = await startServers(
-    (port, dir) => ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--save', '', '--appendonly', 'no', '--dir', dir],
+    (port, dir) => [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     3,
   );
-  const created = spawnSync('redis-cli', ['--cluster', 'create', ...servers.ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+  const created = spawnSync(
+    'redis-cli',
+    ['--cluster', 'create', ...servers.ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'],
+    { encoding: 'utf8' },
+  );
   if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
   for (const port of servers.ports) {
     await until(async () => {
@@ -105,4 +125,3 @@ export async function startCluster(): Promise<RedisProcesses> {
   }
   return servers;
 }
-

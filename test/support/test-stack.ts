@@ -18,7 +18,15 @@ export function exampleConfig(baseUrl: string, closedUrl: string): ReadinessConf
           environments: { staging: { vars: { baseUrl } }, production: { vars: { baseUrl } } },
           checks: [
             { id: 'health', name: 'Health endpoint answers', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz', timeoutMs: 2000 },
-            { id: 'docs', name: 'Docs are published', type: 'http', severity: 'low', category: 'documentation', url: '{{baseUrl}}/docs', timeoutMs: 2000 },
+            {
+              id: 'docs',
+              name: 'Docs are published',
+              type: 'http',
+              severity: 'low',
+              category: 'documentation',
+              url: '{{baseUrl}}/docs',
+              timeoutMs: 2000,
+            },
           ],
         },
         checkout: {

@@ -45,7 +45,10 @@ function callPattern(method: string): RegExp {
 
 /** Web API methods the bot's own code calls (the stand-in in src/sandbox serves them, it does not call them). */
 function methodsCalled(): Set<string> {
-  const text = ['src', 'commands', 'jobs'].flatMap((dir) => sourceFiles(join(projectRoot, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const text = ['src', 'commands', 'jobs']
+    .flatMap((dir) => sourceFiles(join(projectRoot, dir)))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
   const called = new Set<string>();
   for (const method of Object.keys(SCOPE_OF_METHOD)) {
     if (callPattern(method).test(text)) called.add(method);

@@ -16,7 +16,13 @@ import { redactDeep, redactText, redactValues, secretValuesOf } from '../../secr
 import type { EgressPolicy } from '../../egress/egress-policy.ts';
 
 /** Re-runs named readiness checks of the deployment's service; FAIL or ERROR fails. Returns those that did not pass. */
-export async function failingChecks(config: ReadinessConfig, service: string, environment: string, checkIds: readonly string[], egress?: EgressPolicy) {
+export async function failingChecks(
+  config: ReadinessConfig,
+  service: string,
+  environment: string,
+  checkIds: readonly string[],
+  egress?: EgressPolicy,
+) {
   const target = lookupTarget(config, service, environment);
   if (!target.ok) return checkIds.map((checkId) => ({ checkId, message: `cannot look up ${service} in ${environment}: ${target.reason}` }));
   const results = await Promise.all(
@@ -32,13 +38,29 @@ export async function failingChecks(config: ReadinessConfig, service: string, en
 
 async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: EgressPolicy): Promise<TaskOutcome> {
   const deadline = Date.now() + task.for;
-  const spec = { id: task.id, name: task.id, category: 'monitoring', severity: 'high' as const, timeoutMs: Math.min(task.every, 10_000), type: 'prometheus' as const, url: task.url, query: task.query, comparator: task.comparator, fail: task.threshold };
+  const spec = {
+    id: task.id,
+    name: task.id,
+    category: 'monitoring',
+    severity: 'high' as const,
+    timeoutMs: Math.min(task.every, 10_000),
+    type: 'prometheus' as const,
+    url: task.url,
+    query: task.query,
+    comparator: task.comparator,
+    fail: task.threshold,
+  };
   for (let samples = 1; ; samples += 1) {
-    const outcome = await runPrometheusCheck(spec, { signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]), now: () => performance.now(), egress });
+    const outcome = await runPrometheusCheck(spec, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]),
+      now: () => performance.now(),
+      egress,
+    });
     if (outcome.status !== 'PASS') {
       return { status: 'FAILED', message: `sample ${samples}: ${outcome.message}`, evidence: { ...outcome.evidence, samples } };
     }
-    if (Date.now() + task.every > deadline) return { status: 'SUCCEEDED', message: `${samples} samples, every one ${task.comparator} ${task.threshold}`, evidence: { samples } };
+    if (Date.now() + task.every > deadline)
+      return { status: 'SUCCEEDED', message: `${samples} samples, every one ${task.comparator} ${task.threshold}`, evidence: { samples } };
     await sleep(task.every, undefined, { signal });
   }
 }
@@ -77,7 +99,9 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
     switch (spec.type) {
       case 'webhook': {
         const secret = deployPolicyFor(deps.config, context.deployment.service, context.deployment.environment).webhookSecret;
-        return withSecrets({ spec, secret }, deps.secrets, (resolved) => runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.egress?.assertUrlAllowed));
+        return withSecrets({ spec, secret }, deps.secrets, (resolved) =>
+          runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.egress?.assertUrlAllowed),
+        );
       }
       case 'wait':
         await sleep(spec.duration, undefined, { signal: context.signal });

@@ -18,12 +18,22 @@ const canonical = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
  * whose template or vars held a literal secret runs as readiness.yaml defines it now, provided that still redacts
  * to exactly what was stored. Undefined when it does not.
  */
-export function runnableTaskSpec(config: ReadinessConfig, deployment: Pick<DeploymentView, 'service' | 'environment' | 'template' | 'version'>, stage: Stage, task: PlannedTask): DeployTask | undefined {
+export function runnableTaskSpec(
+  config: ReadinessConfig,
+  deployment: Pick<DeploymentView, 'service' | 'environment' | 'template' | 'version'>,
+  stage: Stage,
+  task: PlannedTask,
+): DeployTask | undefined {
   if (!containsRedaction(task.spec)) return task.spec;
   const template = templateNamed(config, deployment.template);
   if (!template) return undefined;
   const vars = config.services[deployment.service]?.environments[deployment.environment]?.vars ?? {};
-  const plan = buildPlan(deployment.template, template, { ...vars, service: deployment.service, environment: deployment.environment, version: deployment.version ?? 'latest' });
+  const plan = buildPlan(deployment.template, template, {
+    ...vars,
+    service: deployment.service,
+    environment: deployment.environment,
+    version: deployment.version ?? 'latest',
+  });
   if (!plan.ok) return undefined;
   const tasks = stage === 'rollback' ? plan.plan.rollback.tasks : plan.plan.phases.flatMap((phase) => phase.tasks);
   const configured = tasks.find((candidate) => candidate.id === task.id)?.spec;

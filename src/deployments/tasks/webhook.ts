@@ -40,7 +40,11 @@ export async function runWebhookTask(
     task: task.id,
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': context.idempotencyKey, [TIMESTAMP_HEADER]: timestamp };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'idempotency-key': context.idempotencyKey,
+    [TIMESTAMP_HEADER]: timestamp,
+  };
   if (secret) headers[SIGNATURE_HEADER] = signWebhook(secret, timestamp, body);
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(task.spec.timeout)]);
   const where = redactUrl(task.spec.url);
@@ -58,7 +62,8 @@ export async function runWebhookTask(
   const redirect = redirectFailure(where, response, task.spec.url);
   if (redirect) return redirect;
   if (!response.ok) return { status: 'FAILED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
-  if (!task.spec.statusUrl) return { status: 'SUCCEEDED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
+  if (!task.spec.statusUrl)
+    return { status: 'SUCCEEDED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
   return pollStatus(task.spec.statusUrl, task.spec.pollEvery, context.idempotencyKey, signal, egress);
 }
 
@@ -74,7 +79,13 @@ function redirectFailure(where: string, response: Response, url: string): TaskOu
   };
 }
 
-async function pollStatus(url: string, everyMs: number, idempotencyKey: string, signal: AbortSignal, egress?: (url: URL) => Promise<void>): Promise<TaskOutcome> {
+async function pollStatus(
+  url: string,
+  everyMs: number,
+  idempotencyKey: string,
+  signal: AbortSignal,
+  egress?: (url: URL) => Promise<void>,
+): Promise<TaskOutcome> {
   const where = redactUrl(url);
   for (let polls = 1; ; polls += 1) {
     try {
@@ -89,12 +100,19 @@ async function pollStatus(url: string, everyMs: number, idempotencyKey: string, 
         return { ...redirect, evidence: { ...redirect.evidence, polls } };
       }
       const answer = StatusAnswer.safeParse(await response.json().catch(() => undefined));
-      if (!answer.success) return { status: 'FAILED', message: `${where} did not answer {status: done|failed|running}`, evidence: { url: where, polls } };
-      if (answer.data.status === 'done') return { status: 'SUCCEEDED', message: answer.data.message ?? `done after ${polls} status polls`, evidence: { url: where, polls } };
-      if (answer.data.status === 'failed') return { status: 'FAILED', message: answer.data.message ?? 'the tooling reported failure', evidence: { url: where, polls } };
+      if (!answer.success)
+        return { status: 'FAILED', message: `${where} did not answer {status: done|failed|running}`, evidence: { url: where, polls } };
+      if (answer.data.status === 'done')
+        return { status: 'SUCCEEDED', message: answer.data.message ?? `done after ${polls} status polls`, evidence: { url: where, polls } };
+      if (answer.data.status === 'failed')
+        return { status: 'FAILED', message: answer.data.message ?? 'the tooling reported failure', evidence: { url: where, polls } };
       await sleep(everyMs, undefined, { signal });
     } catch (error) {
-      return { status: 'FAILED', message: signal.aborted ? `${where} did not report done in time` : `${where}: ${(error as Error).message}`, evidence: { url: where, polls } };
+      return {
+        status: 'FAILED',
+        message: signal.aborted ? `${where} did not report done in time` : `${where}: ${(error as Error).message}`,
+        evidence: { url: where, polls },
+      };
     }
   }
 }

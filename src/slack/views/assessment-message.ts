@@ -81,7 +81,9 @@ function attestBlocks(view: AssessmentView): Record<string, unknown>[] {
     blocks.push({
       type: 'context',
       block_id: `${ids.blocks.attestPrefix}more`,
-      elements: [{ type: 'mrkdwn', text: `…and ${waiting.length - MAX_ATTEST_BUTTONS} more manual checks; their buttons appear as these are attested.` }],
+      elements: [
+        { type: 'mrkdwn', text: `…and ${waiting.length - MAX_ATTEST_BUTTONS} more manual checks; their buttons appear as these are attested.` },
+      ],
     });
   }
   return blocks;

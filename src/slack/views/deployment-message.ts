@@ -46,9 +46,17 @@ function controls(deployment: DeploymentView): Record<string, unknown>[] {
     case 'PLANNED':
       return [button(ids.actions.deployStart, 'Start', id, 'primary'), button(ids.actions.deployCancel, 'Cancel', id)];
     case 'RUNNING':
-      return [button(ids.actions.deployPause, 'Pause', id), button(ids.actions.deployAbort, 'Abort', id, 'danger'), button(ids.actions.deployRollback, 'Rollback', id, 'danger')];
+      return [
+        button(ids.actions.deployPause, 'Pause', id),
+        button(ids.actions.deployAbort, 'Abort', id, 'danger'),
+        button(ids.actions.deployRollback, 'Rollback', id, 'danger'),
+      ];
     case 'PAUSED':
-      return [button(ids.actions.deployResume, 'Resume', id, 'primary'), button(ids.actions.deployAbort, 'Abort', id, 'danger'), button(ids.actions.deployRollback, 'Rollback', id, 'danger')];
+      return [
+        button(ids.actions.deployResume, 'Resume', id, 'primary'),
+        button(ids.actions.deployAbort, 'Abort', id, 'danger'),
+        button(ids.actions.deployRollback, 'Rollback', id, 'danger'),
+      ];
     case 'SUCCEEDED':
     case 'FAILED':
     case 'ABORTED':
@@ -65,23 +73,36 @@ const MAX_PHASES_SHOWN = 40;
 export function renderDeploymentMessage(deployment: DeploymentView, now: Date): SlackMessage {
   const { plan } = deployment;
   const target = `${escapeText(deployment.service)}${deployment.version ? ` ${escapeText(deployment.version)}` : ''} → ${escapeText(deployment.environment)}`;
-  const elapsed = deployment.startedAt ? ` · ${elapsedBetween(deployment.startedAt, deployment.finishedAt ?? now)}` : ` · about ${formatElapsed(plan.estimatedMs / 1000)} estimated`;
+  const elapsed = deployment.startedAt
+    ? ` · ${elapsedBetween(deployment.startedAt, deployment.finishedAt ?? now)}`
+    : ` · about ${formatElapsed(plan.estimatedMs / 1000)} estimated`;
   const reason = deployment.rollbackReason ?? deployment.failureReason;
   const statusText = [
     `${STATUS_LINE[deployment.status]} *${target}* with template \`${escapeText(plan.template)}\`${elapsed}`,
     deployment.startedBy ? `Started by ${mentionUser(deployment.startedBy)}` : `Planned by ${mentionUser(deployment.requestedBy)}`,
-    deployment.status === 'PLANNED' ? `:hourglass: The plan expires at ${deployment.planExpiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC if nobody starts it; Start re-checks the GO.` : '',
+    deployment.status === 'PLANNED'
+      ? `:hourglass: The plan expires at ${deployment.planExpiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC if nobody starts it; Start re-checks the GO.`
+      : '',
     reason ? `*Why:* ${escapeText(truncate(reason, 1000))}` : '',
-  ].filter(Boolean).join('\n');
-  const blocks: Record<string, unknown>[] = [{ type: 'section', block_id: ids.blocks.deploymentStatus, text: { type: 'mrkdwn', text: truncate(statusText, 3000) } }];
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const blocks: Record<string, unknown>[] = [
+    { type: 'section', block_id: ids.blocks.deploymentStatus, text: { type: 'mrkdwn', text: truncate(statusText, 3000) } },
+  ];
 
-  const rows = (stage: 'deploy' | 'rollback', phaseIndex: number) => new Map(deployment.tasks.filter((task) => task.stage === stage && task.phaseIndex === phaseIndex).map((task) => [task.taskId, task]));
+  const rows = (stage: 'deploy' | 'rollback', phaseIndex: number) =>
+    new Map(deployment.tasks.filter((task) => task.stage === stage && task.phaseIndex === phaseIndex).map((task) => [task.taskId, task]));
   plan.phases.slice(0, MAX_PHASES_SHOWN).forEach((phase, index) => {
     const marker = deployment.status === 'RUNNING' && index === deployment.currentPhase ? ':arrow_forward: ' : '';
     const tasks = rows('deploy', index);
     const lines = phase.tasks.map((task) => taskLine(task, tasks.get(task.id), now));
     const title = `${marker}*${index + 1}. ${escapeText(phase.name)}*${phase.verification ? ' _(verification)_' : ''}`;
-    blocks.push({ type: 'section', block_id: `${ids.blocks.deploymentPhasePrefix}${index}`, text: { type: 'mrkdwn', text: truncate([title, ...lines].join('\n'), 3000) } });
+    blocks.push({
+      type: 'section',
+      block_id: `${ids.blocks.deploymentPhasePrefix}${index}`,
+      text: { type: 'mrkdwn', text: truncate([title, ...lines].join('\n'), 3000) },
+    });
   });
   if (plan.phases.length > MAX_PHASES_SHOWN) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${plan.phases.length - MAX_PHASES_SHOWN} more phases` }] });
@@ -89,7 +110,11 @@ export function renderDeploymentMessage(deployment: DeploymentView, now: Date): 
   if (deployment.tasks.some((task) => task.stage === 'rollback')) {
     const tasks = rows('rollback', 0);
     const lines = plan.rollback.tasks.map((task) => taskLine(task, tasks.get(task.id), now));
-    blocks.push({ type: 'section', block_id: ids.blocks.deploymentRollback, text: { type: 'mrkdwn', text: truncate(['*Rollback*', ...lines].join('\n'), 3000) } });
+    blocks.push({
+      type: 'section',
+      block_id: ids.blocks.deploymentRollback,
+      text: { type: 'mrkdwn', text: truncate(['*Rollback*', ...lines].join('\n'), 3000) },
+    });
   }
   const waiting = deployment.tasks.filter((task) => task.stage === 'deploy' && task.status === 'WAITING');
   if (waiting.length > 0 && (deployment.status === 'RUNNING' || deployment.status === 'PAUSED')) {
@@ -104,6 +129,13 @@ export function renderDeploymentMessage(deployment: DeploymentView, now: Date): 
   }
   const buttons = controls(deployment);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: ids.blocks.deploymentButtons, elements: buttons });
-  blocks.push({ type: 'context', block_id: ids.blocks.deploymentFooter, elements: [{ type: 'mrkdwn', text: `Deployment \`${deployment.id.slice(0, 8)}\` · assessment \`${deployment.assessmentId.slice(0, 8)}\`` }] });
-  return { text: `Deployment of ${deployment.service} to ${deployment.environment}: ${deployment.status.toLowerCase().replaceAll('_', ' ')}`, blocks };
+  blocks.push({
+    type: 'context',
+    block_id: ids.blocks.deploymentFooter,
+    elements: [{ type: 'mrkdwn', text: `Deployment \`${deployment.id.slice(0, 8)}\` · assessment \`${deployment.assessmentId.slice(0, 8)}\`` }],
+  });
+  return {
+    text: `Deployment of ${deployment.service} to ${deployment.environment}: ${deployment.status.toLowerCase().replaceAll('_', ' ')}`,
+    blocks,
+  };
 }

@@ -8,8 +8,12 @@ export function renderDigestList(digests: DigestsConfig): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, digest]) => {
       const services = digest.services === undefined ? 'every service' : digest.services.map((service) => `\`${escapeText(service)}\``).join(', ');
-      const environments = digest.environments === undefined ? '' : ` in ${digest.environments.map((environment) => `\`${escapeText(environment)}\``).join(', ')}`;
+      const environments =
+        digest.environments === undefined ? '' : ` in ${digest.environments.map((environment) => `\`${escapeText(environment)}\``).join(', ')}`;
       return `• \`${escapeText(name)}\` — \`${escapeText(digest.schedule)}\` (${escapeText(digest.timezone)}) to <#${digest.channel}>, covering ${services}${environments}`;
     });
-  return fitLines([':bar_chart: *Digests* — `/readiness digest <name>` shows one as it would be posted now (only to you):'.replace('<name>', '&lt;name&gt;'), ...lines]);
+  return fitLines([
+    ':bar_chart: *Digests* — `/readiness digest <name>` shows one as it would be posted now (only to you):'.replace('<name>', '&lt;name&gt;'),
+    ...lines,
+  ]);
 }

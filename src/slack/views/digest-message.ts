@@ -50,7 +50,12 @@ function attentionLine(item: AttentionItem, now: Date): string {
     case 'deployment_failed': {
       const { deployment } = item;
       const version = deployment.version === null ? '' : ` ${escapeText(deployment.version)}`;
-      const what = item.kind === 'rolled_back' ? (deployment.status === 'ROLLBACK_FAILED' ? '*rollback failed*' : 'was *rolled back*') : `*${decisionWord(deployment.status).toLowerCase()}*`;
+      const what =
+        item.kind === 'rolled_back'
+          ? deployment.status === 'ROLLBACK_FAILED'
+            ? '*rollback failed*'
+            : 'was *rolled back*'
+          : `*${decisionWord(deployment.status).toLowerCase()}*`;
       return `:leftwards_arrow_with_hook: Deployment${version} of ${targetText(deployment.service, deployment.environment)} ${what} (${utcMinute(deployment.finishedAt ?? deployment.createdAt)})`;
     }
     case 'signoff_pending':
@@ -74,7 +79,8 @@ function targetLine(row: DigestTargetRow): string {
   const score = row.latest.score === null ? '' : ` ${displayScore(row.latest.score)}`;
   const runs = row.assessed === 0 ? `last assessed ${utcMinute(row.latest.finishedAt)}` : plural(row.assessed, 'assessment');
   const { succeeded, failed, active } = row.deployments;
-  const deploys = succeeded + failed + active === 0 ? '' : ` · ${plural(succeeded + failed + active, 'deployment')}${failed > 0 ? ` (${failed} failed)` : ''}`;
+  const deploys =
+    succeeded + failed + active === 0 ? '' : ` · ${plural(succeeded + failed + active, 'deployment')}${failed > 0 ? ` (${failed} failed)` : ''}`;
   return `${VERDICT_ICON[verdict] ?? ':white_circle:'} ${head} — ${decisionWord(verdict)}${score}${trendText(row.scoreChange)} · ${runs}${deploys}`;
 }
 
@@ -84,7 +90,10 @@ const failureLine = (check: DigestCheckFailures) =>
 /** The notification text: what the digest found, in one line. */
 function summaryText(digest: Digest): string {
   const { totals } = digest;
-  const attention = digest.attention.length === 0 ? 'nothing needs attention' : `${plural(digest.attention.length, 'item')} need${digest.attention.length === 1 ? 's' : ''} attention`;
+  const attention =
+    digest.attention.length === 0
+      ? 'nothing needs attention'
+      : `${plural(digest.attention.length, 'item')} need${digest.attention.length === 1 ? 's' : ''} attention`;
   return `${escapeText(truncate(digest.title, TITLE_CHARS))}: ${plural(totals.assessments, 'assessment')}, ${plural(totals.deployments, 'deployment')}, ${plural(totals.incidentsOpened, 'incident')} — ${attention}`;
 }
 
@@ -97,12 +106,19 @@ export function renderDigestMessage(digest: Digest, now: Date): SlackMessage {
   const attention = digest.attention.map((item) => attentionLine(item, now));
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(digest.title, TITLE_CHARS), emoji: true } },
-    context(`${utcMinute(digest.period.from)} → ${utcMinute(digest.period.to)} · digest \`${escapeText(digest.name)}\` · ${plural(new Set(digest.targets.map((t) => t.service)).size, 'service')}, ${plural(digest.targets.length, 'environment')} in all`),
+    context(
+      `${utcMinute(digest.period.from)} → ${utcMinute(digest.period.to)} · digest \`${escapeText(digest.name)}\` · ${plural(new Set(digest.targets.map((t) => t.service)).size, 'service')}, ${plural(digest.targets.length, 'environment')} in all`,
+    ),
     section(glanceText(digest.totals)),
     section(attention.length === 0 ? ':white_check_mark: *Nothing needs attention.*' : fitLines(['*Needs attention*', ...attention])),
   ];
   if (digest.targets.length > 0) blocks.push(section(fitLines(['*Services*', ...digest.targets.map(targetLine)])));
-  if (digest.recurringFailures.length > 0) blocks.push(section(fitLines(['*Checks that keep failing*', ...digest.recurringFailures.map(failureLine)])));
-  blocks.push(context(`\`/readiness status &lt;service&gt; &lt;environment&gt;\` shows one in full; \`/readiness digest ${escapeText(digest.name)}\` shows this digest as of now, only to you.`));
+  if (digest.recurringFailures.length > 0)
+    blocks.push(section(fitLines(['*Checks that keep failing*', ...digest.recurringFailures.map(failureLine)])));
+  blocks.push(
+    context(
+      `\`/readiness status &lt;service&gt; &lt;environment&gt;\` shows one in full; \`/readiness digest ${escapeText(digest.name)}\` shows this digest as of now, only to you.`,
+    ),
+  );
   return { text: summaryText(digest), blocks };
 }

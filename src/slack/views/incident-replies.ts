@@ -25,8 +25,7 @@ export const incidentReplies = {
       : `${ref(incident)} is already resolved. Nothing changed.`,
   staleEscalation: (incident: IncidentView | undefined) =>
     `${ref(incident)} has moved on since this message was shown (someone escalated or changed the severity). Nothing changed; the alert shows where it stands now.`,
-  lastLevel: (incident: IncidentView | undefined) =>
-    `${ref(incident)} has already paged the last level of its escalation path. Nothing changed.`,
+  lastLevel: (incident: IncidentView | undefined) => `${ref(incident)} has already paged the last level of its escalation path. Nothing changed.`,
   staleSeverity: (incident: IncidentView | undefined) =>
     `${ref(incident)} is ${incident ? `now *${incident.severity}*` : 'at another severity now'}: someone changed it first. Nothing changed.`,
   summaryTooShort: 'Say in a few words what fixed it (at least 3 characters).',

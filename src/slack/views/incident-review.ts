@@ -2,7 +2,18 @@ import type { IncidentEventView, IncidentView, PageTargets } from '../../inciden
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
 import type { SlackMessage } from './assessment-message.ts';
-import { causeLabel, context, evidenceLines, formatElapsed, incidentRef, openerLabel, pageTargetsText, section, serviceLabel, slackDate } from './incident-format.ts';
+import {
+  causeLabel,
+  context,
+  evidenceLines,
+  formatElapsed,
+  incidentRef,
+  openerLabel,
+  pageTargetsText,
+  section,
+  serviceLabel,
+  slackDate,
+} from './incident-format.ts';
 
 const actor = (id: string) => (id === 'system' ? 'Readiness' : mentionUser(id));
 
@@ -67,7 +78,11 @@ export function renderPostIncidentReview(incident: IncidentView, events: readonl
   cause.push(...evidenceLines(incident.evidence, 6));
   const b = ids.incident.blocks;
   const blocks = [
-    { type: 'header', block_id: b.reviewHeader, text: { type: 'plain_text', text: truncate(`Post-incident review · ${ref} · ${incident.title}`, 150) } },
+    {
+      type: 'header',
+      block_id: b.reviewHeader,
+      text: { type: 'plain_text', text: truncate(`Post-incident review · ${ref} · ${incident.title}`, 150) },
+    },
     section(
       b.reviewFacts,
       `*${incident.severity}* · ${serviceLabel(incident)} · opened by ${openerLabel(incident)} · resolved by ${mentionUser(incident.resolvedBy ?? '')}\n` +

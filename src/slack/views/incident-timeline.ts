@@ -21,7 +21,8 @@ import {
 
 const textOnly = (text: string): SlackMessage => ({ text: truncate(text, 3900), blocks: [] });
 
-const headline = (incident: IncidentView) => `${SEVERITY_ICON[incident.severity]} *${incident.severity} ${incidentRef(incident)}* — ${escapeText(incident.title)}`;
+const headline = (incident: IncidentView) =>
+  `${SEVERITY_ICON[incident.severity]} *${incident.severity} ${incidentRef(incident)}* — ${escapeText(incident.title)}`;
 
 /** The first post in a mirrored thread (a deployment's): what was opened, why, and where the timeline is. */
 function openedPost(incident: IncidentView): string {
@@ -62,7 +63,9 @@ export function renderTimelineEntry(event: TimelineEvent, incident: IncidentView
     case 'no_one_to_page':
       return textOnly(`:ticket: ${event.severity} incidents page no one: this alert waits in the channel for someone to pick it up.`);
     case 'exhausted':
-      return textOnly(`:warning: Nobody acknowledged after ${event.rounds} round(s) of the escalation path, so paging has stopped. The incident stays open.`);
+      return textOnly(
+        `:warning: Nobody acknowledged after ${event.rounds} round(s) of the escalation path, so paging has stopped. The incident stays open.`,
+      );
     case 'superseded': {
       const who = event.by ? mentionUser(event.by) : 'someone';
       const due = event.dueAt ? ` due at ${slackDate(new Date(event.dueAt))}` : '';
@@ -94,7 +97,10 @@ export function renderTimelineEntry(event: TimelineEvent, incident: IncidentView
           `Time to acknowledge ${formatElapsed(event.acknowledgeSeconds)} · time to resolve ${formatElapsed(event.resolveSeconds)}`,
       );
     case 'delivery_failed': {
-      const what = event.destination === 'dm' && event.channel ? `send the page DM to ${mentionUser(event.channel)}` : `post the timeline in <#${event.channel ?? ''}>`;
+      const what =
+        event.destination === 'dm' && event.channel
+          ? `send the page DM to ${mentionUser(event.channel)}`
+          : `post the timeline in <#${event.channel ?? ''}>`;
       return textOnly(`:warning: Could not ${what}: Slack answered \`${escapeText(event.error)}\`. Reach them another way.`);
     }
     case 'alert':

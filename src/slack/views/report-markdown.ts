@@ -84,7 +84,8 @@ export function renderReadinessMarkdown(report: ReadinessReport, facts: readonly
     lines.push('## Checks', '', '| Status | Check | Severity | Category | Type | Duration |', '|---|---|---|---|---|---:|');
     lines.push(
       ...checks.map(
-        (check) => `| ${check.status} | ${cell(check.name)} (\`${check.id}\`) | ${check.severity} | ${cell(check.category)} | ${cell(check.type)} | ${duration(check)} |`,
+        (check) =>
+          `| ${check.status} | ${cell(check.name)} (\`${check.id}\`) | ${check.severity} | ${cell(check.category)} | ${cell(check.type)} | ${duration(check)} |`,
       ),
       '',
       '## Evidence',

@@ -13,7 +13,8 @@ const VERDICT_WORD: Record<Verdict, string> = { GO: 'GO', GO_WITH_CAUTION: 'GO W
 /** A channel id as stored (validated when the command arrived) becomes a channel link; anything else is shown as text. */
 const channelLink = (channelId: string) => (/^[CDG][A-Z0-9]+$/.test(channelId) ? `<#${channelId}>` : escapeText(channelId));
 
-const target = (assessment: { service: string; environment: string }) => `*${escapeText(assessment.service)} → ${escapeText(assessment.environment)}*`;
+const target = (assessment: { service: string; environment: string }) =>
+  `*${escapeText(assessment.service)} → ${escapeText(assessment.environment)}*`;
 const reference = (id: string) => `\`${escapeText(shortId(id))}\``;
 
 /** Shown with the files in the thread. */

@@ -13,7 +13,12 @@ const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')
 const MAX_ROLES_SHOWN = 20;
 
 function signoffLine(signoff: SignoffRecord): string {
-  const what = signoff.kind === 'APPROVE' ? ':white_check_mark: approved' : signoff.kind === 'APPROVE_WITH_CONDITIONS' ? ':ballot_box_with_check: approved with conditions' : ':x: rejected';
+  const what =
+    signoff.kind === 'APPROVE'
+      ? ':white_check_mark: approved'
+      : signoff.kind === 'APPROVE_WITH_CONDITIONS'
+        ? ':ballot_box_with_check: approved with conditions'
+        : ':x: rejected';
   const carried = signoff.carriedFromId ? ' · _carried over: the results this role covers did not change_' : '';
   const note = signoff.note ? `: “${escapeText(truncate(signoff.note, 300))}”` : '';
   return `${what} by ${mentionUser(signoff.userId)} at ${utc(signoff.signedAt)}${note}${carried}`;
@@ -79,7 +84,12 @@ export function renderSignoffMessage(request: SignoffRequestView, who: (role: st
     block_id: ids.blocks.signoffFooter,
     elements: [{ type: 'mrkdwn', text: `Sign-off \`${request.id.slice(0, 8)}\` for assessment \`${request.assessmentId.slice(0, 8)}\`` }],
   });
-  const word = request.status === 'PENDING' ? 'sign-off requested' : request.status === 'OVERRIDDEN' ? 'OVERRIDE: GO' : `${request.status.toLowerCase()}${request.decision ? `: ${DECISION_WORD[request.decision]}` : ''}`;
+  const word =
+    request.status === 'PENDING'
+      ? 'sign-off requested'
+      : request.status === 'OVERRIDDEN'
+        ? 'OVERRIDE: GO'
+        : `${request.status.toLowerCase()}${request.decision ? `: ${DECISION_WORD[request.decision]}` : ''}`;
   return { text: `Sign-off for ${request.service} → ${request.environment}: ${word}`, blocks };
 }
 
@@ -96,17 +106,16 @@ export function signoffBadgeBlock(assessmentId: string, badge: SignoffBadge): Re
       elements: [button(ids.actions.requestSignoff, 'Request sign-off', assessmentId, 'primary')],
     };
   }
-  const text =
-    badge.override
-      ? ':rotating_light: *OVERRIDE — decision GO* (see the thread)'
-      : badge.status === 'PENDING'
-        ? `:ballot_box_with_check: Sign-off in progress in the thread — ${badge.missing} role${badge.missing === 1 ? '' : 's'} still to sign`
-        : badge.status === 'APPROVED'
-          ? `:white_check_mark: Signed off — decision *${DECISION_WORD[badge.decision ?? 'GO']}* (see the thread)`
-          : badge.status === 'REJECTED'
-            ? ':no_entry: Sign-off rejected — decision *NO-GO* (see the thread)'
-            : badge.status === 'EXPIRED'
-              ? ':hourglass: The sign-off request expired'
-              : ':warning: Sign-off stale: a newer assessment replaced this one';
+  const text = badge.override
+    ? ':rotating_light: *OVERRIDE — decision GO* (see the thread)'
+    : badge.status === 'PENDING'
+      ? `:ballot_box_with_check: Sign-off in progress in the thread — ${badge.missing} role${badge.missing === 1 ? '' : 's'} still to sign`
+      : badge.status === 'APPROVED'
+        ? `:white_check_mark: Signed off — decision *${DECISION_WORD[badge.decision ?? 'GO']}* (see the thread)`
+        : badge.status === 'REJECTED'
+          ? ':no_entry: Sign-off rejected — decision *NO-GO* (see the thread)'
+          : badge.status === 'EXPIRED'
+            ? ':hourglass: The sign-off request expired'
+            : ':warning: Sign-off stale: a newer assessment replaced this one';
   return { type: 'context', block_id: ids.blocks.assessmentSignoff, elements: [{ type: 'mrkdwn', text }] };
 }

@@ -15,7 +15,12 @@ export function signoffNoteModal(input: { requestId: string; role: string; kind:
     blocks: [
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Signing as *${input.role}*. ${rejecting ? 'A rejection makes the decision NO-GO until a new assessment.' : 'Every condition is listed with the decision.'}` }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Signing as *${input.role}*. ${rejecting ? 'A rejection makes the decision NO-GO until a new assessment.' : 'Every condition is listed with the decision.'}`,
+          },
+        ],
       },
       {
         type: 'input',

@@ -4,11 +4,15 @@ import { displayScore } from './assessment-message.ts';
 import { decisionWord } from './status-format.ts';
 
 const str = (data: Record<string, unknown>, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
-const num = (data: Record<string, unknown>, key: string) => (typeof data[key] === 'number' && Number.isFinite(data[key]) ? (data[key] as number) : undefined);
+const num = (data: Record<string, unknown>, key: string) =>
+  typeof data[key] === 'number' && Number.isFinite(data[key]) ? (data[key] as number) : undefined;
 const bold = (text: string, max = 80) => `*${escapeText(truncate(text, max))}*`;
 const role = (data: Record<string, unknown>) => bold(str(data, 'role') ?? 'a role');
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-const levelOf = (value: unknown) => (typeof value === 'object' && value !== null && typeof (value as { level?: unknown }).level === 'number' ? (value as { level: number }).level + 1 : undefined);
+const levelOf = (value: unknown) =>
+  typeof value === 'object' && value !== null && typeof (value as { level?: unknown }).level === 'number'
+    ? (value as { level: number }).level + 1
+    : undefined;
 
 type Describe = (event: AuditTrailEvent) => string;
 
@@ -42,7 +46,8 @@ const DESCRIBE: Record<string, Describe> = {
     const userId = str(data, 'userId');
     return `carried over ${userId ? `${mentionUser(userId)}'s` : 'a'} sign-off as ${role(data)}`;
   },
-  'signoff.approved': ({ data }) => (data.kind === 'APPROVE_WITH_CONDITIONS' ? `approved with conditions as ${role(data)}` : `approved as ${role(data)}`),
+  'signoff.approved': ({ data }) =>
+    data.kind === 'APPROVE_WITH_CONDITIONS' ? `approved with conditions as ${role(data)}` : `approved as ${role(data)}`,
   'signoff.rejected': ({ data }) => `rejected as ${role(data)}`,
   'signoff.decided': ({ data }) => `recorded the decision: ${decisionWord(data.decision)}`,
   'signoff.expired': () => 'closed the sign-off request: it expired',

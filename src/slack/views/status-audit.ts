@@ -60,7 +60,8 @@ function nothingRecorded(service: string, environment: string | null): SlackMess
 /** The ephemeral answer to `/readiness audit`: one page of the trail, newest first, and how to see the next. */
 export function renderAuditPage(page: AuditPage): SlackMessage {
   if (page.total === 0 || page.events.length === 0) return nothingRecorded(page.service, page.environment);
-  const where = page.environment === null ? `${escapeText(page.service)}* (every environment)` : `${escapeText(page.service)} → ${escapeText(page.environment)}*`;
+  const where =
+    page.environment === null ? `${escapeText(page.service)}* (every environment)` : `${escapeText(page.service)} → ${escapeText(page.environment)}*`;
   const header = `:scroll: *Audit trail of ${where} — ${page.total} event${page.total === 1 ? '' : 's'}, newest first, times in UTC`;
   const lines = page.events.map((event) => auditLine(event, page.environment === null));
   return {

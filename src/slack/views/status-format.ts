@@ -5,7 +5,11 @@ export const DECISION_WORD: Record<string, string> = { GO: 'GO', GO_WITH_CAUTION
 
 /** A verdict or decision as people say it; anything unexpected is shown as stored, escaped. */
 export const decisionWord = (value: unknown): string =>
-  typeof value === 'string' ? (Object.hasOwn(DECISION_WORD, value) ? (DECISION_WORD[value] ?? value) : escapeText(value.replaceAll('_', ' '))) : 'unknown';
+  typeof value === 'string'
+    ? Object.hasOwn(DECISION_WORD, value)
+      ? (DECISION_WORD[value] ?? value)
+      : escapeText(value.replaceAll('_', ' '))
+    : 'unknown';
 
 export const utcMinute = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 export const utcSecond = (date: Date) => `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;

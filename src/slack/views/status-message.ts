@@ -93,7 +93,8 @@ function decisionText(snapshot: StatusSnapshot, assessment: LatestAssessment, wh
   const override = policy.overrideRole
     ? ` Members of *${escapeText(policy.overrideRole)}* may override it with \`/readiness override ${escapeText(assessment.id.slice(0, 8))} &lt;justification&gt;\`.`
     : '';
-  if (verdict === 'NO_GO') return `:red_circle: *Decision: NO-GO* — a NO-GO verdict cannot ask for sign-off here; fix the blockers and assess again.${override}`;
+  if (verdict === 'NO_GO')
+    return `:red_circle: *Decision: NO-GO* — a NO-GO verdict cannot ask for sign-off here; fix the blockers and assess again.${override}`;
   const allowed = policy.eligibleVerdicts.map(decisionWord).join(', ');
   return `*Decision:* none — a ${decisionWord(verdict)} verdict cannot ask for sign-off here (allowed: ${allowed}).${override}`;
 }
@@ -109,7 +110,11 @@ const STATUS_WORD: Record<SignoffRequestView['status'], string> = {
 
 function signoffLine(signoff: SignoffRecord): string {
   const what =
-    signoff.kind === 'APPROVE' ? ':white_check_mark: approved' : signoff.kind === 'APPROVE_WITH_CONDITIONS' ? ':ballot_box_with_check: approved with conditions' : ':x: rejected';
+    signoff.kind === 'APPROVE'
+      ? ':white_check_mark: approved'
+      : signoff.kind === 'APPROVE_WITH_CONDITIONS'
+        ? ':ballot_box_with_check: approved with conditions'
+        : ':x: rejected';
   const note = signoff.note ? `: ${quoted(signoff.note)}` : '';
   const carried = signoff.carriedFromId ? ' · _carried over from an earlier request: the results this role covers did not change_' : '';
   return `${what} by ${mentionUser(signoff.userId)} at ${utcMinute(signoff.signedAt)}${note}${carried}`;
@@ -121,7 +126,11 @@ function roleText(requirement: RequirementProgress, request: SignoffRequestView,
   lines.push(...request.signoffs.filter((signoff) => signoff.role === requirement.role).map(signoffLine));
   const needed = requirement.count - requirement.approvals.length;
   if (needed > 0) {
-    lines.push(request.status === 'PENDING' ? `:hourglass_flowing_sand: still missing ${needed}: ${who(requirement.role)}` : `:heavy_minus_sign: ${needed} never signed`);
+    lines.push(
+      request.status === 'PENDING'
+        ? `:hourglass_flowing_sand: still missing ${needed}: ${who(requirement.role)}`
+        : `:heavy_minus_sign: ${needed} never signed`,
+    );
   }
   return fitLines(lines);
 }
@@ -158,7 +167,13 @@ function fallbackText(snapshot: StatusSnapshot, assessment: LatestAssessment): s
   const state =
     assessment.status === 'COMPLETED' ? decisionWord(assessment.verdict ?? 'NO_GO') : assessment.status === 'FAILED' ? 'could not finish' : 'running';
   const request = snapshot.request;
-  const decision = !request ? '' : request.override ? ', OVERRIDE: GO' : request.decision ? `, decision ${decisionWord(request.decision)}` : `, sign-off ${STATUS_WORD[request.status]}`;
+  const decision = !request
+    ? ''
+    : request.override
+      ? ', OVERRIDE: GO'
+      : request.decision
+        ? `, decision ${decisionWord(request.decision)}`
+        : `, sign-off ${STATUS_WORD[request.status]}`;
   return `Status of ${target}: ${state}${decision}`;
 }
 
@@ -172,7 +187,11 @@ export function renderStatusAnswer(snapshot: StatusSnapshot, who: (role: string)
   const blocks: Record<string, unknown>[] = [section(assessmentText(snapshot, assessment)), section(decisionText(snapshot, assessment, who))];
   if (request) {
     const { requirements } = evaluateSignoffs(request.requirements, request.signoffs, request.verdict);
-    blocks.push(section(`*Sign-off* ${shortRef(request.id)} — ${STATUS_WORD[request.status]}, requested by ${mentionUser(request.requestedBy)} at ${utcMinute(request.createdAt)}`));
+    blocks.push(
+      section(
+        `*Sign-off* ${shortRef(request.id)} — ${STATUS_WORD[request.status]}, requested by ${mentionUser(request.requestedBy)} at ${utcMinute(request.createdAt)}`,
+      ),
+    );
     for (const requirement of requirements.slice(0, MAX_ROLES_SHOWN)) blocks.push(section(roleText(requirement, request, who)));
     if (requirements.length > MAX_ROLES_SHOWN) blocks.push(context(`…and ${requirements.length - MAX_ROLES_SHOWN} more roles.`));
     blocks.push(context(expiryText(request, now)));

@@ -43,16 +43,19 @@ function answer(query: Buffer): Buffer | undefined {
   header.writeUInt16BE(0x8000 | 0x0400 | (query.readUInt16BE(2) & 0x0100) | 0x0080 | rcode, 2); // QR AA RD RA rcode
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(rcode === 0 ? records.length : 0, 6);
-  const answers = rcode !== 0 || type === undefined ? [] : records.map((address) => {
-    const data = ipBytes(address, type);
-    const record = Buffer.alloc(12);
-    record.writeUInt16BE(0xc00c, 0); // a pointer to the question's name
-    record.writeUInt16BE(type === 'A' ? 1 : 28, 2);
-    record.writeUInt16BE(1, 4);
-    record.writeUInt32BE(60, 6);
-    record.writeUInt16BE(data.length, 10);
-    return Buffer.concat([record, data]);
-  });
+  const answers =
+    rcode !== 0 || type === undefined
+      ? []
+      : records.map((address) => {
+          const data = ipBytes(address, type);
+          const record = Buffer.alloc(12);
+          record.writeUInt16BE(0xc00c, 0); // a pointer to the question's name
+          record.writeUInt16BE(type === 'A' ? 1 : 28, 2);
+          record.writeUInt16BE(1, 4);
+          record.writeUInt32BE(60, 6);
+          record.writeUInt16BE(data.length, 10);
+          return Buffer.concat([record, data]);
+        });
   return Buffer.concat([header, query.subarray(12, questionEnd), ...answers]);
 }
 
@@ -130,7 +133,10 @@ describe('the dns check, with DNS queries', () => {
 
   it('fails when the answers lack an expected address', async () => {
     const outcome = await runCheck(viaDns({ hostname: 'api.test', expectAddresses: ['10.0.0.1', '10.0.0.3'] }));
-    expect(outcome).toMatchObject({ status: 'FAIL', message: 'api.test resolves to 10.0.0.1, 10.0.0.2, expected 10.0.0.1, 10.0.0.3 (missing 10.0.0.3)' });
+    expect(outcome).toMatchObject({
+      status: 'FAIL',
+      message: 'api.test resolves to 10.0.0.1, 10.0.0.2, expected 10.0.0.1, 10.0.0.3 (missing 10.0.0.3)',
+    });
   });
 
   it('fails on NXDOMAIN: the name does not exist', async () => {

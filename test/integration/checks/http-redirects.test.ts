@@ -71,7 +71,15 @@ describe('the prometheus check and redirects', () => {
   it('does not follow one (it would carry the credentials along), naming the Location redacted', async () => {
     seen.length = 0;
     const outcome = await runCheck(
-      PrometheusCheckSpec.parse({ id: 'p', name: 'P', type: 'prometheus', url: `http://u:prom-pw-1@127.0.0.1:${port}/prom`, query: 'up', comparator: '>', fail: 0 }),
+      PrometheusCheckSpec.parse({
+        id: 'p',
+        name: 'P',
+        type: 'prometheus',
+        url: `http://u:prom-pw-1@127.0.0.1:${port}/prom`,
+        query: 'up',
+        comparator: '>',
+        fail: 0,
+      }),
     );
     expect(outcome.status).toBe('ERROR');
     expect(outcome.message).toBe(
@@ -117,4 +125,3 @@ describe('the egress allowlist at connect time', () => {
     expect(lookups).toBe(2);
   });
 });
-

@@ -21,7 +21,10 @@ beforeAll(async () => {
     if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('ok'), 150);
     if (req.url === '/hang') return; // never answers
     if (req.url === '/moved') return void res.writeHead(302, { location: '/ok' }).end();
-    if (req.url === '/health.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok","checks":{"db":{"up":true}},"items":[{"name":"a"}]}');
+    if (req.url === '/health.json')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"status":"ok","checks":{"db":{"up":true}},"items":[{"name":"a"}]}');
     if (req.url === '/gzip') return void res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"status":"grün"}'));
     if (req.url === '/br') return void res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync('all systems go'));
     if (req.url === '/hop1') return void res.writeHead(301, { location: '/hop2' }).end();
@@ -142,8 +145,25 @@ describe('the http check: TLS problems are reported as such', () => {
     dir = await mkdtemp(join(tmpdir(), 'readiness-http-tls-'));
     await promisify(execFile)(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'self.key', '-out', 'self.pem',
-        '-days', '30', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'self.key',
+        '-out',
+        'self.pem',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
       { cwd: dir },
     );
     selfSigned = createHttpsServer({ cert: await readFile(join(dir, 'self.pem')), key: await readFile(join(dir, 'self.key')) }, (_req, res) =>
@@ -168,7 +188,7 @@ describe('the http check: TLS problems are reported as such', () => {
     });
   });
 
-  it('fails on https:// to a plain-HTTP port with a readable reason, not OpenSSL\'s dump', async () => {
+  it("fails on https:// to a plain-HTTP port with a readable reason, not OpenSSL's dump", async () => {
     const url = `${base.replace('http://', 'https://')}/ok`;
     const outcome = await runCheck(spec({ url }));
     expect(outcome).toMatchObject({

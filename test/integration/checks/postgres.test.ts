@@ -100,7 +100,9 @@ describe('the postgres check', () => {
     ]);
     const outcome = await runCheck(spec({ url, checkMigrations: true }));
     expect(outcome.status).toBe('FAIL');
-    expect(outcome.message).toMatch(/1 migration in .* never finished \(failed, or still running\): 20240201000000_add_orders \(relation "customers" does not exist\)/);
+    expect(outcome.message).toMatch(
+      /1 migration in .* never finished \(failed, or still running\): 20240201000000_add_orders \(relation "customers" does not exist\)/,
+    );
     expect(outcome.evidence).toMatchObject({ appliedMigrations: 1, failedMigrations: ['20240201000000_add_orders'] });
   });
 
@@ -110,7 +112,9 @@ describe('the postgres check', () => {
       { name: '20240201000000_add_orders', finished: false, rolledBack: true },
       { name: '20240201000000_add_orders' },
     ]);
-    const outcome = await runCheck(spec({ url, checkMigrations: true, migrationsDir: await migrationsOnDisk(['20240101000000_init', '20240201000000_add_orders']) }));
+    const outcome = await runCheck(
+      spec({ url, checkMigrations: true, migrationsDir: await migrationsOnDisk(['20240101000000_init', '20240201000000_add_orders']) }),
+    );
     expect(outcome.status).toBe('PASS');
   });
 
@@ -133,7 +137,10 @@ describe('the postgres check', () => {
   it('reads _prisma_migrations in the schema a Prisma URL names with ?schema=', async () => {
     const url = await scratchDatabase();
     await query(url, 'CREATE SCHEMA app');
-    await query(url, `CREATE TABLE app."_prisma_migrations" (migration_name text, finished_at timestamptz, rolled_back_at timestamptz, logs text, started_at timestamptz)`);
+    await query(
+      url,
+      `CREATE TABLE app."_prisma_migrations" (migration_name text, finished_at timestamptz, rolled_back_at timestamptz, logs text, started_at timestamptz)`,
+    );
     await query(url, `INSERT INTO app."_prisma_migrations" VALUES ('20240101000000_init', now(), NULL, NULL, now())`);
     expect((await runCheck(spec({ url: `${url}?schema=app`, checkMigrations: true }))).status).toBe('PASS');
     expect((await runCheck(spec({ url, checkMigrations: true }))).status).toBe('FAIL');

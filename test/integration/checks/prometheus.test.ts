@@ -75,7 +75,14 @@ describe('the prometheus check', () => {
   });
 
   it('reports several series as ERROR and says how to make it one', async () => {
-    prometheus.answer(ERROR_RATE, promAnswer.series([{ labels: { pod: 'a' }, value: 0.01 }, { labels: { pod: 'b' }, value: 0.02 }, { labels: { pod: 'c' }, value: 0 }]));
+    prometheus.answer(
+      ERROR_RATE,
+      promAnswer.series([
+        { labels: { pod: 'a' }, value: 0.01 },
+        { labels: { pod: 'b' }, value: 0.02 },
+        { labels: { pod: 'c' }, value: 0 },
+      ]),
+    );
     const outcome = await runCheck(spec());
     expect(outcome.status).toBe('ERROR');
     expect(outcome.message).toMatch(/returned 3 series; make the query return one, e.g. with sum\(\)/);

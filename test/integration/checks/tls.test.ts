@@ -50,20 +50,50 @@ async function leafRequest(name: string, commonName: string, altNames: string): 
 /** A leaf for `request`, signed by the test CA, valid from now for `days` days. */
 async function signLeaf(request: string, out: string, days: number): Promise<void> {
   await openssl(
-    'x509', '-req', '-in', `${request}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(randomInt(1, 2 ** 47)),
-    '-days', String(days), '-extfile', `${request}.ext`, '-out', `${out}.pem`,
+    'x509',
+    '-req',
+    '-in',
+    `${request}.csr`,
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-set_serial',
+    String(randomInt(1, 2 ** 47)),
+    '-days',
+    String(days),
+    '-extfile',
+    `${request}.ext`,
+    '-out',
+    `${out}.pem`,
   );
 }
 
 /** `openssl ca` takes explicit start and end dates, which makes an already-expired certificate possible on openssl 3.0. */
 async function signExpiredLeaf(request: string, out: string): Promise<void> {
-  const stamp = (daysFromNow: number) =>
-    `${new Date(Date.now() + daysFromNow * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+  const stamp = (daysFromNow: number) => `${new Date(Date.now() + daysFromNow * 86_400_000).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
   await writeFile(path('index.txt'), '');
   await writeFile(path('serial'), '1000\n');
   await openssl(
-    'ca', '-batch', '-config', 'openssl.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', `${request}.csr`, '-out', `${out}.pem`,
-    '-startdate', stamp(-60), '-enddate', stamp(-2), '-extfile', `${request}.ext`, '-notext',
+    'ca',
+    '-batch',
+    '-config',
+    'openssl.cnf',
+    '-cert',
+    'ca.pem',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    `${request}.csr`,
+    '-out',
+    `${out}.pem`,
+    '-startdate',
+    stamp(-60),
+    '-enddate',
+    stamp(-2),
+    '-extfile',
+    `${request}.ext`,
+    '-notext',
   );
 }
 
@@ -95,7 +125,23 @@ const ports: Record<string, number> = {};
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'readiness-tls-'));
   await writeFile(path('openssl.cnf'), CONFIG);
-  await openssl('req', '-x509', '-config', 'openssl.cnf', '-extensions', 'ca_ext', ...EC, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '365', '-subj', '/CN=Readiness Test CA');
+  await openssl(
+    'req',
+    '-x509',
+    '-config',
+    'openssl.cnf',
+    '-extensions',
+    'ca_ext',
+    ...EC,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '365',
+    '-subj',
+    '/CN=Readiness Test CA',
+  );
   await leafRequest('localhost', 'localhost', 'DNS:localhost,IP:127.0.0.1');
   await leafRequest('other', 'other.example', 'DNS:other.example');
   await signLeaf('localhost', 'valid', 90);
@@ -104,8 +150,21 @@ beforeAll(async () => {
   await signLeaf('other', 'wrong-host', 90);
   await signExpiredLeaf('localhost', 'expired');
   await openssl(
-    'req', '-x509', '-config', 'openssl.cnf', ...EC, '-keyout', 'self.key', '-out', 'self.pem', '-days', '90', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    'req',
+    '-x509',
+    '-config',
+    'openssl.cnf',
+    ...EC,
+    '-keyout',
+    'self.key',
+    '-out',
+    'self.pem',
+    '-days',
+    '90',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
   );
   await writeFile(path('not-a-ca.pem'), 'this is not a certificate\n');
 

@@ -13,7 +13,13 @@ afterEach(async () => {
 
 async function start(routes: AdminRoute[], options: { token?: string | undefined; logs?: string[] } = { token: TOKEN }) {
   const logs = options.logs ?? [];
-  listener = await startAdminListener({ host: '127.0.0.1', port: 0, token: options.token, routes, logger: createLogger('debug', (line) => logs.push(line)) });
+  listener = await startAdminListener({
+    host: '127.0.0.1',
+    port: 0,
+    token: options.token,
+    routes,
+    logger: createLogger('debug', (line) => logs.push(line)),
+  });
   return listener;
 }
 
@@ -55,7 +61,9 @@ describe('the admin listener', () => {
   });
 
   it('answers 400 to a request whose target is not a URL, and keeps serving', async () => {
-    const { url, port } = await start([{ path: '/hello', handle: () => ({ status: 200, contentType: 'text/plain', body: 'hi' }) }], { token: undefined });
+    const { url, port } = await start([{ path: '/hello', handle: () => ({ status: 200, contentType: 'text/plain', body: 'hi' }) }], {
+      token: undefined,
+    });
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => socket.end('GET http://[oops HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n'));
       let text = '';
@@ -69,9 +77,9 @@ describe('the admin listener', () => {
 
   it('says which setting to change when its port is taken', async () => {
     const first = await start([]);
-    await expect(startAdminListener({ host: '127.0.0.1', port: first.port, token: undefined, routes: [], logger: createLogger('silent') })).rejects.toThrow(
-      `the admin listener cannot listen on 127.0.0.1:${first.port} (EADDRINUSE); set ADMIN_PORT or ADMIN_HOST`,
-    );
+    await expect(
+      startAdminListener({ host: '127.0.0.1', port: first.port, token: undefined, routes: [], logger: createLogger('silent') }),
+    ).rejects.toThrow(`the admin listener cannot listen on 127.0.0.1:${first.port} (EADDRINUSE); set ADMIN_PORT or ADMIN_HOST`);
   });
 });
 
@@ -88,7 +96,12 @@ describe('healthRoutes', () => {
 
 describe('describeProbeFailure', () => {
   it.each([
-    [new Error('\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `N/A`. Message: `Can\'t reach database server at 127.0.0.1:1`'), "Can't reach database server at 127.0.0.1:1"],
+    [
+      new Error(
+        "\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `N/A`. Message: `Can't reach database server at 127.0.0.1:1`",
+      ),
+      "Can't reach database server at 127.0.0.1:1",
+    ],
     [new Error('no answer within 2000 ms'), 'no answer within 2000 ms'],
     [new Error('connect ECONNREFUSED for postgresql://app:s3cret@db:5432/x'), 'connect ECONNREFUSED for postgresql://***@db:5432/x'],
     [new Error('connect failed for postgresql://app:p@ss@db:5432/x'), 'connect failed for postgresql://***@db:5432/x'],

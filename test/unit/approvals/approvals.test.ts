@@ -8,7 +8,12 @@ import { signoffRequest, SIGNED_AT } from '../../support/fixtures/signoff-reques
 
 const AT = SIGNED_AT;
 
-const requirement = (role: string, count = 1, covers: string[] = [], snapshotHash = `${role}-hash`): Requirement => ({ role, count, covers, snapshotHash });
+const requirement = (role: string, count = 1, covers: string[] = [], snapshotHash = `${role}-hash`): Requirement => ({
+  role,
+  count,
+  covers,
+  snapshotHash,
+});
 const signoff = (role: string, userId: string, kind: SignoffRecord['kind'] = 'APPROVE', note: string | null = null): SignoffRecord => ({
   role,
   userId,
@@ -19,7 +24,13 @@ const signoff = (role: string, userId: string, kind: SignoffRecord['kind'] = 'AP
 });
 
 const request = (overrides: Partial<SignoffRequestView> = {}) =>
-  signoffRequest({ id: 'req-1', assessmentId: 'a-1', expiresAt: new Date(AT.getTime() + 3_600_000), requirements: [requirement('tech-lead'), requirement('security', 2)], ...overrides });
+  signoffRequest({
+    id: 'req-1',
+    assessmentId: 'a-1',
+    expiresAt: new Date(AT.getTime() + 3_600_000),
+    requirements: [requirement('tech-lead'), requirement('security', 2)],
+    ...overrides,
+  });
 
 const attempt = (overrides: Partial<SignAttempt> = {}): SignAttempt => ({
   role: 'tech-lead',
@@ -40,7 +51,11 @@ describe('evaluateSignoffs', () => {
   });
 
   it('decides GO when all approve plainly and the verdict was GO', () => {
-    const progress = evaluateSignoffs(request().requirements, [signoff('tech-lead', 'U1'), signoff('security', 'U2'), signoff('security', 'U3')], 'GO');
+    const progress = evaluateSignoffs(
+      request().requirements,
+      [signoff('tech-lead', 'U1'), signoff('security', 'U2'), signoff('security', 'U3')],
+      'GO',
+    );
     expect(progress.outcome).toEqual({ kind: 'approved', decision: 'GO', conditions: [] });
   });
 
@@ -57,7 +72,11 @@ describe('evaluateSignoffs', () => {
 
   it('decides NO-GO on any rejection, even when approvals are complete', () => {
     const rejection = signoff('security', 'U9', 'REJECT', 'open port');
-    const progress = evaluateSignoffs(request().requirements, [signoff('tech-lead', 'U1'), signoff('security', 'U2'), signoff('security', 'U3'), rejection], 'GO');
+    const progress = evaluateSignoffs(
+      request().requirements,
+      [signoff('tech-lead', 'U1'), signoff('security', 'U2'), signoff('security', 'U3'), rejection],
+      'GO',
+    );
     expect(progress.outcome).toEqual({ kind: 'rejected', rejection });
   });
 });
@@ -70,13 +89,28 @@ describe('checkSignoff', () => {
   it.each([
     ['a decided request', request({ status: 'APPROVED' }), attempt(), { reason: 'not_open', status: 'APPROVED', override: false }],
     ['a stale request', request({ status: 'STALE' }), attempt(), { reason: 'not_open', status: 'STALE', override: false }],
-    ['an overridden request', request({ status: 'OVERRIDDEN', override: true }), attempt(), { reason: 'not_open', status: 'OVERRIDDEN', override: true }],
+    [
+      'an overridden request',
+      request({ status: 'OVERRIDDEN', override: true }),
+      attempt(),
+      { reason: 'not_open', status: 'OVERRIDDEN', override: true },
+    ],
     ['a request past its expiry', request({ expiresAt: AT }), attempt(), { reason: 'expired' }],
     ['a role the request does not need', request(), attempt({ role: 'cto' }), { reason: 'role_not_required', role: 'cto' }],
     ['a non-member', request(), attempt({ isMember: false }), { reason: 'not_member', role: 'tech-lead' }],
     ['the requester approving', request(), attempt({ userId: 'U0REQ' }), { reason: 'self_approval' }],
-    ['a second click by the same person', request({ signoffs: [signoff('tech-lead', 'U0LEAD')] }), attempt(), { reason: 'already_signed', role: 'tech-lead', kind: 'APPROVE' }],
-    ['a role already complete', request({ signoffs: [signoff('tech-lead', 'U0OTHER')] }), attempt(), { reason: 'role_complete', role: 'tech-lead', by: ['U0OTHER'] }],
+    [
+      'a second click by the same person',
+      request({ signoffs: [signoff('tech-lead', 'U0LEAD')] }),
+      attempt(),
+      { reason: 'already_signed', role: 'tech-lead', kind: 'APPROVE' },
+    ],
+    [
+      'a role already complete',
+      request({ signoffs: [signoff('tech-lead', 'U0OTHER')] }),
+      attempt(),
+      { reason: 'role_complete', role: 'tech-lead', by: ['U0OTHER'] },
+    ],
     ['a rejection without a reason', request(), attempt({ kind: 'REJECT', note: '  ' }), { reason: 'note_required' }],
     ['conditions without text', request(), attempt({ kind: 'APPROVE_WITH_CONDITIONS', note: null }), { reason: 'note_required' }],
   ])('refuses %s', (_what, given, tried, refusal) => {
@@ -124,7 +158,9 @@ describe('coverage hashes and carry-over', () => {
         signoff('business-owner', 'U3', 'REJECT', 'no'),
       ],
     });
-    expect(carriedSignoffs(previous, after).map((carried) => [carried.role, carried.userId, carried.carriedFromId])).toEqual([['tech-lead', 'U1', 'older']]);
+    expect(carriedSignoffs(previous, after).map((carried) => [carried.role, carried.userId, carried.carriedFromId])).toEqual([
+      ['tech-lead', 'U1', 'older'],
+    ]);
     expect(carriedSignoffs(previous, before).map((carried) => [carried.role, carried.carriedFromId])).toEqual([
       ['tech-lead', 'older'],
       ['security', 'old'],

@@ -5,14 +5,24 @@ import type { SignoffRecord, SignoffRequestView } from '../../../src/approvals/s
 import { ownApproval } from '../../../src/deployments/separation-of-duties.ts';
 import { signoffRequest, SIGNED_AT } from '../../support/fixtures/signoff-request.ts';
 
-const signoff = (role: string, userId: string, kind: SignoffRecord['kind'] = 'APPROVE'): SignoffRecord => ({ role, userId, kind, note: kind === 'APPROVE' ? null : 'why', signedAt: SIGNED_AT, carriedFromId: null });
+const signoff = (role: string, userId: string, kind: SignoffRecord['kind'] = 'APPROVE'): SignoffRecord => ({
+  role,
+  userId,
+  kind,
+  note: kind === 'APPROVE' ? null : 'why',
+  signedAt: SIGNED_AT,
+  carriedFromId: null,
+});
 const request = (signoffs: SignoffRecord[] = []): SignoffRequestView =>
   signoffRequest({
     id: 'req-1',
     assessmentId: 'a-1',
     requestedBy: 'U0ASKER',
     expiresAt: new Date(SIGNED_AT.getTime() + 3_600_000),
-    requirements: [{ role: 'tech-lead', count: 1, covers: [], snapshotHash: 'h1' }, { role: 'security', count: 1, covers: [], snapshotHash: 'h2' }],
+    requirements: [
+      { role: 'tech-lead', count: 1, covers: [], snapshotHash: 'h1' },
+      { role: 'security', count: 1, covers: [], snapshotHash: 'h2' },
+    ],
     signoffs,
   });
 const attempt = (overrides: Partial<SignAttempt> = {}): SignAttempt => ({
@@ -30,7 +40,9 @@ const attempt = (overrides: Partial<SignAttempt> = {}): SignAttempt => ({
 describe('separation of duties when signing', () => {
   it('refuses the assessment requester an approval, with or without conditions, even where self-approval is allowed', () => {
     expect(checkSignoff(request(), attempt({ userId: 'U0RUNNER' }))).toEqual({ reason: 'assessment_requester', requestedBy: 'U0RUNNER' });
-    expect(checkSignoff(request(), attempt({ userId: 'U0RUNNER', kind: 'APPROVE_WITH_CONDITIONS', note: 'x', allowSelfApproval: true }))).toMatchObject({ reason: 'assessment_requester' });
+    expect(
+      checkSignoff(request(), attempt({ userId: 'U0RUNNER', kind: 'APPROVE_WITH_CONDITIONS', note: 'x', allowSelfApproval: true })),
+    ).toMatchObject({ reason: 'assessment_requester' });
   });
 
   it('still lets the assessment requester reject: stopping a release is never a conflict of interest', () => {
@@ -38,14 +50,21 @@ describe('separation of duties when signing', () => {
   });
 
   it('counts one person for one role, carried-over approvals included', () => {
-    expect(checkSignoff(request([signoff('tech-lead', 'U0MULTI')]), attempt({ role: 'security', userId: 'U0MULTI' }))).toEqual({ reason: 'one_role_per_person', role: 'tech-lead' });
-    expect(checkSignoff(request([{ ...signoff('tech-lead', 'U0MULTI'), carriedFromId: 'req-0' }]), attempt({ role: 'security', userId: 'U0MULTI' }))).toMatchObject({ reason: 'one_role_per_person' });
+    expect(checkSignoff(request([signoff('tech-lead', 'U0MULTI')]), attempt({ role: 'security', userId: 'U0MULTI' }))).toEqual({
+      reason: 'one_role_per_person',
+      role: 'tech-lead',
+    });
+    expect(
+      checkSignoff(request([{ ...signoff('tech-lead', 'U0MULTI'), carriedFromId: 'req-0' }]), attempt({ role: 'security', userId: 'U0MULTI' })),
+    ).toMatchObject({ reason: 'one_role_per_person' });
     expect(checkSignoff(request([signoff('tech-lead', 'U0MULTI')]), attempt({ role: 'security', userId: 'U0SEC' }))).toBeUndefined();
   });
 
   it('changes nothing when off', () => {
     expect(checkSignoff(request(), attempt({ userId: 'U0RUNNER', separation: undefined }))).toBeUndefined();
-    expect(checkSignoff(request([signoff('tech-lead', 'U0MULTI')]), attempt({ role: 'security', userId: 'U0MULTI', separation: undefined }))).toBeUndefined();
+    expect(
+      checkSignoff(request([signoff('tech-lead', 'U0MULTI')]), attempt({ role: 'security', userId: 'U0MULTI', separation: undefined })),
+    ).toBeUndefined();
   });
 });
 

@@ -10,7 +10,10 @@ const AT = SIGNED_AT;
 const who = (role: string) => (role === 'security' ? '<!subteam^S0SEC>' : '<@U0LEAD>');
 
 const request = (overrides: Partial<SignoffRequestView> = {}) =>
-  signoffRequest({ signoffs: [{ role: 'tech-lead', userId: 'U0LEAD', kind: 'APPROVE', note: null, signedAt: AT, carriedFromId: 'old' }], ...overrides });
+  signoffRequest({
+    signoffs: [{ role: 'tech-lead', userId: 'U0LEAD', kind: 'APPROVE', note: null, signedAt: AT, carriedFromId: 'old' }],
+    ...overrides,
+  });
 
 const valid = (message: { text: string; blocks: Record<string, unknown>[] }) => {
   expect(validateBlocks(message.blocks, 'message')).toEqual([]);
@@ -29,7 +32,16 @@ describe('renderSignoffMessage', () => {
   });
 
   it.each(['APPROVED', 'REJECTED', 'EXPIRED', 'STALE', 'OVERRIDDEN'] as const)('shows no buttons once %s', (status) => {
-    const message = renderSignoffMessage(request({ status, decision: status === 'REJECTED' ? 'NO_GO' : 'GO', override: status === 'OVERRIDDEN', overriddenBy: 'U0RM', decisionReason: 'why <!here>' }), who);
+    const message = renderSignoffMessage(
+      request({
+        status,
+        decision: status === 'REJECTED' ? 'NO_GO' : 'GO',
+        override: status === 'OVERRIDDEN',
+        overriddenBy: 'U0RM',
+        decisionReason: 'why <!here>',
+      }),
+      who,
+    );
     valid(message);
     expect(JSON.stringify(message.blocks)).not.toContain(ids.actions.approve);
     expect(JSON.stringify(message.blocks)).not.toContain('<!here>');
@@ -37,7 +49,14 @@ describe('renderSignoffMessage', () => {
 
   it('stays inside Block Kit limits with twenty roles and long notes', () => {
     const requirements = Array.from({ length: 30 }, (_, index) => ({ role: `role-${index}`, count: 1, covers: [], snapshotHash: 'x' }));
-    const signoffs = requirements.slice(0, 5).map((requirement) => ({ role: requirement.role, userId: 'U0X', kind: 'APPROVE_WITH_CONDITIONS' as const, note: 'n'.repeat(5000), signedAt: AT, carriedFromId: null }));
+    const signoffs = requirements.slice(0, 5).map((requirement) => ({
+      role: requirement.role,
+      userId: 'U0X',
+      kind: 'APPROVE_WITH_CONDITIONS' as const,
+      note: 'n'.repeat(5000),
+      signedAt: AT,
+      carriedFromId: null,
+    }));
     valid(renderSignoffMessage(request({ requirements, signoffs }), who));
   });
 });
@@ -55,15 +74,24 @@ describe('announcements and the assessment badge', () => {
   });
 
   it('announces an override with who and why', () => {
-    const text = renderOverrideAnnouncement(request({ status: 'OVERRIDDEN', override: true, overriddenBy: 'U0RM', decisionReason: 'hotfix', verdict: 'NO_GO' })).text;
+    const text = renderOverrideAnnouncement(
+      request({ status: 'OVERRIDDEN', override: true, overriddenBy: 'U0RM', decisionReason: 'hotfix', verdict: 'NO_GO' }),
+    ).text;
     expect(text).toContain('OVERRIDE: decision GO');
     expect(text).toContain('<@U0RM>');
     expect(text).toContain('over a verdict of NO GO');
   });
 
   it('offers the Request sign-off button, then shows where sign-off stands', () => {
-    expect(signoffBadgeBlock('a-1', { state: 'available' })).toMatchObject({ type: 'actions', elements: [{ action_id: ids.actions.requestSignoff, value: 'a-1' }] });
-    expect(JSON.stringify(signoffBadgeBlock('a-1', { state: 'requested', status: 'PENDING', decision: null, override: false, missing: 2 }))).toContain('2 roles still to sign');
-    expect(JSON.stringify(signoffBadgeBlock('a-1', { state: 'requested', status: 'OVERRIDDEN', decision: 'GO', override: true, missing: 2 }))).toContain('OVERRIDE');
+    expect(signoffBadgeBlock('a-1', { state: 'available' })).toMatchObject({
+      type: 'actions',
+      elements: [{ action_id: ids.actions.requestSignoff, value: 'a-1' }],
+    });
+    expect(
+      JSON.stringify(signoffBadgeBlock('a-1', { state: 'requested', status: 'PENDING', decision: null, override: false, missing: 2 })),
+    ).toContain('2 roles still to sign');
+    expect(
+      JSON.stringify(signoffBadgeBlock('a-1', { state: 'requested', status: 'OVERRIDDEN', decision: 'GO', override: true, missing: 2 })),
+    ).toContain('OVERRIDE');
   });
 });

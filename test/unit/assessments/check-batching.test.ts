@@ -77,7 +77,10 @@ describe('createCheckLoader', () => {
     const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
     await load(A1, 'check-3');
     await load(A1, 'check-3');
-    expect(repository.calls.finds).toEqual([{ assessmentId: A1, checkIds: undefined }, { assessmentId: A1, checkIds: ['check-3'] }]);
+    expect(repository.calls.finds).toEqual([
+      { assessmentId: A1, checkIds: undefined },
+      { assessmentId: A1, checkIds: ['check-3'] },
+    ]);
   });
 
   it('an unknown check is undefined, and an expired snapshot is read again', async () => {

@@ -5,13 +5,26 @@ import type { StoredCheckSpec } from '../../../src/store/assessments.repository.
 import type { CheckTarget } from '../../../src/checks/check.types.ts';
 
 const ASSESSMENT = '6f1c1c1e-1b1a-4c4e-8a57-3f0c2f1d9a10';
-const httpSpec = { id: 'health', name: 'Health', type: 'http', category: 'infrastructure', severity: 'high', url: 'http://127.0.0.1:1/healthz', timeoutMs: 1000 };
+const httpSpec = {
+  id: 'health',
+  name: 'Health',
+  type: 'http',
+  category: 'infrastructure',
+  severity: 'high',
+  url: 'http://127.0.0.1:1/healthz',
+  timeoutMs: 1000,
+};
 const stored = (spec: unknown): StoredCheckSpec => ({ spec, status: 'PENDING', service: 'checkout', environment: 'production' });
 
 /** In-memory stand-ins for the ports, recording what the domain asked of them. */
 function fakes(stored: Record<string, StoredCheckSpec>) {
   const rows = new Map(Object.entries(stored));
-  const calls = { run: [] as string[], targets: [] as CheckTarget[], recorded: [] as { checkId: string; status: string; attempts: number }[], renders: 0 };
+  const calls = {
+    run: [] as string[],
+    targets: [] as CheckTarget[],
+    recorded: [] as { checkId: string; status: string; attempts: number }[],
+    renders: 0,
+  };
   const deps: ExecuteCheckDeps = {
     loadCheck: async (_assessmentId, checkId) => rows.get(checkId),
     recordOutcome: async (_assessmentId, checkId, outcome) => {
@@ -21,9 +34,11 @@ function fakes(stored: Record<string, StoredCheckSpec>) {
       calls.recorded.push({ checkId, status: outcome.status, attempts: outcome.attempts });
       return true;
     },
-    scheduler: { requestRender: async () => {
-      calls.renders += 1;
-    } },
+    scheduler: {
+      requestRender: async () => {
+        calls.renders += 1;
+      },
+    },
     runCheck: async (spec: CheckSpec, target: CheckTarget) => {
       calls.run.push(spec.id);
       calls.targets.push(target);
@@ -35,7 +50,7 @@ function fakes(stored: Record<string, StoredCheckSpec>) {
 }
 
 describe('executeCheck', () => {
-  it('runs a pending check for its assessment\'s service and environment, records its outcome with the attempt number and asks for a render', async () => {
+  it("runs a pending check for its assessment's service and environment, records its outcome with the attempt number and asks for a render", async () => {
     const { deps, calls } = fakes({ health: stored(httpSpec) });
     expect(await executeCheck(deps, { assessmentId: ASSESSMENT, checkId: 'health', attempt: 2 })).toBe('recorded');
     expect(calls).toEqual({

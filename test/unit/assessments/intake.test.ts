@@ -23,7 +23,10 @@ describe('intakeStep: what the intake job does about the assessment it finds', (
   });
 
   it('waits until the bot had the full delay for a row it recorded late (the command waited in the limiter)', () => {
-    expect(intakeStep({ messageTs: null, createdAt }, false, at(INTAKE_DELAY_MS - 1), INTAKE_DELAY_MS)).toEqual({ step: 'wait', until: at(INTAKE_DELAY_MS) });
+    expect(intakeStep({ messageTs: null, createdAt }, false, at(INTAKE_DELAY_MS - 1), INTAKE_DELAY_MS)).toEqual({
+      step: 'wait',
+      until: at(INTAKE_DELAY_MS),
+    });
   });
 });
 
@@ -36,7 +39,12 @@ describe('the intake job', () => {
   });
 
   it('refuses a payload that is not a command request for good', () => {
-    const attempt = () => parseJobData(IntakeJobData, { requestKey: 't', service: 'checkout', environment: 'prod', requestedBy: 'someone', teamId: null, channelId: 'C0X' }, 'intake');
+    const attempt = () =>
+      parseJobData(
+        IntakeJobData,
+        { requestKey: 't', service: 'checkout', environment: 'prod', requestedBy: 'someone', teamId: null, channelId: 'C0X' },
+        'intake',
+      );
     expect(attempt).toThrow(UnrecoverableError);
     expect(attempt).toThrow(/invalid intake job data: requestedBy: /);
   });

@@ -3,7 +3,8 @@ import { runnableSpec } from '../../../src/assessments/run-stored-check.ts';
 import { CheckSpec } from '../../../src/config/readiness-config.schema.ts';
 import { redactDeep } from '../../../src/secrets/redact.ts';
 
-const check = (fields: Record<string, unknown>) => CheckSpec.parse({ id: 'c', name: 'C', type: 'http', url: 'https://api.internal/health', ...fields });
+const check = (fields: Record<string, unknown>) =>
+  CheckSpec.parse({ id: 'c', name: 'C', type: 'http', url: 'https://api.internal/health', ...fields });
 const stored = (spec: CheckSpec) => CheckSpec.parse(JSON.parse(JSON.stringify(redactDeep(spec))));
 
 describe('runnableSpec: what a worker runs for a stored check', () => {

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { describeTlsProblem } from '../../../src/checks/net-errors.ts';
 
-const OPENSSL_DUMP = '80FC4146127F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n';
+const OPENSSL_DUMP =
+  '80FC4146127F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n';
 
 describe('describeTlsProblem', () => {
   it("says a plain-text port does not speak TLS, from OpenSSL's reason or, without one, from its dump", () => {
     expect(describeTlsProblem({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: OPENSSL_DUMP, reason: 'wrong version number' })).toBe(
       'the port does not speak TLS (wrong version number)',
     );
-    expect(describeTlsProblem({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: OPENSSL_DUMP })).toBe('the port does not speak TLS (wrong version number)');
+    expect(describeTlsProblem({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: OPENSSL_DUMP })).toBe(
+      'the port does not speak TLS (wrong version number)',
+    );
   });
 
   it('names certificate problems in words, and other handshake failures with their reason', () => {

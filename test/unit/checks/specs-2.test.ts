@@ -25,7 +25,11 @@ describe('prometheus specs', () => {
   });
 
   it('requires the query, the comparator and fail', () => {
-    expect(problems({ type: 'prometheus', url: 'http://p:9090' }).map((p) => p.split(':')[0]).sort()).toEqual(['comparator', 'fail', 'query']);
+    expect(
+      problems({ type: 'prometheus', url: 'http://p:9090' })
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['comparator', 'fail', 'query']);
   });
 
   it('refuses an unknown comparator', () => {
@@ -62,7 +66,9 @@ describe('postgres specs', () => {
     expect(problems({ type: 'postgres', url: 'postgresql://db/app', migrationsDir: 'prisma/migrations' })).toEqual([
       'migrationsDir: migrationsDir is only read with checkMigrations: true',
     ]);
-    expect(CheckSpec.parse({ ...base, type: 'postgres', url: 'postgresql://db/app', checkMigrations: true, migrationsDir: 'prisma/migrations' })).toMatchObject({
+    expect(
+      CheckSpec.parse({ ...base, type: 'postgres', url: 'postgresql://db/app', checkMigrations: true, migrationsDir: 'prisma/migrations' }),
+    ).toMatchObject({
       migrationsDir: 'prisma/migrations',
     });
   });

@@ -55,7 +55,9 @@ describe('classifyCertificate', () => {
     expect(classifyCertificate(facts({ chainError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), thresholds, now).message).toBe(
       'the certificate for api.example.com:443 is not trusted: it is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT); serve a certificate from a trusted CA or set caFile to the private CA',
     );
-    expect(classifyCertificate(facts({ chainError: 'SOMETHING_ELSE' }), thresholds, now).message).toMatch(/its chain does not verify \(SOMETHING_ELSE\)/);
+    expect(classifyCertificate(facts({ chainError: 'SOMETHING_ELSE' }), thresholds, now).message).toMatch(
+      /its chain does not verify \(SOMETHING_ELSE\)/,
+    );
   });
 
   it('fails a certificate that does not cover the servername, listing what it covers', () => {

@@ -11,7 +11,17 @@ const report: ReadinessReport = {
   blockers: [],
   categories: [{ name: 'performance', score: 83.33 }],
   checks: [
-    { id: 'search', name: 'Search <b>fast</b>', category: 'performance', severity: 'medium', type: 'http', status: 'WARN', durationMs: 373, message: 'slower than | 250 ms', evidence: { latencyMs: 373 } },
+    {
+      id: 'search',
+      name: 'Search <b>fast</b>',
+      category: 'performance',
+      severity: 'medium',
+      type: 'http',
+      status: 'WARN',
+      durationMs: 373,
+      message: 'slower than | 250 ms',
+      evidence: { latencyMs: 373 },
+    },
   ],
   recommendations: ['Search: profile it'],
 } as ReadinessReport;

@@ -22,7 +22,11 @@ describe('ADMIN_PORT, ADMIN_HOST and ADMIN_TOKEN', () => {
 
   it('reads what is set, port 0 included (a free port, for tests)', () => {
     const token = 'a-token-of-enough-length';
-    expect(parseEnv(Env, { ...HTTP_MODE, ADMIN_PORT: '0', ADMIN_HOST: '0.0.0.0', ADMIN_TOKEN: token })).toMatchObject({ ADMIN_PORT: 0, ADMIN_HOST: '0.0.0.0', ADMIN_TOKEN: token });
+    expect(parseEnv(Env, { ...HTTP_MODE, ADMIN_PORT: '0', ADMIN_HOST: '0.0.0.0', ADMIN_TOKEN: token })).toMatchObject({
+      ADMIN_PORT: 0,
+      ADMIN_HOST: '0.0.0.0',
+      ADMIN_TOKEN: token,
+    });
     expect(parseEnv(WorkerEnv, { ...HTTP_MODE, ADMIN_PORT: '9200' }).ADMIN_PORT).toBe(9200);
   });
 

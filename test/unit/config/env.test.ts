@@ -64,9 +64,7 @@ describe('parseEnv(Env)', () => {
   });
 
   it('lists every problem in one message', () => {
-    const error = configErrorOf(() =>
-      parseEnv(Env, { SLACK_SIGNING_SECRET: 'shh', PORT: 'eighty', REDIS_URL: 'http://cache:6379' }),
-    );
+    const error = configErrorOf(() => parseEnv(Env, { SLACK_SIGNING_SECRET: 'shh', PORT: 'eighty', REDIS_URL: 'http://cache:6379' }));
     expect(error.problems).toHaveLength(3);
     expect(error.message).toMatch(/^Readiness cannot start: 3 problem\(s\) in the environment:/);
     expect(error.message).toContain('SLACK_BOT_TOKEN: required: the bot token from your Slack app (xoxb-…)');
@@ -76,9 +74,7 @@ describe('parseEnv(Env)', () => {
   });
 
   it('explains a token of the wrong kind', () => {
-    const error = configErrorOf(() =>
-      parseEnv(Env, { SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_APP_TOKEN: 'xoxb-not-an-app-token' }),
-    );
+    const error = configErrorOf(() => parseEnv(Env, { SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_APP_TOKEN: 'xoxb-not-an-app-token' }));
     expect(error.problems).toEqual([
       'SLACK_BOT_TOKEN: must be a bot token starting with xoxb-',
       'SLACK_APP_TOKEN: must be an app-level token starting with xapp- (or unset for HTTP mode)',
@@ -94,9 +90,7 @@ describe('parseEnv(Env)', () => {
 
   it('requires the signing secret in HTTP mode and says how to avoid it', () => {
     const error = configErrorOf(() => parseEnv(Env, { SLACK_BOT_TOKEN: 'xoxb-1' }));
-    expect(error.problems).toEqual([
-      'SLACK_SIGNING_SECRET: required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)',
-    ]);
+    expect(error.problems).toEqual(['SLACK_SIGNING_SECRET: required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)']);
   });
 
   it('treats a blank signing secret as missing', () => {

@@ -41,7 +41,10 @@ describe('LOG_FORMAT and NODE_ENV', () => {
   it('are optional, and LOG_FORMAT is json or pretty for bots and workers alike', () => {
     const env = parseEnv(WorkerEnv, HTTP_MODE);
     expect([env.LOG_FORMAT, env.NODE_ENV]).toEqual([undefined, undefined]);
-    expect(parseEnv(WorkerEnv, { ...HTTP_MODE, LOG_FORMAT: 'pretty', NODE_ENV: 'production' })).toMatchObject({ LOG_FORMAT: 'pretty', NODE_ENV: 'production' });
+    expect(parseEnv(WorkerEnv, { ...HTTP_MODE, LOG_FORMAT: 'pretty', NODE_ENV: 'production' })).toMatchObject({
+      LOG_FORMAT: 'pretty',
+      NODE_ENV: 'production',
+    });
     expect(problemsOf(() => parseEnv(Env, { ...HTTP_MODE, LOG_FORMAT: 'text' }))).toEqual(['LOG_FORMAT: must be json or pretty (or unset)']);
   });
 });

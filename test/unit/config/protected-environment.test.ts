@@ -54,7 +54,9 @@ describe('protected environments', () => {
   });
 
   it('cannot be unprotected by name', () => {
-    expect(problemsOf({ production: { protected: false } })).toEqual(['services.shop.environments.production.protected: "production" is always protected; remove `protected: false`']);
+    expect(problemsOf({ production: { protected: false } })).toEqual([
+      'services.shop.environments.production.protected: "production" is always protected; remove `protected: false`',
+    ]);
   });
 });
 
@@ -83,7 +85,9 @@ describe('freshness of the GO', () => {
     expect(problemsOf({ staging: { deploy: { freshness: '1h', maxDecisionAge: '2h' } } })).toEqual([
       'services.shop.environments.staging.deploy.maxDecisionAge: set `freshness` only (`maxDecisionAge` is its former name)',
     ]);
-    expect(problemsOf({ staging: { deploy: { planExpiresAfter: 'soon' } } })[0]).toMatch(/^services\.shop\.environments\.staging\.deploy\.planExpiresAfter: /);
+    expect(problemsOf({ staging: { deploy: { planExpiresAfter: 'soon' } } })[0]).toMatch(
+      /^services\.shop\.environments\.staging\.deploy\.planExpiresAfter: /,
+    );
   });
 });
 
@@ -111,6 +115,8 @@ describe('separation of duties', () => {
   });
 
   it('refuses a value that is not true or false, naming the key', () => {
-    expect(problemsOf({ staging: { signoff: { ...signoff, separationOfDuties: 'yes' } } })[0]).toMatch(/^services\.shop\.environments\.staging\.signoff\.separationOfDuties: /);
+    expect(problemsOf({ staging: { signoff: { ...signoff, separationOfDuties: 'yes' } } })[0]).toMatch(
+      /^services\.shop\.environments\.staging\.signoff\.separationOfDuties: /,
+    );
   });
 });

@@ -21,7 +21,9 @@ describe('QUEUE_PREFIX', () => {
       } catch (error) {
         problems = (error as ConfigError).problems;
       }
-      expect(problems, prefix).toEqual(['QUEUE_PREFIX: letters, digits, _ and - only, optionally wrapped in braces as a Redis Cluster hash tag such as {readiness}']);
+      expect(problems, prefix).toEqual([
+        'QUEUE_PREFIX: letters, digits, _ and - only, optionally wrapped in braces as a Redis Cluster hash tag such as {readiness}',
+      ]);
     }
   });
 });

@@ -110,9 +110,7 @@ describe('parseReadinessYaml: a valid config', () => {
 
 describe('parseReadinessYaml: malformed YAML', () => {
   it('reports the line and column of the syntax error and names the file', () => {
-    const { message, problems } = problemsOf(() =>
-      parseReadinessYaml('services:\n  checkout:\n    checks: [\n  bad: : x\n', SOURCE),
-    );
+    const { message, problems } = problemsOf(() => parseReadinessYaml('services:\n  checkout:\n    checks: [\n  bad: : x\n', SOURCE));
     expect(message).toContain(SOURCE);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toMatch(/^line 4, column \d+: /);
@@ -130,8 +128,7 @@ describe('parseReadinessConfig: schema errors', () => {
     const { message, problems } = problemsOf(() =>
       parseReadinessYaml(
         yamlWithChecks(
-          '      - { id: a, name: A, type: http, url: "https://x" }\n' +
-            '      - { id: b, name: B, type: http, url: "https://x", timeoutMs: -5 }\n',
+          '      - { id: a, name: A, type: http, url: "https://x" }\n' + '      - { id: b, name: B, type: http, url: "https://x", timeoutMs: -5 }\n',
         ),
         SOURCE,
       ),
@@ -187,9 +184,7 @@ describe('parseReadinessConfig: schema errors', () => {
   });
 
   it('rejects an unknown check type and says which types exist', () => {
-    const { problems } = problemsOf(() =>
-      parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: smtp, host: db }\n'), SOURCE),
-    );
+    const { problems } = problemsOf(() => parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: smtp, host: db }\n'), SOURCE));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.type: .*http/);
   });
@@ -197,10 +192,7 @@ describe('parseReadinessConfig: schema errors', () => {
   it('rejects a negative or zero timeout', () => {
     for (const timeout of [-1, 0]) {
       const { problems } = problemsOf(() =>
-        parseReadinessYaml(
-          yamlWithChecks(`      - { id: a, name: A, type: http, url: "https://x", timeoutMs: ${timeout} }\n`),
-          SOURCE,
-        ),
+        parseReadinessYaml(yamlWithChecks(`      - { id: a, name: A, type: http, url: "https://x", timeoutMs: ${timeout} }\n`), SOURCE),
       );
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.timeoutMs: /);
@@ -210,9 +202,7 @@ describe('parseReadinessConfig: schema errors', () => {
   it('rejects a latency threshold or expected status of the wrong type', () => {
     const { problems } = problemsOf(() =>
       parseReadinessYaml(
-        yamlWithChecks(
-          '      - { id: a, name: A, type: http, url: "https://x", maxLatencyMs: "250ms", expectStatus: "OK" }\n',
-        ),
+        yamlWithChecks('      - { id: a, name: A, type: http, url: "https://x", maxLatencyMs: "250ms", expectStatus: "OK" }\n'),
         SOURCE,
       ),
     );
@@ -224,21 +214,14 @@ describe('parseReadinessConfig: schema errors', () => {
 
   it('rejects an out-of-range expected status', () => {
     const { problems } = problemsOf(() =>
-      parseReadinessYaml(
-        yamlWithChecks('      - { id: a, name: A, type: http, url: "https://x", expectStatus: [200, 999] }\n'),
-        SOURCE,
-      ),
+      parseReadinessYaml(yamlWithChecks('      - { id: a, name: A, type: http, url: "https://x", expectStatus: [200, 999] }\n'), SOURCE),
     );
     expect(problems[0]).toMatch(/^services\.checkout\.checks\[0\]\.expectStatus/);
   });
 
   it('requires at least one service, environment and check', () => {
-    expect(problemsOf(() => parseReadinessConfig({ services: {} }, SOURCE)).problems).toEqual([
-      'services: define at least one service',
-    ]);
-    const { problems } = problemsOf(() =>
-      parseReadinessConfig({ services: { checkout: { environments: {}, checks: [] } } }, SOURCE),
-    );
+    expect(problemsOf(() => parseReadinessConfig({ services: {} }, SOURCE)).problems).toEqual(['services: define at least one service']);
+    const { problems } = problemsOf(() => parseReadinessConfig({ services: { checkout: { environments: {}, checks: [] } } }, SOURCE));
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^services\.checkout\.environments: .*at least one environment/),
@@ -296,25 +279,19 @@ describe('parseReadinessConfig: cross-check rules', () => {
     const { problems } = problemsOf(() =>
       parseReadinessYaml(
         yamlWithChecks(
-          '      - { id: a, name: A, type: http, url: "https://x" }\n' +
-            '      - { id: b, name: B, type: http, url: "{{baseUrl}}/healthz" }\n',
+          '      - { id: a, name: A, type: http, url: "https://x" }\n' + '      - { id: b, name: B, type: http, url: "{{baseUrl}}/healthz" }\n',
           '      staging:\n        vars: { baseUrl: "https://staging" }\n      production:\n        vars: { other: x }\n',
         ),
         SOURCE,
       ),
     );
-    expect(problems).toEqual([
-      'services.checkout.checks[1]: uses {{baseUrl}}, which services.checkout.environments.production.vars does not define',
-    ]);
+    expect(problems).toEqual(['services.checkout.checks[1]: uses {{baseUrl}}, which services.checkout.environments.production.vars does not define']);
   });
 
   it('reports the missing variable once per environment that lacks it', () => {
     const { problems } = problemsOf(() =>
       parseReadinessYaml(
-        yamlWithChecks(
-          '      - { id: a, name: A, type: http, url: "{{baseUrl}}/healthz" }\n',
-          '      staging: {}\n      production: {}\n',
-        ),
+        yamlWithChecks('      - { id: a, name: A, type: http, url: "{{baseUrl}}/healthz" }\n', '      staging: {}\n      production: {}\n'),
         SOURCE,
       ),
     );
@@ -494,10 +471,7 @@ describe('roles, manual checks and environment-specific checks', () => {
 
   it('refuses a malformed duration, role members that are not Slack ids, and an empty role', () => {
     const problems = problemsOf(() =>
-      parseReadinessConfig(
-        config([{ ...manual, validFor: 'tomorrow' }], { 'release-manager': { users: ['alice'] }, empty: {} }),
-        'readiness.yaml',
-      ),
+      parseReadinessConfig(config([{ ...manual, validFor: 'tomorrow' }], { 'release-manager': { users: ['alice'] }, empty: {} }), 'readiness.yaml'),
     ).problems;
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -554,7 +528,9 @@ describe('sign-off policies', () => {
   });
 
   it('refuses roles the config does not define, for required sign-offs and the override role', () => {
-    const { problems } = problemsOf(() => parseReadinessConfig(withPolicy({ required: [{ role: 'security' }], overrideRole: 'cto' }), 'readiness.yaml'));
+    const { problems } = problemsOf(() =>
+      parseReadinessConfig(withPolicy({ required: [{ role: 'security' }], overrideRole: 'cto' }), 'readiness.yaml'),
+    );
     expect(problems).toEqual([
       'services.shop.environments.prod.signoff.required[0].role: "security" is not defined under roles (tech-lead)',
       'services.shop.environments.prod.signoff.overrideRole: "cto" is not defined under roles (tech-lead)',

@@ -13,7 +13,15 @@ function config(edit: (document: Record<string, any>) => void): Record<string, a
     deployments: {
       templates: {
         quick: {
-          phases: [{ id: 'ship', tasks: [{ id: 'go', type: 'webhook', url: 'https://deploy.example.com' }, { id: 'ok', type: 'manual-gate', role: 'sre' }] }],
+          phases: [
+            {
+              id: 'ship',
+              tasks: [
+                { id: 'go', type: 'webhook', url: 'https://deploy.example.com' },
+                { id: 'ok', type: 'manual-gate', role: 'sre' },
+              ],
+            },
+          ],
           rollback: { tasks: [{ id: 'undo', type: 'webhook', url: 'https://deploy.example.com/undo' }] },
         },
       },
@@ -54,31 +62,96 @@ function problemsOf(document: unknown): string[] {
 
 describe('unknown keys in readiness.yaml are errors with the key path and the key meant', () => {
   it('accepts the valid config the cases start from (vars and webhook headers stay free-form)', () => {
-    expect(() => parseReadinessConfig(config(() => undefined), SOURCE)).not.toThrow();
+    expect(() =>
+      parseReadinessConfig(
+        config(() => undefined),
+        SOURCE,
+      ),
+    ).not.toThrow();
   });
 
   it.each([
-    ['a check timeout in the wrong case', (d: any) => (d.services.checkout.checks[2].timeoutMS = 100), 'services.checkout.checks[2].timeoutMS', 'timeoutMs'],
+    [
+      'a check timeout in the wrong case',
+      (d: any) => (d.services.checkout.checks[2].timeoutMS = 100),
+      'services.checkout.checks[2].timeoutMS',
+      'timeoutMs',
+    ],
     ['a misspelt severity', (d: any) => (d.services.checkout.checks[0].severty = 'low'), 'services.checkout.checks[0].severty', 'severity'],
-    ['snake_case for camelCase', (d: any) => (d.services.checkout.checks[0].max_latency_ms = 5), 'services.checkout.checks[0].max_latency_ms', 'maxLatencyMs'],
+    [
+      'snake_case for camelCase',
+      (d: any) => (d.services.checkout.checks[0].max_latency_ms = 5),
+      'services.checkout.checks[0].max_latency_ms',
+      'maxLatencyMs',
+    ],
     ['a key of the tcp type, not http', (d: any) => (d.services.checkout.checks[1].hots = 'x'), 'services.checkout.checks[1].hots', 'host'],
-    ['a key inside an http check’s json', (d: any) => (d.services.checkout.checks[2].json.equal = 'ok'), 'services.checkout.checks[2].json.equal', 'equals'],
-    ['environment thresholds', (d: any) => (d.services.checkout.environments.prod.treshold = { go: 90 }), 'services.checkout.environments.prod.treshold', 'thresholds'],
-    ['a threshold inside thresholds', (d: any) => (d.services.checkout.environments.prod.thresholds = { go: 90, cauton: 70 }), 'services.checkout.environments.prod.thresholds.cauton', 'caution'],
-    ['a sign-off policy key', (d: any) => (d.services.checkout.environments.prod.signoff.expiresAftr = '2h'), 'services.checkout.environments.prod.signoff.expiresAftr', 'expiresAfter'],
-    ['a required sign-off', (d: any) => (d.services.checkout.environments.prod.signoff.required[0].cuont = 2), 'services.checkout.environments.prod.signoff.required[0].cuont', 'count'],
-    ['a deploy policy key', (d: any) => (d.services.checkout.environments.prod.deploy.deployerrole = 'sre'), 'services.checkout.environments.prod.deploy.deployerrole', 'deployerRole'],
+    [
+      'a key inside an http check’s json',
+      (d: any) => (d.services.checkout.checks[2].json.equal = 'ok'),
+      'services.checkout.checks[2].json.equal',
+      'equals',
+    ],
+    [
+      'environment thresholds',
+      (d: any) => (d.services.checkout.environments.prod.treshold = { go: 90 }),
+      'services.checkout.environments.prod.treshold',
+      'thresholds',
+    ],
+    [
+      'a threshold inside thresholds',
+      (d: any) => (d.services.checkout.environments.prod.thresholds = { go: 90, cauton: 70 }),
+      'services.checkout.environments.prod.thresholds.cauton',
+      'caution',
+    ],
+    [
+      'a sign-off policy key',
+      (d: any) => (d.services.checkout.environments.prod.signoff.expiresAftr = '2h'),
+      'services.checkout.environments.prod.signoff.expiresAftr',
+      'expiresAfter',
+    ],
+    [
+      'a required sign-off',
+      (d: any) => (d.services.checkout.environments.prod.signoff.required[0].cuont = 2),
+      'services.checkout.environments.prod.signoff.required[0].cuont',
+      'count',
+    ],
+    [
+      'a deploy policy key',
+      (d: any) => (d.services.checkout.environments.prod.deploy.deployerrole = 'sre'),
+      'services.checkout.environments.prod.deploy.deployerrole',
+      'deployerRole',
+    ],
     ['a service key', (d: any) => (d.services.checkout.descripton = 'x'), 'services.checkout.descripton', 'description'],
     ['a role key', (d: any) => (d.roles.sre.user = ['U0X']), 'roles.sre.user', 'users'],
-    ['a webhook task key', (d: any) => (d.deployments.templates.quick.phases[0].tasks[0].statusURL = 'https://x'), 'deployments.templates.quick.phases[0].tasks[0].statusURL', 'statusUrl'],
-    ['a manual-gate task key', (d: any) => (d.deployments.templates.quick.phases[0].tasks[1].promt = 'go?'), 'deployments.templates.quick.phases[0].tasks[1].promt', 'prompt'],
+    [
+      'a webhook task key',
+      (d: any) => (d.deployments.templates.quick.phases[0].tasks[0].statusURL = 'https://x'),
+      'deployments.templates.quick.phases[0].tasks[0].statusURL',
+      'statusUrl',
+    ],
+    [
+      'a manual-gate task key',
+      (d: any) => (d.deployments.templates.quick.phases[0].tasks[1].promt = 'go?'),
+      'deployments.templates.quick.phases[0].tasks[1].promt',
+      'prompt',
+    ],
     ['a phase key', (d: any) => (d.deployments.templates.quick.phases[0].timout = '5m'), 'deployments.templates.quick.phases[0].timout', 'timeout'],
     ['a template key', (d: any) => (d.deployments.templates.quick.autoRolback = false), 'deployments.templates.quick.autoRolback', 'autoRollback'],
-    ['a rollback key', (d: any) => (d.deployments.templates.quick.rollback.maxDuraton = '5m'), 'deployments.templates.quick.rollback.maxDuraton', 'maxDuration'],
+    [
+      'a rollback key',
+      (d: any) => (d.deployments.templates.quick.rollback.maxDuraton = '5m'),
+      'deployments.templates.quick.rollback.maxDuraton',
+      'maxDuration',
+    ],
     ['the deployments block', (d: any) => (d.deployments.template = {}), 'deployments.template', 'templates'],
     ['an escalation level', (d: any) => (d.incidents.severities.sev1.levels[0].user = ['U0X']), 'incidents.severities.sev1.levels[0].user', 'users'],
     ['a severity policy', (d: any) => (d.incidents.severities.sev1.respondwithin = '5m'), 'incidents.severities.sev1.respondwithin', 'respondWithin'],
-    ['a runbook kind (an enum-keyed record)', (d: any) => (d.incidents.runbooks = { outgae: 'https://wiki.example.com/outage' }), 'incidents.runbooks.outgae', 'outage'],
+    [
+      'a runbook kind (an enum-keyed record)',
+      (d: any) => (d.incidents.runbooks = { outgae: 'https://wiki.example.com/outage' }),
+      'incidents.runbooks.outgae',
+      'outage',
+    ],
     ['the incidents block', (d: any) => (d.incidents.chanel = 'C0INC'), 'incidents.chanel', 'channel'],
     ['a digest key', (d: any) => (d.digests.daily.timeZone = 'UTC'), 'digests.daily.timeZone', 'timezone'],
     ['a top-level key', (d: any) => (d.role = {}), 'role', 'roles'],
@@ -95,7 +168,9 @@ describe('unknown keys in readiness.yaml are errors with the key path and the ke
   });
 
   it('does not take a numbered key for a typo of another number', () => {
-    expect(problemsOf(config((d) => (d.incidents.severities.sev5 = {})))).toEqual(['incidents.severities.sev5: unknown key; accepted here: sev1, sev2, sev3, sev4']);
+    expect(problemsOf(config((d) => (d.incidents.severities.sev5 = {})))).toEqual([
+      'incidents.severities.sev5: unknown key; accepted here: sev1, sev2, sev3, sev4',
+    ]);
   });
 
   it('reports every unknown key, together with the other problems of the file', () => {
@@ -121,10 +196,22 @@ describe('acceptedKeysAt: the keys the schema accepts at a path of the document'
   const document = config(() => undefined);
   it.each([
     [[], ['roles', 'deployments', 'services', 'incidents', 'digests', 'retention', 'egress']],
-    [['services', 'checkout', 'checks', 1], ['id', 'name', 'category', 'severity', 'weight', 'timeoutMs', 'remediation', 'environments', 'type', 'host', 'port']],
-    [['services', 'checkout', 'environments', 'prod', 'thresholds'], ['go', 'caution']],
-    [['deployments', 'templates', 'quick', 'phases', 0, 'tasks', 1], ['id', 'name', 'after', 'type', 'role', 'prompt']],
-    [['incidents', 'severities', 'sev2'], ['description', 'respondWithin', 'levels', 'repeat']],
+    [
+      ['services', 'checkout', 'checks', 1],
+      ['id', 'name', 'category', 'severity', 'weight', 'timeoutMs', 'remediation', 'environments', 'type', 'host', 'port'],
+    ],
+    [
+      ['services', 'checkout', 'environments', 'prod', 'thresholds'],
+      ['go', 'caution'],
+    ],
+    [
+      ['deployments', 'templates', 'quick', 'phases', 0, 'tasks', 1],
+      ['id', 'name', 'after', 'type', 'role', 'prompt'],
+    ],
+    [
+      ['incidents', 'severities', 'sev2'],
+      ['description', 'respondWithin', 'levels', 'repeat'],
+    ],
     [['services', 'checkout', 'environments', 'prod', 'vars'], []],
     [['services', 'nowhere', 'checks', 9, 'deeper'], []],
   ] as const)('at %j', (path, keys) => {

@@ -34,7 +34,10 @@ const manifest = (kind: string, name: string): Yaml => {
   return found;
 };
 
-const routePaths = healthRoutes({ probeReadiness: async () => ({ ready: true, dependencies: {} }), metrics: { contentType: 'text/plain', render: async () => '' } }).map((route) => route.path);
+const routePaths = healthRoutes({
+  probeReadiness: async () => ({ ready: true, dependencies: {} }),
+  metrics: { contentType: 'text/plain', render: async () => '' },
+}).map((route) => route.path);
 const PORT_DEFAULT = Env.shape.PORT.parse(undefined);
 
 /** The variables a process cannot start without: no default in the schema, plus the signing secret in HTTP mode. */
@@ -65,9 +68,15 @@ const entryOf = (command: string[]) => {
 };
 
 /** A literal value (not `${…}` interpolated by compose) must be one the schema accepts. */
-function expectAccepted(schema: { shape: Record<string, { safeParse(v: unknown): { success: boolean } }> }, key: string, value: unknown, where: string) {
+function expectAccepted(
+  schema: { shape: Record<string, { safeParse(v: unknown): { success: boolean } }> },
+  key: string,
+  value: unknown,
+  where: string,
+) {
   expect(Object.keys(schema.shape), `${where} sets ${key}, which the code never reads`).toContain(key);
-  if (typeof value === 'string' && !value.includes('${')) expect(schema.shape[key]?.safeParse(value).success, `${where}: ${key}=${value} is refused by the env schema`).toBe(true);
+  if (typeof value === 'string' && !value.includes('${'))
+    expect(schema.shape[key]?.safeParse(value).success, `${where}: ${key}=${value} is refused by the env schema`).toBe(true);
 }
 
 describe('Dockerfile', () => {
@@ -75,7 +84,8 @@ describe('Dockerfile', () => {
 
   it('builds the production stage by default, from the official Node slim image pinned by major version', () => {
     expect(dockerStages.at(-1)?.name).toBe('runtime');
-    for (const stage of dockerStages.filter((s) => !dockerStages.some((other) => other.name === s.from))) expect(stage.from).toMatch(/^node:\d+-slim$/);
+    for (const stage of dockerStages.filter((s) => !dockerStages.some((other) => other.name === s.from)))
+      expect(stage.from).toMatch(/^node:\d+-slim$/);
   });
 
   it('runs as a numeric non-root user, production dependencies only, Prisma client and code from the build stage', () => {
@@ -134,14 +144,19 @@ describe('compose.yaml', () => {
   });
 
   it('sets only variables the code reads, with values it accepts, and every one bot and workers require', () => {
-    for (const [name, schema] of [['bot', Env], ['worker', WorkerEnv], ['migrate', Env]] as const) {
+    for (const [name, schema] of [
+      ['bot', Env],
+      ['worker', WorkerEnv],
+      ['migrate', Env],
+    ] as const) {
       const env = services[name]?.environment as Record<string, string>;
       for (const [key, value] of Object.entries(env)) expectAccepted(schema, key, value, `compose ${name}`);
       if (name !== 'migrate') expect(Object.keys(env), `compose ${name}`).toEqual(expect.arrayContaining(required[name]));
     }
     expect(Object.keys(services.migrate?.environment)).toEqual(['DATABASE_URL']);
     expect(Object.keys(services.worker?.environment)).not.toContain('SLACK_SIGNING_SECRET');
-    for (const [key, value] of Object.entries(services['slack-stand-in']?.environment as Record<string, string>)) expectAccepted(StandInEnv, key, value, 'compose slack-stand-in');
+    for (const [key, value] of Object.entries(services['slack-stand-in']?.environment as Record<string, string>))
+      expectAccepted(StandInEnv, key, value, 'compose slack-stand-in');
   });
 
   it("publishes only the bot's Slack port, and the stand-in's control port on loopback", () => {
@@ -151,7 +166,12 @@ describe('compose.yaml', () => {
   });
 
   it('points the sandbox at a readiness.yaml that is valid', () => {
-    const sandboxEnv = Object.fromEntries(read('deploy/compose/sandbox.env').split('\n').filter((line) => /^\w+=/.test(line)).map((line) => line.split(/=(.*)/s).slice(0, 2)));
+    const sandboxEnv = Object.fromEntries(
+      read('deploy/compose/sandbox.env')
+        .split('\n')
+        .filter((line) => /^\w+=/.test(line))
+        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+    );
     expect(sandboxEnv.COMPOSE_PROFILES).toBe('sandbox');
     expect(Env.shape.SLACK_BOT_TOKEN.safeParse(sandboxEnv.SLACK_BOT_TOKEN).success).toBe(true);
     expect(() => parseReadinessConfig(parseYaml(read(sandboxEnv.READINESS_CONFIG_FILE)), 'sandbox')).not.toThrow();
@@ -167,7 +187,9 @@ describe('deploy/kubernetes/base', () => {
   const envOf = (container: Yaml) => container.env as { name: string; value?: string; valueFrom?: Yaml }[];
 
   it('lists every manifest in the kustomization, and a valid readiness.yaml for the ConfigMap', () => {
-    const files = readdirSync(join(projectRoot, K8S_BASE)).filter((file) => file.endsWith('.yaml') && !['kustomization.yaml', 'readiness.yaml'].includes(file));
+    const files = readdirSync(join(projectRoot, K8S_BASE)).filter(
+      (file) => file.endsWith('.yaml') && !['kustomization.yaml', 'readiness.yaml'].includes(file),
+    );
     expect([...kustomization.resources].sort()).toEqual(files.sort());
     expect(kustomization.configMapGenerator).toEqual([{ name: 'readiness-config', files: ['readiness.yaml'] }]);
     for (const file of [`${K8S_BASE}/readiness.yaml`, 'deploy/kubernetes/overlays/example/readiness.yaml']) {
@@ -206,7 +228,11 @@ describe('deploy/kubernetes/base', () => {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
       expect(pod.automountServiceAccountToken).toBe(false);
-      expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(container.resources.requests).toBeDefined();
       expect(container.resources.limits.memory).toBeDefined();
       const configDir = (container.volumeMounts as Yaml[]).find((mount) => mount.name === 'config')?.mountPath;
@@ -219,7 +245,10 @@ describe('deploy/kubernetes/base', () => {
     expect(manifest('Deployment', 'readiness-bot').spec.replicas).toBe(2);
     const service = manifest('Service', 'readiness-bot');
     expect(service.spec.ports.map((port: Yaml) => port.targetPort)).toEqual(['http']);
-    expect(manifest('PodDisruptionBudget', 'readiness-bot').spec).toMatchObject({ minAvailable: 1, selector: { matchLabels: { 'app.kubernetes.io/component': 'bot' } } });
+    expect(manifest('PodDisruptionBudget', 'readiness-bot').spec).toMatchObject({
+      minAvailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/component': 'bot' } },
+    });
   });
 
   it('scales workers on the queue-depth metric, and migrates with a one-shot Job', () => {
@@ -240,7 +269,12 @@ describe('deploy/kubernetes/base', () => {
       expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
       const rules = policy.spec.ingress as Yaml[];
       const adminRules = rules.filter((rule) => (rule.ports as Yaml[]).some((port) => port.port === adminPort));
-      expect(adminRules).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: adminPort, protocol: 'TCP' }] }]);
+      expect(adminRules).toEqual([
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ port: adminPort, protocol: 'TCP' }],
+        },
+      ]);
       const open = rules.filter((rule) => rule.from === undefined).flatMap((rule) => rule.ports.map((port: Yaml) => port.port));
       expect(open).toEqual(name === 'readiness-bot' ? [PORT_DEFAULT] : []);
     }

@@ -8,7 +8,15 @@ const NOW = new Date('2025-06-01T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
 function latest(overrides: Partial<LatestAssessment> = {}): LatestAssessment {
-  return { id: 'a-1', requestedBy: 'U0REQ', verdict: 'GO', completedAt: ago(HOUR), channelId: 'C0RELEASE', messageTs: '1748779200.000100', ...overrides };
+  return {
+    id: 'a-1',
+    requestedBy: 'U0REQ',
+    verdict: 'GO',
+    completedAt: ago(HOUR),
+    channelId: 'C0RELEASE',
+    messageTs: '1748779200.000100',
+    ...overrides,
+  };
 }
 
 function signoff(overrides: Partial<SignoffRequestView> = {}): SignoffRequestView {
@@ -37,8 +45,19 @@ function signoff(overrides: Partial<SignoffRequestView> = {}): SignoffRequestVie
   };
 }
 
-const gate = (input: { latest?: LatestAssessment | undefined; signoff?: SignoffRequestView | undefined; requiresSignoff?: boolean; maxAgeMs?: number }) =>
-  checkDeployGate({ latest: input.latest, signoff: input.signoff, requiresSignoff: input.requiresSignoff ?? false, maxAgeMs: input.maxAgeMs ?? MAX_AGE, now: NOW });
+const gate = (input: {
+  latest?: LatestAssessment | undefined;
+  signoff?: SignoffRequestView | undefined;
+  requiresSignoff?: boolean;
+  maxAgeMs?: number;
+}) =>
+  checkDeployGate({
+    latest: input.latest,
+    signoff: input.signoff,
+    requiresSignoff: input.requiresSignoff ?? false,
+    maxAgeMs: input.maxAgeMs ?? MAX_AGE,
+    now: NOW,
+  });
 
 describe('checkDeployGate without sign-off', () => {
   it('refuses when the service was never assessed, or its newest assessment has not finished', () => {
@@ -61,7 +80,12 @@ describe('checkDeployGate without sign-off', () => {
 
   it('accepts a GO exactly as old as the limit and refuses one a millisecond older', () => {
     expect(gate({ latest: latest({ completedAt: ago(MAX_AGE) }) }).ok).toBe(true);
-    expect(gate({ latest: latest({ completedAt: ago(MAX_AGE + 1) }) })).toEqual({ ok: false, reason: 'decision_too_old', decidedAt: ago(MAX_AGE + 1), maxAgeMs: MAX_AGE });
+    expect(gate({ latest: latest({ completedAt: ago(MAX_AGE + 1) }) })).toEqual({
+      ok: false,
+      reason: 'decision_too_old',
+      decidedAt: ago(MAX_AGE + 1),
+      maxAgeMs: MAX_AGE,
+    });
   });
 
   it('ignores a sign-off request where the environment needs none', () => {
@@ -76,22 +100,49 @@ describe('checkDeployGate with sign-off', () => {
 
   it('refuses a request that is not decided GO, naming its status', () => {
     for (const status of ['PENDING', 'EXPIRED', 'STALE'] as const) {
-      expect(gate({ latest: latest(), signoff: signoff({ status, decision: null, decidedAt: null }), requiresSignoff: true })).toEqual({ ok: false, reason: 'signoff_missing', status });
+      expect(gate({ latest: latest(), signoff: signoff({ status, decision: null, decidedAt: null }), requiresSignoff: true })).toEqual({
+        ok: false,
+        reason: 'signoff_missing',
+        status,
+      });
     }
-    expect(gate({ latest: latest(), signoff: signoff({ status: 'REJECTED', decision: 'NO_GO' }), requiresSignoff: true })).toEqual({ ok: false, reason: 'signoff_missing', status: 'REJECTED' });
-    expect(gate({ latest: latest(), signoff: signoff({ decidedAt: null }), requiresSignoff: true })).toEqual({ ok: false, reason: 'signoff_missing', status: 'APPROVED' });
+    expect(gate({ latest: latest(), signoff: signoff({ status: 'REJECTED', decision: 'NO_GO' }), requiresSignoff: true })).toEqual({
+      ok: false,
+      reason: 'signoff_missing',
+      status: 'REJECTED',
+    });
+    expect(gate({ latest: latest(), signoff: signoff({ decidedAt: null }), requiresSignoff: true })).toEqual({
+      ok: false,
+      reason: 'signoff_missing',
+      status: 'APPROVED',
+    });
   });
 
   it('goes on the sign-off decision, not the verdict, dated when it was decided', () => {
-    const result = gate({ latest: latest({ verdict: 'GO_WITH_CAUTION', completedAt: ago(MAX_AGE * 2) }), signoff: signoff({ decision: 'GO_WITH_CAUTION', decidedAt: ago(HOUR) }), requiresSignoff: true });
+    const result = gate({
+      latest: latest({ verdict: 'GO_WITH_CAUTION', completedAt: ago(MAX_AGE * 2) }),
+      signoff: signoff({ decision: 'GO_WITH_CAUTION', decidedAt: ago(HOUR) }),
+      requiresSignoff: true,
+    });
     expect(result).toEqual({
       ok: true,
-      go: { assessmentId: 'a-1', decision: 'GO_WITH_CAUTION', decidedAt: ago(HOUR), override: false, channelId: 'C0RELEASE', threadTs: '1748779200.000100' },
+      go: {
+        assessmentId: 'a-1',
+        decision: 'GO_WITH_CAUTION',
+        decidedAt: ago(HOUR),
+        override: false,
+        channelId: 'C0RELEASE',
+        threadTs: '1748779200.000100',
+      },
     });
   });
 
   it('accepts an override, flagged as one', () => {
-    const result = gate({ latest: latest({ verdict: 'NO_GO' }), signoff: signoff({ status: 'OVERRIDDEN', decision: 'GO', override: true, overriddenBy: 'U0RELEASE' }), requiresSignoff: true });
+    const result = gate({
+      latest: latest({ verdict: 'NO_GO' }),
+      signoff: signoff({ status: 'OVERRIDDEN', decision: 'GO', override: true, overriddenBy: 'U0RELEASE' }),
+      requiresSignoff: true,
+    });
     expect(result).toMatchObject({ ok: true, go: { decision: 'GO', override: true } });
   });
 

@@ -103,7 +103,9 @@ function gates(message: SlackMessage) {
 
 /** The action ids of the control buttons, and their values. */
 function controls(message: SlackMessage): { actions: string[]; values: string[] } {
-  const block = message.blocks.find((candidate) => candidate.block_id === ids.blocks.deploymentButtons) as { elements: { action_id: string; value: string }[] } | undefined;
+  const block = message.blocks.find((candidate) => candidate.block_id === ids.blocks.deploymentButtons) as
+    | { elements: { action_id: string; value: string }[] }
+    | undefined;
   return { actions: block?.elements.map((element) => element.action_id) ?? [], values: block?.elements.map((element) => element.value) ?? [] };
 }
 
@@ -119,7 +121,9 @@ describe('renderDeploymentMessage: snapshots', () => {
   it('renders a running deployment: done, running (with its retry) and waiting tasks, the current phase marked', () => {
     const message = renderDeploymentMessage(RUNNING, NOW);
     expectValid(message);
-    expect(blockText(message, `${ids.blocks.deploymentPhasePrefix}1`)).toBe(':arrow_forward: *2. deployment*\n:arrows_counterclockwise: deploy _(webhook)_ · 1m 20s · attempt 2');
+    expect(blockText(message, `${ids.blocks.deploymentPhasePrefix}1`)).toBe(
+      ':arrow_forward: *2. deployment*\n:arrows_counterclockwise: deploy _(webhook)_ · 1m 20s · attempt 2',
+    );
     expect(message).toMatchSnapshot();
   });
 
@@ -189,7 +193,15 @@ describe('renderDeploymentMessage: buttons', () => {
     );
     const waiting = (status: DeploymentStatus) =>
       renderDeploymentMessage(
-        deployment({ status, plan: gated, tasks: [task('approval', 0, 'WAITING', { type: 'manual-gate' }), task('security', 0, 'WAITING', { type: 'manual-gate' }), task('switch', 0, 'PENDING')] }),
+        deployment({
+          status,
+          plan: gated,
+          tasks: [
+            task('approval', 0, 'WAITING', { type: 'manual-gate' }),
+            task('security', 0, 'WAITING', { type: 'manual-gate' }),
+            task('switch', 0, 'PENDING'),
+          ],
+        }),
         NOW,
       );
     for (const status of ['RUNNING', 'PAUSED'] as const) {
@@ -214,9 +226,15 @@ describe('renderDeploymentMessage: limits and escaping', () => {
           id: `phase-${phase}`,
           name: `Phase ${phase} `.padEnd(100, '·'),
           verification: phase % 2 === 0,
-          tasks: Array.from({ length: 12 }, (_, index) => ({ id: `t${phase}-${index}`, name: `${longName} ${index}`, ...(index === 0 ? { type: 'manual-gate', role: 'r' } : { type: 'wait', duration: '1s' }) })),
+          tasks: Array.from({ length: 12 }, (_, index) => ({
+            id: `t${phase}-${index}`,
+            name: `${longName} ${index}`,
+            ...(index === 0 ? { type: 'manual-gate', role: 'r' } : { type: 'wait', duration: '1s' }),
+          })),
         })),
-        rollback: { tasks: Array.from({ length: 30 }, (_, index) => ({ id: `undo-${index}`, name: `${longName} ${index}`, type: 'webhook', url: 'https://x' })) },
+        rollback: {
+          tasks: Array.from({ length: 30 }, (_, index) => ({ id: `undo-${index}`, name: `${longName} ${index}`, type: 'webhook', url: 'https://x' })),
+        },
       }),
       'huge',
     );
@@ -226,7 +244,14 @@ describe('renderDeploymentMessage: limits and escaping', () => {
     const rollbackRows = big.rollback.tasks.map((planned) => task(planned.id, 0, 'FAILED', { stage: 'rollback', message: 'y'.repeat(500) }));
     for (const status of ['RUNNING', 'ROLLBACK_FAILED'] as const) {
       const message = renderDeploymentMessage(
-        deployment({ status, plan: big, startedAt: STARTED_AT, startedBy: 'U0DEPLOYER', failureReason: 'z'.repeat(5000), tasks: [...rows, ...rollbackRows] }),
+        deployment({
+          status,
+          plan: big,
+          startedAt: STARTED_AT,
+          startedBy: 'U0DEPLOYER',
+          failureReason: 'z'.repeat(5000),
+          tasks: [...rows, ...rollbackRows],
+        }),
         NOW,
       );
       expectValid(message);
@@ -254,7 +279,9 @@ describe('renderDeploymentMessage: limits and escaping', () => {
     const all = JSON.stringify(message.blocks);
     expect(all).not.toMatch(/<!channel>|<!here>|<@U0BOSS>|<https:\/\/evil/);
     expect(blockText(message, ids.blocks.deploymentStatus)).toContain('*shop v2 &lt;!channel&gt; → prod&amp;co*');
-    expect(blockText(message, ids.blocks.deploymentStatus)).toContain('*Why:* phase deployment failed: deploy — &lt;https://evil.example|click me&gt;');
+    expect(blockText(message, ids.blocks.deploymentStatus)).toContain(
+      '*Why:* phase deployment failed: deploy — &lt;https://evil.example|click me&gt;',
+    );
     expect(blockText(message, `${ids.blocks.deploymentPhasePrefix}1`)).toContain('tool said &lt;@U0BOSS&gt; &amp; &lt;!here&gt;');
     expect(blockText(message, ids.blocks.deploymentStatus)).toContain('Started by <@U0DEPLOYER>');
   });

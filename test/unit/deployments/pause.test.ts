@@ -17,8 +17,17 @@ const task = (phaseIndex: number, taskId: string, status: TaskStatus, stage: 'de
 });
 
 /** Two phases: phase 0 (prepare, notify), phase 1 (deploy). */
-const tasks = (prepare: TaskStatus, notify: TaskStatus, deploy: TaskStatus = 'PENDING') => [task(0, 'prepare', prepare), task(0, 'notify', notify), task(1, 'deploy', deploy)];
-const deployment = (status: DeploymentStatus, currentPhase: number, taskList: TaskView[], generation = 1) => ({ status, currentPhase, generation, tasks: taskList });
+const tasks = (prepare: TaskStatus, notify: TaskStatus, deploy: TaskStatus = 'PENDING') => [
+  task(0, 'prepare', prepare),
+  task(0, 'notify', notify),
+  task(1, 'deploy', deploy),
+];
+const deployment = (status: DeploymentStatus, currentPhase: number, taskList: TaskView[], generation = 1) => ({
+  status,
+  currentPhase,
+  generation,
+  tasks: taskList,
+});
 
 describe('resumeMode', () => {
   it('only cancels the pause while a task of the current phase runs: its job is still running the phase', () => {

@@ -12,8 +12,27 @@ describe('buildPlan: variables', () => {
       'custom',
       template({
         phases: [
-          { id: 'ship', tasks: [webhook('deploy', '{{deployUrl}}/deploy?service={{service}}&env={{ environment }}&v={{version}}', { statusUrl: '{{deployUrl}}/status' })] },
-          { id: 'watch', tasks: [{ id: 'errors', type: 'monitor', url: '{{prometheusUrl}}', query: 'rate(errors{job="{{service}}"}[1m])', comparator: '<', threshold: 1 }] },
+          {
+            id: 'ship',
+            tasks: [
+              webhook('deploy', '{{deployUrl}}/deploy?service={{service}}&env={{ environment }}&v={{version}}', {
+                statusUrl: '{{deployUrl}}/status',
+              }),
+            ],
+          },
+          {
+            id: 'watch',
+            tasks: [
+              {
+                id: 'errors',
+                type: 'monitor',
+                url: '{{prometheusUrl}}',
+                query: 'rate(errors{job="{{service}}"}[1m])',
+                comparator: '<',
+                threshold: 1,
+              },
+            ],
+          },
         ],
         rollback: { tasks: [webhook('undo', '{{deployUrl}}/undo')] },
       }),
@@ -22,7 +41,10 @@ describe('buildPlan: variables', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const [ship, watch] = result.plan.phases;
-    expect(ship?.tasks[0]?.spec).toMatchObject({ url: 'https://deploy.internal/deploy?service=shop&env=prod&v=v1.2', statusUrl: 'https://deploy.internal/status' });
+    expect(ship?.tasks[0]?.spec).toMatchObject({
+      url: 'https://deploy.internal/deploy?service=shop&env=prod&v=v1.2',
+      statusUrl: 'https://deploy.internal/status',
+    });
     expect(watch?.tasks[0]?.spec).toMatchObject({ url: 'http://prom:9090', query: 'rate(errors{job="shop"}[1m])' });
     expect(result.plan.rollback.tasks[0]?.spec).toMatchObject({ url: 'https://deploy.internal/undo' });
     expect(JSON.stringify(result.plan)).not.toContain('{{');
@@ -52,7 +74,11 @@ describe('buildPlan: variables', () => {
   });
 
   it('looks up own vars only: {{constructor}} is missing, not Object.prototype.constructor', () => {
-    const result = buildPlan('custom', template({ phases: [{ id: 'p', tasks: [webhook('a', 'http://x/{{constructor}}')] }], rollback: { tasks: [webhook('u', 'http://x/u')] } }), {});
+    const result = buildPlan(
+      'custom',
+      template({ phases: [{ id: 'p', tasks: [webhook('a', 'http://x/{{constructor}}')] }], rollback: { tasks: [webhook('u', 'http://x/u')] } }),
+      {},
+    );
     expect(result).toEqual({ ok: false, problems: ["template custom uses {{constructor}}, which this environment's vars do not define"] });
   });
 
@@ -61,7 +87,9 @@ describe('buildPlan: variables', () => {
       'custom',
       template({
         autoRollback: false,
-        phases: [{ id: 'ship', name: 'Ship it', timeout: '5m', verification: true, tasks: [webhook('deploy', 'http://x', { name: 'Deploy the thing' })] }],
+        phases: [
+          { id: 'ship', name: 'Ship it', timeout: '5m', verification: true, tasks: [webhook('deploy', 'http://x', { name: 'Deploy the thing' })] },
+        ],
         rollback: { tasks: [webhook('undo', 'http://x/undo')], maxDuration: '3m', verify: ['health'] },
       }),
       {},
@@ -69,7 +97,15 @@ describe('buildPlan: variables', () => {
     expect(result.ok && result.plan).toMatchObject({
       template: 'custom',
       autoRollback: false,
-      phases: [{ id: 'ship', name: 'Ship it', timeoutMs: 300_000, verification: true, tasks: [{ id: 'deploy', name: 'Deploy the thing', type: 'webhook', after: [] }] }],
+      phases: [
+        {
+          id: 'ship',
+          name: 'Ship it',
+          timeoutMs: 300_000,
+          verification: true,
+          tasks: [{ id: 'deploy', name: 'Deploy the thing', type: 'webhook', after: [] }],
+        },
+      ],
       rollback: { maxDurationMs: 180_000, verify: ['health'], tasks: [{ id: 'undo', name: 'undo' }] },
     });
   });
@@ -88,20 +124,41 @@ describe('dependencyOrder', () => {
   });
 
   it('runs a phase without dependencies as one parallel layer', () => {
-    expect(dependencyOrder([{ id: 'x', after: [] }, { id: 'y', after: [] }])).toEqual({ ok: true, layers: [['x', 'y']] });
+    expect(
+      dependencyOrder([
+        { id: 'x', after: [] },
+        { id: 'y', after: [] },
+      ]),
+    ).toEqual({ ok: true, layers: [['x', 'y']] });
   });
 
   it('names the tasks in a cycle, including a task that waits for itself', () => {
-    expect(dependencyOrder([{ id: 'a', after: ['b'] }, { id: 'b', after: ['a'] }, { id: 'c', after: [] }])).toEqual({ ok: false, problem: 'tasks a, b wait for each other' });
+    expect(
+      dependencyOrder([
+        { id: 'a', after: ['b'] },
+        { id: 'b', after: ['a'] },
+        { id: 'c', after: [] },
+      ]),
+    ).toEqual({ ok: false, problem: 'tasks a, b wait for each other' });
     expect(dependencyOrder([{ id: 'solo', after: ['solo'] }])).toEqual({ ok: false, problem: 'tasks solo wait for each other' });
   });
 
   it('names a dependency that is not a task of the phase', () => {
-    expect(dependencyOrder([{ id: 'a', after: ['ghost'] }])).toEqual({ ok: false, problem: 'task a waits for ghost, which is not a task of the same phase' });
+    expect(dependencyOrder([{ id: 'a', after: ['ghost'] }])).toEqual({
+      ok: false,
+      problem: 'task a waits for ghost, which is not a task of the same phase',
+    });
   });
 
   it('makes buildPlan refuse a template whose phase has a cycle, naming the template and the phase', () => {
-    const result = buildPlan('loopy', template({ phases: [{ id: 'ship', tasks: [wait('a', '1s', ['b']), wait('b', '1s', ['a'])] }], rollback: { tasks: [webhook('u', 'http://x')] } }), {});
+    const result = buildPlan(
+      'loopy',
+      template({
+        phases: [{ id: 'ship', tasks: [wait('a', '1s', ['b']), wait('b', '1s', ['a'])] }],
+        rollback: { tasks: [webhook('u', 'http://x')] },
+      }),
+      {},
+    );
     expect(result).toEqual({ ok: false, problems: ['template loopy, phase ship: tasks a, b wait for each other'] });
   });
 });

@@ -15,7 +15,13 @@ const PLAN = (() => {
       phases: [
         { id: 'deploy', tasks: [{ id: 'deploy', type: 'webhook', url: 'https://x/deploy' }] },
         // Not a verification phase: the checks task alone makes its failure a failed verification.
-        { id: 'smoke', tasks: [{ id: 'smoke', type: 'checks', checks: ['health'] }, { id: 'notify', type: 'webhook', url: 'https://x/notify' }] },
+        {
+          id: 'smoke',
+          tasks: [
+            { id: 'smoke', type: 'checks', checks: ['health'] },
+            { id: 'notify', type: 'webhook', url: 'https://x/notify' },
+          ],
+        },
         { id: 'finalize', tasks: [{ id: 'finalize', type: 'webhook', url: 'https://x/finalize' }] },
       ],
       rollback: { tasks: [{ id: 'undo', type: 'webhook', url: 'https://x/undo' }] },
@@ -53,7 +59,19 @@ function view(overrides: Partial<DeploymentView>): DeploymentView {
     rollbackStartedAt: null,
     rollbackFinishedAt: null,
     tasks: PLAN.phases.flatMap((phase, phaseIndex) =>
-      phase.tasks.map((task) => ({ stage: 'deploy' as const, phaseIndex, taskId: task.id, type: task.type, status: 'PENDING' as const, attempts: 0, idempotencyKey: `${ID}_deploy_${task.id}`, message: null, evidence: null, startedAt: null, finishedAt: null })),
+      phase.tasks.map((task) => ({
+        stage: 'deploy' as const,
+        phaseIndex,
+        taskId: task.id,
+        type: task.type,
+        status: 'PENDING' as const,
+        attempts: 0,
+        idempotencyKey: `${ID}_deploy_${task.id}`,
+        message: null,
+        evidence: null,
+        startedAt: null,
+        finishedAt: null,
+      })),
     ),
     ...overrides,
   };
@@ -77,11 +95,14 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
       find: async () => state,
       markTaskRunning: async () => true,
       recordTask: async () => true,
-      startRollback: async (_id: string, input: { by: string; reason: string }) => guarded({ ...state, status: 'ROLLING_BACK', rollbackBy: input.by, rollbackReason: input.reason }),
+      startRollback: async (_id: string, input: { by: string; reason: string }) =>
+        guarded({ ...state, status: 'ROLLING_BACK', rollbackBy: input.by, rollbackReason: input.reason }),
       fail: async (_id: string, reason: string) => guarded({ ...state, status: 'FAILED', failureReason: reason }),
       // Guarded like the repository's: only the current phase and generation complete it.
       completePhase: async (_id: string, phase: { phaseIndex: number; generation: number }) =>
-        state.currentPhase === phase.phaseIndex && state.generation === phase.generation ? guarded({ ...state, currentPhase: phase.phaseIndex + 1 }) : { applied: false as const, deployment: state },
+        state.currentPhase === phase.phaseIndex && state.generation === phase.generation
+          ? guarded({ ...state, currentPhase: phase.phaseIndex + 1 })
+          : { applied: false as const, deployment: state },
     },
     effects: {
       publish: async () => void effects.push('publish'),
@@ -98,9 +119,15 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
     },
     verifyChecks: async () => [],
   } as unknown as RollbackRunDeps;
-  return { deps, effects, ran, state: () => state, setState: (next: DeploymentView) => {
-    state = next;
-  } };
+  return {
+    deps,
+    effects,
+    ran,
+    state: () => state,
+    setState: (next: DeploymentView) => {
+      state = next;
+    },
+  };
 }
 
 describe('runPhase', () => {
@@ -114,7 +141,11 @@ describe('runPhase', () => {
   it('treats a failed checks task as a failed verification, even outside a verification phase, and rolls back', async () => {
     const { deps, effects, state } = fakeDeps(view({ currentPhase: 1 }), { smoke: { status: 'FAILED', message: 'health: FAIL: HTTP 503' } });
     expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('rolling_back');
-    expect(state()).toMatchObject({ status: 'ROLLING_BACK', rollbackBy: 'system', rollbackReason: 'verification failed: smoke — health: FAIL: HTTP 503' });
+    expect(state()).toMatchObject({
+      status: 'ROLLING_BACK',
+      rollbackBy: 'system',
+      rollbackReason: 'verification failed: smoke — health: FAIL: HTTP 503',
+    });
     expect(effects.indexOf('enqueueRollback')).toBeLessThan(effects.findIndex((effect) => effect.startsWith('announce')));
   });
 
@@ -139,7 +170,12 @@ describe('runPhase', () => {
   });
 
   it('leaves alone a deployment a newer generation (Resume, a passed gate) or another phase has taken over', async () => {
-    for (const current of [view({ currentPhase: 2, generation: 2 }), view({ currentPhase: 1, generation: 2 }), view({ currentPhase: 0 }), view({ currentPhase: 1, status: 'ABORTED' })]) {
+    for (const current of [
+      view({ currentPhase: 2, generation: 2 }),
+      view({ currentPhase: 1, generation: 2 }),
+      view({ currentPhase: 0 }),
+      view({ currentPhase: 1, status: 'ABORTED' }),
+    ]) {
       const { deps, effects, ran } = fakeDeps(current);
       expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('superseded');
       expect([...ran, ...effects]).toEqual([]);
@@ -154,7 +190,9 @@ describe('runPhase', () => {
 
   it('finishes a phase already under way while paused (a retry after a crash), then stops at the boundary', async () => {
     const current = view({ currentPhase: 1, status: 'PAUSED' });
-    const tasks = current.tasks.map((task) => (task.taskId === 'smoke' ? { ...task, status: 'SUCCEEDED' as const } : task.taskId === 'notify' ? { ...task, status: 'RUNNING' as const } : task));
+    const tasks = current.tasks.map((task) =>
+      task.taskId === 'smoke' ? { ...task, status: 'SUCCEEDED' as const } : task.taskId === 'notify' ? { ...task, status: 'RUNNING' as const } : task,
+    );
     const { deps, effects, ran, state } = fakeDeps({ ...current, tasks });
     expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('paused');
     expect(ran).toEqual(['notify']);

@@ -7,8 +7,17 @@ import { redactDeep } from '../../../src/secrets/redact.ts';
 const configWith = (deployUrl: string) =>
   parseReadinessConfig(
     {
-      deployments: { templates: { direct: { phases: [{ id: 'go', tasks: [{ id: 'hook', type: 'webhook', url: '{{deployUrl}}/go' }] }], rollback: { tasks: [{ id: 'undo', type: 'webhook', url: '{{deployUrl}}/undo' }] } } } },
-      services: { shop: { environments: { prod: { vars: { deployUrl } } }, checks: [{ id: 'up', name: 'Up', type: 'http', url: 'https://shop.internal' }] } },
+      deployments: {
+        templates: {
+          direct: {
+            phases: [{ id: 'go', tasks: [{ id: 'hook', type: 'webhook', url: '{{deployUrl}}/go' }] }],
+            rollback: { tasks: [{ id: 'undo', type: 'webhook', url: '{{deployUrl}}/undo' }] },
+          },
+        },
+      },
+      services: {
+        shop: { environments: { prod: { vars: { deployUrl } } }, checks: [{ id: 'up', name: 'Up', type: 'http', url: 'https://shop.internal' }] },
+      },
     },
     'test',
   );

@@ -10,7 +10,14 @@ function shipped(name: string) {
   return template;
 }
 
-const VARS = { deployUrl: 'https://deploy.internal/shop', prometheusUrl: 'http://prometheus:9090', errorRateQuery: 'sum(rate(http_errors[1m]))', service: 'shop', environment: 'prod', version: 'v3' };
+const VARS = {
+  deployUrl: 'https://deploy.internal/shop',
+  prometheusUrl: 'http://prometheus:9090',
+  errorRateQuery: 'sum(rate(http_errors[1m]))',
+  service: 'shop',
+  environment: 'prod',
+  version: 'v3',
+};
 
 describe('shipped templates', () => {
   it('are standard, hotfix, blue-green and canary', () => {
@@ -105,23 +112,39 @@ describe('deployment config validation', () => {
 
   it('reads a policy with durations as people write them', () => {
     const parsed = parseReadinessConfig(
-      config({ roles: { deployers: { users: ['U0DEPLOYER'] } }, deploy: { template: 'canary', maxDecisionAge: '4h', deployerRole: 'deployers', webhookSecret: 'sixteen-chars-at-least' } }),
+      config({
+        roles: { deployers: { users: ['U0DEPLOYER'] } },
+        deploy: { template: 'canary', maxDecisionAge: '4h', deployerRole: 'deployers', webhookSecret: 'sixteen-chars-at-least' },
+      }),
       'readiness.yaml',
     );
-    expect(deployPolicyFor(parsed, 'shop', 'live')).toEqual({ template: 'canary', maxDecisionAge: 14_400_000, planExpiresAfter: 3_600_000, deployerRole: 'deployers', webhookSecret: 'sixteen-chars-at-least' });
+    expect(deployPolicyFor(parsed, 'shop', 'live')).toEqual({
+      template: 'canary',
+      maxDecisionAge: 14_400_000,
+      planExpiresAfter: 3_600_000,
+      deployerRole: 'deployers',
+      webhookSecret: 'sixteen-chars-at-least',
+    });
   });
 
   it('refuses a policy naming a template that is neither shipped nor defined, listing the ones there are', () => {
-    expect(problemsOf(config({ deploy: { template: 'yolo' }, templates: { careful: { phases: [{ id: 'p', tasks: [webhook('a')] }], rollback: { tasks: [webhook('u')] } } } }))).toEqual([
-      'services.shop.environments.live.deploy.template: "yolo" is not a template (standard, hotfix, blue-green, canary, careful)',
-    ]);
+    expect(
+      problemsOf(
+        config({
+          deploy: { template: 'yolo' },
+          templates: { careful: { phases: [{ id: 'p', tasks: [webhook('a')] }], rollback: { tasks: [webhook('u')] } } },
+        }),
+      ),
+    ).toEqual(['services.shop.environments.live.deploy.template: "yolo" is not a template (standard, hotfix, blue-green, canary, careful)']);
   });
 
   it('refuses a deployerRole, or a manual gate role, that is not defined under roles', () => {
     const problems = problemsOf(
       config({
         deploy: { deployerRole: 'deployers' },
-        templates: { gated: { phases: [{ id: 'p', tasks: [{ id: 'ok', type: 'manual-gate', role: 'approvers' }] }], rollback: { tasks: [webhook('u')] } } },
+        templates: {
+          gated: { phases: [{ id: 'p', tasks: [{ id: 'ok', type: 'manual-gate', role: 'approvers' }] }], rollback: { tasks: [webhook('u')] } },
+        },
       }),
     );
     expect(problems).toEqual([
@@ -158,7 +181,15 @@ describe('deployment config validation', () => {
         deploy: { maxDecisionAge: 'a while', webhookSecret: 'short' },
         templates: {
           broken: {
-            phases: [{ id: 'p', tasks: [{ id: 'x', type: 'teleport' }, { id: 'w', type: 'wait', duration: 'soon' }] }],
+            phases: [
+              {
+                id: 'p',
+                tasks: [
+                  { id: 'x', type: 'teleport' },
+                  { id: 'w', type: 'wait', duration: 'soon' },
+                ],
+              },
+            ],
             rollback: { tasks: [] },
           },
         },

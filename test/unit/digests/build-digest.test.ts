@@ -74,7 +74,12 @@ describe('buildDigest scope', () => {
       emptyData({
         assessments: [assessment(), assessment({ environment: 'staging' }), assessment({ service: 'other' })],
         deployments: [deployment({ service: 'other' })],
-        incidentsOpen: [incident(), incident({ service: 'other' }), incident({ service: null, environment: null }), incident({ environment: 'staging' })],
+        incidentsOpen: [
+          incident(),
+          incident({ service: 'other' }),
+          incident({ service: null, environment: null }),
+          incident({ environment: 'staging' }),
+        ],
       }),
     );
     expect(digest.totals.assessments).toBe(1);
@@ -114,7 +119,10 @@ describe('buildDigest targets', () => {
       scope(),
       emptyData({
         before: [assessment({ score: 80, verdict: 'GO_WITH_CAUTION', finishedAt: at(-5) })],
-        assessments: [assessment({ score: 90, verdict: 'GO_WITH_CAUTION', finishedAt: at(1) }), assessment({ score: 96, verdict: 'GO', finishedAt: at(5) })],
+        assessments: [
+          assessment({ score: 90, verdict: 'GO_WITH_CAUTION', finishedAt: at(1) }),
+          assessment({ score: 96, verdict: 'GO', finishedAt: at(5) }),
+        ],
       }),
     );
     const row = digest.targets.find((r) => r.service === 'checkout' && r.environment === 'production');
@@ -156,24 +164,50 @@ describe('buildDigest attention', () => {
   });
 
   it('flags a target as not assessed only when its newest assessment is more than a week old', () => {
-    const recent = buildDigest(scope({ targets: [{ service: 'checkout', environment: 'production' }] }), emptyData({ before: [assessment({ finishedAt: at(-24 * 5) })] }));
+    const recent = buildDigest(
+      scope({ targets: [{ service: 'checkout', environment: 'production' }] }),
+      emptyData({ before: [assessment({ finishedAt: at(-24 * 5) })] }),
+    );
     expect(recent.attention).toEqual([]);
-    const old = buildDigest(scope({ targets: [{ service: 'checkout', environment: 'production' }] }), emptyData({ before: [assessment({ finishedAt: at(-24 * 9) })] }));
+    const old = buildDigest(
+      scope({ targets: [{ service: 'checkout', environment: 'production' }] }),
+      emptyData({ before: [assessment({ finishedAt: at(-24 * 9) })] }),
+    );
     expect(old.attention.map((item) => item.kind)).toEqual(['not_assessed']);
   });
 
   it('has nothing to say about a healthy period', () => {
-    const digest = buildDigest(scope({ targets: [{ service: 'checkout', environment: 'production' }] }), emptyData({ assessments: [assessment()], deployments: [deployment()] }));
+    const digest = buildDigest(
+      scope({ targets: [{ service: 'checkout', environment: 'production' }] }),
+      emptyData({ assessments: [assessment()], deployments: [deployment()] }),
+    );
     expect(digest.attention).toEqual([]);
   });
 });
 
 describe('buildDigest recurring failures', () => {
   it('lists checks that failed at least twice, most often first, at most five', () => {
-    const failing = (checkId: string, failures: number, runs = 6) => ({ service: 'checkout', environment: 'production', checkId, name: checkId, failures, runs });
+    const failing = (checkId: string, failures: number, runs = 6) => ({
+      service: 'checkout',
+      environment: 'production',
+      checkId,
+      name: checkId,
+      failures,
+      runs,
+    });
     const digest = buildDigest(
       scope(),
-      emptyData({ checkFailures: [failing('once', 1), failing('a', 3), failing('b', 5), failing('c', 2), failing('d', 2, 2), failing('e', 4), failing('f', 2, 10)] }),
+      emptyData({
+        checkFailures: [
+          failing('once', 1),
+          failing('a', 3),
+          failing('b', 5),
+          failing('c', 2),
+          failing('d', 2, 2),
+          failing('e', 4),
+          failing('f', 2, 10),
+        ],
+      }),
     );
     expect(digest.recurringFailures.map((check) => check.checkId)).toEqual(['b', 'e', 'a', 'd', 'c']);
   });

@@ -18,8 +18,12 @@ describe('digest schedule', () => {
   });
 
   it('finds slots in zones whose offset is not whole hours', () => {
-    expect(previousSlot({ schedule: '0 9 * * *', timezone: 'Asia/Kolkata' }, new Date('2026-12-02T12:00:00Z'))?.toISOString()).toBe('2026-12-02T03:30:00.000Z');
-    expect(previousSlot({ schedule: '30 9 * * *', timezone: 'Asia/Kathmandu' }, new Date('2026-12-02T12:00:00Z'))?.toISOString()).toBe('2026-12-02T03:45:00.000Z');
+    expect(previousSlot({ schedule: '0 9 * * *', timezone: 'Asia/Kolkata' }, new Date('2026-12-02T12:00:00Z'))?.toISOString()).toBe(
+      '2026-12-02T03:30:00.000Z',
+    );
+    expect(previousSlot({ schedule: '30 9 * * *', timezone: 'Asia/Kathmandu' }, new Date('2026-12-02T12:00:00Z'))?.toISOString()).toBe(
+      '2026-12-02T03:45:00.000Z',
+    );
   });
 
   it('finds the previous slot across a change to summer time', () => {
@@ -32,7 +36,10 @@ describe('digest schedule', () => {
   it('covers the weekend in a Monday digest of a weekday schedule', () => {
     const weekdays = { schedule: '0 9 * * 1-5', timezone: 'UTC' };
     // 2026-12-07 is a Monday.
-    expect(digestPeriod(weekdays, new Date('2026-12-07T09:00:00Z'))).toEqual({ from: new Date('2026-12-04T09:00:00Z'), to: new Date('2026-12-07T09:00:00Z') });
+    expect(digestPeriod(weekdays, new Date('2026-12-07T09:00:00Z'))).toEqual({
+      from: new Date('2026-12-04T09:00:00Z'),
+      to: new Date('2026-12-07T09:00:00Z'),
+    });
   });
 
   it('covers at most 31 days however rarely it fires', () => {

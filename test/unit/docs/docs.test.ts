@@ -22,7 +22,9 @@ describe('docs/configuration.md', () => {
   });
 
   it('describes every check type in the check types table', () => {
-    const services = schema.properties.services as { additionalProperties: { properties: { checks: { items: { oneOf: { properties: { type: { const: string } } }[] } } } } };
+    const services = schema.properties.services as {
+      additionalProperties: { properties: { checks: { items: { oneOf: { properties: { type: { const: string } } }[] } } } };
+    };
     const types = services.additionalProperties.properties.checks.items.oneOf.map((variant) => variant.properties.type.const);
     expect(types).toContain('http');
     expect(types.filter((type) => !page.includes(`| \`${type}\` |`))).toEqual([]);
@@ -41,7 +43,12 @@ describe('docs/environment.md', () => {
 describe('links in README.md and docs/', () => {
   // Written on other branches of the same change; linked already so the front page does not change again.
   const ARRIVING = new Set(['docs/install.md', 'docs/operations.md', 'docs/observability.md']);
-  const pages = ['README.md', ...readdirSync(join(projectRoot, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+  const pages = [
+    'README.md',
+    ...readdirSync(join(projectRoot, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`),
+  ];
 
   it('point at files that exist', () => {
     const broken: string[] = [];

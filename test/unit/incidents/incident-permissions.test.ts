@@ -42,7 +42,11 @@ describe('authorizeIncidentAction with the shipped defaults', () => {
   it('applies the configured audiences, `anyone` included, and the configured commander role', () => {
     const permissions = IncidentPermissionsConfig.parse({ commanderRole: 'sre-lead', acknowledge: ['anyone'], resolve: ['commander'] });
     expect(authorizeIncidentAction(permissions, 'acknowledge', nobody).allowed).toBe(true);
-    expect(authorizeIncidentAction(permissions, 'resolve', { ...nobody, paged: true })).toMatchObject({ allowed: false, commanderRole: 'sre-lead', audiences: ['commander'] });
+    expect(authorizeIncidentAction(permissions, 'resolve', { ...nobody, paged: true })).toMatchObject({
+      allowed: false,
+      commanderRole: 'sre-lead',
+      audiences: ['commander'],
+    });
     expect(permissions.lowerSeverity).toEqual(['paged', 'commander']);
   });
 });
@@ -55,7 +59,9 @@ describe('incidents.permissions config', () => {
 
   it('is strict and names the problem', () => {
     expect(IncidentPermissionsConfig.safeParse({ acknowlege: ['paged'] }).success).toBe(false);
-    expect(IncidentPermissionsConfig.safeParse({ resolve: ['paged', 'bystanders'] }).error?.issues[0]?.message).toBe('must be one of paged, responders, commander, anyone');
+    expect(IncidentPermissionsConfig.safeParse({ resolve: ['paged', 'bystanders'] }).error?.issues[0]?.message).toBe(
+      'must be one of paged, responders, commander, anyone',
+    );
   });
 
   it('reports a commander role that roles: does not define, only when one is named', () => {
@@ -66,7 +72,13 @@ describe('incidents.permissions config', () => {
   });
 });
 
-const event = (action: string, actor: string, data: Record<string, unknown> = {}): IncidentEventView => ({ action, actor, at: new Date(0), reason: null, data });
+const event = (action: string, actor: string, data: Record<string, unknown> = {}): IncidentEventView => ({
+  action,
+  actor,
+  at: new Date(0),
+  reason: null,
+  data,
+});
 
 describe('who was paged and who responded', () => {
   it('reads everyone the pages reached: mentioned users and usergroup members sent a DM', () => {

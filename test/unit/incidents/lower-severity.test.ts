@@ -35,7 +35,13 @@ describe('a lowering with its reason', () => {
       minutesAfterOpen(20),
     );
     if (!decision.ok) throw new Error('refused');
-    expect(decision.change.audit[0]).toMatchObject({ action: 'incident.severity_changed', actor: 'U0ONCALL', reason: 'one region only', before: { severity: 'SEV2' }, after: { severity: 'SEV3' } });
+    expect(decision.change.audit[0]).toMatchObject({
+      action: 'incident.severity_changed',
+      actor: 'U0ONCALL',
+      reason: 'one region only',
+      before: { severity: 'SEV2' },
+      after: { severity: 'SEV3' },
+    });
     const announcement = decision.change.notifications.find((notification) => notification.event.type === 'severity_changed');
     expect(announcement?.event).toMatchObject({ reason: 'one region only' });
   });
@@ -49,7 +55,13 @@ describe('a lowering with its reason', () => {
   });
 
   it('refuses a change from a severity the incident no longer has', () => {
-    expect(decideSeverityChange(incident({ severity: 'SEV1' }), { from: 'SEV2', to: 'SEV3', by: 'U0ONCALL', reason: 'stale', policy: sev3, targets: targets() }, minutesAfterOpen(1))).toEqual({
+    expect(
+      decideSeverityChange(
+        incident({ severity: 'SEV1' }),
+        { from: 'SEV2', to: 'SEV3', by: 'U0ONCALL', reason: 'stale', policy: sev3, targets: targets() },
+        minutesAfterOpen(1),
+      ),
+    ).toEqual({
       ok: false,
       refusal: 'stale',
     });

@@ -36,7 +36,10 @@ describe('resolvePageTargets', () => {
   });
 
   it('does not resolve prototype names as roles', async () => {
-    const targets = await resolvePageTargets({ users: [], usergroups: [], roles: ['constructor'], timeoutMs: 1 }, { roles, usergroupMembers: async () => [] });
+    const targets = await resolvePageTargets(
+      { users: [], usergroups: [], roles: ['constructor'], timeoutMs: 1 },
+      { roles, usergroupMembers: async () => [] },
+    );
     expect(targets.missingRoles).toEqual(['constructor']);
   });
 });

@@ -58,7 +58,13 @@ describe('the shipped severity policy', () => {
 });
 
 describe('nextStep', () => {
-  const policy = { severity: 'SEV1' as const, description: '', respondWithinMs: 1000, repeat: 1, levels: [1, 2, 3].map(() => ({ users: ['U0A'], usergroups: [], roles: [], timeoutMs: 1000 })) };
+  const policy = {
+    severity: 'SEV1' as const,
+    description: '',
+    respondWithinMs: 1000,
+    repeat: 1,
+    levels: [1, 2, 3].map(() => ({ users: ['U0A'], usergroups: [], roles: [], timeoutMs: 1000 })),
+  };
 
   it('walks the levels, repeats the path `repeat` more times, then stops', () => {
     const steps = [];
@@ -79,8 +85,18 @@ describe('severities', () => {
   it('orders SEV1 as the most severe and steps one at a time', () => {
     expect(isMoreSevere('SEV1', 'SEV2')).toBe(true);
     expect(isMoreSevere('SEV3', 'SEV2')).toBe(false);
-    expect([raisedSeverity('SEV3'), raisedSeverity('SEV1'), loweredSeverity('SEV3'), loweredSeverity('SEV4')]).toEqual(['SEV2', undefined, 'SEV4', undefined]);
-    expect([parseSeverity('sev2'), parseSeverity(' SEV4 '), parseSeverity('sev5'), parseSeverity('p1')]).toEqual(['SEV2', 'SEV4', undefined, undefined]);
+    expect([raisedSeverity('SEV3'), raisedSeverity('SEV1'), loweredSeverity('SEV3'), loweredSeverity('SEV4')]).toEqual([
+      'SEV2',
+      undefined,
+      'SEV4',
+      undefined,
+    ]);
+    expect([parseSeverity('sev2'), parseSeverity(' SEV4 '), parseSeverity('sev5'), parseSeverity('p1')]).toEqual([
+      'SEV2',
+      'SEV4',
+      undefined,
+      undefined,
+    ]);
   });
 
   it.each([

@@ -13,7 +13,8 @@ function applied<R>(decision: Decision<R>): IncidentChange {
   return decision.change;
 }
 
-const destinations = (change: IncidentChange) => change.notifications.map((n) => `${n.destination}${n.destination === 'dm' ? `:${n.channel}` : ''}:${n.event.type}`);
+const destinations = (change: IncidentChange) =>
+  change.notifications.map((n) => `${n.destination}${n.destination === 'dm' ? `:${n.channel}` : ''}:${n.event.type}`);
 const actions = (change: IncidentChange) => change.audit.map((entry) => entry.action);
 
 describe('planNewIncident', () => {
@@ -51,7 +52,10 @@ describe('planNewIncident', () => {
 
   it('pages no one and arms nothing for a ticket-queue severity', () => {
     const policy = { ...incident().policy, severity: 'SEV4' as const, levels: [] };
-    const plan = planNewIncident({ ...draft, severity: 'SEV4', threads: [] }, { id: 'id-2', policy, runbookUrl: null, targets: undefined, at: OPENED_AT });
+    const plan = planNewIncident(
+      { ...draft, severity: 'SEV4', threads: [] },
+      { id: 'id-2', policy, runbookUrl: null, targets: undefined, at: OPENED_AT },
+    );
     expect(plan.record.escalationDueAt).toBeNull();
     expect(plan.notifications.map((n) => n.event.type)).toEqual(['alert', 'no_one_to_page']);
   });
@@ -106,7 +110,13 @@ describe('decideEscalation', () => {
   });
 
   it('stops after the last level of the last round, leaving the incident open', () => {
-    const change = applied(decideEscalation(incident({ level: 1, round: 1 }), request({ expected: { plan: 0, level: 1, round: 1 }, next: undefined, targets: undefined }), minutesAfterOpen(60)));
+    const change = applied(
+      decideEscalation(
+        incident({ level: 1, round: 1 }),
+        request({ expected: { plan: 0, level: 1, round: 1 }, next: undefined, targets: undefined }),
+        minutesAfterOpen(60),
+      ),
+    );
     expect(change.set).toEqual({ escalationDueAt: null });
     expect(actions(change)).toEqual(['incident.escalation_exhausted']);
   });
@@ -120,22 +130,40 @@ describe('decideEscalation', () => {
       ok: false,
       refusal: 'last_level',
     });
-    expect(decideEscalation(incident({ status: 'RESOLVED' }), request({ trigger: 'manual' }), minutesAfterOpen(5))).toEqual({ ok: false, refusal: 'resolved' });
+    expect(decideEscalation(incident({ status: 'RESOLVED' }), request({ trigger: 'manual' }), minutesAfterOpen(5))).toEqual({
+      ok: false,
+      refusal: 'resolved',
+    });
   });
 });
 
 describe('decideSeverityChange', () => {
-  const sev1 = { ...incident().policy, severity: 'SEV1' as const, respondWithinMs: 5 * 60_000, levels: [{ users: ['U0ONCALL'], usergroups: [], roles: [], timeoutMs: 5 * 60_000 }] };
+  const sev1 = {
+    ...incident().policy,
+    severity: 'SEV1' as const,
+    respondWithinMs: 5 * 60_000,
+    levels: [{ users: ['U0ONCALL'], usergroups: [], roles: [], timeoutMs: 5 * 60_000 }],
+  };
 
   it('restarts an unacknowledged escalation under the new plan and pages its first level', () => {
-    const change = applied(decideSeverityChange(incident({ level: 1 }), { from: 'SEV2', to: 'SEV1', by: 'U0LEAD', policy: sev1, targets: targets() }, minutesAfterOpen(20)));
+    const change = applied(
+      decideSeverityChange(
+        incident({ level: 1 }),
+        { from: 'SEV2', to: 'SEV1', by: 'U0LEAD', policy: sev1, targets: targets() },
+        minutesAfterOpen(20),
+      ),
+    );
     expect(change.set).toMatchObject({ severity: 'SEV1', plan: 1, level: 0, round: 0, escalationDueAt: minutesAfterOpen(25) });
     expect(destinations(change)).toEqual(['incident_thread:severity_changed', 'incident_thread:paged', 'dm:U0ONCALL:page_dm', 'alert_update:alert']);
   });
 
   it('only records the change on an acknowledged incident', () => {
     const change = applied(
-      decideSeverityChange(incident({ status: 'ACKNOWLEDGED' }), { from: 'SEV2', to: 'SEV3', by: 'U0LEAD', policy: sev1, targets: targets() }, minutesAfterOpen(20)),
+      decideSeverityChange(
+        incident({ status: 'ACKNOWLEDGED' }),
+        { from: 'SEV2', to: 'SEV3', by: 'U0LEAD', policy: sev1, targets: targets() },
+        minutesAfterOpen(20),
+      ),
     );
     expect(change.set).toMatchObject({ severity: 'SEV3', plan: 1, escalationDueAt: null });
     expect(destinations(change)).toEqual(['incident_thread:severity_changed', 'alert_update:alert']);
@@ -145,7 +173,9 @@ describe('decideSeverityChange', () => {
     [{ severity: 'SEV3' as const }, 'stale'],
     [{ status: 'RESOLVED' as const }, 'resolved'],
   ])('refuses when the incident is %j', (overrides, refusal) => {
-    expect(decideSeverityChange(incident(overrides), { from: 'SEV2', to: 'SEV1', by: 'U0X', policy: sev1, targets: targets() }, minutesAfterOpen(1))).toEqual({
+    expect(
+      decideSeverityChange(incident(overrides), { from: 'SEV2', to: 'SEV1', by: 'U0X', policy: sev1, targets: targets() }, minutesAfterOpen(1)),
+    ).toEqual({
       ok: false,
       refusal,
     });
@@ -169,7 +199,11 @@ describe('decideResolve', () => {
 
   it('keeps the real time to acknowledge', () => {
     const change = applied(
-      decideResolve(incident({ status: 'ACKNOWLEDGED', acknowledgedBy: 'U0LEAD', acknowledgedAt: minutesAfterOpen(4) }), { by: 'U0ONCALL', summary: 'x' }, minutesAfterOpen(30)),
+      decideResolve(
+        incident({ status: 'ACKNOWLEDGED', acknowledgedBy: 'U0LEAD', acknowledgedAt: minutesAfterOpen(4) }),
+        { by: 'U0ONCALL', summary: 'x' },
+        minutesAfterOpen(30),
+      ),
     );
     expect(change.set).toMatchObject({ acknowledgedBy: 'U0LEAD', timeToAcknowledgeSeconds: 240, timeToResolveSeconds: 1800 });
   });
@@ -192,7 +226,10 @@ describe('decideMerge', () => {
     const change = applied(decideMerge(existing, input, minutesAfterOpen(5)));
     expect(change.set).toEqual({
       occurrences: 2,
-      threads: [{ channel: 'C0DEPLOYS', ts: '1.000001' }, { channel: 'C0DEPLOYS', ts: '2.000002' }],
+      threads: [
+        { channel: 'C0DEPLOYS', ts: '1.000001' },
+        { channel: 'C0DEPLOYS', ts: '2.000002' },
+      ],
       stakeholders: ['U0A', 'U0B'],
     });
     expect(destinations(change)).toEqual(['incident_thread:merged', 'thread:merged', 'thread:opened', 'alert_update:alert']);

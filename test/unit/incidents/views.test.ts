@@ -17,7 +17,9 @@ function expectValid(message: SlackMessage): void {
 }
 
 const buttons = (message: SlackMessage) =>
-  message.blocks.flatMap((block) => ((block.elements as { action_id?: string }[] | undefined) ?? []).map((element) => element.action_id).filter(Boolean));
+  message.blocks.flatMap((block) =>
+    ((block.elements as { action_id?: string }[] | undefined) ?? []).map((element) => element.action_id).filter(Boolean),
+  );
 
 const paged = (at: Date, level = 0, who = ['U0ONCALL']): IncidentEventView => ({
   action: 'incident.paged',
@@ -39,7 +41,10 @@ describe('the incident alert', () => {
     const acknowledged = renderIncidentAlert(incident({ status: 'ACKNOWLEDGED', acknowledgedBy: 'U0ONCALL', timeToAcknowledgeSeconds: 192 }), []);
     expect(buttons(acknowledged)).not.toContain(ids.incident.acknowledge);
     expect(JSON.stringify(acknowledged.blocks)).toContain('*Acknowledged* by <@U0ONCALL> after 3m 12s');
-    const resolved = renderIncidentAlert(incident({ status: 'RESOLVED', resolvedBy: 'U0ONCALL', timeToResolveSeconds: 2520, timeToAcknowledgeSeconds: 60 }), []);
+    const resolved = renderIncidentAlert(
+      incident({ status: 'RESOLVED', resolvedBy: 'U0ONCALL', timeToResolveSeconds: 2520, timeToAcknowledgeSeconds: 60 }),
+      [],
+    );
     expectValid(resolved);
     expect(buttons(resolved)).toEqual([]);
     expect(resolved.text).toContain('(resolved)');
@@ -89,7 +94,15 @@ describe('timeline entries', () => {
   const events: TimelineEvent[] = [
     { type: 'opened', by: 'system' },
     { type: 'paged', step: { plan: 0, level: 0, round: 0 }, path: sev2Path, trigger: 'open', by: 'U0REPORTER', targets: targets() },
-    { type: 'paged', step: { plan: 0, level: 1, round: 0 }, path: sev2Path, trigger: 'timeout', by: 'system', targets: targets(['U0LEAD']), waitedMs: 15 * 60_000 },
+    {
+      type: 'paged',
+      step: { plan: 0, level: 1, round: 0 },
+      path: sev2Path,
+      trigger: 'timeout',
+      by: 'system',
+      targets: targets(['U0LEAD']),
+      waitedMs: 15 * 60_000,
+    },
     { type: 'paged', step: { plan: 0, level: 1, round: 1 }, path: sev2Path, trigger: 'manual', by: 'U0ONCALL', targets: targets(['U0LEAD']) },
     { type: 'paged', step: { plan: 1, level: 0, round: 0 }, path: sev1Path, trigger: 'severity', by: 'U0ONCALL', targets: targets() },
     { type: 'no_one_to_page', severity: 'SEV4' },
@@ -104,7 +117,9 @@ describe('timeline entries', () => {
   ];
 
   it('renders every thread event as one valid post', () => {
-    const posts = events.map((event) => renderTimelineEntry(event, incident({ stakeholders: ['U0APPROVER'], evidence: { metric: 'http_5xx_ratio' } })));
+    const posts = events.map((event) =>
+      renderTimelineEntry(event, incident({ stakeholders: ['U0APPROVER'], evidence: { metric: 'http_5xx_ratio' } })),
+    );
     for (const post of posts) expectValid({ ...post, blocks: post.blocks });
     expect(posts.map((post) => post.text)).toMatchSnapshot();
     expect(posts[11]?.text).not.toContain('<!channel>');

@@ -23,8 +23,18 @@ describe('job payloads', () => {
   it.each([
     ['signoff', SignoffJobData, { requestId: 42 }, /invalid signoff job data: requestId: /],
     ['rollback', DeploymentJobData, { deploymentId: 'x' }, /invalid rollback job data: deploymentId: /],
-    ['digest', DigestJobData, { digest: 'Daily Digest', slot: 'yesterday', key: '', requestedBy: 'system' }, /invalid digest job data: digest: .*; slot: .*; key: /],
-    ['deployment phase', PhaseJobData, { deploymentId: '3f2c9a7e-1b4d-4c5e-9f60-123456789abc', phaseIndex: -1, generation: 'one' }, /phaseIndex: .*; generation: /],
+    [
+      'digest',
+      DigestJobData,
+      { digest: 'Daily Digest', slot: 'yesterday', key: '', requestedBy: 'system' },
+      /invalid digest job data: digest: .*; slot: .*; key: /,
+    ],
+    [
+      'deployment phase',
+      PhaseJobData,
+      { deploymentId: '3f2c9a7e-1b4d-4c5e-9f60-123456789abc', phaseIndex: -1, generation: 'one' },
+      /phaseIndex: .*; generation: /,
+    ],
   ])('a malformed %s payload fails for good, naming the fields', (name, schema, data, message) => {
     const attempt = () => parseJobData(schema, data, name);
     expect(attempt).toThrow(UnrecoverableError);

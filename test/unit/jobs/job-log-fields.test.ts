@@ -15,7 +15,11 @@ describe('jobLogFields', () => {
   });
 
   it('takes nothing but short strings from the data, and survives data that is not an object', () => {
-    expect(jobLogFields('intake', { id: undefined, name: 'intake', data: { assessmentId: 'x'.repeat(500), incidentId: 42 } })).toEqual({ queue: 'intake', jobId: '', jobName: 'intake' });
+    expect(jobLogFields('intake', { id: undefined, name: 'intake', data: { assessmentId: 'x'.repeat(500), incidentId: 42 } })).toEqual({
+      queue: 'intake',
+      jobId: '',
+      jobName: 'intake',
+    });
     expect(jobLogFields('digests', { name: 'digest', data: null })).toEqual({ queue: 'digests', jobId: '', jobName: 'digest' });
   });
 });

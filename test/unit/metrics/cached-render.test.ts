@@ -32,11 +32,15 @@ describe('cacheFor', () => {
 
   it('does not keep a failure: the next call computes again', async () => {
     let attempts = 0;
-    const render = cacheFor(async () => {
-      attempts += 1;
-      if (attempts === 1) throw new Error('redis down');
-      return 'ok';
-    }, 5000, () => 0);
+    const render = cacheFor(
+      async () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('redis down');
+        return 'ok';
+      },
+      5000,
+      () => 0,
+    );
     await expect(render()).rejects.toThrow('redis down');
     expect(await render()).toBe('ok');
     expect(await render()).toBe('ok');

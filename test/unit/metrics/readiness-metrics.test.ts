@@ -6,7 +6,9 @@ const state = {
   assessments: [{ status: 'RUNNING', count: 2 }],
   deployments: [{ status: 'ROLLING_BACK', count: 1 }],
   incidents: [{ status: 'OPEN', severity: 'SEV1', count: 1 }],
-  latest: [{ service: 'checkout', environment: 'production', verdict: 'GO_WITH_CAUTION', score: 87.5, completedAt: new Date('2026-12-01T09:00:00Z') }],
+  latest: [
+    { service: 'checkout', environment: 'production', verdict: 'GO_WITH_CAUTION', score: 87.5, completedAt: new Date('2026-12-01T09:00:00Z') },
+  ],
 };
 
 const sources = (overrides: Partial<MetricsSources> = {}): MetricsSources => ({

@@ -7,7 +7,13 @@ const NOW = Date.parse('2026-12-03T09:00:00Z');
 
 function metrics(readQueues: () => Promise<QueueReading[]>) {
   const slackApi = createSlackApiMetrics();
-  const worker = createWorkerMetrics({ queueNames: ['checks', 'deployments'], readQueues, slackApi: slackApi.registry, logger: silentLogger, now: () => NOW });
+  const worker = createWorkerMetrics({
+    queueNames: ['checks', 'deployments'],
+    readQueues,
+    slackApi: slackApi.registry,
+    logger: silentLogger,
+    now: () => NOW,
+  });
   return { worker, slackApi };
 }
 

@@ -26,9 +26,9 @@ function recommendationFor(fields: Record<string, unknown>, result: Outcome): st
 describe('recommendations: each check type has its own default, with the numbers', () => {
   it('http: latency, status, redirect, body, JSON, unreachable and TLS', () => {
     const http = (extra: Record<string, unknown> = {}) => ({ type: 'http', url: 'https://api.example.com/search', ...extra });
-    expect(
-      recommendationFor(http({ maxLatencyMs: 250 }), outcome('WARN', 'slower', { status: 200, latencyMs: 812, maxLatencyMs: 250 })),
-    ).toBe('The check: Bring https://api.example.com/search under 250 ms (measured 812 ms): profile the endpoint or scale it');
+    expect(recommendationFor(http({ maxLatencyMs: 250 }), outcome('WARN', 'slower', { status: 200, latencyMs: 812, maxLatencyMs: 250 }))).toBe(
+      'The check: Bring https://api.example.com/search under 250 ms (measured 812 ms): profile the endpoint or scale it',
+    );
     expect(recommendationFor(http(), outcome('FAIL', 'answered 503', { status: 503, expectedStatus: [200] }))).toBe(
       'The check: Make https://api.example.com/search answer 200 (it answered 503)',
     );
@@ -54,7 +54,9 @@ describe('recommendations: each check type has its own default, with the numbers
     expect(recommendationFor(http(), outcome('FAIL', 'tls', { error: 'ERR_SSL_WRONG_VERSION_NUMBER' }))).toMatch(
       /Serve TLS on the port of https:\/\/api.example.com\/search, or use http:\/\/ if it is a plain-HTTP port/,
     );
-    expect(recommendationFor(http(), outcome('FAIL', 'tls', { error: 'DEPTH_ZERO_SELF_SIGNED_CERT', tlsProblem: 'the certificate is self-signed' }))).toBe(
+    expect(
+      recommendationFor(http(), outcome('FAIL', 'tls', { error: 'DEPTH_ZERO_SELF_SIGNED_CERT', tlsProblem: 'the certificate is self-signed' })),
+    ).toBe(
       'The check: Fix the certificate of https://api.example.com/search: the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT); serve one from a trusted CA that covers the host name',
     );
     expect(recommendationFor(http({ timeoutMs: 2000 }), outcome('ERROR', 'no answer within the 2000 ms timeout', { timeoutMs: 2000 }))).toBe(
@@ -79,18 +81,27 @@ describe('recommendations: each check type has its own default, with the numbers
       ...overrides,
     });
     const classified = (days: number, overrides = {}) => measured(classifyCertificate(facts(days, overrides), { warnDays: 30, failDays: 7 }, now));
-    expect(recommendationFor(tls, classified(9.5))).toBe('The check: Renew the certificate for api.example.com:443 — it expires in 9 days (warn at 30, fail at 7)');
-    expect(recommendationFor(tls, classified(3.5))).toBe('The check: Renew the certificate for api.example.com:443 — it expires in 3 days (warn at 30, fail at 7)');
-    expect(recommendationFor(tls, classified(-2.5))).toBe('The check: Renew the certificate for api.example.com:443 — it expired on 2026-06-13 (warn at 30, fail at 7)');
+    expect(recommendationFor(tls, classified(9.5))).toBe(
+      'The check: Renew the certificate for api.example.com:443 — it expires in 9 days (warn at 30, fail at 7)',
+    );
+    expect(recommendationFor(tls, classified(3.5))).toBe(
+      'The check: Renew the certificate for api.example.com:443 — it expires in 3 days (warn at 30, fail at 7)',
+    );
+    expect(recommendationFor(tls, classified(-2.5))).toBe(
+      'The check: Renew the certificate for api.example.com:443 — it expired on 2026-06-13 (warn at 30, fail at 7)',
+    );
     expect(recommendationFor(tls, classified(90, { chainError: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))).toBe(
       'The check: Serve a certificate for api.example.com:443 from a trusted CA, or set caFile to the private CA (it is self-signed: DEPTH_ZERO_SELF_SIGNED_CERT)',
     );
-    expect(recommendationFor(tls, classified(90, { names: ['other.example'], identityError: "Hostname/IP does not match certificate's altnames" }))).toBe(
-      'The check: Serve a certificate for api.example.com:443 that covers api.example.com (it covers other.example)',
-    );
-    expect(recommendationFor({ ...tls, port: 8080 }, outcome('ERROR', 'not TLS', { host: 'api.example.com', port: 8080, error: 'ERR_SSL_WRONG_VERSION_NUMBER' }))).toBe(
-      'The check: Point the check at the TLS port of api.example.com: port 8080 does not speak TLS (ERR_SSL_WRONG_VERSION_NUMBER)',
-    );
+    expect(
+      recommendationFor(tls, classified(90, { names: ['other.example'], identityError: "Hostname/IP does not match certificate's altnames" })),
+    ).toBe('The check: Serve a certificate for api.example.com:443 that covers api.example.com (it covers other.example)');
+    expect(
+      recommendationFor(
+        { ...tls, port: 8080 },
+        outcome('ERROR', 'not TLS', { host: 'api.example.com', port: 8080, error: 'ERR_SSL_WRONG_VERSION_NUMBER' }),
+      ),
+    ).toBe('The check: Point the check at the TLS port of api.example.com: port 8080 does not speak TLS (ERR_SSL_WRONG_VERSION_NUMBER)');
     expect(recommendationFor(tls, outcome('ERROR', 'unresolvable', { error: 'ENOTFOUND' }))).toBe(
       'The check: Fix the host name api.example.com: it does not resolve (ENOTFOUND), so its certificate was not checked',
     );
@@ -121,7 +132,9 @@ describe('recommendations: each check type has its own default, with the numbers
 
   it('prometheus: the bound to meet and the value now, for fail and warn; and a query without one series', () => {
     const prometheus = { type: 'prometheus', url: 'http://prometheus:9090', query: 'sum(rate(errors[5m]))', comparator: '<', warn: 0.01, fail: 0.05 };
-    expect(recommendationFor(prometheus, outcome('FAIL', 'too high', { value: 0.07 }))).toBe('The check: Bring `sum(rate(errors[5m]))` under 0.05 (now 0.07)');
+    expect(recommendationFor(prometheus, outcome('FAIL', 'too high', { value: 0.07 }))).toBe(
+      'The check: Bring `sum(rate(errors[5m]))` under 0.05 (now 0.07)',
+    );
     expect(recommendationFor(prometheus, outcome('WARN', 'high', { value: 0.02 }))).toBe(
       'The check: Bring `sum(rate(errors[5m]))` under 0.01, its warn threshold (now 0.02; it fails unless < 0.05)',
     );
@@ -184,8 +197,17 @@ describe('recommendations: each check type has its own default, with the numbers
 
 describe('recommendations: which advice, and in what order', () => {
   it('a configured remediation wins over the type default, with what was measured', () => {
-    const spec = CheckSpec.parse({ id: 'c', name: 'Search', type: 'http', url: 'https://x.example/s', maxLatencyMs: 250, remediation: 'Profile the search query.' });
-    const report = buildReport(TARGET, [{ spec, outcome: outcome('WARN', 'answered 200 in 812 ms, slower than the 250 ms ceiling', { latencyMs: 812 }) }]);
+    const spec = CheckSpec.parse({
+      id: 'c',
+      name: 'Search',
+      type: 'http',
+      url: 'https://x.example/s',
+      maxLatencyMs: 250,
+      remediation: 'Profile the search query.',
+    });
+    const report = buildReport(TARGET, [
+      { spec, outcome: outcome('WARN', 'answered 200 in 812 ms, slower than the 250 ms ceiling', { latencyMs: 812 }) },
+    ]);
     expect(report.recommendations).toEqual(['Search: Profile the search query. (answered 200 in 812 ms, slower than the 250 ms ceiling)']);
   });
 

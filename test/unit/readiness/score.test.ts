@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_THRESHOLDS,
-  SEVERITY_WEIGHT,
-  scoreAssessment,
-  type CheckStatus,
-  type ScoredCheck,
-} from '../../../src/readiness/score.ts';
+import { DEFAULT_THRESHOLDS, SEVERITY_WEIGHT, scoreAssessment, type CheckStatus, type ScoredCheck } from '../../../src/readiness/score.ts';
 
 let counter = 0;
 function check(status: CheckStatus, overrides: Partial<ScoredCheck> = {}): ScoredCheck {
@@ -93,10 +87,7 @@ describe('scoreAssessment: categories', () => {
   });
 
   it('ignores skipped checks within a category', () => {
-    const result = scoreAssessment([
-      check('PASS', { category: 'security' }),
-      check('SKIPPED', { category: 'security' }),
-    ]);
+    const result = scoreAssessment([check('PASS', { category: 'security' }), check('SKIPPED', { category: 'security' })]);
     expect(result.categories).toEqual([{ name: 'security', score: 100 }]);
   });
 });
@@ -152,9 +143,7 @@ describe('scoreAssessment: verdict', () => {
   it('says a PENDING critical check has not been evaluated, and quotes a failing check message', () => {
     const pending = scoreAssessment([check('PENDING', { severity: 'critical', name: 'Health' })]);
     expect(pending.blockers[0]?.reason).toBe('critical check "Health" has not been evaluated');
-    const failed = scoreAssessment([
-      check('FAIL', { severity: 'critical', name: 'Health', message: 'expected HTTP 200, got 503' }),
-    ]);
+    const failed = scoreAssessment([check('FAIL', { severity: 'critical', name: 'Health', message: 'expected HTTP 200, got 503' })]);
     expect(failed.blockers[0]?.reason).toBe('critical check "Health" is FAIL: expected HTTP 200, got 503');
   });
 

@@ -53,11 +53,15 @@ const targets = (input: { assessments?: AssessmentCandidate[]; deployments?: Dep
 
 describe('which work must have a job', () => {
   it('an assessment QUEUED past the grace period needs its flow, with the automated checks that wait for a result', () => {
-    expect(targets({ assessments: [assessment()] })).toEqual([{ kind: 'assessment', subjectId: A, jobId: `assessment_${A}`, checkIds: ['docs', 'health'] }]);
+    expect(targets({ assessments: [assessment()] })).toEqual([
+      { kind: 'assessment', subjectId: A, jobId: `assessment_${A}`, checkIds: ['docs', 'health'] },
+    ]);
   });
 
   it('leaves alone work that changed within the grace period: its enqueue may still be on its way', () => {
-    expect(targets({ assessments: [assessment({ updatedAt: ago(RECOVERY_GRACE_MS - 1) })], deployments: [deployment({ updatedAt: ago(1000) })] })).toEqual([]);
+    expect(
+      targets({ assessments: [assessment({ updatedAt: ago(RECOVERY_GRACE_MS - 1) })], deployments: [deployment({ updatedAt: ago(1000) })] }),
+    ).toEqual([]);
     expect(recoveryTargets({ assessments: [assessment({ updatedAt: ago(5000) })], deployments: [] }, NOW, 1000)).toHaveLength(1);
   });
 
@@ -73,7 +77,9 @@ describe('which work must have a job', () => {
   });
 
   it('a RUNNING deployment needs the job of its current phase and generation', () => {
-    expect(targets({ deployments: [deployment()] })).toEqual([{ kind: 'phase', subjectId: D, jobId: `deploy-phase_${D}_1_2`, phaseIndex: 1, generation: 2 }]);
+    expect(targets({ deployments: [deployment()] })).toEqual([
+      { kind: 'phase', subjectId: D, jobId: `deploy-phase_${D}_1_2`, phaseIndex: 1, generation: 2 },
+    ]);
   });
 
   it('a deployment waiting at a manual gate of its current phase needs no job: Proceed enqueues one', () => {
@@ -135,6 +141,9 @@ describe('what to do about a target, given its job', () => {
       target,
       reason: 'job stalled more than allowable limit',
     });
-    expect(decideRecovery(target, job('failed', RECOVERY_GRACE_MS + 5000, ''), NOW)).toMatchObject({ action: 'give_up', reason: 'no reason was recorded' });
+    expect(decideRecovery(target, job('failed', RECOVERY_GRACE_MS + 5000, ''), NOW)).toMatchObject({
+      action: 'give_up',
+      reason: 'no reason was recorded',
+    });
   });
 });

@@ -54,8 +54,19 @@ export function specsOf(checks: CheckResultView[], remediation: Record<string, s
 }
 
 export const EXAMPLE_CHECKS = [
-  check('health', 'FAIL', { name: 'Health endpoint answers', severity: 'critical', message: 'expected HTTP 200, got 503', evidence: { status: 503, url: 'https://checkout.example/healthz' } }),
+  check('health', 'FAIL', {
+    name: 'Health endpoint answers',
+    severity: 'critical',
+    message: 'expected HTTP 200, got 503',
+    evidence: { status: 503, url: 'https://checkout.example/healthz' },
+  }),
   check('orders', 'PASS', { name: 'Orders API is fast', category: 'performance', message: 'p95 120 ms' }),
-  check('search', 'WARN', { name: 'Search API is fast', category: 'performance', severity: 'medium', message: 'took 412 ms, budget is 250 ms', evidence: { latencyMs: 412, budgetMs: 250 } }),
+  check('search', 'WARN', {
+    name: 'Search API is fast',
+    category: 'performance',
+    severity: 'medium',
+    message: 'took 412 ms, budget is 250 ms',
+    evidence: { latencyMs: 412, budgetMs: 250 },
+  }),
   check('docs', 'SKIPPED', { name: 'API docs are published', severity: 'low', message: 'not in production', evidence: {} }),
 ];

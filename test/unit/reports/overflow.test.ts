@@ -14,7 +14,11 @@ function sectionText(view: ReturnType<typeof completedView>, blockId: string): s
 
 const failing = (n: number, overrides: Partial<CheckResultView> = {}) =>
   Array.from({ length: n }, (_, i) =>
-    check(`check-${String(i).padStart(3, '0')}`, 'FAIL', { name: `Endpoint ${i} answers`, message: `https://svc.example/endpoint/${i} answered 500, expected 200`, ...overrides }),
+    check(`check-${String(i).padStart(3, '0')}`, 'FAIL', {
+      name: `Endpoint ${i} answers`,
+      message: `https://svc.example/endpoint/${i} answered 500, expected 200`,
+      ...overrides,
+    }),
   );
 
 describe('needsReportInThread', () => {

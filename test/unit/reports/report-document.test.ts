@@ -24,7 +24,9 @@ describe('buildReportDocument', () => {
 
   it('gives the verdict and score the assessment was decided with', () => {
     expect(document).toMatchObject({ service: 'checkout', env: 'production', verdict: view.verdict, score: view.score, risk: 'critical' });
-    expect(document.blockers).toEqual([{ checkId: 'health', reason: 'critical check "Health endpoint answers" is FAIL: expected HTTP 200, got 503' }]);
+    expect(document.blockers).toEqual([
+      { checkId: 'health', reason: 'critical check "Health endpoint answers" is FAIL: expected HTTP 200, got 503' },
+    ]);
   });
 
   it('keeps every check with its message and evidence', () => {
@@ -40,12 +42,12 @@ describe('buildReportDocument', () => {
     ]);
   });
 
-  it('without a remediation, gives the check type\'s default advice with the measured numbers', () => {
+  it("without a remediation, gives the check type's default advice with the measured numbers", () => {
     const plain = buildReportDocument(view, specsOf(EXAMPLE_CHECKS));
     expect(plain.recommendations[0]).toBe('Health endpoint answers: Make https://example.test/health answer 200 (it answered 503)');
   });
 
-  it('uses the assessment\'s own thresholds, not the defaults', () => {
+  it("uses the assessment's own thresholds, not the defaults", () => {
     const checks = [check('a', 'PASS', { weight: 9 }), check('b', 'FAIL', { weight: 1 })];
     const strict = buildReportDocument(completedView(checks, { thresholds: { go: 95, caution: 91 } }), specsOf(checks));
     expect(strict.verdict).toBe('NO_GO');

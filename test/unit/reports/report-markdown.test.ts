@@ -14,7 +14,12 @@ function tableRows(markdown: string): string[][] {
     .split('\n')
     .filter((line) => line.startsWith('| '))
     .slice(1)
-    .map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 }
 
 describe('renderReportMarkdown', () => {
@@ -31,7 +36,7 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('- critical check "Health endpoint answers" is FAIL: expected HTTP 200, got 503');
   });
 
-  it('lists the recommendations: the configured remediation, else the check type\'s default advice', () => {
+  it("lists the recommendations: the configured remediation, else the check type's default advice", () => {
     const markdown = markdownOf(EXAMPLE_CHECKS);
     const section = markdown.split('## Recommendations')[1]?.split('## Categories')[0] ?? '';
     expect(section).toContain('1. Health endpoint answers: Make https://example.test/health answer 200 (it answered 503)');
@@ -48,7 +53,10 @@ describe('renderReportMarkdown', () => {
 
   it('lists every one of 200 checks, what needs attention first, each with its message and evidence', () => {
     const checks = Array.from({ length: 200 }, (_, i) =>
-      check(`check-${String(i).padStart(3, '0')}`, i % 3 === 0 ? 'PASS' : 'FAIL', { evidence: { probe: i }, message: `probe ${i} answered ${i % 3 === 0 ? 200 : 500}` }),
+      check(`check-${String(i).padStart(3, '0')}`, i % 3 === 0 ? 'PASS' : 'FAIL', {
+        evidence: { probe: i },
+        message: `probe ${i} answered ${i % 3 === 0 ? 200 : 500}`,
+      }),
     );
     const markdown = markdownOf(checks);
     const rows = tableRows(markdown);

@@ -39,8 +39,22 @@ describe('reportRequestAnswer: the ephemeral answer to /readiness report', () =>
 
   it('lists the assessments an ambiguous id matches, with their full ids', () => {
     const candidates = [
-      { id: 'aaaaaaaa-0000-4000-8000-000000000001', service: 'checkout', environment: 'production', status: 'COMPLETED' as const, channelId: 'C0ONE', createdAt: new Date('2025-03-04T10:00:00Z') },
-      { id: 'aaaaaaaa-0000-4000-8000-000000000002', service: 'billing', environment: 'staging', status: 'RUNNING' as const, channelId: 'C0TWO', createdAt: new Date('2025-03-05T11:30:00Z') },
+      {
+        id: 'aaaaaaaa-0000-4000-8000-000000000001',
+        service: 'checkout',
+        environment: 'production',
+        status: 'COMPLETED' as const,
+        channelId: 'C0ONE',
+        createdAt: new Date('2025-03-04T10:00:00Z'),
+      },
+      {
+        id: 'aaaaaaaa-0000-4000-8000-000000000002',
+        service: 'billing',
+        environment: 'staging',
+        status: 'RUNNING' as const,
+        channelId: 'C0TWO',
+        createdAt: new Date('2025-03-05T11:30:00Z'),
+      },
     ];
     const text = reportRequestAnswer({ ok: false, reason: 'ambiguous', candidates, more: false }, 'aaaaaaaa');
     expect(text).toBe(

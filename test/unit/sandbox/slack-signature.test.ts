@@ -10,9 +10,7 @@ describe('signSlackRequest', () => {
       '&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=' +
       '&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN' +
       '&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-    expect(signSlackRequest(secret, 1531420618, body)).toBe(
-      'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
-    );
+    expect(signSlackRequest(secret, 1531420618, body)).toBe('v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503');
   });
 
   it('is HMAC-SHA256 over "v0:<timestamp>:<body>" in hex', () => {
@@ -29,7 +27,9 @@ describe('signSlackRequest', () => {
 
   it('signs the UTF-8 bytes of non-ASCII bodies', () => {
     const body = 'text=%C3%A9t%C3%A9&raw=été';
-    const expected = createHmac('sha256', 'k').update(Buffer.from(`v0:5:${body}`, 'utf8')).digest('hex');
+    const expected = createHmac('sha256', 'k')
+      .update(Buffer.from(`v0:5:${body}`, 'utf8'))
+      .digest('hex');
     expect(signSlackRequest('k', 5, body)).toBe(`v0=${expected}`);
   });
 });

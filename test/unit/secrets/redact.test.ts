@@ -4,7 +4,11 @@ import { containsRedaction, isSecretName, redactDeep, redactText, redactValues, 
 describe('redactText', () => {
   it.each([
     ['URL password', 'postgresql://app:s3cr3t@db:5432/app', 'postgresql://app:***@db:5432/app'],
-    ['URL password holding a raw "@"', 'could not connect to postgresql://app:p@ss@db:5432/app (refused)', 'could not connect to postgresql://app:***@db:5432/app (refused)'],
+    [
+      'URL password holding a raw "@"',
+      'could not connect to postgresql://app:p@ss@db:5432/app (refused)',
+      'could not connect to postgresql://app:***@db:5432/app (refused)',
+    ],
     ['two URLs, each with its own userinfo', 'from https://a:x1@h1/p to https://b:y2@h2/q', 'from https://a:***@h1/p to https://b:***@h2/q'],
     ['URL token as the user', 'https://ghp_abcdef1234567890abcdef@github.com/x', 'https://***@github.com/x'],
     ['a user name alone is kept', 'postgresql://postgres@127.0.0.1/db', 'postgresql://postgres@127.0.0.1/db'],
@@ -17,9 +21,21 @@ describe('redactText', () => {
     ['a bearer token in text', 'sent Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc', 'sent Authorization: Bearer ***'],
     ['basic credentials in text', 'header Basic dXNlcjpwYXNzd29yZA==', 'header Basic ***'],
     ['prose is left alone', 'Basic checks passed; token expired; the password field', 'Basic checks passed; token expired; the password field'],
-    ['prefixed names in an environment dump', 'PGPASSWORD=hunter22 DB_PASSWORD=hunter22 client_secret=abcdefgh', 'PGPASSWORD=*** DB_PASSWORD=*** client_secret=***'],
-    ['a secret JSON member quoted in text', 'answered {"error":"boom","env":{"DB_PASSWORD": "hunter22"},"x-api-key":"k3y"}', 'answered {"error":"boom","env":{"DB_PASSWORD": "***"},"x-api-key":"***"}'],
-    ['JSON members about a secret, or naming one, stay', '{"tokenExpiresAt":"2026-12-03","field":"password","auth":"${env:T}"}', '{"tokenExpiresAt":"2026-12-03","field":"password","auth":"${env:T}"}'],
+    [
+      'prefixed names in an environment dump',
+      'PGPASSWORD=hunter22 DB_PASSWORD=hunter22 client_secret=abcdefgh',
+      'PGPASSWORD=*** DB_PASSWORD=*** client_secret=***',
+    ],
+    [
+      'a secret JSON member quoted in text',
+      'answered {"error":"boom","env":{"DB_PASSWORD": "hunter22"},"x-api-key":"k3y"}',
+      'answered {"error":"boom","env":{"DB_PASSWORD": "***"},"x-api-key":"***"}',
+    ],
+    [
+      'JSON members about a secret, or naming one, stay',
+      '{"tokenExpiresAt":"2026-12-03","field":"password","auth":"${env:T}"}',
+      '{"tokenExpiresAt":"2026-12-03","field":"password","auth":"${env:T}"}',
+    ],
   ])('%s', (_name, input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
@@ -27,9 +43,27 @@ describe('redactText', () => {
 
 describe('isSecretName', () => {
   it.each([
-    ['authorization', true], ['Authorization', true], ['cookie', true], ['x-api-key', true], ['X-Auth-Token', true],
-    ['apiKey', true], ['response_url', true], ['responseUrl', true], ['api_key', true], ['db_password', true], ['clientSecret', true], ['x-readiness-signature', true],
-    ['url', false], ['authorizationError', false], ['secretReference', false], ['tokenExpiresAt', false], ['idempotency-key', false], ['key', false], ['monkey', false], ['jsonPath', false], ['status', false],
+    ['authorization', true],
+    ['Authorization', true],
+    ['cookie', true],
+    ['x-api-key', true],
+    ['X-Auth-Token', true],
+    ['apiKey', true],
+    ['response_url', true],
+    ['responseUrl', true],
+    ['api_key', true],
+    ['db_password', true],
+    ['clientSecret', true],
+    ['x-readiness-signature', true],
+    ['url', false],
+    ['authorizationError', false],
+    ['secretReference', false],
+    ['tokenExpiresAt', false],
+    ['idempotency-key', false],
+    ['key', false],
+    ['monkey', false],
+    ['jsonPath', false],
+    ['status', false],
   ])('%s → %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
   });
@@ -39,7 +73,12 @@ describe('redactDeep', () => {
   it('redacts secret-named fields, keeps references and never mutates its input', () => {
     const spec = {
       url: 'https://u:p4ssw0rd@api.internal/x?token=t0k3n',
-      headers: { Authorization: 'Bearer literal-token-value', 'X-Api-Key': '${env:API_KEY}', Accept: 'application/json', Cookie: 'Bearer ${file:/run/secrets/c}' },
+      headers: {
+        Authorization: 'Bearer literal-token-value',
+        'X-Api-Key': '${env:API_KEY}',
+        Accept: 'application/json',
+        Cookie: 'Bearer ${file:/run/secrets/c}',
+      },
       nested: [{ password: 'pw-literal' }],
     };
     const copy = structuredClone(spec);

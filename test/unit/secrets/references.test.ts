@@ -51,7 +51,10 @@ describe('resolveReferences', () => {
       reference: '${env:MISSING_ONE}',
       problem: 'the environment variable MISSING_ONE is not set',
     });
-    expect(await resolveReferences({ url: '${file:/nope}' }, source({}))).toMatchObject({ ok: false, problem: 'the file /nope cannot be read (ENOENT)' });
+    expect(await resolveReferences({ url: '${file:/nope}' }, source({}))).toMatchObject({
+      ok: false,
+      problem: 'the file /nope cannot be read (ENOENT)',
+    });
   });
 
   it('turns $${ into a literal ${', async () => {
@@ -69,15 +72,23 @@ describe('resolveReferences', () => {
 });
 
 describe("Readiness's own credentials", () => {
-  it.each(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN'])('refuses ${env:%s} when loading and when resolving', async (name) => {
-    expect(referenceSyntaxProblem(`Bearer \${env:${name}}`)).toContain(`\${env:${name}} is not allowed: ${name} is Readiness's own credential`);
-    const resolved = await resolveReferences({ header: `\${env:${name}}` }, source({ [name]: 'the-bots-own-secret' }));
-    expect(resolved).toMatchObject({ ok: false, reference: `\${env:${name}}` });
-    expect(JSON.stringify(resolved)).not.toContain('the-bots-own-secret');
-  });
-  it('refuses files under /proc (the worker\'s own environment), when loading and when resolving', async () => {
-    expect(referenceSyntaxProblem('${file:/proc/self/environ}')).toContain('${file:/proc/self/environ} is not allowed: /proc/self/environ is under /proc');
-    const resolved = await resolveReferences({ header: '${file:/proc/self/environ}' }, source({}, { '/proc/self/environ': 'SLACK_BOT_TOKEN=xoxb-own' }));
+  it.each(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN'])(
+    'refuses ${env:%s} when loading and when resolving',
+    async (name) => {
+      expect(referenceSyntaxProblem(`Bearer \${env:${name}}`)).toContain(`\${env:${name}} is not allowed: ${name} is Readiness's own credential`);
+      const resolved = await resolveReferences({ header: `\${env:${name}}` }, source({ [name]: 'the-bots-own-secret' }));
+      expect(resolved).toMatchObject({ ok: false, reference: `\${env:${name}}` });
+      expect(JSON.stringify(resolved)).not.toContain('the-bots-own-secret');
+    },
+  );
+  it("refuses files under /proc (the worker's own environment), when loading and when resolving", async () => {
+    expect(referenceSyntaxProblem('${file:/proc/self/environ}')).toContain(
+      '${file:/proc/self/environ} is not allowed: /proc/self/environ is under /proc',
+    );
+    const resolved = await resolveReferences(
+      { header: '${file:/proc/self/environ}' },
+      source({}, { '/proc/self/environ': 'SLACK_BOT_TOKEN=xoxb-own' }),
+    );
     expect(resolved).toMatchObject({ ok: false, reference: '${file:/proc/self/environ}' });
     expect(referenceSyntaxProblem('${file:/process/secret}')).toBeUndefined();
   });

@@ -56,7 +56,15 @@ describe('the pino logger behind the Logger port', () => {
       }),
     );
     const text = lines.join('\n');
-    for (const secret of ['xoxb-1-2-abcdef', 'signing-secret-abc', 'xoxb-9-9-zzz', 'board-password-123456', 'check-key-123', 'pg-password', 'value-from-a-secret-file-77']) {
+    for (const secret of [
+      'xoxb-1-2-abcdef',
+      'signing-secret-abc',
+      'xoxb-9-9-zzz',
+      'board-password-123456',
+      'check-key-123',
+      'pg-password',
+      'value-from-a-secret-file-77',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('"botToken":"***"');

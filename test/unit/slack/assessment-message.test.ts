@@ -143,9 +143,7 @@ describe('renderAssessmentMessage: content', () => {
     const checks = [checkResult('a', 'PASS', { weight: 9 }), checkResult('b', 'FAIL', { weight: 1, message: 'slow' })];
     const message = renderAssessmentMessage(completed(checks));
     expect(message.text).toBe('Readiness checkout → production: GO WITH CAUTION');
-    expect(blockText(message, ids.blocks.assessmentStatus)).toBe(
-      ':large_yellow_circle: *GO WITH CAUTION* · readiness score *90.0* / 100',
-    );
+    expect(blockText(message, ids.blocks.assessmentStatus)).toBe(':large_yellow_circle: *GO WITH CAUTION* · readiness score *90.0* / 100');
   });
 
   it('folds passing checks into a count once completed, listing what needs attention', () => {
@@ -331,7 +329,12 @@ describe('renderAssessmentMessage: 200 checks', () => {
 describe('renderAssessmentMessage: manual checks', () => {
   const manual = { role: 'release-manager', instructions: 'Read the <https://evil.example|runbook>', validForMs: 7_200_000 };
   const pendingManual = (id: string) =>
-    checkResult(id, 'PENDING', { type: 'manual', severity: 'critical', manual, message: 'waiting for a member of the release-manager role to attest it' });
+    checkResult(id, 'PENDING', {
+      type: 'manual',
+      severity: 'critical',
+      manual,
+      message: 'waiting for a member of the release-manager role to attest it',
+    });
 
   it('offers an Attest button per waiting manual check, carrying the assessment and check ids', () => {
     const message = renderAssessmentMessage(completed([checkResult('health', 'PASS'), pendingManual('runbook')]));
@@ -365,7 +368,13 @@ describe('renderAssessmentMessage: manual checks', () => {
       type: 'manual',
       manual,
       message: 'attested by U0RM (release-manager) at 2025-03-04T09:00:00.000Z; valid until 2025-03-04T11:00:00.000Z',
-      evidence: { attestedBy: 'U0RM', role: 'release-manager', attestedAt: '2025-03-04T09:00:00.000Z', expiresAt: '2025-03-04T11:00:00.000Z', carriedFromAssessment: 'x' },
+      evidence: {
+        attestedBy: 'U0RM',
+        role: 'release-manager',
+        attestedAt: '2025-03-04T09:00:00.000Z',
+        expiresAt: '2025-03-04T11:00:00.000Z',
+        carriedFromAssessment: 'x',
+      },
     });
     const text = JSON.stringify(renderAssessmentMessage(completed([checkResult('health', 'PASS'), attested])).blocks);
     expect(text).toContain('*Check runbook* — attested by <@U0RM> (carried over), valid until 2025-03-04 11:00 UTC');

@@ -10,8 +10,7 @@ const button = (actionId: string, extra: Record<string, unknown> = {}) => ({
   action_id: actionId,
   ...extra,
 });
-const paths = (blocks: unknown, surface: 'message' | 'modal' | 'home' = 'message') =>
-  validateBlocks(blocks, surface).map((p) => p.path);
+const paths = (blocks: unknown, surface: 'message' | 'modal' | 'home' = 'message') => validateBlocks(blocks, surface).map((p) => p.path);
 
 describe('validateBlocks: block count per surface', () => {
   const dividers = (n: number) => Array.from({ length: n }, () => ({ type: 'divider' }));
@@ -107,22 +106,14 @@ describe('validateBlocks: section', () => {
     const fields = (n: number, len = 5) => Array.from({ length: n }, () => mrkdwn('f'.repeat(len)));
     expect(paths([{ type: 'section', fields: fields(10, 2000) }])).toEqual([]);
     expect(paths([{ type: 'section', fields: fields(11) }])).toEqual(['blocks[0].fields']);
-    expect(paths([{ type: 'section', fields: [mrkdwn('ok'), mrkdwn('f'.repeat(2001))] }])).toEqual([
-      'blocks[0].fields[1].text',
-    ]);
+    expect(paths([{ type: 'section', fields: [mrkdwn('ok'), mrkdwn('f'.repeat(2001))] }])).toEqual(['blocks[0].fields[1].text']);
   });
 
   it('validates the accessory like an element', () => {
     expect(paths([section('x', { accessory: button('go') })])).toEqual([]);
-    expect(paths([section('x', { accessory: button('go', { style: 'loud' }) })])).toEqual([
-      'blocks[0].accessory.style',
-    ]);
-    expect(paths([section('x', { accessory: { type: 'plain_text_input', action_id: 'p' } })])).toEqual([
-      'blocks[0].accessory.type',
-    ]);
-    expect(paths([section('x', { accessory: { type: 'image', image_url: 'https://e.com/i.png' } })])).toEqual([
-      'blocks[0].accessory.alt_text',
-    ]);
+    expect(paths([section('x', { accessory: button('go', { style: 'loud' }) })])).toEqual(['blocks[0].accessory.style']);
+    expect(paths([section('x', { accessory: { type: 'plain_text_input', action_id: 'p' } })])).toEqual(['blocks[0].accessory.type']);
+    expect(paths([section('x', { accessory: { type: 'image', image_url: 'https://e.com/i.png' } })])).toEqual(['blocks[0].accessory.alt_text']);
   });
 });
 
@@ -150,9 +141,7 @@ describe('validateBlocks: context', () => {
 
   it('rejects 0 or 11 elements and non-text elements', () => {
     expect(paths([{ type: 'context', elements: [] }])).toEqual(['blocks[0].elements']);
-    expect(paths([{ type: 'context', elements: Array.from({ length: 11 }, () => plain('t')) }])).toEqual([
-      'blocks[0].elements',
-    ]);
+    expect(paths([{ type: 'context', elements: Array.from({ length: 11 }, () => plain('t')) }])).toEqual(['blocks[0].elements']);
     expect(paths([{ type: 'context', elements: [button('b')] }])).toEqual(['blocks[0].elements[0].type']);
   });
 });
@@ -170,19 +159,18 @@ describe('validateBlocks: actions', () => {
   });
 
   it('rejects duplicate action_ids within the block', () => {
-    expect(paths([{ type: 'actions', elements: [button('same'), button('same')] }])).toEqual([
-      'blocks[0].elements[1].action_id',
-    ]);
+    expect(paths([{ type: 'actions', elements: [button('same'), button('same')] }])).toEqual(['blocks[0].elements[1].action_id']);
     // The same action_id in different blocks is fine: block_id disambiguates.
-    expect(paths([{ type: 'actions', elements: [button('same')] }, { type: 'actions', elements: [button('same')] }])).toEqual(
-      [],
-    );
+    expect(
+      paths([
+        { type: 'actions', elements: [button('same')] },
+        { type: 'actions', elements: [button('same')] },
+      ]),
+    ).toEqual([]);
   });
 
   it('rejects elements that only belong in input blocks', () => {
-    expect(paths([{ type: 'actions', elements: [{ type: 'plain_text_input', action_id: 'x' }] }])).toEqual([
-      'blocks[0].elements[0].type',
-    ]);
+    expect(paths([{ type: 'actions', elements: [{ type: 'plain_text_input', action_id: 'x' }] }])).toEqual(['blocks[0].elements[0].type']);
   });
 });
 
@@ -231,7 +219,11 @@ describe('validateBlocks: other blocks', () => {
   });
 
   it('input needs a plain_text label and an input element', () => {
-    const input = { type: 'input', label: plain('L'), element: { type: 'static_select', action_id: 's', options: [{ text: plain('o'), value: 'o' }] } };
+    const input = {
+      type: 'input',
+      label: plain('L'),
+      element: { type: 'static_select', action_id: 's', options: [{ text: plain('o'), value: 'o' }] },
+    };
     expect(paths([input])).toEqual([]);
     expect(paths([{ ...input, label: undefined }])).toEqual(['blocks[0].label']);
     expect(paths([{ ...input, element: button('b') }])).toEqual(['blocks[0].element.type']);
@@ -269,9 +261,7 @@ describe('validateView', () => {
   });
 
   it('limits the modal title to 24 characters and requires submit with inputs', () => {
-    expect(validateView({ ...modal, title: plain('t'.repeat(25)) }, 'modal').map((p) => p.path)).toEqual([
-      'view.title.text',
-    ]);
+    expect(validateView({ ...modal, title: plain('t'.repeat(25)) }, 'modal').map((p) => p.path)).toEqual(['view.title.text']);
     const withInput = {
       ...modal,
       blocks: [{ type: 'input', label: plain('L'), element: { type: 'plain_text_input', action_id: 'p' } }],
@@ -282,8 +272,6 @@ describe('validateView', () => {
 
   it('checks the view type and nested blocks', () => {
     expect(validateView(modal, 'home').map((p) => p.path)).toEqual(['view.type']);
-    expect(validateView({ ...modal, blocks: [{ type: 'bogus' }] }, 'modal').map((p) => p.path)).toEqual([
-      'view.blocks[0].type',
-    ]);
+    expect(validateView({ ...modal, blocks: [{ type: 'bogus' }] }, 'modal').map((p) => p.path)).toEqual(['view.blocks[0].type']);
   });
 });

@@ -21,9 +21,18 @@ function busyDigest() {
         deployment({ id: 'd1', version: 'v1.4.0', status: 'SUCCEEDED', finishedAt: at(5) }),
         deployment({ id: 'd2', version: 'v1.4.1', status: 'ROLLED_BACK', finishedAt: at(7) }),
       ],
-      incidentsOpened: [incident({ number: 12, severity: 'SEV1', title: 'Checkout down', status: 'ACKNOWLEDGED', timeToAcknowledgeSeconds: 240, createdAt: at(7) })],
+      incidentsOpened: [
+        incident({ number: 12, severity: 'SEV1', title: 'Checkout down', status: 'ACKNOWLEDGED', timeToAcknowledgeSeconds: 240, createdAt: at(7) }),
+      ],
       incidentsOpen: [incident({ number: 12, severity: 'SEV1', title: 'Checkout down', status: 'ACKNOWLEDGED', createdAt: at(7) })],
-      pendingSignoffs: [{ service: 'checkout', environment: 'production', assessmentId: '1a2b3c4d-0000-4000-8000-000000000002', expiresAt: new Date(TO.getTime() + 5 * 3600_000) }],
+      pendingSignoffs: [
+        {
+          service: 'checkout',
+          environment: 'production',
+          assessmentId: '1a2b3c4d-0000-4000-8000-000000000002',
+          expiresAt: new Date(TO.getTime() + 5 * 3600_000),
+        },
+      ],
       checkFailures: [{ service: 'checkout', environment: 'staging', checkId: 'latency', name: 'Orders API is fast', failures: 3, runs: 4 }],
     }),
   );

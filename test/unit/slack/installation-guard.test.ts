@@ -9,7 +9,10 @@ const ORG_WIDE: Installation = { teamId: undefined, enterpriseId: 'E0ORG', orgWi
 describe('requestOrigin', () => {
   it('reads every team and enterprise id Slack puts in commands and interactions', () => {
     expect(requestOrigin({ team_id: 'T0HOME', enterprise_id: 'E0ORG' })).toEqual({ teams: ['T0HOME'], enterprises: ['E0ORG'] });
-    expect(requestOrigin({ team: { id: 'T0HOME' }, user: { id: 'U1', team_id: 'T0GUEST' }, enterprise: null })).toEqual({ teams: ['T0HOME', 'T0GUEST'], enterprises: [] });
+    expect(requestOrigin({ team: { id: 'T0HOME' }, user: { id: 'U1', team_id: 'T0GUEST' }, enterprise: null })).toEqual({
+      teams: ['T0HOME', 'T0GUEST'],
+      enterprises: [],
+    });
     expect(requestOrigin({ team: { id: 'T0HOME' }, enterprise: { id: 'E0ORG' } })).toEqual({ teams: ['T0HOME'], enterprises: ['E0ORG'] });
   });
 });
@@ -27,7 +30,10 @@ describe('foreignOrigin', () => {
   });
 
   it('refuses another org, or any org when installed outside Enterprise Grid', () => {
-    expect(foreignOrigin({ teams: ['T0HOME'], enterprises: ['E0OTHER'] }, GRID_WORKSPACE)).toEqual({ reason: 'foreign_enterprise', enterpriseId: 'E0OTHER' });
+    expect(foreignOrigin({ teams: ['T0HOME'], enterprises: ['E0OTHER'] }, GRID_WORKSPACE)).toEqual({
+      reason: 'foreign_enterprise',
+      enterpriseId: 'E0OTHER',
+    });
     expect(foreignOrigin({ teams: ['T0HOME'], enterprises: ['E0ORG'] }, HOME)).toEqual({ reason: 'foreign_enterprise', enterpriseId: 'E0ORG' });
   });
 
@@ -38,7 +44,9 @@ describe('foreignOrigin', () => {
   });
 
   it('fails closed while the installation is not known', () => {
-    expect(foreignOrigin({ teams: ['T0HOME'], enterprises: [] }, { teamId: undefined, enterpriseId: undefined, orgWide: false })).toEqual({ reason: 'installation_unknown' });
+    expect(foreignOrigin({ teams: ['T0HOME'], enterprises: [] }, { teamId: undefined, enterpriseId: undefined, orgWide: false })).toEqual({
+      reason: 'installation_unknown',
+    });
   });
 
   it('names the rule and escapes the id it shows', () => {
@@ -55,7 +63,10 @@ describe('SLACK_TEAM_ID and SLACK_ENTERPRISE_ID', () => {
     try {
       parseEnv(Env, { ...base, SLACK_TEAM_ID: 'home', SLACK_ENTERPRISE_ID: 'org' });
     } catch (error) {
-      expect((error as ConfigError).problems).toEqual(['SLACK_TEAM_ID: must be a Slack team id such as T012ABCDEF', 'SLACK_ENTERPRISE_ID: must be a Slack enterprise id such as E012ABCDEF']);
+      expect((error as ConfigError).problems).toEqual([
+        'SLACK_TEAM_ID: must be a Slack team id such as T012ABCDEF',
+        'SLACK_ENTERPRISE_ID: must be a Slack enterprise id such as E012ABCDEF',
+      ]);
     }
   });
 });

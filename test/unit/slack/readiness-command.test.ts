@@ -164,7 +164,9 @@ describe('parseReadinessCommand: override', () => {
 
   it('asks for the assessment and refuses an id that is not one', () => {
     expect(refusal(parseReadinessCommand('override', config))).toContain('Which assessment?');
-    expect(refusal(parseReadinessCommand('override <!channel> because reasons here', config))).toContain('`&lt;!channel&gt;` is not an assessment id');
+    expect(refusal(parseReadinessCommand('override <!channel> because reasons here', config))).toContain(
+      '`&lt;!channel&gt;` is not an assessment id',
+    );
   });
 
   it('requires a justification of at least 10 characters', () => {
@@ -175,7 +177,14 @@ describe('parseReadinessCommand: override', () => {
 
 describe('parseReadinessCommand: deploy and rollback', () => {
   it('takes an optional template and version', () => {
-    expect(parseReadinessCommand('deploy checkout production', config)).toEqual({ ok: true, kind: 'deploy', service: 'checkout', environment: 'production', template: undefined, version: undefined });
+    expect(parseReadinessCommand('deploy checkout production', config)).toEqual({
+      ok: true,
+      kind: 'deploy',
+      service: 'checkout',
+      environment: 'production',
+      template: undefined,
+      version: undefined,
+    });
     expect(parseReadinessCommand('deploy checkout production canary v1.2.3', config)).toMatchObject({ template: 'canary', version: 'v1.2.3' });
     expect(parseReadinessCommand('deploy checkout production v1.2.3', config)).toMatchObject({ template: undefined, version: 'v1.2.3' });
   });
@@ -187,7 +196,9 @@ describe('parseReadinessCommand: deploy and rollback', () => {
   });
 
   it('names an unknown template, a malformed version and extra words, escaped', () => {
-    expect(refusal(parseReadinessCommand('deploy checkout production bluegreen v1', config))).toContain('There is no template `bluegreen`. Templates: `standard`, `hotfix`, `blue-green`, `canary`');
+    expect(refusal(parseReadinessCommand('deploy checkout production bluegreen v1', config))).toContain(
+      'There is no template `bluegreen`. Templates: `standard`, `hotfix`, `blue-green`, `canary`',
+    );
     expect(refusal(parseReadinessCommand('deploy checkout production <!channel>', config))).toContain('`&lt;!channel&gt;` is neither a template');
     expect(refusal(parseReadinessCommand('deploy checkout production canary v1 now', config))).toContain('I did not understand `now`');
   });
@@ -201,7 +212,12 @@ describe('parseReadinessCommand: deploy and rollback', () => {
 describe('parseReadinessCommand: digest', () => {
   const withDigests = parseReadinessConfig(
     {
-      services: { payments: { environments: { production: {} }, checks: [{ id: 'health', name: 'Health', type: 'http', url: 'https://pay.example.com/healthz' }] } },
+      services: {
+        payments: {
+          environments: { production: {} },
+          checks: [{ id: 'health', name: 'Health', type: 'http', url: 'https://pay.example.com/healthz' }],
+        },
+      },
       digests: { daily: { channel: 'C0REL', schedule: '0 9 * * 1-5' }, weekly: { channel: 'C0REL', schedule: '0 9 * * 1' } },
     },
     'readiness.yaml',
@@ -213,11 +229,15 @@ describe('parseReadinessCommand: digest', () => {
   });
 
   it('names the digests there are when the name is unknown', () => {
-    expect(refusal(parseReadinessCommand('digest monthly', withDigests))).toBe('There is no digest `monthly`. Digests: `daily`, `weekly`. Usage: `/readiness digest [name]`.');
+    expect(refusal(parseReadinessCommand('digest monthly', withDigests))).toBe(
+      'There is no digest `monthly`. Digests: `daily`, `weekly`. Usage: `/readiness digest [name]`.',
+    );
   });
 
   it('refuses words after the name', () => {
-    expect(refusal(parseReadinessCommand('digest daily now please', withDigests))).toBe('I did not understand `now please` after `digest daily`. Usage: `/readiness digest [name]`.');
+    expect(refusal(parseReadinessCommand('digest daily now please', withDigests))).toBe(
+      'I did not understand `now please` after `digest daily`. Usage: `/readiness digest [name]`.',
+    );
   });
 
   it('says how to set digests up when there are none', () => {

@@ -26,9 +26,15 @@ const click = (actionId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('which Slack requests the inbox records', () => {
-  it.each(['incident sev1 Checkout down', 'deploy api prod', 'rollback api prod', 'override a1b2c3d4 Hotfix tonight', 'report a1b2c3d4', 'DEPLOY api prod'])(
-    'records the state-changing command `%s`',
-    (text) => expect(inboxEntryOf(command(text))).toMatchObject({ kind: 'command', key: 'command:111.222.abc', userId: 'U0ALICE' }),
+  it.each([
+    'incident sev1 Checkout down',
+    'deploy api prod',
+    'rollback api prod',
+    'override a1b2c3d4 Hotfix tonight',
+    'report a1b2c3d4',
+    'DEPLOY api prod',
+  ])('records the state-changing command `%s`', (text) =>
+    expect(inboxEntryOf(command(text))).toMatchObject({ kind: 'command', key: 'command:111.222.abc', userId: 'U0ALICE' }),
   );
 
   it.each(['', 'help', 'status api prod', 'audit api', 'incidents', 'digest weekly', 'run api prod'])(
@@ -45,8 +51,20 @@ describe('which Slack requests the inbox records', () => {
   });
 
   it('records modal submissions', () => {
-    const submission = { type: 'view_submission', token: 't', user: { id: 'U0CAROL' }, trigger_id: '555.666.ghi', view: { id: 'V1', callback_id: ids.views.signoffNote }, response_urls: [] };
-    expect(inboxEntryOf(submission)).toMatchObject({ kind: 'view_submission', key: 'view_submission:555.666.ghi', userId: 'U0CAROL', responseUrl: null });
+    const submission = {
+      type: 'view_submission',
+      token: 't',
+      user: { id: 'U0CAROL' },
+      trigger_id: '555.666.ghi',
+      view: { id: 'V1', callback_id: ids.views.signoffNote },
+      response_urls: [],
+    };
+    expect(inboxEntryOf(submission)).toMatchObject({
+      kind: 'view_submission',
+      key: 'view_submission:555.666.ghi',
+      userId: 'U0CAROL',
+      responseUrl: null,
+    });
   });
 
   it('keys a click without trigger_id by what a redelivery repeats: action time, action and message', () => {
@@ -72,7 +90,13 @@ describe('what the inbox stores of a request', () => {
   });
 
   it('drops a modal’s response URLs too', () => {
-    const entry = inboxEntryOf({ type: 'view_submission', user: { id: 'U0CAROL' }, trigger_id: '5', view: {}, response_urls: [{ response_url: 'https://hooks.slack.com/x' }] });
+    const entry = inboxEntryOf({
+      type: 'view_submission',
+      user: { id: 'U0CAROL' },
+      trigger_id: '5',
+      view: {},
+      response_urls: [{ response_url: 'https://hooks.slack.com/x' }],
+    });
     expect(entry?.body).not.toHaveProperty('response_urls');
   });
 

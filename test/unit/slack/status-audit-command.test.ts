@@ -32,16 +32,22 @@ describe('parseReadinessCommand: status', () => {
   });
 
   it('validates like run, naming status in the usage', () => {
-    expect(refusal(parse('status'))).toContain('Which service? Usage: `/readiness status &lt;service&gt; &lt;environment&gt;`. Services: `checkout`, `payments`.');
+    expect(refusal(parse('status'))).toContain(
+      'Which service? Usage: `/readiness status &lt;service&gt; &lt;environment&gt;`. Services: `checkout`, `payments`.',
+    );
     expect(refusal(parse('status chekout production'))).toContain('There is no service `chekout`. Services: `checkout`, `payments`.');
     expect(refusal(parse('status checkout'))).toContain('Which environment of `checkout`?');
     expect(refusal(parse('status payments staging'))).toContain('`payments` has no environment `staging`. Environments: `production`.');
-    expect(refusal(parse('status checkout production now'))).toContain('I did not understand `now` after `status checkout production`. Usage: `/readiness status');
+    expect(refusal(parse('status checkout production now'))).toContain(
+      'I did not understand `now` after `status checkout production`. Usage: `/readiness status',
+    );
     expect(refusal(parse('status constructor production'))).toContain('There is no service `constructor`');
   });
 
   it('keeps the run refusals word for word', () => {
-    expect(refusal(parse('run checkout production now'))).toContain('I did not understand `now` after `run checkout production`. Usage: `/readiness run &lt;service&gt; &lt;environment&gt;`.');
+    expect(refusal(parse('run checkout production now'))).toContain(
+      'I did not understand `now` after `run checkout production`. Usage: `/readiness run &lt;service&gt; &lt;environment&gt;`.',
+    );
   });
 
   it('escapes what was typed', () => {
@@ -66,7 +72,9 @@ describe('parseReadinessCommand: audit', () => {
   });
 
   it('asks for a service and lists them', () => {
-    expect(refusal(parse('audit'))).toContain('Which service? Usage: `/readiness audit &lt;service&gt; [environment] [page]`. Services: `checkout`, `payments`.');
+    expect(refusal(parse('audit'))).toContain(
+      'Which service? Usage: `/readiness audit &lt;service&gt; [environment] [page]`. Services: `checkout`, `payments`.',
+    );
   });
 
   it('names an unknown service or environment and lists the valid ones', () => {

@@ -42,7 +42,10 @@ describe('describeAuditAction', () => {
     [event('check.attested', { data: { checkId: 'runbook', role: 'sre' }, checkName: 'Runbook reviewed' }), 'attested Runbook reviewed as *sre*'],
     [event('check.attested', { data: { checkId: 'runbook' } }), 'attested runbook'],
     [event('report.posted'), 'posted the full report in the thread'],
-    [event('signoff.requested', { data: { roles: ['tech-lead', 'security'], carried: 1 } }), 'requested sign-off from tech-lead, security (1 carried over)'],
+    [
+      event('signoff.requested', { data: { roles: ['tech-lead', 'security'], carried: 1 } }),
+      'requested sign-off from tech-lead, security (1 carried over)',
+    ],
     [event('signoff.carried', { data: { role: 'tech-lead', userId: 'U0LEAD' } }), "carried over <@U0LEAD>'s sign-off as *tech-lead*"],
     [event('signoff.approved', { data: { role: 'security', kind: 'APPROVE' } }), 'approved as *security*'],
     [event('signoff.approved', { data: { role: 'security', kind: 'APPROVE_WITH_CONDITIONS' } }), 'approved with conditions as *security*'],
@@ -51,13 +54,22 @@ describe('describeAuditAction', () => {
     [event('signoff.expired'), 'closed the sign-off request: it expired'],
     [event('signoff.stale'), 'marked the sign-off request stale: a newer assessment replaced it'],
     [event('signoff.overridden', { data: { previousStatus: 'REJECTED', previousDecision: 'NO_GO' } }), ':rotating_light: overrode to GO (was NO-GO)'],
-    [event('signoff.overridden', { data: { previousStatus: 'PENDING', previousDecision: null } }), ':rotating_light: overrode to GO (was sign-off pending)'],
     [
-      event('signoff.overridden', { data: { signoffRequested: true, previousStatus: 'PENDING', previousDecision: null }, before: { status: 'PENDING', verdict: 'GO_WITH_CAUTION' } }),
+      event('signoff.overridden', { data: { previousStatus: 'PENDING', previousDecision: null } }),
+      ':rotating_light: overrode to GO (was sign-off pending)',
+    ],
+    [
+      event('signoff.overridden', {
+        data: { signoffRequested: true, previousStatus: 'PENDING', previousDecision: null },
+        before: { status: 'PENDING', verdict: 'GO_WITH_CAUTION' },
+      }),
       ':rotating_light: overrode to GO (was GO WITH CAUTION, sign-off pending)',
     ],
     [
-      event('signoff.overridden', { data: { signoffRequested: false, previousStatus: null, previousDecision: null }, before: { status: null, verdict: 'NO_GO', decision: null } }),
+      event('signoff.overridden', {
+        data: { signoffRequested: false, previousStatus: null, previousDecision: null },
+        before: { status: null, verdict: 'NO_GO', decision: null },
+      }),
       ':rotating_light: overrode to GO (was NO-GO; no sign-off had been requested)',
     ],
     [event('incident.opened', { data: { severity: 'SEV2', title: 'Checkout 500s' } }), 'opened the incident (SEV2): “Checkout 500s”'],
@@ -72,7 +84,14 @@ describe('describeAuditAction', () => {
   });
 
   it('reads data defensively: a missing or odd field never throws', () => {
-    for (const action of ['assessment.completed', 'signoff.requested', 'signoff.approved', 'incident.escalated', 'incident.opened', 'signoff.overridden']) {
+    for (const action of [
+      'assessment.completed',
+      'signoff.requested',
+      'signoff.approved',
+      'incident.escalated',
+      'incident.opened',
+      'signoff.overridden',
+    ]) {
       expect(() => describeAuditAction(event(action, { data: { roles: 'x', to: 3, verdict: 7, score: 'high' } }))).not.toThrow();
     }
     expect(describeAuditAction(event('assessment.completed', { data: { verdict: 'WEIRD_<b>' } }))).toBe('assessment completed: WEIRD &lt;b&gt;');
@@ -103,8 +122,12 @@ describe('auditLine', () => {
   });
 
   it('names the bot "Readiness", an incident by number, and never mentions through a forged actor', () => {
-    expect(auditLine(event('incident.resolved'), true)).toBe('`2026-11-22 10:00:05 UTC` · _whole service_ · Readiness resolved the incident (INC-12)');
-    expect(auditLine(event('assessment.failed', { actor: '<!here>' }), false)).toContain('&lt;!here&gt; assessment could not finish (assessment `1a2b3c4d`)');
+    expect(auditLine(event('incident.resolved'), true)).toBe(
+      '`2026-11-22 10:00:05 UTC` · _whole service_ · Readiness resolved the incident (INC-12)',
+    );
+    expect(auditLine(event('assessment.failed', { actor: '<!here>' }), false)).toContain(
+      '&lt;!here&gt; assessment could not finish (assessment `1a2b3c4d`)',
+    );
   });
 });
 
@@ -135,7 +158,9 @@ describe('renderAuditPage', () => {
 
   it('says how to get the next page, or that this is the last', () => {
     expect(JSON.stringify(renderAuditPage(page()))).toContain('Page 1 of 3 — `/readiness audit checkout 2` for more.');
-    expect(JSON.stringify(renderAuditPage(page({ environment: 'production', page: 2 })))).toContain('Page 2 of 3 — `/readiness audit checkout production 3` for more.');
+    expect(JSON.stringify(renderAuditPage(page({ environment: 'production', page: 2 })))).toContain(
+      'Page 2 of 3 — `/readiness audit checkout production 3` for more.',
+    );
     expect(JSON.stringify(renderAuditPage(page({ page: 3 })))).toContain('Page 3 of 3: the oldest events.');
     expect(JSON.stringify(renderAuditPage(page({ pages: 1, total: 7 })))).toContain('All 7 events, newest first.');
   });
@@ -148,7 +173,9 @@ describe('renderAuditPage', () => {
   it('says when nothing is recorded yet, and how to start', () => {
     const message = renderAuditPage(page({ events: [], total: 0, pages: 1 }));
     valid(message);
-    expect(message.text).toBe('Nothing is recorded for *checkout* yet: no assessment, sign-off or incident. Start with `/readiness run checkout &lt;environment&gt;`.');
+    expect(message.text).toBe(
+      'Nothing is recorded for *checkout* yet: no assessment, sign-off or incident. Start with `/readiness run checkout &lt;environment&gt;`.',
+    );
   });
 
   it('stays inside Slack limits with a full page of the longest lines', () => {
@@ -162,7 +189,9 @@ describe('renderAuditPage', () => {
     const message = renderAuditPage(page({ events }));
     valid(message);
     expect(message.blocks.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.blocksPerMessage);
-    const lines = message.blocks.flatMap((block) => ((block as { text?: { text: string } }).text?.text ?? '').split('\n')).filter((line) => line.startsWith('`20'));
+    const lines = message.blocks
+      .flatMap((block) => ((block as { text?: { text: string } }).text?.text ?? '').split('\n'))
+      .filter((line) => line.startsWith('`20'));
     expect(lines).toHaveLength(AUDIT_PAGE_SIZE);
   });
 });
@@ -172,7 +201,9 @@ describe('auditBeyondLastPage', () => {
     expect(auditBeyondLastPage({ service: 'checkout', environment: 'production', page: 9, pages: 3, total: 47 })).toBe(
       'There is no page 9: the audit trail of *checkout → production* has 3 pages (47 events). `/readiness audit checkout production 3` shows the oldest.',
     );
-    expect(auditBeyondLastPage({ service: 'checkout', environment: null, page: 2, pages: 1, total: 0 })).toContain('Nothing is recorded for *checkout* yet');
+    expect(auditBeyondLastPage({ service: 'checkout', environment: null, page: 2, pages: 1, total: 0 })).toContain(
+      'Nothing is recorded for *checkout* yet',
+    );
   });
 });
 

@@ -26,7 +26,13 @@ function assessment(overrides: Partial<LatestAssessment> = {}): LatestAssessment
   };
 }
 
-const signed = (role: string, userId: string, kind: SignoffRecord['kind'], note: string | null = null, carriedFromId: string | null = null): SignoffRecord => ({
+const signed = (
+  role: string,
+  userId: string,
+  kind: SignoffRecord['kind'],
+  note: string | null = null,
+  carriedFromId: string | null = null,
+): SignoffRecord => ({
   role,
   userId,
   kind,
@@ -70,30 +76,62 @@ function expectValid(message: { text: string; blocks: Record<string, unknown>[] 
 
 const STATES: [string, Partial<StatusSnapshot>][] = [
   ['never assessed', { assessment: undefined, request: undefined }],
-  ['running, with the earlier sign-off still standing', {
-    assessment: assessment({ status: 'RUNNING', verdict: null, score: null, completedAt: null, checksDone: 2 }),
-    request: undefined,
-    previous: request({ assessmentId: '99999999-0000-4000-8000-000000000009', status: 'APPROVED', decision: 'GO', decidedAt: AT }),
-  }],
-  ['could not finish', { assessment: assessment({ status: 'FAILED', verdict: null, score: null, failureReason: 'redis down\nretry later' }), request: undefined }],
+  [
+    'running, with the earlier sign-off still standing',
+    {
+      assessment: assessment({ status: 'RUNNING', verdict: null, score: null, completedAt: null, checksDone: 2 }),
+      request: undefined,
+      previous: request({ assessmentId: '99999999-0000-4000-8000-000000000009', status: 'APPROVED', decision: 'GO', decidedAt: AT }),
+    },
+  ],
+  [
+    'could not finish',
+    { assessment: assessment({ status: 'FAILED', verdict: null, score: null, failureReason: 'redis down\nretry later' }), request: undefined },
+  ],
   ['no sign-off needed', { request: undefined, policy: undefined }],
   ['sign-off not yet requested', { request: undefined }],
   ['NO-GO without a request', { assessment: assessment({ verdict: 'NO_GO', score: 41 }), request: undefined }],
   ['pending', {}],
-  ['approved with conditions', {
-    request: request({
-      status: 'APPROVED',
-      decision: 'GO_WITH_CAUTION',
-      decidedAt: new Date(AT.getTime() + 120_000),
-      signoffs: [signed('tech-lead', 'U0LEAD', 'APPROVE'), signed('security', 'U0SECONE', 'APPROVE_WITH_CONDITIONS', 'Only after the WAF rule ships'), signed('security', 'U0SECTWO', 'APPROVE')],
-    }),
-  }],
-  ['rejected', {
-    request: request({ status: 'REJECTED', decision: 'NO_GO', decisionReason: 'Open admin port', decidedAt: AT, signoffs: [signed('security', 'U0SECONE', 'REJECT', 'Open admin port')] }),
-  }],
-  ['overridden', {
-    request: request({ status: 'OVERRIDDEN', decision: 'GO', override: true, overriddenBy: 'U0RM', decisionReason: 'Hotfix for incident 42', decidedAt: AT }),
-  }],
+  [
+    'approved with conditions',
+    {
+      request: request({
+        status: 'APPROVED',
+        decision: 'GO_WITH_CAUTION',
+        decidedAt: new Date(AT.getTime() + 120_000),
+        signoffs: [
+          signed('tech-lead', 'U0LEAD', 'APPROVE'),
+          signed('security', 'U0SECONE', 'APPROVE_WITH_CONDITIONS', 'Only after the WAF rule ships'),
+          signed('security', 'U0SECTWO', 'APPROVE'),
+        ],
+      }),
+    },
+  ],
+  [
+    'rejected',
+    {
+      request: request({
+        status: 'REJECTED',
+        decision: 'NO_GO',
+        decisionReason: 'Open admin port',
+        decidedAt: AT,
+        signoffs: [signed('security', 'U0SECONE', 'REJECT', 'Open admin port')],
+      }),
+    },
+  ],
+  [
+    'overridden',
+    {
+      request: request({
+        status: 'OVERRIDDEN',
+        decision: 'GO',
+        override: true,
+        overriddenBy: 'U0RM',
+        decisionReason: 'Hotfix for incident 42',
+        decidedAt: AT,
+      }),
+    },
+  ],
   ['expired', { request: request({ status: 'EXPIRED', decidedAt: new Date(AT.getTime() + 24 * 3_600_000) }) }],
 ];
 
@@ -105,7 +143,9 @@ describe('renderStatusAnswer', () => {
   });
 
   it('says how to start when the environment was never assessed', () => {
-    expect(render({ assessment: undefined, request: undefined }).text).toBe('*checkout → production* has not been assessed yet. Start with `/readiness run checkout production`.');
+    expect(render({ assessment: undefined, request: undefined }).text).toBe(
+      '*checkout → production* has not been assessed yet. Start with `/readiness run checkout production`.',
+    );
   });
 
   it('shows who signed, carried-over marks, who is still missing and when the request expires', () => {
@@ -126,17 +166,23 @@ describe('renderStatusAnswer', () => {
 
   it('flags an override loudly with who and the justification', () => {
     const text = shown(render(STATES[9]?.[1]));
-    expect(text).toContain(':rotating_light: *OVERRIDE — decision GO* by <@U0RM> at 2026-11-22 10:00 UTC, not by the sign-offs. Justification: “Hotfix for incident 42”');
+    expect(text).toContain(
+      ':rotating_light: *OVERRIDE — decision GO* by <@U0RM> at 2026-11-22 10:00 UTC, not by the sign-offs. Justification: “Hotfix for incident 42”',
+    );
     expect(render(STATES[9]?.[1]).text).toContain('OVERRIDE: GO');
   });
 
   it('offers the override command for a NO-GO when the policy names an override role', () => {
-    expect(shown(render(STATES[5]?.[1]))).toContain('Members of *release-manager* may override it with `/readiness override 1a2b3c4d &lt;justification&gt;`');
+    expect(shown(render(STATES[5]?.[1]))).toContain(
+      'Members of *release-manager* may override it with `/readiness override 1a2b3c4d &lt;justification&gt;`',
+    );
     expect(shown(render({ ...STATES[5]?.[1], policy: { eligibleVerdicts: ['GO'], overrideRole: null } }))).not.toContain('override it');
   });
 
   it('shows the earlier sign-off while the latest assessment runs, but not a stale one', () => {
-    expect(shown(render(STATES[1]?.[1]))).toContain('The sign-off of the earlier assessment `99999999` (requested 2026-11-22 10:00 UTC): decision *GO*.');
+    expect(shown(render(STATES[1]?.[1]))).toContain(
+      'The sign-off of the earlier assessment `99999999` (requested 2026-11-22 10:00 UTC): decision *GO*.',
+    );
     const stale = { ...STATES[1]?.[1], previous: request({ status: 'STALE' }) };
     expect(shown(render(stale))).not.toContain('earlier assessment');
   });
@@ -155,13 +201,23 @@ describe('renderStatusAnswer', () => {
     expect(text).not.toMatch(/<!(channel|here|everyone)>/);
     expect(text).not.toContain('<https://evil');
     expect(text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
-    const overridden = shown(render({ request: request({ status: 'OVERRIDDEN', override: true, overriddenBy: '<!channel>', decisionReason: EVIL }) }));
+    const overridden = shown(
+      render({ request: request({ status: 'OVERRIDDEN', override: true, overriddenBy: '<!channel>', decisionReason: EVIL }) }),
+    );
     expect(overridden).not.toMatch(/<!channel>/);
   });
 
   it('stays inside Slack limits with many roles and very long notes', () => {
-    const roles = Array.from({ length: 45 }, (_, index) => ({ role: `role-${index}`, count: 3, covers: Array.from({ length: 40 }, (__, c) => `category-${c}`), snapshotHash: 'x' }));
-    const signoffs = roles.flatMap(({ role }) => [signed(role, 'U0ONE', 'APPROVE_WITH_CONDITIONS', '&'.repeat(5000)), signed(role, 'U0TWO', 'APPROVE_WITH_CONDITIONS', '<'.repeat(5000))]);
+    const roles = Array.from({ length: 45 }, (_, index) => ({
+      role: `role-${index}`,
+      count: 3,
+      covers: Array.from({ length: 40 }, (__, c) => `category-${c}`),
+      snapshotHash: 'x',
+    }));
+    const signoffs = roles.flatMap(({ role }) => [
+      signed(role, 'U0ONE', 'APPROVE_WITH_CONDITIONS', '&'.repeat(5000)),
+      signed(role, 'U0TWO', 'APPROVE_WITH_CONDITIONS', '<'.repeat(5000)),
+    ]);
     const message = render({ request: request({ requirements: roles, signoffs }) });
     expectValid(message);
     expect(message.blocks.length).toBeLessThanOrEqual(BLOCK_KIT_LIMITS.blocksPerMessage);
