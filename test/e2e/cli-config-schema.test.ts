@@ -1,24 +1,11 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READINESS_SCHEMA_PATH } from '../../src/config/readiness-json-schema.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
+import { runCli, spawnCli } from '../support/cli.ts';
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), ...args], { env: { PATH: process.env.PATH ?? '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli({}, ...args);
 
 describe('readiness config schema', () => {
   it('prints the JSON Schema of readiness.yaml, the same as the committed schema/readiness.schema.json', async () => {
@@ -39,7 +26,7 @@ describe('readiness config schema', () => {
   });
 
   it('stops quietly when its reader closes the pipe early (| head): exit 0, no stack trace', async () => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), 'config', 'schema'], { env: { PATH: process.env.PATH ?? '' } });
+    const child = spawnCli({}, 'config', 'schema');
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();

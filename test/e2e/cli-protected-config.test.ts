@@ -1,23 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/shared/paths.ts';
+import { runCli } from '../support/cli.ts';
 
 // Issue 12 parts 2 and 4 in `readiness config validate`: the new keys are checked, each problem named by its key.
-function validate(config: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), 'config', 'validate', '--config', config], {
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const validate = (config: string) => runCli({}, 'config', 'validate', '--config', config);
 
 describe('readiness config validate: protected environments', () => {
   it('exits 2 naming every protected environment that deploys without a deployerRole, and the other new keys', async () => {

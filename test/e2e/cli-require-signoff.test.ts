@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseReadinessYaml } from '../../src/config/readiness-config.ts';
-import { projectRoot } from '../../src/shared/paths.ts';
 import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
+import { runCli } from '../support/cli.ts';
 
 // `readiness assess --require-signoff`: the CI gate also requires the sign-off people gave in Slack, read from
 // the bot's own database, for the newest completed assessment of the service and environment.
@@ -57,23 +56,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type CliResult = { code: number | null; stdout: string; stderr: string };
-
-/** The CLI as a pipeline runs it: its own process, only PATH and `env` in its environment. */
-function cli(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 const gate = (environment: string, ...extra: string[]) =>
   cli(

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
+import { type CliResult, runCli } from '../support/cli.ts';
 
 let target: ExampleService;
 let configPath: string;
@@ -22,25 +22,11 @@ afterAll(async () => {
   await target.close();
 });
 
-type CliResult = { code: number | null; stdout: string; stderr: string };
-
 function cli(...args: string[]): Promise<CliResult> {
   return cliWithEnv({}, ...args);
 }
 
-/** The CLI as a pipeline runs it: its own process, only PATH and `env` in its environment. */
-function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cliWithEnv = runCli;
 
 describe('readiness assess (the CI gate)', () => {
   it('prints one JSON object with the verdict, and exits 3 for GO WITH CAUTION', async () => {

@@ -1,22 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/shared/paths.ts';
+import { runCli } from '../support/cli.ts';
 
-function validate(configPath: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), 'config', 'validate', '--config', configPath], {
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const validate = (configPath: string) => runCli({}, 'config', 'validate', '--config', configPath);
 
 describe('readiness config validate: incidents.permissions', () => {
   it('accepts the shipped example and reports every wrong permission with its key path, exit 2', async () => {

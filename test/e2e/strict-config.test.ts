@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/shared/paths.ts';
 import { entryProcesses, exited } from '../support/processes.ts';
+import { runCli } from '../support/cli.ts';
 
 // The shipped example with two misspellings a person makes: before strict config both were silently dropped,
 // so the check ran with a 5 s timeout and high severity and `config validate` said the file was valid.
@@ -26,16 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => processes.killAll());
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'readiness.mjs'), ...args], { env: { PATH: process.env.PATH ?? '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli({}, ...args);
 
 describe('a misspelt key in readiness.yaml is an error, not a silent default', () => {
   it('readiness config validate exits 2 and names each key path with the key that was meant', async () => {
