@@ -8,6 +8,7 @@ import { approveAction, noteAction, noteSubmission, requestSignoffAction } from 
 import { registerIncidentActions } from './actions/incident-buttons.ts';
 import { runAssessmentAction } from './actions/run-assessment.ts';
 import { actionIdOtherThan, unknownAction } from './actions/unknown-action.ts';
+import { unknownView } from './actions/unknown-view.ts';
 
 export type { CommandDeps } from './command-context.ts';
 
@@ -20,6 +21,9 @@ export const HANDLED_ACTION_IDS: readonly string[] = [
   ids.incident.raise,
   ids.incident.lower,
 ];
+
+/** Every modal a listener below answers; a submission of any other is told so (unknown-view.ts). */
+export const HANDLED_VIEW_IDS: readonly string[] = [ids.views.signoffNote, ids.incident.resolveModal, ids.incident.lowerModal];
 
 /** Every Slack surface the bot answers (the slash command, buttons, modals), wired in one place. */
 export function registerCommands(app: App, deps: CommandDeps): void {
@@ -40,4 +44,5 @@ export function registerCommands(app: App, deps: CommandDeps): void {
   app.action(ids.actions.runAssessment, runAssessmentAction(deps));
   registerIncidentActions(app, deps);
   app.action(actionIdOtherThan(HANDLED_ACTION_IDS), unknownAction());
+  app.view(actionIdOtherThan(HANDLED_VIEW_IDS), unknownView());
 }

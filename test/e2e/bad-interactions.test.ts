@@ -72,6 +72,21 @@ describe('buttons and modals with values the bot never rendered', () => {
     expect(answers.map((response) => response.body.text)).not.toContainEqual(expect.stringContaining('is not one Readiness answers'));
   });
 
+  it('a modal no listener answers is acknowledged by replacing it with one that says nothing was done', async () => {
+    const result = await stack.standIn.sendInteraction(stack.eventsUrl, {
+      type: 'view_submission',
+      user: { id: 'U0TESTUSER', username: 'tester', team_id: 'T0READY' },
+      team: { id: 'T0READY', domain: 'readiness-demo' },
+      api_app_id: 'A0READY',
+      token: 'stand-in-verification-token',
+      view: { id: 'V0OLD', callback_id: 'legacy_release_form', private_metadata: '', state: { values: {} } },
+    });
+    expect(result.status).toBe(200);
+    const answer = JSON.parse(result.body) as { response_action: string; view: { blocks: { text: { text: string } }[] } };
+    expect(answer.response_action).toBe('update');
+    expect(answer.view.blocks[0]?.text.text).toContain('This form (`legacy_release_form`) is not one Readiness answers');
+  });
+
   it.each(['{"requestId":"nope"}', 'not json at all'])(
     'a sign-off modal whose hidden metadata was tampered with (%s) keeps the modal open with a message',
     async (metadata) => {
