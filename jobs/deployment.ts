@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { rollbackOverrun, runRollback, type RollbackRunDeps } from '../src/deployments/rollback.ts';
 import { runPhase } from '../src/deployments/run-phase.ts';
 import { expirePlan } from '../src/deployments/expire-plan.ts';
+import { redactText } from '../src/secrets/redact.ts';
 import { DeploymentJobData, parseJobData, PhaseJobData } from './job-data.ts';
 
 /** The deployments queue: phase jobs, the rollback job and the rollback's overrun alarm. */
@@ -29,7 +30,8 @@ export function deploymentProcessor(deps: RollbackRunDeps) {
 export async function giveUpOnDeploymentJob(deps: RollbackRunDeps, jobName: string, data: unknown, reason: string): Promise<void> {
   const parsed = DeploymentJobData.safeParse(data);
   if (!parsed.success) return;
-  const why = `the ${jobName} job failed for good: ${reason}`;
+  // The reason is a worker's error text, announced in Slack as well as stored: redacted like every message.
+  const why = redactText(`the ${jobName} job failed for good: ${reason}`);
   if (jobName === 'phase') {
     const failed = await deps.deployments.fail(parsed.data.deploymentId, why, deps.now());
     if (!failed.applied) return;

@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { redactDeep } from '../secrets/redact.ts';
+import { redactDeep, redactText } from '../secrets/redact.ts';
 import type { DeploymentPlan, PlannedTask } from '../deployments/plan.ts';
 import { resumeMode } from '../deployments/pause.ts';
 import { ROLLBACKABLE_STATUSES, type DeploymentStatus, type DeploymentView, type Stage, type TaskOutcome } from '../deployments/deployment.types.ts';
@@ -381,13 +381,14 @@ export function createDeploymentRepository(db: Db) {
         releaseLock(tx, row),
       ),
 
+    // Failure reasons carry error text from drivers and task runners: redacted here, where every path stores them.
     fail: (id: string, reason: string, at: Date) =>
       transition(
         id,
         ['RUNNING', 'PAUSED'],
         'FAILED',
-        { actor: 'system', action: 'deployment.failed', reason },
-        { failureReason: reason, finishedAt: at },
+        { actor: 'system', action: 'deployment.failed', reason: redactText(reason) },
+        { failureReason: redactText(reason), finishedAt: at },
         (tx, row) => releaseLock(tx, row),
       ),
 
@@ -415,8 +416,8 @@ export function createDeploymentRepository(db: Db) {
         where: { deploymentId: id, stage, taskId, status: 'RUNNING' },
         data: {
           status: outcome.status,
-          message: outcome.message,
-          evidence: (outcome.evidence ?? {}) as Prisma.InputJsonObject,
+          message: redactText(outcome.message),
+          evidence: redactDeep(outcome.evidence ?? {}) as Prisma.InputJsonObject,
           finishedAt: outcome.status === 'WAITING' ? null : at,
         },
       });
@@ -517,8 +518,8 @@ export function createDeploymentRepository(db: Db) {
         id,
         ['ROLLING_BACK'],
         outcome.ok ? 'ROLLED_BACK' : 'ROLLBACK_FAILED',
-        { actor: 'system', action: outcome.ok ? 'deployment.rolled_back' : 'deployment.rollback_failed', reason: outcome.message },
-        { rollbackFinishedAt: at, finishedAt: at, ...(outcome.ok ? {} : { failureReason: outcome.message }) },
+        { actor: 'system', action: outcome.ok ? 'deployment.rolled_back' : 'deployment.rollback_failed', reason: redactText(outcome.message) },
+        { rollbackFinishedAt: at, finishedAt: at, ...(outcome.ok ? {} : { failureReason: redactText(outcome.message) }) },
         (tx, row) => releaseLock(tx, row),
       ),
   };

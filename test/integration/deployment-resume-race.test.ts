@@ -126,3 +126,21 @@ describe('Resume racing the phase job', () => {
     expect(steps.map((event) => event.action)).toEqual(['deployment.paused', 'deployment.resumed', 'deployment.paused', 'deployment.resumed']);
   });
 });
+
+describe('what a failed deployment stores', () => {
+  it('redacts credentials in failure reasons and task messages, whichever path wrote them', async () => {
+    const leak = 'postgresql://deploy:hunter2-s3cret@db.internal/app';
+    const id = await started(0, 'redacted-failure');
+    await repo.markTaskRunning(id, task, NOW);
+    await repo.recordTask(id, 'deploy', 'prepare', { status: 'FAILED', message: `the task could not run: ${leak}` }, NOW);
+    const failed = await repo.fail(id, `the phase job failed for good: connect ${leak}`, NOW);
+    expect(failed.applied).toBe(true);
+    const stored = JSON.stringify([
+      await db.deployment.findUniqueOrThrow({ where: { id } }),
+      await db.deploymentTask.findMany({ where: { deploymentId: id } }),
+      await db.auditEvent.findMany({ where: { subjectId: id } }),
+    ]);
+    expect(stored).toContain('db.internal');
+    expect(stored).not.toContain('hunter2-s3cret');
+  });
+});
