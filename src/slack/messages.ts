@@ -4,6 +4,7 @@ import type { SignRefusal } from '../approvals/authorize.ts';
 import type { RequestSignoffResult } from '../approvals/request-signoff.ts';
 import type { OverrideResult } from '../approvals/override.ts';
 import type { ResolvedReference } from '../assessments/resolve-reference.ts';
+import { redactText } from '../secrets/redact.ts';
 import { escapeText, mentionUser, truncate } from './escape.ts';
 
 /** Every sentence Readiness says to a user about a refusal or failure, in one place. */
@@ -16,7 +17,8 @@ export const messages = {
     `Slack sent a command I could not read (${escapeText(truncate(problems, 200))}). Please try again; if it keeps happening, tell your Readiness admins.`,
   unavailable: (dependency: Unavailable, detail: string) =>
     `:warning: Readiness is temporarily unavailable: ${dependency === 'database' ? 'its database' : 'its job queue (Redis)'} is not answering ` +
-    `(${escapeText(truncate(detail, 200))}). Nothing was started; please try again in a minute.`,
+    // The detail is a driver's error text: it may carry a connection string.
+    `(${escapeText(truncate(redactText(detail), 200))}). Nothing was started; please try again in a minute.`,
   cannotPost: (slackError: string) =>
     slackError === 'not_in_channel' || slackError === 'channel_not_found'
       ? `I cannot post in this channel (${slackError}). Invite me with \`/invite @Readiness\` and run the command again.`
