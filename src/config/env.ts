@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE } from './queue-prefix.ts';
-import { parseRedisNodes, redisTopologyProblems } from '../queue/redis-topology.ts';
+import { parseRedisNodes, redisTopologyProblems } from './redis-topology.ts';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/readiness';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';

@@ -2,7 +2,7 @@ import { WebClient, WebClientEvent } from '@slack/web-api';
 import type { WorkerEnv } from '../config/env.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import { createRedis, type RedisConnection } from '../queue/connection.ts';
-import { redisTopologyOf, type RedisTopology } from '../queue/redis-topology.ts';
+import { redisTopologyOf, type RedisTopology } from '../config/redis-topology.ts';
 import { createQueues, type Queues } from '../queue/queues.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createSlackApiMetrics, slackMethodOf, type SlackApiMetrics, type SlackClientName } from '../metrics/slack-api-metrics.ts';

@@ -1,6 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
-import { clusterOptions, sentinelOptions, type RedisOptions, type RedisTopology } from './redis-topology.ts';
+import type { RedisTopology } from '../config/redis-topology.ts';
+import { clusterOptions, sentinelOptions, type RedisOptions } from './redis-topology.ts';
 
 export type RedisRole = 'producer' | 'worker';
 /** A connection BullMQ and the readiness probe use alike: one server (direct or through Sentinel) or a Cluster. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ConfigError, Env, parseEnv, WorkerEnv } from '../../../src/config/env.ts';
-import { clusterOptions, parseRedisNodes, redisCredentials, redisTopologyOf, sentinelOptions } from '../../../src/queue/redis-topology.ts';
+import { parseRedisNodes, redisTopologyOf } from '../../../src/config/redis-topology.ts';
+import { clusterOptions, redisCredentials, sentinelOptions } from '../../../src/queue/redis-topology.ts';
 
 const HTTP_MODE = { SLACK_BOT_TOKEN: 'xoxb-123-456-abc', SLACK_SIGNING_SECRET: 'shh-secret' };
 const problemsOf = (schema: typeof Env | typeof WorkerEnv, env: Record<string, string>) => {
