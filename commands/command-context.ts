@@ -2,7 +2,7 @@ import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Runtime } from '../src/main/runtime.ts';
 import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
-import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
+import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
 import type { Limiter } from '../src/shared/limiter.ts';
 
 export const SlashCommandPayload = z.object({

@@ -24,7 +24,7 @@ export async function handleRollback(
 ): Promise<void> {
   await ctx.ack(`:rewind: Looking for the latest deployment of *${input.service}* in *${input.environment}*…`);
   await deps.afterAck(async () => {
-    const latest = await deps.runtime.deployments.latestStarted(input.service, input.environment);
+    const latest = await deps.deployments.domain.deployments.latestStarted(input.service, input.environment);
     if (!latest) return void (await ctx.respond(ephemeral(deploymentMessages.rollbackAnswer({ ok: false, reason: 'no_deployment' }))));
     const result = await requestRollback(deps.deployments.domain, {
       deploymentId: latest.id,

@@ -35,14 +35,14 @@ export async function giveUpOnDeploymentJob(deps: RollbackRunDeps, jobName: stri
   if (jobName === 'phase') {
     const failed = await deps.deployments.fail(parsed.data.deploymentId, why, deps.now());
     if (!failed.applied) return;
-    await deps.effects.announce(failed.deployment, `:x: *Deployment failed*: ${why}. Roll back with the button or \`/readiness rollback\`.`);
+    await deps.effects.announce(failed.deployment, { kind: 'failed', reason: why });
     await deps.effects.publish(failed.deployment);
     await deps.effects.openIncident(failed.deployment, { cause: 'deployment-failed', severity: 'SEV2', summary: why });
   }
   if (jobName === 'rollback') {
     const finished = await deps.deployments.finishRollback(parsed.data.deploymentId, { ok: false, message: why }, deps.now());
     if (!finished.applied) return;
-    await deps.effects.announce(finished.deployment, `:x: *Rollback failed*: ${why}.`);
+    await deps.effects.announce(finished.deployment, { kind: 'rollback_finished', ok: false, message: why });
     await deps.effects.publish(finished.deployment);
     await deps.effects.openIncident(finished.deployment, { cause: 'rollback-failed', severity: 'SEV1', summary: why });
   }

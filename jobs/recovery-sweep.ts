@@ -1,5 +1,6 @@
-import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
-import type { AssessmentScheduler, DeploymentScheduler, Queues } from '../src/queue/queues.ts';
+import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
+import type { AssessmentScheduler, Queues } from '../src/queue/queues.ts';
+import type { DeploymentScheduler } from '../src/deployments/deployment.ports.ts';
 import { recoveryJobsFor } from '../src/queue/recovery-jobs.ts';
 import { recoverStrandedWork, type StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';

@@ -19,7 +19,7 @@ import { reportProcessor } from './report.ts';
 import { slackRenderProcessor } from './slack-render.ts';
 import { signoffProcessor } from './signoff.ts';
 import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
-import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
+import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
 import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';

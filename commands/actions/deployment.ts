@@ -61,7 +61,7 @@ export function gateProceedAction(deps: CommandDeps) {
     const click = parse(body, GateValue);
     if (!click.ok) return void (await respond(ephemeral(messages.unreadableCommand(click.problems))));
     const [deploymentId, taskId] = click.value.split('/') as [string, string];
-    const deployment = await deps.runtime.deployments.find(deploymentId);
+    const deployment = await deps.deployments.domain.deployments.find(deploymentId);
     const task = deployment?.plan.phases.flatMap((phase) => phase.tasks).find((candidate) => candidate.id === taskId);
     if (!deployment || !task || task.spec.type !== 'manual-gate')
       return void (await respond(ephemeral(deploymentMessages.controlRefused({ ok: false, reason: 'not_found' }))));

@@ -1,6 +1,6 @@
-import type { LockHolder } from '../store/deployments.repository.ts';
-import { mentionUser } from '../slack/escape.ts';
-import { deployerCheck, deployPolicyFor, type DeploymentDeps } from './plan-deployment.ts';
+import type { LockHolder } from './deployment.ports.ts';
+import { deployPolicyFor } from './deploy-policy.ts';
+import { deployerCheck, type DeploymentDeps } from './plan-deployment.ts';
 import type { DeploymentStatus, DeploymentView } from './deployment.types.ts';
 import { startDeployment, type StartRefusal } from './start-deployment.ts';
 
@@ -44,11 +44,7 @@ export async function controlDeployment(
   // A Resume that only cancelled a pause not yet in effect adds no job: the phase's own job is still running it.
   const newJob = input.action === 'resume' && 'newJob' in result && result.newJob;
   if (newJob) await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
-  if (input.action === 'abort')
-    await deps.effects.announce(
-      deployment,
-      `:octagonal_sign: Deployment aborted by ${mentionUser(input.userId)} during phase ${deployment.currentPhase + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`,
-    );
+  if (input.action === 'abort') await deps.effects.announce(deployment, { kind: 'aborted', by: input.userId, phaseIndex: deployment.currentPhase });
   await deps.effects.publish(deployment);
   return { ok: true, deployment };
 }

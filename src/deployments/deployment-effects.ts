@@ -1,5 +1,19 @@
 import type { DeploymentView } from './deployment.types.ts';
 
+/**
+ * What the release thread is told, as what happened (user ids, reasons, phases); the Slack adapter decides the
+ * words. `by` is a Slack user id, or "system" for a rollback nobody asked for.
+ */
+export type DeploymentAnnouncement =
+  | { kind: 'aborted'; by: string; phaseIndex: number }
+  | { kind: 'failed'; reason: string; phaseName?: string }
+  | { kind: 'succeeded' }
+  | { kind: 'rollback_started'; by: string; reason: string }
+  | { kind: 'rollback_finished'; ok: boolean; message: string };
+
+/** What must not hide in a thread: said in the channel itself. */
+export type DeploymentAlert = { kind: 'rollback_overrun'; maxDurationMs: number };
+
 /** What deployment changes do outside the database; the domain decides when, the wiring decides how. */
 export interface DeploymentEffects {
   /** Posts the deployment message in the release thread once; later calls re-render it (coalesced). */
@@ -10,9 +24,9 @@ export interface DeploymentEffects {
   /** Enqueues the rollback job and the alarm for running past `maxDuration`. */
   enqueueRollback(deployment: DeploymentView): Promise<void>;
   /** A line in the release thread. */
-  announce(deployment: DeploymentView, text: string): Promise<void>;
+  announce(deployment: DeploymentView, announcement: DeploymentAnnouncement): Promise<void>;
   /** A message in the channel itself, for what must not hide in a thread. */
-  alertChannel(deployment: DeploymentView, text: string): Promise<void>;
+  alertChannel(deployment: DeploymentView, alert: DeploymentAlert): Promise<void>;
   /** Opens (or merges into) an incident for a failed deployment or a rollback. */
   openIncident(
     deployment: DeploymentView,

@@ -1,6 +1,6 @@
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import { environmentConfigFor, isProtectedEnvironment } from '../config/protected-environment.ts';
-import { deployPolicyFor } from './plan-deployment.ts';
+import { deployPolicyFor } from './deploy-policy.ts';
 
 /** How old a GO may be in a protected environment when `deploy.freshness` is unset. */
 export const PROTECTED_FRESHNESS_MS = 4 * 3_600_000;

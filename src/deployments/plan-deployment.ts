@@ -2,7 +2,7 @@ import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
 import type { SignoffRepository } from '../store/signoffs.repository.ts';
-import type { DeploymentRepository, LockHolder } from '../store/deployments.repository.ts';
+import type { DeploymentRepository, LockHolder } from './deployment.ports.ts';
 import { SHIPPED_TEMPLATES } from './default-templates.ts';
 import { checkDeployGate, type GateRefusal } from './deploy-gate.ts';
 import { freshnessFor } from './gate-policy.ts';
@@ -11,7 +11,11 @@ import { separationOfDutiesFor } from '../approvals/policy-lookup.ts';
 import type { DeploymentEffects } from './deployment-effects.ts';
 import type { DeploymentView } from './deployment.types.ts';
 import { buildPlan } from './plan.ts';
-import { DeployPolicy, type Template } from './template.schema.ts';
+import type { DeployPolicy } from './template.schema.ts';
+import { deployPolicyFor, templateNamed } from './deploy-policy.ts';
+
+// Kept here too for the task runners that import them from this module (src/deployments/tasks/).
+export { deployPolicyFor, templateNamed };
 
 export interface DeploymentDeps {
   config: ReadinessConfig;
@@ -33,18 +37,6 @@ export type PlanRefusal =
   | NoDeployerRole;
 
 export type PlanDeploymentResult = { ok: true; deployment: DeploymentView; created: boolean } | ({ ok: false } & PlanRefusal);
-
-/** An environment's deploy policy, with the defaults when readiness.yaml sets none. */
-export function deployPolicyFor(config: ReadinessConfig, service: string, environment: string): DeployPolicy {
-  const environments = Object.hasOwn(config.services, service) ? config.services[service]?.environments : undefined;
-  const environmentConfig = environments && Object.hasOwn(environments, environment) ? environments[environment] : undefined;
-  return environmentConfig?.deploy ?? DeployPolicy.parse({});
-}
-
-export function templateNamed(config: ReadinessConfig, name: string): Template | undefined {
-  if (Object.hasOwn(config.deployments.templates, name)) return config.deployments.templates[name];
-  return Object.hasOwn(SHIPPED_TEMPLATES, name) ? SHIPPED_TEMPLATES[name] : undefined;
-}
 
 /** Whether the person holds the environment's deployer role (anyone may when it names none). */
 export async function deployerCheck(

@@ -1,8 +1,7 @@
-import { formatDuration } from '../shared/duration.ts';
-import { mentionUser } from '../slack/escape.ts';
-import type { LockHolder } from '../store/deployments.repository.ts';
+import type { LockHolder } from './deployment.ports.ts';
 import type { DeploymentView, TaskOutcome } from './deployment.types.ts';
-import { deployerCheck, deployPolicyFor, type DeploymentDeps } from './plan-deployment.ts';
+import { deployPolicyFor } from './deploy-policy.ts';
+import { deployerCheck, type DeploymentDeps } from './plan-deployment.ts';
 import { runTasks, type TaskRunner } from './run-tasks.ts';
 
 export type RollbackRequestResult =
@@ -33,10 +32,9 @@ export async function requestRollback(
     return { ok: false, reason: 'already', deployment: started.deployment ?? current };
   }
   const { deployment } = started;
-  const who = input.by === 'system' ? 'automatically' : `by ${mentionUser(input.by)}`;
   // The rollback job first: once ROLLING_BACK is committed, a failed post must not leave the rollback unqueued.
   await deps.effects.enqueueRollback(deployment);
-  await deps.effects.announce(deployment, `:rewind: Rolling back ${who}: ${input.reason}`);
+  await deps.effects.announce(deployment, { kind: 'rollback_started', by: input.by, reason: input.reason });
   await deps.effects.publish(deployment);
   return { ok: true, deployment };
 }
@@ -68,10 +66,7 @@ export async function runRollback(deps: RollbackRunDeps, deploymentId: string): 
   const finished = await deps.deployments.finishRollback(deployment.id, outcome, deps.now());
   if (!finished.applied) return 'not_rolling_back';
   const done = finished.deployment;
-  await deps.effects.announce(
-    done,
-    outcome.ok ? `:white_check_mark: Rollback finished: ${outcome.message}.` : `:x: *Rollback failed*: ${outcome.message}.`,
-  );
+  await deps.effects.announce(done, { kind: 'rollback_finished', ok: outcome.ok, message: outcome.message });
   await deps.effects.publish(done);
   await deps.effects.openIncident(done, {
     cause: outcome.ok ? 'rollback' : 'rollback-failed',
@@ -86,11 +81,7 @@ export async function runRollback(deps: RollbackRunDeps, deploymentId: string): 
 export async function rollbackOverrun(deps: DeploymentDeps, deploymentId: string): Promise<boolean> {
   const deployment = await deps.deployments.find(deploymentId);
   if (deployment?.status !== 'ROLLING_BACK') return false;
-  const limit = formatDuration(deployment.plan.rollback.maxDurationMs);
-  await deps.effects.alertChannel(
-    deployment,
-    `:rotating_light: The rollback of *${deployment.service}* in *${deployment.environment}* is still running after ${limit} (its maxDuration). Someone should look now.`,
-  );
+  await deps.effects.alertChannel(deployment, { kind: 'rollback_overrun', maxDurationMs: deployment.plan.rollback.maxDurationMs });
   return true;
 }
 

@@ -45,10 +45,7 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
     }
     const failedDeployment = await deps.deployments.fail(deployment.id, reason, deps.now());
     if (failedDeployment.applied) {
-      await deps.effects.announce(
-        failedDeployment.deployment,
-        `:x: *Deployment failed* in phase ${phase.name}: ${reason}. Roll back with the button or \`/readiness rollback\`.`,
-      );
+      await deps.effects.announce(failedDeployment.deployment, { kind: 'failed', reason, phaseName: phase.name });
       await deps.effects.publish(failedDeployment.deployment);
       await deps.effects.openIncident(failedDeployment.deployment, {
         cause: 'deployment-failed',
@@ -71,7 +68,7 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
   if (!completed.applied || !completed.deployment) return 'superseded';
   const next = completed.deployment;
   if (isLast) {
-    await deps.effects.announce(next, `:white_check_mark: *Deployed* ${next.service} ${next.version ?? ''} to ${next.environment}.`);
+    await deps.effects.announce(next, { kind: 'succeeded' });
     await deps.effects.publish(next);
     return 'succeeded';
   }

@@ -1,5 +1,5 @@
-import type { DeploymentRepository } from '../store/deployments.repository.ts';
-import { idempotencyKeyFor } from '../store/deployments.repository.ts';
+import type { DeploymentRepository } from './deployment.ports.ts';
+import { idempotencyKeyFor } from './idempotency-key.ts';
 import type { DeploymentEffects } from './deployment-effects.ts';
 import type { DeploymentView, Stage, TaskOutcome } from './deployment.types.ts';
 import { dependencyOrder, type PlannedTask } from './plan.ts';

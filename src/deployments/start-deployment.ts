@@ -1,12 +1,12 @@
 import { separationOfDutiesFor, signoffPolicyFor } from '../approvals/policy-lookup.ts';
-import type { LockHolder } from '../store/deployments.repository.ts';
+import type { LockHolder } from './deployment.ports.ts';
 import { checkDeployGate, type GateRefusal } from './deploy-gate.ts';
 import type { DeploymentStatus, DeploymentView } from './deployment.types.ts';
 import { expirePlan } from './expire-plan.ts';
 import { freshnessFor } from './gate-policy.ts';
 import type { DeploymentDeps } from './plan-deployment.ts';
 import { ownApproval, protectedWithoutDeployer, type NoDeployerRole, type OwnApproval } from './separation-of-duties.ts';
-import { deployPolicyFor } from './plan-deployment.ts';
+import { deployPolicyFor } from './deploy-policy.ts';
 
 /** The newest completed assessment, as a refusal names it. */
 export interface NewestAssessment {

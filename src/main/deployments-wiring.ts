@@ -1,11 +1,12 @@
 import type { DeploymentEffects } from '../deployments/deployment-effects.ts';
+import type { DeploymentServices } from '../deployments/deployment-services.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import type { DeploymentView } from '../deployments/deployment.types.ts';
 import type { RollbackRunDeps } from '../deployments/rollback.ts';
 import { failingChecks, taskRunner } from '../deployments/tasks/run-task.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
-import { escapeText } from '../slack/escape.ts';
+import { deploymentMessages } from '../slack/deployment-messages.ts';
 import { renderDeploymentMessage } from '../slack/views/deployment-message.ts';
 import type { Runtime } from './runtime.ts';
 import { openSystemIncident } from '../incidents/open-system-incident.ts';
@@ -18,10 +19,13 @@ export function deploymentServices(
   chat: ChatPort,
   now: () => Date,
   options: { openIncident?: OpenDeploymentIncident | undefined; logger: Logger },
-) {
+): DeploymentServices {
   const { config } = runtime.settings;
   const scheduler = runtime.queues.deploymentScheduler;
   const thread = (deployment: DeploymentView) => (deployment.threadTs ? { thread_ts: deployment.threadTs } : {});
+  const postInThread = async (deployment: DeploymentView, text: string) => {
+    await chat.postMessage({ channel: deployment.channelId, ...thread(deployment), text });
+  };
 
   const effects: DeploymentEffects = {
     async publish(deployment) {
@@ -37,11 +41,9 @@ export function deploymentServices(
     enqueuePhase: (deploymentId, phaseIndex, generation) => scheduler.enqueuePhase(deploymentId, phaseIndex, generation),
     schedulePlanExpiry: (deployment) => scheduler.schedulePlanExpiry(deployment.id, deployment.planExpiresAt),
     enqueueRollback: (deployment) => scheduler.enqueueRollback(deployment.id, deployment.plan.rollback.maxDurationMs),
-    async announce(deployment, text) {
-      await chat.postMessage({ channel: deployment.channelId, ...thread(deployment), text });
-    },
-    async alertChannel(deployment, text) {
-      await chat.postMessage({ channel: deployment.channelId, text });
+    announce: (deployment, announcement) => postInThread(deployment, deploymentMessages.announcement(deployment, announcement)),
+    async alertChannel(deployment, alert) {
+      await chat.postMessage({ channel: deployment.channelId, text: deploymentMessages.alert(deployment, alert) });
     },
     async openIncident(deployment, input) {
       if (options.openIncident) return options.openIncident(deployment, input);
@@ -82,11 +84,7 @@ export function deploymentServices(
       egress,
       async postGate(context, task) {
         const who = runtime.roles.mentions(task.spec.role);
-        const prompt = task.spec.prompt ? `: ${escapeText(task.spec.prompt)}` : '';
-        await effects.announce(
-          context.deployment,
-          `:raised_hand: ${who} — the deployment waits for you at *${escapeText(task.name)}*${prompt}. Click *Proceed* on the deployment message, or Abort.`,
-        );
+        await postInThread(context.deployment, deploymentMessages.gateWaiting(who, task.name, task.spec.prompt));
         await effects.publish(context.deployment);
       },
     }),
@@ -95,7 +93,7 @@ export function deploymentServices(
 
   return {
     domain,
-    async refreshDeployment(deploymentId: string) {
+    async refreshDeployment(deploymentId) {
       const deployment = await runtime.deployments.find(deploymentId);
       if (!deployment) return 'not_found';
       if (deployment.messageTs === null) return 'no_message_yet';
@@ -104,4 +102,3 @@ export function deploymentServices(
     },
   };
 }
-export type DeploymentServices = ReturnType<typeof deploymentServices>;

@@ -10,7 +10,8 @@ import { createAssessmentRepository, type AssessmentRepository } from '../store/
 import { createDb, type Db } from '../store/prisma.ts';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.ts';
 import { createSignoffRepository, type SignoffRepository } from '../store/signoffs.repository.ts';
-import { createDeploymentRepository, type DeploymentRepository } from '../store/deployments.repository.ts';
+import type { DeploymentRepository } from '../deployments/deployment.ports.ts';
+import { createDeploymentRepository } from '../store/deployments/index.ts';
 import { createReportRepository, type ReportRepository } from '../reports/report.repository.ts';
 import { createStatusRepository, type StatusRepository } from '../store/status.repository.ts';
 import type { IncidentDeps } from '../incidents/incident-deps.ts';

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { NewAssessment } from '../assessments/assessment.types.ts';
+import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
 import type { Logger } from '../shared/logger.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
@@ -43,15 +44,6 @@ export interface SignoffScheduler {
   requestSignoffRender(requestId: string): Promise<void>;
   /** Expires the request at `at` unless it is decided first. Idempotent. */
   scheduleSignoffExpiry(requestId: string, at: Date): Promise<void>;
-}
-
-export interface DeploymentScheduler {
-  requestDeploymentRender(deploymentId: string): Promise<void>;
-  enqueuePhase(deploymentId: string, phaseIndex: number, generation: number): Promise<void>;
-  /** The rollback job, and the alarm that fires if it is still running after `maxDurationMs`. */
-  enqueueRollback(deploymentId: string, maxDurationMs: number): Promise<void>;
-  /** Expires the plan at `at` unless it was started first. Idempotent (one job id per deployment). */
-  schedulePlanExpiry(deploymentId: string, at: Date): Promise<void>;
 }
 
 /** What a digest job carries: names and times only (the worker reads the rest from readiness.yaml and the database). */

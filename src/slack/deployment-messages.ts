@@ -1,4 +1,6 @@
 import type { ControlResult } from '../deployments/control.ts';
+import type { DeploymentAlert, DeploymentAnnouncement } from '../deployments/deployment-effects.ts';
+import type { DeploymentView } from '../deployments/deployment.types.ts';
 import type { PlanDeploymentResult } from '../deployments/plan-deployment.ts';
 import type { RollbackRequestResult } from '../deployments/rollback.ts';
 import type { StartRefusal } from '../deployments/start-deployment.ts';
@@ -132,6 +134,35 @@ export const deploymentMessages = {
       ],
     };
   },
+  /** A line in the release thread about what just happened to the deployment. */
+  announcement(deployment: DeploymentView, announcement: DeploymentAnnouncement): string {
+    switch (announcement.kind) {
+      case 'aborted':
+        return `:octagonal_sign: Deployment aborted by ${mentionUser(announcement.by)} during phase ${announcement.phaseIndex + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`;
+      case 'failed': {
+        const where = announcement.phaseName === undefined ? '' : ` in phase ${announcement.phaseName}`;
+        return `:x: *Deployment failed*${where}: ${announcement.reason}. Roll back with the button or \`/readiness rollback\`.`;
+      }
+      case 'succeeded':
+        return `:white_check_mark: *Deployed* ${deployment.service} ${deployment.version ?? ''} to ${deployment.environment}.`;
+      case 'rollback_started': {
+        const who = announcement.by === 'system' ? 'automatically' : `by ${mentionUser(announcement.by)}`;
+        return `:rewind: Rolling back ${who}: ${announcement.reason}`;
+      }
+      case 'rollback_finished':
+        return announcement.ok ? `:white_check_mark: Rollback finished: ${announcement.message}.` : `:x: *Rollback failed*: ${announcement.message}.`;
+    }
+  },
+  /** A message in the channel itself, for what must not hide in the release thread. */
+  alert(deployment: DeploymentView, alert: DeploymentAlert): string {
+    switch (alert.kind) {
+      case 'rollback_overrun':
+        return `:rotating_light: The rollback of *${deployment.service}* in *${deployment.environment}* is still running after ${formatDuration(alert.maxDurationMs)} (its maxDuration). Someone should look now.`;
+    }
+  },
+  /** A manual gate waits: `who` are the mentions of its role's members. */
+  gateWaiting: (who: string, taskName: string, prompt: string | undefined) =>
+    `:raised_hand: ${who} — the deployment waits for you at *${escapeText(taskName)}*${prompt ? `: ${escapeText(prompt)}` : ''}. Click *Proceed* on the deployment message, or Abort.`,
   rollbackAnswer(result: RollbackRequestResult | { ok: false; reason: 'no_deployment' }): string {
     if (result.ok) return ':rewind: Rolling back; progress is on the deployment message.';
     switch (result.reason) {

@@ -4,7 +4,8 @@ import { inject } from 'vitest';
 import { SHIPPED_TEMPLATES } from '../../src/deployments/default-templates.ts';
 import { buildPlan } from '../../src/deployments/plan.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { createDeploymentRepository, type DeploymentRepository } from '../../src/store/deployments.repository.ts';
+import type { DeploymentRepository } from '../../src/deployments/deployment.ports.ts';
+import { createDeploymentRepository } from '../../src/store/deployments/index.ts';
 import { createDb, type Db } from '../../src/store/prisma.ts';
 import { seedGoAssessment, startGuard } from '../support/go-assessment.ts';
 
