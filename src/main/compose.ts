@@ -21,7 +21,7 @@ import { threadUploadPort } from '../reports/thread-upload.ts';
 import type { Runtime } from './runtime.ts';
 import { approvalServices } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
-import { incidentChat } from '../incidents/incident-chat.ts';
+import { incidentChat } from '../slack/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
 import { startRetentionSchedule } from '../../jobs/retention.ts';
 import { createRetentionRepository } from '../store/retention.repository.ts';

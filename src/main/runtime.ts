@@ -15,7 +15,7 @@ import { createReportRepository, type ReportRepository } from '../reports/report
 import { createStatusRepository, type StatusRepository } from '../store/status.repository.ts';
 import type { IncidentDeps } from '../incidents/incident-deps.ts';
 import { createIncidentQueues, type IncidentQueues } from '../queue/incident-queues.ts';
-import { createIncidentRepository } from '../store/incidents.repository.ts';
+import { createIncidentRepository } from '../store/incidents/incidents.repository.ts';
 import { createDigestRepository, type DigestRepository } from '../store/digests.repository.ts';
 
 export interface RuntimeSettings {
