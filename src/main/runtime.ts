@@ -16,7 +16,7 @@ import { createStatusRepository, type StatusRepository } from '../store/status.r
 import type { IncidentDeps } from '../incidents/incident-deps.ts';
 import { createIncidentQueues, type IncidentQueues } from '../queue/incident-queues.ts';
 import { createIncidentRepository } from '../store/incidents/incidents.repository.ts';
-import { createDigestRepository, type DigestRepository } from '../store/digests.repository.ts';
+import { createDigestRepository, type DigestStore } from '../store/digests/digests.repository.ts';
 
 export interface RuntimeSettings {
   databaseUrl: string;
@@ -59,7 +59,7 @@ export interface Runtime {
   incidents: IncidentDeps;
   incidentQueues: IncidentQueues;
   /** Digest runs and the queries digests are built from. */
-  digests: DigestRepository;
+  digests: DigestStore;
   close(): Promise<void>;
 }
 
