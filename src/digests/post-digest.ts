@@ -18,7 +18,7 @@ export interface DigestRequest {
 
 export interface PostDigestDeps {
   config: Pick<ReadinessConfig, 'services' | 'digests'>;
-  digests: Pick<DigestRepository, 'postOnce' | 'loadDigestData'>;
+  digests: DigestRepository;
   publisher: DigestPublisher;
   now: () => Date;
 }
