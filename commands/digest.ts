@@ -1,6 +1,7 @@
 import { previewDigest } from '../src/digests/post-digest.ts';
 import { messages } from '../src/slack/messages.ts';
 import { renderDigestList } from '../src/slack/views/digest-list.ts';
+import { renderDigestMessage } from '../src/slack/views/digest-message.ts';
 import { ephemeral, type CommandContext, type CommandDeps } from './command-context.ts';
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
@@ -21,6 +22,6 @@ export async function handleDigest(deps: CommandDeps, ctx: CommandContext, parse
     }
     // The parser only passes digests readiness.yaml defines; a config reload between the two is the only way here.
     if (!preview.ok) return void (await ctx.respond(ephemeral(`There is no digest \`${name}\` any more.`)));
-    await ctx.respond({ response_type: 'ephemeral', ...preview.message });
+    await ctx.respond({ response_type: 'ephemeral', ...renderDigestMessage(preview.digest, preview.at) });
   });
 }

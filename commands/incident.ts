@@ -1,5 +1,5 @@
 import { deliverIncidentNotifications } from '../src/incidents/deliver-notifications.ts';
-import { incidentChat } from '../src/incidents/incident-chat.ts';
+import { incidentChat } from '../src/slack/incident-chat.ts';
 import type { IncidentSeverity } from '../src/incidents/incident.types.ts';
 import { openIncident } from '../src/incidents/open-incident.ts';
 import { alertChannel } from '../src/incidents/severity-policy.ts';

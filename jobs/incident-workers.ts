@@ -2,12 +2,11 @@ import type { Worker } from 'bullmq';
 import { createWorker } from './create-worker.ts';
 import type { IncidentChat } from '../src/incidents/incident-chat.ts';
 import type { IncidentDeps } from '../src/incidents/incident-deps.ts';
-import { reportCheckRegression } from '../src/incidents/check-regression.ts';
+import { reportCheckRegression, type CompletedAssessmentLookup } from '../src/incidents/check-regression.ts';
 import { recoverIncidents } from '../src/incidents/recover-incidents.ts';
 import { QueueName } from '../src/queue/names.ts';
 import { SWEEP_EVERY_MS, SWEEP_SCHEDULER_ID, type IncidentQueues } from '../src/queue/incident-queues.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
-import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
 import { escalationProcessor } from './escalation.ts';
 import { incidentNotifyProcessor } from './incident-notify.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
@@ -56,7 +55,7 @@ export async function startIncidentWorkers(
 }
 
 /** After an assessment completes: a critical check regressing on a service that was GO opens an incident. */
-export function regressionHook(incident: IncidentDeps, assessments: Pick<AssessmentRepository, 'find'>) {
+export function regressionHook(incident: IncidentDeps, assessments: CompletedAssessmentLookup) {
   return async (assessmentId: string): Promise<void> => {
     await reportCheckRegression({ ...incident, assessments }, assessmentId);
   };

@@ -2,7 +2,7 @@ import { schedule, type ScheduledTask } from 'node-cron';
 import type { DigestsConfig } from '../src/digests/digest-config.ts';
 import { previousSlot, slotOf } from '../src/digests/digest-schedule.ts';
 import { scheduledDigestKey } from '../src/digests/post-digest.ts';
-import type { DigestScheduler } from '../src/queue/queues.ts';
+import type { DigestScheduler } from '../src/digests/digest.ports.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
 import { Slug } from '../checks/check-base.ts';
 import { SlackChannelId } from '../config/slack-ids.ts';
+import { checkCron } from '../shared/cron.ts';
 
 const CRON_FIELDS: Record<string, { name: string; allowed: string }> = {
   minute: { name: 'minute', allowed: '0-59' },
@@ -24,9 +24,9 @@ export const DigestSchedule = z.string().superRefine((pattern, ctx) => {
     });
     return;
   }
-  const checked = validateDetailed(pattern.trim());
+  const checked = checkCron(pattern.trim());
   if (!checked.valid) {
-    const problems = checked.errors.map((error) => {
+    const problems = checked.problems.map((error) => {
       const field = CRON_FIELDS[error.field];
       return field ? `the ${field.name} field${error.value === undefined ? '' : ` "${error.value}"`} is not valid (${field.allowed})` : error.message;
     });

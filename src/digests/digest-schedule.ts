@@ -1,5 +1,5 @@
-import { createTask, parse } from 'node-cron';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
+import { cronMinutes, withCronMatcher } from '../shared/cron.ts';
 import type { DigestConfig } from './digest-config.ts';
 import type { DigestPeriod, DigestTarget } from './digest.types.ts';
 
@@ -10,19 +10,9 @@ export const MAX_PERIOD_MS = 31 * 24 * 3600 * 1000;
 /** The minute a schedule fired at: node-cron reports the time of the tick, which may be a few ms late. */
 export const slotOf = (date: Date) => new Date(Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS);
 
-/** Runs `use` with a matcher for the schedule in its zone (a node-cron task that is never started). */
-function withMatcher<T>(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, use: (matches: (at: Date) => boolean) => T): T {
-  const task = createTask(digest.schedule, () => undefined, { timezone: digest.timezone });
-  try {
-    return use((at) => task.match(at));
-  } finally {
-    void task.destroy();
-  }
-}
-
 /** Whether the schedule fires at this minute (in its zone). */
 export function isSlot(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, at: Date): boolean {
-  return withMatcher(digest, (matches) => matches(slotOf(at)));
+  return withCronMatcher(digest, (matches) => matches(slotOf(at)));
 }
 
 /** The zone's minute of the hour at `at` minus UTC's: 0 almost everywhere, 30 or 45 in a few zones (India, Nepal). */
@@ -37,9 +27,9 @@ function offsetMinutes(minuteOf: Intl.DateTimeFormat, at: Date): number {
  * `/readiness digest`, where a long walk would hold up other commands' acks.
  */
 export function previousSlot(digest: Pick<DigestConfig, 'schedule' | 'timezone'>, before: Date, withinMs = MAX_PERIOD_MS): Date | undefined {
-  const minutes = new Set(parse(digest.schedule).minute);
+  const minutes = cronMinutes(digest.schedule);
   const minuteOf = new Intl.DateTimeFormat('en-US', { timeZone: digest.timezone, minute: 'numeric' });
-  return withMatcher(digest, (matches) => {
+  return withCronMatcher(digest, (matches) => {
     const start = slotOf(before).getTime() === before.getTime() ? before.getTime() - MINUTE_MS : slotOf(before).getTime();
     let offsetHour = Number.NaN;
     let offset = 0;

@@ -1,10 +1,7 @@
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
-import type { ChatPort } from '../slack/assessment-message.publisher.ts';
-import { renderDigestMessage } from '../slack/views/digest-message.ts';
-import type { SlackMessage } from '../slack/views/assessment-message.ts';
 import type { DigestConfig } from './digest-config.ts';
 import type { Digest, DigestPeriod } from './digest.types.ts';
-import type { DigestRepository } from '../store/digests.repository.ts';
+import type { DigestPublisher, DigestRepository } from './digest.ports.ts';
 import { buildDigest } from './build-digest.ts';
 import { digestPeriod, digestTargets } from './digest-schedule.ts';
 
@@ -21,14 +18,15 @@ export interface DigestRequest {
 
 export interface PostDigestDeps {
   config: Pick<ReadinessConfig, 'services' | 'digests'>;
-  digests: Pick<DigestRepository, 'postOnce' | 'loadDigestData'>;
-  chat: Pick<ChatPort, 'postMessage'>;
+  digests: DigestRepository;
+  publisher: DigestPublisher;
   now: () => Date;
 }
 
 export type UnknownDigest = { ok: false; reason: 'unknown_digest'; known: string[] };
 export type PostDigestResult = { ok: true; posted: boolean; channel: string; messageTs: string | null } | UnknownDigest;
-export type PreviewDigestResult = { ok: true; message: SlackMessage; digest: Digest } | UnknownDigest;
+/** The digest and the moment it shows: the Slack side renders it as of `at`. */
+export type PreviewDigestResult = { ok: true; digest: Digest; at: Date } | UnknownDigest;
 
 export const DEFAULT_DIGEST_TITLE = 'Readiness digest';
 
@@ -40,15 +38,20 @@ function digestConfig(deps: Pick<PostDigestDeps, 'config'>, name: string): Diges
   return config ?? { ok: false, reason: 'unknown_digest', known: Object.keys(deps.config.digests) };
 }
 
-/** Reads what happened to the digest's services in the period (see digestPeriod), and renders it. */
-async function composeDigest(deps: Pick<PostDigestDeps, 'config' | 'digests'>, name: string, config: DigestConfig, period: DigestPeriod, now: Date) {
+/** Reads what happened to the digest's services in the period (see digestPeriod), and builds the digest. */
+async function composeDigest(
+  deps: Pick<PostDigestDeps, 'config' | 'digests'>,
+  name: string,
+  config: DigestConfig,
+  period: DigestPeriod,
+  now: Date,
+): Promise<Digest> {
   const targets = digestTargets(deps.config, config);
   const data = await deps.digests.loadDigestData([...new Set(targets.map((target) => target.service))], period, now);
-  const digest = buildDigest(
+  return buildDigest(
     { name, title: config.title ?? DEFAULT_DIGEST_TITLE, period, targets, includeUnscopedIncidents: config.services === undefined },
     data,
   );
-  return { digest, message: renderDigestMessage(digest, now) };
 }
 
 /**
@@ -63,10 +66,10 @@ export async function postDigest(deps: PostDigestDeps, request: DigestRequest): 
   const outcome = await deps.digests.postOnce(
     { key: request.key, digest: request.digest, slotAt: request.slot, periodFrom: period.from, channelId: channel, requestedBy: request.requestedBy },
     async () => {
-      const { digest, message } = await composeDigest(deps, request.digest, config, period, deps.now());
-      const posted = await deps.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-      if (!posted.ts) throw new Error('Slack accepted the digest but returned no message ts');
-      return { messageTs: posted.ts, summary: { totals: digest.totals, attention: digest.attention.length, targets: digest.targets.length } };
+      const at = deps.now();
+      const digest = await composeDigest(deps, request.digest, config, period, at);
+      const { messageTs } = await deps.publisher.publish(channel, digest, at);
+      return { messageTs, summary: { totals: digest.totals, attention: digest.attention.length, targets: digest.targets.length } };
     },
   );
   return { ok: true, posted: outcome.posted, channel, messageTs: outcome.messageTs };
@@ -77,5 +80,5 @@ export async function previewDigest(deps: Pick<PostDigestDeps, 'config' | 'diges
   const config = digestConfig(deps, name);
   if ('ok' in config) return config;
   const now = deps.now();
-  return { ok: true, ...(await composeDigest(deps, name, config, digestPeriod(config, now), now)) };
+  return { ok: true, digest: await composeDigest(deps, name, config, digestPeriod(config, now), now), at: now };
 }

@@ -1,16 +1,9 @@
 import type { AssessmentView, CheckResultView } from '../assessments/assessment.types.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
 import { truncate } from '../shared/text.ts';
 import type { IncidentDeps } from './incident-deps.ts';
+import type { PreviousAssessment } from './incident.ports.ts';
 import type { IncidentSeverity } from './incident.types.ts';
 import { openSystemIncident, type SystemIncidentInput, type SystemIncidentResult } from './open-system-incident.ts';
-
-/** The previous completed assessment of the same service and environment, as far as regression detection needs it. */
-export interface PreviousAssessment {
-  id: string;
-  verdict: string | null;
-  checks: { checkId: string; status: string }[];
-}
 
 const FAILING = new Set(['FAIL', 'ERROR']);
 const HELD = new Set(['PASS', 'WARN']);
@@ -53,8 +46,13 @@ export function regressionIncident(current: AssessmentView, regressed: readonly 
   };
 }
 
+/** The one assessment query regression detection needs; the assessments store implements it. */
+export interface CompletedAssessmentLookup {
+  find(id: string): Promise<AssessmentView | undefined>;
+}
+
 export interface RegressionDeps extends IncidentDeps {
-  assessments: Pick<AssessmentRepository, 'find'>;
+  assessments: CompletedAssessmentLookup;
 }
 
 /** After an assessment completes: opens (or merges into) an incident when a critical check regressed. */

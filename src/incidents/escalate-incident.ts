@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../store/audit.repository.ts';
+import type { AuditEntry } from '../audit/audit-entry.ts';
 import type { IncidentDeps } from './incident-deps.ts';
 import { syncAfterChange } from './incident-deps.ts';
 import type { Decision, EscalationStep, IncidentView, PageTargets } from './incident.types.ts';

@@ -1,5 +1,5 @@
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { IncidentRepository } from '../store/incidents.repository.ts';
+import type { IncidentRepository } from './incident.ports.ts';
 import type { IncidentEventView, IncidentView } from './incident.types.ts';
 import {
   authorizeIncidentAction,

@@ -1,25 +1,16 @@
-import { escapeText, truncate } from '../slack/escape.ts';
-import { INCIDENT_SEVERITIES, type IncidentsConfig, type IncidentSeverity } from './incident-config.ts';
+import type { IncidentSeverity } from './incident-config.ts';
 import { parseSeverity } from './severity-policy.ts';
 
-export type IncidentCommand =
+/** What `/readiness incident …` asks for, or why it cannot be read; the Slack side words the refusal. */
+export type IncidentCommandRead =
   | { ok: true; kind: 'incident'; severity: IncidentSeverity; title: string; service: string | null }
-  | { ok: false; message: string };
+  | { ok: false; reason: 'missing_severity' }
+  | { ok: false; reason: 'unknown_severity'; word: string }
+  | { ok: false; reason: 'not_a_service'; rest: string; services: string[] }
+  | { ok: false; reason: 'missing_title' }
+  | { ok: false; reason: 'title_too_long'; length: number; max: number };
 
 export const INCIDENT_TITLE_MAX = 120;
-
-export const INCIDENT_USAGE =
-  'Usage: `/readiness incident &lt;sev1|sev2|sev3|sev4&gt; &lt;title&gt; [service]`, e.g. `/readiness incident sev2 Checkout answers 500s checkout`. ' +
-  'Quote a title that ends in a service name: `/readiness incident sev3 "Slow search" search`.';
-
-const quote = (text: string) => `\`${escapeText(truncate(text, 80))}\``;
-
-function severityList(config: IncidentsConfig): string {
-  return INCIDENT_SEVERITIES.map((severity) => {
-    const policy = config.severities[severity.toLowerCase() as 'sev1'];
-    return `\`${severity.toLowerCase()}\` ${escapeText(policy.description)}`;
-  }).join('; ');
-}
 
 const OPENING_QUOTES = new Set(['"', '“', '”']);
 const CLOSING_QUOTES = ['"', '”', '“'];
@@ -32,53 +23,39 @@ function quotedTitle(text: string): { title: string; rest: string } | undefined 
   return { title: text.slice(1, close).trim(), rest: text.slice(close + 1).trim() };
 }
 
-/**
- * `/readiness incident <severity> <title> [service]`: the last word names the service when it is one of
- * readiness.yaml's services (a quoted title keeps every word). Every refusal says what would work.
- */
-export function parseIncidentCommand(text: string, config: { incidents: IncidentsConfig; services: Record<string, unknown> }): IncidentCommand {
+type TitleAndService = { ok: true; title: string; service: string | null } | Extract<IncidentCommandRead, { reason: 'not_a_service' }>;
+
+/** A quoted title keeps every word; after it, only one of readiness.yaml's services may follow. */
+function splitQuoted(quoted: { title: string; rest: string }, services: Record<string, unknown>): TitleAndService {
+  if (quoted.rest === '') return { ok: true, title: quoted.title, service: null };
+  if (/\s/.test(quoted.rest) || !Object.hasOwn(services, quoted.rest)) {
+    return { ok: false, reason: 'not_a_service', rest: quoted.rest, services: Object.keys(services).sort() };
+  }
+  return { ok: true, title: quoted.title, service: quoted.rest };
+}
+
+/** Unquoted: the last word names the service when it is one of readiness.yaml's services. */
+function splitUnquoted(text: string, services: Record<string, unknown>): TitleAndService {
+  const words = text.split(/\s+/).filter((word) => word !== '');
+  const last = words.at(-1);
+  if (words.length > 1 && last !== undefined && Object.hasOwn(services, last)) {
+    return { ok: true, title: text.slice(0, text.lastIndexOf(last)).trim(), service: last };
+  }
+  return { ok: true, title: text, service: null };
+}
+
+/** `/readiness incident <severity> <title> [service]`, read and validated against readiness.yaml's services. */
+export function readIncidentCommand(text: string, services: Record<string, unknown>): IncidentCommandRead {
   const trimmed = text.trim();
   const severityWord = trimmed.split(/\s+/)[0] ?? '';
-  if (severityWord === '') return { ok: false, message: `How severe is it? ${severityList(config.incidents)}.\n${INCIDENT_USAGE}` };
+  if (severityWord === '') return { ok: false, reason: 'missing_severity' };
   const severity = parseSeverity(severityWord);
-  if (!severity) {
-    return { ok: false, message: `${quote(severityWord)} is not a severity. Use ${severityList(config.incidents)}.\n${INCIDENT_USAGE}` };
-  }
+  if (!severity) return { ok: false, reason: 'unknown_severity', word: severityWord };
   const afterSeverity = trimmed.slice(severityWord.length).trim();
-  const isService = (word: string) => Object.hasOwn(config.services, word);
-  let title: string;
-  let service: string | null = null;
   const quoted = quotedTitle(afterSeverity);
-  if (quoted) {
-    title = quoted.title;
-    if (quoted.rest !== '') {
-      if (/\s/.test(quoted.rest) || !isService(quoted.rest)) {
-        return {
-          ok: false,
-          message: `After the quoted title I expected one service name, not ${quote(quoted.rest)}. Services: ${Object.keys(config.services)
-            .sort()
-            .map((name) => `\`${name}\``)
-            .join(', ')}.`,
-        };
-      }
-      service = quoted.rest;
-    }
-  } else {
-    const words = afterSeverity.split(/\s+/).filter((word) => word !== '');
-    const last = words.at(-1);
-    if (words.length > 1 && last !== undefined && isService(last)) {
-      service = last;
-      title = afterSeverity.slice(0, afterSeverity.lastIndexOf(last)).trim();
-    } else {
-      title = afterSeverity;
-    }
-  }
-  if (title === '') return { ok: false, message: `What is wrong? Give the incident a title.\n${INCIDENT_USAGE}` };
-  if (title.length > INCIDENT_TITLE_MAX) {
-    return {
-      ok: false,
-      message: `Keep the title to ${INCIDENT_TITLE_MAX} characters (yours has ${title.length}): it heads the alert. Put the details in the alert's thread.`,
-    };
-  }
-  return { ok: true, kind: 'incident', severity, title, service };
+  const split = quoted ? splitQuoted(quoted, services) : splitUnquoted(afterSeverity, services);
+  if (!split.ok) return split;
+  if (split.title === '') return { ok: false, reason: 'missing_title' };
+  if (split.title.length > INCIDENT_TITLE_MAX) return { ok: false, reason: 'title_too_long', length: split.title.length, max: INCIDENT_TITLE_MAX };
+  return { ok: true, kind: 'incident', severity, title: split.title, service: split.service };
 }

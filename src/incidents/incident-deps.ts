@@ -1,4 +1,4 @@
-import type { IncidentRepository } from '../store/incidents.repository.ts';
+import type { IncidentRepository } from './incident.ports.ts';
 import type { IncidentsConfig } from './incident-config.ts';
 import type { EscalationStep, IncidentView } from './incident.types.ts';
 import { sameStep, stepOf } from './incident.types.ts';

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../store/audit.repository.ts';
+import type { AuditEntry } from '../audit/audit-entry.ts';
 import type { IncidentKind, IncidentSeverity } from './incident-config.ts';
 
 export type { IncidentKind, IncidentSeverity } from './incident-config.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry } from '../store/audit.repository.ts';
-import type { NewIncidentRecord } from '../store/incidents.repository.ts';
+import type { AuditEntry } from '../audit/audit-entry.ts';
+import type { NewIncidentRecord } from './incident.ports.ts';
 import type { IncidentDeps } from './incident-deps.ts';
 import { syncAfterChange } from './incident-deps.ts';
 import type { EscalationPolicy, IncidentSeverity, IncidentView, NewNotification, PageTargets } from './incident.types.ts';

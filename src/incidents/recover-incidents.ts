@@ -1,4 +1,4 @@
-import type { IncidentRepository } from '../store/incidents.repository.ts';
+import type { IncidentRepository } from './incident.ports.ts';
 import type { IncidentScheduler } from './incident-deps.ts';
 import type { EscalationStep } from './incident.types.ts';
 

@@ -17,11 +17,12 @@ import { createWorkerMetrics } from '../metrics/worker-metrics.ts';
 import { readQueue } from '../queue/queue-readings.ts';
 import { cachedInstallation, installationGuard, type Installation } from '../slack/installation-guard.ts';
 import { chatPort } from '../slack/chat-port.ts';
+import { digestPublisher } from '../slack/digest-publisher.ts';
 import { threadUploadPort } from '../reports/thread-upload.ts';
 import type { Runtime } from './runtime.ts';
 import { approvalServices } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
-import { incidentChat } from '../incidents/incident-chat.ts';
+import { incidentChat } from '../slack/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
 import { startRetentionSchedule } from '../../jobs/retention.ts';
 import { createRetentionRepository } from '../store/retention.repository.ts';
@@ -293,7 +294,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
       sweep: options.incidentSweep ?? true,
       checkRegression: options.checkRegressionIncidents ?? true,
     },
-    digests: { config: settings.config, digests: runtime.digests, chat: chatPort(runtime.slackForWorkers) },
+    digests: { config: settings.config, digests: runtime.digests, publisher: digestPublisher(chatPort(runtime.slackForWorkers)) },
     intake: { config: settings.config, delayMs: options.intakeDelayMs },
     retention: { retention: settings.config.retention, checkResults: createRetentionRepository(runtime.db) },
     logger: settings.logger,

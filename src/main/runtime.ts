@@ -16,8 +16,8 @@ import { createReportRepository, type ReportRepository } from '../reports/report
 import { createStatusRepository, type StatusRepository } from '../store/status.repository.ts';
 import type { IncidentDeps } from '../incidents/incident-deps.ts';
 import { createIncidentQueues, type IncidentQueues } from '../queue/incident-queues.ts';
-import { createIncidentRepository } from '../store/incidents.repository.ts';
-import { createDigestRepository, type DigestRepository } from '../store/digests.repository.ts';
+import { createIncidentRepository } from '../store/incidents/incidents.repository.ts';
+import { createDigestRepository, type DigestStore } from '../store/digests/digests.repository.ts';
 
 export interface RuntimeSettings {
   databaseUrl: string;
@@ -60,7 +60,7 @@ export interface Runtime {
   incidents: IncidentDeps;
   incidentQueues: IncidentQueues;
   /** Digest runs and the queries digests are built from. */
-  digests: DigestRepository;
+  digests: DigestStore;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { NewAssessment } from '../assessments/assessment.types.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
+import type { DigestScheduler } from '../digests/digest.ports.ts';
 import type { Logger } from '../shared/logger.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
@@ -44,20 +45,6 @@ export interface SignoffScheduler {
   requestSignoffRender(requestId: string): Promise<void>;
   /** Expires the request at `at` unless it is decided first. Idempotent. */
   scheduleSignoffExpiry(requestId: string, at: Date): Promise<void>;
-}
-
-/** What a digest job carries: names and times only (the worker reads the rest from readiness.yaml and the database). */
-export interface DigestJob {
-  digest: string;
-  /** ISO time: the scheduled minute, or when it was asked for. */
-  slot: string;
-  key: string;
-  requestedBy: string;
-}
-
-export interface DigestScheduler {
-  /** Enqueues one digest post; the same key twice is one job, however many replicas ask. */
-  enqueueDigest(job: DigestJob): Promise<void>;
 }
 
 export function digestSchedulerFor(digests: Queue): DigestScheduler {

@@ -3,7 +3,7 @@ import { lookupTarget } from '../config/catalog.ts';
 import { SHIPPED_TEMPLATES } from '../deployments/default-templates.ts';
 import { escapeText, truncate } from './escape.ts';
 import { parseAssessmentReference, referenceText, type AssessmentReference } from '../reports/assessment-reference.ts';
-import { parseIncidentCommand } from '../incidents/incident-command.ts';
+import { parseIncidentCommand } from './incident-command.ts';
 import type { IncidentSeverity } from '../incidents/incident-config.ts';
 
 export type ReadinessCommand =

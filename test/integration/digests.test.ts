@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { postDigest, scheduledDigestKey } from '../../src/digests/post-digest.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
+import { digestPublisher } from '../../src/slack/digest-publisher.ts';
 import { validateBlocks, validateMessageText } from '../../src/slack/block-kit-limits.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
 
@@ -128,7 +129,7 @@ async function seed() {
 const digestDeps = () => ({
   config: stack.runtime.settings.config,
   digests: stack.runtime.digests,
-  chat: chatPort(stack.runtime.slack),
+  publisher: digestPublisher(chatPort(stack.runtime.slack)),
   now: () => SLOT,
 });
 

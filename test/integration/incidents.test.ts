@@ -6,7 +6,7 @@ import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { acknowledgeIncident } from '../../src/incidents/acknowledge-incident.ts';
 import { deliverIncidentNotifications } from '../../src/incidents/deliver-notifications.ts';
 import { escalateIncident } from '../../src/incidents/escalate-incident.ts';
-import { incidentChat } from '../../src/incidents/incident-chat.ts';
+import { incidentChat } from '../../src/slack/incident-chat.ts';
 import { openIncident } from '../../src/incidents/open-incident.ts';
 import { recoverIncidents } from '../../src/incidents/recover-incidents.ts';
 import { resolveIncident } from '../../src/incidents/resolve-incident.ts';

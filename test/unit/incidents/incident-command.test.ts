@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../../src/config/readiness-config.ts';
-import { parseIncidentCommand } from '../../../src/incidents/incident-command.ts';
+import { parseIncidentCommand } from '../../../src/slack/incident-command.ts';
 import { parseReadinessCommand } from '../../../src/slack/readiness-command.ts';
 
 const config = parseReadinessConfig(
