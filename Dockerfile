@@ -20,12 +20,12 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run db:generate && npm run build
 
-# ---- sandbox: the Slack stand-in (dev dependencies and tsx), for compose's `sandbox` profile only
+# ---- sandbox: the Slack stand-in (tools/slack-stand-in, run by tsx with the dev dependencies), for compose's `sandbox` profile only
 FROM build AS sandbox
 ENV NODE_ENV=development
 USER 1000:1000
 EXPOSE 3100 3101
-CMD ["node", "--import", "tsx", "src/sandbox/slack-stand-in.server.ts"]
+CMD ["node", "--import", "tsx", "tools/slack-stand-in/server.ts"]
 
 # ---- runtime: production dependencies and the compiled code only. Last, so a plain `docker build` makes it.
 FROM ${NODE_IMAGE} AS runtime

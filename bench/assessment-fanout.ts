@@ -11,7 +11,7 @@ import { parseReadinessConfig } from '../src/config/readiness-config.ts';
 import type { ReadinessReport } from '../src/readiness/report.ts';
 import { CHECK_JOBS_PER_WORKER } from '../jobs/check-workers.ts';
 import { jobIds } from '../src/queue/names.ts';
-import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts';
+import { startLocalStack, type LocalStack } from '../tools/demo/local-stack.ts';
 import type { Logger, LogLevel } from '../src/shared/logger.ts';
 import { projectRoot } from '../src/shared/paths.ts';
 import { validateBlocks, validateMessageText } from '../src/slack/block-kit-limits.ts';

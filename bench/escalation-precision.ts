@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { parseReadinessConfig } from '../src/config/readiness-config.ts';
 import { openIncident } from '../src/incidents/open-incident.ts';
 import { createDb } from '../src/store/prisma.ts';
-import { startLocalStack, type LocalStack } from '../src/sandbox/local-stack.ts';
+import { startLocalStack, type LocalStack } from '../tools/demo/local-stack.ts';
 import type { LogLevel } from '../src/shared/logger.ts';
 import { projectRoot } from '../src/shared/paths.ts';
 import { redactUrl } from '../src/store/migrations.ts';

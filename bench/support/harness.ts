@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { LocalStack } from '../../src/sandbox/local-stack.ts';
-import { prepareDatabase, requireRedis } from '../../src/sandbox/local-services.ts';
+import type { LocalStack } from '../../tools/demo/local-stack.ts';
+import { prepareDatabase, requireRedis } from '../../tools/demo/local-services.ts';
 import { createLogger, type Logger, type LogLevel } from '../../src/shared/logger.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ExitCode, runCli } from '../../src/cli/cli.ts';
-import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
+import { startExampleService, type ExampleService } from '../../tools/demo/example-service.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 
 // examples/ci/github-actions.yml is documentation people copy: its commands must exist and do what it says.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseReadinessYaml } from '../../src/config/readiness-config.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
 import { runCli } from '../support/cli.ts';

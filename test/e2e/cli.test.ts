@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
+import { startExampleService, type ExampleService } from '../../tools/demo/example-service.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 import { type CliResult, runCli } from '../support/cli.ts';
 

@@ -3,8 +3,8 @@ import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { startBot, type RunningBot } from '../../src/main/compose.ts';
 import { createRuntime, type Runtime } from '../../src/main/runtime.ts';
 import { jobIds } from '../../src/queue/names.ts';
-import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, privateDatabase } from '../support/private-database.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
-import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
+import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { jobIds } from '../../src/queue/names.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { entryProcesses, exited, type EntryProcess } from '../support/processes.ts';

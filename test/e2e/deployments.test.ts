@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
-import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { promAnswer, startPrometheusServer, type PrometheusServer } from '../support/prometheus-server.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';

@@ -4,7 +4,7 @@ import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { openSystemIncident, type SystemIncidentInput } from '../../src/incidents/open-system-incident.ts';
 import { validateBlocks } from '../../src/slack/block-kit-limits.ts';
 import { ids } from '../../src/slack/ids.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
 
 const INCIDENTS = 'C0INCIDENTS';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
-import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
+import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { ackText, startTestStack, until, type TestStack } from '../support/test-stack.ts';
 

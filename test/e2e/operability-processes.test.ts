@@ -3,8 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
-import { SlackStandIn } from '../../src/sandbox/slack-stand-in.ts';
+import { startExampleService, type ExampleService } from '../../tools/demo/example-service.ts';
+import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { entryProcesses, exited } from '../support/processes.ts';
 import { closedPortUrl, until } from '../support/test-stack.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIds } from '../../src/queue/names.ts';
 import { commandReportKey } from '../../src/reports/request-report.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { ackText, startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack;

@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackStandIn } from '../../src/sandbox/slack-stand-in.ts';
+import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 
 // Slack's external file upload, as the Web API client drives it, against the stand-in the report tests rely on.
 const TOKEN = 'xoxb-upload-test';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { jobIds } from '../../src/queue/names.ts';
 import { BLOCK_KIT_LIMITS } from '../../src/slack/block-kit-limits.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
 
 const CHECKS = 200;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { clusterHashTag } from '../../src/config/queue-prefix.ts';
-import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
+import { startExampleService, type ExampleService } from '../../tools/demo/example-service.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 import { entryProcesses, exited, type EntryProcess } from '../support/processes.ts';
 import { closedPortUrl, until } from '../support/test-stack.ts';
@@ -59,7 +59,7 @@ async function keysUnder(pattern: string): Promise<string[]> {
 
 describe('the sandbox stack: stand-in entry, bot and worker on a hash-tag queue prefix', () => {
   it('refuses to start the stand-in without the bot token and signing secret, naming each, exit 2', async () => {
-    const standIn = startScript(['--import', 'tsx', 'src/sandbox/slack-stand-in.server.ts'], { STAND_IN_TARGET_URL: 'not a url' });
+    const standIn = startScript(['--import', 'tsx', 'tools/slack-stand-in/server.ts'], { STAND_IN_TARGET_URL: 'not a url' });
     expect(await exited(standIn)).toBe(2);
     expect(standIn.output()).toContain('SLACK_BOT_TOKEN: required');
     expect(standIn.output()).toContain("SLACK_SIGNING_SECRET: required: the bot's signing secret");
@@ -80,7 +80,7 @@ describe('the sandbox stack: stand-in entry, bot and worker on a hash-tag queue 
     ];
     target = await startExampleService();
 
-    const standIn = startScript(['--import', 'tsx', 'src/sandbox/slack-stand-in.server.ts'], {
+    const standIn = startScript(['--import', 'tsx', 'tools/slack-stand-in/server.ts'], {
       SLACK_BOT_TOKEN: botToken,
       SLACK_SIGNING_SECRET: signingSecret,
       STAND_IN_PORT: String(apiPort),

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SlackStandIn } from '../../src/sandbox/slack-stand-in.ts';
+import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { entryProcesses, type EntryProcess } from '../support/processes.ts';
 import { closedPortUrl, until } from '../support/test-stack.ts';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { startBot, type RunningBot } from '../../src/main/compose.ts';
 import { createRuntime, type Runtime } from '../../src/main/runtime.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { startTestStack, until, type TestStack } from '../support/test-stack.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
-import type { RecordedResponse, StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import type { RecordedResponse, StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { validateBlocks } from '../../src/slack/block-kit-limits.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { ackText, startTestStack, until, type TestStack } from '../support/test-stack.ts';

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
-import { SlackStandIn } from '../../src/sandbox/slack-stand-in.ts';
+import { startExampleService, type ExampleService } from '../../tools/demo/example-service.ts';
+import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 import { dropDatabase } from '../support/private-database.ts';
 import { exited } from '../support/processes.ts';
@@ -40,6 +40,21 @@ function run(command: string, args: string[], options: { cwd: string; env?: Reco
   });
 }
 
+/** Names only the Slack stand-in and the demo stack (tools/) define: compiled or not, a file holding one is theirs. */
+const TOOL_MARKERS = /\b(SlackStandIn|startLocalStack|startExampleService|DeployReceiver|signSlackRequest)\b/;
+
+/** Files under `root` (relative paths) that are, or carry code of, the stand-in or the demo stack. */
+async function toolFilesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  const found: string[] = [];
+  for (const file of files) {
+    const path = relative(root, file);
+    if (/(^|[\\/])(tools|sandbox)[\\/]|(^|[\\/])demo\.[jt]s$/.test(path) || TOOL_MARKERS.test(await readFile(file, 'utf8'))) found.push(path);
+  }
+  return found;
+}
+
 const started: ChildProcess[] = [];
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -71,8 +86,10 @@ describe('npm pack, then a production install (--omit=dev) into an empty folder'
     for (const devTool of ['tsx', 'typescript', 'prisma', 'vitest', 'esbuild'])
       expect(existsSync(join(app, 'node_modules', devTool)), devTool).toBe(false);
     expect(existsSync(join(pkg, 'src')), 'TypeScript sources shipped').toBe(false);
-    // The Slack stand-in and the demo are test tooling, not part of what runs in production.
-    expect(existsSync(join(pkg, 'dist', 'src', 'sandbox'))).toBe(false);
+    // The Slack stand-in and the demo (tools/) are test tooling, not part of what runs in production: neither the
+    // build prepack just made nor the package holds any of their files.
+    expect(await toolFilesUnder(join(projectRoot, 'dist'))).toEqual([]);
+    expect(await toolFilesUnder(pkg)).toEqual([]);
     expect(existsSync(join(pkg, 'dist', 'src', 'main', 'bot.js'))).toBe(true);
     const cli = join(app, 'node_modules', '.bin', 'readiness');
 

@@ -12,7 +12,7 @@ import { createRedis } from '../../src/queue/connection.ts';
 import { jobIds, QueueName } from '../../src/queue/names.ts';
 import { createQueues, type Queues } from '../../src/queue/queues.ts';
 import { recoverStrandedWork } from '../../src/recovery/recover-stranded-work.ts';
-import { DeployReceiver } from '../../src/sandbox/deploy-receiver.ts';
+import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';

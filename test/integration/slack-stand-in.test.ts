@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signSlackRequest } from '../../src/sandbox/slack-signature.ts';
-import { SlackStandIn } from '../../src/sandbox/slack-stand-in.ts';
+import { signSlackRequest } from '../../tools/slack-stand-in/slack-signature.ts';
+import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 
 const SIGNING_SECRET = 'test-signing-secret';
 const BOT_TOKEN = 'xoxb-stand-in-test';

@@ -2,9 +2,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import type { ReadinessConfig } from '../../src/config/readiness-config.schema.ts';
-import { startExampleService, type ExampleService } from '../../src/sandbox/example-service.ts';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/sandbox/local-stack.ts';
-import type { StoredMessage } from '../../src/sandbox/slack-stand-in.ts';
+import { startExampleService, type ExampleService } from '../../tools/demo/example-service.ts';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../tools/demo/local-stack.ts';
+import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 
 export const USER = 'U0TESTUSER';

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src/shared/paths.ts';
 
@@ -10,6 +10,22 @@ const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) 
   dependencies: Record<string, string>;
 };
 const buildConfig = readFileSync(join(projectRoot, 'tsconfig.build.json'), 'utf8');
+const toolsDir = join(projectRoot, 'tools');
+
+function typeScriptFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'generated' ? [] : typeScriptFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Relative imports (static, type-only and dynamic) of a production module that land in tools/. */
+function importsOfTools(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specifiers = [...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"](\.[^'"]*)['"]/g)].map((match) => match[1] ?? '');
+  return specifiers.filter((specifier) => resolve(dirname(file), specifier).startsWith(toolsDir + sep));
+}
 
 describe('production commands', () => {
   it.each(['start', 'worker', 'db:migrate'])('npm run %s runs compiled JavaScript with plain node, no tsx', (script) => {
@@ -30,8 +46,19 @@ describe('production commands', () => {
     for (const devTool of ['tsx', 'typescript', 'prisma', 'vitest']) expect(pkg.dependencies).not.toHaveProperty(devTool);
   });
 
-  it('keeps the Slack stand-in and the demo out of the production build', () => {
-    expect(buildConfig).toMatch(/"exclude":\s*\["src\/sandbox", "src\/main\/demo\.ts"\]/);
+  it('keeps the Slack stand-in and the demo (tools/) out of the production build and the package', () => {
+    expect(buildConfig).toMatch(/"include":\s*\["src", "commands", "jobs"\]/);
+    expect(pkg.files.filter((entry) => entry.startsWith('tools'))).toEqual([]);
+    // An import would pull the imported tool into the build (tsc compiles what the included files import).
+    const offenders = ['src', 'commands', 'jobs']
+      .flatMap((dir) => typeScriptFiles(join(projectRoot, dir)))
+      .flatMap((file) => importsOfTools(file).map((specifier) => `${file.slice(projectRoot.length + 1)} imports ${specifier}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('runs the demo from tools/ through tsx', () => {
+    expect(pkg.scripts.demo).toBe('tsx tools/demo/demo.ts');
+    expect(existsSync(join(projectRoot, 'tools', 'demo', 'demo.ts'))).toBe(true);
   });
 });
 

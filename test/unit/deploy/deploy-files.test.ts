@@ -5,7 +5,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { healthRoutes } from '../../../src/admin/health-routes.ts';
 import { DEFAULT_ADMIN_PORT, Env, WorkerEnv } from '../../../src/config/env.ts';
 import { parseReadinessConfig } from '../../../src/config/readiness-config.ts';
-import { StandInEnv } from '../../../src/sandbox/slack-stand-in.env.ts';
+import { StandInEnv } from '../../../tools/slack-stand-in/env.ts';
 import { projectRoot } from '../../../src/shared/paths.ts';
 import { effectiveStage, parseDockerfile } from '../../support/dockerfile.ts';
 
@@ -117,7 +117,7 @@ describe('Dockerfile', () => {
 
   it('builds the Slack stand-in in a target of its own, never the production one', () => {
     const sandbox = effectiveStage(dockerStages, 'sandbox');
-    expect(entryOf(sandbox.cmd ?? [])).toBe('src/sandbox/slack-stand-in.server.ts');
+    expect(entryOf(sandbox.cmd ?? [])).toBe('tools/slack-stand-in/server.ts');
     expect(sandbox.user).toMatch(/^[1-9]/);
     expect(read('.dockerignore').split('\n')).toEqual(expect.arrayContaining(['node_modules', '.env', '.git']));
   });

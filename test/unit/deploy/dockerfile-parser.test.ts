@@ -13,7 +13,7 @@ CMD ["node", "dist/src/main/bot.js"]
 FROM build AS sandbox
 # comments between instructions are skipped
 ENV B=three
-CMD ["node", "--import", "tsx", "src/sandbox/x.ts"]
+CMD ["node", "--import", "tsx", "tools/slack-stand-in/x.ts"]
 
 FROM \${BASE} AS runtime
 COPY --from=build /app/dist ./dist
@@ -43,7 +43,7 @@ describe('parseDockerfile (the deploy tests rely on it)', () => {
     expect(effectiveStage(stages, 'sandbox')).toMatchObject({
       user: '1000:1000',
       env: { A: '1', B: 'three' },
-      cmd: ['node', '--import', 'tsx', 'src/sandbox/x.ts'],
+      cmd: ['node', '--import', 'tsx', 'tools/slack-stand-in/x.ts'],
     });
     expect(effectiveStage(stages, 'runtime').user).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { validateBlocks, validateMessageText, validateView, type BlockKitProblem } from '../slack/block-kit-limits.ts';
-import type { Json } from './slack-stand-in.http.ts';
-import { StandInFiles, type SharedFileRef, type StoredFile } from './slack-stand-in.files.ts';
+import { validateBlocks, validateMessageText, validateView, type BlockKitProblem } from '../../src/slack/block-kit-limits.ts';
+import type { Json } from './http.ts';
+import { StandInFiles, type SharedFileRef, type StoredFile } from './files.ts';
 
 export interface StoredMessage {
   channel: string;

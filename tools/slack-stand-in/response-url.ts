@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { isJsonObject, parseJsonOrUndefined, type Json } from './slack-stand-in.http.ts';
-import { checkMessageContent } from './slack-stand-in.web-api.ts';
+import { isJsonObject, parseJsonOrUndefined, type Json } from './http.ts';
+import { checkMessageContent } from './web-api.ts';
 
 // Slack: a response_url accepts up to 5 posts within 30 minutes of the originating request.
 const MAX_USES = 5;

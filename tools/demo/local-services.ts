@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { migrationsDir } from '../shared/paths.ts';
-import { applyMigrations, ensureDatabase, redactUrl } from '../store/migrations.ts';
+import { migrationsDir } from '../../src/shared/paths.ts';
+import { applyMigrations, ensureDatabase, redactUrl } from '../../src/store/migrations.ts';
 
 /** A local dependency the demo or a benchmark needs is missing; the message says how to start it. */
 export class LocalServiceError extends Error {

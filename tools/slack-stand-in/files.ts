@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Json } from './slack-stand-in.http.ts';
+import type { Json } from './http.ts';
 
 /** A file the app uploaded with files.getUploadURLExternal → POST upload_url → files.completeUploadExternal. */
 export interface StoredFile {

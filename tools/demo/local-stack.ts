@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
-import { startBot, startWorkerProcess, type RunningBot, type RunningWorkerProcess } from '../main/compose.ts';
-import { createRuntime, type Runtime } from '../main/runtime.ts';
-import type { Limiter } from '../shared/limiter.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { QueueBoardSettings } from '../admin/queue-board-settings.ts';
-import { SlackStandIn, type SlackStandInOptions } from './slack-stand-in.ts';
+import type { ReadinessConfig } from '../../src/config/readiness-config.schema.ts';
+import { startBot, startWorkerProcess, type RunningBot, type RunningWorkerProcess } from '../../src/main/compose.ts';
+import { createRuntime, type Runtime } from '../../src/main/runtime.ts';
+import type { Limiter } from '../../src/shared/limiter.ts';
+import type { Logger } from '../../src/shared/logger.ts';
+import type { QueueBoardSettings } from '../../src/admin/queue-board-settings.ts';
+import { SlackStandIn, type SlackStandInOptions } from '../slack-stand-in/slack-stand-in.ts';
 
 export interface LocalStackOptions {
   config: ReadinessConfig;

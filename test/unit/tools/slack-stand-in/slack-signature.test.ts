@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signSlackRequest } from '../../../src/sandbox/slack-signature.ts';
+import { signSlackRequest } from '../../../../tools/slack-stand-in/slack-signature.ts';
 
 describe('signSlackRequest', () => {
   it("reproduces the worked example from Slack's 'Verifying requests from Slack' guide", () => {

@@ -11,16 +11,16 @@ import {
   type DeliveryResult,
   type Json,
   type SignatureTamper,
-} from './slack-stand-in.http.ts';
-import { RollingWindowLimiter } from './slack-stand-in.rate-limit.ts';
-import { ResponseUrlRegistry } from './slack-stand-in.response-url.ts';
-import { buildButtonClick, buildViewSubmission } from './slack-stand-in.interactions.ts';
-import { StandInFiles, type StoredFile } from './slack-stand-in.files.ts';
-import { APP_ID, newTriggerId, StandInWorkspace, TEAM_DOMAIN, type StoredMessage, type StoredView } from './slack-stand-in.web-api.ts';
+} from './http.ts';
+import { RollingWindowLimiter } from './rate-limit.ts';
+import { ResponseUrlRegistry } from './response-url.ts';
+import { buildButtonClick, buildViewSubmission } from './interactions.ts';
+import { StandInFiles, type StoredFile } from './files.ts';
+import { APP_ID, newTriggerId, StandInWorkspace, TEAM_DOMAIN, type StoredMessage, type StoredView } from './web-api.ts';
 
-export type { SignatureTamper } from './slack-stand-in.http.ts';
-export type { StoredMessage, StoredView } from './slack-stand-in.web-api.ts';
-export type { StoredFile } from './slack-stand-in.files.ts';
+export type { SignatureTamper } from './http.ts';
+export type { StoredMessage, StoredView } from './web-api.ts';
+export type { StoredFile } from './files.ts';
 
 export interface SlackStandInOptions {
   signingSecret: string;

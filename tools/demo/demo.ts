@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseReadinessYaml } from '../config/readiness-config.ts';
-import { startExampleService } from '../sandbox/example-service.ts';
-import { describeCall, describeResponse } from '../sandbox/conversation.ts';
-import { startLocalStack } from '../sandbox/local-stack.ts';
-import { projectRoot } from '../shared/paths.ts';
-import { createLogger } from '../shared/logger.ts';
-import { redactUrl } from '../store/migrations.ts';
-import { prepareDatabase, requireRedis } from '../sandbox/local-services.ts';
-import { DeployReceiver } from '../sandbox/deploy-receiver.ts';
-import { ids } from '../slack/ids.ts';
+import { parseReadinessYaml } from '../../src/config/readiness-config.ts';
+import { startExampleService } from './example-service.ts';
+import { describeCall, describeResponse } from '../slack-stand-in/conversation.ts';
+import { startLocalStack } from './local-stack.ts';
+import { projectRoot } from '../../src/shared/paths.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { redactUrl } from '../../src/store/migrations.ts';
+import { prepareDatabase, requireRedis } from './local-services.ts';
+import { DeployReceiver } from './deploy-receiver.ts';
+import { ids } from '../../src/slack/ids.ts';
 
 /**
  * `npm run demo`: the bot, a worker, the local Slack stand-in and an example service, all on this machine.

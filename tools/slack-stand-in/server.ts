@@ -1,5 +1,5 @@
-import { controlServer } from './slack-stand-in.control.ts';
-import { StandInEnv, standInEnvFrom } from './slack-stand-in.env.ts';
+import { controlServer } from './control.ts';
+import { StandInEnv, standInEnvFrom } from './env.ts';
 import { SlackStandIn } from './slack-stand-in.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../deployments/tasks/webhook.ts';
+import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/deployments/tasks/webhook.ts';
 
 export interface ReceivedCall {
   path: string;

@@ -3,8 +3,9 @@ import { z } from 'zod';
 const port = (fallback: number) => z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(fallback);
 
 /**
- * The environment of the runnable Slack stand-in (compose's `sandbox` profile, `npm run stand-in`). Never part of the
- * production image. The token and secret must equal the bot's SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
+ * The environment of the runnable Slack stand-in (compose's `sandbox` profile, or
+ * `node --import tsx tools/slack-stand-in/server.ts`). Never part of the production image. The token and secret must
+ * equal the bot's SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.
  */
 export const StandInEnv = z.strictObject({
   /** The only bot token the stand-in's Web API accepts. */

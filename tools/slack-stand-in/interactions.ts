@@ -1,5 +1,5 @@
-import type { StoredMessage, StoredView } from './slack-stand-in.web-api.ts';
-import { APP_ID, TEAM_DOMAIN } from './slack-stand-in.web-api.ts';
+import type { StoredMessage, StoredView } from './web-api.ts';
+import { APP_ID, TEAM_DOMAIN } from './web-api.ts';
 
 type Json = Record<string, unknown>;
 
