@@ -7,7 +7,7 @@ import { recoverIncidents } from '../src/incidents/recover-incidents.ts';
 import { QueueName } from '../src/queue/names.ts';
 import { SWEEP_EVERY_MS, SWEEP_SCHEDULER_ID, type IncidentQueues } from '../src/queue/incident-queues.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
-import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
+import type { AssessmentRepository } from '../src/assessments/assessment.ports.ts';
 import { escalationProcessor } from './escalation.ts';
 import { incidentNotifyProcessor } from './incident-notify.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';

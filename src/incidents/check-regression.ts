@@ -1,5 +1,5 @@
 import type { AssessmentView, CheckResultView } from '../assessments/assessment.types.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import type { AssessmentRepository } from '../assessments/assessment.ports.ts';
 import { truncate } from '../shared/text.ts';
 import type { IncidentDeps } from './incident-deps.ts';
 import type { IncidentSeverity } from './incident.types.ts';
