@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { jobIds } from '../src/queue/names.ts';
 import { finishAssessment, type FinishDeps } from '../src/assessments/finish-assessment.ts';
-import type { ReportScheduler } from '../src/queue/queues.ts';
+import type { ReportScheduler } from '../src/reports/report.ports.ts';
 import { needsReportInThread } from '../src/slack/views/assessment-message.ts';
 import { AssessmentJobData, parseJobData } from './job-data.ts';
 

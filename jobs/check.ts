@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { createCheckLoader, type CheckLoaderDeps } from '../src/assessments/check-loader.ts';
 import { executeCheck, type ExecuteCheckDeps } from '../src/assessments/execute-check.ts';
 import { createOutcomeRecorder } from '../src/assessments/outcome-recorder.ts';
-import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
+import type { AssessmentRepository } from '../src/assessments/assessment.ports.ts';
 import { CheckJobData, parseJobData } from './job-data.ts';
 
 export type CheckProcessorDeps = Omit<ExecuteCheckDeps, 'loadCheck' | 'recordOutcome'> &

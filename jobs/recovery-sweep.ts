@@ -5,7 +5,7 @@ import { recoveryJobsFor } from '../src/queue/recovery-jobs.ts';
 import { recoverStrandedWork, type StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { repeatWithoutOverlap } from '../src/shared/repeat.ts';
-import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
+import type { AssessmentRepository } from '../src/assessments/assessment.ports.ts';
 import type { Db } from '../src/store/prisma.ts';
 import { createRecoveryRepository } from '../src/store/recovery.repository.ts';
 import { giveUpOnDeploymentJob } from './deployment.ts';

@@ -5,13 +5,12 @@ import type { JobObserver } from '../src/metrics/worker-metrics.ts';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';
-import { reportSchedulerFor, type AssessmentScheduler, type Queues } from '../src/queue/queues.ts';
+import { reportSchedulerFor, type Queues } from '../src/queue/queues.ts';
+import type { AssessmentRepository, AssessmentScheduler } from '../src/assessments/assessment.ports.ts';
 import type { PostReportDeps } from '../src/reports/post-report.ts';
-import type { ThreadUploadPort } from '../src/reports/thread-upload.ts';
 import { QueueName } from '../src/queue/names.ts';
-import type { ChatPort } from '../src/slack/assessment-message.publisher.ts';
+import { publishAssessmentMessage, type ChatPort } from '../src/slack/assessment-message.publisher.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
-import type { AssessmentRepository } from '../src/store/assessments.repository.ts';
 import { assessmentProcessor } from './assessment.ts';
 import { checkProcessor } from './check.ts';
 import { createCheckWorkers } from './check-workers.ts';
@@ -43,7 +42,7 @@ export interface WorkerDeps {
    * Posts full reports into assessment threads (`/readiness report`, and messages too long to list every check).
    * @defaultValue none: this process leaves the reports queue to other workers (tests of the assessment flow alone)
    */
-  reports?: { repository: PostReportDeps['reports']; upload: ThreadUploadPort } | undefined;
+  reports?: { repository: PostReportDeps['reports']; poster: PostReportDeps['poster'] } | undefined;
   /** Sign-off follow-ups, message renders and expiry timers. @defaultValue none (tests of assessments alone) */
   approvals?: Pick<ApprovalServices, 'afterCompletion' | 'refreshSignoff' | 'signoffBadge' | 'signoffJob'> | undefined;
   /** Deployment phases and rollbacks, and their message renders. @defaultValue none */
@@ -145,10 +144,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     workers.push(deployments);
   }
   if (deps.reports) {
-    const { repository, upload } = deps.reports;
+    const { repository, poster } = deps.reports;
     const reports = rateLimitedWorker(
       QueueName.reports,
-      (pauseQueue) => reportProcessor({ assessments: deps.assessments, reports: repository, upload, logger: deps.logger, pauseQueue }),
+      (pauseQueue) => reportProcessor({ assessments: deps.assessments, reports: repository, poster, logger: deps.logger, pauseQueue }),
       { ...common, concurrency: 2 },
     );
     workers.push(reports);
@@ -171,7 +170,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         (pauseQueue) =>
           intakeProcessor({
             start: { config, assessments: deps.assessments, scheduler: deps.scheduler, now },
-            message,
+            publishMessage: (view) => publishAssessmentMessage(message, view),
             delayMs,
             logger: deps.logger,
             pauseQueue,

@@ -1,6 +1,5 @@
-import type { AssessmentScheduler } from '../queue/queues.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import type { AssessmentRepository, AssessmentScheduler } from './assessment.ports.ts';
 
 export interface AttestDeps {
   assessments: Pick<AssessmentRepository, 'find' | 'attest'>;

@@ -1,5 +1,4 @@
-import type { AssessmentScheduler } from '../queue/queues.ts';
-import type { AssessmentRepository, StoredCheckSpec } from '../store/assessments.repository.ts';
+import type { AssessmentRepository, AssessmentScheduler, StoredCheckSpec } from './assessment.ports.ts';
 
 export interface CheckLoaderDeps {
   assessments: Pick<AssessmentRepository, 'findCheckSpecs' | 'markRunning'>;

@@ -1,7 +1,7 @@
 import { CheckSpec } from '../config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../checks/run-check.ts';
 import type { CheckTarget } from '../checks/check.types.ts';
-import type { AssessmentScheduler } from '../queue/queues.ts';
+import type { AssessmentScheduler } from './assessment.ports.ts';
 import type { LoadCheck } from './check-loader.ts';
 import type { RecordOutcome } from './outcome-recorder.ts';
 

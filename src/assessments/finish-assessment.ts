@@ -1,5 +1,4 @@
-import type { AssessmentScheduler } from '../queue/queues.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import type { AssessmentRepository, AssessmentScheduler } from './assessment.ports.ts';
 
 export interface FinishDeps {
   assessments: Pick<AssessmentRepository, 'find' | 'recordCheckOutcome' | 'complete'>;

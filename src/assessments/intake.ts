@@ -1,4 +1,4 @@
-import { publishAssessmentMessage, type PublishDeps } from '../slack/assessment-message.publisher.ts';
+import type { PublishAssessmentMessage } from './assessment.ports.ts';
 import type { NewAssessment } from './assessment.types.ts';
 import { startAssessment, type StartDeps, type Unavailable } from './start-assessment.ts';
 
@@ -19,7 +19,8 @@ export const INTAKE_RECHECK_MS = 5000;
 
 export interface IntakeDeps {
   start: StartDeps;
-  message: PublishDeps;
+  /** Posts the assessment's first message unless another process has or is about to (the chat adapter's publisher). */
+  publishMessage: PublishAssessmentMessage;
   /** See INTAKE_DELAY_MS: how long the bot is given to post the message of an assessment it recorded. @defaultValue 30000 */
   delayMs?: number | undefined;
 }
@@ -66,7 +67,7 @@ export async function settleIntake(deps: IntakeDeps, request: NewAssessment): Pr
   if (step.step === 'done') return { outcome: 'has_message', assessmentId: assessment.id };
   if (step.step === 'wait') return { outcome: 'wait', assessmentId: assessment.id, until: step.until, why: 'bot_may_post' };
 
-  const published = await publishAssessmentMessage(deps.message, assessment);
+  const published = await deps.publishMessage(assessment);
   switch (published.outcome) {
     case 'posted':
       return { outcome: 'posted', assessmentId: assessment.id, recorded: created, messageTs: published.messageTs };

@@ -1,5 +1,5 @@
 import { createKeyedBatcher } from '../shared/keyed-batcher.ts';
-import type { AssessmentRepository, CheckOutcomeAt, CheckOutcomeRecord } from '../store/assessments.repository.ts';
+import type { AssessmentRepository, CheckOutcomeAt, CheckOutcomeRecord } from './assessment.ports.ts';
 
 /** Records one check's outcome unless the check already has one; true when this call recorded it. */
 export type RecordOutcome = (assessmentId: string, checkId: string, outcome: CheckOutcomeRecord, at: Date) => Promise<boolean>;

@@ -1,5 +1,5 @@
 import type { AssessmentReference } from '../reports/assessment-reference.ts';
-import type { AssessmentSummary, ReportRepository } from '../reports/report.repository.ts';
+import type { AssessmentSummary, ReportRepository } from '../reports/report.ports.ts';
 
 /** How many assessments an ambiguous short id names in the answer. */
 export const CANDIDATES_SHOWN = 5;

@@ -1,8 +1,7 @@
 import { lookupTarget } from '../config/catalog.ts';
 import { isManual } from '../checks/manual.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
-import type { AssessmentScheduler } from '../queue/queues.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import type { AssessmentRepository, AssessmentScheduler } from './assessment.ports.ts';
 import type { AssessmentView, NewAssessment } from './assessment.types.ts';
 
 export type Unavailable = 'database' | 'queue';

@@ -18,7 +18,8 @@ import { readQueue } from '../queue/queue-readings.ts';
 import { cachedInstallation, installationGuard, type Installation } from '../slack/installation-guard.ts';
 import { chatPort } from '../slack/chat-port.ts';
 import { digestPublisher } from '../slack/digest-publisher.ts';
-import { threadUploadPort } from '../reports/thread-upload.ts';
+import { threadUploadPort } from '../slack/thread-upload.ts';
+import { reportPoster } from '../slack/report-poster.ts';
 import type { Runtime } from './runtime.ts';
 import { approvalServices } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
@@ -283,7 +284,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     assessments: runtime.assessments,
     chat: chatPort(runtime.slackForWorkers),
     runCheck: (spec, target) => runStoredCheck(settings.config, spec, target, { egress }),
-    reports: { repository: runtime.reports, upload: threadUploadPort(runtime.slackForWorkers) },
+    reports: { repository: runtime.reports, poster: reportPoster(threadUploadPort(runtime.slackForWorkers)) },
     approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
     deployments,
     deploymentLockMs: options.deploymentLockMs,

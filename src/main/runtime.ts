@@ -6,13 +6,15 @@ import { redisTopologyOf, type RedisTopology } from '../config/redis-topology.ts
 import { createQueues, type Queues } from '../queue/queues.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createSlackApiMetrics, slackMethodOf, type SlackApiMetrics, type SlackClientName } from '../metrics/slack-api-metrics.ts';
-import { createAssessmentRepository, type AssessmentRepository } from '../store/assessments.repository.ts';
+import type { AssessmentRepository } from '../assessments/assessment.ports.ts';
+import { createAssessmentRepository } from '../store/assessments/index.ts';
 import { createDb, type Db } from '../store/prisma.ts';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.ts';
 import { createSignoffRepository, type SignoffRepository } from '../store/signoffs.repository.ts';
 import type { DeploymentRepository } from '../deployments/deployment.ports.ts';
 import { createDeploymentRepository } from '../store/deployments/index.ts';
-import { createReportRepository, type ReportRepository } from '../reports/report.repository.ts';
+import type { ReportRepository } from '../reports/report.ports.ts';
+import { createReportRepository } from '../store/reports.repository.ts';
 import { createStatusRepository, type StatusRepository } from '../store/status.repository.ts';
 import type { IncidentDeps } from '../incidents/incident-deps.ts';
 import { createIncidentQueues, type IncidentQueues } from '../queue/incident-queues.ts';

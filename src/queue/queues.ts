@@ -2,6 +2,8 @@ import { FlowProducer, Queue } from 'bullmq';
 import type { NewAssessment } from '../assessments/assessment.types.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
 import type { DigestScheduler } from '../digests/digest.ports.ts';
+import type { AssessmentScheduler, IntakeScheduler } from '../assessments/assessment.ports.ts';
+import type { ReportScheduler } from '../reports/report.ports.ts';
 import type { Logger } from '../shared/logger.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
@@ -11,26 +13,8 @@ import type { RedisConnection } from './connection.ts';
 /** How long the updater gathers changes to one message before showing them in one chat.update. */
 export const RENDER_WINDOW_MS = 1000;
 
-export interface AssessmentScheduler {
-  /** Enqueues the assessment flow: a parent job that runs once every check child has finished. Idempotent. */
-  enqueueAssessment(assessmentId: string, checkIds: readonly string[]): Promise<void>;
-  /** Asks for the message to be re-rendered from the database within RENDER_WINDOW_MS. Bursts coalesce. */
-  requestRender(assessmentId: string): Promise<void>;
-}
-
-/** What a report job needs to know: ids only (the worker reads the rest from the database). */
-export interface ReportRequest {
-  assessmentId: string;
-  /** Why it is posted: `overflow` (once per assessment) or a key derived from the command's trigger_id. */
-  key: string;
-  /** A Slack user id, or "system" when the assessment message could not show every check. */
-  requestedBy: string;
-}
-
-export interface ReportScheduler {
-  /** Enqueues posting the full report into the assessment's thread. The same request twice is one job. */
-  requestReport(request: ReportRequest): Promise<void>;
-}
+// The ports are the domain's; re-exported for importers outside the assessments slice until they import the domain.
+export type { AssessmentScheduler };
 
 export function reportSchedulerFor(reports: Queue): ReportScheduler {
   return {
@@ -53,13 +37,6 @@ export function digestSchedulerFor(digests: Queue): DigestScheduler {
       await digests.add('digest', job, { ...jobOptions.digest, jobId: jobIds.digest(job.key) });
     },
   };
-}
-
-export interface IntakeScheduler {
-  /** Arms the intake job of a `/readiness run`, due `delayMs` from now. Ids only; the same requestKey twice is one job. */
-  enqueueIntake(request: NewAssessment, delayMs: number): Promise<void>;
-  /** Removes an intake job that has not run yet (the user was told nothing was started); false when there was none to remove. */
-  cancelIntake(requestKey: string): Promise<boolean>;
 }
 
 export function intakeSchedulerFor(intake: Queue): IntakeScheduler {

@@ -1,5 +1,5 @@
 import type { AssessmentStatus, AssessmentView, CheckResultView } from '../assessments/assessment.types.ts';
-import { CheckSpec } from '../checks/registry.ts';
+import { CheckSpec } from '../config/readiness-config.schema.ts';
 import { buildReport, type ReadinessReport, type ReportInput } from '../readiness/report.ts';
 
 /**

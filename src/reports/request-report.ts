@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { Unavailable } from '../assessments/start-assessment.ts';
-import type { ReportScheduler } from '../queue/queues.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
+import type { AssessmentRepository } from '../assessments/assessment.ports.ts';
 import { resolveAssessmentReference, type ResolvedReference } from '../assessments/resolve-reference.ts';
 import type { AssessmentReference } from './assessment-reference.ts';
-import type { ReportRepository } from './report.repository.ts';
+import type { ReportRepository, ReportScheduler } from './report.ports.ts';
 
 export interface RequestReportDeps {
   reports: Pick<ReportRepository, 'findByIdPrefix' | 'findById'>;

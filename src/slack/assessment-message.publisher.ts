@@ -1,6 +1,5 @@
-import type { AssessmentScheduler } from '../queue/queues.ts';
+import type { AssessmentRepository, AssessmentScheduler, PublishResult } from '../assessments/assessment.ports.ts';
 import type { AssessmentView } from '../assessments/assessment.types.ts';
-import type { AssessmentRepository } from '../store/assessments.repository.ts';
 import { renderAssessmentMessage } from './views/assessment-message.ts';
 import type { SignoffBadge } from './views/signoff-message.ts';
 
@@ -40,12 +39,6 @@ export interface PublishDeps extends MessageDeps {
   /** See MESSAGE_CLAIM_LEASE_MS. @defaultValue 60000 */
   claimLeaseMs?: number | undefined;
 }
-
-export type PublishResult =
-  | { outcome: 'posted'; messageTs: string }
-  | { outcome: 'already_posted' }
-  /** Another process (the bot, or an intake job) holds the claim; it is theirs to post until `claimExpiresAt`. */
-  | { outcome: 'being_posted'; claimExpiresAt: Date };
 
 /**
  * Posts the first version of the message, once per assessment whoever calls (the bot after its ack, the intake job

@@ -45,7 +45,7 @@ function sides(current: TestStack, claimLeaseMs?: number) {
   const bot: PublishDeps = { ...common, chat: chatPort(runtime.slack) };
   const worker: IntakeDeps = {
     start: { config: runtime.settings.config, assessments: runtime.assessments, scheduler: runtime.queues.scheduler, now },
-    message: { ...common, chat: chatPort(runtime.slackForWorkers) },
+    publishMessage: (view) => publishAssessmentMessage({ ...common, chat: chatPort(runtime.slackForWorkers) }, view),
     delayMs: 0,
   };
   return { bot, worker, start: worker.start };

@@ -10,7 +10,7 @@ import type { CheckSpec } from '../../src/config/readiness-config.schema.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
-import type { AssessmentRepository } from '../../src/store/assessments.repository.ts';
+import type { AssessmentRepository } from '../../src/assessments/assessment.ports.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
 
 const CHECKS = 30;

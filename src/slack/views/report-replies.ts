@@ -3,7 +3,7 @@ import type { Verdict } from '../../readiness/score.ts';
 import type { ReportDocument } from '../../reports/report-document.ts';
 import type { RequestReportResult } from '../../reports/request-report.ts';
 import { shortId } from '../../reports/assessment-reference.ts';
-import type { ReportRequest } from '../../queue/queues.ts';
+import type { ReportRequest } from '../../reports/report.ports.ts';
 import { escapeText, mentionUser } from '../escape.ts';
 import { messages } from '../messages.ts';
 import { displayScore } from './assessment-message.ts';

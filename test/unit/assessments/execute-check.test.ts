@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckSpec } from '../../../src/config/readiness-config.schema.ts';
 import { executeCheck, type ExecuteCheckDeps } from '../../../src/assessments/execute-check.ts';
-import type { StoredCheckSpec } from '../../../src/store/assessments.repository.ts';
+import type { StoredCheckSpec } from '../../../src/assessments/assessment.ports.ts';
 import type { CheckTarget } from '../../../src/checks/check.types.ts';
 
 const ASSESSMENT = '6f1c1c1e-1b1a-4c4e-8a57-3f0c2f1d9a10';

@@ -1,33 +1,13 @@
-import type { AssessmentStatus } from '../assessments/assessment.types.ts';
-import type { Db } from '../store/prisma.ts';
-import { auditInsert } from '../store/audit.repository.ts';
-
-/** Enough of an assessment to tell a person which one an id matched. */
-export interface AssessmentSummary {
-  id: string;
-  service: string;
-  environment: string;
-  status: AssessmentStatus;
-  channelId: string;
-  createdAt: Date;
-}
-
-export interface PostedReport {
-  assessmentId: string;
-  /** The report job's key: `overflow`, or the key of the command that asked for it. */
-  key: string;
-  /** A Slack user id, or "system". */
-  requestedBy: string;
-  threadTs: string;
-  fileNames: string[];
-}
+import type { AssessmentSummary, PostedReport, ReportRepository } from '../reports/report.ports.ts';
+import type { Db } from './prisma.ts';
+import { auditInsert } from './audit.repository.ts';
 
 const summary = { id: true, service: true, environment: true, status: true, channelId: true, createdAt: true } as const;
 
 /** One report per job key, however often the job runs. */
 export const postedReportKey = (assessmentId: string, key: string) => `report.posted_${assessmentId}_${key}`;
 
-export function createReportRepository(db: Db) {
+export function createReportRepository(db: Db): ReportRepository {
   return {
     /**
      * Assessments whose id starts with `prefix` (lowercase hex, 8 characters), newest first. A range over the
@@ -77,4 +57,3 @@ export function createReportRepository(db: Db) {
     },
   };
 }
-export type ReportRepository = ReturnType<typeof createReportRepository>;
