@@ -1,7 +1,7 @@
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { SignoffRepository } from './signoff.ports.ts';
 import { signoffPolicyFor } from './policy-lookup.ts';
 import type { SignoffEffects } from './request-signoff.ts';
 import type { SignoffRequestView } from './signoff.types.ts';

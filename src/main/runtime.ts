@@ -9,7 +9,9 @@ import { createSlackApiMetrics, slackMethodOf, type SlackApiMetrics, type SlackC
 import { createAssessmentRepository, type AssessmentRepository } from '../store/assessments.repository.ts';
 import { createDb, type Db } from '../store/prisma.ts';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.ts';
-import { createSignoffRepository, type SignoffRepository } from '../store/signoffs.repository.ts';
+import { mentionRoleHolders } from '../slack/role-mentions.ts';
+import type { SignoffRepository } from '../approvals/signoff.ports.ts';
+import { createSignoffRepository } from '../store/signoffs/signoffs.repository.ts';
 import { createDeploymentRepository, type DeploymentRepository } from '../store/deployments.repository.ts';
 import { createReportRepository, type ReportRepository } from '../reports/report.repository.ts';
 import { createStatusRepository, type StatusRepository } from '../store/status.repository.ts';
@@ -121,6 +123,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     roles: createRoleDirectory({
       roles: settings.config.roles,
       usergroupMembers: async (usergroup) => (await slack.usergroups.users.list({ usergroup })).users ?? [],
+      nameHolders: mentionRoleHolders,
     }),
     slackForWorkers: instrumented('workers', new WebClient(settings.slackBotToken, { ...clientOptions('workers'), rejectRateLimitedCalls: true })),
     slackApi,

@@ -2,7 +2,7 @@ import type { AssessmentScheduler } from '../queue/queues.ts';
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { AssessmentRepository } from '../store/assessments.repository.ts';
 import { renderAssessmentMessage } from './views/assessment-message.ts';
-import type { SignoffBadge } from './views/signoff-message.ts';
+import type { SignoffBadge } from '../approvals/badge.ts';
 
 /** The Web API calls the assessment message needs; WebClient['chat'] satisfies it. */
 export interface ChatPort {
