@@ -5,8 +5,8 @@ import type { Tx } from './signoff-rows.ts';
 type RequestIdentity = Pick<SignoffRequestView, 'id' | 'service' | 'environment' | 'assessmentId'>;
 
 /** What every sign-off audit event names: the request, and the service, environment and assessment it is about. */
-export const subject = (request: { id: string }) => ({ subjectType: 'signoff_request', subjectId: request.id });
-export const context = (request: Omit<RequestIdentity, 'id'>) => ({
+const subject = (request: { id: string }) => ({ subjectType: 'signoff_request', subjectId: request.id });
+const context = (request: Omit<RequestIdentity, 'id'>) => ({
   service: request.service,
   environment: request.environment,
   assessmentId: request.assessmentId,
