@@ -22,6 +22,6 @@ export async function handleOverride(
       { ...deps.approvals.domain, effects: deps.approvals.effects },
       { assessmentId: resolved.assessment.id, userId: ctx.payload.user_id, justification: input.justification },
     );
-    await ctx.respond(ephemeral(messages.overrideAnswer(result)));
+    await ctx.respond(ephemeral(messages.overrideAnswer(result, (role) => deps.runtime.roles.mentions(role))));
   });
 }

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { SignoffRequestView } from '../src/approvals/signoff.types.ts';
-import type { SignoffRepository } from '../src/store/signoffs.repository.ts';
+import type { SignoffRepository } from '../src/approvals/signoff.ports.ts';
 import { parseJobData, SignoffJobData } from './job-data.ts';
 
 export interface SignoffJobDeps {

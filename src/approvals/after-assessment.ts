@@ -1,4 +1,4 @@
-import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { SignoffRepository } from './signoff.ports.ts';
 import { signoffPolicyFor } from './policy-lookup.ts';
 import { requestSignoff, type RequestSignoffDeps } from './request-signoff.ts';
 

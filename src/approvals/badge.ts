@@ -1,8 +1,12 @@
 import type { AssessmentView } from '../assessments/assessment.types.ts';
-import type { SignoffBadge } from '../slack/views/signoff-message.ts';
 import type { SignoffPolicy } from './policy.ts';
 import { evaluateSignoffs } from './progress.ts';
-import type { SignoffRequestView } from './signoff.types.ts';
+import type { Decision, SignoffRequestView } from './signoff.types.ts';
+
+/** What the assessment message says about sign-off: a button to ask for it, or where it stands. */
+export type SignoffBadge =
+  | { state: 'available' }
+  | { state: 'requested'; status: SignoffRequestView['status']; decision: Decision | null; override: boolean; missing: number };
 
 /** What the assessment message shows about sign-off, if anything. */
 export function signoffBadge(

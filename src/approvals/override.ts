@@ -1,7 +1,7 @@
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { SignoffRepository } from './signoff.ports.ts';
 import { signoffPolicyFor } from './policy-lookup.ts';
 import type { SignoffEffects } from './request-signoff.ts';
 import type { SignoffRequestView } from './signoff.types.ts';
@@ -11,7 +11,7 @@ export interface OverrideDeps {
   config: ReadinessConfig;
   assessments: { find(id: string): Promise<AssessmentView | undefined> };
   signoffs: Pick<SignoffRepository, 'override' | 'findByAssessment'>;
-  roles: Pick<RoleDirectory, 'isMember' | 'mentions'>;
+  roles: Pick<RoleDirectory, 'isMember'>;
   effects: Pick<SignoffEffects, 'publish'> & { announceOverride(request: SignoffRequestView): Promise<void> };
   now: () => Date;
 }
@@ -20,7 +20,7 @@ export type OverrideResult =
   | { ok: true; request: SignoffRequestView }
   | { ok: false; reason: 'not_found' | 'not_completed' | 'no_message' | 'stale' | 'already_overridden' | 'already_go' }
   | { ok: false; reason: 'no_override_role'; service: string; environment: string }
-  | { ok: false; reason: 'not_member'; role: string; who: string };
+  | { ok: false; reason: 'not_member'; role: string };
 
 /**
  * `/readiness override`: a member of the environment's override role makes the decision GO despite the
@@ -36,7 +36,7 @@ export async function overrideDecision(
   const policy = signoffPolicyFor(deps.config, assessment.service, assessment.environment);
   if (!policy?.overrideRole) return { ok: false, reason: 'no_override_role', service: assessment.service, environment: assessment.environment };
   const membership = await deps.roles.isMember(policy.overrideRole, input.userId);
-  if (!membership.member) return { ok: false, reason: 'not_member', role: policy.overrideRole, who: deps.roles.mentions(policy.overrideRole) };
+  if (!membership.member) return { ok: false, reason: 'not_member', role: policy.overrideRole };
   if (assessment.messageTs === null) return { ok: false, reason: 'no_message' };
   const existing = await deps.signoffs.findByAssessment(assessment.id);
   if (existing?.status === 'APPROVED' && existing.decision === 'GO') return { ok: false, reason: 'already_go' };

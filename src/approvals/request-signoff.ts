@@ -1,6 +1,6 @@
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
-import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { SignoffRepository } from './signoff.ports.ts';
 import { carriedSignoffs } from './carry-over.ts';
 import { separationOfDutiesFor, signoffPolicyFor } from './policy-lookup.ts';
 import type { SignoffOutcome } from './progress.ts';

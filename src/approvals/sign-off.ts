@@ -1,6 +1,6 @@
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { SignoffRepository } from './signoff.ports.ts';
 import { checkSignoff, type SignAttempt, type SignRefusal } from './authorize.ts';
 import { separationOfDutiesFor, signoffPolicyFor } from './policy-lookup.ts';
 import type { SignoffOutcome } from './progress.ts';

@@ -1,7 +1,7 @@
 import type { StoredSignoffSource } from '../approvals/stored-signoff-gate.ts';
 import { createDeploymentRepository } from '../store/deployments/index.ts';
 import { createDb } from '../store/prisma.ts';
-import { createSignoffRepository } from '../store/signoffs.repository.ts';
+import { createSignoffRepository } from '../store/signoffs/signoffs.repository.ts';
 import { silentLogger } from '../shared/logger.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { SignoffRepository } from '../approvals/signoff.ports.ts';
 import type { DeploymentRepository, LockHolder } from './deployment.ports.ts';
 import { SHIPPED_TEMPLATES } from './default-templates.ts';
 import { checkDeployGate, type GateRefusal } from './deploy-gate.ts';

@@ -5,6 +5,7 @@ import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
 import { createSignoffEffects } from '../approvals/signoff-effects.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
 import { refreshSignoffMessage } from '../slack/signoff-message.publisher.ts';
+import { slackSignoffThread } from '../slack/signoff-thread.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Sign-off, wired to this process's database, queues and Slack client; shared by the bot and the workers. */
@@ -12,9 +13,8 @@ export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Da
   const { config } = runtime.settings;
   const effects = createSignoffEffects({
     signoffs: runtime.signoffs,
-    chat,
+    thread: slackSignoffThread({ chat, roles: runtime.roles }),
     scheduler: { ...runtime.queues.scheduler, ...runtime.queues.signoffScheduler },
-    roles: runtime.roles,
   });
   const domain = { config, assessments: runtime.assessments, signoffs: runtime.signoffs, roles: runtime.roles, effects, now };
   return {

@@ -5,6 +5,7 @@ import type { DigestScheduler } from '../digests/digest.ports.ts';
 import type { AssessmentScheduler, IntakeScheduler } from '../assessments/assessment.ports.ts';
 import type { ReportScheduler } from '../reports/report.ports.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { SignoffScheduler } from '../approvals/signoff.ports.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
 import { oncePerWindow } from './once-per-window.ts';
@@ -22,13 +23,6 @@ export function reportSchedulerFor(reports: Queue): ReportScheduler {
       await reports.add('report', request, { ...jobOptions.report, jobId: jobIds.report(request.assessmentId, request.key) });
     },
   };
-}
-
-export interface SignoffScheduler {
-  /** Re-renders a sign-off message from the database; coalesced like assessment renders. */
-  requestSignoffRender(requestId: string): Promise<void>;
-  /** Expires the request at `at` unless it is decided first. Idempotent. */
-  scheduleSignoffExpiry(requestId: string, at: Date): Promise<void>;
 }
 
 export function digestSchedulerFor(digests: Queue): DigestScheduler {

@@ -1,15 +1,25 @@
 import type { RoleConfig } from '../config/readiness-config.schema.ts';
-import { mentionUser } from '../slack/escape.ts';
 
 /** Reads a usergroup's members; WebClient's `usergroups.users.list` satisfies it. */
 export type UsergroupMembers = (usergroupId: string) => Promise<readonly string[]>;
 
 export type Membership = { member: true } | { member: false; unknownRole?: true };
 
+/** Who holds a role as readiness.yaml lists them: Slack user ids and usergroup ids, usergroups not expanded. */
+export interface RoleHolders {
+  users: readonly string[];
+  usergroups: readonly string[];
+}
+
+/** Names a role's holders for people to read; the chat adapter decides how (Slack: mentions). */
+export type NameRoleHolders = (role: string, holders: RoleHolders | undefined) => string;
+
 export interface RoleDirectory {
   /** Whether the user belongs to the role: listed by id, or a member of one of its usergroups. */
   isMember(role: string, userId: string): Promise<Membership>;
-  /** Who holds the role, as Slack mentions: for "who can" answers and pages. */
+  /** Who holds the role as configured; undefined for a role readiness.yaml does not define. */
+  holders(role: string): RoleHolders | undefined;
+  /** Who holds the role, named by the chat adapter (Slack mentions): for "who can" answers and pages. */
   mentions(role: string): string;
   /** Every user of the role, usergroups expanded: for direct messages. */
   members(role: string): Promise<string[]>;
@@ -18,12 +28,12 @@ export interface RoleDirectory {
 export interface RoleDirectoryOptions {
   roles: Readonly<Record<string, RoleConfig>>;
   usergroupMembers: UsergroupMembers;
+  /** How `mentions` names the holders; the chat adapter supplies it, so this module knows no chat syntax. */
+  nameHolders: NameRoleHolders;
   /** Usergroup membership changes rarely; one lookup per group per period. @defaultValue 5 minutes */
   cacheTtlMs?: number;
   now?: () => number;
 }
-
-export const mentionUsergroup = (usergroupId: string) => (/^S[A-Z0-9]{2,}$/.test(usergroupId) ? `<!subteam^${usergroupId}>` : usergroupId);
 
 /** Role membership with usergroups resolved through Slack and cached, so a burst of clicks costs one lookup. */
 export function createRoleDirectory(options: RoleDirectoryOptions): RoleDirectory {
@@ -32,6 +42,10 @@ export function createRoleDirectory(options: RoleDirectoryOptions): RoleDirector
   const cache = new Map<string, { at: number; members: Promise<readonly string[]> }>();
 
   const roleOf = (role: string) => (Object.hasOwn(options.roles, role) ? options.roles[role] : undefined);
+  const holdersOf = (role: string): RoleHolders | undefined => {
+    const config = roleOf(role);
+    return config ? { users: config.users, usergroups: config.usergroups } : undefined;
+  };
 
   function groupMembers(usergroupId: string): Promise<readonly string[]> {
     const cached = cache.get(usergroupId);
@@ -53,11 +67,8 @@ export function createRoleDirectory(options: RoleDirectoryOptions): RoleDirector
       }
       return { member: false };
     },
-    mentions(role) {
-      const config = roleOf(role);
-      if (!config) return `\`${role}\``;
-      return [...config.users.map(mentionUser), ...config.usergroups.map(mentionUsergroup)].join(', ');
-    },
+    holders: holdersOf,
+    mentions: (role) => options.nameHolders(role, holdersOf(role)),
     async members(role) {
       const config = roleOf(role);
       if (!config) return [];

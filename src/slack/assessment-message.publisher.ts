@@ -1,7 +1,7 @@
 import type { AssessmentRepository, AssessmentScheduler, PublishResult } from '../assessments/assessment.ports.ts';
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import { renderAssessmentMessage } from './views/assessment-message.ts';
-import type { SignoffBadge } from './views/signoff-message.ts';
+import type { SignoffBadge } from '../approvals/badge.ts';
 
 /** The Web API calls the assessment message needs; WebClient['chat'] satisfies it. */
 export interface ChatPort {

@@ -90,7 +90,7 @@ export const messages = {
     }
   },
   overrideChecking: (typed: string) => `Checking that you may override assessment \`${escapeText(truncate(typed, 40))}\`…`,
-  overrideAnswer: (result: OverrideResult) => {
+  overrideAnswer: (result: OverrideResult, who: (role: string) => string) => {
     if (result.ok) {
       return `:rotating_light: Recorded: the decision for *${escapeText(result.request.service)} → ${escapeText(result.request.environment)}* is now GO, flagged as your override, with your justification. The thread and the channel have been told.`;
     }
@@ -110,7 +110,7 @@ export const messages = {
       case 'no_override_role':
         return `Nobody may override in *${escapeText(result.service)} → ${escapeText(result.environment)}*: its sign-off policy names no \`overrideRole\`. Nothing changed.`;
       case 'not_member':
-        return `Only members of *${escapeText(result.role)}* may override here: ${result.who}. Nothing changed.`;
+        return `Only members of *${escapeText(result.role)}* may override here: ${who(result.role)}. Nothing changed.`;
     }
   },
   assessmentNotResolved: (result: Exclude<ResolvedReference, { ok: true }>, typed: string, subcommand: string) => {

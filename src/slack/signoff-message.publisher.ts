@@ -1,5 +1,5 @@
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { SignoffRepository } from '../store/signoffs.repository.ts';
+import type { SignoffRepository } from '../approvals/signoff.ports.ts';
 import type { ChatPort } from './assessment-message.publisher.ts';
 import { renderSignoffMessage } from './views/signoff-message.ts';
 

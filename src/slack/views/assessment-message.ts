@@ -2,7 +2,8 @@ import type { AssessmentView, CheckResultView } from '../../assessments/assessme
 import { scoreAssessment, type Blocker, type CheckStatus, type Verdict } from '../../readiness/score.ts';
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
-import { signoffBadgeBlock, type SignoffBadge } from './signoff-message.ts';
+import type { SignoffBadge } from '../../approvals/badge.ts';
+import { signoffBadgeBlock } from './signoff-badge.ts';
 import { redactText } from '../../secrets/redact.ts';
 
 export interface SlackMessage {

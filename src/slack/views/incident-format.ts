@@ -1,7 +1,7 @@
 export { formatElapsed } from '../../shared/duration.ts';
 import type { IncidentSeverity } from '../../incidents/incident-config.ts';
 import type { EscalationStep, IncidentView, PageTargets, PathSnapshot } from '../../incidents/incident.types.ts';
-import { mentionUsergroup } from '../../roles/role-directory.ts';
+import { mentionUsergroup } from '../role-mentions.ts';
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 
 export const SEVERITY_ICON: Record<IncidentSeverity, string> = {

@@ -1,11 +1,10 @@
 import { evaluateSignoffs, type RequirementProgress } from '../../approvals/progress.ts';
-import type { Decision, SignoffRecord, SignoffRequestView } from '../../approvals/signoff.types.ts';
+import type { SignoffRecord, SignoffRequestView } from '../../approvals/signoff.types.ts';
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
 import { button } from './block-elements.ts';
 import type { SlackMessage } from './assessment-message.ts';
-
-const DECISION_WORD: Record<Decision, string> = { GO: 'GO', GO_WITH_CAUTION: 'GO WITH CAUTION', NO_GO: 'NO-GO' };
+import { DECISION_WORD } from './decision-word.ts';
 
 const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -91,31 +90,4 @@ export function renderSignoffMessage(request: SignoffRequestView, who: (role: st
         ? 'OVERRIDE: GO'
         : `${request.status.toLowerCase()}${request.decision ? `: ${DECISION_WORD[request.decision]}` : ''}`;
   return { text: `Sign-off for ${request.service} → ${request.environment}: ${word}`, blocks };
-}
-
-/** What the assessment message says about sign-off: a button to ask for it, or where it stands. */
-export type SignoffBadge =
-  | { state: 'available' }
-  | { state: 'requested'; status: SignoffRequestView['status']; decision: Decision | null; override: boolean; missing: number };
-
-export function signoffBadgeBlock(assessmentId: string, badge: SignoffBadge): Record<string, unknown> {
-  if (badge.state === 'available') {
-    return {
-      type: 'actions',
-      block_id: ids.blocks.assessmentSignoff,
-      elements: [button(ids.actions.requestSignoff, 'Request sign-off', assessmentId, 'primary')],
-    };
-  }
-  const text = badge.override
-    ? ':rotating_light: *OVERRIDE — decision GO* (see the thread)'
-    : badge.status === 'PENDING'
-      ? `:ballot_box_with_check: Sign-off in progress in the thread — ${badge.missing} role${badge.missing === 1 ? '' : 's'} still to sign`
-      : badge.status === 'APPROVED'
-        ? `:white_check_mark: Signed off — decision *${DECISION_WORD[badge.decision ?? 'GO']}* (see the thread)`
-        : badge.status === 'REJECTED'
-          ? ':no_entry: Sign-off rejected — decision *NO-GO* (see the thread)'
-          : badge.status === 'EXPIRED'
-            ? ':hourglass: The sign-off request expired'
-            : ':warning: Sign-off stale: a newer assessment replaced this one';
-  return { type: 'context', block_id: ids.blocks.assessmentSignoff, elements: [{ type: 'mrkdwn', text }] };
 }

@@ -3,7 +3,8 @@ import type { SignoffRequestView } from '../../../src/approvals/signoff.types.ts
 import { validateBlocks, validateMessageText } from '../../../src/slack/block-kit-limits.ts';
 import { ids } from '../../../src/slack/ids.ts';
 import { renderDecisionAnnouncement, renderOverrideAnnouncement } from '../../../src/slack/views/signoff-announcement.ts';
-import { renderSignoffMessage, signoffBadgeBlock } from '../../../src/slack/views/signoff-message.ts';
+import { signoffBadgeBlock } from '../../../src/slack/views/signoff-badge.ts';
+import { renderSignoffMessage } from '../../../src/slack/views/signoff-message.ts';
 import { signoffRequest, SIGNED_AT } from '../../support/fixtures/signoff-request.ts';
 
 const AT = SIGNED_AT;

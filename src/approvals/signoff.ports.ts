@@ -1,0 +1,106 @@
+import type { SignAttempt, SignRefusal } from './authorize.ts';
+import type { SignoffOutcome } from './progress.ts';
+import type { Decision, Requirement, SignoffKind, SignoffRecord, SignoffRequestView } from './signoff.types.ts';
+
+/** A sign-off request to open for a completed assessment. */
+export interface NewSignoffRequest {
+  assessmentId: string;
+  service: string;
+  environment: string;
+  requestedBy: string;
+  channelId: string;
+  threadTs: string;
+  requirements: Requirement[];
+  verdict: Decision;
+  expiresAt: Date;
+  /** Unchanged approvals carried over from the request a newer assessment made stale. */
+  carried: SignoffRecord[];
+  at: Date;
+}
+
+export interface CreatedSignoffRequest {
+  request: SignoffRequestView;
+  /** False when the assessment already had its request (a retry, a double click): that one is returned. */
+  created: boolean;
+  /** Present when created: carried sign-offs may decide the request at once. */
+  outcome?: SignoffOutcome;
+}
+
+/** One person's sign-off, as recorded inside the transaction that checks it again. */
+export interface SignRecord {
+  requestId: string;
+  role: string;
+  userId: string;
+  kind: SignoffKind;
+  note: string | null;
+  allowSelfApproval: boolean;
+  separation?: SignAttempt['separation'];
+  at: Date;
+}
+
+export type SignResult =
+  | { applied: true; request: SignoffRequestView; outcome: SignoffOutcome }
+  | { applied: false; refusal: SignRefusal | { reason: 'not_found' } };
+
+export interface MarkStaleInput {
+  service: string;
+  environment: string;
+  newerAssessmentId: string;
+  at: Date;
+}
+
+/** An override role's GO: the request's own fields (it may not exist yet) and the justification. */
+export type OverrideRecord = Omit<NewSignoffRequest, 'carried' | 'expiresAt'> & { justification: string };
+
+export type OverrideRecordResult =
+  | { applied: true; request: SignoffRequestView }
+  | { applied: false; request: SignoffRequestView | undefined; reason: 'stale' | 'already_overridden' };
+
+/** Sign-off requests and sign-offs; every change is a guarded transition, recorded with its audit event. */
+export interface SignoffRepository {
+  findById(id: string): Promise<SignoffRequestView | undefined>;
+  findByAssessment(assessmentId: string): Promise<SignoffRequestView | undefined>;
+  /** The newest request of a service and environment, whatever its state. */
+  latestFor(service: string, environment: string): Promise<SignoffRequestView | undefined>;
+  /** The request a newer assessment made STALE most recently: where carried sign-offs come from. */
+  latestStale(service: string, environment: string): Promise<SignoffRequestView | undefined>;
+  /** Creates the request for an assessment once; carried sign-offs may decide it at once. */
+  create(input: NewSignoffRequest): Promise<CreatedSignoffRequest>;
+  /** Records the thread message of the request, once; false when it already had one. */
+  attachMessage(id: string, messageTs: string): Promise<boolean>;
+  /** Records one person's sign-off if it is still allowed, and the decision when it was the last one needed. */
+  sign(input: SignRecord): Promise<SignResult>;
+  /** PENDING past its expiry -> EXPIRED, once; undefined when it was not (or no longer) pending. */
+  expire(id: string, at: Date): Promise<SignoffRequestView | undefined>;
+  /** Open requests of older assessments of the same service and environment become STALE; returns them. */
+  markStale(input: MarkStaleInput): Promise<SignoffRequestView[]>;
+  /** An override role's GO over a NO-GO or an unfinished sign-off, once; creates the request row if needed. */
+  override(input: OverrideRecord): Promise<OverrideRecordResult>;
+}
+
+export interface SignoffScheduler {
+  /** Re-renders a sign-off message from the database; coalesced like assessment renders. */
+  requestSignoffRender(requestId: string): Promise<void>;
+  /** Expires the request at `at` unless it is decided first. Idempotent. */
+  scheduleSignoffExpiry(requestId: string, at: Date): Promise<void>;
+}
+
+/** The assessment message shows a sign-off badge, so a sign-off change asks for it to be re-rendered too. */
+export interface AssessmentRenderRequests {
+  requestRender(assessmentId: string): Promise<void>;
+}
+
+/**
+ * The sign-off conversation in the assessment's thread. The chat adapter decides the words and the blocks; the
+ * domain says only what happened.
+ */
+export interface SignoffThread {
+  /** Posts the sign-off message of the request; returns its message id when the chat gave one. */
+  postRequest(request: SignoffRequestView): Promise<string | undefined>;
+  /** A decision was reached (rejected or approved). */
+  announceDecision(request: SignoffRequestView, outcome: SignoffOutcome): Promise<void>;
+  /** An override role made the decision GO; it must not hide in the thread. */
+  announceOverride(request: SignoffRequestView): Promise<void>;
+  /** The request expired before every sign-off was in; the requester is told. */
+  announceExpiry(request: SignoffRequestView): Promise<void>;
+}

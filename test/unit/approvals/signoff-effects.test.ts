@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createSignoffEffects } from '../../../src/approvals/signoff-effects.ts';
+import type { SignoffThread } from '../../../src/approvals/signoff.ports.ts';
+import { signoffRequest } from '../../support/fixtures/signoff-request.ts';
+
+/** Every port call in the order it happened, so a test can say what was posted, recorded and re-rendered. */
+function recordingEffects(chat: { postedTs: string | undefined } = { postedTs: '1.9' }) {
+  const calls: string[] = [];
+  const thread: SignoffThread = {
+    postRequest: async (request) => {
+      calls.push(`post ${request.id}`);
+      return chat.postedTs;
+    },
+    announceDecision: async (_request, outcome) => void calls.push(`decision ${outcome.kind}`),
+    announceOverride: async () => void calls.push('override'),
+    announceExpiry: async () => void calls.push('expiry'),
+  };
+  const effects = createSignoffEffects({
+    signoffs: {
+      attachMessage: async (id, ts) => {
+        calls.push(`attach ${id} ${ts}`);
+        return true;
+      },
+    },
+    thread,
+    scheduler: {
+      requestRender: async (id) => void calls.push(`render assessment ${id}`),
+      requestSignoffRender: async (id) => void calls.push(`render signoff ${id}`),
+      scheduleSignoffExpiry: async (id, at) => void calls.push(`expire ${id} at ${at.toISOString()}`),
+    },
+  });
+  return { effects, calls };
+}
+
+describe('sign-off effects', () => {
+  it('posts the sign-off message once, records it, and re-renders both messages', async () => {
+    const { effects, calls } = recordingEffects();
+    const request = signoffRequest({ messageTs: null });
+    await effects.publish(request);
+    expect(calls).toEqual([
+      `post ${request.id}`,
+      `attach ${request.id} 1.9`,
+      `render signoff ${request.id}`,
+      `render assessment ${request.assessmentId}`,
+    ]);
+  });
+
+  it('does not post again once the request has its message, and records nothing when the chat gave no id', async () => {
+    const posted = recordingEffects();
+    await posted.effects.publish(signoffRequest());
+    expect(posted.calls.filter((call) => call.startsWith('post') || call.startsWith('attach'))).toEqual([]);
+    const noTs = recordingEffects({ postedTs: undefined });
+    await noTs.effects.publish(signoffRequest({ messageTs: null }));
+    expect(noTs.calls.filter((call) => call.startsWith('attach'))).toEqual([]);
+  });
+
+  it('announces a decision and an expiry in the thread, then re-renders; an override is announced only', async () => {
+    const { effects, calls } = recordingEffects();
+    const request = signoffRequest();
+    await effects.announce(request, { kind: 'approved', decision: 'GO', conditions: [] });
+    await effects.notifyExpired(request);
+    await effects.announceOverride(request);
+    expect(calls).toEqual([
+      'decision approved',
+      `render signoff ${request.id}`,
+      `render assessment ${request.assessmentId}`,
+      'expiry',
+      `render signoff ${request.id}`,
+      `render assessment ${request.assessmentId}`,
+      'override',
+    ]);
+  });
+
+  it('schedules the expiry at the request expiry time', async () => {
+    const { effects, calls } = recordingEffects();
+    const request = signoffRequest();
+    await effects.scheduleExpiry(request);
+    expect(calls).toEqual([`expire ${request.id} at ${request.expiresAt.toISOString()}`]);
+  });
+});
