@@ -3,6 +3,8 @@ import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import type { DeploymentView } from '../deployments/deployment.types.ts';
 import type { RollbackRunDeps } from '../deployments/rollback.ts';
 import { failingChecks, taskRunner } from '../deployments/tasks/run-task.ts';
+import { networkCheckRunner } from '../probes/check-runner.ts';
+import { createWebhookSender } from '../probes/webhook-sender.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
 import { escapeText } from '../slack/escape.ts';
@@ -80,6 +82,8 @@ export function deploymentServices(
     runTask: taskRunner({
       config,
       egress,
+      checks: networkCheckRunner,
+      webhooks: createWebhookSender(egress),
       async postGate(context, task) {
         const who = runtime.roles.mentions(task.spec.role);
         const prompt = task.spec.prompt ? `: ${escapeText(task.spec.prompt)}` : '';
@@ -90,7 +94,7 @@ export function deploymentServices(
         await effects.publish(context.deployment);
       },
     }),
-    verifyChecks: (deployment, checkIds) => failingChecks(config, deployment.service, deployment.environment, checkIds, egress),
+    verifyChecks: (deployment, checkIds) => failingChecks(networkCheckRunner, config, deployment.service, deployment.environment, checkIds, egress),
   };
 
   return {

@@ -5,7 +5,7 @@ import type { AssessmentPlan, AssessmentView, AttestationView, CheckResultView, 
 import type { CheckOutcomeStatus } from '../checks/check.types.ts';
 import type { Db } from './prisma.ts';
 import type { CheckSpec } from '../config/readiness-config.schema.ts';
-import { ManualCheckSpec } from '../checks/manual.ts';
+import { ManualCheckSpec } from '../checks/specs/manual.ts';
 import { attestationEvidence, attestationMessage, initialCheckState, type InitialCheckState } from '../assessments/initial-check-state.ts';
 import { scoreAssessment, type VerdictThresholds } from '../readiness/score.ts';
 import { auditInsert, type AuditEntry } from './audit.repository.ts';

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import type { CheckContext, CheckOutcome } from '../checks/check.types.ts';
+import { absoluteLocation } from '../checks/redirect-location.ts';
+import { displayUrl, formatNumber, judgeValue, readableValue, type PrometheusCheckSpec } from '../checks/specs/prometheus.ts';
+import { truncate } from '../shared/text.ts';
+import { describeRootCause } from './net-errors.ts';
+
+/** The query API's answer, validated before anything in it is believed. */
+const Sample = z.tuple([z.number(), z.string()]);
+const ApiResponse = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('success'),
+    data: z.object({ resultType: z.string(), result: z.unknown() }),
+    warnings: z.array(z.string()).optional(),
+  }),
+  z.object({ status: z.literal('error'), errorType: z.string().optional(), error: z.string().optional() }),
+]);
+const Vector = z.array(z.object({ metric: z.record(z.string(), z.string()), value: Sample }));
+
+/** fetch refuses URLs with credentials, so `http://user:pass@prometheus` becomes a Basic Authorization header. */
+function buildRequest(base: string, query: string): { url: string; headers: Record<string, string> } {
+  const url = new URL(`${base.replace(/\/+$/, '')}/api/v1/query`);
+  url.searchParams.set('query', query);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (url.username || url.password) {
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { url: url.toString(), headers };
+}
+
+export async function runPrometheusCheck(spec: PrometheusCheckSpec, context: CheckContext): Promise<CheckOutcome> {
+  const where = displayUrl(spec.url);
+  const shownQuery = `\`${truncate(spec.query, 120)}\``;
+  const thresholds = { comparator: spec.comparator, fail: spec.fail, warn: spec.warn };
+  const base = { url: where, query: spec.query, ...thresholds };
+  const error = (message: string, evidence: Record<string, unknown> = {}): CheckOutcome => ({
+    status: 'ERROR',
+    message,
+    evidence: { ...base, ...evidence },
+  });
+
+  let request: { url: string; headers: Record<string, string> };
+  try {
+    request = buildRequest(spec.url, spec.query);
+  } catch {
+    return error(`the Prometheus url "${where}" is not a valid URL; fix the check's url`);
+  }
+
+  let response: Response;
+  let body: string;
+  try {
+    await context.egress?.assertUrlAllowed(new URL(request.url));
+    // Not followed: a redirect would carry the credentials (and the query) wherever its Location points.
+    response = await fetch(request.url, { headers: request.headers, signal: context.signal, redirect: 'manual' });
+    body = await response.text();
+  } catch (cause) {
+    if (context.signal.aborted) throw cause;
+    return error(`could not query Prometheus at ${where}: ${describeRootCause(cause)}`);
+  }
+
+  let json: unknown;
+  let isJson = true;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    isJson = false;
+  }
+  const parsed = isJson ? ApiResponse.safeParse(json) : undefined;
+  const snippet = truncate(body.trim(), 200);
+
+  if (parsed?.success && parsed.data.status === 'error') {
+    const reason = [parsed.data.errorType, parsed.data.error].filter(Boolean).join(': ') || 'no reason given';
+    return error(`Prometheus rejected the query ${shownQuery}: ${truncate(reason, 300)}`, { httpStatus: response.status, prometheusError: reason });
+  }
+  const location = response.headers.get('location');
+  if (response.status >= 300 && response.status < 400 && location !== null) {
+    return error(
+      `Prometheus at ${where} answered HTTP ${response.status}, a redirect to ${absoluteLocation(location, new URL(request.url))}: redirects are not followed; point the url at Prometheus itself`,
+      {
+        httpStatus: response.status,
+      },
+    );
+  }
+  if (!response.ok) {
+    return error(`Prometheus at ${where} answered HTTP ${response.status}; expected 200 from the query API`, {
+      httpStatus: response.status,
+      body: snippet,
+    });
+  }
+  if (!isJson) {
+    return error(`${where} answered HTML/non-JSON, not the Prometheus API; check that the url points at Prometheus itself`, {
+      httpStatus: response.status,
+      contentType: response.headers.get('content-type'),
+      body: snippet,
+    });
+  }
+  if (!parsed?.success || parsed.data.status !== 'success') {
+    return error(`${where} answered JSON that is not a Prometheus query response; check that the url points at Prometheus itself`, {
+      httpStatus: response.status,
+      body: snippet,
+    });
+  }
+
+  const { resultType, result } = parsed.data.data;
+  let raw: string;
+  if (resultType === 'scalar') {
+    const sample = Sample.safeParse(result);
+    if (!sample.success) return error(`Prometheus returned a malformed scalar for ${shownQuery}`, { body: snippet });
+    raw = sample.data[1];
+  } else if (resultType === 'vector') {
+    const vector = Vector.safeParse(result);
+    if (!vector.success) {
+      return error(`Prometheus returned a vector without plain float samples for ${shownQuery} (native histograms are not supported)`, {
+        body: snippet,
+      });
+    }
+    const series = vector.data;
+    if (series.length === 0) {
+      return error(`the query ${shownQuery} returned no series; check the metric name and labels, or wrap it, e.g. in sum() or vector(0)`, {
+        series: 0,
+      });
+    }
+    if (series.length > 1) {
+      return error(`the query ${shownQuery} returned ${series.length} series; make the query return one, e.g. with sum()`, {
+        series: series.length,
+        labels: series.slice(0, 5).map((one) => one.metric),
+      });
+    }
+    raw = series[0]?.value[1] ?? '';
+  } else {
+    return error(`the query ${shownQuery} returned a ${resultType}, not an instant vector or scalar; use an instant query (no [range] at the end)`, {
+      resultType,
+    });
+  }
+
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    return error(`the query ${shownQuery} returned ${raw}, which cannot be compared; guard the query against division by zero or empty rates`, {
+      value: raw,
+    });
+  }
+
+  const status = judgeValue(value, spec.comparator, spec.fail, spec.warn);
+  const evidence = { ...base, value, resultType };
+  const shown = readableValue(value, spec);
+  const failBound = `${spec.comparator} ${formatNumber(spec.fail)}`;
+  if (status === 'FAIL') {
+    return { status, message: `${shownQuery} is ${shown}; it must be ${failBound} to pass`, evidence };
+  }
+  if (status === 'WARN') {
+    const warnBound = `${spec.comparator} ${formatNumber(spec.warn ?? spec.fail)}`;
+    return {
+      status,
+      message: `${shownQuery} is ${shown}: within the fail threshold (${failBound}) but not the warn threshold (${warnBound})`,
+      evidence,
+    };
+  }
+  const bounds = spec.warn === undefined ? failBound : `${spec.comparator} ${formatNumber(spec.warn)} (warn) and ${failBound} (fail)`;
+  return { status, message: `${shownQuery} is ${shown}, meeting ${bounds}`, evidence };
+}
