@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { CheckContext, CheckOutcome } from '../checks/check.types.ts';
 import { formatBytes, redactRedisUrl, type RedisCheckSpec } from '../checks/specs/redis.ts';
 
@@ -41,19 +42,7 @@ export async function runRedisCheck(spec: RedisCheckSpec, context: CheckContext)
     return { status: 'ERROR', message: `the url ${shownUrl} is not a redis:// or rediss:// URL; fix the check`, evidence: { url: shownUrl } };
   }
 
-  // Loaded on the first redis check, not at import: `readiness config validate` never needs the client.
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(spec.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-    connectTimeout: spec.timeoutMs,
-    commandTimeout: spec.timeoutMs,
-    connectionName: 'readiness-check',
-    // A hung server never closes its side; do not wait ioredis' default 2 s for it before destroying the socket.
-    disconnectTimeout: 100,
-  });
+  const redis = await createClient(spec);
   // Without a listener, a connection error is an unhandled 'error' event and takes the process down. The
   // event also carries the real cause (ECONNREFUSED, WRONGPASS); connect() itself only says "Connection is closed."
   let lastError: Error | undefined;
@@ -84,12 +73,7 @@ export async function runRedisCheck(spec: RedisCheckSpec, context: CheckContext)
 
     let used: number | undefined;
     try {
-      const info = parseInfo(await redis.info('memory'));
-      const parsed = Number(info.used_memory);
-      if (info.used_memory !== undefined && Number.isFinite(parsed)) used = parsed;
-      evidence.usedMemoryBytes = used;
-      if (info.maxmemory !== undefined) evidence.redisMaxmemoryBytes = Number(info.maxmemory);
-      if (info.maxmemory_policy !== undefined) evidence.maxmemoryPolicy = info.maxmemory_policy;
+      used = await readUsedMemory(redis, evidence);
     } catch (error) {
       if (context.signal.aborted) throw error;
       // Some managed Redis services disable INFO; that only matters when a memory ceiling needs it.
@@ -98,29 +82,65 @@ export async function runRedisCheck(spec: RedisCheckSpec, context: CheckContext)
 
     const answered = `Redis at ${shownUrl} answered PING in ${latencyMs} ms`;
     if (!ceilings) return { status: 'PASS', message: answered, evidence };
-    if (used === undefined) {
-      return { status: 'ERROR', message: `Redis at ${shownUrl} reported no used_memory in INFO memory, so its memory cannot be checked`, evidence };
-    }
-    evidence.maxMemoryBytes = spec.maxMemoryBytes;
-    evidence.warnMemoryBytes = spec.warnMemoryBytes;
-    if (spec.maxMemoryBytes !== undefined && used > spec.maxMemoryBytes) {
-      return {
-        status: 'FAIL',
-        message: `Redis at ${shownUrl} uses ${formatBytes(used)} of memory, above the ${formatBytes(spec.maxMemoryBytes)} ceiling (maxMemoryBytes)`,
-        evidence,
-      };
-    }
-    if (spec.warnMemoryBytes !== undefined && used > spec.warnMemoryBytes) {
-      return {
-        status: 'WARN',
-        message: `Redis at ${shownUrl} uses ${formatBytes(used)} of memory, above the ${formatBytes(spec.warnMemoryBytes)} warning level (warnMemoryBytes)`,
-        evidence,
-      };
-    }
-    const limit = spec.warnMemoryBytes ?? spec.maxMemoryBytes;
-    return { status: 'PASS', message: `${answered}; it uses ${formatBytes(used)} of memory, under ${formatBytes(limit ?? 0)}`, evidence };
+    return judgeMemory(spec, { shownUrl, answered, used, evidence });
   } finally {
     context.signal.removeEventListener('abort', onAbort);
     redis.disconnect();
   }
+}
+
+/** Loaded on the first redis check, not at import: `readiness config validate` never needs the client. */
+async function createClient(spec: RedisCheckSpec): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  return new Redis(spec.url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    connectTimeout: spec.timeoutMs,
+    commandTimeout: spec.timeoutMs,
+    connectionName: 'readiness-check',
+    // A hung server never closes its side; do not wait ioredis' default 2 s for it before destroying the socket.
+    disconnectTimeout: 100,
+  });
+}
+
+/** used_memory from INFO memory (undefined when it is not there), noting what INFO said in `evidence`; rejects when INFO fails. */
+async function readUsedMemory(redis: Redis, evidence: Record<string, unknown>): Promise<number | undefined> {
+  const info = parseInfo(await redis.info('memory'));
+  const parsed = Number(info.used_memory);
+  const used = info.used_memory !== undefined && Number.isFinite(parsed) ? parsed : undefined;
+  evidence.usedMemoryBytes = used;
+  if (info.maxmemory !== undefined) evidence.redisMaxmemoryBytes = Number(info.maxmemory);
+  if (info.maxmemory_policy !== undefined) evidence.maxmemoryPolicy = info.maxmemory_policy;
+  return used;
+}
+
+/** The memory used against the ceilings: FAIL above maxMemoryBytes, WARN above warnMemoryBytes, else PASS. */
+function judgeMemory(
+  spec: RedisCheckSpec,
+  measured: { shownUrl: string; answered: string; used: number | undefined; evidence: Record<string, unknown> },
+): CheckOutcome {
+  const { shownUrl, answered, used, evidence } = measured;
+  if (used === undefined) {
+    return { status: 'ERROR', message: `Redis at ${shownUrl} reported no used_memory in INFO memory, so its memory cannot be checked`, evidence };
+  }
+  evidence.maxMemoryBytes = spec.maxMemoryBytes;
+  evidence.warnMemoryBytes = spec.warnMemoryBytes;
+  if (spec.maxMemoryBytes !== undefined && used > spec.maxMemoryBytes) {
+    return {
+      status: 'FAIL',
+      message: `Redis at ${shownUrl} uses ${formatBytes(used)} of memory, above the ${formatBytes(spec.maxMemoryBytes)} ceiling (maxMemoryBytes)`,
+      evidence,
+    };
+  }
+  if (spec.warnMemoryBytes !== undefined && used > spec.warnMemoryBytes) {
+    return {
+      status: 'WARN',
+      message: `Redis at ${shownUrl} uses ${formatBytes(used)} of memory, above the ${formatBytes(spec.warnMemoryBytes)} warning level (warnMemoryBytes)`,
+      evidence,
+    };
+  }
+  const limit = spec.warnMemoryBytes ?? spec.maxMemoryBytes;
+  return { status: 'PASS', message: `${answered}; it uses ${formatBytes(used)} of memory, under ${formatBytes(limit ?? 0)}`, evidence };
 }
