@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CheckContext, CheckOutcome } from '../checks/check.types.ts';
+import type { CheckContext, CheckOutcome, CheckTarget } from '../checks/check.types.ts';
 import { absoluteLocation } from '../checks/redirect-location.ts';
 import { displayUrl, WebhookAnswer, type WebhookCheckSpec, type WebhookRequest } from '../checks/specs/webhook.ts';
 import { truncate } from '../shared/text.ts';
@@ -32,13 +32,7 @@ async function readBody(response: Response, limit: number): Promise<string | und
 
 export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckContext): Promise<CheckOutcome> {
   const where = displayUrl(spec.url);
-  const { target } = context;
-  const request: WebhookRequest = {
-    ...(target === undefined ? {} : { service: target.service, environment: target.environment }),
-    ...(target?.assessmentId === undefined ? {} : { assessmentId: target.assessmentId }),
-    check: { id: spec.id, name: spec.name, category: spec.category, severity: spec.severity },
-    sentAt: new Date().toISOString(),
-  };
+  const request = webhookRequest(spec, context.target);
   const headers = new Headers();
   let endpoint: URL;
   try {
@@ -72,8 +66,27 @@ export async function runWebhookCheck(spec: WebhookCheckSpec, context: CheckCont
     return { status: 'ERROR', message: `could not call the webhook ${where}: ${truncate(describeRootCause(error), 300)}`, evidence: { url: where } };
   }
   const latencyMs = Math.round(context.now() - startedAt);
-  const evidence = { url: where, httpStatus: response.status, latencyMs };
+  return readVerdict(where, endpoint, response, body, { url: where, httpStatus: response.status, latencyMs });
+}
 
+/** What the endpoint receives: the check, and the service and environment it runs for (when it runs for one). */
+function webhookRequest(spec: WebhookCheckSpec, target: CheckTarget | undefined): WebhookRequest {
+  return {
+    ...(target === undefined ? {} : { service: target.service, environment: target.environment }),
+    ...(target?.assessmentId === undefined ? {} : { assessmentId: target.assessmentId }),
+    check: { id: spec.id, name: spec.name, category: spec.category, severity: spec.severity },
+    sentAt: new Date().toISOString(),
+  };
+}
+
+/** The endpoint's verdict; ERROR for an answer that is not one (non-2xx, too big, not JSON, not the WebhookAnswer shape). */
+function readVerdict(
+  where: string,
+  endpoint: URL,
+  response: Response,
+  body: string | undefined,
+  evidence: { url: string; httpStatus: number; latencyMs: number },
+): CheckOutcome {
   if (response.status < 200 || response.status > 299) {
     const location = response.headers.get('location');
     const redirect =
