@@ -3,7 +3,7 @@ import { createWorker } from './create-worker.ts';
 import { jobLogFields } from './job-log-fields.ts';
 import type { JobObserver } from '../src/metrics/worker-metrics.ts';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
-import type { TimedOutcome } from '../src/checks/run-check.ts';
+import type { TimedOutcome } from '../src/checks/check-runner.port.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';
 import { reportSchedulerFor, type Queues } from '../src/queue/queues.ts';
 import type { AssessmentRepository, AssessmentScheduler } from '../src/assessments/assessment.ports.ts';

@@ -1,5 +1,5 @@
 import { CheckSpec } from '../config/readiness-config.schema.ts';
-import type { TimedOutcome } from '../checks/run-check.ts';
+import type { TimedOutcome } from '../checks/check-runner.port.ts';
 import type { CheckTarget } from '../checks/check.types.ts';
 import type { AssessmentScheduler } from './assessment.ports.ts';
 import type { LoadCheck } from './check-loader.ts';

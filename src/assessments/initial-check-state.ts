@@ -1,5 +1,5 @@
 import type { CheckSpec } from '../config/readiness-config.schema.ts';
-import { awaitingAttestation, isManual } from '../checks/manual.ts';
+import { awaitingAttestation, isManual } from '../checks/specs/manual.ts';
 import type { CheckStatus } from '../readiness/score.ts';
 import type { AttestationView } from './assessment.types.ts';
 

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { lookupTarget } from '../config/catalog.ts';
 import type { CheckSpec, ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { CheckTarget } from '../checks/check.types.ts';
-import { runCheck, type RunCheckOptions, type TimedOutcome } from '../checks/run-check.ts';
+import type { CheckRunner, RunCheckOptions, TimedOutcome } from '../checks/check-runner.port.ts';
 import { containsRedaction, redactDeep } from '../secrets/redact.ts';
 
 /** The one sentence for a stored check whose literal secrets cannot be restored from readiness.yaml. */
@@ -30,6 +30,7 @@ export function configuredCheck(config: ReadinessConfig, target: CheckTarget, ch
 
 /** Runs a check of an assessment from its stored (redacted) spec; see runnableSpec. */
 export async function runStoredCheck(
+  checks: Pick<CheckRunner, 'runCheck'>,
   config: ReadinessConfig,
   stored: CheckSpec,
   target: CheckTarget,
@@ -37,5 +38,5 @@ export async function runStoredCheck(
 ): Promise<TimedOutcome> {
   const spec = runnableSpec(stored, containsRedaction(stored) ? configuredCheck(config, target, stored.id) : undefined);
   if (spec === undefined) return { status: 'ERROR', message: SECRETS_UNAVAILABLE, evidence: {}, durationMs: 0 };
-  return runCheck(spec, target, undefined, options);
+  return checks.runCheck(spec, target, options);
 }

@@ -1,5 +1,5 @@
 import { lookupTarget } from '../config/catalog.ts';
-import { isManual } from '../checks/manual.ts';
+import { isManual } from '../checks/specs/manual.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { AssessmentRepository, AssessmentScheduler } from './assessment.ports.ts';
 import type { AssessmentView, NewAssessment } from './assessment.types.ts';

@@ -30,7 +30,8 @@ export interface CheckContext {
   egress?: EgressPolicy | undefined;
 }
 
-export type CheckRunner<S extends z.infer<typeof CheckBase> = z.infer<typeof CheckBase>> = (spec: S, context: CheckContext) => Promise<CheckOutcome>;
+/** One check type's probe: measures once, under `context.signal`, and rejects when it aborts (see CheckRunner). */
+export type CheckProbe<S extends z.infer<typeof CheckBase> = z.infer<typeof CheckBase>> = (spec: S, context: CheckContext) => Promise<CheckOutcome>;
 
 /** A check that did not pass, as its recommendation sees it: the stored message and evidence. */
 export interface UnmetCheck {

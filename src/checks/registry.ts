@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import type { CheckRecommender, CheckRunner, CheckTarget, UnmetCheck } from './check.types.ts';
-import { HttpCheckSpec, recommendHttp, runHttpCheck } from './http.ts';
-import { PostgresCheckSpec, recommendPostgres, runPostgresCheck } from './postgres.ts';
-import { PrometheusCheckSpec, recommendPrometheus, runPrometheusCheck } from './prometheus.ts';
-import { RedisCheckSpec, recommendRedis, runRedisCheck } from './redis.ts';
-import { recommendWebhook, runWebhookCheck, WebhookCheckSpec } from './webhook.ts';
-import { TcpCheckSpec, recommendTcp, runTcpCheck } from './tcp.ts';
-import { DnsCheckSpec, recommendDns, runDnsCheck } from './dns.ts';
-import { TlsCheckSpec, recommendTls, runTlsCheck } from './tls.ts';
-import { ManualCheckSpec, recommendManual, runManualCheck } from './manual.ts';
+import type { CheckRecommender, CheckTarget, UnmetCheck } from './check.types.ts';
+import { HttpCheckSpec, recommendHttp } from './specs/http.ts';
+import { PostgresCheckSpec, recommendPostgres } from './specs/postgres.ts';
+import { PrometheusCheckSpec, recommendPrometheus } from './specs/prometheus.ts';
+import { RedisCheckSpec, recommendRedis } from './specs/redis.ts';
+import { recommendWebhook, WebhookCheckSpec } from './specs/webhook.ts';
+import { TcpCheckSpec, recommendTcp } from './specs/tcp.ts';
+import { DnsCheckSpec, recommendDns } from './specs/dns.ts';
+import { TlsCheckSpec, recommendTls } from './specs/tls.ts';
+import { ManualCheckSpec, recommendManual } from './specs/manual.ts';
 
 /**
- * Every check type: its spec (validated in readiness.yaml), its runner and its default recommendation. Adding a
- * type means one module in src/checks/ and one line in each list below.
+ * Every check type: its spec (validated in readiness.yaml) and its default recommendation. Adding a type means
+ * one module in src/checks/specs/ and one line in each list below, and its probe in src/probes/.
  */
 export const CheckSpec = z.discriminatedUnion('type', [
   HttpCheckSpec,
@@ -26,18 +26,6 @@ export const CheckSpec = z.discriminatedUnion('type', [
   ManualCheckSpec,
 ]);
 export type CheckSpec = z.infer<typeof CheckSpec>;
-
-export const runners: { [T in CheckSpec['type']]: CheckRunner<Extract<CheckSpec, { type: T }>> } = {
-  http: runHttpCheck,
-  prometheus: runPrometheusCheck,
-  postgres: runPostgresCheck,
-  redis: runRedisCheck,
-  webhook: runWebhookCheck,
-  tcp: runTcpCheck,
-  dns: runDnsCheck,
-  tls: runTlsCheck,
-  manual: runManualCheck,
-};
 
 export const recommenders: { [T in CheckSpec['type']]: CheckRecommender<Extract<CheckSpec, { type: T }>> } = {
   http: recommendHttp,

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { lookupTarget } from '../config/catalog.ts';
 import { loadReadinessConfig, ReadinessConfigError } from '../config/readiness-config.ts';
-import { runCheck } from '../checks/run-check.ts';
+import type { CheckRunner } from '../checks/check-runner.port.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { buildReport, type ReportInput } from '../readiness/report.ts';
-import { awaitingAttestation, isManual } from '../checks/manual.ts';
+import { awaitingAttestation, isManual } from '../checks/specs/manual.ts';
 import { checkStoredSignoff, signoffGateMisuse } from '../approvals/stored-signoff-gate.ts';
 import { readinessJsonSchemaText } from '../config/readiness-json-schema.ts';
 import { describeProbeFailure } from '../admin/health-routes.ts';
@@ -35,6 +35,11 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/** What the CLI is given rather than building itself: src/main/cli.ts passes the network probes. */
+export interface CliDeps {
+  checks: Pick<CheckRunner, 'runCheck'>;
+}
+
 class UsageError extends Error {}
 
 function parse(argv: string[]) {
@@ -58,7 +63,7 @@ function parse(argv: string[]) {
   }
 }
 
-async function assess(values: ReturnType<typeof parse>['values'], configPath: string, io: CliIo): Promise<number> {
+async function assess(values: ReturnType<typeof parse>['values'], configPath: string, io: CliIo, deps: CliDeps): Promise<number> {
   if (!values.service || !values.env) throw new UsageError('assess needs --service and --env');
   const format = values.format ?? (values.json ? 'json' : 'text');
   if (!isAssessFormat(format) || (values.json && format !== 'json')) throw new UsageError(`--format must be one of ${ASSESS_FORMATS.join(', ')}`);
@@ -84,7 +89,7 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
       if (isManual(spec)) {
         return { spec, outcome: { status: 'PENDING', message: `${awaitingAttestation(spec)} in Slack`, evidence: {}, durationMs: null } };
       }
-      return { spec, outcome: await runCheck(spec, { service: target.service, environment: target.environment }, undefined, { egress }) };
+      return { spec, outcome: await deps.checks.runCheck(spec, { service: target.service, environment: target.environment }, { egress }) };
     }),
   );
   for (const { check, reason } of target.skipped) {
@@ -121,7 +126,7 @@ async function storedSignoffStanding(
 }
 
 /** The readiness engine without Slack or Redis, for CI pipelines. Returns the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, deps: CliDeps): Promise<number> {
   try {
     const { values, positionals } = parse(argv);
     if (values.help) {
@@ -130,7 +135,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const configPath = values.config ?? io.env.READINESS_CONFIG ?? './readiness.yaml';
     const command = positionals.join(' ');
-    if (command === 'assess') return await assess(values, configPath, io);
+    if (command === 'assess') return await assess(values, configPath, io, deps);
     if (command === 'migrate') {
       // Loaded only here: validate and assess never need the database driver.
       const { migrateDatabase } = await import('./migrate.ts');

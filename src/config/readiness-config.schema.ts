@@ -13,7 +13,7 @@ import { EgressConfig } from '../egress/egress-policy.ts';
 // Check specs live with their check types; the config re-exports them for its readers.
 export { CheckSpec } from '../checks/registry.ts';
 export { Severity, Slug } from '../checks/check-base.ts';
-export { HttpCheckSpec } from '../checks/http.ts';
+export { HttpCheckSpec } from '../checks/specs/http.ts';
 
 const Vars = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
 

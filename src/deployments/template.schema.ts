@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Slug } from '../checks/check-base.ts';
-import { Comparator } from '../checks/prometheus.ts';
+import { Comparator } from '../checks/specs/prometheus.ts';
 import { Duration } from '../shared/duration.ts';
 import { hasReference } from '../secrets/references.ts';
 

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { registerCommands } from '../../commands/index.ts';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
 import { runStoredCheck } from '../assessments/run-stored-check.ts';
+import { networkCheckRunner } from '../probes/check-runner.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
@@ -283,7 +284,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     scheduler: runtime.queues.scheduler,
     assessments: runtime.assessments,
     chat: chatPort(runtime.slackForWorkers),
-    runCheck: (spec, target) => runStoredCheck(settings.config, spec, target, { egress }),
+    runCheck: (spec, target) => runStoredCheck(networkCheckRunner, settings.config, spec, target, { egress }),
     reports: { repository: runtime.reports, poster: reportPoster(threadUploadPort(runtime.slackForWorkers)) },
     approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
     deployments,

@@ -4,6 +4,8 @@ import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import type { DeploymentView } from '../deployments/deployment.types.ts';
 import type { RollbackRunDeps } from '../deployments/rollback.ts';
 import { failingChecks, taskRunner } from '../deployments/tasks/run-task.ts';
+import { networkCheckRunner } from '../probes/check-runner.ts';
+import { createWebhookSender } from '../probes/webhook-sender.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
 import { deploymentMessages } from '../slack/deployment-messages.ts';
@@ -82,13 +84,15 @@ export function deploymentServices(
     runTask: taskRunner({
       config,
       egress,
+      checks: networkCheckRunner,
+      webhooks: createWebhookSender(egress),
       async postGate(context, task) {
         const who = runtime.roles.mentions(task.spec.role);
         await postInThread(context.deployment, deploymentMessages.gateWaiting(who, task.name, task.spec.prompt));
         await effects.publish(context.deployment);
       },
     }),
-    verifyChecks: (deployment, checkIds) => failingChecks(config, deployment.service, deployment.environment, checkIds, egress),
+    verifyChecks: (deployment, checkIds) => failingChecks(networkCheckRunner, config, deployment.service, deployment.environment, checkIds, egress),
   };
 
   return {

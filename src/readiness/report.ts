@@ -1,6 +1,6 @@
 import { defaultRecommendation, type CheckSpec } from '../checks/registry.ts';
 import type { CheckTarget } from '../checks/check.types.ts';
-import type { TimedOutcome } from '../checks/run-check.ts';
+import type { TimedOutcome } from '../checks/check-runner.port.ts';
 import { redactDeep, redactText } from '../secrets/redact.ts';
 import { scoreAssessment, SEVERITY_WEIGHT, type ReadinessResult, type ScoredCheck, type VerdictThresholds } from './score.ts';
 

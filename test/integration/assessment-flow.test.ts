@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
-import { runCheck } from '../../src/checks/run-check.ts';
+import { runCheck } from '../../src/probes/run-check.ts';
 import { lookupTarget } from '../../src/config/catalog.ts';
 import { CheckSpec } from '../../src/config/readiness-config.schema.ts';
 import { createRedis } from '../../src/queue/connection.ts';

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkProcessor } from '../../jobs/check.ts';
 import { startWorkers, type RunningWorkers } from '../../jobs/workers.ts';
-import { runCheck } from '../../src/checks/run-check.ts';
+import { runCheck } from '../../src/probes/run-check.ts';
 import { lookupTarget } from '../../src/config/catalog.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import type { CheckSpec } from '../../src/config/readiness-config.schema.ts';

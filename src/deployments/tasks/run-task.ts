@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadinessConfig } from '../../config/readiness-config.schema.ts';
 import { lookupTarget } from '../../config/catalog.ts';
-import { runCheck } from '../../checks/run-check.ts';
-import { runPrometheusCheck } from '../../checks/prometheus.ts';
+import type { CheckRunner } from '../../checks/check-runner.port.ts';
 import type { TaskOutcome } from '../deployment.types.ts';
 import type { PlannedTask } from '../plan.ts';
 import type { TaskRunContext, TaskRunner } from '../run-tasks.ts';
 import type { ManualGateTask, MonitorTask } from '../template.schema.ts';
 import { deployPolicyFor } from '../plan-deployment.ts';
 import { runWebhookTask } from './webhook.ts';
+import type { WebhookSender } from './webhook-sender.port.ts';
 import { runnableTaskSpec, TASK_SECRETS_UNAVAILABLE } from './runnable-task.ts';
 import { resolveReferences, type SecretSource } from '../../secrets/references.ts';
 import { processSecretSource, rememberSecretValues } from '../../secrets/process-secrets.ts';
@@ -17,6 +17,7 @@ import type { EgressPolicy } from '../../egress/egress-policy.ts';
 
 /** Re-runs named readiness checks of the deployment's service; FAIL or ERROR fails. Returns those that did not pass. */
 export async function failingChecks(
+  checks: Pick<CheckRunner, 'runCheck'>,
   config: ReadinessConfig,
   service: string,
   environment: string,
@@ -29,14 +30,14 @@ export async function failingChecks(
     checkIds.map(async (checkId) => {
       const spec = target.checks.find((check) => check.id === checkId);
       if (!spec) return { checkId, message: 'no such check for this environment' };
-      const outcome = await runCheck(spec, { service, environment }, undefined, { egress });
+      const outcome = await checks.runCheck(spec, { service, environment }, { egress });
       return outcome.status === 'PASS' || outcome.status === 'WARN' ? undefined : { checkId, message: `${outcome.status}: ${outcome.message}` };
     }),
   );
   return results.filter((result) => result !== undefined);
 }
 
-async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: EgressPolicy): Promise<TaskOutcome> {
+async function runMonitor(checks: Pick<CheckRunner, 'probe'>, task: MonitorTask, signal: AbortSignal, egress?: EgressPolicy): Promise<TaskOutcome> {
   const deadline = Date.now() + task.for;
   const spec = {
     id: task.id,
@@ -51,7 +52,7 @@ async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: Egres
     fail: task.threshold,
   };
   for (let samples = 1; ; samples += 1) {
-    const outcome = await runPrometheusCheck(spec, {
+    const outcome = await checks.probe(spec, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]),
       now: () => performance.now(),
       egress,
@@ -67,9 +68,13 @@ async function runMonitor(task: MonitorTask, signal: AbortSignal, egress?: Egres
 
 export interface TaskRunnerDeps {
   config: ReadinessConfig;
+  /** Runs the checks of a checks task, and samples the query of a monitor task. */
+  checks: CheckRunner;
+  /** Sends the requests of webhook tasks (and their status polls). */
+  webhooks: WebhookSender;
   /** Where `${env:…}` / `${file:…}` in task URLs and the webhook secret resolve. @defaultValue the process's */
   secrets?: SecretSource | undefined;
-  /** Where webhook and monitor tasks may connect. @defaultValue undefined: anywhere */
+  /** Where monitor tasks may connect (webhook tasks: the sender's). @defaultValue undefined: anywhere */
   egress?: EgressPolicy | undefined;
   /** Posts the Proceed / Abort buttons of a manual gate in the release thread. */
   postGate(context: TaskRunContext, task: PlannedTask & { spec: ManualGateTask }): Promise<void>;
@@ -100,20 +105,20 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
       case 'webhook': {
         const secret = deployPolicyFor(deps.config, context.deployment.service, context.deployment.environment).webhookSecret;
         return withSecrets({ spec, secret }, deps.secrets, (resolved) =>
-          runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.egress?.assertUrlAllowed),
+          runWebhookTask({ ...task, spec: resolved.spec }, context, resolved.secret, deps.webhooks),
         );
       }
       case 'wait':
         await sleep(spec.duration, undefined, { signal: context.signal });
         return { status: 'SUCCEEDED', message: `waited ${spec.duration} ms` };
       case 'checks': {
-        const failing = await failingChecks(deps.config, context.deployment.service, context.deployment.environment, spec.checks);
+        const failing = await failingChecks(deps.checks, deps.config, context.deployment.service, context.deployment.environment, spec.checks);
         return failing.length === 0
           ? { status: 'SUCCEEDED', message: `${spec.checks.join(', ')} pass` }
           : { status: 'FAILED', message: failing.map((check) => `${check.checkId}: ${check.message}`).join('; '), evidence: { failing } };
       }
       case 'monitor':
-        return withSecrets(spec, deps.secrets, (resolved) => runMonitor(resolved, context.signal, deps.egress));
+        return withSecrets(spec, deps.secrets, (resolved) => runMonitor(deps.checks, resolved, context.signal, deps.egress));
       case 'manual-gate':
         await deps.postGate(context, { ...task, spec });
         return { status: 'WAITING', message: `waiting for a member of ${spec.role} to proceed` };

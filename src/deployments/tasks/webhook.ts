@@ -2,12 +2,12 @@ import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { redactUrl } from '../../shared/text.ts';
-import { splitUserinfo } from '../../checks/http-client.ts';
-import { absoluteLocation } from '../../checks/webhook.ts';
+import { absoluteLocation } from '../../checks/redirect-location.ts';
 import type { TaskOutcome } from '../deployment.types.ts';
 import type { PlannedTask } from '../plan.ts';
 import type { TaskRunContext } from '../run-tasks.ts';
 import type { WebhookTask } from '../template.schema.ts';
+import type { WebhookReply, WebhookSender } from './webhook-sender.port.ts';
 
 export const SIGNATURE_HEADER = 'x-readiness-signature';
 export const TIMESTAMP_HEADER = 'x-readiness-timestamp';
@@ -27,7 +27,7 @@ export async function runWebhookTask(
   task: PlannedTask & { spec: WebhookTask },
   context: TaskRunContext,
   secret: string | undefined,
-  egress?: (url: URL) => Promise<void>,
+  sender: WebhookSender,
 ): Promise<TaskOutcome> {
   const { deployment } = context;
   const body = JSON.stringify({
@@ -48,29 +48,26 @@ export async function runWebhookTask(
   if (secret) headers[SIGNATURE_HEADER] = signWebhook(secret, timestamp, body);
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(task.spec.timeout)]);
   const where = redactUrl(task.spec.url);
-  let response: Response;
+  let response: WebhookReply;
   try {
-    const target = splitUserinfo(task.spec.url);
-    if (target.authorization !== undefined) headers.authorization = target.authorization;
-    await egress?.(target.url);
-    // Never follow a redirect: it would re-POST the signed body (and its signature) to wherever the Location says.
-    response = await fetch(target.url, { method: 'POST', headers, body, signal, redirect: 'manual' });
+    // The sender never follows a redirect: it would re-POST the signed body (and its signature) to wherever the Location says.
+    response = await sender.post(task.spec.url, { headers, body, signal });
   } catch (error) {
     return { status: 'FAILED', message: `${where} could not be reached: ${(error as Error).message}`, evidence: { url: where } };
   }
-  await response.body?.cancel();
   const redirect = redirectFailure(where, response, task.spec.url);
   if (redirect) return redirect;
-  if (!response.ok) return { status: 'FAILED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
+  if (response.status < 200 || response.status > 299)
+    return { status: 'FAILED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
   if (!task.spec.statusUrl)
     return { status: 'SUCCEEDED', message: `${where} answered ${response.status}`, evidence: { url: where, status: response.status } };
-  return pollStatus(task.spec.statusUrl, task.spec.pollEvery, context.idempotencyKey, signal, egress);
+  return pollStatus(sender, task.spec.statusUrl, task.spec.pollEvery, context.idempotencyKey, signal);
 }
 
 /** A 3xx is a failure that names where it pointed: the task's URL is wrong or someone is redirecting it. */
-function redirectFailure(where: string, response: Response, url: string): TaskOutcome | undefined {
+function redirectFailure(where: string, response: WebhookReply, url: string): TaskOutcome | undefined {
   if (response.status < 300 || response.status > 399) return undefined;
-  const location = response.headers.get('location');
+  const { location } = response;
   const to = location === null ? 'no Location' : absoluteLocation(location, new URL(url));
   return {
     status: 'FAILED',
@@ -79,27 +76,14 @@ function redirectFailure(where: string, response: Response, url: string): TaskOu
   };
 }
 
-async function pollStatus(
-  url: string,
-  everyMs: number,
-  idempotencyKey: string,
-  signal: AbortSignal,
-  egress?: (url: URL) => Promise<void>,
-): Promise<TaskOutcome> {
+async function pollStatus(sender: WebhookSender, url: string, everyMs: number, idempotencyKey: string, signal: AbortSignal): Promise<TaskOutcome> {
   const where = redactUrl(url);
   for (let polls = 1; ; polls += 1) {
     try {
-      const target = splitUserinfo(url);
-      const headers: Record<string, string> = { 'idempotency-key': idempotencyKey };
-      if (target.authorization !== undefined) headers.authorization = target.authorization;
-      await egress?.(target.url);
-      const response = await fetch(target.url, { headers, signal, redirect: 'manual' });
+      const response = await sender.get(url, { headers: { 'idempotency-key': idempotencyKey }, signal });
       const redirect = redirectFailure(where, response, url);
-      if (redirect) {
-        await response.body?.cancel();
-        return { ...redirect, evidence: { ...redirect.evidence, polls } };
-      }
-      const answer = StatusAnswer.safeParse(await response.json().catch(() => undefined));
+      if (redirect) return { ...redirect, evidence: { ...redirect.evidence, polls } };
+      const answer = StatusAnswer.safeParse(response.json);
       if (!answer.success)
         return { status: 'FAILED', message: `${where} did not answer {status: done|failed|running}`, evidence: { url: where, polls } };
       if (answer.data.status === 'done')

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { AssessmentView, CheckResultView } from '../../assessments/assessment.types.ts';
-import { ManualCheckSpec } from '../../checks/manual.ts';
+import { ManualCheckSpec } from '../../checks/specs/manual.ts';
 
 /** An assessment is always read with its checks, in check id order. */
 export const withChecks = { checks: { orderBy: { checkId: 'asc' } } } satisfies Prisma.AssessmentInclude;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare, judgeValue, type Comparator } from '../../../src/checks/prometheus.ts';
+import { compare, judgeValue, type Comparator } from '../../../src/checks/specs/prometheus.ts';
 
 describe('compare', () => {
   it.each<[number, Comparator, number, boolean]>([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CheckSpec } from '../../../src/checks/registry.ts';
-import { classifyCertificate } from '../../../src/checks/tls.ts';
+import { classifyCertificate } from '../../../src/probes/tls-certificate.ts';
 import type { CheckOutcome } from '../../../src/checks/check.types.ts';
 import { buildReport, type ReportInput } from '../../../src/readiness/report.ts';
 
