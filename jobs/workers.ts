@@ -18,7 +18,7 @@ import { createCheckWorkers } from './check-workers.ts';
 import { reportProcessor } from './report.ts';
 import { slackRenderProcessor } from './slack-render.ts';
 import { signoffProcessor } from './signoff.ts';
-import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
+import type { ApprovalServices } from '../src/approvals/approval-services.ts';
 import type { DeploymentServices } from '../src/main/deployments-wiring.ts';
 import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';

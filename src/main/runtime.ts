@@ -12,7 +12,8 @@ import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory
 import { createSignoffRepository, type SignoffRepository } from '../store/signoffs.repository.ts';
 import { createDeploymentRepository, type DeploymentRepository } from '../store/deployments.repository.ts';
 import { createReportRepository, type ReportRepository } from '../reports/report.repository.ts';
-import { createStatusRepository, type StatusRepository } from '../store/status.repository.ts';
+import { createStatusRepository } from '../store/status/status.repository.ts';
+import type { StatusRepository } from '../status/status.ports.ts';
 import type { IncidentDeps } from '../incidents/incident-deps.ts';
 import { createIncidentQueues, type IncidentQueues } from '../queue/incident-queues.ts';
 import { createIncidentRepository } from '../store/incidents.repository.ts';
