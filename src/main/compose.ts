@@ -26,6 +26,7 @@ import { startDigestSchedules } from '../../jobs/schedules.ts';
 import { startRetentionSchedule } from '../../jobs/retention.ts';
 import { createRetentionRepository } from '../store/retention.repository.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
+import { createRecoveryRepository } from '../store/recovery/recovery.repository.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
 import { createSlackRequestRepository } from '../store/slack-requests.repository.ts';
@@ -305,7 +306,13 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   const recovery =
     options.recoverySweep === false
       ? undefined
-      : startRecoverySweep({ db: runtime.db, queues: runtime.queues, assessments: runtime.assessments, deployments, logger: settings.logger });
+      : startRecoverySweep({
+          recovery: createRecoveryRepository(runtime.db),
+          queues: runtime.queues,
+          assessments: runtime.assessments,
+          deployments,
+          logger: settings.logger,
+        });
   const inboxReplay = options.inboxReplay === false ? undefined : startReplayingInbox(runtime, options);
   return {
     workers: running.workers,
