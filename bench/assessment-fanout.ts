@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { runCli } from '../src/cli/cli.ts';
+import { cliDeps } from '../src/main/cli-deps.ts';
 import { parseReadinessConfig } from '../src/config/readiness-config.ts';
 import type { ReadinessReport } from '../src/readiness/report.ts';
 import { CHECK_JOBS_PER_WORKER } from '../jobs/check-workers.ts';
@@ -644,11 +645,15 @@ async function runCliGate(size: number, server: SlowServer, configDir: string): 
   const err: string[] = [];
   server.reset();
   const started = performance.now();
-  const exitCode = await runCli(['assess', '--service', serviceFor(size), '--env', ENVIRONMENT, '--config', path, '--json'], {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: process.env,
-  });
+  const exitCode = await runCli(
+    ['assess', '--service', serviceFor(size), '--env', ENVIRONMENT, '--config', path, '--json'],
+    {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      env: process.env,
+    },
+    cliDeps,
+  );
   const wallMs = performance.now() - started;
   let report: ReadinessReport | undefined;
   try {

@@ -5,9 +5,9 @@ import { runCheck } from '../checks/run-check.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { buildReport, type ReportInput } from '../readiness/report.ts';
 import { awaitingAttestation, isManual } from '../checks/manual.ts';
-import { checkStoredSignoff, signoffGateMisuse } from '../approvals/stored-signoff-gate.ts';
+import { checkStoredSignoff, signoffGateMisuse, type StoredSignoffSource } from '../approvals/stored-signoff-gate.ts';
 import { readinessJsonSchemaText } from '../config/readiness-json-schema.ts';
-import { describeProbeFailure } from '../admin/health-routes.ts';
+import { describeProbeFailure } from '../secrets/probe-failure.ts';
 import { redactText } from '../secrets/redact.ts';
 import { isAssessFormat, renderAssessOutput, ASSESS_FORMATS, type SignoffStanding } from './assess-output.ts';
 import { describeSignoffMisuse, describeStoredSignoff } from './signoff-messages.ts';
@@ -35,6 +35,14 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/** What the CLI is given rather than building itself: src/main/cli-deps.ts passes the database side. */
+export interface CliDeps {
+  /** The sign-offs Slack recorded, read-only, for `--require-signoff`. */
+  openSignoffSource(databaseUrl: string): Promise<StoredSignoffSource & { close(): Promise<void> }>;
+  /** `readiness migrate`: creates the database if missing and applies the migrations; returns the exit code. */
+  migrate(io: CliIo): Promise<number>;
+}
+
 class UsageError extends Error {}
 
 function parse(argv: string[]) {
@@ -58,7 +66,7 @@ function parse(argv: string[]) {
   }
 }
 
-async function assess(values: ReturnType<typeof parse>['values'], configPath: string, io: CliIo): Promise<number> {
+async function assess(values: ReturnType<typeof parse>['values'], configPath: string, io: CliIo, deps: CliDeps): Promise<number> {
   if (!values.service || !values.env) throw new UsageError('assess needs --service and --env');
   const format = values.format ?? (values.json ? 'json' : 'text');
   if (!isAssessFormat(format) || (values.json && format !== 'json')) throw new UsageError(`--format must be one of ${ASSESS_FORMATS.join(', ')}`);
@@ -91,7 +99,7 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
     results.push({ spec: check, outcome: { status: 'SKIPPED', message: reason, evidence: {}, durationMs: null } });
   }
   const report = buildReport(target, results, target.thresholds);
-  const signoff = values['require-signoff'] && databaseUrl ? await storedSignoffStanding(databaseUrl, config, target, io) : undefined;
+  const signoff = values['require-signoff'] && databaseUrl ? await storedSignoffStanding(databaseUrl, config, target, io, deps) : undefined;
   io.out(renderAssessOutput(report, format, signoff));
   if (report.verdict === 'NO_GO') return ExitCode.noGo;
   if (signoff && !signoff.ok) return ExitCode.signoffMissing;
@@ -104,9 +112,9 @@ async function storedSignoffStanding(
   config: Awaited<ReturnType<typeof loadReadinessConfig>>,
   target: { service: string; environment: string },
   io: CliIo,
+  deps: CliDeps,
 ): Promise<SignoffStanding> {
-  const { openStoredSignoffSource } = await import('./stored-signoff-source.ts');
-  const source = openStoredSignoffSource(databaseUrl);
+  const source = await deps.openSignoffSource(databaseUrl);
   try {
     const result = await checkStoredSignoff(source, config, target, new Date()).catch((error: unknown) => {
       // Prisma's errors span many lines and may quote the connection string: one redacted line is enough.
@@ -121,7 +129,7 @@ async function storedSignoffStanding(
 }
 
 /** The readiness engine without Slack or Redis, for CI pipelines. Returns the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, deps: CliDeps): Promise<number> {
   try {
     const { values, positionals } = parse(argv);
     if (values.help) {
@@ -130,12 +138,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const configPath = values.config ?? io.env.READINESS_CONFIG ?? './readiness.yaml';
     const command = positionals.join(' ');
-    if (command === 'assess') return await assess(values, configPath, io);
-    if (command === 'migrate') {
-      // Loaded only here: validate and assess never need the database driver.
-      const { migrateDatabase } = await import('./migrate.ts');
-      return await migrateDatabase(io);
-    }
+    if (command === 'assess') return await assess(values, configPath, io, deps);
+    if (command === 'migrate') return await deps.migrate(io);
     if (command === 'config schema') {
       io.out(readinessJsonSchemaText());
       return ExitCode.go;

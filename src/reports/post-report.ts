@@ -1,6 +1,6 @@
 import type { ReportRequest } from '../queue/queues.ts';
 import type { AssessmentRepository } from '../store/assessments.repository.ts';
-import { renderReportMarkdown } from '../slack/views/report-markdown.ts';
+import { renderReportMarkdown } from './report-markdown.ts';
 import { reportComment } from '../slack/views/report-replies.ts';
 import { buildReportDocument, reportFileStem, reportJson } from './report-document.ts';
 import type { ReportRepository } from './report.repository.ts';
