@@ -1,7 +1,7 @@
 import type { Job, Worker } from 'bullmq';
 import { createWorker } from './create-worker.ts';
 import { jobLogFields } from './job-log-fields.ts';
-import type { JobObserver } from '../src/metrics/worker-metrics.ts';
+import type { JobObserver } from '../src/status/system-state.ts';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/run-check.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';

@@ -1,7 +1,7 @@
 /**
  * Where the whole system stands right now, in the shapes `/metrics` reports: read from the database and the work
- * queues at scrape time by their adapters, and turned into metrics by src/metrics. Declared here so that neither
- * side imports the other.
+ * queues at scrape time by their adapters, or observed by the workers (jobs/), and turned into metrics by
+ * src/metrics. Declared here so that neither side imports the other.
  */
 
 /** A service's latest completed assessment in an environment. */
@@ -34,4 +34,12 @@ export interface QueueReading {
   counts: Record<string, number>;
   /** When the oldest waiting job became due (ms since the epoch); undefined when none waits. */
   oldestWaitingSince: number | undefined;
+}
+
+/** What the worker's job events report; the metrics count them per queue. */
+export interface JobObserver {
+  /** A job attempt finished: how long its processor ran, and whether it completed or failed. */
+  finished(queue: string, outcome: 'completed' | 'failed', seconds: number | undefined): void;
+  /** A job whose worker stopped renewing its lock (died, or its event loop was blocked) and was taken back. */
+  stalled(queue: string): void;
 }
