@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { runCli } from '../src/cli/cli.ts';
-import { networkCheckRunner } from '../src/probes/check-runner.ts';
+import { cliDeps } from '../src/main/cli-deps.ts';
 import { parseReadinessConfig } from '../src/config/readiness-config.ts';
 import type { ReadinessReport } from '../src/readiness/report.ts';
 import { CHECK_JOBS_PER_WORKER } from '../jobs/check-workers.ts';
@@ -647,8 +647,12 @@ async function runCliGate(size: number, server: SlowServer, configDir: string): 
   const started = performance.now();
   const exitCode = await runCli(
     ['assess', '--service', serviceFor(size), '--env', ENVIRONMENT, '--config', path, '--json'],
-    { out: (text) => out.push(text), err: (text) => err.push(text), env: process.env },
-    { checks: networkCheckRunner },
+    {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      env: process.env,
+    },
+    cliDeps,
   );
   const wallMs = performance.now() - started;
   let report: ReadinessReport | undefined;

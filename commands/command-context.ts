@@ -1,9 +1,9 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import type { Runtime } from '../src/main/runtime.ts';
-import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
+import type { ApprovalServices } from '../src/approvals/approval-services.ts';
 import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
 import type { Limiter } from '../src/shared/limiter.ts';
+import type { CommandRuntime } from './command-runtime.ts';
 
 export const SlashCommandPayload = z.object({
   text: z.string().default(''),
@@ -16,7 +16,7 @@ export type SlashCommandPayload = z.infer<typeof SlashCommandPayload>;
 
 /** What every Slack edge (slash subcommands, buttons, modals) is given. */
 export interface CommandDeps {
-  runtime: Runtime;
+  runtime: CommandRuntime;
   approvals: ApprovalServices;
   deployments: DeploymentServices;
   /** Bounds the work that follows acks, so a burst of commands never delays the acks themselves. */

@@ -2,7 +2,7 @@ import { createInFlightRequests, type InFlightRequests } from '../src/slack/in-f
 import { replayBody } from '../src/slack/request-inbox.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { repeatWithoutOverlap, type Repeating } from '../src/shared/repeat.ts';
-import type { SlackRequestRepository } from '../src/store/slack-requests.repository.ts';
+import type { SlackRequestRepository } from '../src/intake/request-inbox.ports.ts';
 
 /**
  * How long a recorded request may go without its handler renewing the lease before a worker replays it: about how

@@ -3,11 +3,10 @@ import type { AssessmentScheduler, Queues } from '../src/queue/queues.ts';
 import type { DeploymentScheduler } from '../src/deployments/deployment.ports.ts';
 import { recoveryJobsFor } from '../src/queue/recovery-jobs.ts';
 import { recoverStrandedWork, type StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
+import type { RecoveryRepository } from '../src/recovery/recovery.ports.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { repeatWithoutOverlap } from '../src/shared/repeat.ts';
 import type { AssessmentRepository } from '../src/assessments/assessment.ports.ts';
-import type { Db } from '../src/store/prisma.ts';
-import { createRecoveryRepository } from '../src/store/recovery.repository.ts';
 import { giveUpOnDeploymentJob } from './deployment.ts';
 import { expireOverduePlans } from '../src/deployments/expire-plan.ts';
 import { RECOVERY_GRACE_MS } from '../src/recovery/decide-recovery.ts';
@@ -16,7 +15,8 @@ import { RECOVERY_GRACE_MS } from '../src/recovery/decide-recovery.ts';
 export const RECOVERY_SWEEP_EVERY_MS = 60_000;
 
 export interface RecoverySweepDeps {
-  db: Db;
+  /** Candidates and the audit events of recoveries (`createRecoveryRepository` in src/store). */
+  recovery: RecoveryRepository;
   /** `runtime.queues` satisfies it. */
   queues: {
     queues: Pick<Queues['queues'], 'assessments' | 'deployments'>;
@@ -35,12 +35,12 @@ export interface RecoverySweepDeps {
   now?: (() => Date) | undefined;
 }
 
-/** The sweep's use case wired to BullMQ and the database: exported for tests that run one sweep at a time. */
+/** The sweep's use case wired to BullMQ and the recovery repository: exported for tests that run one sweep at a time. */
 export function strandedWorkDeps(deps: RecoverySweepDeps): StrandedWorkDeps {
   const { queues } = deps;
   const now = deps.now ?? (() => new Date());
   return {
-    recovery: createRecoveryRepository(deps.db),
+    recovery: deps.recovery,
     jobs: recoveryJobsFor(queues.queues),
     requeue: {
       assessment: (assessmentId, checkIds) => queues.scheduler.enqueueAssessment(assessmentId, checkIds),

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { schedule, type ScheduledTask } from 'node-cron';
 import { z } from 'zod';
 import { purgeCheckResults, purgeDayOf, type PurgeDeps } from '../src/retention/purge-check-results.ts';
-import type { RetentionScheduler } from '../src/queue/queues.ts';
+import type { RetentionScheduler } from '../src/retention/retention.ports.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { parseJobData } from './job-data.ts';
 

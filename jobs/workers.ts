@@ -1,7 +1,7 @@
 import type { Job, Worker } from 'bullmq';
 import { createWorker } from './create-worker.ts';
 import { jobLogFields } from './job-log-fields.ts';
-import type { JobObserver } from '../src/metrics/worker-metrics.ts';
+import type { JobObserver } from '../src/status/system-state.ts';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/check-runner.port.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';
@@ -17,7 +17,7 @@ import { createCheckWorkers } from './check-workers.ts';
 import { reportProcessor } from './report.ts';
 import { slackRenderProcessor } from './slack-render.ts';
 import { signoffProcessor } from './signoff.ts';
-import type { ApprovalServices } from '../src/main/approvals-wiring.ts';
+import type { ApprovalServices } from '../src/approvals/approval-services.ts';
 import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
 import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';

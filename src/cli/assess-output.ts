@@ -1,5 +1,5 @@
 import type { ReadinessReport } from '../readiness/report.ts';
-import { renderReadinessMarkdown } from '../slack/views/report-markdown.ts';
+import { renderReadinessMarkdown } from '../reports/report-markdown.ts';
 import { renderScorecard } from './scorecard.ts';
 
 /** How `readiness assess` prints its report: `--format text` (the default), `json` (also `--json`) or `markdown`. */

@@ -5,9 +5,9 @@ import type { CheckRunner } from '../checks/check-runner.port.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { buildReport, type ReportInput } from '../readiness/report.ts';
 import { awaitingAttestation, isManual } from '../checks/specs/manual.ts';
-import { checkStoredSignoff, signoffGateMisuse } from '../approvals/stored-signoff-gate.ts';
+import { checkStoredSignoff, signoffGateMisuse, type StoredSignoffSource } from '../approvals/stored-signoff-gate.ts';
 import { readinessJsonSchemaText } from '../config/readiness-json-schema.ts';
-import { describeProbeFailure } from '../admin/health-routes.ts';
+import { describeProbeFailure } from '../secrets/probe-failure.ts';
 import { redactText } from '../secrets/redact.ts';
 import { isAssessFormat, renderAssessOutput, ASSESS_FORMATS, type SignoffStanding } from './assess-output.ts';
 import { describeSignoffMisuse, describeStoredSignoff } from './signoff-messages.ts';
@@ -35,9 +35,13 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** What the CLI is given rather than building itself: src/main/cli.ts passes the network probes. */
+/** What the CLI is given rather than building itself: src/main/cli-deps.ts passes the network probes and the database side. */
 export interface CliDeps {
   checks: Pick<CheckRunner, 'runCheck'>;
+  /** The sign-offs Slack recorded, read-only, for `--require-signoff`. */
+  openSignoffSource(databaseUrl: string): Promise<StoredSignoffSource & { close(): Promise<void> }>;
+  /** `readiness migrate`: creates the database if missing and applies the migrations; returns the exit code. */
+  migrate(io: CliIo): Promise<number>;
 }
 
 class UsageError extends Error {}
@@ -96,7 +100,7 @@ async function assess(values: ReturnType<typeof parse>['values'], configPath: st
     results.push({ spec: check, outcome: { status: 'SKIPPED', message: reason, evidence: {}, durationMs: null } });
   }
   const report = buildReport(target, results, target.thresholds);
-  const signoff = values['require-signoff'] && databaseUrl ? await storedSignoffStanding(databaseUrl, config, target, io) : undefined;
+  const signoff = values['require-signoff'] && databaseUrl ? await storedSignoffStanding(databaseUrl, config, target, io, deps) : undefined;
   io.out(renderAssessOutput(report, format, signoff));
   if (report.verdict === 'NO_GO') return ExitCode.noGo;
   if (signoff && !signoff.ok) return ExitCode.signoffMissing;
@@ -109,9 +113,9 @@ async function storedSignoffStanding(
   config: Awaited<ReturnType<typeof loadReadinessConfig>>,
   target: { service: string; environment: string },
   io: CliIo,
+  deps: CliDeps,
 ): Promise<SignoffStanding> {
-  const { openStoredSignoffSource } = await import('./stored-signoff-source.ts');
-  const source = openStoredSignoffSource(databaseUrl);
+  const source = await deps.openSignoffSource(databaseUrl);
   try {
     const result = await checkStoredSignoff(source, config, target, new Date()).catch((error: unknown) => {
       // Prisma's errors span many lines and may quote the connection string: one redacted line is enough.
@@ -136,11 +140,7 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDeps): Promise<
     const configPath = values.config ?? io.env.READINESS_CONFIG ?? './readiness.yaml';
     const command = positionals.join(' ');
     if (command === 'assess') return await assess(values, configPath, io, deps);
-    if (command === 'migrate') {
-      // Loaded only here: validate and assess never need the database driver.
-      const { migrateDatabase } = await import('./migrate.ts');
-      return await migrateDatabase(io);
-    }
+    if (command === 'migrate') return await deps.migrate(io);
     if (command === 'config schema') {
       io.out(readinessJsonSchemaText());
       return ExitCode.go;

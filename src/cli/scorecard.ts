@@ -1,3 +1,4 @@
+import { displayScore } from '../readiness/display-score.ts';
 import type { ReadinessReport } from '../readiness/report.ts';
 
 const MARK: Record<string, string> = { PASS: 'PASS', WARN: 'WARN', FAIL: 'FAIL', ERROR: 'ERR ', PENDING: 'WAIT', SKIPPED: 'SKIP' };
@@ -5,12 +6,11 @@ const VERDICT: Record<ReadinessReport['verdict'], string> = { GO: 'GO', GO_WITH_
 
 /** The human-readable scorecard `readiness assess` prints without --json. */
 export function renderScorecard(report: ReadinessReport): string {
-  const score = (value: number) => (Math.floor(value * 10) / 10).toFixed(1);
   const lines = [
-    `Readiness of ${report.service} in ${report.env}: ${VERDICT[report.verdict]} (score ${score(report.score)}/100, risk ${report.risk})`,
+    `Readiness of ${report.service} in ${report.env}: ${VERDICT[report.verdict]} (score ${displayScore(report.score)}/100, risk ${report.risk})`,
     '',
     'Categories:',
-    ...report.categories.map((category) => `  ${category.name.padEnd(16)} ${score(category.score).padStart(5)}`),
+    ...report.categories.map((category) => `  ${category.name.padEnd(16)} ${displayScore(category.score).padStart(5)}`),
     '',
     'Checks:',
     ...report.checks.map(

@@ -1,5 +1,6 @@
 import type { AssessmentView } from '../assessments/assessment.types.ts';
 import { afterAssessmentCompleted } from '../approvals/after-assessment.ts';
+import type { ApprovalServices } from '../approvals/approval-services.ts';
 import { signoffBadge } from '../approvals/badge.ts';
 import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
 import { createSignoffEffects } from '../approvals/signoff-effects.ts';
@@ -9,7 +10,7 @@ import { slackSignoffThread } from '../slack/signoff-thread.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Sign-off, wired to this process's database, queues and Slack client; shared by the bot and the workers. */
-export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Date) {
+export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Date): ApprovalServices {
   const { config } = runtime.settings;
   const effects = createSignoffEffects({
     signoffs: runtime.signoffs,
@@ -30,4 +31,3 @@ export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Da
     signoffJob: { signoffs: runtime.signoffs, notifyExpired: effects.notifyExpired, now },
   };
 }
-export type ApprovalServices = ReturnType<typeof approvalServices>;

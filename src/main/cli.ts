@@ -1,5 +1,5 @@
 import { runCli } from '../cli/cli.ts';
-import { networkCheckRunner } from '../probes/check-runner.ts';
+import { cliDeps } from './cli-deps.ts';
 
 // A reader that stops early (`readiness config schema | head`) closes the pipe: that is the reader's choice, not a
 // failure to report with a stack trace.
@@ -15,6 +15,6 @@ const code = await runCli(
     err: (text) => process.stderr.write(text),
     env: process.env,
   },
-  { checks: networkCheckRunner },
+  cliDeps,
 );
 process.exitCode = code;

@@ -11,7 +11,8 @@ import { createLimiter, type Limiter } from '../shared/limiter.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp } from '../slack/app.ts';
-import { describeProbeFailure, type ReadyReport } from '../admin/health-routes.ts';
+import type { ReadyReport } from '../admin/health-routes.ts';
+import { describeProbeFailure } from '../secrets/probe-failure.ts';
 import type { AdminListener } from '../admin/admin-listener.ts';
 import { queueBoardMounts, startAdmin, type AdminSettings } from './admin-wiring.ts';
 import { createWorkerMetrics } from '../metrics/worker-metrics.ts';
@@ -29,6 +30,7 @@ import { startDigestSchedules } from '../../jobs/schedules.ts';
 import { startRetentionSchedule } from '../../jobs/retention.ts';
 import { createRetentionRepository } from '../store/retention.repository.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
+import { createRecoveryRepository } from '../store/recovery/recovery.repository.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
 import { createSlackRequestRepository } from '../store/slack-requests.repository.ts';
@@ -308,7 +310,13 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   const recovery =
     options.recoverySweep === false
       ? undefined
-      : startRecoverySweep({ db: runtime.db, queues: runtime.queues, assessments: runtime.assessments, deployments, logger: settings.logger });
+      : startRecoverySweep({
+          recovery: createRecoveryRepository(runtime.db),
+          queues: runtime.queues,
+          assessments: runtime.assessments,
+          deployments,
+          logger: settings.logger,
+        });
   const inboxReplay = options.inboxReplay === false ? undefined : startReplayingInbox(runtime, options);
   return {
     workers: running.workers,

@@ -1,4 +1,4 @@
-import { migrateDatabase } from '../cli/migrate.ts';
+import { migrateDatabase } from './migrate-database.ts';
 
 // `npm run db:migrate` / `node dist/src/main/migrate.js`; the same as `readiness migrate`.
 process.exitCode = await migrateDatabase({

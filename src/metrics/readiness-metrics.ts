@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { StateCounts } from '../store/metrics.repository.ts';
+import type { StateCounts } from '../status/system-state.ts';
 import type { Logger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/timeout.ts';
 

@@ -1,25 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricsSource } from '../admin/health-routes.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { JobObserver, QueueReading } from '../status/system-state.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { SOURCE_TIMEOUT_MS } from './readiness-metrics.ts';
-
-/** One queue as a scrape reads it from Redis. */
-export interface QueueReading {
-  queue: string;
-  /** Jobs per state: waiting, active, delayed, prioritized, waiting-children, failed. */
-  counts: Record<string, number>;
-  /** When the oldest waiting job became due (ms since the epoch); undefined when none waits. */
-  oldestWaitingSince: number | undefined;
-}
-
-/** What the worker's job events report; the metrics count them per queue. */
-export interface JobObserver {
-  /** A job attempt finished: how long its processor ran, and whether it completed or failed. */
-  finished(queue: string, outcome: 'completed' | 'failed', seconds: number | undefined): void;
-  /** A job whose worker stopped renewing its lock (died, or its event loop was blocked) and was taken back. */
-  stalled(queue: string): void;
-}
 
 export interface WorkerMetrics extends MetricsSource {
   jobs: JobObserver;

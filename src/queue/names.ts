@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { workJobIds } from '../recovery/work-job-ids.ts';
 
 /** Every BullMQ queue Readiness uses. Names never contain ':' (BullMQ's key separator). */
 export const QueueName = {
@@ -26,10 +27,11 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /**
  * Deterministic job ids: the same logical job always gets the same id, so a redelivered command, a retried
- * handler or a second replica adding it again is a no-op in BullMQ.
+ * handler or a second replica adding it again is a no-op in BullMQ. The ids of work the recovery sweep looks for
+ * are the domain's (see workJobIds); the rest are this adapter's.
  */
 export const jobIds = {
-  assessment: (assessmentId: string) => `assessment_${assessmentId}`,
+  assessment: workJobIds.assessment,
   check: (assessmentId: string, checkId: string) => `check_${assessmentId}_${checkId}`,
   /** One render per message per window: everything that changes within the window is shown by one update. */
   render: (assessmentId: string, window: number) => `render_${assessmentId}_${window}`,
@@ -39,8 +41,8 @@ export const jobIds = {
   signoffExpiry: (requestId: string) => `signoff-expire_${requestId}`,
   deploymentRender: (deploymentId: string, window: number) => `render-deployment_${deploymentId}_${window}`,
   /** A Resume or a passed gate bumps the generation, so the phase job it enqueues is a new one. */
-  deploymentPhase: (deploymentId: string, phaseIndex: number, generation: number) => `deploy-phase_${deploymentId}_${phaseIndex}_${generation}`,
-  rollback: (deploymentId: string) => `rollback_${deploymentId}`,
+  deploymentPhase: workJobIds.deploymentPhase,
+  rollback: workJobIds.rollback,
   /** The one timer that expires a plan nobody started. */
   planExpiry: (deploymentId: string) => `deploy-plan-expiry_${deploymentId}`,
   rollbackDeadline: (deploymentId: string) => `rollback-deadline_${deploymentId}`,

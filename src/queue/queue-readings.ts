@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { QueueReading } from '../metrics/worker-metrics.ts';
+import type { QueueReading } from '../status/system-state.ts';
 
 /** The states a queue's depth is reported in; completed jobs are history, not depth. */
 export const DEPTH_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;

@@ -10,6 +10,7 @@ import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
 import { oncePerWindow } from './once-per-window.ts';
 import type { RedisConnection } from './connection.ts';
+import type { RetentionScheduler } from '../retention/retention.ports.ts';
 
 /** How long the updater gathers changes to one message before showing them in one chat.update. */
 export const RENDER_WINDOW_MS = 1000;
@@ -45,11 +46,6 @@ export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
       return (await intake.remove(jobIds.intake(requestKey))) === 1;
     },
   };
-}
-
-export interface RetentionScheduler {
-  /** Enqueues the purge of `day` (UTC, yyyy-mm-dd): once per day, however many replicas ask. */
-  enqueuePurge(day: string): Promise<void>;
 }
 
 export function retentionSchedulerFor(maintenance: Queue): RetentionScheduler {

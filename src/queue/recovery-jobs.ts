@@ -1,13 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { JobSnapshot, RecoveryTarget } from '../recovery/decide-recovery.ts';
+import type { RecoveryTarget } from '../recovery/decide-recovery.ts';
+import type { RecoveryJobs } from '../recovery/recovery.ports.ts';
 
-/** Reads and re-runs the jobs that carry recoverable work; the sweep's only view of BullMQ. */
-export interface RecoveryJobs {
-  inspect(target: RecoveryTarget): Promise<JobSnapshot>;
-  /** Moves a completed job back to waiting, to run again; false when it is no longer completed (another replica did it). */
-  rerunCompleted(target: RecoveryTarget): Promise<boolean>;
-}
-
+/** The sweep's view of BullMQ: a target's job is found by its deterministic id. */
 export function recoveryJobsFor(queues: { assessments: Queue; deployments: Queue }): RecoveryJobs {
   const queueOf = (target: RecoveryTarget) => (target.kind === 'assessment' ? queues.assessments : queues.deployments);
   return {

@@ -1,4 +1,4 @@
-import { jobIds } from '../queue/names.ts';
+import { workJobIds } from './work-job-ids.ts';
 
 /**
  * How long work must sit unchanged before the sweep looks at it, and how long a job must have been finished
@@ -77,14 +77,14 @@ export function recoveryTargets(candidates: RecoveryCandidates, now: Date, grace
     // The flow's children as startAssessment enqueues them: automated checks still waiting for a result.
     // Manual checks wait for a person; SKIPPED and finished checks need no job.
     const checkIds = assessment.checks.filter((check) => check.type !== 'manual' && check.status === 'PENDING').map((check) => check.checkId);
-    targets.push({ kind: 'assessment', subjectId: assessment.id, jobId: jobIds.assessment(assessment.id), checkIds });
+    targets.push({ kind: 'assessment', subjectId: assessment.id, jobId: workJobIds.assessment(assessment.id), checkIds });
   }
   for (const deployment of candidates.deployments) {
     if (!settled(deployment.updatedAt, now, graceMs)) continue;
     if (deployment.status === 'ROLLING_BACK') {
       const startedAt = (deployment.rollbackStartedAt ?? deployment.updatedAt).getTime();
       const deadlineInMs = Math.max(0, startedAt + deployment.rollbackMaxDurationMs - now.getTime());
-      targets.push({ kind: 'rollback', subjectId: deployment.id, jobId: jobIds.rollback(deployment.id), deadlineInMs });
+      targets.push({ kind: 'rollback', subjectId: deployment.id, jobId: workJobIds.rollback(deployment.id), deadlineInMs });
       continue;
     }
     const { currentPhase: phaseIndex, generation } = deployment;
@@ -94,7 +94,7 @@ export function recoveryTargets(candidates: RecoveryCandidates, now: Date, grace
     targets.push({
       kind: 'phase',
       subjectId: deployment.id,
-      jobId: jobIds.deploymentPhase(deployment.id, phaseIndex, generation),
+      jobId: workJobIds.deploymentPhase(deployment.id, phaseIndex, generation),
       phaseIndex,
       generation,
     });

@@ -1,6 +1,5 @@
-import type { RecoveryJobs } from '../queue/recovery-jobs.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
-import type { RecoveryRepository } from '../store/recovery.repository.ts';
+import type { RecoveryJobs, RecoveryRepository } from './recovery.ports.ts';
 import { decideRecovery, RECOVERY_GRACE_MS, recoveryTargets, type RecoveryDecision, type RecoveryTarget } from './decide-recovery.ts';
 
 /** Adds a target's job again under its deterministic id (a no-op in BullMQ when it exists after all). */

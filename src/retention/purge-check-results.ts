@@ -1,4 +1,5 @@
 import type { RetentionConfig } from './retention-config.ts';
+import type { RetentionRepository } from './retention.ports.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -10,7 +11,7 @@ export const purgeDayOf = (at: Date) => at.toISOString().slice(0, 10);
 
 export interface PurgeDeps {
   retention: RetentionConfig;
-  checkResults: { purgeCheckResults(before: Date, batchSize: number): Promise<number> };
+  checkResults: Pick<RetentionRepository, 'purgeCheckResults'>;
   now: () => Date;
   /** @defaultValue PURGE_BATCH_SIZE */
   batchSize?: number | undefined;

@@ -1,5 +1,5 @@
 import { errorFields, type Logger } from '../shared/logger.ts';
-import type { InboxStore } from './request-inbox.ts';
+import type { InboxStore } from '../intake/request-inbox.ports.ts';
 
 export interface InFlightRequests {
   /** Runs the handling of an inbox request, renewing its lease while it runs. */

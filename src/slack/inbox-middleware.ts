@@ -3,7 +3,8 @@ import { errorFields, type Logger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import type { InFlightRequests } from './in-flight-requests.ts';
 import { messages } from './messages.ts';
-import { inboxEntryOf, type InboxStore, type RecordOutcome } from './request-inbox.ts';
+import type { InboxStore, RecordOutcome } from '../intake/request-inbox.ports.ts';
+import { inboxEntryOf } from './request-inbox.ts';
 
 /**
  * The longest the inbox INSERT may hold up an ack. It takes a millisecond or two; a Postgres that accepted the

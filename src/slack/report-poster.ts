@@ -1,7 +1,7 @@
 import type { ReportPoster } from '../reports/report.ports.ts';
 import { reportFileStem, reportJson, type ReportDocument } from '../reports/report-document.ts';
 import type { ThreadUploadPort } from './thread-upload.ts';
-import { renderReportMarkdown } from './views/report-markdown.ts';
+import { renderReportMarkdown } from '../reports/report-markdown.ts';
 import { reportComment } from './views/report-replies.ts';
 
 /** The report as files: a Markdown one to read in Slack, and the JSON `readiness assess --json` prints. */

@@ -1,3 +1,4 @@
+import type { InboxEntry, InboxKind } from '../intake/request-inbox.ports.ts';
 import { ids } from './ids.ts';
 
 /**
@@ -5,21 +6,9 @@ import { ids } from './ids.ts';
  *
  * Recorded: every slash command but the read-only ones, and every button click and modal submission except the
  * clicks that only open a modal (their trigger_id expires in 3 s, so a replay could not open it anyway; the
- * modal's submission is what changes state, and it is recorded).
+ * modal's submission is what changes state, and it is recorded). The entry and its store are the intake port's
+ * (src/intake/request-inbox.ports.ts).
  */
-
-export type InboxKind = 'command' | 'block_actions' | 'view_submission';
-
-export interface InboxEntry {
-  /** `<kind>:<trigger_id>`: Slack sends the same trigger_id when it redelivers a request. */
-  key: string;
-  kind: InboxKind;
-  userId: string;
-  /** The payload as Bolt hands it to listeners, without the verification token and the response URL(s). */
-  body: Record<string, unknown>;
-  /** Where the handler answers the user; a capability, so it is kept apart and dropped once the request is done. */
-  responseUrl: string | null;
-}
 
 /**
  * Subcommands that change nothing, and `run`, whose own intake job (jobs/intake.ts) already makes it durable
@@ -95,19 +84,4 @@ export function inboxEntryOf(payload: unknown): InboxEntry | undefined {
 /** The payload a replay hands to the handlers: what was stored, with the response URL put back while it is kept. */
 export function replayBody(stored: { body: Record<string, unknown>; responseUrl: string | null }): Record<string, unknown> {
   return stored.responseUrl === null ? { ...stored.body } : { ...stored.body, response_url: stored.responseUrl };
-}
-
-export type RecordOutcome = 'recorded' | 'in_progress' | 'finished';
-
-/** What the inbox needs of its store (src/store/slack-requests.repository.ts). */
-export interface InboxStore {
-  /**
-   * Inserts the entry PENDING with a lease of `leaseMs`. When its key is already there: `in_progress` while that
-   * request is being handled or waits for its replay, `finished` once it was handled.
-   */
-  record(entry: InboxEntry, scope: string, leaseMs: number): Promise<{ outcome: RecordOutcome }>;
-  /** PENDING → `status`, dropping body and response URL; false when it was not PENDING. */
-  finish(key: string, status: 'DONE' | 'FAILED' | 'ABANDONED'): Promise<boolean>;
-  /** Pushes the lease of these PENDING requests `leaseMs` ahead: their handler is still running. */
-  renew(keys: readonly string[], leaseMs: number): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { StatusRepository } from '../store/status.repository.ts';
+import type { StatusRepository } from './status.ports.ts';
 import type { AuditPage } from './status.types.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { SignoffRepository } from '../approvals/signoff.ports.ts';
-import type { StatusRepository } from '../store/status.repository.ts';
+import type { StatusRepository } from './status.ports.ts';
 import type { StatusSnapshot } from './status.types.ts';
 
 export interface StatusDeps {

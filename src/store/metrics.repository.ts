@@ -1,23 +1,8 @@
+import type { StateCounts, StateCountsRepository } from '../status/system-state.ts';
 import type { Db } from './prisma.ts';
 
-export interface TargetVerdict {
-  service: string;
-  environment: string;
-  verdict: string | null;
-  score: number | null;
-  completedAt: Date;
-}
-
-/** What the database holds right now, in the shape `/metrics` reports it. */
-export interface StateCounts {
-  assessments: { status: string; count: number }[];
-  deployments: { status: string; count: number }[];
-  incidents: { status: string; severity: string; count: number }[];
-  latest: TargetVerdict[];
-}
-
 /** Read-only counts behind `/metrics`: small grouped queries, cheap enough for every scrape. */
-export function createMetricsRepository(db: Db) {
+export function createMetricsRepository(db: Db): StateCountsRepository {
   return {
     async stateCounts(services: readonly string[]): Promise<StateCounts> {
       const [assessments, deployments, incidents, latest] = await Promise.all([
@@ -49,4 +34,3 @@ export function createMetricsRepository(db: Db) {
     },
   };
 }
-export type MetricsRepository = ReturnType<typeof createMetricsRepository>;

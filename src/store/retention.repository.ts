@@ -1,7 +1,8 @@
+import type { RetentionRepository } from '../retention/retention.ports.ts';
 import type { Db } from './prisma.ts';
 
 /** Deletes what retention says is old. Audit events are never touched. */
-export function createRetentionRepository(db: Db) {
+export function createRetentionRepository(db: Db): RetentionRepository {
   return {
     /**
      * Deletes the check results of assessments created before `before`, `batchSize` rows per statement (short
@@ -23,4 +24,3 @@ export function createRetentionRepository(db: Db) {
     },
   };
 }
-export type RetentionRepository = ReturnType<typeof createRetentionRepository>;

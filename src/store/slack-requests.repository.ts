@@ -1,24 +1,5 @@
-import type { InboxEntry, InboxStore } from '../slack/request-inbox.ts';
+import type { InboxEntry, SlackRequestRepository } from '../intake/request-inbox.ports.ts';
 import type { Db } from './prisma.ts';
-
-/** A request whose handler died (or never finished) and whose lease has run out, claimed for a replay. */
-export interface ClaimedRequest {
-  key: string;
-  kind: string;
-  body: Record<string, unknown> | null;
-  responseUrl: string | null;
-  attempts: number;
-}
-
-export interface SlackRequestRepository extends InboxStore {
-  /**
-   * Takes up to `limit` PENDING requests of `scope` whose lease has passed, oldest first, and leases them for
-   * `leaseMs` (attempts + 1). Rows another process is claiming at the same moment are skipped, never shared.
-   */
-  claimExpired(scope: string, leaseMs: number, limit: number): Promise<ClaimedRequest[]>;
-  /** Deletes finished requests older than `retentionMs`; returns how many. */
-  purgeFinished(retentionMs: number): Promise<number>;
-}
 
 // Lease times are the database's clock, so processes on machines whose clocks differ agree on them.
 export function createSlackRequestRepository(db: Db): SlackRequestRepository {

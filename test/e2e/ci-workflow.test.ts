@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ExitCode, runCli } from '../../src/cli/cli.ts';
-import { networkCheckRunner } from '../../src/probes/check-runner.ts';
+import { cliDeps } from '../../src/main/cli-deps.ts';
 import { startExampleService, type ExampleService } from '../../tools/demo/example-service.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 
@@ -68,7 +68,7 @@ describe('examples/ci/github-actions.yml', () => {
     for (const argv of commands) {
       const err: string[] = [];
       // --help after the step's own flags: strict parsing refuses any flag the CLI does not have (exit 2).
-      const code = await runCli([...argv, '--help'], { out: () => {}, err: (text) => err.push(text), env: {} }, { checks: networkCheckRunner });
+      const code = await runCli([...argv, '--help'], { out: () => {}, err: (text) => err.push(text), env: {} }, cliDeps);
       expect(code, `readiness ${argv.join(' ')}: ${err.join('')}`).toBe(ExitCode.go);
     }
   });

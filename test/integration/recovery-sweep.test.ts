@@ -10,6 +10,7 @@ import { buildPlan } from '../../src/deployments/plan.ts';
 import { deploymentServices } from '../../src/main/deployments-wiring.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { jobIds, QueueName } from '../../src/queue/names.ts';
+import { createRecoveryRepository } from '../../src/store/recovery/recovery.repository.ts';
 import { createQueues, type Queues } from '../../src/queue/queues.ts';
 import { recoverStrandedWork } from '../../src/recovery/recover-stranded-work.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
@@ -81,7 +82,7 @@ afterAll(async () => {
 function sweepDeps(overrides: Partial<RecoverySweepDeps> = {}): RecoverySweepDeps {
   const { runtime } = stack;
   return {
-    db: runtime.db,
+    recovery: createRecoveryRepository(runtime.db),
     queues: runtime.queues,
     assessments: runtime.assessments,
     deployments: deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: silentLogger }),

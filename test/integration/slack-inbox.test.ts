@@ -3,7 +3,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { replayExpiredRequests } from '../../jobs/inbox-replay.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { createInFlightRequests } from '../../src/slack/in-flight-requests.ts';
-import type { InboxEntry } from '../../src/slack/request-inbox.ts';
+import type { InboxEntry } from '../../src/intake/request-inbox.ports.ts';
 import { createDb } from '../../src/store/prisma.ts';
 import { createSlackRequestRepository } from '../../src/store/slack-requests.repository.ts';
 

@@ -1,4 +1,5 @@
 import type { AssessmentView, CheckResultView } from '../../assessments/assessment.types.ts';
+import { displayScore } from '../../readiness/display-score.ts';
 import { scoreAssessment, type Blocker, type CheckStatus, type Verdict } from '../../readiness/score.ts';
 import { escapeText, mentionUser, truncate } from '../escape.ts';
 import { ids } from '../ids.ts';
@@ -117,10 +118,8 @@ function fitLines(lines: Line[], overflowLabel: (hidden: number) => string): str
 
 const oneCheck = (text: string): Line => ({ text, count: 1 });
 
-/** Rounded down, so a score shown as 95.0 never sits beside a verdict that says it missed 95. */
-export function displayScore(score: number): string {
-  return (Math.floor(score * 10) / 10).toFixed(1);
-}
+// One rounding for every place a score is shown (messages, Markdown reports, the CLI); other views import it from here.
+export { displayScore };
 
 function statusLine(view: AssessmentView): string {
   const done = view.checks.filter((check) => check.status !== 'PENDING').length;

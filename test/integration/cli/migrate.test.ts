@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { migrateDatabase } from '../../../src/cli/migrate.ts';
+import { migrateDatabase } from '../../../src/main/migrate-database.ts';
 import { dropDatabase } from '../../support/private-database.ts';
 
 function captured(env: NodeJS.ProcessEnv) {

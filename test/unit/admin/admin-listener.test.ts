@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAdminListener, type AdminListener, type AdminRoute } from '../../../src/admin/admin-listener.ts';
-import { describeProbeFailure, healthRoutes } from '../../../src/admin/health-routes.ts';
+import { healthRoutes } from '../../../src/admin/health-routes.ts';
+import { describeProbeFailure } from '../../../src/secrets/probe-failure.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
 
 const TOKEN = 'admin-token-0123456789abcdef';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSlackApiMetrics, slackMethodOf } from '../../../src/metrics/slack-api-metrics.ts';
-import { createWorkerMetrics, type QueueReading } from '../../../src/metrics/worker-metrics.ts';
+import { createWorkerMetrics } from '../../../src/metrics/worker-metrics.ts';
+import type { QueueReading } from '../../../src/status/system-state.ts';
 import { silentLogger } from '../../../src/shared/logger.ts';
 
 const NOW = Date.parse('2026-12-03T09:00:00Z');

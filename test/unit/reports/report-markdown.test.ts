@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportDocument } from '../../../src/reports/report-document.ts';
-import { renderReportMarkdown } from '../../../src/slack/views/report-markdown.ts';
+import { renderReportMarkdown } from '../../../src/reports/report-markdown.ts';
 import { check, completedView, EXAMPLE_CHECKS, specsOf } from './fixtures.ts';
 import type { CheckResultView } from '../../../src/assessments/assessment.types.ts';
 

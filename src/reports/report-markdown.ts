@@ -1,7 +1,10 @@
-import type { ReadinessReport, ReportedCheck } from '../../readiness/report.ts';
-import { SEVERITY_WEIGHT, type CheckStatus, type Verdict } from '../../readiness/score.ts';
-import type { ReportDocument } from '../../reports/report-document.ts';
-import { displayScore } from './assessment-message.ts';
+import { displayScore } from '../readiness/display-score.ts';
+import type { ReadinessReport, ReportedCheck } from '../readiness/report.ts';
+import { SEVERITY_WEIGHT, type CheckStatus, type Verdict } from '../readiness/score.ts';
+import type { ReportDocument } from './report-document.ts';
+
+// Markdown, not Slack mrkdwn: a file uploaded into a thread and `readiness assess --format markdown` print the same
+// document, so it lives with the reports and not with the Slack views.
 
 const VERDICT_WORD: Record<Verdict, string> = { GO: 'GO', GO_WITH_CAUTION: 'GO WITH CAUTION', NO_GO: 'NO-GO' };
 

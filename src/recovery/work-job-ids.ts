@@ -1,0 +1,12 @@
+/**
+ * The deterministic ids of the jobs that move tracked work on (an assessment, a deployment phase, a rollback).
+ * They are a rule of the domain, not a detail of the queue: adding the same logical job twice is a no-op because
+ * the id is the same, and the recovery sweep finds a piece of work's job by computing its id. The queue adapter
+ * adds jobs under these ids (src/queue/names.ts); ids of jobs nothing recovers stay there.
+ */
+export const workJobIds = {
+  assessment: (assessmentId: string) => `assessment_${assessmentId}`,
+  /** A Resume or a passed gate bumps the generation, so the phase job it enqueues is a new one. */
+  deploymentPhase: (deploymentId: string, phaseIndex: number, generation: number) => `deploy-phase_${deploymentId}_${phaseIndex}_${generation}`,
+  rollback: (deploymentId: string) => `rollback_${deploymentId}`,
+};
