@@ -1,12 +1,12 @@
 import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
-import type { AssessmentScheduler, Queues } from '../src/queue/queues.ts';
+import type { Queues } from '../src/queue/queues.ts';
 import type { DeploymentScheduler } from '../src/deployments/deployment.ports.ts';
 import { recoveryJobsFor } from '../src/queue/recovery-jobs.ts';
 import { recoverStrandedWork, type StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
 import type { RecoveryRepository } from '../src/recovery/recovery.ports.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { repeatWithoutOverlap } from '../src/shared/repeat.ts';
-import type { AssessmentRepository } from '../src/assessments/assessment.ports.ts';
+import type { AssessmentRepository, AssessmentScheduler } from '../src/assessments/assessment.ports.ts';
 import { giveUpOnDeploymentJob } from './deployment.ts';
 import { expireOverduePlans } from '../src/deployments/expire-plan.ts';
 import { RECOVERY_GRACE_MS } from '../src/recovery/decide-recovery.ts';

@@ -1,5 +1,4 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { NewAssessment } from '../assessments/assessment.types.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
 import type { DigestScheduler } from '../digests/digest.ports.ts';
 import type { AssessmentScheduler, IntakeScheduler } from '../assessments/assessment.ports.ts';
@@ -14,9 +13,6 @@ import type { RetentionScheduler } from '../retention/retention.ports.ts';
 
 /** How long the updater gathers changes to one message before showing them in one chat.update. */
 export const RENDER_WINDOW_MS = 1000;
-
-// The ports are the domain's; re-exported for importers outside the assessments slice until they import the domain.
-export type { AssessmentScheduler };
 
 export function reportSchedulerFor(reports: Queue): ReportScheduler {
   return {
