@@ -1,4 +1,5 @@
 import { planDeployment } from '../src/deployments/plan-deployment.ts';
+import { roleMentions } from '../src/slack/role-mentions.ts';
 import { requestRollback } from '../src/deployments/rollback.ts';
 import { deploymentMessages } from '../src/slack/deployment-messages.ts';
 import { ephemeral, type CommandContext, type CommandDeps } from './command-context.ts';
@@ -12,7 +13,7 @@ export async function handleDeploy(
   await ctx.ack(deploymentMessages.planning(input.service, input.environment));
   await deps.afterAck(async () => {
     const result = await planDeployment(deps.deployments.domain, { ...input, requestKey: ctx.payload.trigger_id, userId: ctx.payload.user_id });
-    await ctx.respond(ephemeral(deploymentMessages.planAnswer(result)));
+    await ctx.respond(ephemeral(deploymentMessages.planAnswer(result, roleMentions(deps.runtime.roles))));
   });
 }
 
@@ -25,13 +26,16 @@ export async function handleRollback(
   await ctx.ack(`:rewind: Looking for the latest deployment of *${input.service}* in *${input.environment}*…`);
   await deps.afterAck(async () => {
     const latest = await deps.deployments.domain.deployments.latestStarted(input.service, input.environment);
-    if (!latest) return void (await ctx.respond(ephemeral(deploymentMessages.rollbackAnswer({ ok: false, reason: 'no_deployment' }))));
+    if (!latest)
+      return void (await ctx.respond(
+        ephemeral(deploymentMessages.rollbackAnswer({ ok: false, reason: 'no_deployment' }, roleMentions(deps.runtime.roles))),
+      ));
     const result = await requestRollback(deps.deployments.domain, {
       deploymentId: latest.id,
       by: ctx.payload.user_id,
       reason: input.reason ?? 'manual rollback (no reason given)',
       checkRole: true,
     });
-    await ctx.respond(ephemeral(deploymentMessages.rollbackAnswer(result)));
+    await ctx.respond(ephemeral(deploymentMessages.rollbackAnswer(result, roleMentions(deps.runtime.roles))));
   });
 }

@@ -1,4 +1,5 @@
 import { overrideDecision, type OverrideResult } from '../src/approvals/override.ts';
+import { roleMentions } from '../src/slack/role-mentions.ts';
 import { resolveAssessmentReference } from '../src/assessments/resolve-reference.ts';
 import { referenceText, type AssessmentReference } from '../src/reports/assessment-reference.ts';
 import { messages } from '../src/slack/messages.ts';
@@ -22,6 +23,6 @@ export async function handleOverride(
       { ...deps.approvals.domain, effects: deps.approvals.effects },
       { assessmentId: resolved.assessment.id, userId: ctx.payload.user_id, justification: input.justification },
     );
-    await ctx.respond(ephemeral(messages.overrideAnswer(result, (role) => deps.runtime.roles.mentions(role))));
+    await ctx.respond(ephemeral(messages.overrideAnswer(result, roleMentions(deps.runtime.roles))));
   });
 }

@@ -1,4 +1,5 @@
 import { lookUpStatus } from '../src/status/look-up-status.ts';
+import { roleMentions } from '../src/slack/role-mentions.ts';
 import { messages } from '../src/slack/messages.ts';
 import { escapeText } from '../src/slack/escape.ts';
 import { renderStatusAnswer } from '../src/slack/views/status-message.ts';
@@ -11,7 +12,7 @@ export async function handleStatus(deps: CommandDeps, ctx: CommandContext, targe
   await deps.afterAck(async () => {
     const found = await lookUpStatus({ status: runtime.status, signoffs: runtime.signoffs, config: runtime.settings.config }, target);
     if (!found.ok) return void (await ctx.respond(ephemeral(messages.unavailable('database', found.detail))));
-    const answer = renderStatusAnswer(found.snapshot, (role) => runtime.roles.mentions(role), deps.now());
+    const answer = renderStatusAnswer(found.snapshot, roleMentions(runtime.roles), deps.now());
     await ctx.respond({ response_type: 'ephemeral', ...answer });
   });
 }

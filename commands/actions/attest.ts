@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { roleMentions } from '../../src/slack/role-mentions.ts';
 import { z } from 'zod';
 import { attestCheck } from '../../src/assessments/attest-check.ts';
 import { messages } from '../../src/slack/messages.ts';
@@ -26,6 +27,6 @@ export function attestAction(deps: CommandDeps) {
       { assessments: runtime.assessments, roles: runtime.roles, scheduler: runtime.queues.scheduler, now: deps.now },
       { assessmentId, checkId, userId: click.data.user.id },
     );
-    if (!result.ok) await respond(ephemeral(messages.attestRefused(result)));
+    if (!result.ok) await respond(ephemeral(messages.attestRefused(result, roleMentions(deps.runtime.roles))));
   };
 }

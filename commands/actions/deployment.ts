@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { roleMentions } from '../../src/slack/role-mentions.ts';
 import { z } from 'zod';
 import { controlDeployment, passGate, type ControlAction } from '../../src/deployments/control.ts';
 import { requestRollback } from '../../src/deployments/rollback.ts';
@@ -34,7 +35,7 @@ export function deploymentControlAction(deps: CommandDeps, action: ControlAction
     const result = await controlDeployment(deps.deployments.domain, { deploymentId: click.value, action, userId: click.userId });
     if (!result.ok && result.reason === 'start_refused')
       await respond({ response_type: 'ephemeral', replace_original: false, ...deploymentMessages.startRefusedResponse(result) });
-    else if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result)));
+    else if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result, roleMentions(deps.runtime.roles))));
   };
 }
 
@@ -50,7 +51,7 @@ export function deploymentRollbackAction(deps: CommandDeps) {
       reason: 'manual rollback from the deployment message',
       checkRole: true,
     });
-    if (!result.ok) await respond(ephemeral(deploymentMessages.rollbackAnswer(result)));
+    if (!result.ok) await respond(ephemeral(deploymentMessages.rollbackAnswer(result, roleMentions(deps.runtime.roles))));
   };
 }
 
@@ -64,8 +65,8 @@ export function gateProceedAction(deps: CommandDeps) {
     const deployment = await deps.deployments.domain.deployments.find(deploymentId);
     const task = deployment?.plan.phases.flatMap((phase) => phase.tasks).find((candidate) => candidate.id === taskId);
     if (!deployment || !task || task.spec.type !== 'manual-gate')
-      return void (await respond(ephemeral(deploymentMessages.controlRefused({ ok: false, reason: 'not_found' }))));
+      return void (await respond(ephemeral(deploymentMessages.controlRefused({ ok: false, reason: 'not_found' }, roleMentions(deps.runtime.roles)))));
     const result = await passGate(deps.deployments.domain, { deploymentId, taskId, userId: click.userId, role: task.spec.role });
-    if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result)));
+    if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result, roleMentions(deps.runtime.roles))));
   };
 }

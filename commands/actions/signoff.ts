@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { roleMentions } from '../../src/slack/role-mentions.ts';
 import { z } from 'zod';
 import { requestSignoff } from '../../src/approvals/request-signoff.ts';
 import { precheckSignoff, signOff, type SignInput } from '../../src/approvals/sign-off.ts';
@@ -78,7 +79,7 @@ export function approveAction(deps: CommandDeps) {
       return;
     }
     const result = await signOff(deps.approvals.domain, signInput(click, 'APPROVE'));
-    if (!result.ok) await respond(ephemeral(messages.signoffRefused(result.refusal, (role) => deps.runtime.roles.mentions(role))));
+    if (!result.ok) await respond(ephemeral(messages.signoffRefused(result.refusal, roleMentions(deps.runtime.roles))));
   };
 }
 
@@ -94,7 +95,7 @@ export function noteAction(deps: CommandDeps, kind: 'APPROVE_WITH_CONDITIONS' | 
     const input = signInput(click, kind);
     const refused = await precheckSignoff(deps.approvals.domain, input);
     if (refused && !refused.ok) {
-      await respond(ephemeral(messages.signoffRefused(refused.refusal, (role) => deps.runtime.roles.mentions(role))));
+      await respond(ephemeral(messages.signoffRefused(refused.refusal, roleMentions(deps.runtime.roles))));
       return;
     }
     await client.views.open({
@@ -132,7 +133,7 @@ export function noteSubmission(deps: CommandDeps) {
       await client.chat.postEphemeral({
         channel: channelId,
         user: userId,
-        text: messages.signoffRefused(result.refusal, (name) => deps.runtime.roles.mentions(name)),
+        text: messages.signoffRefused(result.refusal, roleMentions(deps.runtime.roles)),
       });
     }
   };

@@ -3,7 +3,7 @@ import type { AssessmentRepository, AssessmentScheduler } from './assessment.por
 
 export interface AttestDeps {
   assessments: Pick<AssessmentRepository, 'find' | 'attest'>;
-  roles: Pick<RoleDirectory, 'isMember' | 'mentions'>;
+  roles: Pick<RoleDirectory, 'isMember'>;
   scheduler: Pick<AssessmentScheduler, 'requestRender'>;
   now: () => Date;
 }
@@ -13,7 +13,7 @@ export type AttestRefusal =
   | { reason: 'not_manual'; checkName: string }
   | { reason: 'assessment_failed' }
   | { reason: 'already_attested'; checkName: string; attestedBy: string | undefined; attestedAt: string | undefined }
-  | { reason: 'not_member'; checkName: string; role: string; who: string };
+  | { reason: 'not_member'; checkName: string; role: string };
 
 export type AttestResult = { ok: true; checkName: string; verdictChange?: { from: string | null; to: string } } | ({ ok: false } & AttestRefusal);
 
@@ -36,7 +36,7 @@ export async function attestCheck(deps: AttestDeps, input: { assessmentId: strin
 
   const membership = await deps.roles.isMember(check.manual.role, input.userId);
   if (!membership.member) {
-    return { ok: false, reason: 'not_member', checkName: check.name, role: check.manual.role, who: deps.roles.mentions(check.manual.role) };
+    return { ok: false, reason: 'not_member', checkName: check.name, role: check.manual.role };
   }
   const at = deps.now();
   const outcome = await deps.assessments.attest({

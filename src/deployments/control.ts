@@ -9,7 +9,7 @@ export type ControlAction = 'start' | 'cancel' | 'pause' | 'resume' | 'abort';
 export type ControlResult =
   | { ok: true; deployment: DeploymentView }
   | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'not_deployer'; role: string; who: string }
+  | { ok: false; reason: 'not_deployer'; role: string }
   | { ok: false; reason: 'wrong_state'; status: DeploymentStatus; action: ControlAction }
   | { ok: false; reason: 'locked'; lock: LockHolder }
   | { ok: false; reason: 'start_refused'; service: string; environment: string; refusal: StartRefusal };
@@ -53,9 +53,8 @@ export async function controlDeployment(
 export async function passGate(
   deps: DeploymentDeps,
   input: { deploymentId: string; taskId: string; userId: string; role: string },
-): Promise<ControlResult | { ok: false; reason: 'not_gate_member'; role: string; who: string }> {
-  if (!(await deps.roles.isMember(input.role, input.userId)).member)
-    return { ok: false, reason: 'not_gate_member', role: input.role, who: deps.roles.mentions(input.role) };
+): Promise<ControlResult | { ok: false; reason: 'not_gate_member'; role: string }> {
+  if (!(await deps.roles.isMember(input.role, input.userId)).member) return { ok: false, reason: 'not_gate_member', role: input.role };
   const passed = await deps.deployments.passGate(input.deploymentId, input.taskId, input.userId, deps.now());
   if (!passed.applied) {
     if (!passed.deployment) return { ok: false, reason: 'not_found' };

@@ -21,7 +21,7 @@ export interface DeploymentDeps {
   config: ReadinessConfig;
   deployments: DeploymentRepository;
   signoffs: Pick<SignoffRepository, 'findByAssessment'>;
-  roles: Pick<RoleDirectory, 'isMember' | 'mentions'>;
+  roles: Pick<RoleDirectory, 'isMember'>;
   effects: DeploymentEffects;
   now: () => Date;
 }
@@ -31,7 +31,7 @@ export type PlanRefusal =
   | { reason: 'unknown_template'; template: string; known: string[] }
   | { reason: 'plan_invalid'; problems: string[] }
   | { reason: 'locked'; lock: LockHolder }
-  | { reason: 'not_deployer'; role: string; who: string }
+  | { reason: 'not_deployer'; role: string }
   | { reason: 'no_thread' }
   | OwnApproval
   | NoDeployerRole;
@@ -43,10 +43,10 @@ export async function deployerCheck(
   deps: Pick<DeploymentDeps, 'roles'>,
   policy: DeployPolicy,
   userId: string,
-): Promise<{ ok: true } | { ok: false; reason: 'not_deployer'; role: string; who: string }> {
+): Promise<{ ok: true } | { ok: false; reason: 'not_deployer'; role: string }> {
   if (!policy.deployerRole) return { ok: true };
   if ((await deps.roles.isMember(policy.deployerRole, userId)).member) return { ok: true };
-  return { ok: false, reason: 'not_deployer', role: policy.deployerRole, who: deps.roles.mentions(policy.deployerRole) };
+  return { ok: false, reason: 'not_deployer', role: policy.deployerRole };
 }
 
 /**

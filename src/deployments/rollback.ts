@@ -8,7 +8,7 @@ export type RollbackRequestResult =
   | { ok: true; deployment: DeploymentView }
   | { ok: false; reason: 'not_found' | 'nothing_to_roll_back' }
   | { ok: false; reason: 'already'; deployment: DeploymentView }
-  | { ok: false; reason: 'not_deployer'; role: string; who: string }
+  | { ok: false; reason: 'not_deployer'; role: string }
   | { ok: false; reason: 'superseded'; lock: LockHolder };
 
 /**

@@ -1,4 +1,5 @@
 import type { DeploymentEffects } from '../deployments/deployment-effects.ts';
+import { roleMentions } from '../slack/role-mentions.ts';
 import type { DeploymentServices } from '../deployments/deployment-services.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import type { DeploymentView } from '../deployments/deployment.types.ts';
@@ -87,7 +88,7 @@ export function deploymentServices(
       checks: networkCheckRunner,
       webhooks: createWebhookSender(egress),
       async postGate(context, task) {
-        const who = runtime.roles.mentions(task.spec.role);
+        const who = roleMentions(runtime.roles)(task.spec.role);
         await postInThread(context.deployment, deploymentMessages.gateWaiting(who, task.name, task.spec.prompt));
         await effects.publish(context.deployment);
       },

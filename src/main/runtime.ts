@@ -10,7 +10,6 @@ import type { AssessmentRepository } from '../assessments/assessment.ports.ts';
 import { createAssessmentRepository } from '../store/assessments/index.ts';
 import { createDb, type Db } from '../store/prisma.ts';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.ts';
-import { mentionRoleHolders } from '../slack/role-mentions.ts';
 import type { SignoffRepository } from '../approvals/signoff.ports.ts';
 import { createSignoffRepository } from '../store/signoffs/signoffs.repository.ts';
 import type { DeploymentRepository } from '../deployments/deployment.ports.ts';
@@ -127,7 +126,6 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     roles: createRoleDirectory({
       roles: settings.config.roles,
       usergroupMembers: async (usergroup) => (await slack.usergroups.users.list({ usergroup })).users ?? [],
-      nameHolders: mentionRoleHolders,
     }),
     slackForWorkers: instrumented('workers', new WebClient(settings.slackBotToken, { ...clientOptions('workers'), rejectRateLimitedCalls: true })),
     slackApi,

@@ -11,16 +11,11 @@ export interface RoleHolders {
   usergroups: readonly string[];
 }
 
-/** Names a role's holders for people to read; the chat adapter decides how (Slack: mentions). */
-export type NameRoleHolders = (role: string, holders: RoleHolders | undefined) => string;
-
 export interface RoleDirectory {
   /** Whether the user belongs to the role: listed by id, or a member of one of its usergroups. */
   isMember(role: string, userId: string): Promise<Membership>;
   /** Who holds the role as configured; undefined for a role readiness.yaml does not define. */
   holders(role: string): RoleHolders | undefined;
-  /** Who holds the role, named by the chat adapter (Slack mentions): for "who can" answers and pages. */
-  mentions(role: string): string;
   /** Every user of the role, usergroups expanded: for direct messages. */
   members(role: string): Promise<string[]>;
 }
@@ -28,8 +23,6 @@ export interface RoleDirectory {
 export interface RoleDirectoryOptions {
   roles: Readonly<Record<string, RoleConfig>>;
   usergroupMembers: UsergroupMembers;
-  /** How `mentions` names the holders; the chat adapter supplies it, so this module knows no chat syntax. */
-  nameHolders: NameRoleHolders;
   /** Usergroup membership changes rarely; one lookup per group per period. @defaultValue 5 minutes */
   cacheTtlMs?: number;
   now?: () => number;
@@ -68,7 +61,6 @@ export function createRoleDirectory(options: RoleDirectoryOptions): RoleDirector
       return { member: false };
     },
     holders: holdersOf,
-    mentions: (role) => options.nameHolders(role, holdersOf(role)),
     async members(role) {
       const config = roleOf(role);
       if (!config) return [];

@@ -1,4 +1,5 @@
 import type { ControlResult } from '../deployments/control.ts';
+import type { NameRole } from './role-mentions.ts';
 import type { DeploymentAlert, DeploymentAnnouncement } from '../deployments/deployment-effects.ts';
 import type { DeploymentView } from '../deployments/deployment.types.ts';
 import type { PlanDeploymentResult } from '../deployments/plan-deployment.ts';
@@ -25,7 +26,7 @@ const noDeployerSentence = (environment: string) =>
 export const deploymentMessages = {
   planning: (service: string, environment: string) =>
     `:clipboard: Planning a deployment of *${escapeText(service)}* to *${escapeText(environment)}*…`,
-  planAnswer(result: PlanDeploymentResult): string {
+  planAnswer(result: PlanDeploymentResult, who: NameRole): string {
     if (result.ok) {
       return result.created
         ? `:clipboard: The plan is in the thread of the assessment it relies on. Nothing runs until someone clicks *Start*.`
@@ -49,7 +50,7 @@ export const deploymentMessages = {
       case 'locked':
         return `Another deployment holds this environment: ${lockText(result.lock)}. One at a time; wait for it to finish or roll it back.`;
       case 'not_deployer':
-        return `Only members of *${escapeText(result.role)}* may deploy here: ${result.who}.`;
+        return `Only members of *${escapeText(result.role)}* may deploy here: ${who(result.role)}.`;
       case 'no_thread':
         return 'The assessment this would rely on has no Slack message, so there is no thread to run the deployment in. Assess again.';
       case 'approved_own_release':
@@ -94,14 +95,14 @@ export const deploymentMessages = {
         return 'Not started: the assessment or its sign-off changed while starting. Look at the thread and try again.';
     }
   },
-  controlRefused(result: Exclude<ControlResult, { ok: true }> | { ok: false; reason: 'not_gate_member'; role: string; who: string }): string {
+  controlRefused(result: Exclude<ControlResult, { ok: true }> | { ok: false; reason: 'not_gate_member'; role: string }, who: NameRole): string {
     switch (result.reason) {
       case 'not_found':
         return 'That deployment no longer exists. Nothing changed.';
       case 'not_deployer':
-        return `Only members of *${escapeText(result.role)}* may do that: ${result.who}. Nothing changed.`;
+        return `Only members of *${escapeText(result.role)}* may do that: ${who(result.role)}. Nothing changed.`;
       case 'not_gate_member':
-        return `Only members of *${escapeText(result.role)}* may pass this gate: ${result.who}. Nothing changed.`;
+        return `Only members of *${escapeText(result.role)}* may pass this gate: ${who(result.role)}. Nothing changed.`;
       case 'locked':
         return `Another deployment holds this environment: ${lockText(result.lock)}. Nothing started.`;
       case 'wrong_state':
@@ -163,7 +164,7 @@ export const deploymentMessages = {
   /** A manual gate waits: `who` are the mentions of its role's members. */
   gateWaiting: (who: string, taskName: string, prompt: string | undefined) =>
     `:raised_hand: ${who} — the deployment waits for you at *${escapeText(taskName)}*${prompt ? `: ${escapeText(prompt)}` : ''}. Click *Proceed* on the deployment message, or Abort.`,
-  rollbackAnswer(result: RollbackRequestResult | { ok: false; reason: 'no_deployment' }): string {
+  rollbackAnswer(result: RollbackRequestResult | { ok: false; reason: 'no_deployment' }, who: NameRole): string {
     if (result.ok) return ':rewind: Rolling back; progress is on the deployment message.';
     switch (result.reason) {
       case 'no_deployment':
@@ -175,7 +176,7 @@ export const deploymentMessages = {
       case 'already':
         return `It is already ${result.deployment.status.toLowerCase().replaceAll('_', ' ')}; a rollback runs once. Nothing changed.`;
       case 'not_deployer':
-        return `Only members of *${escapeText(result.role)}* may roll back here: ${result.who}.`;
+        return `Only members of *${escapeText(result.role)}* may roll back here: ${who(result.role)}.`;
       case 'superseded':
         return `A newer deployment holds this environment (${lockText(result.lock)}); roll that one back instead.`;
     }

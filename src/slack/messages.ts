@@ -1,4 +1,5 @@
 import type { Unavailable } from '../assessments/start-assessment.ts';
+import type { NameRole } from './role-mentions.ts';
 import type { AttestRefusal } from '../assessments/attest-check.ts';
 import type { SignRefusal } from '../approvals/authorize.ts';
 import type { RequestSignoffResult } from '../approvals/request-signoff.ts';
@@ -23,7 +24,7 @@ export const messages = {
     slackError === 'not_in_channel' || slackError === 'channel_not_found'
       ? `I cannot post in this channel (${slackError}). Invite me with \`/invite @Readiness\` and run the command again.`
       : `Slack refused my message (${escapeText(slackError)}). The assessment is running, but I cannot show it here.`,
-  attestRefused: (refusal: AttestRefusal) => {
+  attestRefused: (refusal: AttestRefusal, who: NameRole) => {
     switch (refusal.reason) {
       case 'not_found':
         return 'That assessment or check no longer exists, so there is nothing to attest.';
@@ -36,7 +37,7 @@ export const messages = {
           refusal.attestedAt ? ` at ${refusal.attestedAt}` : ''
         }. Nothing changed.`;
       case 'not_member':
-        return `Only members of the *${escapeText(refusal.role)}* role may attest *${escapeText(refusal.checkName)}*: ${refusal.who}. Ask one of them.`;
+        return `Only members of the *${escapeText(refusal.role)}* role may attest *${escapeText(refusal.checkName)}*: ${who(refusal.role)}. Ask one of them.`;
     }
   },
   signoffRefused: (refusal: SignRefusal | { reason: 'not_found' }, who: (role: string) => string) => {

@@ -1,4 +1,4 @@
-import type { RoleHolders } from '../roles/role-directory.ts';
+import type { RoleDirectory, RoleHolders } from '../roles/role-directory.ts';
 import { mentionUser } from './escape.ts';
 
 /** Only Slack's usergroup id shape becomes a mention; anything else shows as typed. */
@@ -9,3 +9,12 @@ export function mentionRoleHolders(role: string, holders: RoleHolders | undefine
   if (!holders) return `\`${role}\``;
   return [...holders.users.map(mentionUser), ...holders.usergroups.map(mentionUsergroup)].join(', ');
 }
+
+/** Names a role for a reader: its holders as mentions. Refusals, gate prompts and sign-off messages take one. */
+export type NameRole = (role: string) => string;
+
+/** The NameRole of a role directory: who holds each role as readiness.yaml lists them, as Slack mentions. */
+export const roleMentions =
+  (roles: Pick<RoleDirectory, 'holders'>): NameRole =>
+  (role) =>
+    mentionRoleHolders(role, roles.holders(role));

@@ -1,4 +1,5 @@
 import type { RoleDirectory } from '../roles/role-directory.ts';
+import { roleMentions } from './role-mentions.ts';
 import type { SignoffRepository } from '../approvals/signoff.ports.ts';
 import type { ChatPort } from './assessment-message.publisher.ts';
 import { renderSignoffMessage } from './views/signoff-message.ts';
@@ -6,7 +7,7 @@ import { renderSignoffMessage } from './views/signoff-message.ts';
 export interface SignoffMessageDeps {
   signoffs: Pick<SignoffRepository, 'findById'>;
   chat: Pick<ChatPort, 'update'>;
-  roles: Pick<RoleDirectory, 'mentions'>;
+  roles: Pick<RoleDirectory, 'holders'>;
 }
 
 /** Re-renders the sign-off message from the database, whatever updates came before. */
@@ -17,7 +18,7 @@ export async function refreshSignoffMessage(deps: SignoffMessageDeps, requestId:
   await deps.chat.update({
     channel: request.channelId,
     ts: request.messageTs,
-    ...renderSignoffMessage(request, (role) => deps.roles.mentions(role)),
+    ...renderSignoffMessage(request, roleMentions(deps.roles)),
   });
   return 'updated';
 }

@@ -1,4 +1,5 @@
 import type { SignoffThread } from '../approvals/signoff.ports.ts';
+import { roleMentions } from './role-mentions.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
 import type { ChatPort } from './assessment-message.publisher.ts';
 import { mentionUser } from './escape.ts';
@@ -7,7 +8,7 @@ import { renderSignoffMessage } from './views/signoff-message.ts';
 
 export interface SignoffThreadDeps {
   chat: Pick<ChatPort, 'postMessage'>;
-  roles: Pick<RoleDirectory, 'mentions'>;
+  roles: Pick<RoleDirectory, 'holders'>;
 }
 
 /** The sign-off conversation in the assessment's thread, in Slack's words and blocks. */
@@ -15,7 +16,7 @@ export function slackSignoffThread(deps: SignoffThreadDeps): SignoffThread {
   const inThread = (request: { channelId: string; threadTs: string }) => ({ channel: request.channelId, thread_ts: request.threadTs });
   return {
     async postRequest(request) {
-      const posted = await deps.chat.postMessage({ ...inThread(request), ...renderSignoffMessage(request, (role) => deps.roles.mentions(role)) });
+      const posted = await deps.chat.postMessage({ ...inThread(request), ...renderSignoffMessage(request, roleMentions(deps.roles)) });
       return posted.ts;
     },
     async announceDecision(request, outcome) {

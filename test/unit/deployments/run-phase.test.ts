@@ -89,7 +89,7 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
   const deps = {
     config: {} as RollbackRunDeps['config'],
     signoffs: { findByAssessment: async () => undefined },
-    roles: { isMember: async () => ({ member: true }), mentions: () => '' },
+    roles: { isMember: async () => ({ member: true }), holders: () => undefined },
     now: () => NOW,
     deployments: {
       find: async () => state,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRoleDirectory } from '../../../src/roles/role-directory.ts';
-import { mentionRoleHolders } from '../../../src/slack/role-mentions.ts';
+import { roleMentions } from '../../../src/slack/role-mentions.ts';
 
 const roles = {
   'tech-lead': { users: ['U0LEAD'], usergroups: ['S0LEADS'] },
@@ -17,7 +17,6 @@ function directory(groups: Record<string, string[]>, clock = { now: 0 }) {
       if (!members) throw new Error('no_such_subteam');
       return members;
     },
-    nameHolders: mentionRoleHolders,
     cacheTtlMs: 1000,
     now: () => clock.now,
   });
@@ -63,13 +62,13 @@ describe('role directory', () => {
   it('lists members with usergroups expanded, and mentions without expanding', async () => {
     const { roleDirectory } = directory({ S0LEADS: ['U0LEAD', 'U0B'] });
     expect(await roleDirectory.members('tech-lead')).toEqual(['U0LEAD', 'U0B']);
-    expect(roleDirectory.mentions('tech-lead')).toBe('<@U0LEAD>, <!subteam^S0LEADS>');
+    expect(roleMentions(roleDirectory)('tech-lead')).toBe('<@U0LEAD>, <!subteam^S0LEADS>');
   });
 
   it('gives the holders as ids, and names an unknown role in code', () => {
     const { roleDirectory } = directory({});
     expect(roleDirectory.holders('tech-lead')).toEqual({ users: ['U0LEAD'], usergroups: ['S0LEADS'] });
     expect(roleDirectory.holders('nobody')).toBeUndefined();
-    expect(roleDirectory.mentions('nobody')).toBe('`nobody`');
+    expect(roleMentions(roleDirectory)('nobody')).toBe('`nobody`');
   });
 });
