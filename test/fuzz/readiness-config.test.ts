@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseReadinessConfig, parseReadinessYaml, ReadinessConfigError } from '../../src/config/readiness-config.ts';
+import { formatKeyPath, parseReadinessConfig, parseReadinessYaml, ReadinessConfigError } from '../../src/config/readiness-config.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 import { fuzzParameters, HOSTILE_TOKENS } from './fuzz-runs.ts';
 
@@ -154,6 +154,11 @@ describe('fuzzed readiness.yaml documents', () => {
       }),
       fuzzParameters(40),
     );
+  });
+
+  it('a key that is empty or holds a dot, space or newline is quoted in the key path, so the line still says where', () => {
+    expect(formatKeyPath(['services', '', 'vars', 'a.b', 'x\ny', 0])).toBe('services[""].vars["a.b"]["x\\ny"][0]');
+    expect(() => parseReadinessYaml('"": 1\nservices: {}', 'fuzz.yaml')).toThrow(/\n {2}- \[""\]: unknown key/);
   });
 
   it('an alias inside its own anchor, an alias with no anchor and an alias bomb are refused with a line to look at', () => {
