@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { findDanglingReferences, findUnresolvableChecks } from './catalog.ts';
 import { ReadinessConfig } from './readiness-config.schema.ts';
@@ -23,9 +23,13 @@ export class ReadinessConfigError extends Error {
 export function formatKeyPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => {
     if (typeof key === 'number') return `${acc}[${key}]`;
+    // An empty key, or one with a dot, bracket, space or newline in it, would make the path ambiguous or split the line.
+    if (typeof key === 'string' && AMBIGUOUS_KEY.test(key)) return `${acc}[${JSON.stringify(key)}]`;
     return acc === '' ? String(key) : `${acc}.${String(key)}`;
   }, '');
 }
+
+const AMBIGUOUS_KEY = /^$|[\s\p{C}.[\]":]/u;
 
 /** One line per problem; an unknown key gets one line of its own, naming the key it probably meant. */
 function describeIssues(issues: readonly z.core.$ZodIssue[], document: unknown): string[] {
@@ -81,8 +85,37 @@ export function parseReadinessConfig(document: unknown, source: string): Readine
   return result.data;
 }
 
+/**
+ * An alias inside the node it names (`&a [*a]`) makes `toJS` build a cyclic object, which every later check would
+ * walk until the stack overflows; a config has no use for one, so it is refused with where it is.
+ */
+function findSelfReferencingAliases(document: Document, lines: LineCounter): string[] {
+  const problems: string[] = [];
+  visit(document, {
+    Alias(_key, alias, ancestors) {
+      const target = alias.resolve(document);
+      if (target === undefined || !ancestors.includes(target)) return;
+      const position = alias.range ? lines.linePos(alias.range[0]) : undefined;
+      const where = position ? `line ${position.line}, column ${position.col}` : 'YAML';
+      problems.push(`${where}: the alias *${alias.source} is inside the node it names, so the document would contain itself`);
+    },
+  });
+  return problems;
+}
+
+/** `toJS` throws a ReferenceError for an alias with no anchor before it and for an alias bomb; both are the file's fault. */
+function documentValue(document: Document, source: string): unknown {
+  try {
+    return document.toJS();
+  } catch (error) {
+    if (error instanceof ReferenceError) throw new ReadinessConfigError(source, [`YAML aliases: ${error.message}`]);
+    throw error;
+  }
+}
+
 export function parseReadinessYaml(text: string, source: string): ReadinessConfig {
-  const document = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (document.errors.length > 0) {
     throw new ReadinessConfigError(
       source,
@@ -93,7 +126,9 @@ export function parseReadinessYaml(text: string, source: string): ReadinessConfi
       }),
     );
   }
-  return parseReadinessConfig(document.toJS(), source);
+  const selfReferences = findSelfReferencingAliases(document, lines);
+  if (selfReferences.length > 0) throw new ReadinessConfigError(source, selfReferences);
+  return parseReadinessConfig(documentValue(document, source), source);
 }
 
 export async function loadReadinessConfig(path: string): Promise<ReadinessConfig> {

@@ -1,5 +1,6 @@
-import { App, LogLevel, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../shared/logger.ts';
+import { refuseNonObjectBodies } from './body-guard.ts';
 import { errorMiddleware } from './error-middleware.ts';
 
 export interface SlackAppOptions {
@@ -50,11 +51,16 @@ export function createSlackApp(options: SlackAppOptions): App {
       })
     : new App({
         token: options.botToken,
-        signingSecret: options.signingSecret ?? '',
         clientOptions,
         logger,
-        // Respond to Slack as soon as ack() runs; the work after it must never hold Slack's 3-second window.
-        processBeforeResponse: false,
+        receiver: refuseNonObjectBodies(
+          new HTTPReceiver({
+            signingSecret: options.signingSecret ?? '',
+            logger,
+            // Respond to Slack as soon as ack() runs; the work after it must never hold Slack's 3-second window.
+            processBeforeResponse: false,
+          }),
+        ),
       });
   app.use(options.requestGuard);
   app.use(errorMiddleware(options.logger));

@@ -1,0 +1,57 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HTTPReceiver } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refuseNonObjectBodies } from '../../../src/slack/body-guard.ts';
+
+/** Stands in for Bolt's listener: answers 200 with the body it was handed as rawBody, as Bolt would read it. */
+const seen: string[] = [];
+function boltStandIn(req: IncomingMessage, res: ServerResponse) {
+  const rawBody = (req as IncomingMessage & { rawBody?: Buffer }).rawBody;
+  seen.push(rawBody?.toString() ?? '(stream)');
+  res.writeHead(200);
+  res.end();
+}
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  const receiver = refuseNonObjectBodies({ requestListener: boltStandIn } as unknown as HTTPReceiver);
+  server = createServer((req, res) => receiver.requestListener(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const post = (body: string, contentType: string, path = '/slack/events') =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+describe('refuseNonObjectBodies', () => {
+  it.each([
+    ['null', 'application/json'],
+    ['[1]', 'application/json'],
+    ['"text"', 'application/json'],
+    ['payload=null', 'application/x-www-form-urlencoded'],
+  ])('answers 400 to %s (%s) without handing it to Bolt', async (body, contentType) => {
+    seen.length = 0;
+    expect((await post(body, contentType)).status).toBe(400);
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    ['{"type":"event_callback"}', 'application/json'],
+    ['payload=%7B%22type%22%3A%22block_actions%22%7D', 'application/x-www-form-urlencoded'],
+    ['command=%2Freadiness&text=help', 'application/x-www-form-urlencoded'],
+    ['not json', 'application/json'],
+  ])('hands %s (%s) to Bolt with the body it read', async (body, contentType) => {
+    seen.length = 0;
+    expect((await post(body, contentType)).status).toBe(200);
+    expect(seen).toEqual([body]);
+  });
+
+  it('leaves other paths to Bolt, stream unread', async () => {
+    seen.length = 0;
+    expect((await post('null', 'application/json', '/elsewhere')).status).toBe(200);
+    expect(seen).toEqual(['(stream)']);
+  });
+});
