@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseReadinessYaml } from '../../src/config/readiness-config.ts';
-import { parseIncidentCommand } from '../../src/incidents/incident-command.ts';
+import { parseIncidentCommand } from '../../src/slack/incident-command.ts';
 import { parseReadinessCommand, type ReadinessCommand } from '../../src/slack/readiness-command.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
 import { fuzzParameters, HOSTILE_TOKENS } from './fuzz-runs.ts';
