@@ -69,7 +69,7 @@ module.exports = {
       name: 'prisma-only-in-store',
       comment: 'Only repositories touch the database; everything else sees plain domain objects through ports.',
       severity: 'error',
-      from: { pathNot: '^src/(store|generated|main)/' },
+      from: { pathNot: '^src/(store|generated)/' },
       to: { path: ['node_modules/@prisma/', '^src/generated/'] },
     },
     onlyImports(
