@@ -8,51 +8,67 @@ const EVENTS_PATH = '/slack/events';
  * Bolt 5.1's HTTPReceiver reads `body.ssl_check` off whatever a body parses to, inside a promise nobody awaits:
  * a signed body of JSON `null` (or `payload=null`) rejects it and Node ends the process. Slack only ever sends
  * a JSON object, so anything else is answered 400 before Bolt sees it. The body is read here once, under Bolt's
- * own size limit, and handed on as `rawBody`, which Bolt reads instead of the (already drained) stream.
+ * own size limit (past it: 413 and the connection closed), and handed on as `rawBody`, which Bolt reads instead of
+ * the (already drained) stream.
  */
 export function refuseNonObjectBodies(receiver: HTTPReceiver): HTTPReceiver {
   const boltListener = receiver.requestListener;
   receiver.requestListener = (req, res) => {
     // Other paths and methods keep Bolt's synchronous routing, whose errors its server turns into answers.
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== EVENTS_PATH) return boltListener(req, res);
-    readBody(req, defaultBodyLimit).then(
-      (body) => {
-        if (body === undefined) return answer(res, 413);
-        if (!isObjectBody(body, req.headers['content-type'])) return answer(res, 400);
-        Object.assign(req, { rawBody: body });
-        boltListener(req, res);
-      },
-      () => answer(res, 400),
-    );
+    // A declared size over the limit is refused before a byte is read, as Bolt's own reader did.
+    if (Number(req.headers['content-length'] ?? 0) > defaultBodyLimit) return refuseTooLarge(req, res);
+    readBody(req, defaultBodyLimit)
+      .then(
+        (body) => {
+          if (body === undefined) return refuseTooLarge(req, res);
+          if (!looksLikeObjectBody(body, req.headers['content-type'])) return answer(res, 400);
+          Object.assign(req, { rawBody: body });
+          boltListener(req, res);
+        },
+        () => answer(res, 400),
+      )
+      .catch(() => {
+        // Bolt's listener threw synchronously: answer rather than leave an unhandled rejection behind.
+        if (!res.headersSent) answer(res, 500);
+      });
   };
   return receiver;
 }
 
-/** The body, or undefined once it passes `limit` bytes (the rest is drained, unread). */
+/** The body, or undefined as soon as it passes `limit` bytes (reading stops there: the sender is cut off). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      resolve(undefined);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
     req.on('error', reject);
   });
 }
 
-/** Parsed as Bolt parses it; unparseable text counts as an object here, because Bolt answers that 400 itself. */
-function isObjectBody(body: Buffer, contentType: string | undefined): boolean {
+/** 413, then the connection is closed so an unsigned sender cannot keep streaming into it. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(413, { Connection: 'close' });
+  res.end(() => req.destroy());
+}
+
+/**
+ * Whether the body can be a JSON object, judged by its first character only: the signature is not checked yet, so
+ * an unsigned body is never parsed here. A body that starts with `{` and is not valid JSON is Bolt's to refuse.
+ */
+function looksLikeObjectBody(body: Buffer, contentType: string | undefined): boolean {
   const text = body.toString();
   const json = contentType === 'application/x-www-form-urlencoded' ? parse(text).payload : text;
-  if (typeof json !== 'string') return true;
-  try {
-    const value: unknown = JSON.parse(json);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return true;
-  }
+  if (json === undefined) return true;
+  if (typeof json !== 'string') return false;
+  return json.trimStart().startsWith('{');
 }
 
 function answer(res: ServerResponse, status: number): void {

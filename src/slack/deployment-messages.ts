@@ -142,16 +142,18 @@ export const deploymentMessages = {
         return `:octagonal_sign: Deployment aborted by ${mentionUser(announcement.by)} during phase ${announcement.phaseIndex + 1}. Tasks already running finish; nothing further starts. Roll back with the button or \`/readiness rollback\` if needed.`;
       case 'failed': {
         const where = announcement.phaseName === undefined ? '' : ` in phase ${announcement.phaseName}`;
-        return `:x: *Deployment failed*${where}: ${announcement.reason}. Roll back with the button or \`/readiness rollback\`.`;
+        return `:x: *Deployment failed*${escapeText(where)}: ${escapeText(announcement.reason)}. Roll back with the button or \`/readiness rollback\`.`;
       }
       case 'succeeded':
-        return `:white_check_mark: *Deployed* ${deployment.service} ${deployment.version ?? ''} to ${deployment.environment}.`;
+        return `:white_check_mark: *Deployed* ${escapeText(deployment.service)} ${escapeText(deployment.version ?? '')} to ${escapeText(deployment.environment)}.`;
       case 'rollback_started': {
         const who = announcement.by === 'system' ? 'automatically' : `by ${mentionUser(announcement.by)}`;
-        return `:rewind: Rolling back ${who}: ${announcement.reason}`;
+        return `:rewind: Rolling back ${who}: ${escapeText(announcement.reason)}`;
       }
       case 'rollback_finished':
-        return announcement.ok ? `:white_check_mark: Rollback finished: ${announcement.message}.` : `:x: *Rollback failed*: ${announcement.message}.`;
+        return announcement.ok
+          ? `:white_check_mark: Rollback finished: ${escapeText(announcement.message)}.`
+          : `:x: *Rollback failed*: ${escapeText(announcement.message)}.`;
     }
   },
   /** A message in the channel itself, for what must not hide in the release thread. */

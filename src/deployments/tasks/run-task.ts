@@ -112,7 +112,8 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
         await sleep(spec.duration, undefined, { signal: context.signal });
         return { status: 'SUCCEEDED', message: `waited ${spec.duration} ms` };
       case 'checks': {
-        const failing = await failingChecks(deps.checks, deps.config, context.deployment.service, context.deployment.environment, spec.checks);
+        // The egress allowlist applies here as it does to verification and monitors: a deployment's checks reach no other host.
+        const failing = await failingChecks(deps.checks, deps.config, context.deployment.service, context.deployment.environment, spec.checks, deps.egress);
         return failing.length === 0
           ? { status: 'SUCCEEDED', message: `${spec.checks.join(', ')} pass` }
           : { status: 'FAILED', message: failing.map((check) => `${check.checkId}: ${check.message}`).join('; '), evidence: { failing } };

@@ -32,6 +32,7 @@ describe('refuseNonObjectBodies', () => {
     ['[1]', 'application/json'],
     ['"text"', 'application/json'],
     ['payload=null', 'application/x-www-form-urlencoded'],
+    ['not json', 'application/json'],
   ])('answers 400 to %s (%s) without handing it to Bolt', async (body, contentType) => {
     seen.length = 0;
     expect((await post(body, contentType)).status).toBe(400);
@@ -42,11 +43,19 @@ describe('refuseNonObjectBodies', () => {
     ['{"type":"event_callback"}', 'application/json'],
     ['payload=%7B%22type%22%3A%22block_actions%22%7D', 'application/x-www-form-urlencoded'],
     ['command=%2Freadiness&text=help', 'application/x-www-form-urlencoded'],
-    ['not json', 'application/json'],
+    ['{not json', 'application/json'],
   ])('hands %s (%s) to Bolt with the body it read', async (body, contentType) => {
     seen.length = 0;
     expect((await post(body, contentType)).status).toBe(200);
     expect(seen).toEqual([body]);
+  });
+
+  it("answers 413 past Bolt's 4 MB limit without handing anything to Bolt, and closes the connection", async () => {
+    seen.length = 0;
+    const response = await post(`{"pad":"${'x'.repeat(4 * 1024 * 1024 + 10)}"}`, 'application/json');
+    expect(response.status).toBe(413);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(seen).toEqual([]);
   });
 
   it('leaves other paths to Bolt, stream unread', async () => {

@@ -58,4 +58,19 @@ describe('deployment announcements', () => {
       ':raised_hand: <@U0QA> — the deployment waits for you at *approval*. Click *Proceed* on the deployment message, or Abort.',
     );
   });
+
+  it('escapes what people and workers wrote (a rollback reason, a failure, a version), so it cannot mention or link', () => {
+    const hostile = '<!channel> see <https://evil.example|docs> & more';
+    const escaped = '&lt;!channel&gt; see &lt;https://evil.example|docs&gt; &amp; more';
+    expect(deploymentMessages.announcement(deployment, { kind: 'rollback_started', by: 'U0BOB', reason: hostile })).toBe(
+      `:rewind: Rolling back by <@U0BOB>: ${escaped}`,
+    );
+    expect(deploymentMessages.announcement(deployment, { kind: 'failed', reason: hostile })).toContain(`*Deployment failed*: ${escaped}.`);
+    expect(deploymentMessages.announcement(deployment, { kind: 'rollback_finished', ok: false, message: hostile })).toBe(
+      `:x: *Rollback failed*: ${escaped}.`,
+    );
+    expect(deploymentMessages.announcement({ ...deployment, version: '<!here>' }, { kind: 'succeeded' })).toBe(
+      ':white_check_mark: *Deployed* checkout &lt;!here&gt; to prod.',
+    );
+  });
 });
