@@ -1,4 +1,5 @@
 import { lookupTarget } from '../config/catalog.ts';
+import { errorHeadline } from '../shared/text.ts';
 import { isManual } from '../checks/specs/manual.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { AssessmentRepository, AssessmentScheduler } from './assessment.ports.ts';
@@ -17,8 +18,6 @@ export interface StartDeps {
   scheduler: Pick<AssessmentScheduler, 'enqueueAssessment'>;
   now: () => Date;
 }
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 
 /**
  * Records the request and hands the checks to the workers. A repeated request (same requestKey: the bot and its
@@ -40,7 +39,7 @@ export async function startAssessment(deps: StartDeps, request: NewAssessment): 
       thresholds: target.thresholds,
     });
   } catch (error) {
-    return { ok: false, reason: 'unavailable', dependency: 'database', detail: describe(error) };
+    return { ok: false, reason: 'unavailable', dependency: 'database', detail: errorHeadline(error) };
   }
   const { assessment } = recorded;
   if (assessment.status !== 'QUEUED') return { ok: true, ...recorded };
@@ -50,7 +49,7 @@ export async function startAssessment(deps: StartDeps, request: NewAssessment): 
     const automated = target.checks.filter((check) => !isManual(check)).map((check) => check.id);
     await deps.scheduler.enqueueAssessment(assessment.id, automated);
   } catch (error) {
-    const detail = describe(error);
+    const detail = errorHeadline(error);
     // Only the call that recorded it ends it: a repeat (the intake job) finding it QUEUED leaves it to that call.
     if (recorded.created) await deps.assessments.fail(assessment.id, `the job queue was unavailable: ${detail}`, deps.now()).catch(() => false);
     return { ok: false, reason: 'unavailable', dependency: 'queue', detail };

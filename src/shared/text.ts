@@ -18,3 +18,8 @@ export function redactUrl(raw: string, unparseable: 'keep' | 'hide' = 'hide'): s
     return unparseable === 'keep' ? raw : '(unparseable URL)';
   }
 }
+
+/** The first line of an error's message: what a person is shown when a dependency fails (stacks stay in the log). */
+export function errorHeadline(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

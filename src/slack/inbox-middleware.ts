@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
+import { errorHeadline } from '../shared/text.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import type { InFlightRequests } from './in-flight-requests.ts';
 import { messages } from './messages.ts';
 import type { InboxStore, RecordOutcome } from '../intake/request-inbox.ports.ts';
 import { inboxEntryOf } from './request-inbox.ts';
+import { refuseRequest } from './refuse-request.ts';
 
 /**
  * The longest the inbox INSERT may hold up an ack. It takes a millisecond or two; a Postgres that accepted the
@@ -35,11 +37,7 @@ async function refuseUnrecorded(args: Args, recording: Promise<unknown>, key: st
       () => undefined,
     )
     .catch(() => undefined);
-  const text = messages.unavailable('database', (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '');
-  const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as (response?: object) => Promise<void>) : undefined;
-  if ('command' in args) return void (await ack?.({ response_type: 'ephemeral', text }));
-  await ack?.();
-  if ('respond' in args) await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+  await refuseRequest(args, messages.unavailable('database', errorHeadline(error)));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import { errorFields, type Logger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { escapeText } from './escape.ts';
+import { refuseRequest } from './refuse-request.ts';
 
 /** The workspace (and Enterprise Grid org) this installation belongs to. */
 export interface Installation {
@@ -88,12 +89,6 @@ export function cachedInstallation(load: () => Promise<Installation>, waitMs = 1
   };
 }
 
-function firstInputBlock(body: unknown): string | undefined {
-  const blocks = field(field(body, 'view'), 'blocks');
-  const input = Array.isArray(blocks) ? blocks.find((block) => field(block, 'type') === 'input') : undefined;
-  return text(field(input, 'block_id'));
-}
-
 /**
  * The first global middleware: a request from another workspace or organization (a Slack Connect user in a
  * shared channel, a forwarded payload) is acknowledged with the refusal and goes no further, before any other
@@ -111,17 +106,8 @@ export function installationGuard(installation: () => Promise<Installation | und
       teams: origin.teams,
       enterprises: origin.enterprises,
     });
-    const message = foreignRequestMessage(refusal);
-    const ack = 'ack' in args ? (args.ack as (response?: unknown) => Promise<void>) : undefined;
-    const respond = 'respond' in args ? args.respond : undefined;
     try {
-      if ('command' in args) return void (await ack?.({ response_type: 'ephemeral', text: message }));
-      if ('view' in args) {
-        const block = firstInputBlock(args.body);
-        return void (await ack?.(block ? { response_action: 'errors', errors: { [block]: message } } : undefined));
-      }
-      await ack?.();
-      if (respond) await respond({ response_type: 'ephemeral', replace_original: false, text: message });
+      await refuseRequest(args, foreignRequestMessage(refusal));
     } catch (error) {
       logger.warn('could not tell a refused request why', errorFields(error));
     }

@@ -1,4 +1,5 @@
 import type { StatusRepository } from './status.ports.ts';
+import { errorHeadline } from '../shared/text.ts';
 import type { AuditPage } from './status.types.ts';
 
 /**
@@ -15,8 +16,6 @@ export type AuditPageResult =
 
 export const pageCount = (total: number, pageSize: number) => Math.max(1, Math.ceil(total / pageSize));
 
-const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-
 /** One page of a service's audit trail, newest first; a page past the last is refused with how many there are. */
 export async function loadAuditPage(
   deps: { status: Pick<StatusRepository, 'countAuditEvents' | 'auditEvents'> },
@@ -31,6 +30,6 @@ export async function loadAuditPage(
     const events = await deps.status.auditEvents(filter, { offset: (input.page - 1) * pageSize, limit: pageSize });
     return { ok: true, page: { ...filter, page: input.page, pages, total, events } };
   } catch (error) {
-    return { ok: false, reason: 'unavailable', detail: firstLine(error) };
+    return { ok: false, reason: 'unavailable', detail: errorHeadline(error) };
   }
 }

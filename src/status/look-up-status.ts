@@ -1,4 +1,5 @@
 import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
+import { errorHeadline } from '../shared/text.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
 import type { SignoffRepository } from '../approvals/signoff.ports.ts';
 import type { StatusRepository } from './status.ports.ts';
@@ -11,8 +12,6 @@ export interface StatusDeps {
 }
 
 export type StatusLookup = { ok: true; snapshot: StatusSnapshot } | { ok: false; reason: 'unavailable'; detail: string };
-
-const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 
 /** Where a service's environment stands: its newest assessment, that assessment's sign-off, and what stood before. */
 export async function lookUpStatus(deps: StatusDeps, target: { service: string; environment: string }): Promise<StatusLookup> {
@@ -35,6 +34,6 @@ export async function lookUpStatus(deps: StatusDeps, target: { service: string; 
       },
     };
   } catch (error) {
-    return { ok: false, reason: 'unavailable', detail: firstLine(error) };
+    return { ok: false, reason: 'unavailable', detail: errorHeadline(error) };
   }
 }

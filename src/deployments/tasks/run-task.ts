@@ -113,7 +113,14 @@ export function taskRunner(deps: TaskRunnerDeps): TaskRunner {
         return { status: 'SUCCEEDED', message: `waited ${spec.duration} ms` };
       case 'checks': {
         // The egress allowlist applies here as it does to verification and monitors: a deployment's checks reach no other host.
-        const failing = await failingChecks(deps.checks, deps.config, context.deployment.service, context.deployment.environment, spec.checks, deps.egress);
+        const failing = await failingChecks(
+          deps.checks,
+          deps.config,
+          context.deployment.service,
+          context.deployment.environment,
+          spec.checks,
+          deps.egress,
+        );
         return failing.length === 0
           ? { status: 'SUCCEEDED', message: `${spec.checks.join(', ')} pass` }
           : { status: 'FAILED', message: failing.map((check) => `${check.checkId}: ${check.message}`).join('; '), evidence: { failing } };
