@@ -39,6 +39,16 @@ export async function requestRollback(
   return { ok: true, deployment };
 }
 
+/** `/readiness rollback <service> <env>`: rolls back the newest deployment that started there, for the person who asked. */
+export async function rollbackLatestDeployment(
+  deps: DeploymentDeps,
+  input: { service: string; environment: string; by: string; reason: string },
+): Promise<RollbackRequestResult | { ok: false; reason: 'no_deployment' }> {
+  const latest = await deps.deployments.latestStarted(input.service, input.environment);
+  if (!latest) return { ok: false, reason: 'no_deployment' };
+  return requestRollback(deps, { deploymentId: latest.id, by: input.by, reason: input.reason, checkRole: true });
+}
+
 export interface RollbackRunDeps extends DeploymentDeps {
   runTask: TaskRunner;
   /** Re-runs readiness checks after the rollback; returns the ids that did not pass, with why. */
