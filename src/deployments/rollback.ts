@@ -1,5 +1,5 @@
 import type { LockHolder } from './deployment.ports.ts';
-import type { DeploymentView, TaskOutcome } from './deployment.types.ts';
+import type { DeploymentView } from './deployment.types.ts';
 import { deployPolicyFor } from './deploy-policy.ts';
 import { deployerCheck, type DeploymentDeps } from './plan-deployment.ts';
 import { runTasks, type TaskRunner } from './run-tasks.ts';
@@ -94,5 +94,3 @@ export async function rollbackOverrun(deps: DeploymentDeps, deploymentId: string
   await deps.effects.alertChannel(deployment, { kind: 'rollback_overrun', maxDurationMs: deployment.plan.rollback.maxDurationMs });
   return true;
 }
-
-export type { TaskOutcome };
