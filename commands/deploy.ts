@@ -1,6 +1,6 @@
 import { planDeployment } from '../src/deployments/plan-deployment.ts';
 import { roleMentions } from '../src/slack/role-mentions.ts';
-import { requestRollback } from '../src/deployments/rollback.ts';
+import { rollbackLatestDeployment } from '../src/deployments/rollback.ts';
 import { deploymentMessages } from '../src/slack/deployment-messages.ts';
 import { ephemeral, type CommandContext, type CommandDeps } from './command-context.ts';
 
@@ -25,16 +25,11 @@ export async function handleRollback(
 ): Promise<void> {
   await ctx.ack(`:rewind: Looking for the latest deployment of *${input.service}* in *${input.environment}*…`);
   await deps.afterAck(async () => {
-    const latest = await deps.deployments.domain.deployments.latestStarted(input.service, input.environment);
-    if (!latest)
-      return void (await ctx.respond(
-        ephemeral(deploymentMessages.rollbackAnswer({ ok: false, reason: 'no_deployment' }, roleMentions(deps.runtime.roles))),
-      ));
-    const result = await requestRollback(deps.deployments.domain, {
-      deploymentId: latest.id,
+    const result = await rollbackLatestDeployment(deps.deployments.domain, {
+      service: input.service,
+      environment: input.environment,
       by: ctx.payload.user_id,
       reason: input.reason ?? 'manual rollback (no reason given)',
-      checkRole: true,
     });
     await ctx.respond(ephemeral(deploymentMessages.rollbackAnswer(result, roleMentions(deps.runtime.roles))));
   });

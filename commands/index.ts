@@ -10,8 +10,6 @@ import { runAssessmentAction } from './actions/run-assessment.ts';
 import { actionIdOtherThan, unknownAction } from './actions/unknown-action.ts';
 import { unknownView } from './actions/unknown-view.ts';
 
-export type { CommandDeps } from './command-context.ts';
-
 /** Every button id a listener below answers; a click on any other is told so (unknown-action.ts). */
 export const HANDLED_ACTION_IDS: readonly string[] = [
   ...Object.values(ids.actions),

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { jobIds } from '../src/queue/names.ts';
 import { finishAssessment, type FinishDeps } from '../src/assessments/finish-assessment.ts';
 import type { ReportScheduler } from '../src/reports/report.ports.ts';
+import { requestOverflowReport } from '../src/reports/overflow-report.ts';
 import { needsReportInThread } from '../src/slack/views/assessment-message.ts';
 import { AssessmentJobData, parseJobData } from './job-data.ts';
 
@@ -24,15 +25,6 @@ export interface AssessmentJobDeps extends FinishDeps {
   reportRegression?: ((assessmentId: string) => Promise<void>) | undefined;
 }
 
-/**
- * A verdict whose message cannot list every check that needs attention gets its full report in the thread.
- * Asked for on every run, also a re-run after a crash between the two steps; the job id keeps it to one post.
- */
-async function reportOverflow(deps: AssessmentJobDeps, assessmentId: string): Promise<void> {
-  const view = await deps.assessments.find(assessmentId);
-  if (view && needsReportInThread(view)) await deps.reports.requestReport({ assessmentId, key: 'overflow', requestedBy: 'system' });
-}
-
 /** The parent of an assessment flow: runs after every check job finished, computes the verdict. */
 export function assessmentProcessor(deps: AssessmentJobDeps) {
   return async (job: Job) => {
@@ -40,7 +32,7 @@ export function assessmentProcessor(deps: AssessmentJobDeps) {
     const failures = await job.getIgnoredChildrenFailures();
     const result = await finishAssessment(deps, { assessmentId, failedChecks: failedChecksOf(assessmentId, failures) });
     if (result.ok || result.reason === 'already_finished') {
-      await reportOverflow(deps, assessmentId);
+      await requestOverflowReport({ ...deps, messageOverflows: needsReportInThread }, assessmentId);
       await deps.afterCompletion?.(assessmentId);
       await deps.reportRegression?.(assessmentId);
     }

@@ -3,6 +3,7 @@ import { replayBody } from '../src/slack/request-inbox.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { repeatWithoutOverlap, type Repeating } from '../src/shared/repeat.ts';
 import type { SlackRequestRepository } from '../src/intake/request-inbox.ports.ts';
+import { replayExpiredRequests as replayExpired, type ReplayReport } from '../src/intake/replay-expired-requests.ts';
 
 /**
  * How long a recorded request may go without its handler renewing the lease before a worker replays it: about how
@@ -34,50 +35,16 @@ export interface InboxReplayDeps {
   retentionMs?: number | undefined;
 }
 
-export interface ReplayReport {
-  replayed: number;
-  abandoned: number;
-}
-
-/**
- * Replays, one at a time and in the order Slack delivered them, the requests whose lease ran out: their bot (or
- * the worker replaying them) died before finishing. Safe in every worker replica: a claim is exclusive, and the
- * lease is renewed while a replay runs. The handlers' effects are idempotent by the request's key, so a request
- * that had half happened completes instead of happening twice.
- */
-export async function replayExpiredRequests(deps: InboxReplayDeps, inFlight: InFlightRequests): Promise<ReplayReport> {
-  const leaseMs = deps.leaseMs ?? INBOX_LEASE_MS;
-  const maxAttempts = deps.maxAttempts ?? INBOX_MAX_ATTEMPTS;
-  const report: ReplayReport = { replayed: 0, abandoned: 0 };
-  for (;;) {
-    const claimed = await deps.requests.claimExpired(deps.scope, leaseMs, 20);
-    if (claimed.length === 0) return report;
-    for (const request of claimed) {
-      if (request.body === null || request.attempts > maxAttempts) {
-        await deps.requests.finish(request.key, 'ABANDONED');
-        deps.logger.error('gave up on a Slack request that never finished', { key: request.key, kind: request.kind, attempts: request.attempts - 1 });
-        report.abandoned += 1;
-        continue;
-      }
-      const body = replayBody({ body: request.body, responseUrl: request.responseUrl });
-      const outcome = await inFlight
-        .run(request.key, () => deps.replay(body))
-        .then(
-          () => 'DONE' as const,
-          (error: unknown) => {
-            deps.logger.error('a replayed Slack request failed', { key: request.key, kind: request.kind, ...errorFields(error) });
-            return 'FAILED' as const;
-          },
-        );
-      await deps.requests.finish(request.key, outcome);
-      deps.logger.info('replayed a Slack request its bot had acked but not finished', {
-        key: request.key,
-        kind: request.kind,
-        attempt: request.attempts,
-      });
-      report.replayed += 1;
-    }
-  }
+/** Replays the expired requests through the bot's handlers (see the use case), each under its renewed lease. */
+export function replayExpiredRequests(deps: InboxReplayDeps, inFlight: InFlightRequests): Promise<ReplayReport> {
+  return replayExpired({
+    requests: deps.requests,
+    replay: (request) => inFlight.run(request.key, () => deps.replay(replayBody(request))),
+    scope: deps.scope,
+    logger: deps.logger,
+    leaseMs: deps.leaseMs ?? INBOX_LEASE_MS,
+    maxAttempts: deps.maxAttempts ?? INBOX_MAX_ATTEMPTS,
+  });
 }
 
 /** The worker's inbox sweep: replays expired requests every `intervalMs`, and purges finished ones hourly. */

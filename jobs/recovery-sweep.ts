@@ -1,15 +1,15 @@
+import { failAssessmentAfterJobFailure } from '../src/assessments/fail-after-job-failure.ts';
+import type { AssessmentRepository, AssessmentScheduler } from '../src/assessments/assessment.ports.ts';
 import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
-import type { Queues } from '../src/queue/queues.ts';
 import type { DeploymentScheduler } from '../src/deployments/deployment.ports.ts';
+import { failDeploymentAfterJobFailure } from '../src/deployments/fail-after-job-failure.ts';
+import type { Queues } from '../src/queue/queues.ts';
 import { recoveryJobsFor } from '../src/queue/recovery-jobs.ts';
-import { recoverStrandedWork, type StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
+import type { StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
 import type { RecoveryRepository } from '../src/recovery/recovery.ports.ts';
+import { sweepDidSomething, sweepOnce } from '../src/recovery/sweep.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { repeatWithoutOverlap } from '../src/shared/repeat.ts';
-import type { AssessmentRepository, AssessmentScheduler } from '../src/assessments/assessment.ports.ts';
-import { giveUpOnDeploymentJob } from './deployment.ts';
-import { expireOverduePlans } from '../src/deployments/expire-plan.ts';
-import { RECOVERY_GRACE_MS } from '../src/recovery/decide-recovery.ts';
 
 /** How often a worker looks for work a crash left without a job. */
 export const RECOVERY_SWEEP_EVERY_MS = 60_000;
@@ -39,6 +39,7 @@ export interface RecoverySweepDeps {
 export function strandedWorkDeps(deps: RecoverySweepDeps): StrandedWorkDeps {
   const { queues } = deps;
   const now = deps.now ?? (() => new Date());
+  const assessmentEnd = { assessments: deps.assessments, scheduler: queues.scheduler, now };
   return {
     recovery: deps.recovery,
     jobs: recoveryJobsFor(queues.queues),
@@ -49,9 +50,11 @@ export function strandedWorkDeps(deps: RecoverySweepDeps): StrandedWorkDeps {
     },
     giveUp: {
       async assessment(assessmentId, reason) {
-        if (await deps.assessments.fail(assessmentId, reason, now())) await queues.scheduler.requestRender(assessmentId);
+        await failAssessmentAfterJobFailure(assessmentEnd, assessmentId, reason);
       },
-      deployment: (jobName, deploymentId, reason) => giveUpOnDeploymentJob(deps.deployments.domain, jobName, { deploymentId }, reason),
+      async deployment(jobName, deploymentId, reason) {
+        await failDeploymentAfterJobFailure(deps.deployments.domain, { jobName, deploymentId, reason });
+      },
     },
     now,
     logger: deps.logger,
@@ -60,20 +63,16 @@ export function strandedWorkDeps(deps: RecoverySweepDeps): StrandedWorkDeps {
 }
 
 /**
- * Recovers work stranded by a process that died between a commit and its enqueue (see recoverStrandedWork): once
- * now, then every `intervalMs` after the previous sweep finished, so sweeps never overlap. A sweep that fails is
- * logged and the next one tries again; nothing is thrown. Safe to run in every worker replica.
+ * Recovers work stranded by a process that died between a commit and its enqueue (see sweepOnce): once now, then
+ * every `intervalMs` after the previous sweep finished, so sweeps never overlap. A sweep that fails is logged and
+ * the next one tries again; nothing is thrown. Safe to run in every worker replica.
  */
 export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<void> } {
   const work = strandedWorkDeps(deps);
   return repeatWithoutOverlap(
     async () => {
-      const report = {
-        ...(await recoverStrandedWork(work)),
-        plansExpired: await expireOverduePlans(deps.deployments.domain, deps.graceMs ?? RECOVERY_GRACE_MS),
-      };
-      if (report.requeued + report.rerun + report.gaveUp + report.errors + report.plansExpired > 0)
-        deps.logger.info('recovery sweep finished', { ...report });
+      const report = await sweepOnce(work, deps.deployments.domain);
+      if (sweepDidSomething(report)) deps.logger.info('recovery sweep finished', { ...report });
       else deps.logger.debug('recovery sweep finished', { ...report });
     },
     deps.intervalMs ?? RECOVERY_SWEEP_EVERY_MS,

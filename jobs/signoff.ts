@@ -1,21 +1,8 @@
 import type { Job } from 'bullmq';
-import type { SignoffRequestView } from '../src/approvals/signoff.types.ts';
-import type { SignoffRepository } from '../src/approvals/signoff.ports.ts';
+import { expireSignoff, type ExpireSignoffDeps } from '../src/approvals/expire-signoff.ts';
 import { parseJobData, SignoffJobData } from './job-data.ts';
 
-export interface SignoffJobDeps {
-  signoffs: Pick<SignoffRepository, 'expire'>;
-  notifyExpired(request: SignoffRequestView): Promise<void>;
-  now: () => Date;
-}
-
-/** The expiry timer of a sign-off request: PENDING -> EXPIRED once, then the requester is told. */
-export function signoffProcessor(deps: SignoffJobDeps) {
-  return async (job: Job) => {
-    const { requestId } = parseJobData(SignoffJobData, job.data, 'signoff');
-    const expired = await deps.signoffs.expire(requestId, deps.now());
-    if (!expired) return 'not_pending';
-    await deps.notifyExpired(expired);
-    return 'expired';
-  };
+/** The expiry timer of a sign-off request. */
+export function signoffProcessor(deps: ExpireSignoffDeps) {
+  return async (job: Job) => expireSignoff(deps, parseJobData(SignoffJobData, job.data, 'signoff').requestId);
 }

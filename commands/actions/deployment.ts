@@ -62,11 +62,7 @@ export function gateProceedAction(deps: CommandDeps) {
     const click = parse(body, GateValue);
     if (!click.ok) return void (await respond(ephemeral(messages.unreadableCommand(click.problems))));
     const [deploymentId, taskId] = click.value.split('/') as [string, string];
-    const deployment = await deps.deployments.domain.deployments.find(deploymentId);
-    const task = deployment?.plan.phases.flatMap((phase) => phase.tasks).find((candidate) => candidate.id === taskId);
-    if (!deployment || !task || task.spec.type !== 'manual-gate')
-      return void (await respond(ephemeral(deploymentMessages.controlRefused({ ok: false, reason: 'not_found' }, roleMentions(deps.runtime.roles)))));
-    const result = await passGate(deps.deployments.domain, { deploymentId, taskId, userId: click.userId, role: task.spec.role });
+    const result = await passGate(deps.deployments.domain, { deploymentId, taskId, userId: click.userId });
     if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result, roleMentions(deps.runtime.roles))));
   };
 }

@@ -1,6 +1,6 @@
 import type { AssessmentView } from '../assessments/assessment.types.ts';
-import type { SignoffRepository } from './signoff.ports.ts';
 import type { AfterAssessmentDeps } from './after-assessment.ts';
+import type { ExpireSignoffDeps } from './expire-signoff.ts';
 import type { signoffBadge } from './badge.ts';
 import type { OverrideDeps } from './override.ts';
 import type { SignoffEffects } from './request-signoff.ts';
@@ -31,9 +31,5 @@ export interface ApprovalServices {
   /** What the assessment message shows about sign-off, if its environment has a policy. */
   signoffBadge(view: AssessmentView): Promise<ReturnType<typeof signoffBadge>>;
   /** The expiry timer's dependencies. */
-  signoffJob: {
-    signoffs: Pick<SignoffRepository, 'expire'>;
-    notifyExpired(request: SignoffRequestView): Promise<void>;
-    now: () => Date;
-  };
+  signoffJob: ExpireSignoffDeps;
 }

@@ -49,12 +49,20 @@ export async function controlDeployment(
   return { ok: true, deployment };
 }
 
+/** The role a manual gate of the deployment's plan names, or undefined when there is no such gate. */
+function gateRole(deployment: DeploymentView | undefined, taskId: string): string | undefined {
+  const task = deployment?.plan.phases.flatMap((phase) => phase.tasks).find((candidate) => candidate.id === taskId);
+  return task?.spec.type === 'manual-gate' ? task.spec.role : undefined;
+}
+
 /** Proceed on a manual gate: only its role; the phase continues in a new job. */
 export async function passGate(
   deps: DeploymentDeps,
-  input: { deploymentId: string; taskId: string; userId: string; role: string },
+  input: { deploymentId: string; taskId: string; userId: string },
 ): Promise<ControlResult | { ok: false; reason: 'not_gate_member'; role: string }> {
-  if (!(await deps.roles.isMember(input.role, input.userId)).member) return { ok: false, reason: 'not_gate_member', role: input.role };
+  const role = gateRole(await deps.deployments.find(input.deploymentId), input.taskId);
+  if (role === undefined) return { ok: false, reason: 'not_found' };
+  if (!(await deps.roles.isMember(role, input.userId)).member) return { ok: false, reason: 'not_gate_member', role };
   const passed = await deps.deployments.passGate(input.deploymentId, input.taskId, input.userId, deps.now());
   if (!passed.applied) {
     if (!passed.deployment) return { ok: false, reason: 'not_found' };

@@ -58,8 +58,6 @@ export interface DeploymentView {
   tasks: TaskView[];
 }
 
-/** Statuses in which a deployment holds its service+environment lock. */
-export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['RUNNING', 'PAUSED', 'ROLLING_BACK'];
 /** Statuses from which a rollback may start. */
 export const ROLLBACKABLE_STATUSES: readonly DeploymentStatus[] = ['RUNNING', 'PAUSED', 'FAILED', 'ABORTED', 'SUCCEEDED'];
 

@@ -14,9 +14,6 @@ import { buildPlan } from './plan.ts';
 import type { DeployPolicy } from './template.schema.ts';
 import { deployPolicyFor, templateNamed } from './deploy-policy.ts';
 
-// Kept here too for the task runners that import them from this module (src/deployments/tasks/).
-export { deployPolicyFor, templateNamed };
-
 export interface DeploymentDeps {
   config: ReadinessConfig;
   deployments: DeploymentRepository;

@@ -1,5 +1,5 @@
 import type { LockHolder } from './deployment.ports.ts';
-import type { DeploymentView, TaskOutcome } from './deployment.types.ts';
+import type { DeploymentView } from './deployment.types.ts';
 import { deployPolicyFor } from './deploy-policy.ts';
 import { deployerCheck, type DeploymentDeps } from './plan-deployment.ts';
 import { runTasks, type TaskRunner } from './run-tasks.ts';
@@ -37,6 +37,16 @@ export async function requestRollback(
   await deps.effects.announce(deployment, { kind: 'rollback_started', by: input.by, reason: input.reason });
   await deps.effects.publish(deployment);
   return { ok: true, deployment };
+}
+
+/** `/readiness rollback <service> <env>`: rolls back the newest deployment that started there, for the person who asked. */
+export async function rollbackLatestDeployment(
+  deps: DeploymentDeps,
+  input: { service: string; environment: string; by: string; reason: string },
+): Promise<RollbackRequestResult | { ok: false; reason: 'no_deployment' }> {
+  const latest = await deps.deployments.latestStarted(input.service, input.environment);
+  if (!latest) return { ok: false, reason: 'no_deployment' };
+  return requestRollback(deps, { deploymentId: latest.id, by: input.by, reason: input.reason, checkRole: true });
 }
 
 export interface RollbackRunDeps extends DeploymentDeps {
@@ -84,5 +94,3 @@ export async function rollbackOverrun(deps: DeploymentDeps, deploymentId: string
   await deps.effects.alertChannel(deployment, { kind: 'rollback_overrun', maxDurationMs: deployment.plan.rollback.maxDurationMs });
   return true;
 }
-
-export type { TaskOutcome };

@@ -46,5 +46,3 @@ export async function resolvePageTargets(level: PolicyLevel, directory: TargetDi
     lookupFailures,
   };
 }
-
-export const hasAnyone = (targets: PageTargets) => targets.users.length + targets.usergroups.length > 0;

@@ -1,8 +1,9 @@
 /*
  * Redaction: what a secret looks like wherever Readiness stores, renders, logs or enqueues text. Pure and
  * deterministic (the same input always redacts to the same output), so a stored spec can be compared with the
- * configured one (see runnable-spec.ts). A value that is only a secret reference (`${env:TOKEN}`) is kept: it is a
- * pointer, not a secret, and it is what makes a stored spec runnable again.
+ * configured one (src/assessments/run-stored-check.ts, src/deployments/tasks/runnable-task.ts). A value that is
+ * only a secret reference (`${env:TOKEN}`) is kept: it is a pointer, not a secret, and it is what makes a stored
+ * spec runnable again.
  */
 
 export const REDACTED = '***';

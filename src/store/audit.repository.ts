@@ -1,9 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { AuditEntry, AuditState } from '../audit/audit-entry.ts';
-import type { Db } from './prisma.ts';
-
-// The entry is the domain's; re-exported while other stores still import it from here.
-export type { AuditEntry, AuditState } from '../audit/audit-entry.ts';
 
 const jsonState = (state: AuditState) => (state === null ? Prisma.DbNull : (state as Prisma.InputJsonObject));
 
@@ -18,13 +14,5 @@ export function auditInsert(entry: AuditEntry): Prisma.AuditEventCreateInput {
     before: jsonState(entry.before),
     after: jsonState(entry.after),
     dedupeKey: entry.dedupeKey ?? `${entry.action}:${entry.subjectType}:${entry.subjectId}`,
-  };
-}
-
-export function createAuditRepository(db: Db) {
-  return {
-    async list(subjectType: string, subjectId: string) {
-      return db.auditEvent.findMany({ where: { subjectType, subjectId }, orderBy: { at: 'asc' } });
-    },
   };
 }

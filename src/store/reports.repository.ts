@@ -9,51 +9,49 @@ export const postedReportKey = (assessmentId: string, key: string) => `report.po
 
 export function createReportRepository(db: Db): ReportRepository {
   return {
-    /**
-     * Assessments whose id starts with `prefix` (lowercase hex, 8 characters), newest first. A range over the
-     * primary key rather than a LIKE on its text, so the index answers it.
-     */
-    async findByIdPrefix(prefix: string, limit: number): Promise<AssessmentSummary[]> {
-      return db.assessment.findMany({
-        where: { id: { gte: `${prefix}-0000-0000-0000-000000000000`, lte: `${prefix}-ffff-ffff-ffff-ffffffffffff` } },
-        select: summary,
-        orderBy: { createdAt: 'desc' },
-        take: limit,
-      });
-    },
-
-    async findById(id: string): Promise<AssessmentSummary | undefined> {
-      return (await db.assessment.findUnique({ where: { id }, select: summary })) ?? undefined;
-    },
-
-    /** Each check as configured when the assessment started (the report needs its remediation). */
-    async checkSpecs(assessmentId: string): Promise<Map<string, unknown>> {
-      const rows = await db.checkResult.findMany({ where: { assessmentId }, select: { checkId: true, spec: true } });
-      return new Map(rows.map((row) => [row.checkId, row.spec]));
-    },
-
-    async wasPosted(assessmentId: string, key: string): Promise<boolean> {
-      return (await db.auditEvent.count({ where: { dedupeKey: postedReportKey(assessmentId, key) } })) > 0;
-    },
-
-    /** Records that the report is in the thread; false when it already was (the audit event's dedupe key). */
-    async recordPosted(report: PostedReport): Promise<boolean> {
-      const { count } = await db.auditEvent.createMany({
-        data: [
-          auditInsert({
-            actor: report.requestedBy,
-            action: 'report.posted',
-            subjectType: 'assessment',
-            subjectId: report.assessmentId,
-            before: { report: null },
-            after: { report: report.key },
-            data: { key: report.key, threadTs: report.threadTs, files: report.fileNames },
-            dedupeKey: postedReportKey(report.assessmentId, report.key),
-          }),
-        ],
-        skipDuplicates: true,
-      });
-      return count === 1;
-    },
+    findByIdPrefix: (prefix, limit) => findByIdPrefix(db, prefix, limit),
+    findById: async (id) => (await db.assessment.findUnique({ where: { id }, select: summary })) ?? undefined,
+    checkSpecs: (assessmentId) => checkSpecs(db, assessmentId),
+    wasPosted: async (assessmentId, key) => (await db.auditEvent.count({ where: { dedupeKey: postedReportKey(assessmentId, key) } })) > 0,
+    recordPosted: (report) => recordPosted(db, report),
   };
+}
+
+/**
+ * Assessments whose id starts with `prefix` (lowercase hex, 8 characters), newest first. A range over the
+ * primary key rather than a LIKE on its text, so the index answers it.
+ */
+async function findByIdPrefix(db: Db, prefix: string, limit: number): Promise<AssessmentSummary[]> {
+  return db.assessment.findMany({
+    where: { id: { gte: `${prefix}-0000-0000-0000-000000000000`, lte: `${prefix}-ffff-ffff-ffff-ffffffffffff` } },
+    select: summary,
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+  });
+}
+
+/** Each check as configured when the assessment started (the report needs its remediation). */
+async function checkSpecs(db: Db, assessmentId: string): Promise<Map<string, unknown>> {
+  const rows = await db.checkResult.findMany({ where: { assessmentId }, select: { checkId: true, spec: true } });
+  return new Map(rows.map((row) => [row.checkId, row.spec]));
+}
+
+/** Records that the report is in the thread; false when it already was (the audit event's dedupe key). */
+async function recordPosted(db: Db, report: PostedReport): Promise<boolean> {
+  const { count } = await db.auditEvent.createMany({
+    data: [
+      auditInsert({
+        actor: report.requestedBy,
+        action: 'report.posted',
+        subjectType: 'assessment',
+        subjectId: report.assessmentId,
+        before: { report: null },
+        after: { report: report.key },
+        data: { key: report.key, threadTs: report.threadTs, files: report.fileNames },
+        dedupeKey: postedReportKey(report.assessmentId, report.key),
+      }),
+    ],
+    skipDuplicates: true,
+  });
+  return count === 1;
 }

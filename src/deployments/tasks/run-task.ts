@@ -6,7 +6,7 @@ import type { TaskOutcome } from '../deployment.types.ts';
 import type { PlannedTask } from '../plan.ts';
 import type { TaskRunContext, TaskRunner } from '../run-tasks.ts';
 import type { ManualGateTask, MonitorTask } from '../template.schema.ts';
-import { deployPolicyFor } from '../plan-deployment.ts';
+import { deployPolicyFor } from '../deploy-policy.ts';
 import { runWebhookTask } from './webhook.ts';
 import type { WebhookSender } from './webhook-sender.port.ts';
 import { runnableTaskSpec, TASK_SECRETS_UNAVAILABLE } from './runnable-task.ts';

@@ -4,7 +4,7 @@ import { containsRedaction, redactDeep } from '../../secrets/redact.ts';
 import type { DeploymentView } from '../deployment.types.ts';
 import { buildPlan, type PlannedTask } from '../plan.ts';
 import type { Stage } from '../deployment.types.ts';
-import { templateNamed } from '../plan-deployment.ts';
+import { templateNamed } from '../deploy-policy.ts';
 import type { DeployTask } from '../template.schema.ts';
 
 /** The one sentence for a stored task whose literal secrets cannot be restored from readiness.yaml. */

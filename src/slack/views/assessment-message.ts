@@ -174,7 +174,7 @@ const REPORT_IN_THREAD = ' — the full report, every check with its evidence, i
 
 /**
  * A decided assessment whose message cannot list every check that needs attention (or every blocker): the
- * message says the full list is in its thread, and the full report is posted there (jobs/assessment.ts).
+ * message says the full list is in its thread, and the full report is posted there (src/reports/overflow-report.ts).
  */
 export function needsReportInThread(view: AssessmentView): boolean {
   if (view.status !== 'COMPLETED') return false;

@@ -1,6 +1,7 @@
 import type { ReadinessResult } from '../../readiness/score.ts';
 import { redactText } from '../../secrets/redact.ts';
-import { auditInsert, type AuditEntry } from '../audit.repository.ts';
+import type { AuditEntry } from '../../audit/audit-entry.ts';
+import { auditInsert } from '../audit.repository.ts';
 import type { Db } from '../prisma.ts';
 import { lockAssessment, scoreInTransaction } from './transaction.ts';
 

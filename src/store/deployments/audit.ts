@@ -1,5 +1,6 @@
 import type { DeploymentSubject } from '../../deployments/deployment.ports.ts';
-import { auditInsert, type AuditEntry } from '../audit.repository.ts';
+import type { AuditEntry } from '../../audit/audit-entry.ts';
+import { auditInsert } from '../audit.repository.ts';
 import type { Tx } from './rows.ts';
 
 /** One audited step of a deployment: who did what, the state before and after, and why. */

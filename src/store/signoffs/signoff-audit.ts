@@ -1,5 +1,6 @@
 import type { SignoffRequestView } from '../../approvals/signoff.types.ts';
-import { auditInsert, type AuditEntry } from '../audit.repository.ts';
+import type { AuditEntry } from '../../audit/audit-entry.ts';
+import { auditInsert } from '../audit.repository.ts';
 import type { Tx } from './signoff-rows.ts';
 
 type RequestIdentity = Pick<SignoffRequestView, 'id' | 'service' | 'environment' | 'assessmentId'>;

@@ -3,7 +3,7 @@ import { separationOfDutiesFor } from '../../../src/approvals/policy-lookup.ts';
 import { isProtectedEnvironment } from '../../../src/config/protected-environment.ts';
 import { parseReadinessConfig, ReadinessConfigError } from '../../../src/config/readiness-config.ts';
 import { freshnessFor } from '../../../src/deployments/gate-policy.ts';
-import { deployPolicyFor } from '../../../src/deployments/plan-deployment.ts';
+import { deployPolicyFor } from '../../../src/deployments/deploy-policy.ts';
 
 const HOUR = 3_600_000;
 const signoff = { required: [{ role: 'leads' }] };

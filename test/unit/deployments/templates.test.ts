@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReadinessConfig, parseReadinessYaml, ReadinessConfigError } from '../../../src/config/readiness-config.ts';
 import { SHIPPED_TEMPLATES } from '../../../src/deployments/default-templates.ts';
 import { buildPlan } from '../../../src/deployments/plan.ts';
-import { deployPolicyFor, templateNamed } from '../../../src/deployments/plan-deployment.ts';
+import { deployPolicyFor, templateNamed } from '../../../src/deployments/deploy-policy.ts';
 
 function shipped(name: string) {
   const template = SHIPPED_TEMPLATES[name];
