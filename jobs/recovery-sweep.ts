@@ -10,6 +10,7 @@ import type { AssessmentRepository, AssessmentScheduler } from '../src/assessmen
 import { giveUpOnDeploymentJob } from './deployment.ts';
 import { expireOverduePlans } from '../src/deployments/expire-plan.ts';
 import { RECOVERY_GRACE_MS } from '../src/recovery/decide-recovery.ts';
+import { rebuildTimers, type TimerJobs } from '../src/recovery/rebuild-timers.ts';
 
 /** How often a worker looks for work a crash left without a job. */
 export const RECOVERY_SWEEP_EVERY_MS = 60_000;
@@ -27,6 +28,11 @@ export interface RecoverySweepDeps {
   /** Ends a deployment whose job failed for good exactly as the deployments worker does (announce, incident). */
   deployments: Pick<DeploymentServices, 'domain'>;
   logger: Logger;
+  /**
+   * Rebuilds every timer the database holds whose job Redis lost, and re-applies the queues' settings (both
+   * idempotent). @defaultValue timers are not rebuilt
+   */
+  timers?: { jobs: TimerJobs; applyQueueSettings(): Promise<void> } | undefined;
   /** @defaultValue 60000 */
   intervalMs?: number | undefined;
   /** How long work must sit unchanged, and a job be finished, before the sweep acts. @defaultValue 30000 */
@@ -62,17 +68,22 @@ export function strandedWorkDeps(deps: RecoverySweepDeps): StrandedWorkDeps {
 /**
  * Recovers work stranded by a process that died between a commit and its enqueue (see recoverStrandedWork): once
  * now, then every `intervalMs` after the previous sweep finished, so sweeps never overlap. A sweep that fails is
- * logged and the next one tries again; nothing is thrown. Safe to run in every worker replica.
+ * logged and the next one tries again; nothing is thrown. Safe to run in every worker replica. With `timers`, each
+ * sweep first rebuilds lost timers (see rebuildTimers); `runSoon` starts a sweep at once, as after Redis reconnects.
  */
-export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<void> } {
+export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<void>; runSoon(): void } {
   const work = strandedWorkDeps(deps);
+  const { timers } = deps;
   return repeatWithoutOverlap(
     async () => {
+      await timers?.applyQueueSettings();
+      const rebuilt = timers ? await rebuildTimers({ ...work, timers: deps.recovery, jobs: timers.jobs, audit: deps.recovery }) : undefined;
       const report = {
         ...(await recoverStrandedWork(work)),
         plansExpired: await expireOverduePlans(deps.deployments.domain, deps.graceMs ?? RECOVERY_GRACE_MS),
+        timersRebuilt: rebuilt?.rebuilt ?? 0,
       };
-      if (report.requeued + report.rerun + report.gaveUp + report.errors + report.plansExpired > 0)
+      if (report.requeued + report.rerun + report.gaveUp + report.errors + report.plansExpired + report.timersRebuilt > 0)
         deps.logger.info('recovery sweep finished', { ...report });
       else deps.logger.debug('recovery sweep finished', { ...report });
     },
