@@ -26,7 +26,11 @@ export function timerJobsFor(queues: TimerQueues): TimerJobs {
       const delay = Math.max(0, timer.dueAt.getTime() - Date.now());
       switch (timer.kind) {
         case 'escalation':
-          await queues.escalations?.add('escalate', { incidentId: timer.subjectId, ...timer.step }, { ...incidentJobOptions.escalation, jobId, delay });
+          await queues.escalations?.add(
+            'escalate',
+            { incidentId: timer.subjectId, ...timer.step },
+            { ...incidentJobOptions.escalation, jobId, delay },
+          );
           return;
         case 'signoff_expiry':
           await queues.signoffs.add('expire', { requestId: timer.subjectId }, { ...jobOptions.signoff, jobId, delay });

@@ -52,7 +52,12 @@ export interface RebuildReport {
  */
 export const FINISHED_TIMER_KEPT_MS = 3600_000;
 
-const SUBJECT_TYPE = { escalation: 'incident', signoff_expiry: 'signoff_request', plan_expiry: 'deployment', rollback_deadline: 'deployment' } as const;
+const SUBJECT_TYPE = {
+  escalation: 'incident',
+  signoff_expiry: 'signoff_request',
+  plan_expiry: 'deployment',
+  rollback_deadline: 'deployment',
+} as const;
 
 /** The timer's job id, the one it was first armed under. */
 export function timerJobId(timer: Timer): string {

@@ -33,7 +33,11 @@ export async function armedTimers(db: Db): Promise<Timer[]> {
   for (const row of rollbacks) {
     const plan = StoredRollback.safeParse(row.plan);
     if (!plan.success || !row.rollbackStartedAt) continue;
-    timers.push({ kind: 'rollback_deadline', subjectId: row.id, dueAt: new Date(row.rollbackStartedAt.getTime() + plan.data.rollback.maxDurationMs) });
+    timers.push({
+      kind: 'rollback_deadline',
+      subjectId: row.id,
+      dueAt: new Date(row.rollbackStartedAt.getTime() + plan.data.rollback.maxDurationMs),
+    });
   }
   return timers;
 }
