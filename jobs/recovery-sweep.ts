@@ -76,8 +76,9 @@ export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<v
   const { timers } = deps;
   return repeatWithoutOverlap(
     async () => {
-      await timers?.applyQueueSettings();
       const rebuilt = timers ? await rebuildTimers({ ...work, timers: deps.recovery, jobs: timers.jobs, audit: deps.recovery }) : undefined;
+      // After the rebuild: the incident sweep's scheduler, once back, re-arms escalations too (without the audit).
+      await timers?.applyQueueSettings();
       const report = {
         ...(await recoverStrandedWork(work)),
         plansExpired: await expireOverduePlans(deps.deployments.domain, deps.graceMs ?? RECOVERY_GRACE_MS),
