@@ -10,6 +10,7 @@ import type { RecoveryRepository } from '../src/recovery/recovery.ports.ts';
 import { sweepDidSomething, sweepOnce } from '../src/recovery/sweep.ts';
 import { errorFields, type Logger } from '../src/shared/logger.ts';
 import { repeatWithoutOverlap } from '../src/shared/repeat.ts';
+import { rebuildTimers, type TimerJobs } from '../src/recovery/rebuild-timers.ts';
 
 /** How often a worker looks for work a crash left without a job. */
 export const RECOVERY_SWEEP_EVERY_MS = 60_000;
@@ -27,6 +28,11 @@ export interface RecoverySweepDeps {
   /** Ends a deployment whose job failed for good exactly as the deployments worker does (announce, incident). */
   deployments: Pick<DeploymentServices, 'domain'>;
   logger: Logger;
+  /**
+   * Rebuilds every timer the database holds whose job Redis lost, and re-applies the queues' settings (both
+   * idempotent). @defaultValue timers are not rebuilt
+   */
+  timers?: { jobs: TimerJobs; applyQueueSettings(): Promise<void> } | undefined;
   /** @defaultValue 60000 */
   intervalMs?: number | undefined;
   /** How long work must sit unchanged, and a job be finished, before the sweep acts. @defaultValue 30000 */
@@ -63,16 +69,21 @@ export function strandedWorkDeps(deps: RecoverySweepDeps): StrandedWorkDeps {
 }
 
 /**
- * Recovers work stranded by a process that died between a commit and its enqueue (see sweepOnce): once now, then
- * every `intervalMs` after the previous sweep finished, so sweeps never overlap. A sweep that fails is logged and
- * the next one tries again; nothing is thrown. Safe to run in every worker replica.
+ * Recovers work stranded by a process that died between a commit and its enqueue (see sweepOnce): once
+ * now, then every `intervalMs` after the previous sweep finished, so sweeps never overlap. A sweep that fails is
+ * logged and the next one tries again; nothing is thrown. Safe to run in every worker replica. With `timers`, each
+ * sweep first rebuilds lost timers (see rebuildTimers); `runSoon` starts a sweep at once, as after Redis reconnects.
  */
-export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<void> } {
+export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<void>; runSoon(): void } {
   const work = strandedWorkDeps(deps);
+  const { timers } = deps;
   return repeatWithoutOverlap(
     async () => {
-      const report = await sweepOnce(work, deps.deployments.domain);
-      if (sweepDidSomething(report)) deps.logger.info('recovery sweep finished', { ...report });
+      const rebuilt = timers ? await rebuildTimers({ ...work, timers: deps.recovery, jobs: timers.jobs, audit: deps.recovery }) : undefined;
+      // After the rebuild: the incident sweep's scheduler, once back, re-arms escalations too (without the audit).
+      await timers?.applyQueueSettings();
+      const report = { ...(await sweepOnce(work, deps.deployments.domain)), timersRebuilt: rebuilt?.rebuilt ?? 0 };
+      if (sweepDidSomething(report) || report.timersRebuilt > 0) deps.logger.info('recovery sweep finished', { ...report });
       else deps.logger.debug('recovery sweep finished', { ...report });
     },
     deps.intervalMs ?? RECOVERY_SWEEP_EVERY_MS,

@@ -21,6 +21,7 @@ import type { ApprovalServices } from '../src/approvals/approval-services.ts';
 import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
 import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
+import { applyQueueSettings } from '../src/queue/queue-settings.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
 import { digestProcessor, type DigestJobDeps } from './digest.ts';
 import { intakeProcessor } from './intake.ts';
@@ -85,7 +86,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const common = { connection: deps.connection, prefix: deps.prefix };
   // One chat.update at a time across every replica: updates to one message never overtake each other,
   // and the whole workspace stays inside Slack's per-method rate limits.
-  await deps.queues.render.setGlobalConcurrency(1);
+  await applyQueueSettings({ render: deps.queues.render });
 
   const checks = createCheckWorkers(checkProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, runCheck: deps.runCheck, now }), {
     ...common,

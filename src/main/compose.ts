@@ -31,6 +31,8 @@ import { startRetentionSchedule } from '../../jobs/retention.ts';
 import { createRetentionRepository } from '../store/retention.repository.ts';
 import { startRecoverySweep } from '../../jobs/recovery-sweep.ts';
 import { createRecoveryRepository } from '../store/recovery/recovery.repository.ts';
+import { timerJobsFor } from '../queue/timer-jobs.ts';
+import { applyQueueSettings } from '../queue/queue-settings.ts';
 import { createReadinessMetrics } from '../metrics/readiness-metrics.ts';
 import { createMetricsRepository } from '../store/metrics.repository.ts';
 import { createSlackRequestRepository } from '../store/slack-requests.repository.ts';
@@ -212,8 +214,8 @@ export interface WorkerProcessOptions {
   /** Re-arm incident timers and deliveries from the database on start and every minute. @defaultValue true */
   incidentSweep?: boolean;
   /**
-   * Re-queue assessments and deployments a crashed process left without a job, on start and every minute.
-   * @defaultValue true
+   * Re-queue assessments and deployments a crashed process left without a job, rebuild timers Redis lost and
+   * re-apply queue settings: on start, every minute, and whenever Redis reconnects. @defaultValue true
    */
   recoverySweep?: boolean;
   /** Open an incident when a critical check regresses on a service that was GO. @defaultValue true */
@@ -316,7 +318,17 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
           assessments: runtime.assessments,
           deployments,
           logger: settings.logger,
+          timers: {
+            jobs: timerJobsFor({ ...runtime.queues.queues, escalations: runtime.incidentQueues.queues.escalations }),
+            applyQueueSettings: () =>
+              applyQueueSettings({
+                render: runtime.queues.queues.render,
+                escalations: (options.incidentSweep ?? true) ? runtime.incidentQueues.queues.escalations : undefined,
+              }),
+          },
         });
+  // Redis back after an outage may be Redis emptied (a restart without persistence): rebuild at once, not a minute later.
+  if (recovery) runtime.producer.on('ready', () => recovery.runSoon());
   const inboxReplay = options.inboxReplay === false ? undefined : startReplayingInbox(runtime, options);
   return {
     workers: running.workers,

@@ -38,17 +38,14 @@ export const jobIds = {
   /** `key` names why the report is posted: `overflow` once per assessment, or a key derived from the command's trigger_id. */
   report: (assessmentId: string, key: string) => `report_${assessmentId}_${key}`,
   signoffRender: (requestId: string, window: number) => `render-signoff_${requestId}_${window}`,
-  signoffExpiry: (requestId: string) => `signoff-expire_${requestId}`,
+  signoffExpiry: workJobIds.signoffExpiry,
   deploymentRender: (deploymentId: string, window: number) => `render-deployment_${deploymentId}_${window}`,
   /** A Resume or a passed gate bumps the generation, so the phase job it enqueues is a new one. */
   deploymentPhase: workJobIds.deploymentPhase,
   rollback: workJobIds.rollback,
-  /** The one timer that expires a plan nobody started. */
-  planExpiry: (deploymentId: string) => `deploy-plan-expiry_${deploymentId}`,
-  rollbackDeadline: (deploymentId: string) => `rollback-deadline_${deploymentId}`,
-  /** One timer per step of an incident's escalation: a step is armed once, however often it is asked for. */
-  escalation: (incidentId: string, step: { plan: number; level: number; round: number }) =>
-    `escalate_${incidentId}_${step.plan}_${step.level}_${step.round}`,
+  planExpiry: workJobIds.planExpiry,
+  rollbackDeadline: workJobIds.rollbackDeadline,
+  escalation: workJobIds.escalation,
   /** `trigger` is the seq of the post that asked for delivery, or a sweep window. */
   incidentNotify: (incidentId: string, trigger: string) => `notify_${incidentId}_${trigger}`,
   /** One job per digest post: `key` names the scheduled slot or the command that asked (see post-digest.ts). */

@@ -1,8 +1,9 @@
 import type { AuditEntry } from '../audit/audit-entry.ts';
+import type { TimerSource } from './rebuild-timers.ts';
 import type { JobSnapshot, RecoveryCandidates, RecoveryTarget } from './decide-recovery.ts';
 
 /** Reads for the recovery sweep, and the audit events it writes. */
-export interface RecoveryRepository {
+export interface RecoveryRepository extends TimerSource {
   /**
    * Work the database says is in progress: assessments QUEUED or RUNNING, deployments RUNNING or ROLLING_BACK
    * (PLANNED and PAUSED wait for a person), oldest first, read in one consistent snapshot.

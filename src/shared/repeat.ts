@@ -1,6 +1,8 @@
 export interface Repeating {
   /** No further run starts; resolves once the one in progress (if any) has finished. */
   stop(): Promise<void>;
+  /** Runs now instead of at the next interval; when a run is in progress, runs once more right after it. */
+  runSoon(): void;
 }
 
 /**
@@ -12,6 +14,7 @@ export function repeatWithoutOverlap(run: () => Promise<unknown>, intervalMs: nu
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | undefined;
+  let again = false;
   const tick = () => {
     timer = undefined;
     current = Promise.resolve()
@@ -29,7 +32,8 @@ export function repeatWithoutOverlap(run: () => Promise<unknown>, intervalMs: nu
       .finally(() => {
         current = undefined;
         if (stopped) return;
-        timer = setTimeout(tick, intervalMs);
+        timer = setTimeout(tick, again ? 0 : intervalMs);
+        again = false;
         timer.unref();
       });
   };
@@ -39,6 +43,15 @@ export function repeatWithoutOverlap(run: () => Promise<unknown>, intervalMs: nu
       stopped = true;
       if (timer) clearTimeout(timer);
       await current;
+    },
+    runSoon() {
+      if (stopped) return;
+      if (current) {
+        again = true;
+        return;
+      }
+      if (timer) clearTimeout(timer);
+      tick();
     },
   };
 }

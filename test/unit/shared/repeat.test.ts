@@ -58,4 +58,41 @@ describe('repeatWithoutOverlap', () => {
     await tick(40);
     expect(runs).toBe(after);
   });
+
+  it('runSoon runs at once instead of after the interval, and once more after a run in progress, never two at a time', async () => {
+    let runs = 0;
+    let running = 0;
+    let maxRunning = 0;
+    let release: (() => void) | undefined;
+    const loop = repeatWithoutOverlap(
+      async () => {
+        runs += 1;
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        running -= 1;
+      },
+      3_600_000,
+      () => undefined,
+    );
+    await tick(0);
+    expect(runs).toBe(1);
+    loop.runSoon();
+    loop.runSoon();
+    release?.();
+    await tick(10);
+    // Asked twice while running: one more run, right after, not an hour later.
+    expect(runs).toBe(2);
+    release?.();
+    await tick(10);
+    expect(runs).toBe(2);
+    loop.runSoon();
+    await tick(0);
+    expect(runs).toBe(3);
+    release?.();
+    await loop.stop();
+    expect(maxRunning).toBe(1);
+  });
 });
