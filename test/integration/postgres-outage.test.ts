@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatedTarget } from '../../bench/chaos/support/gated-target.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../../bench/chaos/support/private-services.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { jobIds } from '../../src/queue/names.ts';
@@ -11,47 +11,6 @@ import { startTestStack, until, type TestStack } from '../support/test-stack.ts'
 // is in flight: past the retry window the assessment ends "could not assess" with the cause (and no regression
 // incident, though the service was GO); back within the window, the assessment completes with its true verdict.
 
-/** A target whose health check answers 200 only when the test releases it, so the test knows a check is in flight. */
-class GatedTarget {
-  private waiting: (() => void)[] = [];
-  private arrivals = 0;
-  private open = false;
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
-  static async start(): Promise<GatedTarget> {
-    let target: GatedTarget | undefined;
-    const server = createServer((_req, res) => {
-      const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      if (!target || target.open) return answer();
-      target.arrivals += 1;
-      target.waiting.push(answer);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (!address || typeof address !== 'object') throw new Error('no address');
-    target = new GatedTarget(server, `http://127.0.0.1:${address.port}`);
-    return target;
-  }
-  /** Requests held since the gate closed. */
-  get held(): number {
-    return this.arrivals;
-  }
-  hold(): void {
-    this.open = false;
-    this.arrivals = 0;
-  }
-  release(): void {
-    this.open = true;
-    for (const answer of this.waiting.splice(0)) answer();
-  }
-  close(): Promise<void> {
-    this.release();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 const SERVICE = 'gated';
 const configFor = (url: string) =>
   parseReadinessConfig(
@@ -59,7 +18,7 @@ const configFor = (url: string) =>
       services: {
         [SERVICE]: {
           environments: { production: {} },
-          checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: `${url}/healthz`, timeoutMs: 60_000 }],
+          checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: `${url}/ok`, timeoutMs: 60_000 }],
         },
       },
     },
