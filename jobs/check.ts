@@ -26,8 +26,9 @@ const failingSinceOf = (data: unknown): number | undefined => {
 
 /**
  * One readiness check: run it under its timeout and record the outcome. A throw here is never the service's doing
- * (a failing check is a recorded result): it is our database or Redis, retried with backoff for the window, then
- * given up with a reason that makes the assessment end "could not assess".
+ * (a failing check is a recorded result). Our database or Redis failing is retried with backoff for the window, then
+ * given up with a reason that makes the assessment end "could not assess"; anything else (the runner crashed) is
+ * retried a few times, then that check alone is ERROR.
  */
 export function checkProcessor(deps: CheckProcessorDeps) {
   // One loader and one recorder per worker: the check jobs this process runs at once share their queries.
@@ -45,10 +46,13 @@ export function checkProcessor(deps: CheckProcessorDeps) {
         failingSince: known ?? now,
         now,
         windowMs,
+        attempt: job.attemptsMade + 1,
         component: classifyInfrastructureError(error),
         detail: infrastructureErrorDetail(error),
       });
       if (decision.action === 'give_up') throw new UnrecoverableError(infrastructureGiveUpReason(decision.cause));
+      // The assessment records the check ERROR with this reason (finishAssessment) and still gives its verdict.
+      if (decision.action === 'check_error') throw new UnrecoverableError(decision.reason);
       // Best effort: when Redis itself is down this fails too, and the next attempt starts the window again.
       if (known === undefined) await job.updateData({ ...input, infrastructureFailingSince: now }).catch(() => undefined);
       throw error;

@@ -13,7 +13,18 @@ export type InfrastructureComponent = 'database' | 'redis' | 'internal';
  */
 export const DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS = 60_000;
 
-export type InfrastructureRetryDecision = { action: 'retry' } | { action: 'give_up'; cause: string };
+/**
+ * How often a check is tried when it throws for another reason (its runner crashed: our egress set-up, a bug) before
+ * that check alone is recorded ERROR — not FAIL, it says nothing about the service — and the verdict is still given.
+ * @defaultValue 3
+ */
+export const CHECK_ERROR_ATTEMPTS = 3;
+
+/**
+ * retry: try again after the backoff. give_up: the database or Redis stayed down past the window, the assessment
+ * is "could not assess". check_error: this check could not run for a reason of ours; it is recorded ERROR.
+ */
+export type InfrastructureRetryDecision = { action: 'retry' } | { action: 'give_up'; cause: string } | { action: 'check_error'; reason: string };
 
 const WHAT_FAILED: Record<InfrastructureComponent, string> = {
   database: 'the database did not answer',
@@ -29,14 +40,22 @@ export function infrastructureCause(component: InfrastructureComponent, windowMs
   return detail ? `${base} (${detail})` : base;
 }
 
-/** Retry while the failure is younger than the window; past it, give up with the cause. Pure. */
+/**
+ * The database or Redis failing: retry while the failure is younger than the window, then give up with the cause.
+ * Anything else: retry up to CHECK_ERROR_ATTEMPTS attempts, then record the check as ERROR. Pure.
+ */
 export function decideInfrastructureRetry(input: {
   failingSince: number;
   now: number;
   windowMs: number;
+  /** This attempt's number, from 1. */
+  attempt: number;
   component: InfrastructureComponent;
   detail?: string | undefined;
 }): InfrastructureRetryDecision {
+  if (input.component === 'internal') {
+    return input.attempt < CHECK_ERROR_ATTEMPTS ? { action: 'retry' } : { action: 'check_error', reason: input.detail ?? 'the check runner failed' };
+  }
   if (input.now - input.failingSince < input.windowMs) return { action: 'retry' };
   return { action: 'give_up', cause: infrastructureCause(input.component, input.windowMs, input.detail) };
 }

@@ -12,15 +12,25 @@ import { checkResult } from '../../support/fixtures/check-result.ts';
 
 describe('decideInfrastructureRetry', () => {
   it('retries inside the window and gives up past it with the cause', () => {
-    expect(decideInfrastructureRetry({ failingSince: 0, now: 59_999, windowMs: 60_000, component: 'database' })).toEqual({ action: 'retry' });
-    expect(decideInfrastructureRetry({ failingSince: 0, now: 60_000, windowMs: 60_000, component: 'database' })).toEqual({
+    expect(decideInfrastructureRetry({ failingSince: 0, now: 59_999, windowMs: 60_000, attempt: 9, component: 'database' })).toEqual({
+      action: 'retry',
+    });
+    expect(decideInfrastructureRetry({ failingSince: 0, now: 60_000, windowMs: 60_000, attempt: 9, component: 'database' })).toEqual({
       action: 'give_up',
       cause: 'the database did not answer for 60 s',
     });
-    expect(decideInfrastructureRetry({ failingSince: 0, now: 70_000, windowMs: 60_000, component: 'redis', detail: 'ECONNREFUSED' })).toEqual({
+    expect(
+      decideInfrastructureRetry({ failingSince: 0, now: 70_000, windowMs: 60_000, attempt: 9, component: 'redis', detail: 'ECONNREFUSED' }),
+    ).toEqual({
       action: 'give_up',
       cause: 'the job queue (Redis) did not answer for 60 s (ECONNREFUSED)',
     });
+  });
+
+  it('anything but the database or Redis: a few attempts, then that check alone is ERROR', () => {
+    const internal = { failingSince: 0, now: 0, windowMs: 60_000, component: 'internal', detail: 'worker lost its network' } as const;
+    expect(decideInfrastructureRetry({ ...internal, attempt: 2 })).toEqual({ action: 'retry' });
+    expect(decideInfrastructureRetry({ ...internal, attempt: 3 })).toEqual({ action: 'check_error', reason: 'worker lost its network' });
   });
 
   it('backs off from 500 ms, doubling, never more than 5 s apart', () => {
