@@ -34,6 +34,8 @@ export interface WorkerDeps {
   prefix: string;
   /** Check jobs one process runs at once. */
   concurrency: number;
+  /** How long checks retry while our database or Redis fails (INFRA_RETRY_WINDOW_MS). @defaultValue 60000 */
+  infrastructureRetryWindowMs?: number | undefined;
   queues: Queues['queues'];
   scheduler: AssessmentScheduler;
   assessments: AssessmentRepository;
@@ -88,10 +90,19 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // and the whole workspace stays inside Slack's per-method rate limits.
   await applyQueueSettings({ render: deps.queues.render });
 
-  const checks = createCheckWorkers(checkProcessor({ assessments: deps.assessments, scheduler: deps.scheduler, runCheck: deps.runCheck, now }), {
-    ...common,
-    concurrency: deps.concurrency,
-  });
+  const checks = createCheckWorkers(
+    checkProcessor({
+      assessments: deps.assessments,
+      scheduler: deps.scheduler,
+      runCheck: deps.runCheck,
+      now,
+      infrastructureRetryWindowMs: deps.infrastructureRetryWindowMs,
+    }),
+    {
+      ...common,
+      concurrency: deps.concurrency,
+    },
+  );
   const assessments = createWorker(
     QueueName.assessments,
     assessmentProcessor({

@@ -83,6 +83,11 @@ export interface AssessmentRepository {
   attest(input: NewAttestation): Promise<AttestOutcome>;
   /** Ends a QUEUED or RUNNING assessment as FAILED with the reason; false when it had already finished. */
   fail(id: string, why: string, at: Date): Promise<boolean>;
+  /**
+   * Ends a QUEUED or RUNNING assessment as UNASSESSABLE ("could not assess") with the cause, audited; false when it
+   * had already finished. Used when our own infrastructure stayed unreachable past the retry window.
+   */
+  markUnassessable(id: string, cause: string, at: Date): Promise<boolean>;
 }
 
 export interface AssessmentScheduler {

@@ -2,7 +2,14 @@ import type { CheckStatus, Verdict, VerdictThresholds } from '../readiness/score
 import type { CheckSpec, Severity } from '../config/readiness-config.schema.ts';
 import type { SkippedCheck } from '../config/catalog.ts';
 
-export type AssessmentStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+/**
+ * UNASSESSABLE: our own infrastructure (database, Redis) stayed unreachable past the retry window, so there is no
+ * verdict; `failureReason` says what did not answer. Never shown or counted as GO or NO-GO.
+ */
+export type AssessmentStatus = 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'UNASSESSABLE';
+
+/** Statuses an assessment never leaves. */
+export const FINISHED_ASSESSMENT_STATUSES: readonly AssessmentStatus[] = ['COMPLETED', 'FAILED', 'UNASSESSABLE'];
 
 /** A check result as the rest of the app sees it: plain data, no Prisma types. */
 export interface CheckResultView {

@@ -31,7 +31,7 @@ export async function attestCheck(deps: AttestDeps, input: { assessmentId: strin
   const check = view?.checks.find((candidate) => candidate.checkId === input.checkId);
   if (!view || !check) return { ok: false, reason: 'not_found' };
   if (!check.manual) return { ok: false, reason: 'not_manual', checkName: check.name };
-  if (view.status === 'FAILED') return { ok: false, reason: 'assessment_failed' };
+  if (view.status === 'FAILED' || view.status === 'UNASSESSABLE') return { ok: false, reason: 'assessment_failed' };
   if (check.status !== 'PENDING') return { ok: false, reason: 'already_attested', checkName: check.name, ...attester(check.evidence) };
 
   const membership = await deps.roles.isMember(check.manual.role, input.userId);

@@ -1,16 +1,33 @@
 import type { AssessmentRepository, AssessmentScheduler } from './assessment.ports.ts';
+import { FINISHED_ASSESSMENT_STATUSES } from './assessment.types.ts';
+import { infrastructureCauseOf } from './infrastructure-retry.ts';
 
 export interface FinishDeps {
-  assessments: Pick<AssessmentRepository, 'find' | 'recordCheckOutcome' | 'complete'>;
+  assessments: Pick<AssessmentRepository, 'find' | 'recordCheckOutcome' | 'complete' | 'markUnassessable'>;
   scheduler: Pick<AssessmentScheduler, 'requestRender'>;
   now: () => Date;
 }
 
-export type FinishResult = { ok: true; verdict: string; score: number } | { ok: false; reason: 'not_found' | 'already_finished' };
+export type FinishResult =
+  | { ok: true; verdict: string; score: number }
+  /** Our infrastructure failed past the retry window: no verdict, and nothing that follows a verdict runs. */
+  | { ok: false; reason: 'unassessable'; cause: string }
+  | { ok: false; reason: 'not_found' | 'already_finished' };
+
+/** The first infrastructure cause among the check jobs that gave up, if any gave up because of us. */
+function infrastructureCause(failedChecks: ReadonlyMap<string, string>): string | undefined {
+  for (const reason of failedChecks.values()) {
+    const cause = infrastructureCauseOf(reason);
+    if (cause !== undefined) return cause;
+  }
+  return undefined;
+}
 
 /**
- * Runs when every check job has finished. A check whose job gave up (its worker kept failing) is recorded as
- * ERROR with that reason, so the verdict is never computed over a silently missing result.
+ * Runs when every check job has finished. A check whose job gave up because our database or Redis stayed down past
+ * the retry window makes the whole assessment "could not assess" (UNASSESSABLE, with the cause): a verdict over
+ * checks we could not run would be about us, not the service. A check whose job gave up for another reason is
+ * recorded as ERROR with that reason, so the verdict is never computed over a silently missing result.
  */
 export async function finishAssessment(
   deps: FinishDeps,
@@ -18,7 +35,15 @@ export async function finishAssessment(
 ): Promise<FinishResult> {
   const before = await deps.assessments.find(input.assessmentId);
   if (!before) return { ok: false, reason: 'not_found' };
-  if (before.status === 'COMPLETED' || before.status === 'FAILED') return { ok: false, reason: 'already_finished' };
+  if (before.status === 'UNASSESSABLE') return { ok: false, reason: 'unassessable', cause: before.failureReason ?? '' };
+  if (FINISHED_ASSESSMENT_STATUSES.includes(before.status)) return { ok: false, reason: 'already_finished' };
+
+  const cause = infrastructureCause(input.failedChecks);
+  if (cause !== undefined) {
+    if (!(await deps.assessments.markUnassessable(input.assessmentId, cause, deps.now()))) return { ok: false, reason: 'already_finished' };
+    await deps.scheduler.requestRender(input.assessmentId);
+    return { ok: false, reason: 'unassessable', cause };
+  }
 
   // Manual checks stay PENDING until someone attests them; every other pending check lost its job.
   const pending = before.checks.filter((candidate) => candidate.status === 'PENDING' && candidate.type !== 'manual');

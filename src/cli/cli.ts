@@ -13,7 +13,8 @@ import { isAssessFormat, renderAssessOutput, ASSESS_FORMATS, type SignoffStandin
 import { describeSignoffMisuse, describeStoredSignoff } from './signoff-messages.ts';
 
 /** Exit codes a pipeline can branch on. */
-export const ExitCode = { go: 0, noGo: 1, usage: 2, goWithCaution: 3, signoffMissing: 4 } as const;
+/** couldNotAssess: our side failed (e.g. the database behind --require-signoff did not answer): no verdict, never NO-GO's 1. */
+export const ExitCode = { go: 0, noGo: 1, usage: 2, goWithCaution: 3, signoffMissing: 4, couldNotAssess: 5 } as const;
 
 const USAGE = `Usage:
   readiness assess --service <service> --env <environment> [--config <readiness.yaml>]
@@ -23,7 +24,8 @@ const USAGE = `Usage:
   readiness migrate            (creates $DATABASE_URL's database if missing and applies the migrations)
 
 Exit codes: 0 GO, 3 GO WITH CAUTION, 1 NO-GO, 2 bad arguments or invalid config,
-4 sign-off missing (--require-signoff, checks GO or GO WITH CAUTION); migrate: 0 done, 1 failed.
+4 sign-off missing (--require-signoff, checks GO or GO WITH CAUTION),
+5 could not assess (Readiness itself failed, e.g. DATABASE_URL did not answer: no verdict); migrate: 0 done, 1 failed.
 --config defaults to $READINESS_CONFIG, then ./readiness.yaml. --json is --format json.
 --require-signoff needs DATABASE_URL: the newest completed assessment of the service and environment in the
 database must be signed off (approved or overridden in Slack) and fresh, as /readiness deploy requires.
@@ -162,7 +164,8 @@ export async function runCli(argv: string[], io: CliIo, deps: CliDeps): Promise<
       io.err(`readiness: ${error.message}\n`);
       return ExitCode.usage;
     }
-    io.err(`readiness: unexpected error: ${(error as Error).message}\n`);
-    return ExitCode.noGo;
+    // Not a verdict about the service: a pipeline still stops (non-zero), and can tell our failure from a NO-GO.
+    io.err(`readiness: could not assess (no verdict): ${(error as Error).message}\n`);
+    return ExitCode.couldNotAssess;
   }
 }

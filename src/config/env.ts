@@ -94,6 +94,11 @@ const EnvShape = z.object({
    * phase to another worker after about this long. @defaultValue 30000
    */
   DEPLOYMENT_LOCK_MS: positiveInt(30_000),
+  /**
+   * How long an assessment's checks retry while our own database or Redis fails; past it the assessment ends
+   * "could not assess" (never GO or NO-GO). @defaultValue 60000
+   */
+  INFRA_RETRY_WINDOW_MS: positiveInt(60_000),
   /** Port of the admin listener (/healthz, /readyz, /metrics), apart from Slack's; 0 picks a free one. @defaultValue 9090 (bot), 9091 (worker) */
   ADMIN_PORT: portNumber(DEFAULT_ADMIN_PORT.bot),
   /** Interface the admin listener binds to; only this host can reach it unless set to another. @defaultValue 127.0.0.1 */

@@ -97,7 +97,8 @@ function totalsOf(
   return {
     assessments: completed.length,
     verdicts,
-    unfinished: data.assessments.length - completed.length,
+    unfinished: data.assessments.filter((a) => a.status === 'FAILED').length,
+    unassessable: data.assessments.filter((a) => a.status === 'UNASSESSABLE').length,
     deployments: deployments.length,
     deploymentsSucceeded: succeeded,
     deploymentsFailed: failed,

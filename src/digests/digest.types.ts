@@ -16,7 +16,7 @@ export interface DigestPeriod {
 
 export interface DigestAssessment extends DigestTarget {
   id: string;
-  status: 'COMPLETED' | 'FAILED';
+  status: 'COMPLETED' | 'FAILED' | 'UNASSESSABLE';
   verdict: Verdict | null;
   score: number | null;
   finishedAt: Date;
@@ -95,6 +95,8 @@ export interface DigestTotals {
   verdicts: Record<Verdict, number>;
   /** Assessments that could not finish (FAILED). */
   unfinished: number;
+  /** Assessments our own infrastructure could not finish (UNASSESSABLE): no verdict, counted apart from NO-GO. */
+  unassessable: number;
   deployments: number;
   deploymentsSucceeded: number;
   /** Deployments that ended failed, aborted, rolled back or with a failed rollback. */

@@ -222,6 +222,8 @@ export interface WorkerProcessOptions {
   checkRegressionIncidents?: boolean;
   /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 30000 */
   deploymentLockMs?: number | undefined;
+  /** See INFRA_RETRY_WINDOW_MS. @defaultValue 60000 */
+  infrastructureRetryWindowMs?: number | undefined;
   /** The bots' intake delay (see INTAKE_DELAY_MS): how long a bot is given to post a message it recorded. @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
   /** Replay the Slack requests a bot acked but did not finish (jobs/inbox-replay.ts). @defaultValue true */
@@ -293,6 +295,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
     deployments,
     deploymentLockMs: options.deploymentLockMs,
+    infrastructureRetryWindowMs: options.infrastructureRetryWindowMs,
     incidents: {
       incident: runtime.incidents,
       queues: runtime.incidentQueues,

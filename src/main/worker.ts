@@ -14,6 +14,7 @@ try {
   const starting = startWorkerProcess(runtime, {
     concurrency: env.WORKER_CONCURRENCY,
     deploymentLockMs: env.DEPLOYMENT_LOCK_MS,
+    infrastructureRetryWindowMs: env.INFRA_RETRY_WINDOW_MS,
     inboxLeaseMs: env.INBOX_LEASE_MS,
     admin: { host: env.ADMIN_HOST, port: env.ADMIN_PORT, token: env.ADMIN_TOKEN },
   });

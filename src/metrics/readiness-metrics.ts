@@ -31,6 +31,10 @@ export function createReadinessMetrics(sources: MetricsSources, logger: Logger, 
   const up = gauge('readiness_source_up', 'Whether the last scrape could read this source (1) or not (0).', ['source']);
   const queueJobs = gauge('readiness_queue_jobs', 'BullMQ jobs per queue and state.', ['queue', 'state']);
   const assessments = gauge('readiness_assessments_in_progress', 'Assessments queued or running.', ['status']);
+  const unassessable = gauge(
+    'readiness_assessments_unassessable_24h',
+    'Assessments that ended "could not assess" (our own database or Redis was down past the retry window) in the last 24 hours.',
+  );
   const deployments = gauge('readiness_deployments_active', 'Deployments planned, running, paused or rolling back.', ['status']);
   const incidents = gauge('readiness_incidents_open', 'Unresolved incidents by severity and status.', ['severity', 'status']);
   const verdict = gauge('readiness_verdict', "1 for a service's latest verdict in an environment, 0 for the others.", [
@@ -60,6 +64,7 @@ export function createReadinessMetrics(sources: MetricsSources, logger: Logger, 
     const state = await sources.stateCounts();
     for (const metric of [assessments, deployments, incidents, verdict, score, assessedAt]) metric.reset();
     for (const row of state.assessments) assessments.set({ status: row.status }, row.count);
+    unassessable.set(state.unassessableLastDay);
     for (const row of state.deployments) deployments.set({ status: row.status }, row.count);
     for (const row of state.incidents) incidents.set({ severity: row.severity, status: row.status }, row.count);
     for (const row of state.latest) {

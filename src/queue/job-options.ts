@@ -1,4 +1,5 @@
-import type { JobsOptions } from 'bullmq';
+import type { BackoffStrategy, JobsOptions } from 'bullmq';
+import { infrastructureBackoffMs } from '../assessments/infrastructure-retry.ts';
 
 /** Kept long enough to debug a run, short enough that Redis does not grow without bound. */
 const retention = {
@@ -6,10 +7,29 @@ const retention = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } satisfies JobsOptions;
 
+/** The backoff type of jobs that retry through an outage of ours: see infrastructureBackoffMs. */
+export const INFRASTRUCTURE_BACKOFF = 'infrastructure';
+
+/** Every worker's custom backoff strategies (BullMQ asks the worker for any type it does not know). */
+export const backoffStrategy: BackoffStrategy = (attemptsMade, type) => {
+  if (type === INFRASTRUCTURE_BACKOFF) return infrastructureBackoffMs(attemptsMade);
+  throw new Error(`unknown backoff type ${type ?? '(none)'}`);
+};
+
+const infrastructureRetry = { backoff: { type: INFRASTRUCTURE_BACKOFF } } satisfies JobsOptions;
+
 export const jobOptions = {
-  /** Checks retry only infrastructure failures (a check that fails is a result, not an error). */
-  check: { ...retention, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, ignoreDependencyOnFailure: true },
-  assessment: { ...retention, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  /**
+   * Checks retry only infrastructure failures (a check that fails is a result, not an error), and for as long as
+   * the retry window (INFRA_RETRY_WINDOW_MS) allows: the processor gives up once it has passed, so the attempts
+   * here are only a ceiling (1,000 at 5 s is over an hour).
+   */
+  check: { ...retention, ...infrastructureRetry, attempts: 1000, ignoreDependencyOnFailure: true },
+  /**
+   * The verdict (or "could not assess") is written once the database answers again: retried every 5 s for about
+   * 15 minutes; past that the recovery sweep re-runs it.
+   */
+  assessment: { ...retention, ...infrastructureRetry, attempts: 200 },
   render: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
   /** Retries also wait for the assessment message to be posted (its thread is where the report goes). */
   report: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },

@@ -42,7 +42,7 @@ export async function requestReport(
   if (!assessment) return { ok: false, reason: 'not_found' };
   // A report is the explanation of a verdict; until there is one, the message itself shows the progress.
   if (assessment.status === 'QUEUED' || assessment.status === 'RUNNING') return { ok: false, reason: 'still_running', assessment };
-  if (assessment.status === 'FAILED') return { ok: false, reason: 'could_not_finish', assessment };
+  if (assessment.status === 'FAILED' || assessment.status === 'UNASSESSABLE') return { ok: false, reason: 'could_not_finish', assessment };
   if (assessment.messageTs === null) return { ok: false, reason: 'no_message', assessment };
   try {
     await deps.scheduler.requestReport({ assessmentId: assessment.id, key: commandReportKey(input.requestKey), requestedBy: input.requestedBy });

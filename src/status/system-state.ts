@@ -19,6 +19,8 @@ export interface StateCounts {
   deployments: { status: string; count: number }[];
   incidents: { status: string; severity: string; count: number }[];
   latest: TargetVerdict[];
+  /** Assessments that ended "could not assess" (our own outage) in the last 24 hours: never counted as a verdict. */
+  unassessableLastDay: number;
 }
 
 /** Read-only counts behind `/metrics`: small grouped queries, cheap enough for every scrape. */

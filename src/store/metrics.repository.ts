@@ -5,7 +5,7 @@ import type { Db } from './prisma.ts';
 export function createMetricsRepository(db: Db): StateCountsRepository {
   return {
     async stateCounts(services: readonly string[]): Promise<StateCounts> {
-      const [assessments, deployments, incidents, latest] = await Promise.all([
+      const [assessments, deployments, incidents, latest, unassessableLastDay] = await Promise.all([
         db.assessment.groupBy({ by: ['status'], where: { status: { in: ['QUEUED', 'RUNNING'] } }, _count: { _all: true } }),
         db.deployment.groupBy({
           by: ['status'],
@@ -18,6 +18,7 @@ export function createMetricsRepository(db: Db): StateCountsRepository {
           FROM assessments
           WHERE service = ANY(${[...services]}::text[]) AND status = 'COMPLETED'
           ORDER BY service, environment, completed_at DESC`,
+        db.assessment.count({ where: { status: 'UNASSESSABLE', completedAt: { gte: new Date(Date.now() - 24 * 3600_000) } } }),
       ]);
       return {
         assessments: assessments.map((row) => ({ status: row.status, count: row._count._all })),
@@ -30,6 +31,7 @@ export function createMetricsRepository(db: Db): StateCountsRepository {
           score: row.score,
           completedAt: row.completed_at,
         })),
+        unassessableLastDay,
       };
     },
   };

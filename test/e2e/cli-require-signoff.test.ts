@@ -106,6 +106,23 @@ describe('readiness assess --require-signoff', () => {
     expect(noPolicy.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('exits 5, "could not assess", when the database behind the sign-offs does not answer: our failure is no NO-GO', async () => {
+    const unreachable = await cli(
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/readiness' },
+      'assess',
+      '--service',
+      SERVICE,
+      '--env',
+      'staging',
+      '--config',
+      configPath,
+      '--require-signoff',
+    );
+    expect(unreachable.code).toBe(5);
+    expect(unreachable.stderr).toContain('could not assess (no verdict)');
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('holds the pipeline (exit 4) until Slack has the sign-offs of the newest assessment, then passes (exit 0)', async () => {
     const before = await gate('staging');
     expect(before.code).toBe(4);

@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   inboxReplay?: boolean;
   /** See INBOX_LEASE_MS. @defaultValue 20000 */
   inboxLeaseMs?: number;
+  /** See INFRA_RETRY_WINDOW_MS. @defaultValue 60000 */
+  infrastructureRetryWindowMs?: number;
 }
 
 export interface LocalStack {
@@ -106,6 +108,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       admin,
       inboxReplay: options.inboxReplay ?? false,
       inboxLeaseMs: options.inboxLeaseMs,
+      infrastructureRetryWindowMs: options.infrastructureRetryWindowMs,
     });
     running.push(workers);
     return workers;

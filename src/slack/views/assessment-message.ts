@@ -60,7 +60,7 @@ const MAX_ATTEST_BUTTONS = 10;
 
 /** A section with an Attest button for each manual check still waiting for a person. */
 function attestBlocks(view: AssessmentView): Record<string, unknown>[] {
-  if (view.status === 'FAILED') return [];
+  if (view.status === 'FAILED' || view.status === 'UNASSESSABLE') return [];
   const waiting = view.checks.filter((check) => check.manual && check.status === 'PENDING');
   const blocks: Record<string, unknown>[] = waiting.slice(0, MAX_ATTEST_BUTTONS).map((check) => {
     const instructions = check.manual?.instructions ? `\n${escapeText(truncate(check.manual.instructions, 500))}` : '';
@@ -129,6 +129,12 @@ function statusLine(view: AssessmentView): string {
       return `:hourglass_flowing_sand: *Assessing…* ${done} of ${view.checks.length} checks done`;
     case 'FAILED':
       return `:x: *The assessment could not finish:* ${escapeText(view.failureReason ?? 'unknown reason')}`;
+    case 'UNASSESSABLE':
+      // Our own outage, not the service's: say so, and how to try again, never a verdict.
+      return (
+        `:grey_question: *Could not assess* — no verdict, this says nothing about the service: ${escapeText(view.failureReason ?? 'our infrastructure did not answer')}. ` +
+        `Run \`/readiness run ${escapeText(view.service)} ${escapeText(view.environment)}\` to assess again.`
+      );
     case 'COMPLETED': {
       const verdict = view.verdict ?? 'NO_GO';
       return `${VERDICT_LINE[verdict]} · readiness score *${displayScore(view.score ?? 0)}* / 100`;
@@ -138,7 +144,7 @@ function statusLine(view: AssessmentView): string {
 
 function checksSection(view: AssessmentView): string {
   if (view.status !== 'COMPLETED') {
-    const finished = view.status === 'FAILED';
+    const finished = view.status === 'FAILED' || view.status === 'UNASSESSABLE';
     return fitLines(
       view.checks.map((check) => oneCheck(checkLine(check, finished))),
       (hidden) => `…and ${hidden} more checks`,
@@ -187,6 +193,7 @@ function plainText(view: AssessmentView): string {
   const target = `${view.service} → ${view.environment}`;
   if (view.status === 'COMPLETED') return `Readiness ${target}: ${VERDICT_WORD[view.verdict ?? 'NO_GO']}`;
   if (view.status === 'FAILED') return `Readiness ${target}: the assessment could not finish`;
+  if (view.status === 'UNASSESSABLE') return `Readiness ${target}: could not assess (no verdict)`;
   return `Readiness ${target}: assessing…`;
 }
 

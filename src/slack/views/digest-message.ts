@@ -15,7 +15,11 @@ const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
 function glanceText(totals: DigestTotals): string {
   const { verdicts } = totals;
-  const unfinished = totals.unfinished > 0 ? ` (${totals.unfinished} could not finish)` : '';
+  const notFinished = [
+    totals.unfinished > 0 ? `${totals.unfinished} could not finish` : '',
+    totals.unassessable > 0 ? `${totals.unassessable} could not assess (our outage, no verdict)` : '',
+  ].filter(Boolean);
+  const unfinished = notFinished.length > 0 ? ` (${notFinished.join(', ')})` : '';
   const assessments =
     totals.assessments === 0
       ? `• *Assessments:* none${unfinished}`

@@ -28,6 +28,10 @@ function assessmentText(snapshot: StatusSnapshot, assessment: LatestAssessment):
       const why = assessment.failureReason ? `: ${escapeText(truncate(oneLine(assessment.failureReason), 500))}` : '';
       return `${head}\n:warning: *could not finish*${why}. Run ${runCommand(snapshot)} to assess again.`;
     }
+    case 'UNASSESSABLE': {
+      const why = assessment.failureReason ? `: ${escapeText(truncate(oneLine(assessment.failureReason), 500))}` : '';
+      return `${head}\n:grey_question: *could not assess* — no verdict, our own infrastructure failed${why}. Run ${runCommand(snapshot)} to assess again.`;
+    }
     case 'COMPLETED': {
       const verdict = assessment.verdict ?? 'NO_GO';
       const score = assessment.score === null ? '' : `, score ${displayScore(assessment.score)} / 100`;
@@ -83,6 +87,8 @@ function requestDecisionText(request: SignoffRequestView, who: (role: string) =>
 function decisionText(snapshot: StatusSnapshot, assessment: LatestAssessment, who: (role: string) => string): string {
   if (snapshot.request) return requestDecisionText(snapshot.request, who);
   if (assessment.status === 'FAILED') return '*Decision:* none — the assessment could not finish, so there is no verdict to decide on.';
+  if (assessment.status === 'UNASSESSABLE')
+    return '*Decision:* none — the assessment could not assess the service, so there is no verdict to decide on.';
   if (assessment.status !== 'COMPLETED' || assessment.verdict === null) return '*Decision:* none yet — the assessment has no verdict yet.';
   const verdict = assessment.verdict;
   const { policy } = snapshot;
@@ -165,7 +171,13 @@ function earlierSignoffText(previous: SignoffRequestView): string {
 function fallbackText(snapshot: StatusSnapshot, assessment: LatestAssessment): string {
   const target = `${escapeText(snapshot.service)} → ${escapeText(snapshot.environment)}`;
   const state =
-    assessment.status === 'COMPLETED' ? decisionWord(assessment.verdict ?? 'NO_GO') : assessment.status === 'FAILED' ? 'could not finish' : 'running';
+    assessment.status === 'COMPLETED'
+      ? decisionWord(assessment.verdict ?? 'NO_GO')
+      : assessment.status === 'FAILED'
+        ? 'could not finish'
+        : assessment.status === 'UNASSESSABLE'
+          ? 'could not assess'
+          : 'running';
   const request = snapshot.request;
   const decision = !request
     ? ''

@@ -2,7 +2,7 @@ import type { AssessmentRepository } from '../../assessments/assessment.ports.ts
 import type { Db } from '../prisma.ts';
 import { attest, findValidAttestations } from './attestations.ts';
 import { createAssessment } from './create.ts';
-import { completeAssessment, failAssessment, markRunning } from './lifecycle.ts';
+import { completeAssessment, failAssessment, markRunning, markUnassessable } from './lifecycle.ts';
 import { attachMessage, claimMessage, releaseMessageClaim } from './messages.ts';
 import { recordCheckOutcome, recordCheckOutcomes } from './outcomes.ts';
 import { findAssessment, findCheckSpecs } from './reads.ts';
@@ -23,5 +23,6 @@ export function createAssessmentRepository(db: Db): AssessmentRepository {
     findValidAttestations: (service, environment, checkIds, now) => findValidAttestations(db, service, environment, checkIds, now),
     attest: (input) => attest(db, input),
     fail: (id, why, at) => failAssessment(db, id, why, at),
+    markUnassessable: (id, cause, at) => markUnassessable(db, id, cause, at),
   };
 }

@@ -41,6 +41,22 @@ export async function completeAssessment(db: Db, id: string, at: Date): Promise<
 
 /** Ends a QUEUED or RUNNING assessment as FAILED; false when it had already finished. */
 export async function failAssessment(db: Db, id: string, why: string, at: Date): Promise<boolean> {
+  return endWithoutVerdict(db, id, why, at, { status: 'FAILED', action: 'assessment.failed' });
+}
+
+/** Ends a QUEUED or RUNNING assessment as UNASSESSABLE ("could not assess"); false when it had already finished. */
+export async function markUnassessable(db: Db, id: string, cause: string, at: Date): Promise<boolean> {
+  return endWithoutVerdict(db, id, cause, at, { status: 'UNASSESSABLE', action: 'assessment.unassessable' });
+}
+
+/** The one guarded transition from QUEUED or RUNNING to a final state without a verdict, audited with its reason. */
+async function endWithoutVerdict(
+  db: Db,
+  id: string,
+  why: string,
+  at: Date,
+  end: { status: 'FAILED' | 'UNASSESSABLE'; action: string },
+): Promise<boolean> {
   // The reason often quotes an infrastructure error, which may quote a URL with its credentials.
   const reason = redactText(why);
   return db.$transaction(async (tx) => {
@@ -48,17 +64,17 @@ export async function failAssessment(db: Db, id: string, why: string, at: Date):
     const locked = await lockAssessment(tx, id);
     const { count } = await tx.assessment.updateMany({
       where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
-      data: { status: 'FAILED', failureReason: reason, completedAt: at },
+      data: { status: end.status, failureReason: reason, completedAt: at },
     });
     if (count === 1) {
       const entry: AuditEntry = {
         actor: 'system',
-        action: 'assessment.failed',
+        action: end.action,
         subjectType: 'assessment',
         subjectId: id,
         reason,
         before: { status: locked?.status ?? null },
-        after: { status: 'FAILED' },
+        after: { status: end.status },
       };
       await tx.auditEvent.create({ data: auditInsert(entry) });
     }

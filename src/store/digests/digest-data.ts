@@ -31,7 +31,7 @@ function toAssessment(row: Prisma.AssessmentGetPayload<{ select: typeof assessme
     id: row.id,
     service: row.service,
     environment: row.environment,
-    status: row.status === 'FAILED' ? 'FAILED' : 'COMPLETED',
+    status: row.status === 'FAILED' || row.status === 'UNASSESSABLE' ? row.status : 'COMPLETED',
     verdict: (row.verdict as Verdict | null) ?? null,
     score: row.score,
     finishedAt: row.completedAt ?? row.updatedAt,
@@ -59,7 +59,7 @@ const toIncident = (row: Prisma.IncidentGetPayload<{ select: typeof incidentSele
 /** Assessments of the services that finished in the period, oldest first. */
 async function finishedAssessments(db: Db, services: readonly string[], { from, to }: DigestPeriod): Promise<DigestAssessment[]> {
   const rows = await db.assessment.findMany({
-    where: { service: { in: [...services] }, status: { in: ['COMPLETED', 'FAILED'] }, completedAt: { gte: from, lt: to } },
+    where: { service: { in: [...services] }, status: { in: ['COMPLETED', 'FAILED', 'UNASSESSABLE'] }, completedAt: { gte: from, lt: to } },
     select: assessmentSelect,
     orderBy: { completedAt: 'asc' },
   });

@@ -29,6 +29,7 @@ describe('parseEnv(Env)', () => {
       ACK_FOLLOW_UP_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
       DEPLOYMENT_LOCK_MS: 30000,
+      INFRA_RETRY_WINDOW_MS: 60000,
       ADMIN_PORT: 9090,
       ADMIN_HOST: '127.0.0.1',
       INBOX_LEASE_MS: 20000,

@@ -3,7 +3,7 @@ import { buildDigest, median } from '../../../src/digests/build-digest.ts';
 import { assessment, at, deployment, emptyData, incident, scope, TO } from './fixtures.ts';
 
 describe('buildDigest totals', () => {
-  it('counts verdicts of the period and the assessments that could not finish', () => {
+  it('counts verdicts of the period, the assessments that could not finish and those that could not be assessed, apart', () => {
     const digest = buildDigest(
       scope(),
       emptyData({
@@ -12,12 +12,15 @@ describe('buildDigest totals', () => {
           assessment({ verdict: 'GO_WITH_CAUTION', score: 85 }),
           assessment({ environment: 'staging', verdict: 'NO_GO', score: 40 }),
           assessment({ status: 'FAILED', verdict: null, score: null }),
+          assessment({ status: 'UNASSESSABLE', verdict: null, score: null }),
+          assessment({ status: 'UNASSESSABLE', verdict: null, score: null }),
         ],
       }),
     );
     expect(digest.totals.assessments).toBe(3);
     expect(digest.totals.verdicts).toEqual({ GO: 1, GO_WITH_CAUTION: 1, NO_GO: 1 });
     expect(digest.totals.unfinished).toBe(1);
+    expect(digest.totals.unassessable).toBe(2);
   });
 
   it('computes the change failure rate over finished deployments, leaving planned and cancelled ones out', () => {

@@ -9,6 +9,7 @@ const state = {
   latest: [
     { service: 'checkout', environment: 'production', verdict: 'GO_WITH_CAUTION', score: 87.5, completedAt: new Date('2026-12-01T09:00:00Z') },
   ],
+  unassessableLastDay: 4,
 };
 
 const sources = (overrides: Partial<MetricsSources> = {}): MetricsSources => ({
@@ -23,6 +24,7 @@ describe('createReadinessMetrics', () => {
     expect(text).toContain('readiness_queue_jobs{queue="checks",state="waiting"} 3');
     expect(text).toContain('readiness_assessments_in_progress{status="RUNNING"} 2');
     expect(text).toContain('readiness_deployments_active{status="ROLLING_BACK"} 1');
+    expect(text).toContain('readiness_assessments_unassessable_24h 4');
     expect(text).toContain('readiness_incidents_open{severity="SEV1",status="OPEN"} 1');
     expect(text).toContain('readiness_verdict{service="checkout",environment="production",verdict="GO_WITH_CAUTION"} 1');
     expect(text).toContain('readiness_verdict{service="checkout",environment="production",verdict="GO"} 0');

@@ -122,6 +122,27 @@ describe('renderAssessmentMessage: snapshots', () => {
   });
 });
 
+describe('renderAssessmentMessage: could not assess', () => {
+  it('says there is no verdict, why, and how to run it again; no buttons', () => {
+    const message = renderAssessmentMessage(
+      view({
+        status: 'UNASSESSABLE',
+        verdict: null,
+        score: null,
+        failureReason: 'the database did not answer for 60 s',
+        checks: [EXAMPLE_CHECKS.health],
+      }),
+    );
+    expectValid(message);
+    expect(message.text).toBe('Readiness checkout → production: could not assess (no verdict)');
+    const status = blockText(message, ids.blocks.assessmentStatus);
+    expect(status).toContain('Could not assess');
+    expect(status).toContain('the database did not answer for 60 s');
+    expect(status).toContain('/readiness run checkout production');
+    expect(JSON.stringify(message)).not.toMatch(/NO-GO|NO_GO/);
+  });
+});
+
 describe('renderAssessmentMessage: content', () => {
   it('puts the verdict first, then the blockers, the category scores and the checks', () => {
     const checks = [checkResult('health', 'FAIL', { severity: 'critical' }), checkResult('orders', 'PASS')];

@@ -187,6 +187,19 @@ describe('renderStatusAnswer', () => {
     expect(shown(render(stale))).not.toContain('earlier assessment');
   });
 
+  it('shows an assessment that could not assess with its cause, no verdict and how to run again', () => {
+    const text = shown(
+      render({
+        assessment: assessment({ status: 'UNASSESSABLE', verdict: null, score: null, failureReason: 'the database did not answer for 60 s' }),
+        request: undefined,
+      }),
+    );
+    expect(text).toContain('could not assess');
+    expect(text).toContain('the database did not answer for 60 s');
+    expect(text).toContain('/readiness run');
+    expect(text).not.toMatch(/NO-GO/);
+  });
+
   it('escapes every piece of user text', () => {
     const message = render({
       assessment: assessment({ status: 'FAILED', failureReason: EVIL }),
