@@ -91,9 +91,9 @@ const EnvShape = z.object({
   NODE_ENV: optionalText,
   /**
    * How long a worker's hold on a deployment job lasts without renewal: a worker killed mid-phase leaves its
-   * phase to another worker after about this long. @defaultValue 30000
+   * phase to another worker after about this long (every other queue uses 10 s too: src/queue/job-options.ts). @defaultValue 10000
    */
-  DEPLOYMENT_LOCK_MS: positiveInt(30_000),
+  DEPLOYMENT_LOCK_MS: positiveInt(10_000),
   /** Port of the admin listener (/healthz, /readyz, /metrics), apart from Slack's; 0 picks a free one. @defaultValue 9090 (bot), 9091 (worker) */
   ADMIN_PORT: portNumber(DEFAULT_ADMIN_PORT.bot),
   /** Interface the admin listener binds to; only this host can reach it unless set to another. @defaultValue 127.0.0.1 */

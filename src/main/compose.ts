@@ -218,7 +218,7 @@ export interface WorkerProcessOptions {
   recoverySweep?: boolean;
   /** Open an incident when a critical check regresses on a service that was GO. @defaultValue true */
   checkRegressionIncidents?: boolean;
-  /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 30000 */
+  /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 10000 */
   deploymentLockMs?: number | undefined;
   /** The bots' intake delay (see INTAKE_DELAY_MS): how long a bot is given to post a message it recorded. @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
@@ -321,12 +321,13 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   return {
     workers: running.workers,
     adminUrl: admin?.url,
-    async close() {
+    async close(graceMs) {
       await inboxReplay?.stop();
       await recovery?.stop();
-      await running.close();
+      const stopped = await running.close(graceMs);
       connection.disconnect();
       await admin?.close();
+      return stopped;
     },
   };
 }
