@@ -133,6 +133,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       ...common,
       concurrency: 10,
       lockDuration,
+      lockRenewTime: Math.min(workerLocks.lockRenewTime, Math.floor(lockDuration / 2)),
       stalledInterval: Math.max(1000, Math.min(workerLocks.stalledInterval, Math.floor(lockDuration / 2))),
       // Phase and rollback jobs pick up where they stopped, so a job whose worker died again (or lost its lock
       // under load) is recovered, not failed for good with the deployment left holding the lock.

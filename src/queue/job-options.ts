@@ -25,16 +25,18 @@ export const jobOptions = {
 } satisfies Record<string, JobsOptions>;
 
 /**
- * How every worker holds the jobs it runs. A worker renews its lock on each running job every few seconds while
- * its event loop lives (BullMQ's lock manager: every `lockRenewTime / 2` it extends the locks older than that),
- * so a check that runs longer than the lock keeps it; only a process that died (or froze for a whole lock) lets
- * it expire. Another worker's stall check then puts the job back in the queue: a killed worker's job runs
- * elsewhere at most `lockDuration + stalledInterval` after the kill (10 s + 3 s), against BullMQ's defaults of
- * 30 s + 30 s (64–79 s measured).
+ * How every worker holds the jobs it runs. A worker renews its lock on each running job while its event loop
+ * lives (BullMQ's lock manager: every `lockRenewTime / 2` it extends the locks older than that), so a check that
+ * runs longer than the lock keeps it; only a process that died (or froze for 8 s) lets it expire. Another
+ * worker's stall check then puts the job back in the queue: a killed worker's job runs elsewhere 8–13 s after the
+ * kill (lock left 8–10 s, then the next stall check within 3 s), against BullMQ's defaults of 30 s + 30 s (64–79 s
+ * measured).
  */
 export const workerLocks = {
   /** @defaultValue 10000: the most a killed worker's job waits for its lock to expire. */
   lockDuration: 10_000,
+  /** @defaultValue 2000: each lock is renewed every 1–2 s, so a kill leaves at least 8 s of it, never much less. */
+  lockRenewTime: 2_000,
   /** @defaultValue 3000: how often some worker (one per interval, across replicas) looks for expired locks. */
   stalledInterval: 3_000,
   /**
