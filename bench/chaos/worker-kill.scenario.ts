@@ -11,7 +11,6 @@ import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
-import { jobIds } from '../../src/queue/names.ts';
 import { migrationsDir } from '../../src/shared/paths.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
