@@ -1,5 +1,7 @@
 import type { Job, Worker } from 'bullmq';
 import { createWorker } from './create-worker.ts';
+import { stopWorkers, type StopWorkersResult } from './stop-workers.ts';
+import { WORKER_STOP_GRACE_MS, workerLocks } from '../src/queue/job-options.ts';
 import { jobLogFields } from './job-log-fields.ts';
 import type { JobObserver } from '../src/status/system-state.ts';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
@@ -52,7 +54,7 @@ export interface WorkerDeps {
   deployments?: Pick<DeploymentServices, 'domain' | 'refreshDeployment'> | undefined;
   /**
    * How long a deployment job's lock lasts without renewal: a worker killed mid-phase leaves its job to another
-   * worker after about this long. @defaultValue 30000
+   * worker after about this long. @defaultValue workerLocks.lockDuration (10000), like every other queue
    */
   deploymentLockMs?: number | undefined;
   /** Escalation timers and incident posts. @defaultValue none (tests of assessments alone) */
@@ -79,8 +81,11 @@ function attemptSeconds(job: Job): number | undefined {
 
 export interface RunningWorkers {
   workers: Worker[];
-  /** Stops taking jobs and waits for the running ones to finish (graceful shutdown). */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits up to `graceMs` for the running ones to finish; those still running then are
+   * handed back to the queue for another worker (see stopWorkers). @defaultValue WORKER_STOP_GRACE_MS (10000)
+   */
+  close(graceMs?: number): Promise<StopWorkersResult>;
 }
 
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
@@ -135,12 +140,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     workers.push(createWorker(QueueName.signoffs, signoffProcessor(deps.approvals.signoffJob), { ...common, concurrency: 2 }));
   }
   if (deps.deployments) {
-    const lockDuration = deps.deploymentLockMs ?? 30_000;
+    const lockDuration = deps.deploymentLockMs ?? workerLocks.lockDuration;
     const deployments = createWorker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
       ...common,
       concurrency: 10,
       lockDuration,
-      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      lockRenewTime: Math.min(workerLocks.lockRenewTime, Math.floor(lockDuration / 2)),
+      stalledInterval: Math.max(1000, Math.min(workerLocks.stalledInterval, Math.floor(lockDuration / 2))),
       // Phase and rollback jobs pick up where they stopped, so a job whose worker died again (or lost its lock
       // under load) is recovered, not failed for good with the deployment left holding the lock.
       maxStalledCount: 5,
@@ -210,8 +216,6 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   return {
     workers,
-    async close() {
-      await Promise.all(workers.map((worker) => worker.close()));
-    },
+    close: (graceMs = WORKER_STOP_GRACE_MS) => stopWorkers(workers, graceMs, deps.logger),
   };
 }

@@ -91,9 +91,9 @@ const EnvShape = z.object({
   NODE_ENV: optionalText,
   /**
    * How long a worker's hold on a deployment job lasts without renewal: a worker killed mid-phase leaves its
-   * phase to another worker after about this long. @defaultValue 30000
+   * phase to another worker after about this long (every other queue uses 10 s too: src/queue/job-options.ts). @defaultValue 10000
    */
-  DEPLOYMENT_LOCK_MS: positiveInt(30_000),
+  DEPLOYMENT_LOCK_MS: positiveInt(10_000),
   /**
    * How long an assessment's checks retry while our own database or Redis fails; past it the assessment ends
    * "could not assess" (never GO or NO-GO). @defaultValue 60000

@@ -220,7 +220,7 @@ export interface WorkerProcessOptions {
   recoverySweep?: boolean;
   /** Open an incident when a critical check regresses on a service that was GO. @defaultValue true */
   checkRegressionIncidents?: boolean;
-  /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 30000 */
+  /** How soon a deployment phase of a killed worker is picked up by another (its job lock). @defaultValue 10000 */
   deploymentLockMs?: number | undefined;
   /** See INFRA_RETRY_WINDOW_MS. @defaultValue 60000 */
   infrastructureRetryWindowMs?: number | undefined;
@@ -336,12 +336,13 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   return {
     workers: running.workers,
     adminUrl: admin?.url,
-    async close() {
+    async close(graceMs) {
       await inboxReplay?.stop();
       await recovery?.stop();
-      await running.close();
+      const stopped = await running.close(graceMs);
       connection.disconnect();
       await admin?.close();
+      return stopped;
     },
   };
 }

@@ -5,6 +5,7 @@ import { createProcessLogger } from '../shared/process-logger.ts';
 import { startWorkerProcess } from './compose.ts';
 import { exitOnStartupError, onShutdown } from './process.ts';
 import { runtimeFromEnv } from './runtime.ts';
+import { WORKER_STOP_GRACE_MS } from '../queue/job-options.ts';
 
 try {
   const env = parseEnv(WorkerEnv, process.env);
@@ -20,11 +21,17 @@ try {
   });
   // Workers take jobs before start-up has finished (the incident sweep, for one), so a SIGTERM must already be
   // a graceful stop by then.
-  onShutdown(logger, async () => {
-    const workers = await starting.catch(() => undefined);
-    await workers?.close();
-    await runtime.close();
-  });
+  // Running jobs get WORKER_STOP_GRACE_MS, then go back to the queue; the force exit is only for a stop that hangs.
+  onShutdown(
+    logger,
+    async () => {
+      const workers = await starting.catch(() => undefined);
+      const stopped = await workers?.close();
+      logger.info('readiness workers stopped', { ...stopped });
+      await runtime.close();
+    },
+    WORKER_STOP_GRACE_MS + 10_000,
+  );
   const workers = await starting;
   logger.info('readiness workers started', {
     concurrency: env.WORKER_CONCURRENCY,

@@ -43,3 +43,29 @@ export const jobOptions = {
   /** A purge retries through a database outage of a few hours; the next day's purge catches up anyway. */
   maintenance: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 60_000 } },
 } satisfies Record<string, JobsOptions>;
+
+/**
+ * How every worker holds the jobs it runs. A worker renews its lock on each running job while its event loop
+ * lives (BullMQ's lock manager: every `lockRenewTime / 2` it extends the locks older than that), so a check that
+ * runs longer than the lock keeps it; only a process that died (or froze for 8 s) lets it expire. Another
+ * worker's stall check then puts the job back in the queue: a killed worker's job runs elsewhere 8–13 s after the
+ * kill (lock left 8–10 s, then the next stall check within 3 s), against BullMQ's defaults of 30 s + 30 s (64–79 s
+ * measured).
+ */
+export const workerLocks = {
+  /** @defaultValue 10000: the most a killed worker's job waits for its lock to expire. */
+  lockDuration: 10_000,
+  /** @defaultValue 2000: each lock is renewed every 1–2 s, so a kill leaves at least 8 s of it, never much less. */
+  lockRenewTime: 2_000,
+  /** @defaultValue 3000: how often some worker (one per interval, across replicas) looks for expired locks. */
+  stalledInterval: 3_000,
+  /**
+   * A job whose worker died with it twice goes back to the queue both times; the third time it fails for good
+   * (a check is then recorded as ERROR with the reason, so one poison check cannot kill workers forever).
+   * @defaultValue 2
+   */
+  maxStalledCount: 2,
+} as const;
+
+/** How long a worker told to stop (SIGTERM) waits for its running jobs before handing them to another worker. */
+export const WORKER_STOP_GRACE_MS = 10_000;

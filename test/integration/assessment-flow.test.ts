@@ -53,8 +53,9 @@ async function workersWith(current: TestStack, run: (spec: CheckSpec) => ReturnT
   return {
     workers: running.workers,
     close: async () => {
-      await running.close();
+      const stopped = await running.close();
       connection.disconnect();
+      return stopped;
     },
   };
 }

@@ -98,8 +98,9 @@ async function startWorkerSet(current: TestStack, assessments: AssessmentReposit
   running.push({
     workers: workers.workers,
     close: async () => {
-      await workers.close();
+      const stopped = await workers.close();
       connection.disconnect();
+      return stopped;
     },
   });
 }

@@ -28,7 +28,7 @@ describe('parseEnv(Env)', () => {
       WORKER_CONCURRENCY: 200,
       ACK_FOLLOW_UP_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
-      DEPLOYMENT_LOCK_MS: 30000,
+      DEPLOYMENT_LOCK_MS: 10000,
       INFRA_RETRY_WINDOW_MS: 60000,
       ADMIN_PORT: 9090,
       ADMIN_HOST: '127.0.0.1',
