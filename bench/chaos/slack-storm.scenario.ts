@@ -10,7 +10,7 @@ import { assessmentPostIntent } from '../../src/slack/assessment-message.publish
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { startExampleService } from '../../tools/demo/example-service.ts';
 import { startLocalStack } from '../../tools/demo/local-stack.ts';
-import type { RecordedCall, StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
+import type { RecordedCall } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
@@ -86,7 +86,6 @@ for (let i = 0; i < commands.length; i += 5) {
 }
 const lastCommandAt = Date.now();
 
-const text = (message: StoredMessage | undefined) => `${message?.text ?? ''}\n${JSON.stringify(message?.blocks ?? [])}`;
 const assessmentKeys = triggers.filter((t) => t.kind === 'assessment').map((t) => t.triggerId);
 const incidentKeys = triggers.filter((t) => t.kind === 'incident').map((t) => t.triggerId);
 
@@ -145,21 +144,15 @@ const callKey = (call: RecordedCall) => {
   return call.method === 'chat.postMessage' ? `${call.method}|${channel}|${threadTs}|${body}` : `${call.method}|${channel}|${ts}`;
 };
 const failed = standIn.calls.filter((call) => call.status === 429 || call.status >= 500);
-const unhandled = failed.filter(
+const unhandledCalls = failed.filter(
   (call) =>
     !standIn.calls.some((later) => later.at >= call.at && later.status === 200 && later.response.ok === true && callKey(later) === callKey(call)),
-).length;
+);
+const unhandled = unhandledCalls.length;
 
 if (process.env.STORM_DEBUG) {
   const detail = {
-    unhandled: failed
-      .filter(
-        (call) =>
-          !standIn.calls.some(
-            (later) => later.at >= call.at && later.status === 200 && later.response.ok === true && callKey(later) === callKey(call),
-          ),
-      )
-      .map((call) => ({ key: callKey(call), status: call.status, at: call.at - started })),
+    unhandled: unhandledCalls.map((call) => ({ key: callKey(call), status: call.status, at: call.at - started })),
     doubledAssessments: state.assessments
       .map((row) => ({
         id: row.id,
