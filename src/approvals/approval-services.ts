@@ -34,6 +34,8 @@ export interface ApprovalServices {
   signoffJob: {
     signoffs: Pick<SignoffRepository, 'expire'>;
     notifyExpired(request: SignoffRequestView): Promise<void>;
+    /** Posts the notices a request is still owed: a redelivered expiry job finds the request expired already. */
+    deliverOwedNotices?(requestId: string): Promise<void>;
     now: () => Date;
   };
 }

@@ -19,7 +19,7 @@ export interface ChatPort {
    * (conversations.history with include_all_metadata): chat.postMessage has no idempotency key, so a process that
    * takes over a post looks first.
    */
-  findPosted?(args: { channel: string; intent: PostIntent; oldest: Date }): Promise<string | undefined>;
+  findPosted?(args: { channel: string; intent: PostIntent; oldest: Date; threadTs?: string }): Promise<string | undefined>;
   update(args: { channel: string; ts: string; text: string; blocks: Record<string, unknown>[] }): Promise<unknown>;
   /** Removes a message this app posted (a duplicate it could not record). */
   delete(args: { channel: string; ts: string }): Promise<unknown>;

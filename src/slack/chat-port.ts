@@ -12,7 +12,12 @@ export function chatPort(client: WebClient): ChatPort {
     postMessage: (args) => client.chat.postMessage(args as ChatPostMessageArguments),
     update: (args) => client.chat.update(args),
     delete: (args) => client.chat.delete(args),
-    findPosted: async ({ channel, intent, oldest }) => {
+    findPosted: async ({ channel, intent, oldest, threadTs }) => {
+      if (threadTs !== undefined) {
+        // A reply: conversations.history shows only the channel's own messages (and broadcast replies).
+        const thread = await client.conversations.replies({ channel, ts: threadTs, limit: HISTORY_PAGE, include_all_metadata: true });
+        return thread.messages?.find((message) => carries(message.metadata, intent))?.ts;
+      }
       const page = await client.conversations.history({
         channel,
         oldest: (oldest.getTime() / 1000).toFixed(6),

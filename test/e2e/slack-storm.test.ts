@@ -3,7 +3,11 @@ import { settleIntake, type IntakeDeps } from '../../src/assessments/intake.ts';
 import { startAssessment } from '../../src/assessments/start-assessment.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { assessmentPostIntent, publishAssessmentMessage } from '../../src/slack/assessment-message.publisher.ts';
+import type { Job } from 'bullmq';
+import { approvalServices } from '../../src/main/approvals-wiring.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
+import { slackSignoffThread } from '../../src/slack/signoff-thread.ts';
+import { signoffProcessor } from '../../jobs/signoff.ts';
 import { ids } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
@@ -163,5 +167,77 @@ describe('a crash between Slack taking the post and the database recording it', 
       .messages(stack.channelId)
       .filter((message) => JSON.stringify(message.metadata) === JSON.stringify(assessmentPostIntent(started.assessment.id)));
     expect(carrying).toHaveLength(1);
+  }, 120_000);
+});
+
+describe('a sign-off notice owed when its process died right after the commit', () => {
+  /** A request whose expiry has passed, in a thread of its own. */
+  async function expiredRequest() {
+    const { runtime } = stack;
+    const now = () => new Date();
+    const start = { config: runtime.settings.config, assessments: runtime.assessments, scheduler: runtime.queues.scheduler, now };
+    const request = {
+      requestKey: `notice.${Date.now()}.${Math.random()}`,
+      service: 'payments',
+      environment: 'production',
+      requestedBy: USER,
+      teamId: null,
+      channelId: stack.channelId,
+    };
+    const started = await startAssessment(start, request);
+    if (!started.ok) throw new Error(started.detail);
+    const thread = await chatPort(runtime.slack).postMessage({ channel: stack.channelId, text: 'the assessment' });
+    const created = await runtime.signoffs.create({
+      assessmentId: started.assessment.id,
+      service: 'payments',
+      environment: 'production',
+      requestedBy: USER,
+      channelId: stack.channelId,
+      threadTs: thread.ts ?? '',
+      requirements: [{ role: 'tech-lead', count: 1, covers: [], snapshotHash: 'h' }],
+      verdict: 'GO',
+      expiresAt: new Date(Date.now() - 1000),
+      carried: [],
+      at: new Date(Date.now() - 60_000),
+    });
+    return { request: created.request, threadTs: thread.ts ?? '' };
+  }
+  const expiryNotices = (threadTs: string) =>
+    stack.standIn.threadReplies(stack.channelId, threadTs).filter((reply) => (reply.text ?? '').includes('expired before every sign-off'));
+  const job = (requestId: string) => ({ data: { requestId } }) as unknown as Job;
+
+  it('is posted, once, by the redelivered expiry job that finds the request expired already', async () => {
+    const { runtime } = stack;
+    const services = approvalServices(runtime, chatPort(runtime.slack), () => new Date());
+    const { request, threadTs } = await expiredRequest();
+    // The first run expired the request (and owed the notice in the same transaction), then died before posting.
+    expect(await runtime.signoffs.expire(request.id, new Date())).toBeDefined();
+    expect(expiryNotices(threadTs)).toHaveLength(0);
+
+    const redelivered = signoffProcessor(services.signoffJob);
+    expect(await redelivered(job(request.id))).toBe('not_pending');
+    expect(await redelivered(job(request.id))).toBe('not_pending');
+    expect(expiryNotices(threadTs)).toHaveLength(1);
+    expect(await runtime.db.signoffNotice.findUniqueOrThrow({ where: { key: `expired:${request.id}` } })).toMatchObject({ status: 'SENT' });
+  }, 120_000);
+
+  it('that reached Slack before its process died is found by its metadata, not posted again', async () => {
+    const { runtime } = stack;
+    const services = approvalServices(runtime, chatPort(runtime.slack), () => new Date());
+    const { request, threadTs } = await expiredRequest();
+    const expired = await runtime.signoffs.expire(request.id, new Date());
+    if (!expired) throw new Error('not expired');
+    // The dying run counted its attempt and Slack took the post; the SENT mark never happened.
+    const key = `expired:${request.id}`;
+    await runtime.db.signoffNotice.update({ where: { key }, data: { attempts: 1 } });
+    await slackSignoffThread({ chat: chatPort(runtime.slack), roles: runtime.roles }).postNotice(
+      expired,
+      { key, kind: 'expired', attempts: 0 },
+      { lookFirst: false },
+    );
+
+    expect(await signoffProcessor(services.signoffJob)(job(request.id))).toBe('not_pending');
+    expect(expiryNotices(threadTs)).toHaveLength(1);
+    expect(await runtime.db.signoffNotice.findUniqueOrThrow({ where: { key } })).toMatchObject({ status: 'SENT' });
   }, 120_000);
 });
