@@ -8,6 +8,7 @@ import { approvalServices } from '../../src/main/approvals-wiring.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { slackSignoffThread } from '../../src/slack/signoff-thread.ts';
 import { signoffProcessor } from '../../jobs/signoff.ts';
+import { signOff } from '../../src/approvals/sign-off.ts';
 import { ids } from '../../src/slack/ids.ts';
 import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
@@ -219,6 +220,23 @@ describe('a sign-off notice owed when its process died right after the commit', 
     expect(await redelivered(job(request.id))).toBe('not_pending');
     expect(expiryNotices(threadTs)).toHaveLength(1);
     expect(await runtime.db.signoffNotice.findUniqueOrThrow({ where: { key: `expired:${request.id}` } })).toMatchObject({ status: 'SENT' });
+  }, 120_000);
+
+  it('is posted by the replayed click that finds the request decided already', async () => {
+    const { runtime } = stack;
+    const services = approvalServices(runtime, chatPort(runtime.slack), () => new Date());
+    const { request, threadTs } = await expiredRequest();
+    await runtime.db.signoffRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() + 3_600_000) } });
+    const click = { requestId: request.id, role: 'tech-lead', userId: LEAD, kind: 'APPROVE' as const, note: null };
+    // The bot recorded the sign-off and the decision it led to, then died before announcing it.
+    expect(await runtime.signoffs.sign({ ...click, allowSelfApproval: false, at: new Date() })).toMatchObject({ applied: true });
+    const announcements = () => stack.standIn.threadReplies(stack.channelId, threadTs).filter((reply) => (reply.text ?? '').includes('Decision: GO'));
+    expect(announcements()).toHaveLength(0);
+
+    // The inbox replays the click: refused (already decided), and the owed announcement goes out, once.
+    expect(await signOff(services.domain, click)).toMatchObject({ ok: false });
+    expect(await signOff(services.domain, click)).toMatchObject({ ok: false });
+    expect(announcements()).toHaveLength(1);
   }, 120_000);
 
   it('that reached Slack before its process died is found by its metadata, not posted again', async () => {
