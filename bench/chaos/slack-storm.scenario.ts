@@ -198,6 +198,7 @@ const result = await writeScenarioResult({
     answered429: standIn.faults.injected.rate_limited,
     answered5xx: standIn.faults.injected.server_error,
     unhandledFailedCalls: unhandled,
+    unhandledCallKeys: unhandledCalls.map((call) => `${callKey(call)} ${call.status} at +${call.at - started} ms`).join('; ') || 'none',
     messagesNotShowingFinalState: notFinal,
     acksNot200: triggers.filter((t) => t.ackStatus !== 200).length,
     commandsSentMs: lastCommandAt - started,
