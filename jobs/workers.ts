@@ -181,7 +181,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   }
   if (deps.intake) {
     const { config, delayMs } = deps.intake;
-    const message = { assessments: deps.assessments, scheduler: deps.scheduler, chat: deps.chat, now };
+    // The intake job runs when the bot may have posted and died before recording it: look before posting again.
+    const message = { assessments: deps.assessments, scheduler: deps.scheduler, chat: deps.chat, now, lookBeforePosting: true };
     workers.push(
       rateLimitedWorker(
         QueueName.intake,

@@ -12,7 +12,7 @@ export interface OverrideDeps {
   assessments: { find(id: string): Promise<AssessmentView | undefined> };
   signoffs: Pick<SignoffRepository, 'override' | 'findByAssessment'>;
   roles: Pick<RoleDirectory, 'isMember'>;
-  effects: Pick<SignoffEffects, 'publish'> & { announceOverride(request: SignoffRequestView): Promise<void> };
+  effects: Pick<SignoffEffects, 'publish' | 'deliverOwedNotices'> & { announceOverride(request: SignoffRequestView): Promise<void> };
   now: () => Date;
 }
 
@@ -53,7 +53,11 @@ export async function overrideDecision(
     justification: input.justification,
     at: deps.now(),
   });
-  if (!result.applied) return { ok: false, reason: result.reason };
+  if (!result.applied) {
+    // A replayed override (its process died after the commit) still sees its announcement out.
+    if (result.reason === 'already_overridden' && result.request) await deps.effects.deliverOwedNotices?.(result.request);
+    return { ok: false, reason: result.reason };
+  }
   await deps.effects.publish(result.request);
   await deps.effects.announceOverride(result.request);
   return { ok: true, request: result.request };

@@ -14,6 +14,11 @@ export interface SignoffEffects {
   announce(request: SignoffRequestView, outcome: SignoffOutcome): Promise<void>;
   /** Expires the request when its time is up (a delayed job). */
   scheduleExpiry(request: SignoffRequestView): Promise<void>;
+  /**
+   * Posts the notices the request is still owed: a click replayed after its process died finds the request decided
+   * already, and must still see the announcement out.
+   */
+  deliverOwedNotices?(request: SignoffRequestView): Promise<void>;
 }
 
 export interface RequestSignoffDeps {

@@ -13,7 +13,7 @@ export interface SignDeps {
   signoffs: Pick<SignoffRepository, 'findById' | 'sign'>;
   /** Who asked for the assessment: with separation of duties they may not approve it. */
   assessments: { find(id: string): Promise<{ requestedBy: string } | undefined> };
-  effects: Pick<SignoffEffects, 'publish' | 'announce'>;
+  effects: Pick<SignoffEffects, 'publish' | 'announce' | 'deliverOwedNotices'>;
   now: () => Date;
 }
 
@@ -66,7 +66,10 @@ async function checkAgainstRequest(
 /** Records a sign-off if the person may give it; decides the request when it was the last one needed. */
 export async function signOff(deps: SignDeps, input: SignInput): Promise<SignOffResult> {
   const checked = await checkAgainstRequest(deps, input);
-  if (!checked.ok) return checked;
+  if (!checked.ok) {
+    if (checked.request !== undefined && checked.request.status !== 'PENDING') await deps.effects.deliverOwedNotices?.(checked.request);
+    return checked;
+  }
   const signed = await deps.signoffs.sign({ ...input, allowSelfApproval: checked.allowSelfApproval, separation: checked.separation, at: deps.now() });
   if (!signed.applied) return { ok: false, refusal: signed.refusal, request: checked.request };
   await deps.effects.publish(signed.request);

@@ -78,6 +78,24 @@ export interface SignoffRepository {
   override(input: OverrideRecord): Promise<OverrideRecordResult>;
 }
 
+/** A notice the thread is owed: written with the transition that made it due (see SignoffNotices). */
+export interface PendingSignoffNotice {
+  /** `<kind>:<request id>`: the notice's idempotency key, carried by its post as message metadata. */
+  key: string;
+  kind: 'decided' | 'overridden' | 'expired';
+  /** Earlier attempts: one may have reached Slack before its process died, so look before posting again. */
+  attempts: number;
+}
+
+/** The sign-off notice outbox: notices owed once each, delivered at least once, posted once. */
+export interface SignoffNotices {
+  pending(requestId: string): Promise<PendingSignoffNotice[]>;
+  /** Counts an attempt before the post, so a process that dies mid-post leaves a trace for the next one. */
+  recordAttempt(key: string): Promise<void>;
+  /** PENDING -> SENT once, with the message it became. */
+  markSent(key: string, postedTs: string | undefined, at: Date): Promise<void>;
+}
+
 export interface SignoffScheduler {
   /** Re-renders a sign-off message from the database; coalesced like assessment renders. */
   requestSignoffRender(requestId: string): Promise<void>;
@@ -103,4 +121,9 @@ export interface SignoffThread {
   announceOverride(request: SignoffRequestView): Promise<void>;
   /** The request expired before every sign-off was in; the requester is told. */
   announceExpiry(request: SignoffRequestView): Promise<void>;
+  /**
+   * Posts a notice the outbox holds, with its key as the post's idempotency key; when `lookFirst`, finds an earlier
+   * post carrying that key instead of posting again. Returns the message id.
+   */
+  postNotice(request: SignoffRequestView, notice: PendingSignoffNotice, options: { lookFirst: boolean }): Promise<string | undefined>;
 }

@@ -7,6 +7,7 @@ import { createSignoffEffects } from '../approvals/signoff-effects.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
 import { refreshSignoffMessage } from '../slack/signoff-message.publisher.ts';
 import { slackSignoffThread } from '../slack/signoff-thread.ts';
+import { createSignoffNotices } from '../store/signoffs/notices.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Sign-off, wired to this process's database, queues and Slack client; shared by the bot and the workers. */
@@ -16,6 +17,7 @@ export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Da
     signoffs: runtime.signoffs,
     thread: slackSignoffThread({ chat, roles: runtime.roles }),
     scheduler: { ...runtime.queues.scheduler, ...runtime.queues.signoffScheduler },
+    notices: { outbox: createSignoffNotices(runtime.db), now },
   });
   const domain = { config, assessments: runtime.assessments, signoffs: runtime.signoffs, roles: runtime.roles, effects, now };
   return {
@@ -28,6 +30,14 @@ export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Da
       if (!policy) return undefined;
       return signoffBadge(view, policy, await runtime.signoffs.findByAssessment(view.id));
     },
-    signoffJob: { signoffs: runtime.signoffs, notifyExpired: effects.notifyExpired, now },
+    signoffJob: {
+      signoffs: runtime.signoffs,
+      notifyExpired: effects.notifyExpired,
+      async deliverOwedNotices(requestId: string) {
+        const request = await runtime.signoffs.findById(requestId);
+        if (request) await effects.deliverOwedNotices(request);
+      },
+      now,
+    },
   };
 }

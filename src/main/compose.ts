@@ -280,7 +280,8 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     settings.logger.warn('postgres not reachable at start-up; jobs will retry', { err: (error as Error).message }),
   );
   const connection = createRedis(settings.redisUrl, 'worker', settings.logger, settings.redisTopology);
-  const deployments = deploymentServices(runtime, chatPort(runtime.slackForWorkers), () => new Date(), { logger: settings.logger });
+  // Deployment and sign-off notices are posted from jobs with no queue to pause: their client waits out Retry-After.
+  const deployments = deploymentServices(runtime, chatPort(runtime.slack), () => new Date(), { logger: settings.logger });
   const egress = egressPolicy(settings.config.egress, systemResolveHost);
   const running = await startWorkers({
     connection,
@@ -292,7 +293,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
     chat: chatPort(runtime.slackForWorkers),
     runCheck: (spec, target) => runStoredCheck(networkCheckRunner, settings.config, spec, target, { egress }),
     reports: { repository: runtime.reports, poster: reportPoster(threadUploadPort(runtime.slackForWorkers)) },
-    approvals: approvalServices(runtime, chatPort(runtime.slackForWorkers), () => new Date()),
+    approvals: approvalServices(runtime, chatPort(runtime.slack), () => new Date()),
     deployments,
     deploymentLockMs: options.deploymentLockMs,
     infrastructureRetryWindowMs: options.infrastructureRetryWindowMs,

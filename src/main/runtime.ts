@@ -1,3 +1,4 @@
+import { slackRetryConfig } from '../slack/retry-policy.ts';
 import { WebClient, WebClientEvent } from '@slack/web-api';
 import type { WorkerEnv } from '../config/env.ts';
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
@@ -88,19 +89,15 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const db = createDb(settings.databaseUrl, logger);
   const producer = createRedis(settings.redisUrl, 'producer', logger, settings.redisTopology);
   const queues = createQueues(producer, settings.queuePrefix, logger);
-  const retries = settings.slackRetries ?? 2;
   const slackApi = createSlackApiMetrics();
   const clientOptions = (client: SlackClientName) => {
     // The client hands this to p-retry, which calls it after each failed attempt (not for a 429 it rejects at once).
-    const retryConfig = {
-      retries,
-      factor: 2,
-      minTimeout: 250,
-      maxTimeout: 2000,
-      onFailedAttempt: (error: { retriesLeft?: number }) => {
+    const retryConfig = slackRetryConfig({
+      retries: settings.slackRetries,
+      onFailedAttempt: (error) => {
         if ((error.retriesLeft ?? 0) > 0) slackApi.retried(client);
       },
-    };
+    });
     return { slackApiUrl: settings.slackApiUrl, timeout: 10_000, retryConfig };
   };
   const instrumented = (client: SlackClientName, webClient: WebClient) => {

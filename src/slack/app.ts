@@ -1,3 +1,4 @@
+import { slackRetryConfig } from './retry-policy.ts';
 import { App, HTTPReceiver, LogLevel, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../shared/logger.ts';
 import { refuseNonObjectBodies } from './body-guard.ts';
@@ -39,7 +40,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   const logger = boltLogger(options.logger);
   const clientOptions = {
     slackApiUrl: options.slackApiUrl,
-    retryConfig: { retries: options.slackRetries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    retryConfig: slackRetryConfig({ retries: options.slackRetries }),
   };
   const app = options.appToken
     ? new App({

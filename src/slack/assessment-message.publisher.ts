@@ -11,11 +11,31 @@ export interface ChatPort {
     blocks?: Record<string, unknown>[];
     thread_ts?: string;
     reply_broadcast?: boolean;
+    /** Slack message metadata: carries the id of the intent behind a post, so a repeat can find it (see findPosted). */
+    metadata?: PostIntent;
   }): Promise<{ ts?: string | undefined }>;
+  /**
+   * The ts of a message this app already posted in the channel carrying the given intent's metadata, if any
+   * (conversations.history with include_all_metadata): chat.postMessage has no idempotency key, so a process that
+   * takes over a post looks first.
+   */
+  findPosted?(args: { channel: string; intent: PostIntent; oldest: Date; threadTs?: string }): Promise<string | undefined>;
   update(args: { channel: string; ts: string; text: string; blocks: Record<string, unknown>[] }): Promise<unknown>;
   /** Removes a message this app posted (a duplicate it could not record). */
   delete(args: { channel: string; ts: string }): Promise<unknown>;
 }
+
+/** Slack's message metadata, used as the idempotency key chat.postMessage lacks. */
+export interface PostIntent {
+  event_type: string;
+  event_payload: { intent_id: string };
+}
+
+/** The intent behind an assessment's first message: one per assessment. */
+export const assessmentPostIntent = (assessmentId: string): PostIntent => ({
+  event_type: 'readiness_assessment_message',
+  event_payload: { intent_id: `assessment:${assessmentId}` },
+});
 
 export interface MessageDeps {
   assessments: Pick<AssessmentRepository, 'find' | 'attachMessage'>;
@@ -38,6 +58,25 @@ export interface PublishDeps extends MessageDeps {
   now: () => Date;
   /** See MESSAGE_CLAIM_LEASE_MS. @defaultValue 60000 */
   claimLeaseMs?: number | undefined;
+  /**
+   * Look in the channel for an earlier post of this message before posting: set where a post may already have
+   * happened (the intake job runs when the bot may have died between Slack's OK and its database write).
+   * @defaultValue false
+   */
+  lookBeforePosting?: boolean | undefined;
+}
+
+/** Finds an earlier post of the message (see lookBeforePosting), or posts it with its intent as metadata. */
+async function findOrPost(deps: PublishDeps, view: AssessmentView): Promise<string> {
+  const intent = assessmentPostIntent(view.id);
+  if (deps.lookBeforePosting === true && deps.chat.findPosted !== undefined) {
+    // A minute's slack on the clock: the message cannot be older than the assessment.
+    const earlier = await deps.chat.findPosted({ channel: view.channelId, intent, oldest: new Date(view.createdAt.getTime() - 60_000) });
+    if (earlier !== undefined) return earlier;
+  }
+  const response = await deps.chat.postMessage({ channel: view.channelId, ...renderAssessmentMessage(view), metadata: intent });
+  if (response.ts === undefined) throw new Error('chat.postMessage returned no ts');
+  return response.ts;
 }
 
 /**
@@ -56,9 +95,7 @@ export async function publishAssessmentMessage(deps: PublishDeps, view: Assessme
   }
   let ts: string;
   try {
-    const response = await deps.chat.postMessage({ channel: view.channelId, ...renderAssessmentMessage(view) });
-    if (response.ts === undefined) throw new Error('chat.postMessage returned no ts');
-    ts = response.ts;
+    ts = await findOrPost(deps, view);
   } catch (error) {
     // Nothing was posted: the next claimant (the intake job) may post at once rather than wait out the lease.
     await deps.assessments.releaseMessageClaim(view.id, claimedAt).catch(() => false);

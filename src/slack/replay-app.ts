@@ -1,3 +1,4 @@
+import { slackRetryConfig } from './retry-policy.ts';
 import { App, type Receiver } from '@slack/bolt';
 import type { Logger } from '../shared/logger.ts';
 import { boltLogger } from './app.ts';
@@ -27,7 +28,7 @@ export function createReplayApp(options: { botToken: string; slackApiUrl: string
     receiver: noReceiver,
     clientOptions: {
       slackApiUrl: options.slackApiUrl,
-      retryConfig: { retries: options.slackRetries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+      retryConfig: slackRetryConfig({ retries: options.slackRetries }),
     },
     logger: boltLogger(options.logger),
   });

@@ -1,4 +1,6 @@
-import type { SignoffThread } from '../approvals/signoff.ports.ts';
+import { evaluateSignoffs } from '../approvals/progress.ts';
+import type { PendingSignoffNotice, SignoffThread } from '../approvals/signoff.ports.ts';
+import type { SignoffRequestView } from '../approvals/signoff.types.ts';
 import { roleMentions } from './role-mentions.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
 import type { ChatPort } from './assessment-message.publisher.ts';
@@ -7,14 +9,32 @@ import { renderDecisionAnnouncement, renderOverrideAnnouncement } from './views/
 import { renderSignoffMessage } from './views/signoff-message.ts';
 
 export interface SignoffThreadDeps {
-  chat: Pick<ChatPort, 'postMessage'>;
+  chat: Pick<ChatPort, 'postMessage' | 'findPosted'>;
   roles: Pick<RoleDirectory, 'holders'>;
 }
 
 /** The sign-off conversation in the assessment's thread, in Slack's words and blocks. */
 export function slackSignoffThread(deps: SignoffThreadDeps): SignoffThread {
   const inThread = (request: { channelId: string; threadTs: string }) => ({ channel: request.channelId, thread_ts: request.threadTs });
+  const expiryText = (request: SignoffRequestView) =>
+    `${mentionUser(request.requestedBy)} the sign-off request for ${request.service} → ${request.environment} expired before every sign-off was in. Run a new assessment to ask again.`;
+  // The notice as the thread shows it; the decision is read back from the request's own sign-offs.
+  const noticeMessage = (request: SignoffRequestView, notice: PendingSignoffNotice) => {
+    if (notice.kind === 'overridden') return { reply_broadcast: true, ...renderOverrideAnnouncement(request) };
+    if (notice.kind === 'expired') return { text: expiryText(request) };
+    const { outcome } = evaluateSignoffs(request.requirements, request.signoffs, request.verdict);
+    return renderDecisionAnnouncement(request, outcome);
+  };
   return {
+    async postNotice(request, notice, { lookFirst }) {
+      const intent = { event_type: 'readiness_signoff_notice', event_payload: { intent_id: notice.key } };
+      if (lookFirst && deps.chat.findPosted !== undefined) {
+        const earlier = await deps.chat.findPosted({ channel: request.channelId, threadTs: request.threadTs, intent, oldest: request.createdAt });
+        if (earlier !== undefined) return earlier;
+      }
+      const posted = await deps.chat.postMessage({ ...inThread(request), ...noticeMessage(request, notice), metadata: intent });
+      return posted.ts;
+    },
     async postRequest(request) {
       const posted = await deps.chat.postMessage({ ...inThread(request), ...renderSignoffMessage(request, roleMentions(deps.roles)) });
       return posted.ts;
@@ -27,10 +47,7 @@ export function slackSignoffThread(deps: SignoffThreadDeps): SignoffThread {
       await deps.chat.postMessage({ ...inThread(request), reply_broadcast: true, ...renderOverrideAnnouncement(request) });
     },
     async announceExpiry(request) {
-      await deps.chat.postMessage({
-        ...inThread(request),
-        text: `${mentionUser(request.requestedBy)} the sign-off request for ${request.service} → ${request.environment} expired before every sign-off was in. Run a new assessment to ask again.`,
-      });
+      await deps.chat.postMessage({ ...inThread(request), text: expiryText(request) });
     },
   };
 }

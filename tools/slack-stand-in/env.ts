@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).default(fallback);
 
+const share = () => z.coerce.number({ error: 'must be a share between 0 and 1' }).min(0).max(1).default(0);
+
 /**
  * The environment of the runnable Slack stand-in (compose's `sandbox` profile, or
  * `node --import tsx tools/slack-stand-in/server.ts`). Never part of the production image. The token and secret must
@@ -27,6 +29,12 @@ export const StandInEnv = z.strictObject({
     .string()
     .regex(/^[CG][A-Z0-9]{2,}(,[CG][A-Z0-9]{2,})*$/, 'must be channel ids separated by commas, such as C0DEMO,C0OPS')
     .default('C0DEMO'),
+  /** A Slack storm: share (0–1) of Web API calls answered 429 + Retry-After. @defaultValue 0 */
+  STAND_IN_FAULT_RATE_LIMITED: share(),
+  /** Share (0–1) of Web API calls answered 5xx. @defaultValue 0 */
+  STAND_IN_FAULT_SERVER_ERROR: share(),
+  /** Seed of the storm, so a run repeats. @defaultValue 1 */
+  STAND_IN_FAULT_SEED: z.coerce.number({ error: 'must be an integer' }).int().default(1),
 });
 export type StandInEnv = z.infer<typeof StandInEnv>;
 

@@ -22,6 +22,7 @@ const standIn = await SlackStandIn.start({
   channels,
   port: env.STAND_IN_PORT,
   host: env.STAND_IN_HOST,
+  faults: { rateLimitedShare: env.STAND_IN_FAULT_RATE_LIMITED, serverErrorShare: env.STAND_IN_FAULT_SERVER_ERROR, seed: env.STAND_IN_FAULT_SEED },
   ...(env.STAND_IN_PUBLIC_URL !== undefined ? { publicUrl: env.STAND_IN_PUBLIC_URL } : {}),
 });
 const control = controlServer(standIn, env.STAND_IN_TARGET_URL);

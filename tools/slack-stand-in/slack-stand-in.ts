@@ -12,6 +12,7 @@ import {
   type Json,
   type SignatureTamper,
 } from './http.ts';
+import { FaultInjector, type FaultInjection } from './faults.ts';
 import { RollingWindowLimiter } from './rate-limit.ts';
 import { ResponseUrlRegistry } from './response-url.ts';
 import { buildButtonClick, buildViewSubmission } from './interactions.ts';
@@ -21,6 +22,7 @@ import { APP_ID, newTriggerId, StandInWorkspace, TEAM_DOMAIN, type StoredMessage
 export type { SignatureTamper } from './http.ts';
 export type { StoredMessage, StoredView } from './web-api.ts';
 export type { StoredFile } from './files.ts';
+export type { FaultInjection } from './faults.ts';
 
 export interface SlackStandInOptions {
   signingSecret: string;
@@ -38,6 +40,8 @@ export interface SlackStandInOptions {
   usergroups?: Record<string, string[]>;
   /** Max calls per method per rolling 60 s; beyond that Slack answers 429 with Retry-After. */
   rateLimits?: Partial<Record<string, number>>;
+  /** A Slack storm: a seeded share of Web API calls answered 429 or 5xx. @defaultValue off */
+  faults?: FaultInjection;
   port?: number;
   /** Interface to listen on; 0.0.0.0 when the app runs in another container. @defaultValue 127.0.0.1 */
   host?: string;
@@ -113,6 +117,8 @@ export class SlackStandIn {
   private readonly teamId: string;
   private readonly workspace: StandInWorkspace;
   private readonly limiter: RollingWindowLimiter;
+  /** The storm, if one was asked for; `faults.injected` counts what it answered. */
+  readonly faults: FaultInjector;
   private readonly failures = new Map<string, InjectedFailure[]>();
   private readonly responseUrls: ResponseUrlRegistry;
 
@@ -133,6 +139,7 @@ export class SlackStandIn {
       baseUrl: this.baseUrl,
     });
     this.limiter = new RollingWindowLimiter(options.rateLimits);
+    this.faults = new FaultInjector(options.faults);
     this.responseUrls = new ResponseUrlRegistry(this.baseUrl);
     // Tests commonly have several waitFor()s pending at once.
     this.events.setMaxListeners(100);
@@ -408,6 +415,15 @@ export class SlackStandIn {
     const authError = this.checkAuth(req.headers.authorization, bodyToken);
     if (authError !== undefined) {
       answer(200, { ok: false, error: authError });
+      return;
+    }
+    const fault = this.faults.next(method);
+    if (fault?.kind === 'rate_limited') {
+      answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
+      return;
+    }
+    if (fault?.kind === 'server_error') {
+      answer(fault.status, { ok: false, error: 'internal_error' });
       return;
     }
     const retryAfter = this.limiter.take(method, Date.now());

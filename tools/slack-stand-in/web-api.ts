@@ -13,6 +13,10 @@ export interface StoredMessage {
   ephemeralFor?: string;
   /** Files shared with the message (files.completeUploadExternal). */
   files?: SharedFileRef[];
+  /** Message metadata as posted (chat.postMessage `metadata`); conversations.history shows it with include_all_metadata. */
+  metadata?: { event_type: string; event_payload: Json };
+  /** chat.postMessage with reply_broadcast: a thread reply that shows in the channel's history too. */
+  broadcast?: boolean;
 }
 
 export interface StoredView {
@@ -114,6 +118,8 @@ export class StandInWorkspace {
       'users.info': (a) => this.usersInfo(a),
       'conversations.info': (a) => this.conversationsInfo(a),
       'usergroups.users.list': (a) => this.usergroupUsers(a),
+      'conversations.history': (a) => this.history(a),
+      'conversations.replies': (a) => this.replies(a),
       'files.getUploadURLExternal': (a) => this.files.getUploadUrl(a),
       'files.completeUploadExternal': (a) => this.completeUpload(a),
     };
@@ -187,8 +193,9 @@ export class StandInWorkspace {
     return `${this.lastSeconds}.${String(this.tsCounter).padStart(6, '0')}`;
   }
 
-  private messageJson(m: StoredMessage): Json {
+  private messageJson(m: StoredMessage, withMetadata = false): Json {
     return {
+      ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
       type: 'message',
       user: this.config.botUserId,
       bot_id: BOT_ID,
@@ -214,6 +221,11 @@ export class StandInWorkspace {
     const threadTs = str(args.thread_ts);
     if (threadTs !== undefined) m.threadTs = threadTs;
     if (extra.ephemeralFor !== undefined) m.ephemeralFor = extra.ephemeralFor;
+    const metadata = args.metadata as { event_type?: unknown; event_payload?: unknown } | undefined;
+    if (typeof metadata?.event_type === 'string' && typeof metadata.event_payload === 'object' && metadata.event_payload !== null) {
+      m.metadata = { event_type: metadata.event_type, event_payload: metadata.event_payload as Json };
+    }
+    if (args.reply_broadcast === true || args.reply_broadcast === 'true') m.broadcast = true;
     return m;
   }
 
@@ -409,6 +421,35 @@ export class StandInWorkspace {
         context_team_id: this.config.teamId,
       },
     };
+  }
+
+  /**
+   * conversations.history: the channel's messages, newest first; thread replies only when broadcast. Metadata only
+   * with include_all_metadata, as Slack does. `oldest` and `limit` are honoured; no pagination (a test channel is small).
+   */
+  private history(args: Json): Json {
+    const channel = this.resolveChannel(str(args.channel));
+    if (channel === undefined) return fail('channel_not_found');
+    const oldest = Number(str(args.oldest) ?? '0');
+    const limit = Math.min(Number(str(args.limit) ?? '100'), 999);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const shown = this.messages(channel)
+      .filter((m) => m.ephemeralFor === undefined && (m.threadTs === undefined || m.broadcast === true) && Number(m.ts) >= oldest)
+      .reverse()
+      .slice(0, limit);
+    return { ok: true, messages: shown.map((m) => this.messageJson(m, withMetadata)), has_more: false };
+  }
+
+  /** conversations.replies: the parent and its replies, oldest first (metadata with include_all_metadata). */
+  private replies(args: Json): Json {
+    const channel = this.resolveChannel(str(args.channel));
+    if (channel === undefined) return fail('channel_not_found');
+    const ts = str(args.ts);
+    const parent = ts === undefined ? undefined : this.message(channel, ts);
+    if (parent === undefined || ts === undefined) return fail('thread_not_found');
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const thread = this.messages(channel).filter((m) => m.ephemeralFor === undefined && (m.ts === ts || m.threadTs === ts));
+    return { ok: true, messages: thread.map((m) => this.messageJson(m, withMetadata)), has_more: false };
   }
 
   private usergroupUsers(args: Json): Json {

@@ -1,6 +1,7 @@
 import { evaluateSignoffs, type SignoffOutcome } from '../../approvals/progress.ts';
 import type { SignoffRecord, SignoffRequestView } from '../../approvals/signoff.types.ts';
 import { auditSignoffEvent } from './signoff-audit.ts';
+import { oweNotice } from './notices.ts';
 import type { Tx } from './signoff-rows.ts';
 
 /** The decision an outcome leads to, as the request row stores it. */
@@ -21,6 +22,7 @@ export async function decideIfDone(tx: Tx, request: SignoffRequestView, signoffs
   const fields = decisionFields(outcome, at);
   if (!fields) return outcome;
   await tx.signoffRequest.update({ where: { id: request.id }, data: fields });
+  await oweNotice(tx, request.id, 'decided');
   await auditSignoffEvent(tx, request, {
     actor: 'system',
     action: 'signoff.decided',

@@ -1,5 +1,6 @@
 import type { SignoffRequestView } from '../../approvals/signoff.types.ts';
 import type { Db } from '../prisma.ts';
+import { oweNotice } from './notices.ts';
 import { auditSignoffEvent } from './signoff-audit.ts';
 import { reloadRequest } from './signoff-rows.ts';
 
@@ -11,6 +12,7 @@ export async function expireRequest(db: Db, id: string, at: Date): Promise<Signo
       data: { status: 'EXPIRED', decidedAt: at },
     });
     if (count === 0) return undefined;
+    await oweNotice(tx, id, 'expired');
     const request = await reloadRequest(tx, id);
     await auditSignoffEvent(tx, request, {
       actor: 'system',

@@ -2,6 +2,7 @@ import type { OverrideRecord, OverrideRecordResult } from '../../approvals/signo
 import type { SignoffRequestView } from '../../approvals/signoff.types.ts';
 import type { Db } from '../prisma.ts';
 import { requestColumns } from './create-request.ts';
+import { oweNotice } from './notices.ts';
 import { auditSignoffEvent } from './signoff-audit.ts';
 import { lockRequest, reloadRequest, type Tx } from './signoff-rows.ts';
 
@@ -49,6 +50,7 @@ export async function overrideRequest(db: Db, input: OverrideRecord): Promise<Ov
     if (request.status === 'STALE') return { applied: false, request, reason: 'stale' };
     if (request.override) return { applied: false, request, reason: 'already_overridden' };
     await recordOverride(tx, request, input, neverRequested);
+    await oweNotice(tx, request.id, 'overridden');
     return { applied: true, request: await reloadRequest(tx, request.id) };
   });
 }

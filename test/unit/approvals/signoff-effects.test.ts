@@ -14,6 +14,10 @@ function recordingEffects(chat: { postedTs: string | undefined } = { postedTs: '
     announceDecision: async (_request, outcome) => void calls.push(`decision ${outcome.kind}`),
     announceOverride: async () => void calls.push('override'),
     announceExpiry: async () => void calls.push('expiry'),
+    postNotice: async (_request, notice) => {
+      calls.push(`notice ${notice.key}`);
+      return '1.10';
+    },
   };
   const effects = createSignoffEffects({
     signoffs: {
