@@ -2,7 +2,7 @@ import type { MarkStaleInput } from '../../approvals/signoff.ports.ts';
 import type { SignoffRequestView } from '../../approvals/signoff.types.ts';
 import type { Db } from '../prisma.ts';
 import { auditSignoffEvent } from './signoff-audit.ts';
-import { lockRequest, reloadRequest, type Tx } from './signoff-rows.ts';
+import { LOCKING_TX, lockRequest, reloadRequest, type Tx } from './signoff-rows.ts';
 
 const OPEN = ['PENDING', 'APPROVED'] as const;
 
@@ -49,5 +49,5 @@ export async function markStale(db: Db, input: MarkStaleInput): Promise<SignoffR
       if (request) stale.push(request);
     }
     return stale;
-  });
+  }, LOCKING_TX);
 }
