@@ -216,11 +216,21 @@ try {
   progress(`2 bots and 2 workers serving after ${startupMs} ms`);
 
   // The incident first: its escalation timer runs while everything else happens.
-  const incidentCommand = await standIn.sendSlashCommand(bot(0).eventsUrl, {
-    text: `incident sev2 Orders are slow ${approvalService(0)}`,
-    userId: REQUESTER,
-    channelId: INCIDENTS,
-  });
+  // As a person would: a command refused because the database did not answer in time ("Nothing was started") is
+  // sent again. Refusals are counted; they are answers, not lost effects.
+  const openIncident = (attempt: number) =>
+    standIn.sendSlashCommand(bot(attempt).eventsUrl, {
+      text: `incident sev2 Orders are slow ${approvalService(0)}`,
+      userId: REQUESTER,
+      channelId: INCIDENTS,
+    });
+  let incidentCommand = await openIncident(0);
+  let incidentRefusals = 0;
+  while (JSON.stringify(incidentCommand.json ?? incidentCommand.body).includes('temporarily unavailable') && incidentRefusals < 20) {
+    incidentRefusals++;
+    incidentCommand = await openIncident(incidentRefusals);
+  }
+  figures.incidentCommandRefusals = incidentRefusals;
   // The same command again (same trigger id) through the other bot, as a Slack retry would arrive.
   const incidentReplay = await standIn.sendSlashCommand(bot(1).eventsUrl, {
     text: `incident sev2 Orders are slow ${approvalService(0)}`,
@@ -385,6 +395,11 @@ try {
   figures.approvalDeliveries = deliveries;
   figures.approvalsRecorded = approvalsRecorded;
   figures.requestsApproved = APPROVAL_SERVICES - notApproved;
+  // What people were told instead of their click taking effect: refused because Postgres did not answer the bot in
+  // time (the inbox's 1 s bound), or an error. A lost approval here was refused or failed on every delivery.
+  const told = standIn.responses.map((response) => JSON.stringify(response.body));
+  figures.clicksRefusedDatabaseBusy = told.filter((body) => body.includes('temporarily unavailable')).length;
+  figures.clicksAnsweredWithError = told.filter((body) => /went wrong|reference/i.test(body)).length;
   figures.answers = [...statuses.entries()].map(([status, n]) => `${status}×${n}`).join(' ');
 
   // ---- Deployments: every task's effect applied exactly once, each deployment started once.
