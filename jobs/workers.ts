@@ -90,7 +90,10 @@ export interface RunningWorkers {
 
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const now = deps.now ?? (() => new Date());
-  const common = { connection: deps.connection, prefix: deps.prefix };
+  // Not started on creation: a worker that ran at once could report a stalled job (or finish one) before the
+  // listeners below were attached, and start-up awaits in between (the incident sweep reads the whole database).
+  // Under load that window is long enough that a stall a restarted worker recovered was never counted.
+  const common = { connection: deps.connection, prefix: deps.prefix, autorun: false };
   // One chat.update at a time across every replica: updates to one message never overtake each other,
   // and the whole workspace stays inside Slack's per-method rate limits.
   await applyQueueSettings({ render: deps.queues.render });
@@ -213,6 +216,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     });
     worker.on('stalled', () => deps.jobs?.stalled(worker.name));
     worker.on('error', (error: Error) => deps.logger.warn('worker error', { queue: worker.name, ...errorFields(error) }));
+  }
+  for (const worker of workers) {
+    // Resolves when the worker closes; it rejects only if it could not start, which the error listener logs too.
+    worker.run().catch((error: unknown) => deps.logger.error('worker stopped running', { queue: worker.name, ...errorFields(error) }));
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   return {

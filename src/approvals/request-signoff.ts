@@ -24,7 +24,7 @@ export interface SignoffEffects {
 export interface RequestSignoffDeps {
   config: ReadinessConfig;
   assessments: { find(id: string): Promise<AssessmentView | undefined> };
-  signoffs: Pick<SignoffRepository, 'create' | 'latestStale'>;
+  signoffs: Pick<SignoffRepository, 'create' | 'latestStale' | 'markStale'>;
   effects: SignoffEffects;
   now: () => Date;
 }
@@ -50,8 +50,19 @@ export async function requestSignoff(deps: RequestSignoffDeps, input: { assessme
   if (assessment.messageTs === null) return { ok: false, reason: 'no_message' };
 
   const requirements = requirementsFor(policy.required, assessment.checks);
-  const previous = await deps.signoffs.latestStale(assessment.service, assessment.environment);
   const at = deps.now();
+  // The request this assessment replaces goes STALE first (afterAssessmentCompleted does the same; whichever runs
+  // first does it), so what carries over does not depend on whether that job ran before this click.
+  if (policy.dismissStaleOnNewAssessment) {
+    const stale = await deps.signoffs.markStale({
+      service: assessment.service,
+      environment: assessment.environment,
+      newerAssessmentId: assessment.id,
+      at,
+    });
+    for (const request of stale) await deps.effects.publish(request);
+  }
+  const previous = await deps.signoffs.latestStale(assessment.service, assessment.environment);
   const created = await deps.signoffs.create({
     assessmentId: assessment.id,
     service: assessment.service,

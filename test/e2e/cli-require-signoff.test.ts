@@ -188,7 +188,10 @@ describe('readiness assess --require-signoff', () => {
     expect(overridden.stdout).toContain(
       `Sign-off: signed off: assessment ${second.assessmentId} of ${SERVICE} in staging was overridden by ${RELEASE_MANAGER}, GO`,
     );
-  });
+    // Seven CLI processes (each a fresh Node start, a config load and a database connection) and two assessments
+    // in Slack: about 10 s on a quiet 2-core machine and over 60 s at a load average of 10, so the 30 s default
+    // bounds the wrong thing here. Nothing in it waits on a timer; this only bounds a hang.
+  }, 180_000);
 
   it('exits 1 on a NO-GO whatever the sign-off says', async () => {
     stack.target.setHealthy(false);

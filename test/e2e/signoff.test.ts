@@ -373,11 +373,14 @@ describe('sign-off: two bot replicas', () => {
       stack.standIn.sendInteraction(replica.bot.eventsUrl ?? '', first.payload),
     ]);
     await until(async () => (await requestRow(requested.requestId)).status === 'APPROVED');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The sign-off message is itself a reply in the thread and, once re-rendered as APPROVED, says "Decision: GO"
+    // too: wait for both the re-render and the announcement, and count announcements apart from that message.
+    await stack.standIn.waitFor(() => text(stack.standIn.message(stack.channelId, requested.signoffTs)).includes('Decision: GO'));
+    const announcements = () => threadReplies(requested).filter((reply) => reply.ts !== requested.signoffTs && text(reply).includes('Decision: GO'));
+    await stack.standIn.waitFor(() => announcements().length > 0);
     expect((await signoffRows(requested.requestId)).filter((row) => row.role === 'business-owner')).toHaveLength(1);
     expect((await auditOf(requested.requestId)).filter((event) => event.action === 'signoff.decided')).toHaveLength(1);
-    // The sign-off message itself shows the decision once re-rendered: count the announcements only.
-    expect(threadReplies(requested).filter((reply) => reply.ts !== requested.signoffTs && text(reply).includes('Decision: GO'))).toHaveLength(1);
+    expect(announcements()).toHaveLength(1);
   });
 });
 

@@ -36,7 +36,9 @@ const manyChecks = (targetUrl: string) =>
             type: 'http',
             severity: 'low',
             url: '{{baseUrl}}/healthz',
-            timeoutMs: 2000,
+            // These tests are about jobs, not the network: at a load average of 15 a local answer can take over 2 s,
+            // and a check that times out is FAIL, which is not what these assertions are about.
+            timeoutMs: 30_000,
           })),
         },
       },
@@ -129,7 +131,11 @@ describe('check jobs', () => {
     expect(applied.markedRunning).toBe(1);
     expect([...applied.recorded].sort()).toEqual(checkIds);
     expect([...applied.runs].sort()).toEqual(checkIds);
-    expect(row.checks.every((check) => check.status === 'PASS' && check.attempts === 1)).toBe(true);
+    expect(
+      row.checks
+        .filter((check) => check.status !== 'PASS' || check.attempts !== 1)
+        .map((check) => [check.checkId, check.status, check.attempts, check.message]),
+    ).toEqual([]);
     // Started before any check finished, completed after the last one.
     const finished = row.checks.map((check) => check.finishedAt?.getTime() ?? Number.NaN);
     expect(row.startedAt!.getTime()).toBeLessThanOrEqual(Math.min(...finished));

@@ -43,3 +43,26 @@ export function entryProcesses() {
     },
   };
 }
+
+/**
+ * How long a process may take to start serving. A fresh `node --import tsx` of src/main compiles the whole project:
+ * about 2 s on a quiet 2-core machine, over 20 s at a load average of 15. The bound only catches a process that
+ * hangs; one that exits is reported at once by `untilServing`.
+ */
+export const PROCESS_START_BOUND_MS = 120_000;
+
+/**
+ * Polls `probe` until it returns a value, and fails at once, with the process's output, if `child` exits first:
+ * a start-up wait that depends on the process, not on how fast this machine is today.
+ */
+export async function untilServing<T>(child: EntryProcess, probe: () => Promise<T | undefined | null | false>, what: string): Promise<T> {
+  const deadline = Date.now() + PROCESS_START_BOUND_MS;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what}: the process exited (${child.signalCode ?? child.exitCode}) before it served\n${child.output()}`);
+    if (Date.now() > deadline) throw new Error(`${what}: not serving within ${PROCESS_START_BOUND_MS} ms\n${child.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

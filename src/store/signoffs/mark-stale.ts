@@ -2,7 +2,7 @@ import type { MarkStaleInput } from '../../approvals/signoff.ports.ts';
 import type { SignoffRequestView } from '../../approvals/signoff.types.ts';
 import type { Db } from '../prisma.ts';
 import { auditSignoffEvent } from './signoff-audit.ts';
-import { lockRequest, reloadRequest, type Tx } from './signoff-rows.ts';
+import { LOCKING_TX, lockRequest, reloadRequest, type Tx } from './signoff-rows.ts';
 
 const OPEN = ['PENDING', 'APPROVED'] as const;
 
@@ -29,13 +29,25 @@ export async function markStale(db: Db, input: MarkStaleInput): Promise<SignoffR
   return db.$transaction(async (tx) => {
     const open = await tx.signoffRequest.findMany({
       where: { service: input.service, environment: input.environment, status: { in: [...OPEN] }, assessmentId: { not: input.newerAssessmentId } },
-      select: { id: true },
+      select: { id: true, assessmentId: true },
     });
+    // Only requests of assessments older than the newer one: a sign-off requested late on an old assessment must not
+    // make the current assessment's request stale.
+    const newer = await tx.assessment.findUnique({ where: { id: input.newerAssessmentId }, select: { createdAt: true } });
+    if (!newer || open.length === 0) return [];
+    const older = new Set(
+      (
+        await tx.assessment.findMany({
+          where: { id: { in: open.map((request) => request.assessmentId) }, createdAt: { lt: newer.createdAt } },
+          select: { id: true },
+        })
+      ).map((assessment) => assessment.id),
+    );
     const stale: SignoffRequestView[] = [];
-    for (const { id } of open) {
+    for (const { id } of open.filter((request) => older.has(request.assessmentId))) {
       const request = await markOneStale(tx, id, input);
       if (request) stale.push(request);
     }
     return stale;
-  });
+  }, LOCKING_TX);
 }

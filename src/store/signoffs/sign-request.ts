@@ -4,7 +4,7 @@ import type { SignoffRecord, SignoffRequestView } from '../../approvals/signoff.
 import type { Db } from '../prisma.ts';
 import { decideIfDone } from './decide-request.ts';
 import { auditSignoffEvent } from './signoff-audit.ts';
-import { findRequest, isUniqueViolation, lockRequest, reloadRequest, type Tx } from './signoff-rows.ts';
+import { findRequest, isUniqueViolation, LOCKING_TX, lockRequest, reloadRequest, type Tx } from './signoff-rows.ts';
 
 async function insertSignoff(tx: Tx, request: SignoffRequestView, input: SignRecord): Promise<SignoffRecord> {
   const requirement = request.requirements.find((candidate) => candidate.role === input.role);
@@ -47,7 +47,7 @@ async function signLocked(tx: Tx, input: SignRecord): Promise<SignResult> {
  */
 export async function signRequest(db: Db, input: SignRecord): Promise<SignResult> {
   try {
-    return await db.$transaction((tx) => signLocked(tx, input));
+    return await db.$transaction((tx) => signLocked(tx, input), LOCKING_TX);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const request = await findRequest(db, { id: input.requestId });

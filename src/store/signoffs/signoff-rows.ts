@@ -7,6 +7,14 @@ export const withSignoffs = { signoffs: { orderBy: { signedAt: 'asc' } } } satis
 type RequestRow = Prisma.SignoffRequestGetPayload<{ include: typeof withSignoffs }>;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/**
+ * For transactions that lock a request row. Clicks on one request queue on its lock, one after the other, and a
+ * burst of them (ten roles approving at once, each click delivered twice across two replicas) outlasts Prisma's 5 s
+ * default: the transaction expired and the click was answered with an error and lost. The lock wait is the design,
+ * so allow for it, as the incident rows do.
+ */
+export const LOCKING_TX = { timeout: 30_000, maxWait: 15_000 };
+
 /** Exactly the fields of a sign-off record, whatever else the source carries. */
 export function toRecord(signoff: SignoffRecord): SignoffRecord {
   return {

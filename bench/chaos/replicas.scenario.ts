@@ -1,0 +1,522 @@
+// Guarantee 5: two bot replicas and two workers behind one Redis and one Postgres post each digest once, page each
+// escalation level once, record each approval once and apply each webhook effect once.
+//
+// Real processes (src/main/bot.ts and src/main/worker.ts, twice each) against a private Postgres and Redis, the Slack
+// stand-in as Slack, the deploy receiver counting idempotency keys, the example service as the checked target. Then:
+// - APPROVALS sign-off approvals, each delivered four times: a click to one bot, a double click to the other at the
+//   same moment, and one signed request replayed byte for byte to both (Slack retrying a delivery);
+// - a digest due every minute, which both bots schedule;
+// - a SEV2 incident, opened once and replayed to the other bot, that escalates from on-call to the tech lead;
+// - DEPLOYMENTS deployments whose Start is clicked on both bots and replayed, each running four webhook tasks.
+// Then it counts, from Postgres and from what Slack and the receiver saw, every effect that is missing or doubled.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { migrationsDir } from '../../src/shared/paths.ts';
+import { ids } from '../../src/slack/ids.ts';
+import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
+import { entryProcesses, type EntryProcess } from '../../test/support/processes.ts';
+import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
+import { startExampleService } from '../../tools/demo/example-service.ts';
+import { deliverSigned } from '../../tools/slack-stand-in/http.ts';
+import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
+import { freePort, startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
+import { writeScenarioResult } from './support/result.ts';
+
+const APPROVAL_SERVICES = Number(process.env.REPLICAS_SERVICES ?? 25);
+const ROLES = 10;
+const DEPLOYMENTS = Number(process.env.REPLICAS_DEPLOYMENTS ?? 4);
+const DELIVERIES_IN_FLIGHT = 8;
+const CHANNEL = 'C0REPLICAS';
+const INCIDENTS = 'C0INCIDENTS';
+const DIGESTS = 'C0DIGESTS';
+const REQUESTER = 'U0REQUESTER';
+const DEPLOYER = 'U0DEPLOYER';
+const ONCALL = 'U0ONCALL';
+const LEAD = 'U0LEAD';
+const SECRET = 'a-shared-webhook-secret-of-enough-length';
+const ESCALATE_AFTER_MS = 4000;
+/** Waits on state are bounded so a hang ends the run; they are not performance figures. */
+const BOUND_MS = 300_000;
+/** How long effects of deliveries already answered may take to show: past it, what is missing counts as lost. */
+const SETTLE_MS = 120_000;
+
+const roleUser = (index: number) => `U0ROLE${index}`;
+const approvalService = (index: number) => `svc-${String(index).padStart(2, '0')}`;
+const deployService = (index: number) => `shop-${index}`;
+
+const started = Date.now();
+const postgres = await startPrivatePostgres();
+const redis = await startPrivateRedis({ persistence: 'none' });
+const databaseUrl = postgres.url('readiness_replicas');
+await ensureDatabase(databaseUrl);
+await applyMigrations(databaseUrl, migrationsDir);
+const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+const receiver = await DeployReceiver.start({ secret: SECRET });
+const target = await startExampleService();
+const signingSecret = randomBytes(16).toString('hex');
+const botToken = 'xoxb-chaos-replicas';
+const users = [REQUESTER, DEPLOYER, ONCALL, LEAD, ...Array.from({ length: ROLES }, (_, index) => roleUser(index))];
+const standIn = await SlackStandIn.start({
+  signingSecret,
+  botToken,
+  channels: [CHANNEL, INCIDENTS, DIGESTS],
+  users: Object.fromEntries(users.map((id) => [id, { name: id.toLowerCase() }])),
+});
+
+const health = { id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' };
+const config = {
+  roles: {
+    ...Object.fromEntries(Array.from({ length: ROLES }, (_, index) => [`role-${index}`, { users: [roleUser(index)] }])),
+    deployers: { users: [DEPLOYER] },
+    'on-call': { users: [ONCALL] },
+    'tech-lead': { users: [LEAD] },
+  },
+  incidents: {
+    channel: INCIDENTS,
+    severities: {
+      sev2: { respondWithin: ESCALATE_AFTER_MS, levels: [{ roles: ['on-call'], timeout: ESCALATE_AFTER_MS }, { roles: ['tech-lead'] }], repeat: 0 },
+    },
+  },
+  digests: { daily: { title: 'Replicas digest', channel: DIGESTS, schedule: '* * * * *', services: [approvalService(0)] } },
+  services: {
+    ...Object.fromEntries(
+      Array.from({ length: APPROVAL_SERVICES }, (_, index) => [
+        approvalService(index),
+        {
+          environments: {
+            staging: {
+              vars: { baseUrl: target.url },
+              signoff: { required: Array.from({ length: ROLES }, (_, role) => ({ role: `role-${role}` })), autoRequest: true },
+            },
+          },
+          checks: [health],
+        },
+      ]),
+    ),
+    ...Object.fromEntries(
+      Array.from({ length: DEPLOYMENTS }, (_, index) => [
+        deployService(index),
+        {
+          environments: {
+            prod: {
+              vars: { baseUrl: target.url, deployUrl: `${receiver.url}/${deployService(index)}` },
+              deploy: { deployerRole: 'deployers', webhookSecret: SECRET },
+            },
+          },
+          checks: [health],
+        },
+      ]),
+    ),
+  },
+};
+const dir = await mkdtemp(join(tmpdir(), 'readiness-chaos-replicas-'));
+const configPath = join(dir, 'readiness.yaml');
+// JSON is YAML.
+await writeFile(configPath, JSON.stringify(config));
+
+const processes = entryProcesses();
+const env = {
+  SLACK_BOT_TOKEN: botToken,
+  SLACK_API_URL: standIn.apiUrl,
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redis.url,
+  QUEUE_PREFIX: 'replicas',
+  READINESS_CONFIG: configPath,
+  LOG_LEVEL: 'warn',
+};
+const bots: { process: EntryProcess; eventsUrl: string; adminUrl: string }[] = [];
+for (let index = 0; index < 2; index++) {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  bots.push({
+    process: processes.start('bot.ts', { ...env, SLACK_SIGNING_SECRET: signingSecret, PORT: String(port), ADMIN_PORT: String(adminPort) }),
+    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+  });
+}
+const workers: { process: EntryProcess; adminUrl: string }[] = [];
+for (let index = 0; index < 2; index++) {
+  const adminPort = await freePort();
+  workers.push({ process: processes.start('worker.ts', { ...env, ADMIN_PORT: String(adminPort) }), adminUrl: `http://127.0.0.1:${adminPort}` });
+}
+const all = [...bots, ...workers];
+const crashed = () => all.filter((entry) => entry.process.exitCode !== null || entry.process.signalCode !== null);
+const serving = (url: string) =>
+  fetch(url).then(
+    (response) => response.ok,
+    () => false,
+  );
+const bot = (index: number) => bots[index % 2] ?? (bots[0] as (typeof bots)[number]);
+
+/** A condition on the world, with the processes checked on every poll: one that died ends the wait at once. */
+async function until(probe: () => Promise<boolean> | boolean, what: string, boundMs = BOUND_MS): Promise<number> {
+  return await waitFor(
+    async () => {
+      const dead = crashed();
+      if (dead.length > 0) throw new Error(`${what}: a process exited\n${dead.map((entry) => entry.process.output()).join('\n---\n')}`);
+      return await probe();
+    },
+    boundMs,
+    what,
+  );
+}
+
+const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await work(item);
+      }
+    }),
+  );
+}
+
+/** One signed request, delivered byte for byte to both bots at once: Slack retrying what it thinks failed. */
+async function replayToBoth(payload: Record<string, unknown>): Promise<number[]> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const results = await Promise.all(bots.map((entry) => deliverSigned(entry.eventsUrl, signingSecret, body, { timestamp })));
+  return results.map((result) => result.status);
+}
+
+const found = { lost: 0, doubled: 0, stuck: 0, wrongVerdicts: 0, crashes: 0 };
+const figures: Record<string, number | string> = {};
+const notes: string[] = [];
+let deliveries = 0;
+const statuses = new Map<number, number>();
+const tally = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+const progress = (line: string) => process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
+
+try {
+  const startupMs = await until(
+    async () => (await Promise.all(all.map((entry) => serving(`${entry.adminUrl}/healthz`)))).every(Boolean),
+    'every process healthy',
+  );
+  await until(
+    async () =>
+      await fetch(bot(0).eventsUrl, { method: 'POST' }).then(
+        () =>
+          fetch(bot(1).eventsUrl, { method: 'POST' }).then(
+            () => true,
+            () => false,
+          ),
+        () => false,
+      ),
+    'both bots listening for Slack',
+  );
+  const readyAt = Date.now();
+  figures.startupMs = startupMs;
+  progress(`2 bots and 2 workers serving after ${startupMs} ms`);
+
+  // The incident first: its escalation timer runs while everything else happens.
+  // As a person would: a command refused because the database did not answer in time ("Nothing was started") is
+  // sent again. Refusals are counted; they are answers, not lost effects.
+  const openIncident = (attempt: number) =>
+    standIn.sendSlashCommand(bot(attempt).eventsUrl, {
+      text: `incident sev2 Orders are slow ${approvalService(0)}`,
+      userId: REQUESTER,
+      channelId: INCIDENTS,
+    });
+  let incidentCommand = await openIncident(0);
+  let incidentRefusals = 0;
+  while (JSON.stringify(incidentCommand.json ?? incidentCommand.body).includes('temporarily unavailable') && incidentRefusals < 20) {
+    incidentRefusals++;
+    incidentCommand = await openIncident(incidentRefusals);
+  }
+  figures.incidentCommandRefusals = incidentRefusals;
+  // The same command again (same trigger id) through the other bot, as a Slack retry would arrive.
+  const incidentReplay = await standIn.sendSlashCommand(bot(1).eventsUrl, {
+    text: `incident sev2 Orders are slow ${approvalService(0)}`,
+    userId: REQUESTER,
+    channelId: INCIDENTS,
+    triggerId: incidentCommand.triggerId,
+  });
+  figures.incidentReplayStatus = incidentReplay.status;
+  progress(
+    `incident opened: ${JSON.stringify(incidentCommand.json ?? incidentCommand.body).slice(0, 200)}; replay answered ${incidentReplay.status}`,
+  );
+
+  // Assessments whose completion asks ten roles for sign-off (autoRequest), spread across the two bots.
+  const assessmentsStarted = Date.now();
+  await inBatches(
+    Array.from({ length: APPROVAL_SERVICES }, (_, index) => index),
+    DELIVERIES_IN_FLIGHT,
+    async (index) => {
+      const ack = await standIn.sendSlashCommand(bot(index).eventsUrl, {
+        text: `run ${approvalService(index)} staging`,
+        userId: REQUESTER,
+        channelId: CHANNEL,
+      });
+      tally(ack.status);
+    },
+  );
+  await until(
+    async () => (await count(`select count(*) n from signoff_requests where status = 'PENDING' and message_ts is not null`)) === APPROVAL_SERVICES,
+    'every sign-off request posted',
+  );
+  figures.assessmentsToSignoffRequestsMs = Date.now() - assessmentsStarted;
+  progress(`${APPROVAL_SERVICES} sign-off requests posted`);
+
+  // The approvals: every role of every request, four deliveries each.
+  const requests = (
+    await db.query<{ id: string; message_ts: string; service: string }>(`select id, message_ts, service from signoff_requests order by service`)
+  ).rows;
+  const approvals = requests.flatMap((request) => Array.from({ length: ROLES }, (_, role) => ({ request, role })));
+  const clicksStarted = Date.now();
+  await inBatches(approvals, DELIVERIES_IN_FLIGHT, async ({ request, role }) => {
+    const click = {
+      channel: CHANNEL,
+      ts: request.message_ts,
+      actionId: ids.actions.approve,
+      userId: roleUser(role),
+      value: `${request.id}/role-${role}`,
+    };
+    // Both built from the message as it is now, before either is answered: a double click across the replicas.
+    const [first, second] = await Promise.all([standIn.clickButton(bot(role).eventsUrl, click), standIn.clickButton(bot(role + 1).eventsUrl, click)]);
+    const replayed = await replayToBoth(first.payload);
+    for (const status of [first.status, second.status, ...replayed]) tally(status);
+    deliveries += 4;
+  });
+  figures.clickSeconds = Math.round((Date.now() - clicksStarted) / 100) / 10;
+  progress(`${deliveries} approval deliveries sent in ${figures.clickSeconds} s`);
+  await until(
+    async () => (await count(`select count(*) n from signoff_requests where status = 'APPROVED'`)) === APPROVAL_SERVICES,
+    'every request decided',
+    SETTLE_MS,
+  ).catch((error: unknown) => notes.push((error as Error).message.split('\n')[0] ?? ''));
+
+  // Deployments: assess, plan, then Start clicked on both bots and the click replayed to both.
+  for (let index = 0; index < DEPLOYMENTS; index++) {
+    const ack = await standIn.sendSlashCommand(bot(index).eventsUrl, {
+      text: `run ${deployService(index)} prod`,
+      userId: DEPLOYER,
+      channelId: CHANNEL,
+    });
+    tally(ack.status);
+  }
+  await until(
+    async () =>
+      (await count(`select count(*) n from assessments where service like 'shop-%' and status = 'COMPLETED' and message_ts is not null`)) ===
+      DEPLOYMENTS,
+    'deployment services assessed',
+  );
+  const planned: string[] = [];
+  for (let index = 0; index < DEPLOYMENTS; index++) {
+    const ack = await standIn.sendSlashCommand(bot(index + 1).eventsUrl, {
+      text: `deploy ${deployService(index)} prod v7`,
+      userId: DEPLOYER,
+      channelId: CHANNEL,
+    });
+    tally(ack.status);
+    planned.push(ack.triggerId);
+  }
+  await until(
+    async () => (await count(`select count(*) n from deployments where request_key = any($1) and message_ts is not null`, [planned])) === DEPLOYMENTS,
+    'every deployment planned',
+  );
+  const deployments = (
+    await db.query<{ id: string; message_ts: string; service: string }>(
+      `select id, message_ts, service from deployments where request_key = any($1)`,
+      [planned],
+    )
+  ).rows;
+  await Promise.all(
+    deployments.map(async (deployment, index) => {
+      const click = { channel: CHANNEL, ts: deployment.message_ts, actionId: ids.actions.deployStart, userId: DEPLOYER };
+      const [first, second] = await Promise.all([
+        standIn.clickButton(bot(index).eventsUrl, click),
+        standIn.clickButton(bot(index + 1).eventsUrl, click),
+      ]);
+      for (const status of [first.status, second.status, ...(await replayToBoth(first.payload))]) tally(status);
+    }),
+  );
+  const finals = ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'];
+  await until(
+    async () =>
+      (await count(`select count(*) n from deployments where request_key = any($1) and status = any($2)`, [planned, finals])) === DEPLOYMENTS,
+    'every deployment finished',
+  ).catch((error: unknown) => notes.push((error as Error).message.split('\n')[0] ?? ''));
+
+  // The incident's second level is paged once its first level's timer is due.
+  const dmsTo = (user: string) => standIn.messages(`D${user.slice(1)}`);
+  await until(() => dmsTo(LEAD).length > 0, 'the escalation to the tech lead').catch((error: unknown) =>
+    notes.push((error as Error).message.split('\n')[0] ?? ''),
+  );
+  // And at least one digest slot after start-up has been posted.
+  await until(
+    async () => (await count(`select count(*) n from digest_runs where status = 'POSTED' and slot_at >= $1`, [new Date(readyAt - 60_000)])) > 0,
+    'a digest posted',
+  ).catch((error: unknown) => notes.push((error as Error).message.split('\n')[0] ?? ''));
+  // Every outbound effect that is due has been made: nothing left pending in the incident outbox.
+  await until(
+    async () => (await count(`select count(*) n from incident_notifications where status = 'PENDING'`)) === 0,
+    'incident notifications sent',
+  ).catch((error: unknown) => notes.push((error as Error).message.split('\n')[0] ?? ''));
+  const endedAt = Date.now();
+
+  // ---- Approvals: one row per role, one decision, one announcement per request.
+  const roleRows = (
+    await db.query<{ request_id: string; role: string; n: string }>(`select request_id, role, count(*) n from signoffs group by request_id, role`)
+  ).rows;
+  const approvalsRecorded = roleRows.length;
+  const approvalsDoubled = roleRows.reduce((sum, row) => sum + Number(row.n) - 1, 0);
+  const approvalsLost = approvals.length - approvalsRecorded;
+  const decided = (
+    await db.query<{ subject_id: string; n: string }>(
+      `select subject_id, count(*) n from audit_events where action = 'signoff.decided' group by subject_id`,
+    )
+  ).rows;
+  const decisionsDoubled = decided.reduce((sum, row) => sum + Math.max(0, Number(row.n) - 1), 0);
+  const notApproved = await count(`select count(*) n from signoff_requests where status <> 'APPROVED'`);
+  let announcementsDoubled = 0;
+  let announcementsLost = 0;
+  const threadOf = new Map(
+    (await db.query<{ id: string; thread_ts: string | null }>(`select id, thread_ts from signoff_requests`)).rows.map((row) => [
+      row.id,
+      row.thread_ts,
+    ]),
+  );
+  for (const request of requests) {
+    const replies = standIn
+      .messages(CHANNEL)
+      .filter((message) => message.threadTs === threadOf.get(request.id) && message.ts !== request.message_ts)
+      .filter((message) => `${message.text ?? ''}${JSON.stringify(message.blocks ?? [])}`.includes('Decision: GO'));
+    if (replies.length === 0) announcementsLost++;
+    announcementsDoubled += Math.max(0, replies.length - 1);
+  }
+  figures.approvals = approvals.length;
+  figures.approvalDeliveries = deliveries;
+  figures.approvalsRecorded = approvalsRecorded;
+  figures.requestsApproved = APPROVAL_SERVICES - notApproved;
+  // What people were told instead of their click taking effect: refused because Postgres did not answer the bot in
+  // time (the inbox's 1 s bound), or an error. A lost approval here was refused or failed on every delivery.
+  const told = standIn.responses.map((response) => JSON.stringify(response.body));
+  figures.clicksRefusedDatabaseBusy = told.filter((body) => body.includes('temporarily unavailable')).length;
+  figures.clicksAnsweredWithError = told.filter((body) => /went wrong|reference/i.test(body)).length;
+  figures.answers = [...statuses.entries()].map(([status, n]) => `${status}×${n}`).join(' ');
+
+  // ---- Deployments: every task's effect applied exactly once, each deployment started once.
+  const expectedTasks = ['prepare', 'deploy', 'verify', 'finalize'];
+  let webhookLost = 0;
+  let webhookDoubled = 0;
+  for (const deployment of deployments) {
+    for (const task of expectedTasks) {
+      const applied = receiver.calls.filter((call) => call.executed && call.path === `/${deployment.service}/${task}`).length;
+      if (applied === 0) webhookLost++;
+      webhookDoubled += Math.max(0, applied - 1);
+    }
+  }
+  const startsDoubled = (
+    await db.query<{ n: string }>(
+      `select count(*) n from audit_events where action = 'deployment.started' and subject_id = any($1) group by subject_id`,
+      [deployments.map((deployment) => deployment.id)],
+    )
+  ).rows.reduce((sum, row) => sum + Math.max(0, Number(row.n) - 1), 0);
+  const notSucceeded = await count(`select count(*) n from deployments where request_key = any($1) and status <> 'SUCCEEDED'`, [planned]);
+  figures.webhookCalls = receiver.calls.length;
+  figures.webhookEffects = receiver.calls.filter((call) => call.executed).length;
+  figures.deploymentsSucceeded = DEPLOYMENTS - notSucceeded;
+
+  // ---- The incident: one incident for the command and its replay, each level paged once, escalated once.
+  const incidents = await count(`select count(*) n from incidents`);
+  const escalated = await count(`select count(*) n from audit_events where action = 'incident.escalated'`);
+  const paged = await count(`select count(*) n from audit_events where action = 'incident.paged'`);
+  const alerts = standIn.messages(INCIDENTS).filter((message) => message.threadTs === undefined).length;
+  figures.incidents = incidents;
+  figures.pagesToOnCall = dmsTo(ONCALL).length;
+  figures.pagesToLead = dmsTo(LEAD).length;
+
+  // ---- The digest: each slot once, and every slot since start-up (bar the one in progress) posted.
+  const runs = (
+    await db.query<{ key: string; slot_at: Date; message_ts: string | null }>(
+      `select key, slot_at, message_ts from digest_runs where status = 'POSTED'`,
+    )
+  ).rows;
+  const digestMessages = standIn.messages(DIGESTS);
+  const slots = new Set(runs.map((run) => run.slot_at.getTime()));
+  const minute = 60_000;
+  let digestLost = 0;
+  // Slots from the first full minute after start-up to the last that has had 20 s to post.
+  for (let slot = Math.ceil(readyAt / minute) * minute; slot <= endedAt - 20_000; slot += minute) if (!slots.has(slot)) digestLost++;
+  const digestDoubled = Math.max(0, digestMessages.length - slots.size);
+  figures.digestSlots = slots.size;
+  figures.digestMessages = digestMessages.length;
+
+  found.lost =
+    approvalsLost + notApproved + announcementsLost + webhookLost + notSucceeded + (incidents === 0 ? 1 : 0) + Math.max(0, 2 - paged) + digestLost;
+  found.doubled =
+    approvalsDoubled +
+    decisionsDoubled +
+    announcementsDoubled +
+    webhookDoubled +
+    startsDoubled +
+    Math.max(0, incidents - 1) +
+    Math.max(0, escalated - 1) +
+    Math.max(0, paged - 2) +
+    Math.max(0, alerts - 1) +
+    Math.max(0, dmsTo(ONCALL).length - 1) +
+    Math.max(0, dmsTo(LEAD).length - 1) +
+    digestDoubled;
+  found.stuck = await count(`select count(*) n from assessments where status not in ('COMPLETED', 'FAILED')`);
+  figures.breakdown = JSON.stringify({
+    approvalsLost,
+    notApproved,
+    announcementsLost,
+    approvalsDoubled,
+    decisionsDoubled,
+    announcementsDoubled,
+    webhookLost,
+    webhookDoubled,
+    startsDoubled,
+    notSucceeded,
+    incidents,
+    escalated,
+    paged,
+    alerts,
+    digestLost,
+    digestDoubled,
+  });
+} catch (error) {
+  notes.push((error as Error).message);
+  found.stuck += 1;
+} finally {
+  // Every process's log, kept for reading after the run.
+  const logs = join(tmpdir(), `readiness-chaos-replicas-${started}`);
+  await mkdir(logs, { recursive: true });
+  for (const [index, entry] of all.entries()) await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
+  figures.logs = logs;
+  for (const entry of all) {
+    const output = entry.process.output();
+    if (entry.process.exitCode !== null || entry.process.signalCode !== null || /uncaughtException|unhandledRejection|Uncaught/.test(output)) {
+      found.crashes++;
+      notes.push(output.slice(-2000));
+    }
+  }
+  await processes.killAll();
+  await db.end();
+  await standIn.close();
+  await receiver.close();
+  await target.close();
+  await redis.destroy();
+  await postgres.destroy();
+  await rm(dir, { recursive: true, force: true });
+}
+
+if (notes.length > 0) figures.notes = notes.join(' | ').slice(0, 4000);
+figures.totalSeconds = Math.round((Date.now() - started) / 1000);
+await writeScenarioResult({
+  scenario: 'replicas',
+  did:
+    `2 bots + 2 workers (real processes) on one private Postgres and Redis: ${APPROVAL_SERVICES * ROLES} approvals delivered ${APPROVAL_SERVICES * ROLES * 4} times ` +
+    `(click, cross-replica double click, signed replay to both), a digest due every minute, a SEV2 escalating, ${DEPLOYMENTS} deployments of 4 webhook tasks started on both bots`,
+  found,
+  recovery: [],
+  figures,
+});
