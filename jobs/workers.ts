@@ -21,7 +21,7 @@ import { slackRenderProcessor } from './slack-render.ts';
 import { signoffProcessor } from './signoff.ts';
 import type { ApprovalServices } from '../src/approvals/approval-services.ts';
 import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
-import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
+import { deploymentProcessor, failedForGood, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
 import { applyQueueSettings } from '../src/queue/queue-settings.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
@@ -144,7 +144,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   }
   if (deps.deployments) {
     const lockDuration = deps.deploymentLockMs ?? workerLocks.lockDuration;
-    const deployments = createWorker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
+    const deployments = createWorker(
+      QueueName.deployments,
+      deploymentProcessor(deps.deployments.domain, { infrastructureRetryWindowMs: deps.infrastructureRetryWindowMs }),
+      {
       ...common,
       concurrency: 10,
       lockDuration,
@@ -157,7 +160,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     const { domain } = deps.deployments;
     // A job BullMQ gives up on must still end its deployment, or the environment stays locked for good.
     deployments.on('failed', (job: Job | undefined, error: Error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      if (!job || !failedForGood(job, error)) return;
       void giveUpOnDeploymentJob(domain, job.name, job.data, error.message).catch((giveUpError: unknown) =>
         deps.logger.error('could not end a deployment whose job failed for good', { jobId: job.id, ...errorFields(giveUpError) }),
       );
