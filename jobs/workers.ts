@@ -148,15 +148,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       QueueName.deployments,
       deploymentProcessor(deps.deployments.domain, { infrastructureRetryWindowMs: deps.infrastructureRetryWindowMs }),
       {
-      ...common,
-      concurrency: 10,
-      lockDuration,
-      lockRenewTime: Math.min(workerLocks.lockRenewTime, Math.floor(lockDuration / 2)),
-      stalledInterval: Math.max(1000, Math.min(workerLocks.stalledInterval, Math.floor(lockDuration / 2))),
-      // Phase and rollback jobs pick up where they stopped, so a job whose worker died again (or lost its lock
-      // under load) is recovered, not failed for good with the deployment left holding the lock.
-      maxStalledCount: 5,
-    });
+        ...common,
+        concurrency: 10,
+        lockDuration,
+        lockRenewTime: Math.min(workerLocks.lockRenewTime, Math.floor(lockDuration / 2)),
+        stalledInterval: Math.max(1000, Math.min(workerLocks.stalledInterval, Math.floor(lockDuration / 2))),
+        // Phase and rollback jobs pick up where they stopped, so a job whose worker died again (or lost its lock
+        // under load) is recovered, not failed for good with the deployment left holding the lock.
+        maxStalledCount: 5,
+      },
+    );
     const { domain } = deps.deployments;
     // A job BullMQ gives up on must still end its deployment, or the environment stays locked for good.
     deployments.on('failed', (job: Job | undefined, error: Error) => {

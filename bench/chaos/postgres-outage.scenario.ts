@@ -17,16 +17,7 @@ import { migrationsDir } from '../../src/shared/paths.ts';
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { startLocalStack, type LocalStack } from '../../tools/demo/local-stack.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
-import {
-  clickStart,
-  DEPLOYER,
-  judgeDeployments,
-  judgeEscalations,
-  LEAD,
-  ONCALL,
-  openIncidents,
-  startDeployments,
-} from './support/outage-flows.ts';
+import { clickStart, DEPLOYER, judgeDeployments, judgeEscalations, LEAD, ONCALL, openIncidents, startDeployments } from './support/outage-flows.ts';
 import { GatedTarget } from './support/gated-target.ts';
 import { startPrivatePostgres } from './support/private-services.ts';
 import { type Findings, type RecoveryFigure, writeScenarioResult } from './support/result.ts';
@@ -201,8 +192,7 @@ for (const [round, outageMs] of OUTAGES_MS.entries()) {
       .catch(() => undefined);
     if (!shown) found.lost += 1;
   }
-  figures[`outage ${label}`] =
-    `GO ${outcome.GO}, NO-GO ${outcome.NO_GO}, could not assess ${outcome.UNASSESSABLE}, other ${outcome.other}`;
+  figures[`outage ${label}`] = `GO ${outcome.GO}, NO-GO ${outcome.NO_GO}, could not assess ${outcome.UNASSESSABLE}, other ${outcome.other}`;
   recovery.push({ what: `assessments all final after Postgres back (outage ${label})`, ms: lastFinal, boundMs: RECOVERY_BOUND_MS });
   process.stdout.write(`outage ${label}: ${figures[`outage ${label}`]}; all final ${lastFinal} ms after Postgres came back\n`);
 
@@ -212,7 +202,11 @@ for (const [round, outageMs] of OUTAGES_MS.entries()) {
   found.stuck += escalations.tooLate;
   figures[`outage ${label}: escalations`] =
     `${escalations.escalated} of ${incidents.length} escalated and paged, doubled ${escalations.doubled}, later than outage + bound ${escalations.tooLate}; latest ${escalations.maxLateMs} ms past due`;
-  recovery.push({ what: `escalations recorded after Postgres back (outage ${label})`, ms: escalations.lastAfterBackMs, boundMs: ESCALATION_BOUND_MS });
+  recovery.push({
+    what: `escalations recorded after Postgres back (outage ${label})`,
+    ms: escalations.lastAfterBackMs,
+    boundMs: ESCALATION_BOUND_MS,
+  });
   process.stdout.write(`outage ${label}: ${figures[`outage ${label}: escalations`]}\n`);
 
   const deployments = await deploymentsJudged;

@@ -320,7 +320,11 @@ try {
     Object.assign(figures, result.figures);
     const checks = await runCheckOutage({ persistence, assessments: CHECK_ASSESSMENTS, downMs: REDIS_DOWN_MS, boundMs: CHECK_BOUND_MS[persistence] });
     for (const key of Object.keys(found) as (keyof Findings)[]) found[key] += checks.found[key];
-    recovery.push({ what: `${persistence}: Redis back after ${REDIS_DOWN_MS / 1000} s down mid-check → every true verdict`, ms: checks.verdictsMs, boundMs: CHECK_BOUND_MS[persistence] });
+    recovery.push({
+      what: `${persistence}: Redis back after ${REDIS_DOWN_MS / 1000} s down mid-check → every true verdict`,
+      ms: checks.verdictsMs,
+      boundMs: CHECK_BOUND_MS[persistence],
+    });
     Object.assign(figures, checks.figures);
     process.stdout.write(`  ${JSON.stringify(checks)}\n`);
   }

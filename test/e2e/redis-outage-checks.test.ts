@@ -50,7 +50,16 @@ for (const persistence of ['aof', 'none'] as const) {
                   service,
                   {
                     environments: { production: {} },
-                    checks: [{ id: 'health', name: 'Health', type: 'http', severity: 'critical', url: `${target.url}${probePath(service)}`, timeoutMs: 60_000 }],
+                    checks: [
+                      {
+                        id: 'health',
+                        name: 'Health',
+                        type: 'http',
+                        severity: 'critical',
+                        url: `${target.url}${probePath(service)}`,
+                        timeoutMs: 60_000,
+                      },
+                    ],
                   },
                 ]),
               ),

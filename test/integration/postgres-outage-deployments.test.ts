@@ -40,7 +40,9 @@ const configFor = (targetUrl: string) =>
   parseReadinessConfig(
     {
       roles: { deployers: { users: [DEPLOYER] }, 'on-call': { users: [ONCALL] }, 'tech-lead': { users: [LEAD] } },
-      incidents: { severities: { sev1: { respondWithin: '5s', levels: [{ roles: ['on-call'] }, { roles: ['tech-lead'], timeout: '1h' }], repeat: 0 } } },
+      incidents: {
+        severities: { sev1: { respondWithin: '5s', levels: [{ roles: ['on-call'] }, { roles: ['tech-lead'], timeout: '1h' }], repeat: 0 } },
+      },
       services: Object.fromEntries(
         SERVICES.map((service) => [
           service,
@@ -78,7 +80,9 @@ async function deploymentCaughtByOutage(stack: TestStack, service: string): Prom
 }
 
 const appliedOnce = (service: string) =>
-  ['prepare', 'deploy', 'verify', 'finalize'].map((task) => receiver.calls.filter((call) => call.path === `/${service}/${task}` && call.executed).length);
+  ['prepare', 'deploy', 'verify', 'finalize'].map(
+    (task) => receiver.calls.filter((call) => call.path === `/${service}/${task}` && call.executed).length,
+  );
 
 describe('Postgres stopped during a deployment and an escalation', () => {
   it('back within the window: the deployment carries on to SUCCEEDED, every webhook effect once', async () => {
@@ -124,7 +128,9 @@ describe('Postgres stopped during a deployment and an escalation', () => {
       const pause = await db.auditEvent.findFirstOrThrow({ where: { subjectId: id, action: 'deployment.paused' } });
       expect(pause.actor).toBe('system');
       expect(pause.reason).toMatch(/^the database did not answer for \d+ s/);
-      const thread = stack.standIn.calls.filter((call) => call.method === 'chat.postMessage' && String(call.args.text).includes('Paused by Readiness'));
+      const thread = stack.standIn.calls.filter(
+        (call) => call.method === 'chat.postMessage' && String(call.args.text).includes('Paused by Readiness'),
+      );
       expect(thread).toHaveLength(1);
       // The phase under way finished (its webhook applied once); the next one waits for a person.
       expect(appliedOnce('shop-b')).toEqual([1, 1, 0, 0]);

@@ -32,13 +32,25 @@ export interface DeploymentCounts {
 export async function startDeployments(stack: LocalStack, services: readonly string[]): Promise<string[]> {
   const db = stack.runtime.db;
   for (const service of services) {
-    const ack = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: `run ${service} production`, userId: DEPLOYER, channelId: stack.channelId });
+    const ack = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+      text: `run ${service} production`,
+      userId: DEPLOYER,
+      channelId: stack.channelId,
+    });
     await waitFor(async () => (await db.assessment.findUnique({ where: { requestKey: ack.triggerId } }))?.verdict === 'GO', 60_000, `${service} GO`);
   }
   const ids_: string[] = [];
   for (const service of services) {
-    const ack = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: `deploy ${service} production v1`, userId: DEPLOYER, channelId: stack.channelId });
-    await waitFor(async () => Boolean((await db.deployment.findUnique({ where: { requestKey: ack.triggerId } }))?.messageTs), 60_000, `${service} planned`);
+    const ack = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+      text: `deploy ${service} production v1`,
+      userId: DEPLOYER,
+      channelId: stack.channelId,
+    });
+    await waitFor(
+      async () => Boolean((await db.deployment.findUnique({ where: { requestKey: ack.triggerId } }))?.messageTs),
+      60_000,
+      `${service} planned`,
+    );
     const row = await db.deployment.findUniqueOrThrow({ where: { requestKey: ack.triggerId } });
     ids_.push(row.id);
   }
@@ -48,10 +60,16 @@ export async function startDeployments(stack: LocalStack, services: readonly str
 export async function clickStart(stack: LocalStack, deploymentIds: readonly string[]): Promise<void> {
   for (const id of deploymentIds) {
     const row = await stack.runtime.db.deployment.findUniqueOrThrow({ where: { id } });
-    await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: row.messageTs ?? '', actionId: ids.actions.deployStart, userId: DEPLOYER });
+    await stack.standIn.clickButton(stack.eventsUrl, {
+      channel: stack.channelId,
+      ts: row.messageTs ?? '',
+      actionId: ids.actions.deployStart,
+      userId: DEPLOYER,
+    });
   }
   await waitFor(
-    async () => (await stack.runtime.db.deployment.count({ where: { id: { in: [...deploymentIds] }, status: { not: 'PLANNED' } } })) === deploymentIds.length,
+    async () =>
+      (await stack.runtime.db.deployment.count({ where: { id: { in: [...deploymentIds] }, status: { not: 'PLANNED' } } })) === deploymentIds.length,
     60_000,
     'every deployment started',
   );
@@ -64,7 +82,14 @@ export async function clickStart(stack: LocalStack, deploymentIds: readonly stri
 export async function judgeDeployments(
   stack: LocalStack,
   receiver: DeployReceiver,
-  input: { deploymentIds: readonly string[]; services: readonly string[]; back: number; boundMs: number; pauseAllowed: boolean; pauseRequired: boolean },
+  input: {
+    deploymentIds: readonly string[];
+    services: readonly string[];
+    back: number;
+    boundMs: number;
+    pauseAllowed: boolean;
+    pauseRequired: boolean;
+  },
 ): Promise<DeploymentCounts> {
   const db = stack.runtime.db;
   const counts: DeploymentCounts = {
@@ -105,8 +130,17 @@ export async function judgeDeployments(
         counts.wrongState += 1;
         continue;
       }
-      await stack.standIn.clickButton(stack.eventsUrl, { channel: stack.channelId, ts: row.messageTs ?? '', actionId: ids.actions.deployResume, userId: DEPLOYER });
-      const done = await waitFor(async () => (await db.deployment.findUnique({ where: { id } }))?.status === 'SUCCEEDED', input.boundMs * 3, 'resumed').then(
+      await stack.standIn.clickButton(stack.eventsUrl, {
+        channel: stack.channelId,
+        ts: row.messageTs ?? '',
+        actionId: ids.actions.deployResume,
+        userId: DEPLOYER,
+      });
+      const done = await waitFor(
+        async () => (await db.deployment.findUnique({ where: { id } }))?.status === 'SUCCEEDED',
+        input.boundMs * 3,
+        'resumed',
+      ).then(
         () => true,
         () => false,
       );
@@ -174,10 +208,11 @@ export async function judgeEscalations(
 ): Promise<EscalationCounts> {
   const db = stack.runtime.db;
   const counts: EscalationCounts = { escalated: 0, lost: 0, doubled: 0, tooLate: 0, lastAfterBackMs: 0, maxLateMs: 0 };
-  const escalations = (id: string) => db.auditEvent.findMany({ where: { subjectId: id, action: 'incident.escalated' }, orderBy: { seq: "asc" } });
+  const escalations = (id: string) => db.auditEvent.findMany({ where: { subjectId: id, action: 'incident.escalated' }, orderBy: { seq: 'asc' } });
   const pagesToLead = (title: string) =>
     stack.standIn.calls.filter(
-      (call) => call.method === 'chat.postMessage' && call.status === 200 && isDmTo(LEAD, call.args.channel) && String(call.args.text).endsWith(`: ${title}`),
+      (call) =>
+        call.method === 'chat.postMessage' && call.status === 200 && isDmTo(LEAD, call.args.channel) && String(call.args.text).endsWith(`: ${title}`),
     ).length;
   await waitFor(
     async () => {

@@ -24,7 +24,12 @@ export interface CheckOutageResult {
   figures: Record<string, number | string>;
 }
 
-export async function runCheckOutage(input: { persistence: 'aof' | 'none'; assessments: number; downMs: number; boundMs: number }): Promise<CheckOutageResult> {
+export async function runCheckOutage(input: {
+  persistence: 'aof' | 'none';
+  assessments: number;
+  downMs: number;
+  boundMs: number;
+}): Promise<CheckOutageResult> {
   const { persistence } = input;
   let crashes = 0;
   const crashed = () => (crashes += 1);
@@ -58,7 +63,11 @@ export async function runCheckOutage(input: { persistence: 'aof' | 'none'; asses
     const runs: { service: Service; triggerId: string }[] = [];
     for (let i = 0; i < input.assessments; i += 1) {
       const service: Service = i % 2 === 0 ? 'healthy-api' : 'broken-api';
-      const ack = await stack.standIn.sendSlashCommand(stack.eventsUrl, { text: `run ${service} production`, userId: 'U0CHAOS', channelId: stack.channelId });
+      const ack = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
+        text: `run ${service} production`,
+        userId: 'U0CHAOS',
+        channelId: stack.channelId,
+      });
       runs.push({ service, triggerId: ack.triggerId });
     }
     await waitFor(() => target.held >= input.assessments, 120_000, 'every check in flight');
@@ -66,12 +75,13 @@ export async function runCheckOutage(input: { persistence: 'aof' | 'none'; asses
     await redis.kill();
     target.release();
     // The checks answered while Redis is down: outcomes in Postgres, their jobs unable to complete.
-    await waitFor(async () => (await db.checkResult.count({ where: { status: { not: 'PENDING' } } })) >= input.assessments, 60_000, 'outcomes recorded').catch(
-      () => undefined,
-    );
+    await waitFor(
+      async () => (await db.checkResult.count({ where: { status: { not: 'PENDING' } } })) >= input.assessments,
+      60_000,
+      'outcomes recorded',
+    ).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, input.downMs));
     await redis.start();
-    const back = Date.now();
 
     const requestKeys = runs.map((run) => run.triggerId);
     const verdictsMs = await waitFor(

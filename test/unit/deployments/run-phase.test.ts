@@ -222,7 +222,11 @@ describe('runPhase', () => {
     const cause = 'the database did not answer for 75 s';
     const underWay = (current: DeploymentView) =>
       current.tasks.map((task) =>
-        task.taskId === 'smoke' ? { ...task, status: 'SUCCEEDED' as const } : task.taskId === 'notify' ? { ...task, status: 'RUNNING' as const } : task,
+        task.taskId === 'smoke'
+          ? { ...task, status: 'SUCCEEDED' as const }
+          : task.taskId === 'notify'
+            ? { ...task, status: 'RUNNING' as const }
+            : task,
       );
 
     it('pauses the deployment with the cause (never fails it), finishes the phase under way and stops at its boundary', async () => {

@@ -42,7 +42,7 @@ describe('runTasks when the database fails under one task of a layer', () => {
         find: async () => deployment,
         markTaskRunning: async () => true,
         recordTask: async (_id, _stage, taskId) => {
-          if (taskId === 'quick') throw new Error('Can\'t reach database server at 127.0.0.1:5432 (P1001)');
+          if (taskId === 'quick') throw new Error("Can't reach database server at 127.0.0.1:5432 (P1001)");
           return true;
         },
       },

@@ -24,7 +24,11 @@ describe('deployment jobs and our own outages', () => {
     const { job, deps, written } = phaseJob(error, 7);
     await expect(deploymentProcessor(deps as never)(job as never)).rejects.toBe(error);
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatchObject({ deploymentId: DEPLOYMENT_ID, infrastructureComponent: 'database', infrastructureFailingSince: expect.any(Number) });
+    expect(written[0]).toMatchObject({
+      deploymentId: DEPLOYMENT_ID,
+      infrastructureComponent: 'database',
+      infrastructureFailingSince: expect.any(Number),
+    });
     expect(failedForGood(job, error)).toBe(false);
   });
 
