@@ -2,6 +2,7 @@ import { phaseJobStart } from './pause.ts';
 import { requestRollback, type RollbackRunDeps } from './rollback.ts';
 import { runTasks } from './run-tasks.ts';
 import type { DeploymentView } from './deployment.types.ts';
+import { redactText } from '../secrets/redact.ts';
 
 export type PhaseResult = 'superseded' | 'waiting' | 'next_phase' | 'succeeded' | 'paused' | 'failed' | 'rolling_back';
 
@@ -106,9 +107,11 @@ async function pauseAfterOutage(
 ): Promise<DeploymentView> {
   if (deployment.status !== 'RUNNING' || deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation)
     return deployment;
-  const paused = await deps.deployments.pause(deployment.id, 'system', cause);
+  // The cause carries the driver's error text, audited and shown in Slack: redacted like every failure reason.
+  const why = redactText(cause);
+  const paused = await deps.deployments.pause(deployment.id, 'system', why);
   if (!paused.applied) return paused.deployment ?? deployment;
-  await deps.effects.announce(paused.deployment, { kind: 'paused_after_outage', cause });
+  await deps.effects.announce(paused.deployment, { kind: 'paused_after_outage', cause: why });
   await deps.effects.publish(paused.deployment);
   return paused.deployment;
 }
