@@ -21,7 +21,7 @@ import { slackRenderProcessor } from './slack-render.ts';
 import { signoffProcessor } from './signoff.ts';
 import type { ApprovalServices } from '../src/approvals/approval-services.ts';
 import type { DeploymentServices } from '../src/deployments/deployment-services.ts';
-import { deploymentProcessor, giveUpOnDeploymentJob } from './deployment.ts';
+import { deploymentProcessor, failedForGood, giveUpOnDeploymentJob } from './deployment.ts';
 import { rateLimitedWorker } from './rate-limited-worker.ts';
 import { applyQueueSettings } from '../src/queue/queue-settings.ts';
 import { regressionHook, startIncidentWorkers, type IncidentWorkerDeps } from './incident-workers.ts';
@@ -144,20 +144,24 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   }
   if (deps.deployments) {
     const lockDuration = deps.deploymentLockMs ?? workerLocks.lockDuration;
-    const deployments = createWorker(QueueName.deployments, deploymentProcessor(deps.deployments.domain), {
-      ...common,
-      concurrency: 10,
-      lockDuration,
-      lockRenewTime: Math.min(workerLocks.lockRenewTime, Math.floor(lockDuration / 2)),
-      stalledInterval: Math.max(1000, Math.min(workerLocks.stalledInterval, Math.floor(lockDuration / 2))),
-      // Phase and rollback jobs pick up where they stopped, so a job whose worker died again (or lost its lock
-      // under load) is recovered, not failed for good with the deployment left holding the lock.
-      maxStalledCount: 5,
-    });
+    const deployments = createWorker(
+      QueueName.deployments,
+      deploymentProcessor(deps.deployments.domain, { infrastructureRetryWindowMs: deps.infrastructureRetryWindowMs }),
+      {
+        ...common,
+        concurrency: 10,
+        lockDuration,
+        lockRenewTime: Math.min(workerLocks.lockRenewTime, Math.floor(lockDuration / 2)),
+        stalledInterval: Math.max(1000, Math.min(workerLocks.stalledInterval, Math.floor(lockDuration / 2))),
+        // Phase and rollback jobs pick up where they stopped, so a job whose worker died again (or lost its lock
+        // under load) is recovered, not failed for good with the deployment left holding the lock.
+        maxStalledCount: 5,
+      },
+    );
     const { domain } = deps.deployments;
     // A job BullMQ gives up on must still end its deployment, or the environment stays locked for good.
     deployments.on('failed', (job: Job | undefined, error: Error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      if (!job || !failedForGood(job, error)) return;
       void giveUpOnDeploymentJob(domain, job.name, job.data, error.message).catch((giveUpError: unknown) =>
         deps.logger.error('could not end a deployment whose job failed for good', { jobId: job.id, ...errorFields(giveUpError) }),
       );

@@ -2,7 +2,9 @@
 // persistence at all, while a worker process (`src/main/worker.ts`) serves open incidents with a response target,
 // PENDING sign-off requests and PLANNED deployments (each a delayed timer) and assessments whose checks are still
 // running. It reports timers lost (never fired), doubled (a post made twice), items stuck, and the time from Redis
-// back to every timer being in Redis again (or already fired), and to the queue settings being back.
+// back to every timer being in Redis again (or already fired), and to the queue settings being back. Then, per mode,
+// a check phase (support/redis-check-outage.ts): Redis killed with check jobs in flight, down CHAOS_REDIS_DOWN_MS
+// while the checks answer, started again; every assessment must get its true verdict, nothing probed or recorded twice.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,11 +24,21 @@ import { startLocalStack, type LocalStack } from '../../tools/demo/local-stack.t
 import { entryProcesses } from '../../test/support/processes.ts';
 import { startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult, type Findings, type RecoveryFigure } from './support/result.ts';
+import { runCheckOutage } from './support/redis-check-outage.ts';
 
 const INCIDENTS = Number(process.env.CHAOS_INCIDENTS ?? 10);
 const SIGNOFFS = Number(process.env.CHAOS_SIGNOFFS ?? 10);
 const PLANS = Number(process.env.CHAOS_PLANS ?? 10);
 const ASSESSMENTS = Number(process.env.CHAOS_ASSESSMENTS ?? 5);
+/** The check phase: assessments (half GO, half NO-GO) whose checks answer while Redis is down this long. */
+const CHECK_ASSESSMENTS = Number(process.env.CHAOS_CHECK_ASSESSMENTS ?? 10);
+const REDIS_DOWN_MS = Number(process.env.CHAOS_REDIS_DOWN_MS ?? 10_000);
+/**
+ * Redis back → every verdict of the check phase. AOF: the jobs come back active with lapsed locks, recovered by the
+ * stall check (10 s lock + 3 s). No persistence: the recovery sweep requeues each flow once it has been still for its
+ * 30 s grace, at its next run (every minute).
+ */
+const CHECK_BOUND_MS = { aof: 30_000, none: 120_000 } as const;
 /** Every timer is due this long after it is armed; Redis is killed `KILL_AFTER_MS` in, well before. */
 const DUE_IN_MS = 20_000;
 const KILL_AFTER_MS = 5_000;
@@ -306,13 +318,22 @@ try {
     recovery.push({ what: `${persistence}: Redis back → render concurrency set`, ms: result.settingsMs, boundMs: REBUILT_BOUND_MS });
     recovery.push({ what: `${persistence}: Redis back → assessments finished`, ms: result.assessmentsMs, boundMs: ASSESSMENT_BOUND_MS });
     Object.assign(figures, result.figures);
+    const checks = await runCheckOutage({ persistence, assessments: CHECK_ASSESSMENTS, downMs: REDIS_DOWN_MS, boundMs: CHECK_BOUND_MS[persistence] });
+    for (const key of Object.keys(found) as (keyof Findings)[]) found[key] += checks.found[key];
+    recovery.push({
+      what: `${persistence}: Redis back after ${REDIS_DOWN_MS / 1000} s down mid-check → every true verdict`,
+      ms: checks.verdictsMs,
+      boundMs: CHECK_BOUND_MS[persistence],
+    });
+    Object.assign(figures, checks.figures);
+    process.stdout.write(`  ${JSON.stringify(checks)}\n`);
   }
 } finally {
   slow.server.close();
 }
 await writeScenarioResult({
   scenario: 'redis-restart',
-  did: `Redis SIGKILLed and restarted ${KILL_AFTER_MS / 1000} s into a flow of ${INCIDENTS} SEV1 incidents (${DUE_IN_MS / 1000} s response target), ${SIGNOFFS} sign-off requests and ${PLANS} plans expiring at ${DUE_IN_MS / 1000} s, and ${ASSESSMENTS} assessments mid-check; once with AOF, once without persistence`,
+  did: `Redis SIGKILLed and restarted ${KILL_AFTER_MS / 1000} s into a flow of ${INCIDENTS} SEV1 incidents (${DUE_IN_MS / 1000} s response target), ${SIGNOFFS} sign-off requests and ${PLANS} plans expiring at ${DUE_IN_MS / 1000} s, and ${ASSESSMENTS} assessments mid-check; once with AOF, once without persistence; then per mode ${CHECK_ASSESSMENTS} assessments whose checks answered while Redis was down ${REDIS_DOWN_MS / 1000} s`,
   found,
   recovery,
   figures,

@@ -8,6 +8,8 @@ export type DeploymentAnnouncement =
   | { kind: 'aborted'; by: string; phaseIndex: number }
   | { kind: 'failed'; reason: string; phaseName?: string }
   | { kind: 'succeeded' }
+  /** Readiness paused it itself: its own database or Redis was away longer than the retry window (the cause). */
+  | { kind: 'paused_after_outage'; cause: string }
   | { kind: 'rollback_started'; by: string; reason: string }
   | { kind: 'rollback_finished'; ok: boolean; message: string };
 

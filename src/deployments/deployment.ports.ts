@@ -72,7 +72,8 @@ export interface DeploymentRepository {
   /** A refused Start, for the trail: once per deployment, person and reason. Nothing about the deployment changes. */
   recordStartRefused(deployment: DeploymentSubject, userId: string, reason: string, detail: string): Promise<void>;
   cancel(id: string, userId: string, at: Date): Promise<Guarded>;
-  pause(id: string, userId: string): Promise<Guarded>;
+  /** RUNNING -> PAUSED; takes effect at the phase boundary. `reason` is audited (a pause Readiness made itself). */
+  pause(id: string, userId: string, reason?: string): Promise<Guarded>;
   /**
    * PAUSED -> RUNNING: only cancels the pause while a task of the current phase runs (same generation), otherwise
    * continues in a new generation (`newJob`). A phase job completing its phase meanwhile makes it a no-op.

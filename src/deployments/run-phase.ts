@@ -1,6 +1,8 @@
 import { phaseJobStart } from './pause.ts';
 import { requestRollback, type RollbackRunDeps } from './rollback.ts';
 import { runTasks } from './run-tasks.ts';
+import type { DeploymentView } from './deployment.types.ts';
+import { redactText } from '../secrets/redact.ts';
 
 export type PhaseResult = 'superseded' | 'waiting' | 'next_phase' | 'succeeded' | 'paused' | 'failed' | 'rolling_back';
 
@@ -11,8 +13,21 @@ export type PhaseResult = 'superseded' | 'waiting' | 'next_phase' | 'succeeded' 
  * that a newer generation overtakes mid-phase can start no further task nor complete the phase (the repository
  * guards both on the generation).
  */
-export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: string; phaseIndex: number; generation: number }): Promise<PhaseResult> {
-  const deployment = await deps.deployments.find(input.deploymentId);
+export async function runPhase(
+  deps: RollbackRunDeps,
+  input: {
+    deploymentId: string;
+    phaseIndex: number;
+    generation: number;
+    /**
+     * Set when this job waited for our own database or Redis longer than the retry window: the deployment is
+     * paused (not failed, not rolled back — the release did nothing wrong) and a person decides. See pauseAfterOutage.
+     */
+    outageCause?: string | undefined;
+  },
+): Promise<PhaseResult> {
+  const found = await deps.deployments.find(input.deploymentId);
+  const deployment = found && input.outageCause !== undefined ? await pauseAfterOutage(deps, found, input, input.outageCause) : found;
   // A retry of this job after it moved the deployment on but died (or threw) before enqueueing what comes next:
   // enqueue it now. Job ids are deterministic, so when it was enqueued after all, this adds nothing.
   if (deployment && deployment.generation === input.generation) {
@@ -76,4 +91,27 @@ export async function runPhase(deps: RollbackRunDeps, input: { deploymentId: str
   if (next.status === 'PAUSED') return 'paused';
   await deps.effects.enqueuePhase(next.id, next.currentPhase, next.generation);
   return 'next_phase';
+}
+
+/**
+ * Readiness lost its database or Redis for longer than the retry window while this phase ran. The tasks are
+ * idempotent, so carrying on would be safe for the receivers, but nobody (and no check of ours) watched the release for
+ * that long: the deployment is paused with the cause, once (a guarded RUNNING -> PAUSED), and the release thread is told
+ * why. As with any pause, a phase already under way finishes and the next one waits for Resume (or a rollback).
+ */
+async function pauseAfterOutage(
+  deps: RollbackRunDeps,
+  deployment: DeploymentView,
+  input: { phaseIndex: number; generation: number },
+  cause: string,
+): Promise<DeploymentView> {
+  if (deployment.status !== 'RUNNING' || deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation)
+    return deployment;
+  // The cause carries the driver's error text, audited and shown in Slack: redacted like every failure reason.
+  const why = redactText(cause);
+  const paused = await deps.deployments.pause(deployment.id, 'system', why);
+  if (!paused.applied) return paused.deployment ?? deployment;
+  await deps.effects.announce(paused.deployment, { kind: 'paused_after_outage', cause: why });
+  await deps.effects.publish(paused.deployment);
+  return paused.deployment;
 }

@@ -43,7 +43,9 @@ export async function runTasks(
   const blocked = new Set<string>();
 
   for (const layer of order.layers) {
-    await Promise.all(
+    // Settled, not Promise.all: when our database fails under one task, the job is retried only once every task of
+    // the layer has stopped, so the retry never runs a task this attempt is still running (a second request at once).
+    const settled = await Promise.allSettled(
       layer.map(async (taskId) => {
         const task = input.tasks.find((candidate) => candidate.id === taskId);
         const row = recorded.get(taskId);
@@ -87,6 +89,8 @@ export async function runTasks(
         await deps.effects.publish(input.deployment);
       }),
     );
+    const thrown = settled.find((outcome) => outcome.status === 'rejected');
+    if (thrown) throw thrown.reason;
   }
   return result;
 }

@@ -2,14 +2,20 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { IncidentScheduler } from '../incidents/incident-deps.ts';
 import type { EscalationStep } from '../incidents/incident.types.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
+import { INFRASTRUCTURE_BACKOFF } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
 import type { RedisConnection } from './connection.ts';
 
 const retention = { removeOnComplete: { age: 3600, count: 5000 }, removeOnFail: { age: 7 * 24 * 3600 } } satisfies JobsOptions;
 
 export const incidentJobOptions = {
-  /** A timer whose transition fails (the database is away) is retried; the guard makes a repeat a no-op. */
-  escalation: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 500 } },
+  /**
+   * A timer whose transition fails (the database is away) is retried; the guard makes a repeat a no-op. The backoff
+   * is the infrastructure one (0.5, 1, 2, 4, then every 5 s, for about 15 minutes), so an escalation that came due
+   * during an outage fires within about 5 s of the database answering again. Exponential backoff (8 attempts from
+   * 500 ms) waited up to 64 s between tries and failed for good after about a minute, leaving it to the sweep.
+   */
+  escalation: { ...retention, backoff: { type: INFRASTRUCTURE_BACKOFF }, attempts: 200 },
   /**
    * Slack 5xx and network failures back off 0.5 s, 1 s, 2 s … (about 8 minutes in all); 429s wait out Retry-After
    * without using an attempt. A post still undelivered then stays pending and the sweep tries again every minute.

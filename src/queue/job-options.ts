@@ -34,8 +34,12 @@ export const jobOptions = {
   /** Retries also wait for the assessment message to be posted (its thread is where the report goes). */
   report: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
   signoff: { ...retention, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
-  /** A phase that throws (not a task that fails: that is recorded) retries; its finished tasks are skipped. */
-  deployment: { ...retention, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  /**
+   * A phase that throws (not a task that fails: that is recorded) retries; its finished tasks are skipped. Our
+   * database or Redis failing is retried every 5 s at most for about 15 minutes (the deployment waits, it is not
+   * failed for it); any other throw fails for good after DEPLOYMENT_ERROR_ATTEMPTS (jobs/deployment.ts).
+   */
+  deployment: { ...retention, ...infrastructureRetry, attempts: 200 },
   /** A digest retries through a Slack or database outage of up to about an hour, then gives up. */
   digest: { ...retention, attempts: 12, backoff: { type: 'exponential', delay: 2000 } },
   /** An intake retries through a database or Slack outage of up to about an hour, like a digest. */

@@ -146,6 +146,8 @@ export const deploymentMessages = {
       }
       case 'succeeded':
         return `:white_check_mark: *Deployed* ${escapeText(deployment.service)} ${escapeText(deployment.version ?? '')} to ${escapeText(deployment.environment)}.`;
+      case 'paused_after_outage':
+        return `:double_vertical_bar: *Paused by Readiness*: ${escapeText(announcement.cause)}, longer than it keeps a deployment going unwatched. Nothing failed and nothing was rolled back; the phase under way finishes and the next one waits. Resume to carry on, or roll back.`;
       case 'rollback_started': {
         const who = announcement.by === 'system' ? 'automatically' : `by ${mentionUser(announcement.by)}`;
         return `:rewind: Rolling back ${who}: ${escapeText(announcement.reason)}`;

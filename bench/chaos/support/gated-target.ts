@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 export class GatedTarget {
   private waiting: (() => void)[] = [];
   private arrivals = 0;
+  private readonly served = new Map<string, number>();
   private open = true;
   private constructor(
     private readonly server: Server,
@@ -17,6 +18,8 @@ export class GatedTarget {
     let target: GatedTarget | undefined;
     const server = createServer((req, res) => {
       const healthy = !(req.url ?? '').startsWith('/down');
+      const path = req.url ?? '/';
+      target?.served.set(path, (target.served.get(path) ?? 0) + 1);
       const answer = () =>
         res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' }).end(healthy ? '{"status":"ok"}' : '{"status":"down"}');
       if (!target || target.open) return answer();
@@ -33,6 +36,11 @@ export class GatedTarget {
   /** Requests held since the gate last closed. */
   get held(): number {
     return this.arrivals;
+  }
+
+  /** Every request to `path` so far (its query string included), held or not: a probe made twice shows here. */
+  requests(path: string): number {
+    return this.served.get(path) ?? 0;
   }
 
   hold(): void {

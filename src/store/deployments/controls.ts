@@ -8,8 +8,12 @@ import { findDeployment } from './reads.ts';
 import { toView, withTasks, type Tx } from './rows.ts';
 import { transition } from './transition.ts';
 
-export function pauseDeployment(db: Db, id: string, userId: string): Promise<Guarded> {
-  return transition(db, id, { from: ['RUNNING'], to: 'PAUSED', audit: { actor: userId, action: 'deployment.paused', repeatable: true } });
+export function pauseDeployment(db: Db, id: string, userId: string, reason?: string): Promise<Guarded> {
+  return transition(db, id, {
+    from: ['RUNNING'],
+    to: 'PAUSED',
+    audit: { actor: userId, action: 'deployment.paused', reason: reason ?? null, repeatable: true },
+  });
 }
 
 /** Resume under the row lock: which mode, then the guarded change; undefined when it did not apply. */

@@ -23,7 +23,7 @@ export function createDeploymentRepository(db: Db): DeploymentRepository {
     expirePlan: (id, reason, at) => expirePlan(db, id, reason, at),
     recordStartRefused: (deployment, userId, reason, detail) => recordStartRefused(db, deployment, userId, reason, detail),
     cancel: (id, userId, at) => cancelPlan(db, id, userId, at),
-    pause: (id, userId) => pauseDeployment(db, id, userId),
+    pause: (id, userId, reason) => pauseDeployment(db, id, userId, reason),
     resume: (id, userId) => resumeDeployment(db, id, userId),
     abort: (id, userId, at) => abortDeployment(db, id, userId, at),
     fail: (id, reason, at) => failDeployment(db, id, reason, at),

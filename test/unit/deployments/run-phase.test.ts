@@ -98,6 +98,12 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
       startRollback: async (_id: string, input: { by: string; reason: string }) =>
         guarded({ ...state, status: 'ROLLING_BACK', rollbackBy: input.by, rollbackReason: input.reason }),
       fail: async (_id: string, reason: string) => guarded({ ...state, status: 'FAILED', failureReason: reason }),
+      // Guarded like the repository's: only a RUNNING deployment pauses.
+      pause: async (_id: string, by: string, reason?: string) => {
+        if (state.status !== 'RUNNING') return { applied: false as const, deployment: state };
+        effects.push(`pause by ${by}: ${reason ?? ''}`);
+        return guarded({ ...state, status: 'PAUSED' });
+      },
       // Guarded like the repository's: only the current phase and generation complete it.
       completePhase: async (_id: string, phase: { phaseIndex: number; generation: number }) =>
         state.currentPhase === phase.phaseIndex && state.generation === phase.generation
@@ -109,7 +115,7 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
       enqueuePhase: async (_id: string, phaseIndex: number, generation: number) => void effects.push(`enqueuePhase ${phaseIndex} ${generation}`),
       enqueueRollback: async () => void effects.push('enqueueRollback'),
       schedulePlanExpiry: async () => void effects.push('schedulePlanExpiry'),
-      announce: async (_deployment: DeploymentView, text: string) => void effects.push(`announce ${text}`),
+      announce: async (_deployment: DeploymentView, what: unknown) => void effects.push(`announce ${JSON.stringify(what)}`),
       alertChannel: async () => void effects.push('alertChannel'),
       openIncident: async () => void effects.push('openIncident'),
     },
@@ -210,5 +216,42 @@ describe('runPhase', () => {
     expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('superseded');
     expect(state()).toMatchObject({ currentPhase: 1, generation: 2 });
     expect(effects.filter((effect) => effect.startsWith('enqueue'))).toEqual([]);
+  });
+
+  describe('after waiting out our own database past the retry window', () => {
+    const cause = 'the database did not answer for 75 s';
+    const underWay = (current: DeploymentView) =>
+      current.tasks.map((task) =>
+        task.taskId === 'smoke'
+          ? { ...task, status: 'SUCCEEDED' as const }
+          : task.taskId === 'notify'
+            ? { ...task, status: 'RUNNING' as const }
+            : task,
+      );
+
+    it('pauses the deployment with the cause (never fails it), finishes the phase under way and stops at its boundary', async () => {
+      const current = view({ currentPhase: 1 });
+      const { deps, effects, ran, state } = fakeDeps({ ...current, tasks: underWay(current) });
+      expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
+      expect(ran).toEqual(['notify']);
+      expect(state()).toMatchObject({ status: 'PAUSED', currentPhase: 2, failureReason: null });
+      expect(effects).toContain(`pause by system: ${cause}`);
+      expect(effects).toContain(`announce ${JSON.stringify({ kind: 'paused_after_outage', cause })}`);
+      expect(effects.filter((effect) => effect.startsWith('enqueue') || effect === 'openIncident')).toEqual([]);
+    });
+
+    it('starts no task of a phase that had not begun', async () => {
+      const { deps, ran, state } = fakeDeps(view({ currentPhase: 1 }));
+      expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
+      expect(ran).toEqual([]);
+      expect(state().status).toBe('PAUSED');
+    });
+
+    it('announces once: a retry finding it paused already only finishes the phase', async () => {
+      const current = view({ currentPhase: 1, status: 'PAUSED' });
+      const { deps, effects } = fakeDeps({ ...current, tasks: underWay(current) });
+      expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
+      expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual([]);
+    });
   });
 });

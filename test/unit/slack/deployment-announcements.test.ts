@@ -21,6 +21,10 @@ const announcements: [DeploymentAnnouncement, string][] = [
   ],
   [{ kind: 'succeeded' }, ':white_check_mark: *Deployed* checkout 1.4.2 to prod.'],
   [
+    { kind: 'paused_after_outage', cause: 'the database did not answer for 75 s' },
+    ':double_vertical_bar: *Paused by Readiness*: the database did not answer for 75 s, longer than it keeps a deployment going unwatched. Nothing failed and nothing was rolled back; the phase under way finishes and the next one waits. Resume to carry on, or roll back.',
+  ],
+  [
     { kind: 'rollback_started', by: 'system', reason: 'verification failed: smoke' },
     ':rewind: Rolling back automatically: verification failed: smoke',
   ],
