@@ -21,7 +21,7 @@ import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { startExampleService } from '../../tools/demo/example-service.ts';
 import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { inBatches, replayTo, startFleet } from './support/fleet.ts';
-import { startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
+import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
 const APPROVAL_SERVICES = Number(process.env.REPLICAS_SERVICES ?? 25);

@@ -101,7 +101,8 @@ export async function startFleet(options: { env: Record<string, string>; signing
       return await waitFor(
         async () => {
           const dead = fleet.crashed();
-          if (dead.length > 0) throw new Error(`${what}: a process exited\n${dead.map((member) => fleet.output(member).slice(-3000)).join('\n---\n')}`);
+          if (dead.length > 0)
+            throw new Error(`${what}: a process exited\n${dead.map((member) => fleet.output(member).slice(-3000)).join('\n---\n')}`);
           return await probe();
         },
         boundMs,
