@@ -26,7 +26,6 @@ export function deploymentServices(
 ): DeploymentServices {
   const { config } = runtime.settings;
   const scheduler = runtime.queues.deploymentScheduler;
-  const thread = (deployment: DeploymentView) => (deployment.threadTs ? { thread_ts: deployment.threadTs } : {});
   const post = idempotentPoster(chat);
   const postInThread = async (deployment: DeploymentView, intentId: string, text: string) => {
     await post(deployment, { inThread: true, intentId }, { text });
