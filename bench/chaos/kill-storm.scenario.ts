@@ -242,7 +242,10 @@ async function killLoop(): Promise<void> {
       killedJobs.push(killed);
       watchers.push(watchPickup(killed));
     }
-    progress(`kill ${kills.length}: ${victim.kind} ${victim.index} (${held.length} jobs held), load ${load()}`);
+    const heldBy = held.map((job) => job.queue.name).join(', ');
+    progress(
+      `kill ${kills.length}: ${victim.kind} ${victim.index} of ${candidates.length} candidates (${held.length} jobs held${heldBy ? `: ${heldBy}` : ''}), load ${load()}`,
+    );
     void waitFor(() => fleet.serving(victim), 180_000, 'restart').then(
       (ms) => (kill.restartMs = ms),
       () => undefined,
@@ -496,6 +499,9 @@ try {
   figures.botKills = kills.filter((entry) => entry.kind === 'bot').length;
   figures.workerKills = kills.filter((entry) => entry.kind === 'worker').length;
   figures.killedJobs = killedJobs.length;
+  figures.killedJobsByQueue = [...new Set(killedJobs.map((killed) => killed.queue.name))]
+    .map((name) => `${name}×${killedJobs.filter((killed) => killed.queue.name === name).length}`)
+    .join(' ');
   figures.pickupP50Ms = percentile(pickups, 50);
   figures.pickupP90Ms = percentile(pickups, 90);
   figures.pickupMaxMs = Math.max(0, ...pickups);
