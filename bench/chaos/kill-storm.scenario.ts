@@ -307,30 +307,37 @@ async function runDeployment(index: number): Promise<void> {
     .rows[0];
   if (!row) throw new Error(`deployment ${index}: no row`);
   run.deploymentId = row.id;
-  const click = await standIn
-    .clickButton((fleet.bots[index % 2] as FleetMember).eventsUrl, {
-      channel: CHANNEL,
-      ts: row.message_ts,
-      actionId: ids.actions.deployStart,
-      userId: DEPLOYER,
-    })
-    .catch(() => undefined);
-  if (click?.status !== 200) {
-    const payload = click?.payload;
-    if (payload) await deliver(index + 1, (url) => standIn.sendInteraction(url, payload));
-    else
-      await deliver(index + 1, (url) =>
-        standIn.clickButton(url, { channel: CHANNEL, ts: row.message_ts, actionId: ids.actions.deployStart, userId: DEPLOYER }),
-      );
+  const clickOn = { channel: CHANNEL, ts: row.message_ts, actionId: ids.actions.deployStart, userId: DEPLOYER };
+  const started = async () => (await count(`select count(*) n from deployments where id = $1 and status <> 'PLANNED'`, [row.id])) > 0;
+  const refusedAt = (responseUrl: string) =>
+    standIn.responses.some((response) => response.url === responseUrl && JSON.stringify(response.body).includes('temporarily unavailable'));
+  let told: string[] = [];
+  // A click a killed bot never answered is delivered again with the same payload (Slack's retry, the inbox knows it);
+  // one refused because the database was busy ("please try again", through its response URL) is clicked again, as
+  // the person would. An answered click that neither starts the deployment nor is refused is a lost Start.
+  for (let clicks = 0; clicks < 5 && !(await started()); clicks++) {
+    const first = await standIn.clickButton((fleet.bots[(index + clicks) % 2] as FleetMember).eventsUrl, clickOn).catch(() => undefined);
+    let responseUrl = first?.responseUrl;
+    if (first?.status !== 200) {
+      const payload = first?.payload;
+      const again = payload
+        ? await deliver(index + clicks + 1, (url) => standIn.sendInteraction(url, payload))
+        : await deliver(index + clicks + 1, (url) => standIn.clickButton(url, clickOn));
+      responseUrl = again.responseUrl;
+    }
+    const url = responseUrl ?? '';
+    const refused = await until(async () => (await started()) || refusedAt(url), `deployment ${index}: started`, 90_000).then(
+      () => refusedAt(url),
+      () => false,
+    );
+    told = standIn.responses.filter((response) => response.url === url).map((response) => JSON.stringify(response.body).slice(0, 200));
+    if (!refused) break;
+    refusals++;
   }
-  await until(
-    async () => (await count(`select count(*) n from deployments where id = $1 and status <> 'PLANNED'`, [row.id])) > 0,
-    `deployment ${index}: started`,
-    60_000,
-  ).catch(() => {
+  if (!(await started())) {
     run.startLost = true;
-    note(`deployment ${index}: the Start click was answered but the deployment never started`);
-  });
+    note(`deployment ${index}: the Start click was answered but the deployment never started; told ${JSON.stringify(told)}`);
+  }
   if (run.startLost) return;
   await until(
     async () => (await count(`select count(*) n from deployments where id = $1 and status = any($2)`, [row.id, FINAL_DEPLOYMENT])) > 0,
