@@ -17,12 +17,11 @@ import pg from 'pg';
 import { migrationsDir } from '../../src/shared/paths.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
-import { entryProcesses, type EntryProcess } from '../../test/support/processes.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { startExampleService } from '../../tools/demo/example-service.ts';
-import { deliverSigned } from '../../tools/slack-stand-in/http.ts';
 import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
-import { freePort, startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
+import { inBatches, replayTo, startFleet } from './support/fleet.ts';
+import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
 const APPROVAL_SERVICES = Number(process.env.REPLICAS_SERVICES ?? 25);
@@ -117,74 +116,34 @@ const configPath = join(dir, 'readiness.yaml');
 // JSON is YAML.
 await writeFile(configPath, JSON.stringify(config));
 
-const processes = entryProcesses();
-const env = {
-  SLACK_BOT_TOKEN: botToken,
-  SLACK_API_URL: standIn.apiUrl,
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redis.url,
-  QUEUE_PREFIX: 'replicas',
-  READINESS_CONFIG: configPath,
-  LOG_LEVEL: 'warn',
-};
-const bots: { process: EntryProcess; eventsUrl: string; adminUrl: string }[] = [];
-for (let index = 0; index < 2; index++) {
-  const [port, adminPort] = [await freePort(), await freePort()];
-  bots.push({
-    process: processes.start('bot.ts', { ...env, SLACK_SIGNING_SECRET: signingSecret, PORT: String(port), ADMIN_PORT: String(adminPort) }),
-    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
-    adminUrl: `http://127.0.0.1:${adminPort}`,
-  });
-}
-const workers: { process: EntryProcess; adminUrl: string }[] = [];
-for (let index = 0; index < 2; index++) {
-  const adminPort = await freePort();
-  workers.push({ process: processes.start('worker.ts', { ...env, ADMIN_PORT: String(adminPort) }), adminUrl: `http://127.0.0.1:${adminPort}` });
-}
-const all = [...bots, ...workers];
-const crashed = () => all.filter((entry) => entry.process.exitCode !== null || entry.process.signalCode !== null);
-const serving = (url: string) =>
-  fetch(url).then(
-    (response) => response.ok,
-    () => false,
-  );
+const fleet = await startFleet({
+  env: {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_API_URL: standIn.apiUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: 'replicas',
+    READINESS_CONFIG: configPath,
+    LOG_LEVEL: 'warn',
+  },
+  signingSecret,
+  bots: 2,
+  workers: 2,
+});
+const { bots } = fleet;
+const all = fleet.all();
 const bot = (index: number) => bots[index % 2] ?? (bots[0] as (typeof bots)[number]);
-
-/** A condition on the world, with the processes checked on every poll: one that died ends the wait at once. */
-async function until(probe: () => Promise<boolean> | boolean, what: string, boundMs = BOUND_MS): Promise<number> {
-  return await waitFor(
-    async () => {
-      const dead = crashed();
-      if (dead.length > 0) throw new Error(`${what}: a process exited\n${dead.map((entry) => entry.process.output()).join('\n---\n')}`);
-      return await probe();
-    },
-    boundMs,
-    what,
-  );
-}
+const until = (probe: () => Promise<boolean> | boolean, what: string, boundMs = BOUND_MS) => fleet.until(probe, what, boundMs);
 
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
 
-/** Runs `work` over `items`, `limit` at a time. */
-async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await work(item);
-      }
-    }),
-  );
-}
-
 /** One signed request, delivered byte for byte to both bots at once: Slack retrying what it thinks failed. */
-async function replayToBoth(payload: Record<string, unknown>): Promise<number[]> {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  const results = await Promise.all(bots.map((entry) => deliverSigned(entry.eventsUrl, signingSecret, body, { timestamp })));
-  return results.map((result) => result.status);
-}
+const replayToBoth = (payload: Record<string, unknown>) =>
+  replayTo(
+    bots.map((entry) => entry.eventsUrl),
+    signingSecret,
+    payload,
+  );
 
 const found = { lost: 0, doubled: 0, stuck: 0, wrongVerdicts: 0, crashes: 0 };
 const figures: Record<string, number | string> = {};
@@ -195,22 +154,7 @@ const tally = (status: number) => statuses.set(status, (statuses.get(status) ?? 
 const progress = (line: string) => process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
 
 try {
-  const startupMs = await until(
-    async () => (await Promise.all(all.map((entry) => serving(`${entry.adminUrl}/healthz`)))).every(Boolean),
-    'every process healthy',
-  );
-  await until(
-    async () =>
-      await fetch(bot(0).eventsUrl, { method: 'POST' }).then(
-        () =>
-          fetch(bot(1).eventsUrl, { method: 'POST' }).then(
-            () => true,
-            () => false,
-          ),
-        () => false,
-      ),
-    'both bots listening for Slack',
-  );
+  const startupMs = await until(async () => (await Promise.all(all.map(fleet.serving))).every(Boolean), 'every process serving');
   const readyAt = Date.now();
   figures.startupMs = startupMs;
   progress(`2 bots and 2 workers serving after ${startupMs} ms`);
@@ -490,16 +434,16 @@ try {
   // Every process's log, kept for reading after the run.
   const logs = join(tmpdir(), `readiness-chaos-replicas-${started}`);
   await mkdir(logs, { recursive: true });
-  for (const [index, entry] of all.entries()) await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
+  for (const entry of all) await writeFile(join(logs, `${entry.kind}-${entry.index}.log`), fleet.output(entry));
   figures.logs = logs;
   for (const entry of all) {
-    const output = entry.process.output();
+    const output = fleet.output(entry);
     if (entry.process.exitCode !== null || entry.process.signalCode !== null || /uncaughtException|unhandledRejection|Uncaught/.test(output)) {
       found.crashes++;
       notes.push(output.slice(-2000));
     }
   }
-  await processes.killAll();
+  await fleet.killAll();
   await db.end();
   await standIn.close();
   await receiver.close();

@@ -32,9 +32,9 @@ export async function requestRollback(
     return { ok: false, reason: 'already', deployment: started.deployment ?? current };
   }
   const { deployment } = started;
-  // The rollback job first: once ROLLING_BACK is committed, a failed post must not leave the rollback unqueued.
+  // The rollback job announces the rollback (see runRollback): it runs once ROLLING_BACK is committed whoever asked
+  // and whatever died since, so the announcement is neither lost to a crash here nor posted twice.
   await deps.effects.enqueueRollback(deployment);
-  await deps.effects.announce(deployment, { kind: 'rollback_started', by: input.by, reason: input.reason });
   await deps.effects.publish(deployment);
   return { ok: true, deployment };
 }
@@ -58,8 +58,24 @@ export interface RollbackRunDeps extends DeploymentDeps {
 /** The rollback job: its tasks (same idempotency keys on every retry), then the verification checks. */
 export async function runRollback(deps: RollbackRunDeps, deploymentId: string): Promise<'not_rolling_back' | 'rolled_back' | 'rollback_failed'> {
   const deployment = await deps.deployments.find(deploymentId);
+  // A retry of a job that finished the rollback but died before telling anyone: tell them now (announce and the
+  // incident are idempotent, so a job that did tell them adds nothing).
+  if (deployment && (deployment.status === 'ROLLED_BACK' || deployment.status === 'ROLLBACK_FAILED') && deployment.rollbackStartedAt !== null) {
+    const ok = deployment.status === 'ROLLED_BACK';
+    await tellRollbackFinished(deps, deployment, {
+      ok,
+      message: ok ? rolledBackMessage(deployment) : (deployment.failureReason ?? 'rollback failed'),
+    });
+    return 'not_rolling_back';
+  }
   if (deployment?.status !== 'ROLLING_BACK') return 'not_rolling_back';
   const { plan } = deployment;
+  // Said by the job rather than by whoever asked: every attempt says it, and the announcement is idempotent.
+  await deps.effects.announce(deployment, {
+    kind: 'rollback_started',
+    by: deployment.rollbackBy ?? 'system',
+    reason: deployment.rollbackReason ?? 'unknown reason',
+  });
   const signal = AbortSignal.timeout(plan.rollback.maxDurationMs * 2);
   const { failed, waiting } = await runTasks(deps, { deployment, stage: 'rollback', phaseIndex: 0, tasks: plan.rollback.tasks, signal });
   let outcome: { ok: boolean; message: string };
@@ -71,11 +87,19 @@ export async function runRollback(deps: RollbackRunDeps, deploymentId: string): 
     outcome =
       unhealthy.length > 0
         ? { ok: false, message: `after the rollback, ${unhealthy.map((check) => `${check.checkId}: ${check.message}`).join('; ')}` }
-        : { ok: true, message: plan.rollback.verify.length > 0 ? `rolled back; ${plan.rollback.verify.join(', ')} pass again` : 'rolled back' };
+        : { ok: true, message: rolledBackMessage(deployment) };
   }
   const finished = await deps.deployments.finishRollback(deployment.id, outcome, deps.now());
   if (!finished.applied) return 'not_rolling_back';
-  const done = finished.deployment;
+  await tellRollbackFinished(deps, finished.deployment, outcome);
+  return outcome.ok ? 'rolled_back' : 'rollback_failed';
+}
+
+const rolledBackMessage = (deployment: DeploymentView) =>
+  deployment.plan.rollback.verify.length > 0 ? `rolled back; ${deployment.plan.rollback.verify.join(', ')} pass again` : 'rolled back';
+
+/** The thread, the message and the incident after a finished rollback; each is idempotent, so a retry may repeat it. */
+async function tellRollbackFinished(deps: DeploymentDeps, done: DeploymentView, outcome: { ok: boolean; message: string }): Promise<void> {
   await deps.effects.announce(done, { kind: 'rollback_finished', ok: outcome.ok, message: outcome.message });
   await deps.effects.publish(done);
   await deps.effects.openIncident(done, {
@@ -84,7 +108,6 @@ export async function runRollback(deps: RollbackRunDeps, deploymentId: string): 
     summary: `${outcome.ok ? 'Rolled back' : 'Rollback FAILED'} after: ${done.rollbackReason ?? 'unknown reason'}. ${outcome.message}.`,
     evidence: { deploymentId: done.id, rollbackReason: done.rollbackReason, outcome: outcome.message },
   });
-  return outcome.ok ? 'rolled_back' : 'rollback_failed';
 }
 
 /** The alarm for a rollback still running at `maxDuration`. */

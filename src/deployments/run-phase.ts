@@ -39,6 +39,17 @@ export async function runPhase(
       await deps.effects.enqueuePhase(deployment.id, deployment.currentPhase, deployment.generation);
       return 'next_phase';
     }
+    // This job ended the deployment and died before telling anyone: tell them now. Announcements are idempotent (one
+    // per deployment and kind), so when it did tell them this adds nothing.
+    if (deployment.status === 'SUCCEEDED' && input.phaseIndex === deployment.plan.phases.length - 1) {
+      await deps.effects.announce(deployment, { kind: 'succeeded' });
+      await deps.effects.publish(deployment);
+      return 'succeeded';
+    }
+    if (deployment.status === 'FAILED' && deployment.currentPhase === input.phaseIndex && deployment.failureReason !== null) {
+      await tellFailed(deps, deployment, deployment.failureReason, deployment.plan.phases[input.phaseIndex]);
+      return 'failed';
+    }
   }
   if (!deployment) return 'superseded';
   const start = phaseJobStart(deployment, input);
@@ -59,16 +70,7 @@ export async function runPhase(
       return rollback.ok ? 'rolling_back' : 'superseded';
     }
     const failedDeployment = await deps.deployments.fail(deployment.id, reason, deps.now());
-    if (failedDeployment.applied) {
-      await deps.effects.announce(failedDeployment.deployment, { kind: 'failed', reason, phaseName: phase.name });
-      await deps.effects.publish(failedDeployment.deployment);
-      await deps.effects.openIncident(failedDeployment.deployment, {
-        cause: 'deployment-failed',
-        severity: 'SEV2',
-        summary: reason,
-        evidence: { deploymentId: deployment.id, phase: phase.id, failed },
-      });
-    }
+    if (failedDeployment.applied) await tellFailed(deps, failedDeployment.deployment, reason, phase, failed);
     return 'failed';
   }
   // A manual gate waits for a person; Proceed bumps the generation and enqueues this phase again.
@@ -114,4 +116,22 @@ async function pauseAfterOutage(
   await deps.effects.announce(paused.deployment, { kind: 'paused_after_outage', cause: why });
   await deps.effects.publish(paused.deployment);
   return paused.deployment;
+}
+
+/** The thread, the message and the incident after a failed phase; each is idempotent, so a retry may repeat it. */
+async function tellFailed(
+  deps: RollbackRunDeps,
+  deployment: DeploymentView,
+  reason: string,
+  phase: { id: string; name: string } | undefined,
+  failed?: { taskId: string; message: string }[],
+): Promise<void> {
+  await deps.effects.announce(deployment, { kind: 'failed', reason, ...(phase ? { phaseName: phase.name } : {}) });
+  await deps.effects.publish(deployment);
+  await deps.effects.openIncident(deployment, {
+    cause: 'deployment-failed',
+    severity: 'SEV2',
+    summary: reason,
+    evidence: { deploymentId: deployment.id, ...(phase ? { phase: phase.id } : {}), ...(failed ? { failed } : {}) },
+  });
 }

@@ -9,7 +9,8 @@ import { networkCheckRunner } from '../probes/check-runner.ts';
 import { createWebhookSender } from '../probes/webhook-sender.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
-import { deploymentMessages } from '../slack/deployment-messages.ts';
+import { deploymentIntent, deploymentMessages } from '../slack/deployment-messages.ts';
+import { idempotentPoster } from '../slack/deployment-poster.ts';
 import { renderDeploymentMessage } from '../slack/views/deployment-message.ts';
 import type { Runtime } from './runtime.ts';
 import { openSystemIncident } from '../incidents/open-system-incident.ts';
@@ -25,9 +26,9 @@ export function deploymentServices(
 ): DeploymentServices {
   const { config } = runtime.settings;
   const scheduler = runtime.queues.deploymentScheduler;
-  const thread = (deployment: DeploymentView) => (deployment.threadTs ? { thread_ts: deployment.threadTs } : {});
-  const postInThread = async (deployment: DeploymentView, text: string) => {
-    await chat.postMessage({ channel: deployment.channelId, ...thread(deployment), text });
+  const post = idempotentPoster(chat);
+  const postInThread = async (deployment: DeploymentView, intentId: string, text: string) => {
+    await post(deployment, { inThread: true, intentId }, { text });
   };
 
   const effects: DeploymentEffects = {
@@ -35,8 +36,8 @@ export function deploymentServices(
       if (deployment.messageTs === null) {
         const fresh = await runtime.deployments.find(deployment.id);
         if (fresh && fresh.messageTs === null) {
-          const posted = await chat.postMessage({ channel: fresh.channelId, ...thread(fresh), ...renderDeploymentMessage(fresh, now()) });
-          if (posted.ts) await runtime.deployments.attachMessage(fresh.id, posted.ts);
+          const ts = await post(fresh, { inThread: true, intentId: deploymentIntent(fresh.id, 'message') }, renderDeploymentMessage(fresh, now()));
+          if (ts) await runtime.deployments.attachMessage(fresh.id, ts);
         }
       }
       await scheduler.requestDeploymentRender(deployment.id);
@@ -44,9 +45,14 @@ export function deploymentServices(
     enqueuePhase: (deploymentId, phaseIndex, generation) => scheduler.enqueuePhase(deploymentId, phaseIndex, generation),
     schedulePlanExpiry: (deployment) => scheduler.schedulePlanExpiry(deployment.id, deployment.planExpiresAt),
     enqueueRollback: (deployment) => scheduler.enqueueRollback(deployment.id, deployment.plan.rollback.maxDurationMs),
-    announce: (deployment, announcement) => postInThread(deployment, deploymentMessages.announcement(deployment, announcement)),
+    announce: (deployment, announcement) =>
+      postInThread(deployment, deploymentIntent(deployment.id, announcement.kind), deploymentMessages.announcement(deployment, announcement)),
     async alertChannel(deployment, alert) {
-      await chat.postMessage({ channel: deployment.channelId, text: deploymentMessages.alert(deployment, alert) });
+      await post(
+        deployment,
+        { inThread: false, intentId: deploymentIntent(deployment.id, alert.kind) },
+        { text: deploymentMessages.alert(deployment, alert) },
+      );
     },
     async openIncident(deployment, input) {
       if (options.openIncident) return options.openIncident(deployment, input);
@@ -89,7 +95,8 @@ export function deploymentServices(
       webhooks: createWebhookSender(egress),
       async postGate(context, task) {
         const who = roleMentions(runtime.roles)(task.spec.role);
-        await postInThread(context.deployment, deploymentMessages.gateWaiting(who, task.name, task.spec.prompt));
+        const intent = deploymentIntent(context.deployment.id, `gate:${task.id}:${context.deployment.generation}`);
+        await postInThread(context.deployment, intent, deploymentMessages.gateWaiting(who, task.name, task.spec.prompt));
         await effects.publish(context.deployment);
       },
     }),

@@ -22,6 +22,12 @@ const ownOverrideSentence = 'Separation of duties: you overrode the decision on 
 const noDeployerSentence = (environment: string) =>
   `*${escapeText(environment)}* is a protected environment and readiness.yaml names no \`deploy.deployerRole\` for it, so nobody may deploy there. Add one. Nothing changed.`;
 
+/**
+ * The intent behind one of a deployment's posts, carried as its message metadata: `message` for the deployment
+ * message, an announcement's or alert's kind (each said once per deployment), `gate:<task>:<generation>` for a gate.
+ */
+export const deploymentIntent = (deploymentId: string, what: string) => `deployment:${deploymentId}:${what}`;
+
 /** Every sentence Readiness says to a user about deployments and rollbacks. */
 export const deploymentMessages = {
   planning: (service: string, environment: string) =>

@@ -3,6 +3,7 @@ import type { DeploymentView, TaskOutcome } from '../../../src/deployments/deplo
 import { buildPlan } from '../../../src/deployments/plan.ts';
 import type { RollbackRunDeps } from '../../../src/deployments/rollback.ts';
 import { runPhase } from '../../../src/deployments/run-phase.ts';
+import { runRollback } from '../../../src/deployments/rollback.ts';
 import { Template } from '../../../src/deployments/template.schema.ts';
 
 const ID = '7d1e2c3b-4a59-4687-9a0b-1c2d3e4f5a6b';
@@ -104,6 +105,7 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
         effects.push(`pause by ${by}: ${reason ?? ''}`);
         return guarded({ ...state, status: 'PAUSED' });
       },
+      finishRollback: async (_id: string, outcome: { ok: boolean }) => guarded({ ...state, status: outcome.ok ? 'ROLLED_BACK' : 'ROLLBACK_FAILED' }),
       // Guarded like the repository's: only the current phase and generation complete it.
       completePhase: async (_id: string, phase: { phaseIndex: number; generation: number }) =>
         state.currentPhase === phase.phaseIndex && state.generation === phase.generation
@@ -115,7 +117,7 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
       enqueuePhase: async (_id: string, phaseIndex: number, generation: number) => void effects.push(`enqueuePhase ${phaseIndex} ${generation}`),
       enqueueRollback: async () => void effects.push('enqueueRollback'),
       schedulePlanExpiry: async () => void effects.push('schedulePlanExpiry'),
-      announce: async (_deployment: DeploymentView, what: unknown) => void effects.push(`announce ${JSON.stringify(what)}`),
+      announce: async (_deployment: DeploymentView, announcement: { kind: string }) => void effects.push(`announce ${announcement.kind}`),
       alertChannel: async () => void effects.push('alertChannel'),
       openIncident: async () => void effects.push('openIncident'),
     },
@@ -152,7 +154,9 @@ describe('runPhase', () => {
       rollbackBy: 'system',
       rollbackReason: 'verification failed: smoke — health: FAIL: HTTP 503',
     });
-    expect(effects.indexOf('enqueueRollback')).toBeLessThan(effects.findIndex((effect) => effect.startsWith('announce')));
+    // The rollback job says it (runRollback), so a crash here neither loses nor doubles the announcement.
+    expect(effects).toContain('enqueueRollback');
+    expect(effects.filter((effect) => effect.startsWith('announce'))).toEqual([]);
   });
 
   it('fails, without rolling back, when another kind of task fails outside a verification phase', async () => {
@@ -236,7 +240,7 @@ describe('runPhase', () => {
       expect(ran).toEqual(['notify']);
       expect(state()).toMatchObject({ status: 'PAUSED', currentPhase: 2, failureReason: null });
       expect(effects).toContain(`pause by system: ${cause}`);
-      expect(effects).toContain(`announce ${JSON.stringify({ kind: 'paused_after_outage', cause })}`);
+      expect(effects).toContain('announce paused_after_outage');
       expect(effects.filter((effect) => effect.startsWith('enqueue') || effect === 'openIncident')).toEqual([]);
     });
 
@@ -253,5 +257,55 @@ describe('runPhase', () => {
       expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
       expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual([]);
     });
+  });
+});
+
+// A worker SIGKILLed between a guarded transition and its announcement: the job is redelivered and finds the
+// deployment already moved on. The announcement is owed; the adapter's look-up (deployment-poster.ts) makes saying
+// it again harmless when it was said after all.
+describe('a job retried after it ended the deployment but died before telling anyone', () => {
+  it('announces the success and re-renders, running nothing', async () => {
+    const last = PLAN.phases.length - 1;
+    const { deps, effects, ran } = fakeDeps(view({ status: 'SUCCEEDED', currentPhase: last }));
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: last, generation: 1 })).toBe('succeeded');
+    expect(ran).toEqual([]);
+    expect(effects).toEqual(['announce succeeded', 'publish']);
+  });
+
+  it('announces the failure and opens its incident', async () => {
+    const { deps, effects, ran } = fakeDeps(view({ status: 'FAILED', currentPhase: 1, failureReason: 'phase smoke failed: notify — 500' }));
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('failed');
+    expect(ran).toEqual([]);
+    expect(effects).toEqual(['announce failed', 'publish', 'openIncident']);
+  });
+
+  it('leaves a stale job of another generation silent', async () => {
+    const last = PLAN.phases.length - 1;
+    const { deps, effects } = fakeDeps(view({ status: 'SUCCEEDED', currentPhase: last, generation: 2 }));
+    expect(await runPhase(deps, { deploymentId: ID, phaseIndex: last, generation: 1 })).toBe('superseded');
+    expect(effects).toEqual([]);
+  });
+
+  it('the rollback job announces the rollback it runs, then its end', async () => {
+    const { deps, effects, ran, state } = fakeDeps(
+      view({ status: 'ROLLING_BACK', rollbackBy: 'system', rollbackReason: 'verification failed', rollbackStartedAt: NOW }),
+    );
+    deps.deployments.find = async () => {
+      const current = state();
+      return {
+        ...current,
+        tasks: [...current.tasks, { ...(current.tasks[0] as DeploymentView['tasks'][number]), stage: 'rollback', taskId: 'undo' }],
+      };
+    };
+    expect(await runRollback(deps, ID)).toBe('rolled_back');
+    expect(ran).toEqual(['undo']);
+    expect(effects.filter((effect) => effect !== 'publish')).toEqual(['announce rollback_started', 'announce rollback_finished', 'openIncident']);
+  });
+
+  it('a rollback job retried after the rollback finished tells, and runs nothing', async () => {
+    const { deps, effects, ran } = fakeDeps(view({ status: 'ROLLED_BACK', rollbackReason: 'verification failed', rollbackStartedAt: NOW }));
+    expect(await runRollback(deps, ID)).toBe('not_rolling_back');
+    expect(ran).toEqual([]);
+    expect(effects).toEqual(['announce rollback_finished', 'publish', 'openIncident']);
   });
 });

@@ -1,0 +1,137 @@
+// Bots and workers as OS processes (src/main/bot.ts, src/main/worker.ts) against one Postgres and Redis, for the
+// chaos scenarios that run Readiness as it runs in production: replicas (every effect once across replicas) and
+// kill-storm (SIGKILL at random). A member can be killed and started again on the same ports, so Slack (the stand-in)
+// keeps its URL; a process that ends without being killed by the scenario is a crash.
+import { deliverSigned } from '../../../tools/slack-stand-in/http.ts';
+import { entryProcesses, exited, type EntryProcess } from '../../../test/support/processes.ts';
+import { freePort, waitFor } from './private-services.ts';
+
+export interface FleetMember {
+  kind: 'bot' | 'worker';
+  index: number;
+  process: EntryProcess;
+  adminUrl: string;
+  /** A bot's Slack endpoint. */
+  eventsUrl: string;
+  /** Every process this member has been, oldest first: their logs are kept. */
+  history: EntryProcess[];
+}
+
+export interface Fleet {
+  bots: FleetMember[];
+  workers: FleetMember[];
+  all(): FleetMember[];
+  /** Processes that ended without `kill` being asked for it. */
+  crashed(): FleetMember[];
+  /** SIGKILLs the member's process and waits until it is gone; it is not counted as a crash. */
+  kill(member: FleetMember): Promise<void>;
+  /** Starts the member again, on the same ports. */
+  restart(member: FleetMember): void;
+  /** True once the member's current process answers /healthz (and, for a bot, its Slack endpoint). */
+  serving(member: FleetMember): Promise<boolean>;
+  /** A condition on the world, with the processes checked on every poll: one that crashed ends the wait at once. */
+  until(probe: () => Promise<boolean> | boolean, what: string, boundMs: number): Promise<number>;
+  /** Every log line of every process the member has been. */
+  output(member: FleetMember): string;
+  killAll(): Promise<void>;
+}
+
+/** Starts `bots` bots and `workers` workers with `env` (a bot gets the signing secret and its ports too). */
+export async function startFleet(options: { env: Record<string, string>; signingSecret: string; bots: number; workers: number }): Promise<Fleet> {
+  const processes = entryProcesses();
+  const killedByUs = new Set<EntryProcess>();
+  const envOf = new Map<FleetMember, Record<string, string>>();
+  const spawnFor = (member: Pick<FleetMember, 'kind'>, env: Record<string, string>) =>
+    processes.start(member.kind === 'bot' ? 'bot.ts' : 'worker.ts', env);
+
+  const members: FleetMember[] = [];
+  for (const [kind, count] of [
+    ['bot', options.bots],
+    ['worker', options.workers],
+  ] as const) {
+    for (let index = 0; index < count; index++) {
+      const adminPort = await freePort();
+      const port = kind === 'bot' ? await freePort() : 0;
+      const env = {
+        ...options.env,
+        ADMIN_PORT: String(adminPort),
+        ...(kind === 'bot' ? { SLACK_SIGNING_SECRET: options.signingSecret, PORT: String(port) } : {}),
+      };
+      const process = spawnFor({ kind }, env);
+      const member: FleetMember = {
+        kind,
+        index,
+        process,
+        adminUrl: `http://127.0.0.1:${adminPort}`,
+        eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+        history: [process],
+      };
+      envOf.set(member, env);
+      members.push(member);
+    }
+  }
+  const ended = (child: EntryProcess) => child.exitCode !== null || child.signalCode !== null;
+  const answers = (url: string, init?: RequestInit) =>
+    fetch(url, init).then(
+      (response) => response.status < 500,
+      () => false,
+    );
+
+  const fleet: Fleet = {
+    bots: members.filter((member) => member.kind === 'bot'),
+    workers: members.filter((member) => member.kind === 'worker'),
+    all: () => members,
+    crashed: () => members.filter((member) => member.history.some((child) => ended(child) && !killedByUs.has(child))),
+    async kill(member) {
+      killedByUs.add(member.process);
+      member.process.kill('SIGKILL');
+      await exited(member.process);
+    },
+    restart(member) {
+      member.process = spawnFor(member, envOf.get(member) ?? {});
+      member.history.push(member.process);
+    },
+    async serving(member) {
+      if (ended(member.process)) return false;
+      if (!(await answers(`${member.adminUrl}/healthz`))) return false;
+      // An unsigned POST is refused (401) once Bolt listens: the answer itself is what matters.
+      return member.kind === 'worker' || (await answers(member.eventsUrl, { method: 'POST' }));
+    },
+    async until(probe, what, boundMs) {
+      return await waitFor(
+        async () => {
+          const dead = fleet.crashed();
+          if (dead.length > 0)
+            throw new Error(`${what}: a process exited\n${dead.map((member) => fleet.output(member).slice(-3000)).join('\n---\n')}`);
+          return await probe();
+        },
+        boundMs,
+        what,
+      );
+    },
+    output: (member) => member.history.map((child) => child.output()).join('\n--- restarted ---\n'),
+    killAll: () => processes.killAll(),
+  };
+  return fleet;
+}
+
+/** Runs `work` over `items`, `limit` at a time. */
+export async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await work(item);
+      }
+    }),
+  );
+}
+
+/** One signed interaction payload, delivered byte for byte to every given endpoint at once (Slack retrying a delivery). */
+export async function replayTo(urls: string[], signingSecret: string, payload: Record<string, unknown>): Promise<number[]> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const results = await Promise.all(urls.map((url) => deliverSigned(url, signingSecret, body, { timestamp })));
+  return results.map((result) => result.status);
+}
