@@ -166,7 +166,8 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     requestGuard: installationGuard(installation, settings.logger),
   });
   const inboxLeaseMs = options.inboxLeaseMs ?? INBOX_LEASE_MS;
-  const inbox = createSlackRequestRepository(runtime.db);
+  // Its own pool: the record before the ack must not wait for a connection behind post-ack work (runtime.ts).
+  const inbox = createSlackRequestRepository(runtime.intakeDb);
   const inFlight = createInFlightRequests({ store: inbox, leaseMs: inboxLeaseMs, logger: settings.logger });
   app.use(inboxMiddleware({ store: inbox, inFlight, scope: settings.queuePrefix, leaseMs: inboxLeaseMs, logger: settings.logger }));
   registerCommands(app, {
