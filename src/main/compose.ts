@@ -23,7 +23,7 @@ import { digestPublisher } from '../slack/digest-publisher.ts';
 import { threadUploadPort } from '../slack/thread-upload.ts';
 import { reportPoster } from '../slack/report-poster.ts';
 import type { Runtime } from './runtime.ts';
-import { approvalServices } from './approvals-wiring.ts';
+import { approvalServices, owedSignoffDeps } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
 import { incidentChat } from '../slack/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
@@ -323,6 +323,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
           assessments: runtime.assessments,
           deployments,
           logger: settings.logger,
+          signoffs: owedSignoffDeps(runtime, () => new Date()),
           timers: {
             jobs: timerJobsFor({ ...runtime.queues.queues, escalations: runtime.incidentQueues.queues.escalations }),
             applyQueueSettings: () =>
