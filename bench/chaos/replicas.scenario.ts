@@ -5,6 +5,9 @@
 // stand-in as Slack, the deploy receiver counting idempotency keys, the example service as the checked target. Then:
 // - APPROVALS sign-off approvals, each delivered four times: a click to one bot, a double click to the other at the
 //   same moment, and one signed request replayed byte for byte to both (Slack retrying a delivery);
+//   halfway through, one bot is SIGKILLed the moment it has acknowledged a click and started again: what it
+//   acknowledged must still be recorded once (the inbox replay), and what it never answered is clicked again, as a
+//   person shown an error would, and must then be recorded once;
 // - a digest due every minute, which both bots schedule;
 // - a SEV2 incident, opened once and replayed to the other bot, that escalates from on-call to the tech lead;
 // - DEPLOYMENTS deployments whose Start is clicked on both bots and replayed, each running four webhook tasks.
@@ -127,22 +130,26 @@ const env = {
   READINESS_CONFIG: configPath,
   LOG_LEVEL: 'warn',
 };
-const bots: { process: EntryProcess; eventsUrl: string; adminUrl: string }[] = [];
+const bots: { process: EntryProcess; env: Record<string, string>; eventsUrl: string; adminUrl: string }[] = [];
 for (let index = 0; index < 2; index++) {
   const [port, adminPort] = [await freePort(), await freePort()];
+  const botEnv = { ...env, SLACK_SIGNING_SECRET: signingSecret, PORT: String(port), ADMIN_PORT: String(adminPort) };
   bots.push({
-    process: processes.start('bot.ts', { ...env, SLACK_SIGNING_SECRET: signingSecret, PORT: String(port), ADMIN_PORT: String(adminPort) }),
+    process: processes.start('bot.ts', botEnv),
+    env: botEnv,
     eventsUrl: `http://127.0.0.1:${port}/slack/events`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
   });
 }
+/** The bot processes SIGKILLed on purpose: not crashes, and their logs are kept apart. */
+const killed: EntryProcess[] = [];
 const workers: { process: EntryProcess; adminUrl: string }[] = [];
 for (let index = 0; index < 2; index++) {
   const adminPort = await freePort();
   workers.push({ process: processes.start('worker.ts', { ...env, ADMIN_PORT: String(adminPort) }), adminUrl: `http://127.0.0.1:${adminPort}` });
 }
-const all = [...bots, ...workers];
-const crashed = () => all.filter((entry) => entry.process.exitCode !== null || entry.process.signalCode !== null);
+const all = () => [...bots, ...workers];
+const crashed = () => all().filter((entry) => entry.process.exitCode !== null || entry.process.signalCode !== null);
 const serving = (url: string) =>
   fetch(url).then(
     (response) => response.ok,
@@ -178,11 +185,15 @@ async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promis
   );
 }
 
-/** One signed request, delivered byte for byte to both bots at once: Slack retrying what it thinks failed. */
-async function replayToBoth(payload: Record<string, unknown>): Promise<number[]> {
+/** One signed request, delivered byte for byte: Slack retrying what it thinks failed. */
+function replayOne(eventsUrl: string, payload: Record<string, unknown>) {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  const results = await Promise.all(bots.map((entry) => deliverSigned(entry.eventsUrl, signingSecret, body, { timestamp })));
+  return deliverSigned(eventsUrl, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) });
+}
+
+/** One signed request, delivered byte for byte to both bots at once. */
+async function replayToBoth(payload: Record<string, unknown>): Promise<number[]> {
+  const results = await Promise.all(bots.map((entry) => replayOne(entry.eventsUrl, payload)));
   return results.map((result) => result.status);
 }
 
@@ -196,7 +207,7 @@ const progress = (line: string) => process.stdout.write(`  [${Math.round((Date.n
 
 try {
   const startupMs = await until(
-    async () => (await Promise.all(all.map((entry) => serving(`${entry.adminUrl}/healthz`)))).every(Boolean),
+    async () => (await Promise.all(all().map((entry) => serving(`${entry.adminUrl}/healthz`)))).every(Boolean),
     'every process healthy',
   );
   await until(
@@ -270,20 +281,84 @@ try {
   ).rows;
   const approvals = requests.flatMap((request) => Array.from({ length: ROLES }, (_, role) => ({ request, role })));
   const clicksStarted = Date.now();
+  const killAt = Math.floor(approvals.length / 2);
+  let sent = 0;
+  const killedBot = bots[0] as (typeof bots)[number];
+  const restart = { killedAt: 0, killedClick: '', killedTrigger: '', servingAgainMs: 0 };
+  /** Deliveries the bot never answered (refused connection, cut off mid-request): Slack shows the person an error. */
+  const unanswered: { userId: string; value: string; ts: string; target: number }[] = [];
+  /** Approvals of which a delivery was answered 200 by the bot that was then killed, before it died. */
+  const ackedByKilled = new Set<string>();
+  const approvalKey = (requestId: string, role: number) => `${requestId}/role-${role}`;
+  /** One delivery; what the bot answered, or undefined when it never answered. */
+  const deliver = async <R extends { status: number }>(target: number, send: () => Promise<R>, person: Omit<(typeof unanswered)[number], 'target'>) => {
+    // Sent before the kill to the bot about to die: a 200 can only have come from that process.
+    const toKilled = target % 2 === 0 && restart.killedAt === 0;
+    const result = await send().catch(() => undefined);
+    tally(result?.status ?? 0);
+    if (result?.status !== 200) unanswered.push({ ...person, target });
+    else if (toKilled) ackedByKilled.add(person.value);
+    return result?.status === 200 ? result : undefined;
+  };
+  /** SIGKILL the first bot at once, then start it again on the same ports, as an orchestrator would. */
+  const killAndRestart = (clickValue: string) => {
+    restart.killedAt = Date.now();
+    restart.killedClick = clickValue;
+    killedBot.process.kill('SIGKILL');
+    killed.push(killedBot.process);
+    killedBot.process = processes.start('bot.ts', killedBot.env);
+    progress(`bot 0 SIGKILLed right after acknowledging ${clickValue}; starting again`);
+  };
   await inBatches(approvals, DELIVERIES_IN_FLIGHT, async ({ request, role }) => {
-    const click = {
-      channel: CHANNEL,
-      ts: request.message_ts,
-      actionId: ids.actions.approve,
-      userId: roleUser(role),
-      value: `${request.id}/role-${role}`,
-    };
+    const value = approvalKey(request.id, role);
+    const click = { channel: CHANNEL, ts: request.message_ts, actionId: ids.actions.approve, userId: roleUser(role), value };
+    const person = { userId: roleUser(role), value, ts: request.message_ts };
+    if (sent++ >= killAt && restart.killedAt === 0) {
+      // The click the killed bot acknowledged and then died on: one delivery only, so nothing but the inbox
+      // replay can record it (the person saw it accepted and does not click again).
+      const acked = await deliver(0, () => standIn.clickButton(killedBot.eventsUrl, click), person);
+      if (acked) {
+        killAndRestart(value);
+        restart.killedTrigger = acked.triggerId;
+      }
+      deliveries += 1;
+      return;
+    }
     // Both built from the message as it is now, before either is answered: a double click across the replicas.
-    const [first, second] = await Promise.all([standIn.clickButton(bot(role).eventsUrl, click), standIn.clickButton(bot(role + 1).eventsUrl, click)]);
-    const replayed = await replayToBoth(first.payload);
-    for (const status of [first.status, second.status, ...replayed]) tally(status);
-    deliveries += 4;
+    const [first] = await Promise.all([
+      deliver(role, () => standIn.clickButton(bot(role).eventsUrl, click), person),
+      deliver(role + 1, () => standIn.clickButton(bot(role + 1).eventsUrl, click), person),
+    ]);
+    // Slack retrying a delivery byte for byte to both bots (only one it made: an unanswered click has no payload).
+    if (first) await Promise.all(bots.map((entry, index) => deliver(index, () => replayOne(entry.eventsUrl, first.payload), person)));
+    deliveries += first ? 4 : 2;
   });
+  // The bot is back: every delivery nobody answered is clicked again, as a person shown an error would (a new
+  // click, so a new trigger id), until one is answered.
+  if (restart.killedAt > 0) {
+    await until(() => serving(`${killedBot.adminUrl}/healthz`), 'the killed bot serving again');
+    restart.servingAgainMs = Date.now() - restart.killedAt;
+    progress(`bot 0 serving again ${restart.servingAgainMs} ms after the kill`);
+  }
+  let resent = 0;
+  const unansweredCount = unanswered.length;
+  for (const person of unanswered) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      resent++;
+      const click = { channel: CHANNEL, ts: person.ts, actionId: ids.actions.approve, userId: person.userId, value: person.value };
+      const answered = await standIn.clickButton(bot(person.target + attempt).eventsUrl, click).then(
+        (result) => result.status,
+        () => 0,
+      );
+      tally(answered);
+      if (answered === 200) break;
+    }
+  }
+  figures.killedAt = restart.killedAt > 0 ? `${Math.round((restart.killedAt - clicksStarted) / 100) / 10} s into the clicks` : 'no kill';
+  figures.killedClick = restart.killedClick;
+  figures.killedBotServingAgainMs = restart.servingAgainMs;
+  figures.deliveriesUnanswered = unansweredCount;
+  figures.clicksSentAgain = resent;
   figures.clickSeconds = Math.round((Date.now() - clicksStarted) / 100) / 10;
   progress(`${deliveries} approval deliveries sent in ${figures.clickSeconds} s`);
   await until(
@@ -368,6 +443,28 @@ try {
   const approvalsRecorded = roleRows.length;
   const approvalsDoubled = roleRows.reduce((sum, row) => sum + Number(row.n) - 1, 0);
   const approvalsLost = approvals.length - approvalsRecorded;
+  // What the killed bot acknowledged, and what nobody answered until it was clicked again: each recorded once.
+  const recordedTimes = new Map(roleRows.map((row) => [`${row.request_id}/${row.role}`, Number(row.n)]));
+  const onceEach = (values: Iterable<string>) => {
+    const list = [...new Set(values)];
+    return {
+      lost: list.filter((value) => (recordedTimes.get(value) ?? 0) === 0).length,
+      doubled: list.reduce((sum, value) => sum + Math.max(0, (recordedTimes.get(value) ?? 0) - 1), 0),
+      of: list.length,
+    };
+  };
+  figures.ackedByKilledBot = JSON.stringify(onceEach(ackedByKilled));
+  figures.unansweredThenClickedAgain = JSON.stringify(onceEach(unanswered.map((person) => person.value)));
+  figures.killedClickRecorded = restart.killedClick === '' ? 'no kill' : (recordedTimes.get(restart.killedClick) ?? 0);
+  // Requests a worker replayed from the inbox because their bot stopped renewing the lease (the killed one).
+  figures.inboxReplayed = await count(`select count(*) n from slack_requests where attempts > 0`);
+  // The killed click's own inbox row: replayed (attempts > 0), or finished by the bot before it died.
+  const killedRow = (
+    await db.query<{ status: string; attempts: number }>(`select status, attempts from slack_requests where key = $1`, [
+      `block_actions:${restart.killedTrigger}`,
+    ])
+  ).rows[0];
+  figures.killedClickInboxRow = killedRow ? `${killedRow.status}, ${killedRow.attempts} replay(s)` : 'none';
   const decided = (
     await db.query<{ subject_id: string; n: string }>(
       `select subject_id, count(*) n from audit_events where action = 'signoff.decided' group by subject_id`,
@@ -490,9 +587,10 @@ try {
   // Every process's log, kept for reading after the run.
   const logs = join(tmpdir(), `readiness-chaos-replicas-${started}`);
   await mkdir(logs, { recursive: true });
-  for (const [index, entry] of all.entries()) await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
+  for (const [index, entry] of all().entries()) await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
+  for (const [index, child] of killed.entries()) await writeFile(join(logs, `bot-0-killed-${index}.log`), child.output());
   figures.logs = logs;
-  for (const entry of all) {
+  for (const entry of all()) {
     const output = entry.process.output();
     if (entry.process.exitCode !== null || entry.process.signalCode !== null || /uncaughtException|unhandledRejection|Uncaught/.test(output)) {
       found.crashes++;
