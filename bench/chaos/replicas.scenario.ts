@@ -284,7 +284,7 @@ try {
   const killAt = Math.floor(approvals.length / 2);
   let sent = 0;
   const killedBot = bots[0] as (typeof bots)[number];
-  const restart = { killedAt: 0, killedClick: '', killedTrigger: '', servingAgainMs: 0 };
+  const restart = { armed: true, killedAt: 0, killedClick: '', killedTrigger: '', servingAgainMs: 0 };
   /** Deliveries the bot never answered (refused connection, cut off mid-request): Slack shows the person an error. */
   const unanswered: { userId: string; value: string; ts: string; target: number }[] = [];
   /** Approvals of which a delivery was answered 200 by the bot that was then killed, before it died. */
@@ -313,14 +313,16 @@ try {
     const value = approvalKey(request.id, role);
     const click = { channel: CHANNEL, ts: request.message_ts, actionId: ids.actions.approve, userId: roleUser(role), value };
     const person = { userId: roleUser(role), value, ts: request.message_ts };
-    if (sent++ >= killAt && restart.killedAt === 0) {
+    if (sent++ >= killAt && restart.armed) {
+      // Disarmed at once: another click of this batch must not kill the bot as it restarts.
+      restart.armed = false;
       // The click the killed bot acknowledged and then died on: one delivery only, so nothing but the inbox
       // replay can record it (the person saw it accepted and does not click again).
       const acked = await deliver(0, () => standIn.clickButton(killedBot.eventsUrl, click), person);
       if (acked) {
         killAndRestart(value);
         restart.killedTrigger = acked.triggerId;
-      }
+      } else restart.armed = true;
       deliveries += 1;
       return;
     }
@@ -340,16 +342,23 @@ try {
     restart.servingAgainMs = Date.now() - restart.killedAt;
     progress(`bot 0 serving again ${restart.servingAgainMs} ms after the kill`);
   }
+  // A person who was shown an error looks at the message first: when it no longer offers their button (their
+  // approval went through another delivery, or the request is decided), there is nothing to click again.
   let resent = 0;
+  let noLongerOffered = 0;
   const unansweredCount = unanswered.length;
   for (const person of unanswered) {
     for (let attempt = 0; attempt < 10; attempt++) {
-      resent++;
       const click = { channel: CHANNEL, ts: person.ts, actionId: ids.actions.approve, userId: person.userId, value: person.value };
       const answered = await standIn.clickButton(bot(person.target + attempt).eventsUrl, click).then(
         (result) => result.status,
-        () => 0,
+        (error: unknown) => ((error as Error).message.includes('shows no button') ? 'not offered' : 0),
       );
+      if (answered === 'not offered') {
+        noLongerOffered++;
+        break;
+      }
+      resent++;
       tally(answered);
       if (answered === 200) break;
     }
@@ -359,6 +368,7 @@ try {
   figures.killedBotServingAgainMs = restart.servingAgainMs;
   figures.deliveriesUnanswered = unansweredCount;
   figures.clicksSentAgain = resent;
+  figures.unansweredNoLongerOffered = noLongerOffered;
   figures.clickSeconds = Math.round((Date.now() - clicksStarted) / 100) / 10;
   progress(`${deliveries} approval deliveries sent in ${figures.clickSeconds} s`);
   await until(
@@ -457,7 +467,13 @@ try {
   figures.unansweredThenClickedAgain = JSON.stringify(onceEach(unanswered.map((person) => person.value)));
   figures.killedClickRecorded = restart.killedClick === '' ? 'no kill' : (recordedTimes.get(restart.killedClick) ?? 0);
   // Requests a worker replayed from the inbox because their bot stopped renewing the lease (the killed one).
-  figures.inboxReplayed = await count(`select count(*) n from slack_requests where attempts > 0`);
+  figures.inboxReplayed = (
+    await db.query<{ kind: string; status: string; n: string }>(
+      `select kind, status, count(*) n from slack_requests where attempts > 0 group by kind, status order by kind, status`,
+    )
+  ).rows
+    .map((row) => `${row.kind} ${row.status}×${row.n}`)
+    .join(', ');
   // The killed click's own inbox row: replayed (attempts > 0), or finished by the bot before it died.
   const killedRow = (
     await db.query<{ status: string; attempts: number }>(`select status, attempts from slack_requests where key = $1`, [

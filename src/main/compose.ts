@@ -165,11 +165,17 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     logger: settings.logger,
     requestGuard: installationGuard(installation, settings.logger),
   });
+  // The inbox's first connection is opened now, not by the first request, which would wait for it before its ack.
+  await connectDb(runtime.intakeDb).catch((error: unknown) =>
+    settings.logger.warn('postgres not reachable at start-up; Slack requests are refused until it is', { err: (error as Error).message }),
+  );
   const inboxLeaseMs = options.inboxLeaseMs ?? INBOX_LEASE_MS;
-  // Its own pool: the record before the ack must not wait for a connection behind post-ack work (runtime.ts).
-  const inbox = createSlackRequestRepository(runtime.intakeDb);
+  // The record before the ack has a pool of its own, so it never waits for a connection behind post-ack work
+  // (runtime.ts); finishing a request and renewing leases happen after the ack, on the main pool.
+  const inbox = createSlackRequestRepository(runtime.db);
+  const intake = { record: createSlackRequestRepository(runtime.intakeDb).record, finish: inbox.finish };
   const inFlight = createInFlightRequests({ store: inbox, leaseMs: inboxLeaseMs, logger: settings.logger });
-  app.use(inboxMiddleware({ store: inbox, inFlight, scope: settings.queuePrefix, leaseMs: inboxLeaseMs, logger: settings.logger }));
+  app.use(inboxMiddleware({ store: intake, inFlight, scope: settings.queuePrefix, leaseMs: inboxLeaseMs, logger: settings.logger }));
   registerCommands(app, {
     runtime,
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),

@@ -45,12 +45,12 @@ export interface RuntimeSettings {
 }
 
 /**
- * The inbox's own pool: the INSERT that must precede every ack (bounded at 1 s) never queues behind sign-offs,
- * checks or renders holding the main pool. An INSERT takes a millisecond or two, so two connections carry
- * hundreds of clicks a second.
- * @defaultValue 2
+ * The inbox's own pool, for the one INSERT that must precede every ack (bounded at 1 s): it never queues behind
+ * sign-offs, checks or renders holding the main pool. An INSERT takes a millisecond or two on a quiet machine and
+ * tens of milliseconds on a loaded one, so three connections carry a storm of clicks.
+ * @defaultValue 3
  */
-export const INTAKE_POOL_SIZE = 2;
+export const INTAKE_POOL_SIZE = 3;
 
 /** The infrastructure every process shares: database, queues, repositories and the Slack Web API client. */
 export interface Runtime {
@@ -101,8 +101,9 @@ export function runtimeFromEnv(env: WorkerEnv, config: ReadinessConfig, logger: 
 export function createRuntime(settings: RuntimeSettings): Runtime {
   const { logger } = settings;
   const db = createDb(settings.databaseUrl, logger, { poolSize: settings.databasePoolSize });
-  // pg opens connections on first use: a process that never records a Slack request never connects this pool.
-  const intakeDb = createDb(settings.databaseUrl, logger, { poolSize: settings.intakePoolSize ?? INTAKE_POOL_SIZE });
+  // pg opens connections on first use: a process that never records a Slack request never connects this pool. Once
+  // open they stay open: on a loaded machine a new connection alone can outlast the inbox's 1 s bound.
+  const intakeDb = createDb(settings.databaseUrl, logger, { poolSize: settings.intakePoolSize ?? INTAKE_POOL_SIZE, keepIdle: true });
   const producer = createRedis(settings.redisUrl, 'producer', logger, settings.redisTopology);
   const queues = createQueues(producer, settings.queuePrefix, logger);
   const slackApi = createSlackApiMetrics();
