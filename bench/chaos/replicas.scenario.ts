@@ -191,10 +191,22 @@ function replayOne(eventsUrl: string, payload: Record<string, unknown>) {
   return deliverSigned(eventsUrl, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) });
 }
 
-/** One signed request, delivered byte for byte to both bots at once. */
-async function replayToBoth(payload: Record<string, unknown>): Promise<number[]> {
-  const results = await Promise.all(bots.map((entry) => replayOne(entry.eventsUrl, payload)));
-  return results.map((result) => result.status);
+let connectionRetries = 0;
+/**
+ * A request to a bot that may have just been restarted: a connection that fails (a socket of the killed process
+ * kept alive by the client, or the new one not listening yet) is sent again once that bot serves, as a person
+ * shown an error would send it again.
+ */
+async function toBot<R>(index: number, send: (eventsUrl: string) => Promise<R>): Promise<R> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send(bot(index).eventsUrl);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      connectionRetries++;
+      await until(() => serving(`${bot(index).adminUrl}/healthz`), `bot ${index % 2} serving again`);
+    }
+  }
 }
 
 const found = { lost: 0, doubled: 0, stuck: 0, wrongVerdicts: 0, crashes: 0 };
@@ -379,11 +391,7 @@ try {
 
   // Deployments: assess, plan, then Start clicked on both bots and the click replayed to both.
   for (let index = 0; index < DEPLOYMENTS; index++) {
-    const ack = await standIn.sendSlashCommand(bot(index).eventsUrl, {
-      text: `run ${deployService(index)} prod`,
-      userId: DEPLOYER,
-      channelId: CHANNEL,
-    });
+    const ack = await toBot(index, (url) => standIn.sendSlashCommand(url, { text: `run ${deployService(index)} prod`, userId: DEPLOYER, channelId: CHANNEL }));
     tally(ack.status);
   }
   await until(
@@ -394,11 +402,9 @@ try {
   );
   const planned: string[] = [];
   for (let index = 0; index < DEPLOYMENTS; index++) {
-    const ack = await standIn.sendSlashCommand(bot(index + 1).eventsUrl, {
-      text: `deploy ${deployService(index)} prod v7`,
-      userId: DEPLOYER,
-      channelId: CHANNEL,
-    });
+    const ack = await toBot(index + 1, (url) =>
+      standIn.sendSlashCommand(url, { text: `deploy ${deployService(index)} prod v7`, userId: DEPLOYER, channelId: CHANNEL }),
+    );
     tally(ack.status);
     planned.push(ack.triggerId);
   }
@@ -416,10 +422,11 @@ try {
     deployments.map(async (deployment, index) => {
       const click = { channel: CHANNEL, ts: deployment.message_ts, actionId: ids.actions.deployStart, userId: DEPLOYER };
       const [first, second] = await Promise.all([
-        standIn.clickButton(bot(index).eventsUrl, click),
-        standIn.clickButton(bot(index + 1).eventsUrl, click),
+        toBot(index, (url) => standIn.clickButton(url, click)),
+        toBot(index + 1, (url) => standIn.clickButton(url, click)),
       ]);
-      for (const status of [first.status, second.status, ...(await replayToBoth(first.payload))]) tally(status);
+      const replayed = await Promise.all([0, 1].map((target) => toBot(target, (url) => replayOne(url, first.payload))));
+      for (const status of [first.status, second.status, ...replayed.map((result) => result.status)]) tally(status);
     }),
   );
   const finals = ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'];
@@ -466,21 +473,29 @@ try {
   figures.ackedByKilledBot = JSON.stringify(onceEach(ackedByKilled));
   figures.unansweredThenClickedAgain = JSON.stringify(onceEach(unanswered.map((person) => person.value)));
   figures.killedClickRecorded = restart.killedClick === '' ? 'no kill' : (recordedTimes.get(restart.killedClick) ?? 0);
-  // Requests a worker replayed from the inbox because their bot stopped renewing the lease (the killed one).
+  // Requests a worker replayed from the inbox because their bot stopped renewing the lease (the killed one). The
+  // bot's own run counts as the first attempt.
   figures.inboxReplayed = (
     await db.query<{ kind: string; status: string; n: string }>(
-      `select kind, status, count(*) n from slack_requests where attempts > 0 group by kind, status order by kind, status`,
+      `select kind, status, count(*) n from slack_requests where attempts > 1 group by kind, status order by kind, status`,
     )
   ).rows
     .map((row) => `${row.kind} ${row.status}×${row.n}`)
     .join(', ');
+  if (process.env.REPLICAS_DEBUG === '1') {
+    const rows = await db.query(
+      `select key, status, attempts, received_at, finished_at, lease_until from slack_requests where attempts > 1 or status <> 'DONE' or key = $1`,
+      [`block_actions:${restart.killedTrigger}`],
+    );
+    progress(`killed at ${new Date(restart.killedAt).toISOString()}; replayed rows not DONE: ${JSON.stringify(rows.rows)}`);
+  }
   // The killed click's own inbox row: replayed (attempts > 0), or finished by the bot before it died.
   const killedRow = (
     await db.query<{ status: string; attempts: number }>(`select status, attempts from slack_requests where key = $1`, [
       `block_actions:${restart.killedTrigger}`,
     ])
   ).rows[0];
-  figures.killedClickInboxRow = killedRow ? `${killedRow.status}, ${killedRow.attempts} replay(s)` : 'none';
+  figures.killedClickInboxRow = killedRow ? `${killedRow.status}, ${killedRow.attempts - 1} replay(s)` : 'none';
   const decided = (
     await db.query<{ subject_id: string; n: string }>(
       `select subject_id, count(*) n from audit_events where action = 'signoff.decided' group by subject_id`,
@@ -513,6 +528,7 @@ try {
   const told = standIn.responses.map((response) => JSON.stringify(response.body));
   figures.clicksRefusedDatabaseBusy = told.filter((body) => body.includes('temporarily unavailable')).length;
   figures.clicksAnsweredWithError = told.filter((body) => /went wrong|reference/i.test(body)).length;
+  figures.connectionRetries = connectionRetries;
   figures.answers = [...statuses.entries()].map(([status, n]) => `${status}×${n}`).join(' ');
 
   // ---- Deployments: every task's effect applied exactly once, each deployment started once.
@@ -597,7 +613,8 @@ try {
     digestDoubled,
   });
 } catch (error) {
-  notes.push((error as Error).message);
+  const cause = (error as Error & { cause?: unknown }).cause;
+  notes.push(`${(error as Error).stack ?? (error as Error).message}${cause ? ` (cause: ${String(cause)})` : ''}`);
   found.stuck += 1;
 } finally {
   // Every process's log, kept for reading after the run.
