@@ -303,7 +303,11 @@ try {
   const ackedByKilled = new Set<string>();
   const approvalKey = (requestId: string, role: number) => `${requestId}/role-${role}`;
   /** One delivery; what the bot answered, or undefined when it never answered. */
-  const deliver = async <R extends { status: number }>(target: number, send: () => Promise<R>, person: Omit<(typeof unanswered)[number], 'target'>) => {
+  const deliver = async <R extends { status: number }>(
+    target: number,
+    send: () => Promise<R>,
+    person: Omit<(typeof unanswered)[number], 'target'>,
+  ) => {
     // Sent before the kill to the bot about to die: a 200 can only have come from that process.
     const toKilled = target % 2 === 0 && restart.killedAt === 0;
     const result = await send().catch(() => undefined);
@@ -391,7 +395,9 @@ try {
 
   // Deployments: assess, plan, then Start clicked on both bots and the click replayed to both.
   for (let index = 0; index < DEPLOYMENTS; index++) {
-    const ack = await toBot(index, (url) => standIn.sendSlashCommand(url, { text: `run ${deployService(index)} prod`, userId: DEPLOYER, channelId: CHANNEL }));
+    const ack = await toBot(index, (url) =>
+      standIn.sendSlashCommand(url, { text: `run ${deployService(index)} prod`, userId: DEPLOYER, channelId: CHANNEL }),
+    );
     tally(ack.status);
   }
   await until(
@@ -620,7 +626,8 @@ try {
   // Every process's log, kept for reading after the run.
   const logs = join(tmpdir(), `readiness-chaos-replicas-${started}`);
   await mkdir(logs, { recursive: true });
-  for (const [index, entry] of all().entries()) await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
+  for (const [index, entry] of all().entries())
+    await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
   for (const [index, child] of killed.entries()) await writeFile(join(logs, `bot-0-killed-${index}.log`), child.output());
   figures.logs = logs;
   for (const entry of all()) {

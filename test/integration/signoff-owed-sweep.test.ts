@@ -94,7 +94,17 @@ describe('the recovery sweep delivers what sign-off still owes a thread', () => 
     const { request, threadTs } = await unpostedRequest();
     await runtime.signoffs.attachMessage(request.id, '1.0');
     // The click's process recorded the approval and the decision it led to, then died before announcing it.
-    expect(await runtime.signoffs.sign({ requestId: request.id, role: 'tech-lead', userId: LEAD, kind: 'APPROVE', note: null, allowSelfApproval: false, at: new Date() })).toMatchObject({ applied: true });
+    expect(
+      await runtime.signoffs.sign({
+        requestId: request.id,
+        role: 'tech-lead',
+        userId: LEAD,
+        kind: 'APPROVE',
+        note: null,
+        allowSelfApproval: false,
+        at: new Date(),
+      }),
+    ).toMatchObject({ applied: true });
     const key = `decided:${request.id}`;
 
     // Not yet owed 30 s: the process that made it due may still be posting it.
@@ -114,7 +124,15 @@ describe('the recovery sweep delivers what sign-off still owes a thread', () => 
     const { runtime } = stack;
     const { request, threadTs } = await unpostedRequest();
     await runtime.signoffs.attachMessage(request.id, '1.0');
-    await runtime.signoffs.sign({ requestId: request.id, role: 'tech-lead', userId: LEAD, kind: 'APPROVE', note: null, allowSelfApproval: false, at: new Date() });
+    await runtime.signoffs.sign({
+      requestId: request.id,
+      role: 'tech-lead',
+      userId: LEAD,
+      kind: 'APPROVE',
+      note: null,
+      allowSelfApproval: false,
+      at: new Date(),
+    });
     await runtime.db.signoffNotice.update({ where: { key: `decided:${request.id}` }, data: { createdAt: LONG_AGO() } });
     const running = startRecoverySweep({
       recovery: createRecoveryRepository(runtime.db),
@@ -126,7 +144,10 @@ describe('the recovery sweep delivers what sign-off still owes a thread', () => 
       intervalMs: 3_600_000,
     });
     try {
-      await until(async () => (await runtime.db.signoffNotice.findUniqueOrThrow({ where: { key: `decided:${request.id}` } })).status === 'SENT', 60_000);
+      await until(
+        async () => (await runtime.db.signoffNotice.findUniqueOrThrow({ where: { key: `decided:${request.id}` } })).status === 'SENT',
+        60_000,
+      );
     } finally {
       await running.stop();
     }
