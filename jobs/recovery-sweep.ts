@@ -5,6 +5,7 @@ import type { DeploymentScheduler } from '../src/deployments/deployment.ports.ts
 import { failDeploymentAfterJobFailure } from '../src/deployments/fail-after-job-failure.ts';
 import type { Queues } from '../src/queue/queues.ts';
 import { recoveryJobsFor } from '../src/queue/recovery-jobs.ts';
+import type { OwedSignoffDeps } from '../src/approvals/deliver-owed.ts';
 import type { StrandedWorkDeps } from '../src/recovery/recover-stranded-work.ts';
 import type { RecoveryRepository } from '../src/recovery/recovery.ports.ts';
 import { sweepDidSomething, sweepOnce } from '../src/recovery/sweep.ts';
@@ -33,6 +34,11 @@ export interface RecoverySweepDeps {
    * idempotent). @defaultValue timers are not rebuilt
    */
   timers?: { jobs: TimerJobs; applyQueueSettings(): Promise<void> } | undefined;
+  /**
+   * Sign-off messages and notices still owed when nobody touches their request again (deliverOwedSignoffWork).
+   * @defaultValue not delivered by the sweep
+   */
+  signoffs?: OwedSignoffDeps | undefined;
   /** @defaultValue 60000 */
   intervalMs?: number | undefined;
   /** How long work must sit unchanged, and a job be finished, before the sweep acts. @defaultValue 30000 */
@@ -82,7 +88,7 @@ export function startRecoverySweep(deps: RecoverySweepDeps): { stop(): Promise<v
       const rebuilt = timers ? await rebuildTimers({ ...work, timers: deps.recovery, jobs: timers.jobs, audit: deps.recovery }) : undefined;
       // After the rebuild: the incident sweep's scheduler, once back, re-arms escalations too (without the audit).
       await timers?.applyQueueSettings();
-      const report = { ...(await sweepOnce(work, deps.deployments.domain)), timersRebuilt: rebuilt?.rebuilt ?? 0 };
+      const report = { ...(await sweepOnce(work, deps.deployments.domain, deps.signoffs)), timersRebuilt: rebuilt?.rebuilt ?? 0 };
       if (sweepDidSomething(report) || report.timersRebuilt > 0) deps.logger.info('recovery sweep finished', { ...report });
       else deps.logger.debug('recovery sweep finished', { ...report });
     },

@@ -5,6 +5,9 @@
 // stand-in as Slack, the deploy receiver counting idempotency keys, the example service as the checked target. Then:
 // - APPROVALS sign-off approvals, each delivered four times: a click to one bot, a double click to the other at the
 //   same moment, and one signed request replayed byte for byte to both (Slack retrying a delivery);
+//   halfway through, one bot is SIGKILLed the moment it has acknowledged a click and started again: what it
+//   acknowledged must still be recorded once (the inbox replay), and what it never answered is clicked again, as a
+//   person shown an error would, and must then be recorded once;
 // - a digest due every minute, which both bots schedule;
 // - a SEV2 incident, opened once and replayed to the other bot, that escalates from on-call to the tech lead;
 // - DEPLOYMENTS deployments whose Start is clicked on both bots and replayed, each running four webhook tasks.
@@ -17,11 +20,12 @@ import pg from 'pg';
 import { migrationsDir } from '../../src/shared/paths.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
+import { entryProcesses, type EntryProcess } from '../../test/support/processes.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { startExampleService } from '../../tools/demo/example-service.ts';
+import { deliverSigned } from '../../tools/slack-stand-in/http.ts';
 import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
-import { inBatches, replayTo, startFleet } from './support/fleet.ts';
-import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
+import { freePort, startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
 const APPROVAL_SERVICES = Number(process.env.REPLICAS_SERVICES ?? 25);
@@ -116,34 +120,94 @@ const configPath = join(dir, 'readiness.yaml');
 // JSON is YAML.
 await writeFile(configPath, JSON.stringify(config));
 
-const fleet = await startFleet({
-  env: {
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: standIn.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: 'replicas',
-    READINESS_CONFIG: configPath,
-    LOG_LEVEL: 'warn',
-  },
-  signingSecret,
-  bots: 2,
-  workers: 2,
-});
-const { bots } = fleet;
-const all = fleet.all();
+const processes = entryProcesses();
+const env = {
+  SLACK_BOT_TOKEN: botToken,
+  SLACK_API_URL: standIn.apiUrl,
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redis.url,
+  QUEUE_PREFIX: 'replicas',
+  READINESS_CONFIG: configPath,
+  LOG_LEVEL: 'warn',
+};
+const bots: { process: EntryProcess; env: Record<string, string>; eventsUrl: string; adminUrl: string }[] = [];
+for (let index = 0; index < 2; index++) {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const botEnv = { ...env, SLACK_SIGNING_SECRET: signingSecret, PORT: String(port), ADMIN_PORT: String(adminPort) };
+  bots.push({
+    process: processes.start('bot.ts', botEnv),
+    env: botEnv,
+    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+  });
+}
+/** The bot processes SIGKILLed on purpose: not crashes, and their logs are kept apart. */
+const killed: EntryProcess[] = [];
+const workers: { process: EntryProcess; adminUrl: string }[] = [];
+for (let index = 0; index < 2; index++) {
+  const adminPort = await freePort();
+  workers.push({ process: processes.start('worker.ts', { ...env, ADMIN_PORT: String(adminPort) }), adminUrl: `http://127.0.0.1:${adminPort}` });
+}
+const all = () => [...bots, ...workers];
+const crashed = () => all().filter((entry) => entry.process.exitCode !== null || entry.process.signalCode !== null);
+const serving = (url: string) =>
+  fetch(url).then(
+    (response) => response.ok,
+    () => false,
+  );
 const bot = (index: number) => bots[index % 2] ?? (bots[0] as (typeof bots)[number]);
-const until = (probe: () => Promise<boolean> | boolean, what: string, boundMs = BOUND_MS) => fleet.until(probe, what, boundMs);
+
+/** A condition on the world, with the processes checked on every poll: one that died ends the wait at once. */
+async function until(probe: () => Promise<boolean> | boolean, what: string, boundMs = BOUND_MS): Promise<number> {
+  return await waitFor(
+    async () => {
+      const dead = crashed();
+      if (dead.length > 0) throw new Error(`${what}: a process exited\n${dead.map((entry) => entry.process.output()).join('\n---\n')}`);
+      return await probe();
+    },
+    boundMs,
+    what,
+  );
+}
 
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
 
-/** One signed request, delivered byte for byte to both bots at once: Slack retrying what it thinks failed. */
-const replayToBoth = (payload: Record<string, unknown>) =>
-  replayTo(
-    bots.map((entry) => entry.eventsUrl),
-    signingSecret,
-    payload,
+/** Runs `work` over `items`, `limit` at a time. */
+async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await work(item);
+      }
+    }),
   );
+}
+
+/** One signed request, delivered byte for byte: Slack retrying what it thinks failed. */
+function replayOne(eventsUrl: string, payload: Record<string, unknown>) {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return deliverSigned(eventsUrl, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) });
+}
+
+let connectionRetries = 0;
+/**
+ * A request to a bot that may have just been restarted: a connection that fails (a socket of the killed process
+ * kept alive by the client, or the new one not listening yet) is sent again once that bot serves, as a person
+ * shown an error would send it again.
+ */
+async function toBot<R>(index: number, send: (eventsUrl: string) => Promise<R>): Promise<R> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send(bot(index).eventsUrl);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      connectionRetries++;
+      await until(() => serving(`${bot(index).adminUrl}/healthz`), `bot ${index % 2} serving again`);
+    }
+  }
+}
 
 const found = { lost: 0, doubled: 0, stuck: 0, wrongVerdicts: 0, crashes: 0 };
 const figures: Record<string, number | string> = {};
@@ -154,7 +218,22 @@ const tally = (status: number) => statuses.set(status, (statuses.get(status) ?? 
 const progress = (line: string) => process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
 
 try {
-  const startupMs = await until(async () => (await Promise.all(all.map(fleet.serving))).every(Boolean), 'every process serving');
+  const startupMs = await until(
+    async () => (await Promise.all(all().map((entry) => serving(`${entry.adminUrl}/healthz`)))).every(Boolean),
+    'every process healthy',
+  );
+  await until(
+    async () =>
+      await fetch(bot(0).eventsUrl, { method: 'POST' }).then(
+        () =>
+          fetch(bot(1).eventsUrl, { method: 'POST' }).then(
+            () => true,
+            () => false,
+          ),
+        () => false,
+      ),
+    'both bots listening for Slack',
+  );
   const readyAt = Date.now();
   figures.startupMs = startupMs;
   progress(`2 bots and 2 workers serving after ${startupMs} ms`);
@@ -214,20 +293,98 @@ try {
   ).rows;
   const approvals = requests.flatMap((request) => Array.from({ length: ROLES }, (_, role) => ({ request, role })));
   const clicksStarted = Date.now();
+  const killAt = Math.floor(approvals.length / 2);
+  let sent = 0;
+  const killedBot = bots[0] as (typeof bots)[number];
+  const restart = { armed: true, killedAt: 0, killedClick: '', killedTrigger: '', servingAgainMs: 0 };
+  /** Deliveries the bot never answered (refused connection, cut off mid-request): Slack shows the person an error. */
+  const unanswered: { userId: string; value: string; ts: string; target: number }[] = [];
+  /** Approvals of which a delivery was answered 200 by the bot that was then killed, before it died. */
+  const ackedByKilled = new Set<string>();
+  const approvalKey = (requestId: string, role: number) => `${requestId}/role-${role}`;
+  /** One delivery; what the bot answered, or undefined when it never answered. */
+  const deliver = async <R extends { status: number }>(
+    target: number,
+    send: () => Promise<R>,
+    person: Omit<(typeof unanswered)[number], 'target'>,
+  ) => {
+    // Sent before the kill to the bot about to die: a 200 can only have come from that process.
+    const toKilled = target % 2 === 0 && restart.killedAt === 0;
+    const result = await send().catch(() => undefined);
+    tally(result?.status ?? 0);
+    if (result?.status !== 200) unanswered.push({ ...person, target });
+    else if (toKilled) ackedByKilled.add(person.value);
+    return result?.status === 200 ? result : undefined;
+  };
+  /** SIGKILL the first bot at once, then start it again on the same ports, as an orchestrator would. */
+  const killAndRestart = (clickValue: string) => {
+    restart.killedAt = Date.now();
+    restart.killedClick = clickValue;
+    killedBot.process.kill('SIGKILL');
+    killed.push(killedBot.process);
+    killedBot.process = processes.start('bot.ts', killedBot.env);
+    progress(`bot 0 SIGKILLed right after acknowledging ${clickValue}; starting again`);
+  };
   await inBatches(approvals, DELIVERIES_IN_FLIGHT, async ({ request, role }) => {
-    const click = {
-      channel: CHANNEL,
-      ts: request.message_ts,
-      actionId: ids.actions.approve,
-      userId: roleUser(role),
-      value: `${request.id}/role-${role}`,
-    };
+    const value = approvalKey(request.id, role);
+    const click = { channel: CHANNEL, ts: request.message_ts, actionId: ids.actions.approve, userId: roleUser(role), value };
+    const person = { userId: roleUser(role), value, ts: request.message_ts };
+    if (sent++ >= killAt && restart.armed) {
+      // Disarmed at once: another click of this batch must not kill the bot as it restarts.
+      restart.armed = false;
+      // The click the killed bot acknowledged and then died on: one delivery only, so nothing but the inbox
+      // replay can record it (the person saw it accepted and does not click again).
+      const acked = await deliver(0, () => standIn.clickButton(killedBot.eventsUrl, click), person);
+      if (acked) {
+        killAndRestart(value);
+        restart.killedTrigger = acked.triggerId;
+      } else restart.armed = true;
+      deliveries += 1;
+      return;
+    }
     // Both built from the message as it is now, before either is answered: a double click across the replicas.
-    const [first, second] = await Promise.all([standIn.clickButton(bot(role).eventsUrl, click), standIn.clickButton(bot(role + 1).eventsUrl, click)]);
-    const replayed = await replayToBoth(first.payload);
-    for (const status of [first.status, second.status, ...replayed]) tally(status);
-    deliveries += 4;
+    const [first] = await Promise.all([
+      deliver(role, () => standIn.clickButton(bot(role).eventsUrl, click), person),
+      deliver(role + 1, () => standIn.clickButton(bot(role + 1).eventsUrl, click), person),
+    ]);
+    // Slack retrying a delivery byte for byte to both bots (only one it made: an unanswered click has no payload).
+    if (first) await Promise.all(bots.map((entry, index) => deliver(index, () => replayOne(entry.eventsUrl, first.payload), person)));
+    deliveries += first ? 4 : 2;
   });
+  // The bot is back: every delivery nobody answered is clicked again, as a person shown an error would (a new
+  // click, so a new trigger id), until one is answered.
+  if (restart.killedAt > 0) {
+    await until(() => serving(`${killedBot.adminUrl}/healthz`), 'the killed bot serving again');
+    restart.servingAgainMs = Date.now() - restart.killedAt;
+    progress(`bot 0 serving again ${restart.servingAgainMs} ms after the kill`);
+  }
+  // A person who was shown an error looks at the message first: when it no longer offers their button (their
+  // approval went through another delivery, or the request is decided), there is nothing to click again.
+  let resent = 0;
+  let noLongerOffered = 0;
+  const unansweredCount = unanswered.length;
+  for (const person of unanswered) {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const click = { channel: CHANNEL, ts: person.ts, actionId: ids.actions.approve, userId: person.userId, value: person.value };
+      const answered = await standIn.clickButton(bot(person.target + attempt).eventsUrl, click).then(
+        (result) => result.status,
+        (error: unknown) => ((error as Error).message.includes('shows no button') ? 'not offered' : 0),
+      );
+      if (answered === 'not offered') {
+        noLongerOffered++;
+        break;
+      }
+      resent++;
+      tally(answered);
+      if (answered === 200) break;
+    }
+  }
+  figures.killedAt = restart.killedAt > 0 ? `${Math.round((restart.killedAt - clicksStarted) / 100) / 10} s into the clicks` : 'no kill';
+  figures.killedClick = restart.killedClick;
+  figures.killedBotServingAgainMs = restart.servingAgainMs;
+  figures.deliveriesUnanswered = unansweredCount;
+  figures.clicksSentAgain = resent;
+  figures.unansweredNoLongerOffered = noLongerOffered;
   figures.clickSeconds = Math.round((Date.now() - clicksStarted) / 100) / 10;
   progress(`${deliveries} approval deliveries sent in ${figures.clickSeconds} s`);
   await until(
@@ -238,11 +395,9 @@ try {
 
   // Deployments: assess, plan, then Start clicked on both bots and the click replayed to both.
   for (let index = 0; index < DEPLOYMENTS; index++) {
-    const ack = await standIn.sendSlashCommand(bot(index).eventsUrl, {
-      text: `run ${deployService(index)} prod`,
-      userId: DEPLOYER,
-      channelId: CHANNEL,
-    });
+    const ack = await toBot(index, (url) =>
+      standIn.sendSlashCommand(url, { text: `run ${deployService(index)} prod`, userId: DEPLOYER, channelId: CHANNEL }),
+    );
     tally(ack.status);
   }
   await until(
@@ -253,11 +408,9 @@ try {
   );
   const planned: string[] = [];
   for (let index = 0; index < DEPLOYMENTS; index++) {
-    const ack = await standIn.sendSlashCommand(bot(index + 1).eventsUrl, {
-      text: `deploy ${deployService(index)} prod v7`,
-      userId: DEPLOYER,
-      channelId: CHANNEL,
-    });
+    const ack = await toBot(index + 1, (url) =>
+      standIn.sendSlashCommand(url, { text: `deploy ${deployService(index)} prod v7`, userId: DEPLOYER, channelId: CHANNEL }),
+    );
     tally(ack.status);
     planned.push(ack.triggerId);
   }
@@ -275,10 +428,11 @@ try {
     deployments.map(async (deployment, index) => {
       const click = { channel: CHANNEL, ts: deployment.message_ts, actionId: ids.actions.deployStart, userId: DEPLOYER };
       const [first, second] = await Promise.all([
-        standIn.clickButton(bot(index).eventsUrl, click),
-        standIn.clickButton(bot(index + 1).eventsUrl, click),
+        toBot(index, (url) => standIn.clickButton(url, click)),
+        toBot(index + 1, (url) => standIn.clickButton(url, click)),
       ]);
-      for (const status of [first.status, second.status, ...(await replayToBoth(first.payload))]) tally(status);
+      const replayed = await Promise.all([0, 1].map((target) => toBot(target, (url) => replayOne(url, first.payload))));
+      for (const status of [first.status, second.status, ...replayed.map((result) => result.status)]) tally(status);
     }),
   );
   const finals = ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'ROLLBACK_FAILED'];
@@ -312,6 +466,42 @@ try {
   const approvalsRecorded = roleRows.length;
   const approvalsDoubled = roleRows.reduce((sum, row) => sum + Number(row.n) - 1, 0);
   const approvalsLost = approvals.length - approvalsRecorded;
+  // What the killed bot acknowledged, and what nobody answered until it was clicked again: each recorded once.
+  const recordedTimes = new Map(roleRows.map((row) => [`${row.request_id}/${row.role}`, Number(row.n)]));
+  const onceEach = (values: Iterable<string>) => {
+    const list = [...new Set(values)];
+    return {
+      lost: list.filter((value) => (recordedTimes.get(value) ?? 0) === 0).length,
+      doubled: list.reduce((sum, value) => sum + Math.max(0, (recordedTimes.get(value) ?? 0) - 1), 0),
+      of: list.length,
+    };
+  };
+  figures.ackedByKilledBot = JSON.stringify(onceEach(ackedByKilled));
+  figures.unansweredThenClickedAgain = JSON.stringify(onceEach(unanswered.map((person) => person.value)));
+  figures.killedClickRecorded = restart.killedClick === '' ? 'no kill' : (recordedTimes.get(restart.killedClick) ?? 0);
+  // Requests a worker replayed from the inbox because their bot stopped renewing the lease (the killed one). The
+  // bot's own run counts as the first attempt.
+  figures.inboxReplayed = (
+    await db.query<{ kind: string; status: string; n: string }>(
+      `select kind, status, count(*) n from slack_requests where attempts > 1 group by kind, status order by kind, status`,
+    )
+  ).rows
+    .map((row) => `${row.kind} ${row.status}×${row.n}`)
+    .join(', ');
+  if (process.env.REPLICAS_DEBUG === '1') {
+    const rows = await db.query(
+      `select key, status, attempts, received_at, finished_at, lease_until from slack_requests where attempts > 1 or status <> 'DONE' or key = $1`,
+      [`block_actions:${restart.killedTrigger}`],
+    );
+    progress(`killed at ${new Date(restart.killedAt).toISOString()}; replayed rows not DONE: ${JSON.stringify(rows.rows)}`);
+  }
+  // The killed click's own inbox row: replayed (attempts > 0), or finished by the bot before it died.
+  const killedRow = (
+    await db.query<{ status: string; attempts: number }>(`select status, attempts from slack_requests where key = $1`, [
+      `block_actions:${restart.killedTrigger}`,
+    ])
+  ).rows[0];
+  figures.killedClickInboxRow = killedRow ? `${killedRow.status}, ${killedRow.attempts - 1} replay(s)` : 'none';
   const decided = (
     await db.query<{ subject_id: string; n: string }>(
       `select subject_id, count(*) n from audit_events where action = 'signoff.decided' group by subject_id`,
@@ -344,6 +534,7 @@ try {
   const told = standIn.responses.map((response) => JSON.stringify(response.body));
   figures.clicksRefusedDatabaseBusy = told.filter((body) => body.includes('temporarily unavailable')).length;
   figures.clicksAnsweredWithError = told.filter((body) => /went wrong|reference/i.test(body)).length;
+  figures.connectionRetries = connectionRetries;
   figures.answers = [...statuses.entries()].map(([status, n]) => `${status}×${n}`).join(' ');
 
   // ---- Deployments: every task's effect applied exactly once, each deployment started once.
@@ -428,22 +619,25 @@ try {
     digestDoubled,
   });
 } catch (error) {
-  notes.push((error as Error).message);
+  const cause = (error as Error & { cause?: unknown }).cause;
+  notes.push(`${(error as Error).stack ?? (error as Error).message}${cause ? ` (cause: ${String(cause)})` : ''}`);
   found.stuck += 1;
 } finally {
   // Every process's log, kept for reading after the run.
   const logs = join(tmpdir(), `readiness-chaos-replicas-${started}`);
   await mkdir(logs, { recursive: true });
-  for (const entry of all) await writeFile(join(logs, `${entry.kind}-${entry.index}.log`), fleet.output(entry));
+  for (const [index, entry] of all().entries())
+    await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
+  for (const [index, child] of killed.entries()) await writeFile(join(logs, `bot-0-killed-${index}.log`), child.output());
   figures.logs = logs;
-  for (const entry of all) {
-    const output = fleet.output(entry);
+  for (const entry of all()) {
+    const output = entry.process.output();
     if (entry.process.exitCode !== null || entry.process.signalCode !== null || /uncaughtException|unhandledRejection|Uncaught/.test(output)) {
       found.crashes++;
       notes.push(output.slice(-2000));
     }
   }
-  await fleet.killAll();
+  await processes.killAll();
   await db.end();
   await standIn.close();
   await receiver.close();

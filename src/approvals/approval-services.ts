@@ -14,6 +14,7 @@ export type SignoffRefreshOutcome = 'updated' | 'no_message_yet' | 'not_found';
 export interface ApprovalEffects extends SignoffEffects {
   notifyExpired(request: SignoffRequestView): Promise<void>;
   announceOverride(request: SignoffRequestView): Promise<void>;
+  deliverOwedNotices(request: SignoffRequestView): Promise<void>;
 }
 
 /**

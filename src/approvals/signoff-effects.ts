@@ -2,8 +2,16 @@ import type { SignoffEffects } from './request-signoff.ts';
 import type { AssessmentRenderRequests, SignoffNotices, SignoffRepository, SignoffScheduler, SignoffThread } from './signoff.ports.ts';
 import type { SignoffRequestView } from './signoff.types.ts';
 
+/**
+ * How long one process holds the right to post a sign-off message or notice before another may take it over:
+ * longer than one post can take with the client's retries (no retry starts 30 s after the first attempt), so a
+ * poster still at work is not overtaken, yet one that died delays the post by at most this much.
+ * @defaultValue 60000
+ */
+export const SIGNOFF_POST_LEASE_MS = 60_000;
+
 export interface SignoffEffectsDeps {
-  signoffs: Pick<SignoffRepository, 'attachMessage'>;
+  signoffs: Pick<SignoffRepository, 'attachMessage' | 'claimMessage' | 'releaseMessageClaim'>;
   thread: SignoffThread;
   scheduler: AssessmentRenderRequests & SignoffScheduler;
   /**
@@ -11,6 +19,8 @@ export interface SignoffEffectsDeps {
    * transaction, so a crash right after the commit loses none); without it they are posted directly.
    */
   notices?: { outbox: SignoffNotices; now: () => Date } | undefined;
+  /** See SIGNOFF_POST_LEASE_MS. */
+  postLeaseMs?: number | undefined;
 }
 
 export interface AllSignoffEffects extends SignoffEffects {
@@ -22,6 +32,7 @@ export interface AllSignoffEffects extends SignoffEffects {
 
 /** What a sign-off change does outside the database: the thread message, the badge, the announcement, the timer. */
 export function createSignoffEffects(deps: SignoffEffectsDeps): AllSignoffEffects {
+  const leaseMs = deps.postLeaseMs ?? SIGNOFF_POST_LEASE_MS;
   // The render reads the database when it runs, so the messages catch up with anything since.
   async function rerender(request: SignoffRequestView): Promise<void> {
     await deps.scheduler.requestSignoffRender(request.id);
@@ -33,12 +44,40 @@ export function createSignoffEffects(deps: SignoffEffectsDeps): AllSignoffEffect
     if (deps.notices === undefined) return false;
     const { outbox, now } = deps.notices;
     for (const notice of await outbox.pending(request.id)) {
-      await outbox.recordAttempt(notice.key);
-      // An earlier attempt may have reached Slack before its process died: look for its post first.
-      const ts = await deps.thread.postNotice(request, notice, { lookFirst: notice.attempts > 0 });
+      const claim = await outbox.claimAttempt(notice.key, leaseMs);
+      // Sent meanwhile, or another process is posting it now: that one marks it sent, or its lease runs out and
+      // the recovery sweep (or the next touch) posts it.
+      if (!claim.claimed) continue;
+      let ts: string | undefined;
+      try {
+        // An earlier attempt may have reached Slack before its process died: look for its post first.
+        ts = await deps.thread.postNotice(request, notice, { lookFirst: claim.earlierAttempts > 0 });
+      } catch (error) {
+        await outbox.releaseAttempt(notice.key).catch(() => undefined);
+        throw error;
+      }
       await outbox.markSent(notice.key, ts, now());
     }
     return true;
+  }
+
+  /**
+   * Posts the request's message once whoever calls (its creator, a click, the recovery sweep): only the holder of
+   * the claim posts, and a claim after an earlier one looks for that one's post first, since chat.postMessage has
+   * no idempotency key and a process can die between Slack's OK and recording the message.
+   */
+  async function postRequestOnce(request: SignoffRequestView): Promise<void> {
+    const claim = await deps.signoffs.claimMessage(request.id, leaseMs);
+    if (!claim.claimed) return;
+    let messageTs: string | undefined;
+    try {
+      messageTs = await deps.thread.postRequest(request, { lookFirst: claim.earlierAttempts > 0 });
+    } catch (error) {
+      // The count stays: the post may have reached Slack all the same, so the next claimant looks first.
+      await deps.signoffs.releaseMessageClaim(request.id).catch(() => undefined);
+      throw error;
+    }
+    if (messageTs) await deps.signoffs.attachMessage(request.id, messageTs);
   }
 
   return {
@@ -46,10 +85,7 @@ export function createSignoffEffects(deps: SignoffEffectsDeps): AllSignoffEffect
       await deliverOwed(request);
     },
     async publish(request) {
-      if (request.messageTs === null) {
-        const messageTs = await deps.thread.postRequest(request);
-        if (messageTs) await deps.signoffs.attachMessage(request.id, messageTs);
-      }
+      if (request.messageTs === null) await postRequestOnce(request);
       await rerender(request);
     },
     async announce(request, outcome) {

@@ -68,6 +68,15 @@ export interface SignoffRepository {
   create(input: NewSignoffRequest): Promise<CreatedSignoffRequest>;
   /** Records the thread message of the request, once; false when it already had one. */
   attachMessage(id: string, messageTs: string): Promise<boolean>;
+  /**
+   * Takes the right to post the request's message for `leaseMs`: refused while the message is recorded or another
+   * claim runs. `earlierAttempts` counts the claims before this one, any of which may have reached Slack.
+   */
+  claimMessage(id: string, leaseMs: number): Promise<AttemptClaim>;
+  /** Gives a claim back after a post that failed, so the next one need not wait out the lease. */
+  releaseMessageClaim(id: string): Promise<void>;
+  /** Requests (not stale) created before `createdBefore`, within a day of it, whose message was never recorded. */
+  unposted(createdBefore: Date, limit: number): Promise<string[]>;
   /** Records one person's sign-off if it is still allowed, and the decision when it was the last one needed. */
   sign(input: SignRecord): Promise<SignResult>;
   /** PENDING past its expiry -> EXPIRED, once; undefined when it was not (or no longer) pending. */
@@ -87,11 +96,22 @@ export interface PendingSignoffNotice {
   attempts: number;
 }
 
+/** A claim on a post: the right to make it now, and how many claims before this one may have made it already. */
+export type AttemptClaim = { claimed: true; earlierAttempts: number } | { claimed: false };
+
 /** The sign-off notice outbox: notices owed once each, delivered at least once, posted once. */
 export interface SignoffNotices {
   pending(requestId: string): Promise<PendingSignoffNotice[]>;
-  /** Counts an attempt before the post, so a process that dies mid-post leaves a trace for the next one. */
-  recordAttempt(key: string): Promise<void>;
+  /**
+   * Counts an attempt before the post, so a process that dies mid-post leaves a trace for the next one, and holds
+   * it for `leaseMs`: a second process finds it claimed and leaves it (two posts side by side would both miss
+   * each other's). Refused when the notice is sent or claimed.
+   */
+  claimAttempt(key: string, leaseMs: number): Promise<AttemptClaim>;
+  /** Gives a claim back after a post that failed (the count stays), so a retry need not wait out the lease. */
+  releaseAttempt(key: string): Promise<void>;
+  /** Requests with a notice still owed that fell due before `dueBefore`, oldest first. */
+  owed(dueBefore: Date, limit: number): Promise<string[]>;
   /** PENDING -> SENT once, with the message it became. */
   markSent(key: string, postedTs: string | undefined, at: Date): Promise<void>;
 }
@@ -113,8 +133,11 @@ export interface AssessmentRenderRequests {
  * domain says only what happened.
  */
 export interface SignoffThread {
-  /** Posts the sign-off message of the request; returns its message id when the chat gave one. */
-  postRequest(request: SignoffRequestView): Promise<string | undefined>;
+  /**
+   * Posts the sign-off message of the request with its intent as the post's idempotency key; when `lookFirst`,
+   * finds an earlier post carrying it instead of posting again. Returns its message id when the chat gave one.
+   */
+  postRequest(request: SignoffRequestView, options: { lookFirst: boolean }): Promise<string | undefined>;
   /** A decision was reached (rejected or approved). */
   announceDecision(request: SignoffRequestView, outcome: SignoffOutcome): Promise<void>;
   /** An override role made the decision GO; it must not hide in the thread. */

@@ -5,7 +5,7 @@ import type { ClaimedRequest, SlackRequestRepository } from './request-inbox.por
 export type ReplayableRequest = ClaimedRequest & { body: Record<string, unknown> };
 
 export interface ReplayDeps {
-  requests: Pick<SlackRequestRepository, 'claimExpired' | 'finish'>;
+  requests: Pick<SlackRequestRepository, 'claimExpired' | 'finish' | 'renew'>;
   /** Runs one request through the bot's handlers, renewing its lease while it runs (the Slack adapter's part). */
   replay(request: ReplayableRequest): Promise<void>;
   /** QUEUE_PREFIX: only this installation's requests. */
@@ -35,7 +35,12 @@ export async function replayExpiredRequests(deps: ReplayDeps): Promise<ReplayRep
   for (;;) {
     const claimed = await deps.requests.claimExpired(deps.scope, deps.leaseMs, CLAIM_BATCH);
     if (claimed.length === 0) return report;
-    for (const request of claimed) {
+    for (const [index, request] of claimed.entries()) {
+      // The rest of the batch waits its turn: keep its claim, or once a slow batch outlasts the lease another
+      // worker claims those too and replays them beside this one (harmless, every effect is keyed, but twice the
+      // work when a killed bot left a backlog).
+      const waiting = claimed.slice(index + 1).map((next) => next.key);
+      if (waiting.length > 0) await deps.requests.renew(waiting, deps.leaseMs);
       if (request.body === null || request.attempts > deps.maxAttempts) {
         await abandon(deps, request);
         report.abandoned += 1;

@@ -4,7 +4,9 @@ import type { ApprovalServices } from '../approvals/approval-services.ts';
 import { signoffBadge } from '../approvals/badge.ts';
 import { signoffPolicyFor } from '../approvals/policy-lookup.ts';
 import { createSignoffEffects } from '../approvals/signoff-effects.ts';
+import type { OwedSignoffDeps } from '../approvals/deliver-owed.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
+import { chatPort } from '../slack/chat-port.ts';
 import { refreshSignoffMessage } from '../slack/signoff-message.publisher.ts';
 import { slackSignoffThread } from '../slack/signoff-thread.ts';
 import { createSignoffNotices } from '../store/signoffs/notices.ts';
@@ -40,4 +42,13 @@ export function approvalServices(runtime: Runtime, chat: ChatPort, now: () => Da
       now,
     },
   };
+}
+
+/**
+ * What the recovery sweep needs to deliver owed sign-off messages and notices. Posted by the client that waits out
+ * Retry-After itself, as the sign-off job's notices are: the sweep has no queue to pause.
+ */
+export function owedSignoffDeps(runtime: Runtime, now: () => Date): OwedSignoffDeps {
+  const { effects } = approvalServices(runtime, chatPort(runtime.slack), now);
+  return { signoffs: runtime.signoffs, notices: createSignoffNotices(runtime.db), effects, now };
 }

@@ -23,7 +23,7 @@ import { digestPublisher } from '../slack/digest-publisher.ts';
 import { threadUploadPort } from '../slack/thread-upload.ts';
 import { reportPoster } from '../slack/report-poster.ts';
 import type { Runtime } from './runtime.ts';
-import { approvalServices } from './approvals-wiring.ts';
+import { approvalServices, owedSignoffDeps } from './approvals-wiring.ts';
 import { deploymentServices } from './deployments-wiring.ts';
 import { incidentChat } from '../slack/incident-chat.ts';
 import { startDigestSchedules } from '../../jobs/schedules.ts';
@@ -165,10 +165,17 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     logger: settings.logger,
     requestGuard: installationGuard(installation, settings.logger),
   });
+  // The inbox's first connection is opened now, not by the first request, which would wait for it before its ack.
+  await connectDb(runtime.intakeDb).catch((error: unknown) =>
+    settings.logger.warn('postgres not reachable at start-up; Slack requests are refused until it is', { err: (error as Error).message }),
+  );
   const inboxLeaseMs = options.inboxLeaseMs ?? INBOX_LEASE_MS;
+  // The record before the ack has a pool of its own, so it never waits for a connection behind post-ack work
+  // (runtime.ts); finishing a request and renewing leases happen after the ack, on the main pool.
   const inbox = createSlackRequestRepository(runtime.db);
+  const intake = { record: createSlackRequestRepository(runtime.intakeDb).record, finish: inbox.finish };
   const inFlight = createInFlightRequests({ store: inbox, leaseMs: inboxLeaseMs, logger: settings.logger });
-  app.use(inboxMiddleware({ store: inbox, inFlight, scope: settings.queuePrefix, leaseMs: inboxLeaseMs, logger: settings.logger }));
+  app.use(inboxMiddleware({ store: intake, inFlight, scope: settings.queuePrefix, leaseMs: inboxLeaseMs, logger: settings.logger }));
   registerCommands(app, {
     runtime,
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
@@ -322,6 +329,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
           assessments: runtime.assessments,
           deployments,
           logger: settings.logger,
+          signoffs: owedSignoffDeps(runtime, () => new Date()),
           timers: {
             jobs: timerJobsFor({ ...runtime.queues.queues, escalations: runtime.incidentQueues.queues.escalations }),
             applyQueueSettings: () =>

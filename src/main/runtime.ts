@@ -38,12 +38,26 @@ export interface RuntimeSettings {
   slackRetries?: number;
   /** $INCIDENT_CHANNEL: where incident alerts go when readiness.yaml names no incidents channel. */
   incidentChannel?: string | undefined;
+  /** Connections of the main pool (see DB_POOL_SIZE); tests make it tiny to show nothing depends on its size. */
+  databasePoolSize?: number | undefined;
+  /** Connections of the Slack request inbox's own pool (see INTAKE_POOL_SIZE). */
+  intakePoolSize?: number | undefined;
 }
+
+/**
+ * The inbox's own pool, for the one INSERT that must precede every ack (bounded at 1 s): it never queues behind
+ * sign-offs, checks or renders holding the main pool. An INSERT takes a millisecond or two on a quiet machine and
+ * tens of milliseconds on a loaded one, so three connections carry a storm of clicks.
+ * @defaultValue 3
+ */
+export const INTAKE_POOL_SIZE = 3;
 
 /** The infrastructure every process shares: database, queues, repositories and the Slack Web API client. */
 export interface Runtime {
   settings: RuntimeSettings;
   db: Db;
+  /** The Slack request inbox's pool (see INTAKE_POOL_SIZE); opened only by the processes that use it. */
+  intakeDb: Db;
   producer: RedisConnection;
   queues: Queues;
   assessments: AssessmentRepository;
@@ -86,7 +100,10 @@ export function runtimeFromEnv(env: WorkerEnv, config: ReadinessConfig, logger: 
 
 export function createRuntime(settings: RuntimeSettings): Runtime {
   const { logger } = settings;
-  const db = createDb(settings.databaseUrl, logger);
+  const db = createDb(settings.databaseUrl, logger, { poolSize: settings.databasePoolSize });
+  // pg opens connections on first use: a process that never records a Slack request never connects this pool. Once
+  // open they stay open: on a loaded machine a new connection alone can outlast the inbox's 1 s bound.
+  const intakeDb = createDb(settings.databaseUrl, logger, { poolSize: settings.intakePoolSize ?? INTAKE_POOL_SIZE, keepIdle: true });
   const producer = createRedis(settings.redisUrl, 'producer', logger, settings.redisTopology);
   const queues = createQueues(producer, settings.queuePrefix, logger);
   const slackApi = createSlackApiMetrics();
@@ -111,6 +128,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   return {
     settings,
     db,
+    intakeDb,
     producer,
     queues,
     assessments: createAssessmentRepository(db),
@@ -142,6 +160,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       await incidentQueues.close().catch(() => undefined);
       producer.disconnect();
       await db.$disconnect().catch(() => undefined);
+      await intakeDb.$disconnect().catch(() => undefined);
     },
   };
 }

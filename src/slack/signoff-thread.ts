@@ -3,7 +3,7 @@ import type { PendingSignoffNotice, SignoffThread } from '../approvals/signoff.p
 import type { SignoffRequestView } from '../approvals/signoff.types.ts';
 import { roleMentions } from './role-mentions.ts';
 import type { RoleDirectory } from '../roles/role-directory.ts';
-import type { ChatPort } from './assessment-message.publisher.ts';
+import type { ChatPort, PostIntent } from './assessment-message.publisher.ts';
 import { mentionUser } from './escape.ts';
 import { renderDecisionAnnouncement, renderOverrideAnnouncement } from './views/signoff-announcement.ts';
 import { renderSignoffMessage } from './views/signoff-message.ts';
@@ -12,6 +12,12 @@ export interface SignoffThreadDeps {
   chat: Pick<ChatPort, 'postMessage' | 'findPosted'>;
   roles: Pick<RoleDirectory, 'holders'>;
 }
+
+/** The intent behind a sign-off request's message, carried as its metadata: one message per request. */
+export const signoffRequestIntent = (requestId: string): PostIntent => ({
+  event_type: 'readiness_signoff_request',
+  event_payload: { intent_id: `signoff-request:${requestId}` },
+});
 
 /** The sign-off conversation in the assessment's thread, in Slack's words and blocks. */
 export function slackSignoffThread(deps: SignoffThreadDeps): SignoffThread {
@@ -35,8 +41,19 @@ export function slackSignoffThread(deps: SignoffThreadDeps): SignoffThread {
       const posted = await deps.chat.postMessage({ ...inThread(request), ...noticeMessage(request, notice), metadata: intent });
       return posted.ts;
     },
-    async postRequest(request) {
-      const posted = await deps.chat.postMessage({ ...inThread(request), ...renderSignoffMessage(request, roleMentions(deps.roles)) });
+    async postRequest(request, { lookFirst }) {
+      const intent = signoffRequestIntent(request.id);
+      if (lookFirst && deps.chat.findPosted !== undefined) {
+        // A minute's slack on the clock: the message cannot be older than the request.
+        const oldest = new Date(request.createdAt.getTime() - 60_000);
+        const earlier = await deps.chat.findPosted({ channel: request.channelId, threadTs: request.threadTs, intent, oldest });
+        if (earlier !== undefined) return earlier;
+      }
+      const posted = await deps.chat.postMessage({
+        ...inThread(request),
+        ...renderSignoffMessage(request, roleMentions(deps.roles)),
+        metadata: intent,
+      });
       return posted.ts;
     },
     async announceDecision(request, outcome) {

@@ -4,13 +4,29 @@ import type { Logger } from '../shared/logger.ts';
 
 export type Db = PrismaClient;
 
+/** Connections of a process's main pool. @defaultValue 10 */
+export const DB_POOL_SIZE = 10;
+
 /**
  * A Prisma client over a pg pool that fails fast when Postgres is away (so a Slack handler can tell the
  * user within seconds) and reconnects by itself when it returns.
  */
-export function createDb(databaseUrl: string, logger: Logger): Db {
+export function createDb(
+  databaseUrl: string,
+  logger: Logger,
+  options: {
+    poolSize?: number | undefined;
+    /** Keep idle connections open instead of closing them after 30 s (0 is pg's "never"). @defaultValue false */
+    keepIdle?: boolean | undefined;
+  } = {},
+): Db {
   const adapter = new PrismaPg(
-    { connectionString: databaseUrl, connectionTimeoutMillis: 3000, max: 10, idleTimeoutMillis: 30_000 },
+    {
+      connectionString: databaseUrl,
+      connectionTimeoutMillis: 3000,
+      max: options.poolSize ?? DB_POOL_SIZE,
+      idleTimeoutMillis: options.keepIdle ? 0 : 30_000,
+    },
     {
       onPoolError: (error) => logger.warn('postgres pool error', { err: error.message }),
       onConnectionError: (error) => logger.warn('postgres connection error', { err: error.message }),

@@ -42,6 +42,8 @@ export interface LocalStackOptions {
   inboxLeaseMs?: number;
   /** See INFRA_RETRY_WINDOW_MS. @defaultValue 60000 */
   infrastructureRetryWindowMs?: number;
+  /** See RuntimeSettings.databasePoolSize. @defaultValue DB_POOL_SIZE */
+  databasePoolSize?: number;
 }
 
 export interface LocalStack {
@@ -77,6 +79,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     config: options.config,
     logger: options.logger,
     ...(options.slackRetries === undefined ? {} : { slackRetries: options.slackRetries }),
+    databasePoolSize: options.databasePoolSize,
   });
   const admin = {
     host: '127.0.0.1',

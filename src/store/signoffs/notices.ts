@@ -17,8 +17,27 @@ export function createSignoffNotices(db: Db): SignoffNotices {
         .filter((row) => KINDS.has(row.kind))
         .map((row) => ({ key: row.key, kind: row.kind as PendingSignoffNotice['kind'], attempts: row.attempts }));
     },
-    async recordAttempt(key) {
-      await db.signoffNotice.updateMany({ where: { key, status: 'PENDING' }, data: { attempts: { increment: 1 } } });
+    // The lease is the database's clock, so processes on machines whose clocks differ agree on it.
+    async claimAttempt(key, leaseMs) {
+      const [row] = await db.$queryRaw<{ attempts: number }[]>`
+        UPDATE signoff_notices SET attempts = attempts + 1, attempted_at = now()
+        WHERE key = ${key} AND status = 'PENDING'
+          AND (attempted_at IS NULL OR attempted_at < now() - make_interval(secs => ${leaseMs / 1000}::double precision))
+        RETURNING attempts`;
+      return row ? { claimed: true, earlierAttempts: row.attempts - 1 } : { claimed: false };
+    },
+    async releaseAttempt(key) {
+      await db.signoffNotice.updateMany({ where: { key, status: 'PENDING' }, data: { attemptedAt: null } });
+    },
+    async owed(dueBefore, limit) {
+      // Through Prisma, which wrote created_at: it and the bound compare in the same time zone.
+      const rows = await db.signoffNotice.findMany({
+        where: { status: 'PENDING', createdAt: { lt: dueBefore } },
+        orderBy: { createdAt: 'asc' },
+        select: { requestId: true },
+        take: limit,
+      });
+      return [...new Set(rows.map((row) => row.requestId))];
     },
     async markSent(key, postedTs, at) {
       await db.signoffNotice.updateMany({ where: { key, status: 'PENDING' }, data: { status: 'SENT', postedTs: postedTs ?? null, sentAt: at } });

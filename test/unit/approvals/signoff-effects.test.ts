@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createSignoffEffects } from '../../../src/approvals/signoff-effects.ts';
-import type { SignoffThread } from '../../../src/approvals/signoff.ports.ts';
+import type { AttemptClaim, SignoffThread } from '../../../src/approvals/signoff.ports.ts';
 import { signoffRequest } from '../../support/fixtures/signoff-request.ts';
 
 /** Every port call in the order it happened, so a test can say what was posted, recorded and re-rendered. */
-function recordingEffects(chat: { postedTs: string | undefined } = { postedTs: '1.9' }) {
+function recordingEffects(
+  chat: { postedTs: string | undefined; fails?: boolean } = { postedTs: '1.9' },
+  claim: AttemptClaim = { claimed: true, earlierAttempts: 0 },
+) {
   const calls: string[] = [];
   const thread: SignoffThread = {
-    postRequest: async (request) => {
-      calls.push(`post ${request.id}`);
+    postRequest: async (request, { lookFirst }) => {
+      calls.push(`${lookFirst ? 'look, then post' : 'post'} ${request.id}`);
+      if (chat.fails) throw new Error('slack is away');
       return chat.postedTs;
     },
     announceDecision: async (_request, outcome) => void calls.push(`decision ${outcome.kind}`),
@@ -25,6 +29,8 @@ function recordingEffects(chat: { postedTs: string | undefined } = { postedTs: '
         calls.push(`attach ${id} ${ts}`);
         return true;
       },
+      claimMessage: async () => claim,
+      releaseMessageClaim: async (id) => void calls.push(`release ${id}`),
     },
     thread,
     scheduler: {
@@ -80,5 +86,26 @@ describe('sign-off effects', () => {
     const request = signoffRequest();
     await effects.scheduleExpiry(request);
     expect(calls).toEqual([`expire ${request.id} at ${request.expiresAt.toISOString()}`]);
+  });
+
+  it('leaves the message to the process that holds the claim, and only re-renders', async () => {
+    const { effects, calls } = recordingEffects(undefined, { claimed: false });
+    const request = signoffRequest({ messageTs: null });
+    await effects.publish(request);
+    expect(calls).toEqual([`render signoff ${request.id}`, `render assessment ${request.assessmentId}`]);
+  });
+
+  it('looks for an earlier post first when an earlier claim may have reached Slack', async () => {
+    const { effects, calls } = recordingEffects(undefined, { claimed: true, earlierAttempts: 1 });
+    const request = signoffRequest({ messageTs: null });
+    await effects.publish(request);
+    expect(calls.slice(0, 2)).toEqual([`look, then post ${request.id}`, `attach ${request.id} 1.9`]);
+  });
+
+  it('gives the claim back when the post fails, so the next one need not wait out the lease', async () => {
+    const { effects, calls } = recordingEffects({ postedTs: undefined, fails: true });
+    const request = signoffRequest({ messageTs: null });
+    await expect(effects.publish(request)).rejects.toThrow('slack is away');
+    expect(calls).toEqual([`post ${request.id}`, `release ${request.id}`]);
   });
 });

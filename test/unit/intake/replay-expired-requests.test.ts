@@ -17,6 +17,7 @@ function fakeDeps(batches: ClaimedRequest[][], failing: readonly string[] = []) 
   const finished: string[] = [];
   const replayed: string[] = [];
   const claims: { scope: string; leaseMs: number; limit: number }[] = [];
+  const renewed: string[][] = [];
   const deps = {
     requests: {
       claimExpired: async (scope: string, leaseMs: number, limit: number) => {
@@ -27,6 +28,7 @@ function fakeDeps(batches: ClaimedRequest[][], failing: readonly string[] = []) 
         finished.push(`${key} ${status}`);
         return true;
       },
+      renew: async (keys: readonly string[]) => void renewed.push([...keys]),
     },
     replay: async (request: ReplayableRequest) => {
       replayed.push(request.key);
@@ -37,10 +39,16 @@ function fakeDeps(batches: ClaimedRequest[][], failing: readonly string[] = []) 
     leaseMs: 20_000,
     maxAttempts: 5,
   };
-  return { deps, finished, replayed, claims };
+  return { deps, finished, replayed, claims, renewed };
 }
 
 describe('replayExpiredRequests', () => {
+  it('keeps the claim of the requests of a batch still waiting their turn', async () => {
+    const { deps, renewed } = fakeDeps([[claimed('a'), claimed('b'), claimed('c')]]);
+    await replayExpiredRequests(deps);
+    expect(renewed).toEqual([['b', 'c'], ['c']]);
+  });
+
   it('replays claimed requests in order, batch after batch, until none are left', async () => {
     const { deps, finished, replayed, claims } = fakeDeps([[claimed('a'), claimed('b')], [claimed('c')]]);
     expect(await replayExpiredRequests(deps)).toEqual({ replayed: 3, abandoned: 0 });

@@ -1,0 +1,31 @@
+import type { AttemptClaim } from '../../approvals/signoff.ports.ts';
+import type { Db } from '../prisma.ts';
+
+/** The right to post a request's message now, for `leaseMs` of the database's clock (see SignoffRepository). */
+export async function claimMessage(db: Db, id: string, leaseMs: number): Promise<AttemptClaim> {
+  const [row] = await db.$queryRaw<{ message_attempts: number }[]>`
+    UPDATE signoff_requests SET message_claimed_at = now(), message_attempts = message_attempts + 1
+    WHERE id = ${id}::uuid AND message_ts IS NULL
+      AND (message_claimed_at IS NULL OR message_claimed_at < now() - make_interval(secs => ${leaseMs / 1000}::double precision))
+    RETURNING message_attempts`;
+  return row ? { claimed: true, earlierAttempts: row.message_attempts - 1 } : { claimed: false };
+}
+
+/**
+ * Requests whose message was never recorded: created before `createdBefore` (their creator had time to post) and
+ * within a day of it (an older one is history, not a conversation anyone waits on), not made stale since. Through
+ * Prisma, which wrote created_at: it and the bounds compare in the same time zone.
+ */
+export async function unpostedRequests(db: Db, createdBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db.signoffRequest.findMany({
+    where: {
+      messageTs: null,
+      status: { not: 'STALE' },
+      createdAt: { lt: createdBefore, gt: new Date(createdBefore.getTime() - 24 * 60 * 60 * 1000) },
+    },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true },
+    take: limit,
+  });
+  return rows.map((row) => row.id);
+}
