@@ -21,7 +21,7 @@
 //
 // `npm run chaos -- kill-storm`; KILL_ASSESSMENTS, KILL_DEPLOYMENTS, KILL_INTERVAL_MS, KILL_FAIL_EVERY for other sizes.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -529,17 +529,10 @@ try {
   found.stuck += 1;
 } finally {
   killing = false;
-  const logs = join(tmpdir(), `readiness-chaos-kill-storm-${started}`);
-  await mkdir(logs, { recursive: true });
-  for (const member of fleet.all()) await writeFile(join(logs, `${member.kind}-${member.index}.log`), fleet.output(member));
-  figures.logs = logs;
-  for (const member of fleet.all()) {
-    const output = fleet.output(member);
-    if (fleet.crashed().includes(member) || /uncaughtException|unhandledRejection|Uncaught/.test(output)) {
-      found.crashes++;
-      notes.push(output.slice(-2000));
-    }
-  }
+  figures.logs = await fleet.keepLogs(join(tmpdir(), `readiness-chaos-kill-storm-${started}`));
+  const crashes = fleet.crashReports();
+  found.crashes += crashes.length;
+  notes.push(...crashes);
   await fleet.killAll();
   await Promise.all(watchedQueues.map((queue) => queue.close()));
   connection.disconnect();
