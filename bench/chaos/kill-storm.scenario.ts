@@ -34,7 +34,7 @@ import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { CheckEndpoint } from '../../tools/demo/check-endpoint.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
-import { inBatches, startFleet, type FleetMember } from './support/fleet.ts';
+import { fleetEnv, inBatches, startFleet, type FleetMember } from './support/fleet.ts';
 import { freePort, startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
@@ -131,16 +131,10 @@ await writeFile(configPath, JSON.stringify(config));
 
 const QUEUE_PREFIX = 'killstorm';
 const fleet = await startFleet({
-  env: {
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: standIn.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX,
-    READINESS_CONFIG: configPath,
-    WORKER_CONCURRENCY: '20',
-    LOG_LEVEL: 'warn',
-  },
+  env: fleetEnv(
+    { botToken, slackApiUrl: standIn.apiUrl, databaseUrl, redisUrl: redis.url, queuePrefix: QUEUE_PREFIX, configPath },
+    { WORKER_CONCURRENCY: '20' },
+  ),
   signingSecret,
   bots: 2,
   workers: 2,

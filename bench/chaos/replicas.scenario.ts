@@ -23,7 +23,7 @@ import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { startExampleService } from '../../tools/demo/example-service.ts';
 import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
-import { inBatches, replayOne, startFleet, type FleetMember } from './support/fleet.ts';
+import { fleetEnv, inBatches, replayOne, startFleet, type FleetMember } from './support/fleet.ts';
 import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
@@ -120,15 +120,7 @@ const configPath = join(dir, 'readiness.yaml');
 await writeFile(configPath, JSON.stringify(config));
 
 const fleet = await startFleet({
-  env: {
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: standIn.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: 'replicas',
-    READINESS_CONFIG: configPath,
-    LOG_LEVEL: 'warn',
-  },
+  env: fleetEnv({ botToken, slackApiUrl: standIn.apiUrl, databaseUrl, redisUrl: redis.url, queuePrefix: 'replicas', configPath }),
   signingSecret,
   bots: 2,
   workers: 2,

@@ -45,6 +45,23 @@ export interface Fleet {
   killAll(): Promise<void>;
 }
 
+/** The environment every member of a scenario's fleet shares: Slack (the stand-in), Postgres, Redis, the config. */
+export function fleetEnv(
+  options: { botToken: string; slackApiUrl: string; databaseUrl: string; redisUrl: string; queuePrefix: string; configPath: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: options.botToken,
+    SLACK_API_URL: options.slackApiUrl,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: options.queuePrefix,
+    READINESS_CONFIG: options.configPath,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
 /** Starts `bots` bots and `workers` workers with `env` (a bot gets the signing secret and its ports too). */
 export async function startFleet(options: { env: Record<string, string>; signingSecret: string; bots: number; workers: number }): Promise<Fleet> {
   const processes = entryProcesses();
