@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { controlDeployment } from '../../src/deployments/control.ts';
-import { SHIPPED_TEMPLATES } from '../../src/deployments/default-templates.ts';
-import { buildPlan } from '../../src/deployments/plan.ts';
 import { runPhase } from '../../src/deployments/run-phase.ts';
 import { deploymentServices } from '../../src/main/deployments-wiring.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
-import { inAnHour, seedGoAssessment, startGuard } from '../support/go-assessment.ts';
+import { startedDeployment } from '../support/go-assessment.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
 // An announcement whose process died (or whose post failed) after the state change committed is owed: the retry
@@ -18,7 +15,7 @@ import { startTestStack, type TestStack } from '../support/test-stack.ts';
 // No workers: the tests drive the use cases themselves, with the real wiring (Postgres, the Slack stand-in).
 const DEPLOYER = 'U0DEPLOYER';
 const OTHER = 'U0OTHER';
-const SERVICE = `owed-${randomUUID().slice(0, 8)}`;
+const SERVICE = `owed-${Date.now().toString(36)}`;
 const ENVIRONMENT = 'production';
 
 let stack: TestStack;
@@ -48,32 +45,16 @@ afterAll(async () => {
 
 const domain = () => deploymentServices(stack.runtime, chatPort(stack.runtime.slack), () => new Date(), { logger: silentLogger }).domain;
 
-/** A RUNNING deployment in phase 0 of generation 1, in the stand-in's channel; each in an environment lock of its own. */
+/** A RUNNING deployment in phase 0 of generation 1, in the stand-in's channel (the previous test's lock cleared). */
 async function runningDeployment(): Promise<string> {
-  const { deployments, db } = stack.runtime;
-  const environment = ENVIRONMENT;
-  await db.deploymentLock.deleteMany({ where: { service: SERVICE } });
-  const template = SHIPPED_TEMPLATES.standard;
-  if (!template) throw new Error('no standard template');
-  const built = buildPlan('standard', template, { deployUrl: 'http://127.0.0.1:9', service: SERVICE, environment, version: 'v1' });
-  if (!built.ok) throw new Error(built.problems.join('; '));
-  const now = new Date();
-  const { deployment } = await deployments.create({
-    requestKey: randomUUID(),
+  await stack.runtime.db.deploymentLock.deleteMany({ where: { service: SERVICE } });
+  return startedDeployment(stack.runtime, {
     service: SERVICE,
-    environment,
-    template: 'standard',
-    version: 'v1',
-    requestedBy: DEPLOYER,
+    environment: ENVIRONMENT,
+    deployUrl: 'http://127.0.0.1:9',
     channelId: stack.channelId,
-    threadTs: null,
-    assessmentId: await seedGoAssessment(db, SERVICE, environment, now),
-    plan: built.plan,
-    planExpiresAt: inAnHour(),
+    requestedBy: DEPLOYER,
   });
-  const started = await deployments.start(deployment.id, DEPLOYER, now, startGuard(now));
-  if (!('applied' in started) || !started.applied) throw new Error('did not start');
-  return deployment.id;
 }
 
 const lines = (words: string) => stack.standIn.messages(stack.channelId).filter((message) => (message.text ?? '').includes(words));
