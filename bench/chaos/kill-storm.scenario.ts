@@ -21,7 +21,7 @@
 //
 // `npm run chaos -- kill-storm`; KILL_ASSESSMENTS, KILL_DEPLOYMENTS, KILL_INTERVAL_MS, KILL_FAIL_EVERY for other sizes.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -34,7 +34,7 @@ import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { CheckEndpoint } from '../../tools/demo/check-endpoint.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
-import { inBatches, startFleet, type FleetMember } from './support/fleet.ts';
+import { fleetEnv, inBatches, startFleet, type FleetMember } from './support/fleet.ts';
 import { freePort, startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
@@ -131,16 +131,10 @@ await writeFile(configPath, JSON.stringify(config));
 
 const QUEUE_PREFIX = 'killstorm';
 const fleet = await startFleet({
-  env: {
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: standIn.apiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX,
-    READINESS_CONFIG: configPath,
-    WORKER_CONCURRENCY: '20',
-    LOG_LEVEL: 'warn',
-  },
+  env: fleetEnv(
+    { botToken, slackApiUrl: standIn.apiUrl, databaseUrl, redisUrl: redis.url, queuePrefix: QUEUE_PREFIX, configPath },
+    { WORKER_CONCURRENCY: '20' },
+  ),
   signingSecret,
   bots: 2,
   workers: 2,
@@ -529,17 +523,10 @@ try {
   found.stuck += 1;
 } finally {
   killing = false;
-  const logs = join(tmpdir(), `readiness-chaos-kill-storm-${started}`);
-  await mkdir(logs, { recursive: true });
-  for (const member of fleet.all()) await writeFile(join(logs, `${member.kind}-${member.index}.log`), fleet.output(member));
-  figures.logs = logs;
-  for (const member of fleet.all()) {
-    const output = fleet.output(member);
-    if (fleet.crashed().includes(member) || /uncaughtException|unhandledRejection|Uncaught/.test(output)) {
-      found.crashes++;
-      notes.push(output.slice(-2000));
-    }
-  }
+  figures.logs = await fleet.keepLogs(join(tmpdir(), `readiness-chaos-kill-storm-${started}`));
+  const crashes = fleet.crashReports();
+  found.crashes += crashes.length;
+  notes.push(...crashes);
   await fleet.killAll();
   await Promise.all(watchedQueues.map((queue) => queue.close()));
   connection.disconnect();

@@ -13,19 +13,18 @@
 // - DEPLOYMENTS deployments whose Start is clicked on both bots and replayed, each running four webhook tasks.
 // Then it counts, from Postgres and from what Slack and the receiver saw, every effect that is missing or doubled.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrationsDir } from '../../src/shared/paths.ts';
 import { ids } from '../../src/slack/ids.ts';
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
-import { entryProcesses, type EntryProcess } from '../../test/support/processes.ts';
 import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { startExampleService } from '../../tools/demo/example-service.ts';
-import { deliverSigned } from '../../tools/slack-stand-in/http.ts';
 import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
-import { freePort, startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
+import { fleetEnv, inBatches, replayOne, startFleet, type FleetMember } from './support/fleet.ts';
+import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
 const APPROVAL_SERVICES = Number(process.env.REPLICAS_SERVICES ?? 25);
@@ -120,76 +119,15 @@ const configPath = join(dir, 'readiness.yaml');
 // JSON is YAML.
 await writeFile(configPath, JSON.stringify(config));
 
-const processes = entryProcesses();
-const env = {
-  SLACK_BOT_TOKEN: botToken,
-  SLACK_API_URL: standIn.apiUrl,
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redis.url,
-  QUEUE_PREFIX: 'replicas',
-  READINESS_CONFIG: configPath,
-  LOG_LEVEL: 'warn',
-};
-const bots: { process: EntryProcess; env: Record<string, string>; eventsUrl: string; adminUrl: string }[] = [];
-for (let index = 0; index < 2; index++) {
-  const [port, adminPort] = [await freePort(), await freePort()];
-  const botEnv = { ...env, SLACK_SIGNING_SECRET: signingSecret, PORT: String(port), ADMIN_PORT: String(adminPort) };
-  bots.push({
-    process: processes.start('bot.ts', botEnv),
-    env: botEnv,
-    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
-    adminUrl: `http://127.0.0.1:${adminPort}`,
-  });
-}
-/** The bot processes SIGKILLed on purpose: not crashes, and their logs are kept apart. */
-const killed: EntryProcess[] = [];
-const workers: { process: EntryProcess; adminUrl: string }[] = [];
-for (let index = 0; index < 2; index++) {
-  const adminPort = await freePort();
-  workers.push({ process: processes.start('worker.ts', { ...env, ADMIN_PORT: String(adminPort) }), adminUrl: `http://127.0.0.1:${adminPort}` });
-}
-const all = () => [...bots, ...workers];
-const crashed = () => all().filter((entry) => entry.process.exitCode !== null || entry.process.signalCode !== null);
-const serving = (url: string) =>
-  fetch(url).then(
-    (response) => response.ok,
-    () => false,
-  );
-const bot = (index: number) => bots[index % 2] ?? (bots[0] as (typeof bots)[number]);
-
-/** A condition on the world, with the processes checked on every poll: one that died ends the wait at once. */
-async function until(probe: () => Promise<boolean> | boolean, what: string, boundMs = BOUND_MS): Promise<number> {
-  return await waitFor(
-    async () => {
-      const dead = crashed();
-      if (dead.length > 0) throw new Error(`${what}: a process exited\n${dead.map((entry) => entry.process.output()).join('\n---\n')}`);
-      return await probe();
-    },
-    boundMs,
-    what,
-  );
-}
-
+const fleet = await startFleet({
+  env: fleetEnv({ botToken, slackApiUrl: standIn.apiUrl, databaseUrl, redisUrl: redis.url, queuePrefix: 'replicas', configPath }),
+  signingSecret,
+  bots: 2,
+  workers: 2,
+});
+const bot = (index: number) => fleet.bots[index % 2] as FleetMember;
+const until = (probe: () => Promise<boolean> | boolean, what: string, boundMs = BOUND_MS) => fleet.until(probe, what, boundMs);
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
-
-/** Runs `work` over `items`, `limit` at a time. */
-async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await work(item);
-      }
-    }),
-  );
-}
-
-/** One signed request, delivered byte for byte: Slack retrying what it thinks failed. */
-function replayOne(eventsUrl: string, payload: Record<string, unknown>) {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return deliverSigned(eventsUrl, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) });
-}
 
 let connectionRetries = 0;
 /**
@@ -204,7 +142,7 @@ async function toBot<R>(index: number, send: (eventsUrl: string) => Promise<R>):
     } catch (error) {
       if (attempt >= 5) throw error;
       connectionRetries++;
-      await until(() => serving(`${bot(index).adminUrl}/healthz`), `bot ${index % 2} serving again`);
+      await until(() => fleet.serving(bot(index)), `bot ${index % 2} serving again`);
     }
   }
 }
@@ -218,22 +156,8 @@ const tally = (status: number) => statuses.set(status, (statuses.get(status) ?? 
 const progress = (line: string) => process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
 
 try {
-  const startupMs = await until(
-    async () => (await Promise.all(all().map((entry) => serving(`${entry.adminUrl}/healthz`)))).every(Boolean),
-    'every process healthy',
-  );
-  await until(
-    async () =>
-      await fetch(bot(0).eventsUrl, { method: 'POST' }).then(
-        () =>
-          fetch(bot(1).eventsUrl, { method: 'POST' }).then(
-            () => true,
-            () => false,
-          ),
-        () => false,
-      ),
-    'both bots listening for Slack',
-  );
+  // Healthy, and both bots listening for Slack.
+  const startupMs = await until(async () => (await Promise.all(fleet.all().map(fleet.serving))).every(Boolean), 'every process serving');
   const readyAt = Date.now();
   figures.startupMs = startupMs;
   progress(`2 bots and 2 workers serving after ${startupMs} ms`);
@@ -295,7 +219,7 @@ try {
   const clicksStarted = Date.now();
   const killAt = Math.floor(approvals.length / 2);
   let sent = 0;
-  const killedBot = bots[0] as (typeof bots)[number];
+  const killedBot = fleet.bots[0] as FleetMember;
   const restart = { armed: true, killedAt: 0, killedClick: '', killedTrigger: '', servingAgainMs: 0 };
   /** Deliveries the bot never answered (refused connection, cut off mid-request): Slack shows the person an error. */
   const unanswered: { userId: string; value: string; ts: string; target: number }[] = [];
@@ -317,12 +241,11 @@ try {
     return result?.status === 200 ? result : undefined;
   };
   /** SIGKILL the first bot at once, then start it again on the same ports, as an orchestrator would. */
-  const killAndRestart = (clickValue: string) => {
+  const killAndRestart = async (clickValue: string) => {
     restart.killedAt = Date.now();
     restart.killedClick = clickValue;
-    killedBot.process.kill('SIGKILL');
-    killed.push(killedBot.process);
-    killedBot.process = processes.start('bot.ts', killedBot.env);
+    await fleet.kill(killedBot);
+    fleet.restart(killedBot);
     progress(`bot 0 SIGKILLed right after acknowledging ${clickValue}; starting again`);
   };
   await inBatches(approvals, DELIVERIES_IN_FLIGHT, async ({ request, role }) => {
@@ -336,7 +259,7 @@ try {
       // replay can record it (the person saw it accepted and does not click again).
       const acked = await deliver(0, () => standIn.clickButton(killedBot.eventsUrl, click), person);
       if (acked) {
-        killAndRestart(value);
+        await killAndRestart(value);
         restart.killedTrigger = acked.triggerId;
       } else restart.armed = true;
       deliveries += 1;
@@ -348,13 +271,14 @@ try {
       deliver(role + 1, () => standIn.clickButton(bot(role + 1).eventsUrl, click), person),
     ]);
     // Slack retrying a delivery byte for byte to both bots (only one it made: an unanswered click has no payload).
-    if (first) await Promise.all(bots.map((entry, index) => deliver(index, () => replayOne(entry.eventsUrl, first.payload), person)));
+    if (first)
+      await Promise.all(fleet.bots.map((entry, index) => deliver(index, () => replayOne(entry.eventsUrl, signingSecret, first.payload), person)));
     deliveries += first ? 4 : 2;
   });
   // The bot is back: every delivery nobody answered is clicked again, as a person shown an error would (a new
   // click, so a new trigger id), until one is answered.
   if (restart.killedAt > 0) {
-    await until(() => serving(`${killedBot.adminUrl}/healthz`), 'the killed bot serving again');
+    await until(() => fleet.serving(killedBot), 'the killed bot serving again');
     restart.servingAgainMs = Date.now() - restart.killedAt;
     progress(`bot 0 serving again ${restart.servingAgainMs} ms after the kill`);
   }
@@ -431,7 +355,7 @@ try {
         toBot(index, (url) => standIn.clickButton(url, click)),
         toBot(index + 1, (url) => standIn.clickButton(url, click)),
       ]);
-      const replayed = await Promise.all([0, 1].map((target) => toBot(target, (url) => replayOne(url, first.payload))));
+      const replayed = await Promise.all([0, 1].map((target) => toBot(target, (url) => replayOne(url, signingSecret, first.payload))));
       for (const status of [first.status, second.status, ...replayed.map((result) => result.status)]) tally(status);
     }),
   );
@@ -623,21 +547,12 @@ try {
   notes.push(`${(error as Error).stack ?? (error as Error).message}${cause ? ` (cause: ${String(cause)})` : ''}`);
   found.stuck += 1;
 } finally {
-  // Every process's log, kept for reading after the run.
-  const logs = join(tmpdir(), `readiness-chaos-replicas-${started}`);
-  await mkdir(logs, { recursive: true });
-  for (const [index, entry] of all().entries())
-    await writeFile(join(logs, `${index < 2 ? 'bot' : 'worker'}-${index % 2}.log`), entry.process.output());
-  for (const [index, child] of killed.entries()) await writeFile(join(logs, `bot-0-killed-${index}.log`), child.output());
-  figures.logs = logs;
-  for (const entry of all()) {
-    const output = entry.process.output();
-    if (entry.process.exitCode !== null || entry.process.signalCode !== null || /uncaughtException|unhandledRejection|Uncaught/.test(output)) {
-      found.crashes++;
-      notes.push(output.slice(-2000));
-    }
-  }
-  await processes.killAll();
+  // Every process's log (the killed one's too), kept for reading after the run.
+  figures.logs = await fleet.keepLogs(join(tmpdir(), `readiness-chaos-replicas-${started}`));
+  const crashes = fleet.crashReports();
+  found.crashes += crashes.length;
+  notes.push(...crashes);
+  await fleet.killAll();
   await db.end();
   await standIn.close();
   await receiver.close();

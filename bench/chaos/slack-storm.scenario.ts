@@ -1,17 +1,23 @@
 // Guarantee 4 under load: a Slack storm (30 % of Web API calls answered 429 + Retry-After, 10 % 5xx, seeded) during
-// 50 assessments and 20 incidents, on one bot and two worker sets against real Postgres and Redis. Reports posts lost
-// or doubled, messages that never showed their final state, and failed calls that were never retried to success.
+// 50 assessments and 20 incidents, on two bots and two workers as processes (src/main/bot.ts, src/main/worker.ts;
+// support/fleet.ts) against a private Postgres and Redis. The Slack stand-in runs in this process, so the storm is its
+// `faults` option. Reports posts lost or doubled, messages that never showed their final state, failed calls that were
+// never retried to success, and processes that crashed.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
-import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
+import { QueueName } from '../../src/queue/names.ts';
 import { migrationsDir } from '../../src/shared/paths.ts';
-import { silentLogger } from '../../src/shared/logger.ts';
 import { assessmentPostIntent } from '../../src/slack/assessment-message.publisher.ts';
 import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
 import { startExampleService } from '../../tools/demo/example-service.ts';
-import { startLocalStack } from '../../tools/demo/local-stack.ts';
-import type { RecordedCall } from '../../tools/slack-stand-in/slack-stand-in.ts';
-import { waitFor } from './support/private-services.ts';
+import { type RecordedCall, SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
+import { fleetEnv, startFleet, type FleetMember } from './support/fleet.ts';
+import { startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
 
 const ASSESSMENTS = Number(process.env.STORM_ASSESSMENTS ?? 50);
@@ -21,52 +27,64 @@ const STORM = { rateLimitedShare: 0.3, serverErrorShare: 0.1, seed: Number(proce
 const SETTLE_BOUND_MS = 300_000;
 const ONCALL = 'U0ONCALL';
 const USER = 'U0STORMUSER';
+const CHANNEL = 'C0DEMO';
 const INCIDENT_CHANNEL = 'C0INCIDENTS';
-
-// The Web API client logs every 429 it waits out to the console: thousands of lines in a storm.
-for (const method of ['log', 'info', 'warn', 'debug'] as const) console[method] = () => undefined;
+const QUEUE_PREFIX = 'slackstorm';
 
 let crashes = 0;
 process.on('uncaughtException', () => (crashes += 1));
 process.on('unhandledRejection', () => (crashes += 1));
+const loads: number[] = [];
+const sampleLoad = () => loads.push(loadavg()[0] ?? 0);
+sampleLoad();
+const loadTimer = setInterval(sampleLoad, 5000);
 
-const adminUrl = process.env.CHAOS_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = new URL(adminUrl);
-databaseUrl.pathname = `/readiness_chaos_storm_${randomBytes(3).toString('hex')}`;
-await ensureDatabase(databaseUrl.toString());
-await applyMigrations(databaseUrl.toString(), migrationsDir);
-
+const scenarioStarted = Date.now();
+const progress = (line: string) => process.stdout.write(`  [${Math.round((Date.now() - scenarioStarted) / 1000)} s] ${line}\n`);
+const postgres = await startPrivatePostgres();
+const redis = await startPrivateRedis({ persistence: 'none' });
+const databaseUrl = postgres.url('readiness_slack_storm');
+await ensureDatabase(databaseUrl);
+await applyMigrations(databaseUrl, migrationsDir);
+const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 const target = await startExampleService();
-const stack = await startLocalStack({
-  config: parseReadinessConfig(
-    {
-      roles: { 'on-call': { users: [ONCALL] } },
-      incidents: { channel: INCIDENT_CHANNEL, severities: { sev3: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] } } },
-      services: {
-        payments: {
-          environments: { production: { vars: { baseUrl: target.url } } },
-          checks: [
-            { id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' },
-            { id: 'docs', name: 'Docs', type: 'http', severity: 'low', category: 'documentation', url: '{{baseUrl}}/docs' },
-          ],
-        },
-      },
-    },
-    'slack storm scenario',
-  ),
-  databaseUrl: databaseUrl.toString(),
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  logger: silentLogger,
-  slackRetries: 8,
-  standIn: {
-    channels: ['C0DEMO', INCIDENT_CHANNEL],
-    users: { [USER]: { name: 'requester' }, [ONCALL]: { name: 'oncall' } },
-    faults: STORM,
-  },
+const signingSecret = randomBytes(16).toString('hex');
+const botToken = 'xoxb-chaos-slack-storm';
+const standIn = await SlackStandIn.start({
+  signingSecret,
+  botToken,
+  channels: [CHANNEL, INCIDENT_CHANNEL],
+  users: { [USER]: { name: 'requester' }, [ONCALL]: { name: 'oncall' } },
+  faults: STORM,
 });
-// A second set of workers: two processes' worth of consumers share the queues (and Slack's rate limits).
-await stack.startWorkers();
-const { standIn, runtime } = stack;
+const config = {
+  roles: { 'on-call': { users: [ONCALL] } },
+  incidents: { channel: INCIDENT_CHANNEL, severities: { sev3: { respondWithin: '1h', levels: [{ roles: ['on-call'] }] } } },
+  services: {
+    payments: {
+      environments: { production: { vars: { baseUrl: target.url } } },
+      checks: [
+        { id: 'health', name: 'Health', type: 'http', severity: 'critical', url: '{{baseUrl}}/healthz' },
+        { id: 'docs', name: 'Docs', type: 'http', severity: 'low', category: 'documentation', url: '{{baseUrl}}/docs' },
+      ],
+    },
+  },
+};
+const dir = await mkdtemp(join(tmpdir(), 'readiness-chaos-slack-storm-'));
+const configPath = join(dir, 'readiness.yaml');
+// JSON is YAML.
+await writeFile(configPath, JSON.stringify(config));
+const fleet = await startFleet({
+  env: fleetEnv({ botToken, slackApiUrl: standIn.apiUrl, databaseUrl, redisUrl: redis.url, queuePrefix: QUEUE_PREFIX, configPath }),
+  signingSecret,
+  bots: 2,
+  workers: 2,
+});
+const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+const renderQueue = new Queue(QueueName.slackRender, { connection, prefix: QUEUE_PREFIX });
+const notes: string[] = [];
+const startupMs = await fleet.until(async () => (await Promise.all(fleet.all().map(fleet.serving))).every(Boolean), 'every process serving', 300_000);
+progress(`2 bots and 2 workers serving after ${startupMs} ms`);
 
 const started = Date.now();
 const commands = [
@@ -74,53 +92,70 @@ const commands = [
   ...Array.from({ length: INCIDENTS }, (_, i) => `incident sev3 Storm incident ${i + 1}`),
 ];
 const triggers: { kind: 'assessment' | 'incident'; triggerId: string; ackStatus: number }[] = [];
-// Five at a time: a steady stream of commands, as a busy workspace sends them.
+// Five at a time, alternating between the bots: a steady stream of commands, as a busy workspace sends them.
 for (let i = 0; i < commands.length; i += 5) {
   const batch = await Promise.all(
-    commands.slice(i, i + 5).map(async (text) => {
-      const ack = await standIn.sendSlashCommand(stack.eventsUrl, { text, userId: USER, channelId: stack.channelId });
+    commands.slice(i, i + 5).map(async (text, offset) => {
+      const bot = fleet.bots[(i + offset) % fleet.bots.length] as FleetMember;
+      const ack = await standIn.sendSlashCommand(bot.eventsUrl, { text, userId: USER, channelId: CHANNEL });
       return { kind: text.startsWith('run') ? ('assessment' as const) : ('incident' as const), triggerId: ack.triggerId, ackStatus: ack.status };
     }),
   );
   triggers.push(...batch);
 }
 const lastCommandAt = Date.now();
+progress(`${commands.length} commands sent in ${lastCommandAt - started} ms`);
 
 const assessmentKeys = triggers.filter((t) => t.kind === 'assessment').map((t) => t.triggerId);
 const incidentKeys = triggers.filter((t) => t.kind === 'incident').map((t) => t.triggerId);
 
 async function settledState() {
-  const assessments = await runtime.db.assessment.findMany({ where: { requestKey: { in: assessmentKeys } } });
-  const incidents = await runtime.db.incident.findMany({ where: { requestKey: { in: incidentKeys } } });
+  const assessments = (
+    await db.query<{ id: string; status: string; verdict: string | null; message_ts: string | null }>(
+      'select id, status, verdict, message_ts from assessments where request_key = any($1)',
+      [assessmentKeys],
+    )
+  ).rows;
+  const incidents = (await db.query<{ id: string; number: number }>('select id, number from incidents where request_key = any($1)', [incidentKeys]))
+    .rows;
   const finalShown = assessments.filter((row) => {
-    if (row.status !== 'COMPLETED' || row.messageTs === null) return false;
-    const shown = standIn.message(stack.channelId, row.messageTs);
+    if (row.status !== 'COMPLETED' || row.message_ts === null) return false;
+    const shown = standIn.message(CHANNEL, row.message_ts);
     return shown !== undefined && !(shown.text ?? '').endsWith('assessing…') && (shown.text ?? '').includes(row.verdict?.replaceAll('_', ' ') ?? '?');
   });
   const alerted = incidents.filter((row) =>
     standIn.messages(INCIDENT_CHANNEL).some((m) => m.threadTs === undefined && (m.text ?? '').includes(`INC-${row.number}:`)),
   );
   const paged = incidents.filter((row) => standIn.messages(`D${ONCALL.slice(1)}`).some((m) => (m.text ?? '').includes(`INC-${row.number}:`)));
-  const pending = await runtime.db.incidentNotification.count({ where: { incidentId: { in: incidents.map((row) => row.id) }, status: 'PENDING' } });
+  const pending = Number(
+    (
+      await db.query<{ n: string }>(`select count(*) n from incident_notifications where incident_id = any($1::uuid[]) and status = 'PENDING'`, [
+        incidents.map((row) => row.id),
+      ])
+    ).rows[0]?.n ?? 0,
+  );
   return { assessments, incidents, finalShown, alerted, paged, pending };
 }
 
 let state = await settledState();
 const settled = () =>
   state.finalShown.length === ASSESSMENTS && state.alerted.length === INCIDENTS && state.paged.length === INCIDENTS && state.pending === 0;
-await waitFor(
-  async () => {
-    state = await settledState();
-    return settled();
-  },
-  SETTLE_BOUND_MS,
-  'every assessment and incident in its final state',
-).catch(() => undefined);
+await fleet
+  .until(
+    async () => {
+      state = await settledState();
+      return settled();
+    },
+    'every assessment and incident in its final state',
+    SETTLE_BOUND_MS,
+  )
+  .catch((error: unknown) => notes.push((error as Error).message.slice(0, 3000)));
 const settleMs = Date.now() - lastCommandAt;
+progress(`settled (or gave up) ${settleMs} ms after the last command`);
 // Updates still queued or waiting out a 429 when the last message turned final: let them land before counting calls.
 await waitFor(
   async () => {
-    const counts = await runtime.queues.queues.render.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    const counts = await renderQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).every((count) => count === 0);
   },
   60_000,
@@ -129,7 +164,7 @@ await waitFor(
 
 // Doubled: more than one message carrying an assessment's intent, more than one alert or page per incident.
 const assessmentDoubles = state.assessments.filter(
-  (row) => standIn.messages(stack.channelId).filter((m) => JSON.stringify(m.metadata) === JSON.stringify(assessmentPostIntent(row.id))).length > 1,
+  (row) => standIn.messages(CHANNEL).filter((m) => JSON.stringify(m.metadata) === JSON.stringify(assessmentPostIntent(row.id))).length > 1,
 ).length;
 const incidentDoubles = state.incidents.filter((row) => {
   const alerts = standIn.messages(INCIDENT_CHANNEL).filter((m) => m.threadTs === undefined && (m.text ?? '').includes(`INC-${row.number}:`)).length;
@@ -157,10 +192,10 @@ if (process.env.STORM_DEBUG) {
       .map((row) => ({
         id: row.id,
         posts: standIn
-          .messages(stack.channelId)
+          .messages(CHANNEL)
           .filter((m) => JSON.stringify(m.metadata) === JSON.stringify(assessmentPostIntent(row.id)))
           .map((m) => m.ts),
-        recorded: row.messageTs,
+        recorded: row.message_ts,
       }))
       .filter((row) => row.posts.length > 1),
     incidents: state.incidents.map((row) => ({
@@ -179,18 +214,25 @@ if (process.env.STORM_DEBUG) {
   process.stderr.write(`${JSON.stringify(detail, null, 1)}\n`);
 }
 
+// A process that ended unasked or logged an uncaught exception or unhandled rejection, or this one doing so.
+const crashReports = fleet.crashReports();
+notes.push(...crashReports);
+clearInterval(loadTimer);
+sampleLoad();
+const logs = await fleet.keepLogs(join(tmpdir(), `readiness-chaos-slack-storm-${scenarioStarted}`));
+
 const notFinal = ASSESSMENTS - state.finalShown.length;
 const lost = notFinal + (INCIDENTS - state.alerted.length) + (INCIDENTS - state.paged.length) + unhandled;
 const stuck = state.assessments.filter((row) => row.status !== 'COMPLETED').length + (ASSESSMENTS - state.assessments.length) + state.pending;
 const result = await writeScenarioResult({
   scenario: 'slack-storm',
-  did: `${ASSESSMENTS} assessments and ${INCIDENTS} sev3 incidents (each paging on-call) while the stand-in answered ${STORM.rateLimitedShare * 100} % of Web API calls 429 (Retry-After 1 s) and ${STORM.serverErrorShare * 100} % 5xx (seed ${STORM.seed}); one bot, two worker sets`,
+  did: `${ASSESSMENTS} assessments and ${INCIDENTS} sev3 incidents (each paging on-call) while the stand-in answered ${STORM.rateLimitedShare * 100} % of Web API calls 429 (Retry-After 1 s) and ${STORM.serverErrorShare * 100} % 5xx (seed ${STORM.seed}); 2 bots + 2 workers as processes on a private Postgres and Redis`,
   found: {
     lost,
     doubled: assessmentDoubles + incidentDoubles,
     stuck,
     wrongVerdicts: state.assessments.filter((row) => row.verdict !== 'GO' && row.status === 'COMPLETED').length,
-    crashes,
+    crashes: crashes + crashReports.length,
   },
   recovery: [{ what: 'every message final after the last command', ms: settleMs, boundMs: SETTLE_BOUND_MS }],
   figures: {
@@ -203,13 +245,20 @@ const result = await writeScenarioResult({
     acksNot200: triggers.filter((t) => t.ackStatus !== 200).length,
     commandsSentMs: lastCommandAt - started,
     settleMs,
+    startupMs,
+    loadAverageDuring: `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
+    logs,
+    ...(notes.length > 0 ? { notes: notes.join(' | ').slice(0, 4000) } : {}),
   },
 });
 
-await stack.close();
+await fleet.killAll();
+await renderQueue.close();
+connection.disconnect();
+await db.end();
+await standIn.close();
 await target.close();
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseUrl.pathname.slice(1))} WITH (FORCE)`);
-await admin.end();
+await redis.destroy();
+await postgres.destroy();
+await rm(dir, { recursive: true, force: true });
 process.exit(result.pass ? 0 : 1);

@@ -5,6 +5,7 @@ import { controlDeployment, passGate, type ControlAction } from '../../src/deplo
 import { requestRollback } from '../../src/deployments/rollback.ts';
 import { deploymentMessages } from '../../src/slack/deployment-messages.ts';
 import { messages } from '../../src/slack/messages.ts';
+import { isInboxReplay } from '../../src/slack/replay-app.ts';
 import type { CommandDeps } from '../command-context.ts';
 
 const Click = z.object({
@@ -28,11 +29,16 @@ function parse(body: unknown, value: z.ZodString) {
 
 /** Start, Cancel, Pause, Resume, Abort on the deployment message. */
 export function deploymentControlAction(deps: CommandDeps, action: ControlAction) {
-  return async ({ ack, body, respond }: ActionArgs) => {
+  return async ({ ack, body, respond, context }: ActionArgs) => {
     await ack();
     const click = parse(body, DeploymentId);
     if (!click.ok) return void (await respond(ephemeral(messages.unreadableCommand(click.problems))));
-    const result = await controlDeployment(deps.deployments.domain, { deploymentId: click.value, action, userId: click.userId });
+    const result = await controlDeployment(deps.deployments.domain, {
+      deploymentId: click.value,
+      action,
+      userId: click.userId,
+      replay: isInboxReplay(context),
+    });
     if (!result.ok && result.reason === 'start_refused')
       await respond({ response_type: 'ephemeral', replace_original: false, ...deploymentMessages.startRefusedResponse(result) });
     else if (!result.ok) await respond(ephemeral(deploymentMessages.controlRefused(result, roleMentions(deps.runtime.roles))));

@@ -74,7 +74,7 @@ export function createSignoffEffects(deps: SignoffEffectsDeps): AllSignoffEffect
       messageTs = await deps.thread.postRequest(request, { lookFirst: claim.earlierAttempts > 0 });
     } catch (error) {
       // The count stays: the post may have reached Slack all the same, so the next claimant looks first.
-      await deps.signoffs.releaseMessageClaim(request.id).catch(() => undefined);
+      await deps.signoffs.releaseMessageClaim(request.id, claim.earlierAttempts + 1).catch(() => false);
       throw error;
     }
     if (messageTs) await deps.signoffs.attachMessage(request.id, messageTs);

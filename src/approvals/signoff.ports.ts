@@ -73,8 +73,12 @@ export interface SignoffRepository {
    * claim runs. `earlierAttempts` counts the claims before this one, any of which may have reached Slack.
    */
   claimMessage(id: string, leaseMs: number): Promise<AttemptClaim>;
-  /** Gives a claim back after a post that failed, so the next one need not wait out the lease. */
-  releaseMessageClaim(id: string): Promise<void>;
+  /**
+   * Gives a claim back after a post that failed, so the next one need not wait out the lease. Only the claim made as
+   * attempt `attempt` (`earlierAttempts + 1`): when the lease ran out and another process took the claim meanwhile,
+   * that claim is theirs and stays. False when there was nothing of ours to give back.
+   */
+  releaseMessageClaim(id: string, attempt: number): Promise<boolean>;
   /** Requests (not stale) created before `createdBefore`, within a day of it, whose message was never recorded. */
   unposted(createdBefore: Date, limit: number): Promise<string[]>;
   /** Records one person's sign-off if it is still allowed, and the decision when it was the last one needed. */

@@ -20,7 +20,13 @@ export type ControlResult =
  */
 export async function controlDeployment(
   deps: DeploymentDeps,
-  input: { deploymentId: string; action: ControlAction; userId: string },
+  input: {
+    deploymentId: string;
+    action: ControlAction;
+    userId: string;
+    /** The inbox replays this click: the bot that acknowledged it died before finishing it. */
+    replay?: boolean | undefined;
+  },
 ): Promise<ControlResult> {
   const current = await deps.deployments.find(input.deploymentId);
   if (!current) return { ok: false, reason: 'not_found' };
@@ -38,6 +44,10 @@ export async function controlDeployment(
           ? await deployments.resume(current.id, input.userId)
           : await deployments.abort(current.id, input.userId, at);
   if (!result.applied) {
+    if (input.action === 'abort' && input.replay === true && result.deployment?.status === 'ABORTED') {
+      const owed = await announceOwedAbort(deps, result.deployment, input.userId);
+      if (owed) return { ok: true, deployment: result.deployment };
+    }
     return { ok: false, reason: 'wrong_state', status: result.deployment?.status ?? current.status, action: input.action };
   }
   const { deployment } = result;
@@ -47,6 +57,20 @@ export async function controlDeployment(
   if (input.action === 'abort') await deps.effects.announce(deployment, { kind: 'aborted', by: input.userId, phaseIndex: deployment.currentPhase });
   await deps.effects.publish(deployment);
   return { ok: true, deployment };
+}
+
+/**
+ * A replayed Abort that finds the deployment ABORTED by this same person: its first run committed the abort and may
+ * have died before the release thread was told. Announce it now; the post looks for the line first, so when it was
+ * made this adds nothing. Only a replay does this: the replayed run is dead, while the first run of a double click
+ * that lost may still be posting, and a look-up before a post cannot exclude a post made at the same moment.
+ */
+async function announceOwedAbort(deps: DeploymentDeps, deployment: DeploymentView, userId: string): Promise<boolean> {
+  const aborted = await deps.deployments.lastAudited(deployment.id, 'deployment.aborted');
+  if (aborted?.actor !== userId) return false;
+  await deps.effects.announce(deployment, { kind: 'aborted', by: userId, phaseIndex: deployment.currentPhase });
+  await deps.effects.publish(deployment);
+  return true;
 }
 
 /** The role a manual gate of the deployment's plan names, or undefined when there is no such gate. */

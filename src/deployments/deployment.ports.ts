@@ -54,6 +54,11 @@ export interface DeploymentRepository {
   /** The newest deployment of the service and environment that ever started: what `/readiness rollback` means. */
   latestStarted(service: string, environment: string): Promise<DeploymentView | undefined>;
   findLock(service: string, environment: string): Promise<LockHolder | undefined>;
+  /**
+   * Who took the deployment's latest step of `action` (from its audit trail) and the reason recorded with it: what an
+   * announcement owed for that step must name.
+   */
+  lastAudited(id: string, action: string): Promise<{ actor: string; reason: string | null } | undefined>;
   /** PLANNED deployments past their expiry: what the recovery sweep expires when their delayed job was lost. */
   overduePlans(at: Date, limit?: number): Promise<string[]>;
 

@@ -107,8 +107,12 @@ async function pauseAfterOutage(
   input: { phaseIndex: number; generation: number },
   cause: string,
 ): Promise<DeploymentView> {
-  if (deployment.status !== 'RUNNING' || deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation)
+  if (deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation) return deployment;
+  if (deployment.status === 'PAUSED') {
+    await announceOwedPause(deps, deployment);
     return deployment;
+  }
+  if (deployment.status !== 'RUNNING') return deployment;
   // The cause carries the driver's error text, audited and shown in Slack: redacted like every failure reason.
   const why = redactText(cause);
   const paused = await deps.deployments.pause(deployment.id, 'system', why);
@@ -116,6 +120,18 @@ async function pauseAfterOutage(
   await deps.effects.announce(paused.deployment, { kind: 'paused_after_outage', cause: why });
   await deps.effects.publish(paused.deployment);
   return paused.deployment;
+}
+
+/**
+ * A retry of the job that paused the deployment after an outage and then failed to say so (the pause committed, the
+ * post did not): when the latest pause is still Readiness's own, announce it with the cause it recorded. Idempotent:
+ * the post looks for the line first, and only this phase's job of this generation gets here.
+ */
+async function announceOwedPause(deps: RollbackRunDeps, deployment: DeploymentView): Promise<void> {
+  const paused = await deps.deployments.lastAudited(deployment.id, 'deployment.paused');
+  if (paused?.actor !== 'system' || paused.reason === null) return;
+  await deps.effects.announce(deployment, { kind: 'paused_after_outage', cause: paused.reason });
+  await deps.effects.publish(deployment);
 }
 
 /** The thread, the message and the incident after a failed phase; each is idempotent, so a retry may repeat it. */

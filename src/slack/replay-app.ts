@@ -4,6 +4,12 @@ import type { Logger } from '../shared/logger.ts';
 import { boltLogger } from './app.ts';
 import { errorMiddleware } from './error-middleware.ts';
 
+/** Set in a replayed request's context, so a handler can deliver what its dead first run may have owed. */
+const INBOX_REPLAY = 'readinessInboxReplay';
+
+/** Whether the listener runs a request the inbox replays (see createReplayApp), not a delivery from Slack. */
+export const isInboxReplay = (context: Record<string, unknown>): boolean => context[INBOX_REPLAY] === true;
+
 /** Nothing arrives over the network: the inbox replay hands requests in through processEvent. */
 const noReceiver: Receiver = {
   init: () => undefined,
@@ -36,6 +42,6 @@ export function createReplayApp(options: { botToken: string; slackApiUrl: string
   app.error(async (error) => options.logger.error('bolt error in a replayed Slack request', { err: error.message, code: error.code }));
   return {
     app,
-    replay: (body) => app.processEvent({ body, ack: async () => undefined }),
+    replay: (body) => app.processEvent({ body, ack: async () => undefined, customProperties: { [INBOX_REPLAY]: true } }),
   };
 }

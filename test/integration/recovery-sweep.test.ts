@@ -5,8 +5,6 @@ import { dropDatabase, privateDatabase } from '../support/private-database.ts';
 import { startRecoverySweep, strandedWorkDeps, type RecoverySweepDeps } from '../../jobs/recovery-sweep.ts';
 import { lookupTarget } from '../../src/config/catalog.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
-import { SHIPPED_TEMPLATES } from '../../src/deployments/default-templates.ts';
-import { buildPlan } from '../../src/deployments/plan.ts';
 import { deploymentServices } from '../../src/main/deployments-wiring.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { jobIds, QueueName } from '../../src/queue/names.ts';
@@ -17,7 +15,7 @@ import { DeployReceiver } from '../../tools/demo/deploy-receiver.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
-import { inAnHour, seedGoAssessment, startGuard } from '../support/go-assessment.ts';
+import { startedDeployment } from '../support/go-assessment.ts';
 
 const DEPLOYER = 'U0DEPLOYER';
 const SECRET = 'a-shared-secret-of-enough-length';
@@ -103,26 +101,13 @@ const recoveries = (subjectId: string) =>
 
 /** A deployment whose Start committed (RUNNING, the lock taken) in a process that died before enqueueing its first phase. */
 async function strandedDeployment(environment: string): Promise<string> {
-  const template = SHIPPED_TEMPLATES.standard;
-  if (!template) throw new Error('the standard template is missing');
-  const planned = buildPlan('standard', template, { deployUrl: `${receiver.url}/${environment}`, service: 'shop', environment, version: 'v1' });
-  if (!planned.ok) throw new Error(planned.problems.join('; '));
-  const { deployment } = await stack.runtime.deployments.create({
-    requestKey: `recovery-${randomUUID()}`,
+  return startedDeployment(stack.runtime, {
     service: 'shop',
     environment,
-    template: 'standard',
-    version: 'v1',
-    requestedBy: DEPLOYER,
+    deployUrl: `${receiver.url}/${environment}`,
     channelId: stack.channelId,
-    threadTs: null,
-    assessmentId: await seedGoAssessment(stack.runtime.db, 'shop', environment),
-    plan: planned.plan,
-    planExpiresAt: inAnHour(),
+    requestedBy: DEPLOYER,
   });
-  const started = await stack.runtime.deployments.start(deployment.id, DEPLOYER, new Date(), startGuard(new Date()));
-  expect(started.applied).toBe(true);
-  return deployment.id;
 }
 
 const deploymentEnds = (id: string) =>

@@ -182,4 +182,20 @@ describe('the recovery sweep delivers what sign-off still owes a thread', () => 
     expect(requestMessages(threadTs, request.id).map((message) => message.ts)).toEqual([ts]);
     expect((await runtime.signoffs.findById(request.id))?.messageTs).toBe(ts);
   }, 120_000);
+
+  it('gives back only its own message claim: a claim retaken after the lease stays with the process that took it', async () => {
+    const { runtime } = stack;
+    const { request } = await unpostedRequest();
+    expect(await runtime.signoffs.claimMessage(request.id, 60_000)).toEqual({ claimed: true, earlierAttempts: 0 });
+    // The first claimant's post outlives its lease; another process takes the claim.
+    await runtime.db.signoffRequest.update({ where: { id: request.id }, data: { messageClaimedAt: LONG_AGO() } });
+    expect(await runtime.signoffs.claimMessage(request.id, 60_000)).toEqual({ claimed: true, earlierAttempts: 1 });
+
+    // The first one's post fails and it gives back what it took: the second one's claim is not its to free.
+    expect(await runtime.signoffs.releaseMessageClaim(request.id, 1)).toBe(false);
+    expect(await runtime.signoffs.claimMessage(request.id, 60_000)).toEqual({ claimed: false });
+    // The holder can give its own back.
+    expect(await runtime.signoffs.releaseMessageClaim(request.id, 2)).toBe(true);
+    expect(await runtime.signoffs.claimMessage(request.id, 60_000)).toEqual({ claimed: true, earlierAttempts: 2 });
+  }, 120_000);
 });

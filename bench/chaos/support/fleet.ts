@@ -2,6 +2,8 @@
 // chaos scenarios that run Readiness as it runs in production: replicas (every effect once across replicas) and
 // kill-storm (SIGKILL at random). A member can be killed and started again on the same ports, so Slack (the stand-in)
 // keeps its URL; a process that ends without being killed by the scenario is a crash.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { deliverSigned } from '../../../tools/slack-stand-in/http.ts';
 import { entryProcesses, exited, type EntryProcess } from '../../../test/support/processes.ts';
 import { freePort, waitFor } from './private-services.ts';
@@ -33,7 +35,31 @@ export interface Fleet {
   until(probe: () => Promise<boolean> | boolean, what: string, boundMs: number): Promise<number>;
   /** Every log line of every process the member has been. */
   output(member: FleetMember): string;
+  /**
+   * Writes each member's current log as `<kind>-<index>.log` and each process it was before a kill as
+   * `<kind>-<index>-killed-<n>.log` into `dir`, kept for reading after the run.
+   */
+  keepLogs(dir: string): Promise<string>;
+  /** The tail of the log of every member that crashed or logged an uncaught exception or unhandled rejection. */
+  crashReports(): string[];
   killAll(): Promise<void>;
+}
+
+/** The environment every member of a scenario's fleet shares: Slack (the stand-in), Postgres, Redis, the config. */
+export function fleetEnv(
+  options: { botToken: string; slackApiUrl: string; databaseUrl: string; redisUrl: string; queuePrefix: string; configPath: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: options.botToken,
+    SLACK_API_URL: options.slackApiUrl,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: options.queuePrefix,
+    READINESS_CONFIG: options.configPath,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
 }
 
 /** Starts `bots` bots and `workers` workers with `env` (a bot gets the signing secret and its ports too). */
@@ -110,6 +136,19 @@ export async function startFleet(options: { env: Record<string, string>; signing
       );
     },
     output: (member) => member.history.map((child) => child.output()).join('\n--- restarted ---\n'),
+    async keepLogs(dir) {
+      await mkdir(dir, { recursive: true });
+      for (const member of members) {
+        const name = `${member.kind}-${member.index}`;
+        await writeFile(join(dir, `${name}.log`), member.process.output());
+        for (const [n, child] of member.history.slice(0, -1).entries()) await writeFile(join(dir, `${name}-killed-${n}.log`), child.output());
+      }
+      return dir;
+    },
+    crashReports: () =>
+      members
+        .filter((member) => fleet.crashed().includes(member) || /uncaughtException|unhandledRejection|Uncaught/.test(fleet.output(member)))
+        .map((member) => fleet.output(member).slice(-2000)),
     killAll: () => processes.killAll(),
   };
   return fleet;
@@ -128,10 +167,8 @@ export async function inBatches<T>(items: T[], limit: number, work: (item: T) =>
   );
 }
 
-/** One signed interaction payload, delivered byte for byte to every given endpoint at once (Slack retrying a delivery). */
-export async function replayTo(urls: string[], signingSecret: string, payload: Record<string, unknown>): Promise<number[]> {
+/** One signed interaction payload, delivered byte for byte (Slack retrying a delivery): the same trigger id again. */
+export function replayOne(url: string, signingSecret: string, payload: Record<string, unknown>) {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const timestamp = Math.floor(Date.now() / 1000);
-  const results = await Promise.all(urls.map((url) => deliverSigned(url, signingSecret, body, { timestamp })));
-  return results.map((result) => result.status);
+  return deliverSigned(url, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) });
 }

@@ -4,7 +4,7 @@ import { abortDeployment, failDeployment, pauseDeployment, resumeDeployment } fr
 import { findLock } from './lock.ts';
 import { completePhase } from './phases.ts';
 import { attachMessage, cancelPlan, createDeployment, expirePlan, recordStartRefused } from './planning.ts';
-import { findDeployment, latestCompletedAssessment, latestStarted, overduePlans } from './reads.ts';
+import { findDeployment, lastAudited, latestCompletedAssessment, latestStarted, overduePlans } from './reads.ts';
 import { finishRollback, startRollback } from './rollback.ts';
 import { startDeployment } from './start.ts';
 import { markTaskRunning, passGate, recordTask } from './tasks.ts';
@@ -16,6 +16,7 @@ export function createDeploymentRepository(db: Db): DeploymentRepository {
     latestCompletedAssessment: (service, environment) => latestCompletedAssessment(db, service, environment),
     latestStarted: (service, environment) => latestStarted(db, service, environment),
     findLock: (service, environment) => findLock(db, service, environment),
+    lastAudited: (id, action) => lastAudited(db, id, action),
     overduePlans: (at, limit) => overduePlans(db, at, limit),
     create: (input) => createDeployment(db, input),
     attachMessage: (id, messageTs) => attachMessage(db, id, messageTs),

@@ -9,6 +9,16 @@ export async function findDeployment(db: Db, id: string): Promise<DeploymentView
   return row ? toView(row) : undefined;
 }
 
+/** The latest audited step of `action` on the deployment: who, and the reason recorded. */
+export async function lastAudited(db: Db, id: string, action: string): Promise<{ actor: string; reason: string | null } | undefined> {
+  const event = await db.auditEvent.findFirst({
+    where: { subjectType: 'deployment', subjectId: id, action },
+    orderBy: { seq: 'desc' },
+    select: { actor: true, reason: true },
+  });
+  return event ?? undefined;
+}
+
 /** What a guarded change reports: whether it applied, and the deployment as it is now, read after it. */
 export async function guardedResult(db: Db, id: string, applied: boolean): Promise<Guarded> {
   const deployment = await findDeployment(db, id);

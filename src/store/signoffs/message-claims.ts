@@ -12,6 +12,20 @@ export async function claimMessage(db: Db, id: string, leaseMs: number): Promise
 }
 
 /**
+ * Gives back the claim made as attempt `attempt`, only while it is still that one. Every claim counts an attempt, so
+ * the count names the claim exactly (a timestamp would need the database's microseconds to survive a JS Date): a
+ * process whose post outlived its lease, while another took the claim, cannot free the other's claim and let a third
+ * post beside it.
+ */
+export async function releaseMessageClaim(db: Db, id: string, attempt: number): Promise<boolean> {
+  const { count } = await db.signoffRequest.updateMany({
+    where: { id, messageTs: null, messageAttempts: attempt, messageClaimedAt: { not: null } },
+    data: { messageClaimedAt: null },
+  });
+  return count === 1;
+}
+
+/**
  * Requests whose message was never recorded: created before `createdBefore` (their creator had time to post) and
  * within a day of it (an older one is history, not a conversation anyone waits on), not made stale since. Through
  * Prisma, which wrote created_at: it and the bounds compare in the same time zone.

@@ -5,7 +5,7 @@ import { createRequest } from './create-request.ts';
 import { expireRequest } from './expire-request.ts';
 import { markStale } from './mark-stale.ts';
 import { overrideRequest } from './override-request.ts';
-import { claimMessage, unpostedRequests } from './message-claims.ts';
+import { claimMessage, releaseMessageClaim, unpostedRequests } from './message-claims.ts';
 import { signRequest } from './sign-request.ts';
 import { findRequest, newestRequest } from './signoff-rows.ts';
 
@@ -24,9 +24,7 @@ export function createSignoffRepository(db: Db): SignoffRepository {
       return count === 1;
     },
     claimMessage: (id, leaseMs) => claimMessage(db, id, leaseMs),
-    async releaseMessageClaim(id) {
-      await db.signoffRequest.updateMany({ where: { id, messageTs: null }, data: { messageClaimedAt: null } });
-    },
+    releaseMessageClaim: (id, attempt) => releaseMessageClaim(db, id, attempt),
     unposted: (createdBefore, limit) => unpostedRequests(db, createdBefore, limit),
     sign: (input) => signRequest(db, input, perRequest),
     expire: (id, at) => expireRequest(db, id, at),

@@ -30,7 +30,10 @@ function recordingEffects(
         return true;
       },
       claimMessage: async () => claim,
-      releaseMessageClaim: async (id) => void calls.push(`release ${id}`),
+      releaseMessageClaim: async (id, attempt) => {
+        calls.push(`release ${id}`);
+        return attempt > 0;
+      },
     },
     thread,
     scheduler: {

@@ -79,7 +79,11 @@ function view(overrides: Partial<DeploymentView>): DeploymentView {
 }
 
 /** The domain's ports, in memory, recording what the phase asked for. */
-function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome> = {}) {
+function fakeDeps(
+  current: DeploymentView,
+  outcomes: Record<string, TaskOutcome> = {},
+  audited: Record<string, { actor: string; reason: string | null }> = {},
+) {
   let state = current;
   const effects: string[] = [];
   const ran: string[] = [];
@@ -94,6 +98,7 @@ function fakeDeps(current: DeploymentView, outcomes: Record<string, TaskOutcome>
     now: () => NOW,
     deployments: {
       find: async () => state,
+      lastAudited: async (_id: string, action: string) => audited[action],
       markTaskRunning: async () => true,
       recordTask: async () => true,
       startRollback: async (_id: string, input: { by: string; reason: string }) =>
@@ -251,9 +256,17 @@ describe('runPhase', () => {
       expect(state().status).toBe('PAUSED');
     });
 
-    it('announces once: a retry finding it paused already only finishes the phase', async () => {
+    it('a retry finding it paused by Readiness already pauses nothing again, says what its first run owed, and finishes the phase', async () => {
       const current = view({ currentPhase: 1, status: 'PAUSED' });
-      const { deps, effects } = fakeDeps({ ...current, tasks: underWay(current) });
+      const { deps, effects } = fakeDeps({ ...current, tasks: underWay(current) }, {}, { 'deployment.paused': { actor: 'system', reason: cause } });
+      expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
+      // Said again when it was said already: the adapter looks for the line before posting (deployment-poster.ts).
+      expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual(['announce paused_after_outage']);
+    });
+
+    it('a retry finding it paused by a person says nothing of Readiness', async () => {
+      const current = view({ currentPhase: 1, status: 'PAUSED' });
+      const { deps, effects } = fakeDeps({ ...current, tasks: underWay(current) }, {}, { 'deployment.paused': { actor: 'U0PERSON', reason: null } });
       expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
       expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual([]);
     });
