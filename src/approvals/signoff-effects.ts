@@ -53,7 +53,7 @@ export function createSignoffEffects(deps: SignoffEffectsDeps): AllSignoffEffect
         // An earlier attempt may have reached Slack before its process died: look for its post first.
         ts = await deps.thread.postNotice(request, notice, { lookFirst: claim.earlierAttempts > 0 });
       } catch (error) {
-        await outbox.releaseAttempt(notice.key).catch(() => undefined);
+        await outbox.releaseAttempt(notice.key, claim.earlierAttempts + 1).catch(() => undefined);
         throw error;
       }
       await outbox.markSent(notice.key, ts, now());

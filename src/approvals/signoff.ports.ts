@@ -112,8 +112,11 @@ export interface SignoffNotices {
    * each other's). Refused when the notice is sent or claimed.
    */
   claimAttempt(key: string, leaseMs: number): Promise<AttemptClaim>;
-  /** Gives a claim back after a post that failed (the count stays), so a retry need not wait out the lease. */
-  releaseAttempt(key: string): Promise<void>;
+  /**
+   * Gives the claim made as attempt `attempt` back after a post that failed (the count stays), so a retry need not
+   * wait out the lease; a no-op once another claim has been made since.
+   */
+  releaseAttempt(key: string, attempt: number): Promise<void>;
   /** Requests with a notice still owed that fell due before `dueBefore`, oldest first. */
   owed(dueBefore: Date, limit: number): Promise<string[]>;
   /** PENDING -> SENT once, with the message it became. */

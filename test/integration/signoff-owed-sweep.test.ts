@@ -8,6 +8,7 @@ import { deploymentServices } from '../../src/main/deployments-wiring.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { signoffRequestIntent, slackSignoffThread } from '../../src/slack/signoff-thread.ts';
+import { createSignoffNotices } from '../../src/store/signoffs/notices.ts';
 import { createRecoveryRepository } from '../../src/store/recovery/recovery.repository.ts';
 import type { StoredMessage } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { dropDatabase, privateDatabase } from '../support/private-database.ts';
@@ -197,5 +198,24 @@ describe('the recovery sweep delivers what sign-off still owes a thread', () => 
     // The holder can give its own back.
     expect(await runtime.signoffs.releaseMessageClaim(request.id, 2)).toBe(true);
     expect(await runtime.signoffs.claimMessage(request.id, 60_000)).toEqual({ claimed: true, earlierAttempts: 2 });
+  }, 120_000);
+
+  it('gives back only its own notice claim: a claim retaken after the lease stays with the process that took it', async () => {
+    const { runtime } = stack;
+    const { request } = await unpostedRequest();
+    const notices = createSignoffNotices(runtime.db);
+    const key = `decided:${request.id}`;
+    await runtime.db.signoffNotice.create({ data: { key, requestId: request.id, kind: 'decided' } });
+    expect(await notices.claimAttempt(key, 60_000)).toEqual({ claimed: true, earlierAttempts: 0 });
+    // The first claimant's post outlives its lease; another process takes the claim.
+    await runtime.db.signoffNotice.update({ where: { key }, data: { attemptedAt: LONG_AGO() } });
+    expect(await notices.claimAttempt(key, 60_000)).toEqual({ claimed: true, earlierAttempts: 1 });
+
+    // The first one's post fails and it gives back what it took: the second one's claim stays.
+    await notices.releaseAttempt(key, 1);
+    expect(await notices.claimAttempt(key, 60_000)).toEqual({ claimed: false });
+    // The holder can give its own back.
+    await notices.releaseAttempt(key, 2);
+    expect(await notices.claimAttempt(key, 60_000)).toEqual({ claimed: true, earlierAttempts: 2 });
   }, 120_000);
 });

@@ -26,8 +26,10 @@ export function createSignoffNotices(db: Db): SignoffNotices {
         RETURNING attempts`;
       return row ? { claimed: true, earlierAttempts: row.attempts - 1 } : { claimed: false };
     },
-    async releaseAttempt(key) {
-      await db.signoffNotice.updateMany({ where: { key, status: 'PENDING' }, data: { attemptedAt: null } });
+    // Only while the claim is still the one made as `attempt`: a post that outlived its lease must not free the claim
+    // another process has taken since, or a third could post beside it.
+    async releaseAttempt(key, attempt) {
+      await db.signoffNotice.updateMany({ where: { key, status: 'PENDING', attempts: attempt }, data: { attemptedAt: null } });
     },
     async owed(dueBefore, limit) {
       // Through Prisma, which wrote created_at: it and the bound compare in the same time zone.
