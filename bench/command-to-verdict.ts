@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -89,6 +89,20 @@ function configDocument(sizes: number[], baseUrl: string) {
     };
   }
   return { services };
+}
+
+/** CPU time (user + system, ms) of a process and its descendants (`tsx` runs the worker in a child), from /proc. */
+async function processTreeCpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return 0;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  for (const task of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const children = (await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')).trim();
+    for (const child of children ? children.split(' ') : []) total += await processTreeCpuMs(Number(child));
+  }
+  return total;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -313,8 +327,14 @@ async function main() {
     const checks: Record<string, boolean> = {};
     for (const size of options.sizes) {
       for (let i = 0; i < options.warmup; i++) await sendAndWait(stack, size, `warm${size}`);
-      const runs: Run[] = [];
-      for (let i = 0; i < options.repeat; i++) runs.push(await sendAndWait(stack, size, `run${size}`));
+      const runs: (Run & { workerCpuMs: number; benchCpuMs: number })[] = [];
+      for (let i = 0; i < options.repeat; i++) {
+        const [workerBefore, benchBefore] = [await processTreeCpuMs(worker.pid), process.cpuUsage()];
+        const run = await sendAndWait(stack, size, `run${size}`);
+        const bench = process.cpuUsage(benchBefore);
+        // Up to the moment the bench saw the verdict (within its 25 ms poll): the renders that follow are not in it.
+        runs.push({ ...run, workerCpuMs: (await processTreeCpuMs(worker.pid)) - workerBefore, benchCpuMs: Math.round((bench.user + bench.system) / 1000) });
+      }
       const verdictMs = median(runs.map((run) => run.verdictMs));
       const targetMs = size <= 20 ? 1.1 * floorMs + 50 : size <= 200 ? 1.2 * floorMs : 1.5 * floorMs;
       const naiveMs = median(naive[size] ?? []);
@@ -351,6 +371,8 @@ async function main() {
         naiveMs: naive[size],
         naiveRatio: round(naiveMs / floorMs, 2),
         medianTimeline: medianRun?.timeline,
+        workerCpuMs: runs.map((run) => run.workerCpuMs),
+        botAndBenchCpuMs: runs.map((run) => run.benchCpuMs),
         perAssessment,
       });
       print(
@@ -358,13 +380,16 @@ async function main() {
           `(target ≤ ${round(targetMs, 0)} ms; naive ${round(naiveMs / floorMs, 2)} × D) ${verdictMs <= targetMs && ok ? 'ok' : 'MISS'}`,
       );
       print(`  median run, ms after the send: ${JSON.stringify(medianRun?.timeline)}`);
+      print(`  CPU per run: worker ${runs.map((run) => run.workerCpuMs).join(', ')} ms; bot + stand-in + endpoint ${runs.map((run) => run.benchCpuMs).join(', ')} ms`);
       if (perAssessment) print(`  per assessment (one counted run, renders included): ${JSON.stringify(perAssessment)}`);
     }
 
-    let concurrent: Awaited<ReturnType<typeof measureConcurrent>> | undefined;
+    let concurrent: (Awaited<ReturnType<typeof measureConcurrent>> & { workerCpuMs: number }) | undefined;
     if (options.concurrent > 0) {
       await sendAndWait(stack, CONCURRENT_SIZE, 'warmburst');
-      concurrent = await measureConcurrent(stack, options.concurrent);
+      const workerBefore = await processTreeCpuMs(worker.pid);
+      concurrent = { ...(await measureConcurrent(stack, options.concurrent)), workerCpuMs: 0 };
+      concurrent.workerCpuMs = (await processTreeCpuMs(worker.pid)) - workerBefore;
       const targetMs = 2 * floorMs;
       checks['concurrent.allComplete'] = concurrent.completed === options.concurrent;
       checks['concurrent.underTarget'] = concurrent.lastVerdictAfterLastCommandMs <= targetMs;

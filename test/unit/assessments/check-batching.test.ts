@@ -3,7 +3,6 @@ import { createOutcomeRecorder } from '../../../src/assessments/outcome-recorder
 import type { CheckOutcomeAt, StoredCheckSpec } from '../../../src/assessments/assessment.ports.ts';
 
 const A1 = '6f1c1c1e-1b1a-4c4e-8a57-3f0c2f1d9a10';
-const A2 = '0b7d7bd2-3a43-4d0f-9d0e-5f5b8e0f6c21';
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `check-${i}`);
 const spec = (id: string): StoredCheckSpec => ({ spec: { id }, status: 'PENDING', service: 'checkout', environment: 'staging' });
 
