@@ -333,7 +333,11 @@ async function main() {
         const run = await sendAndWait(stack, size, `run${size}`);
         const bench = process.cpuUsage(benchBefore);
         // Up to the moment the bench saw the verdict (within its 25 ms poll): the renders that follow are not in it.
-        runs.push({ ...run, workerCpuMs: (await processTreeCpuMs(worker.pid)) - workerBefore, benchCpuMs: Math.round((bench.user + bench.system) / 1000) });
+        runs.push({
+          ...run,
+          workerCpuMs: (await processTreeCpuMs(worker.pid)) - workerBefore,
+          benchCpuMs: Math.round((bench.user + bench.system) / 1000),
+        });
       }
       const verdictMs = median(runs.map((run) => run.verdictMs));
       const targetMs = size <= 20 ? 1.1 * floorMs + 50 : size <= 200 ? 1.2 * floorMs : 1.5 * floorMs;
@@ -380,7 +384,9 @@ async function main() {
           `(target ≤ ${round(targetMs, 0)} ms; naive ${round(naiveMs / floorMs, 2)} × D) ${verdictMs <= targetMs && ok ? 'ok' : 'MISS'}`,
       );
       print(`  median run, ms after the send: ${JSON.stringify(medianRun?.timeline)}`);
-      print(`  CPU per run: worker ${runs.map((run) => run.workerCpuMs).join(', ')} ms; bot + stand-in + endpoint ${runs.map((run) => run.benchCpuMs).join(', ')} ms`);
+      print(
+        `  CPU per run: worker ${runs.map((run) => run.workerCpuMs).join(', ')} ms; bot + stand-in + endpoint ${runs.map((run) => run.benchCpuMs).join(', ')} ms`,
+      );
       if (perAssessment) print(`  per assessment (one counted run, renders included): ${JSON.stringify(perAssessment)}`);
     }
 

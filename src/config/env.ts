@@ -81,10 +81,11 @@ const EnvShape = z.object({
    */
   WORKER_CONCURRENCY: positiveInt(2000),
   /**
-   * How many commands' post-ack work (record, enqueue, post the message) one bot process runs at once.
-   * Low keeps every ack fast under bursts; the rest waits its turn in memory. @defaultValue 2
+   * How many commands' post-ack work (for `/readiness run`: record and enqueue; posting its message has a bound
+   * of 2 of its own) one bot process runs at once. Low keeps every ack fast under bursts; the rest waits its turn
+   * in memory. @defaultValue 6
    */
-  ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
+  ACK_FOLLOW_UP_CONCURRENCY: positiveInt(6),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** `json` (one object per line) or `pretty` (needs the pino-pretty dev dependency). @defaultValue pretty when stderr is a terminal and NODE_ENV is not production, else json */
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty (or unset)' }).optional(),
