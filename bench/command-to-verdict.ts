@@ -14,7 +14,7 @@ import { projectRoot } from '../src/shared/paths.ts';
 import type { LogLevel } from '../src/shared/logger.ts';
 import { startLocalStack, type LocalStack } from '../tools/demo/local-stack.ts';
 import { startPrivateRedis, type PrivateRedis } from './chaos/support/private-services.ts';
-import { countingLogger, failBench, pollUntil, prepareServices, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
+import { countingLogger, failBench, pollUntil, prepareServices, sleep, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
 import { roundTripCounter, type RoundTripCounter } from './support/round-trips.ts';
 import { startSlowServer, type SlowServer } from './support/slow-server.ts';
 import { round } from './support/stats.ts';
@@ -31,6 +31,7 @@ import { round } from './support/stats.ts';
 const NAME = 'command-to-verdict';
 const ENVIRONMENT = 'bench';
 const CONCURRENT_SIZE = 20;
+const IDLE_SAMPLE_MS = 12_000;
 const TIMEOUT_MS = 120_000;
 const print = (text = '') => process.stdout.write(`${text}\n`);
 const fail = (message: string): never => failBench(NAME, message);
@@ -48,6 +49,7 @@ function readOptions() {
       'shared-redis': { type: 'boolean', default: false },
       'no-count': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'error' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const int = (name: string, value: string, min: number) => {
@@ -64,6 +66,8 @@ function readOptions() {
     sharedRedis: values['shared-redis'],
     count: !values['no-count'],
     logLevel: values['log-level'] as LogLevel,
+    /** Where the worker process writes a V8 CPU profile (`--cpu-prof`), to see where its time goes. */
+    cpuProfileDir: values['cpu-prof'],
   };
 }
 type Options = ReturnType<typeof readOptions>;
@@ -319,7 +323,7 @@ async function main() {
     await writeFile(configPath, stringify(document));
     const config = parseReadinessConfig(document, configPath);
     stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: false });
-    worker = spawnWorkerProcess(stack, { configPath, logLevel: options.logLevel });
+    worker = spawnWorkerProcess(stack, { configPath, logLevel: options.logLevel, cpuProfileDir: options.cpuProfileDir });
     await waitForWorkers(stack, worker);
     if (options.count) counter = await roundTripCounter(redisUrl, databaseUrl);
 
@@ -343,12 +347,14 @@ async function main() {
       const targetMs = size <= 20 ? 1.1 * floorMs + 50 : size <= 200 ? 1.2 * floorMs : 1.5 * floorMs;
       const naiveMs = median(naive[size] ?? []);
       const medianRun = runs.find((run) => run.verdictMs === verdictMs);
-      let perAssessment: { redisCommands: number; pgTransactions: number; polls: number } | undefined;
+      let perAssessment: { redisCommands: number; pgTransactions: number; polls: number; idlePerSecond: { redis: number; pg: number } } | undefined;
       if (counter) {
-        // The idle rate (BullMQ's blocking reads, stall checks, lock renewals) over the settle before the run is
-        // subtracted over the span of the run and its settle.
+        // What the processes do idle (BullMQ's blocking reads, stall checks, lock renewals, sweeps), measured over
+        // a quiet span once everything earlier has settled, is subtracted over the span of the run and its settle.
+        await counter.settle();
         const idleFrom = { ...(await counter.read()), at: Date.now() };
-        const before = { ...(await counter.settle()), at: Date.now() };
+        await sleep(IDLE_SAMPLE_MS);
+        const before = { ...(await counter.settle(0)), at: Date.now() };
         const idleSpan = before.at - idleFrom.at;
         const idleRedis = (before.redisCommands - idleFrom.redisCommands) / idleSpan;
         const idlePg = (before.pgTransactions - idleFrom.pgTransactions) / idleSpan;
@@ -361,6 +367,7 @@ async function main() {
           redisCommands: Math.round(after.redisCommands - before.redisCommands - idleRedis * span),
           pgTransactions: Math.round(after.pgTransactions - before.pgTransactions - own.reads - idlePg * span),
           polls: own.reads,
+          idlePerSecond: { redis: round(idleRedis * 1000, 1), pg: round(idlePg * 1000, 1) },
         };
       }
       const ok = runs.every((run) => run.status === 'COMPLETED' && run.passed === size);
