@@ -252,6 +252,27 @@ async function collect(stack: LocalStack, triggerId: string, sentAt: number, ack
   };
 }
 
+/**
+ * Until what follows a verdict (the parent job, the message renders) has run, so each measured assessment has the
+ * worker to itself, as "one assessment" means; bounded, as a render may be retried.
+ */
+async function waitForQuiet(stack: LocalStack) {
+  const { assessments, checks, render } = stack.runtime.queues.queues;
+  await pollUntil(
+    async () => {
+      const counts = await Promise.all([
+        assessments.getJobCounts('waiting', 'active', 'waiting-children', 'delayed'),
+        checks.getJobCounts('waiting', 'active', 'delayed'),
+        render.getJobCounts('waiting', 'active', 'delayed'),
+      ]);
+      return counts.every((byState) => Object.values(byState).every((n) => n === 0));
+    },
+    (quiet) => quiet,
+    Date.now() + 15_000,
+    100,
+  );
+}
+
 async function measureConcurrent(stack: LocalStack, count: number) {
   const tag = randomBytes(3).toString('hex').toUpperCase();
   const sends = Array.from({ length: count }, async (_, i) => {
@@ -330,7 +351,10 @@ async function main() {
     const sizes: Record<string, unknown>[] = [];
     const checks: Record<string, boolean> = {};
     for (const size of options.sizes) {
-      for (let i = 0; i < options.warmup; i++) await sendAndWait(stack, size, `warm${size}`);
+      for (let i = 0; i < options.warmup; i++) {
+        await sendAndWait(stack, size, `warm${size}`);
+        await waitForQuiet(stack);
+      }
       const runs: (Run & { workerCpuMs: number; benchCpuMs: number })[] = [];
       for (let i = 0; i < options.repeat; i++) {
         const [workerBefore, benchBefore] = [await processTreeCpuMs(worker.pid), process.cpuUsage()];
@@ -400,6 +424,7 @@ async function main() {
     let concurrent: (Awaited<ReturnType<typeof measureConcurrent>> & { workerCpuMs: number }) | undefined;
     if (options.concurrent > 0) {
       await sendAndWait(stack, CONCURRENT_SIZE, 'warmburst');
+      await waitForQuiet(stack);
       const workerBefore = await processTreeCpuMs(worker.pid);
       concurrent = { ...(await measureConcurrent(stack, options.concurrent)), workerCpuMs: 0 };
       concurrent.workerCpuMs = (await processTreeCpuMs(worker.pid)) - workerBefore;
