@@ -11,12 +11,15 @@ import { stringify } from 'yaml';
 import { parseReadinessConfig } from '../src/config/readiness-config.ts';
 import { jobIds } from '../src/queue/names.ts';
 import { projectRoot } from '../src/shared/paths.ts';
+import { createLimiter } from '../src/shared/limiter.ts';
 import type { LogLevel } from '../src/shared/logger.ts';
 import { startLocalStack, type LocalStack } from '../tools/demo/local-stack.ts';
 import { startPrivateRedis, type PrivateRedis } from './chaos/support/private-services.ts';
 import { countingLogger, failBench, pollUntil, prepareServices, sleep, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
 import { roundTripCounter, type RoundTripCounter } from './support/round-trips.ts';
-import { startSlowServer, type SlowServer } from './support/slow-server.ts';
+import { spawnSlowServer } from './support/slow-server-process.ts';
+
+type SlowServer = { url: string };
 import { round } from './support/stats.ts';
 
 /**
@@ -50,6 +53,7 @@ function readOptions() {
       'no-count': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'error' },
       'cpu-prof': { type: 'string' },
+      'follow-up': { type: 'string' },
     },
   });
   const int = (name: string, value: string, min: number) => {
@@ -68,6 +72,8 @@ function readOptions() {
     logLevel: values['log-level'] as LogLevel,
     /** Where the worker process writes a V8 CPU profile (`--cpu-prof`), to see where its time goes. */
     cpuProfileDir: values['cpu-prof'],
+    /** The bot's ACK_FOLLOW_UP_CONCURRENCY (its default when not given). */
+    followUp: values['follow-up'] === undefined ? undefined : int('follow-up', values['follow-up'], 1),
   };
 }
 type Options = ReturnType<typeof readOptions>;
@@ -294,6 +300,12 @@ async function measureConcurrent(stack: LocalStack, count: number) {
     count,
     acked: sent.filter((s) => s.status === 200).length,
     completed: runs.filter((run) => run.status === 'COMPLETED' && run.passed === run.checks).length,
+    statuses: runs.reduce<Record<string, number>>((counts, run) => {
+      const key = `${run.status}${run.passed === run.checks ? '' : `, ${run.checks - run.passed} checks not PASS`}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+      return counts;
+    }, {}),
+    acks: { median: median(sent.map((s) => s.ackAt - s.sentAt)), max: Math.max(...sent.map((s) => s.ackAt - s.sentAt)) },
     sendSpanMs: lastCommandAt - Math.min(...sent.map((s) => s.sentAt)),
     lastAckAfterLastSendMs: Math.max(...sent.map((s) => s.ackAt)) - lastCommandAt,
     lastVerdictAfterLastCommandMs: lastVerdictAt - lastCommandAt,
@@ -324,7 +336,8 @@ async function main() {
   if (!options.sharedRedis) privateRedis = await startPrivateRedis({ persistence: 'none' });
   const redisUrl = privateRedis?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   await prepareServices(NAME, { databaseUrl, redisUrl });
-  const server = await startSlowServer(options.delayMs);
+  // In a process of its own: the endpoint's thousand connections must not share the bot's event loop.
+  const server = await spawnSlowServer(options.delayMs);
   const configDir = await mkdtemp(join(tmpdir(), 'readiness-verdict-'));
   const { logger } = countingLogger(options.logLevel);
   let stack: LocalStack | undefined;
@@ -343,7 +356,14 @@ async function main() {
     const configPath = join(configDir, 'readiness.yaml');
     await writeFile(configPath, stringify(document));
     const config = parseReadinessConfig(document, configPath);
-    stack = await startLocalStack({ config, databaseUrl, redisUrl, logger, withWorkers: false });
+    stack = await startLocalStack({
+      config,
+      databaseUrl,
+      redisUrl,
+      logger,
+      withWorkers: false,
+      ...(options.followUp === undefined ? {} : { afterAck: createLimiter(options.followUp) }),
+    });
     worker = spawnWorkerProcess(stack, { configPath, logLevel: options.logLevel, cpuProfileDir: options.cpuProfileDir });
     await waitForWorkers(stack, worker);
     if (options.count) counter = await roundTripCounter(redisUrl, databaseUrl);

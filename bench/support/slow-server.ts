@@ -24,7 +24,9 @@ export async function startSlowServer(delayMs: number): Promise<SlowServer> {
     peakInFlight = Math.max(peakInFlight, inFlight);
     req.resume();
     setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}', () => {
+      // A connection per request, as a service that a check reaches once per assessment would see; and the same
+      // for the naive flow, whose runs follow each other closely enough to reuse a keep-alive pool otherwise.
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"status":"ok"}', () => {
         inFlight -= 1;
       });
     }, delayMs);

@@ -83,9 +83,9 @@ const EnvShape = z.object({
   /**
    * How many commands' post-ack work (for `/readiness run`: record and enqueue; posting its message has a bound
    * of 2 of its own) one bot process runs at once. Low keeps every ack fast under bursts; the rest waits its turn
-   * in memory. @defaultValue 6
+   * in memory. @defaultValue 2
    */
-  ACK_FOLLOW_UP_CONCURRENCY: positiveInt(6),
+  ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** `json` (one object per line) or `pretty` (needs the pino-pretty dev dependency). @defaultValue pretty when stderr is a terminal and NODE_ENV is not production, else json */
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty (or unset)' }).optional(),

@@ -42,9 +42,9 @@ import { createReplayApp } from '../slack/replay-app.ts';
 import { INBOX_LEASE_MS, startInboxReplay } from '../../jobs/inbox-replay.ts';
 
 /**
- * First messages of `/readiness run` one bot posts at once after acking: as many as the post-ack work was bounded to
- * before recording got a wider bound of its own (ACK_FOLLOW_UP_CONCURRENCY), so a burst's Slack calls are paced
- * as they were.
+ * First messages of `/readiness run` one bot posts at once after acking, apart from the recording and enqueueing
+ * (ACK_FOLLOW_UP_CONCURRENCY): as many as the post-ack work was bounded to before, so a burst's Slack calls are
+ * paced as they were, and they no longer hold up the next command's checks.
  */
 const POST_AFTER_ACK_CONCURRENCY = 2;
 
@@ -100,7 +100,7 @@ export interface BotOptions {
   signingSecret: string | undefined;
   appToken: string | undefined;
   port: number;
-  /** Commands whose post-ack work (record, enqueue; and for other commands all of it) runs at once in this process. @defaultValue 6 */
+  /** Commands whose post-ack work (record, enqueue; and for other commands all of it) runs at once in this process. @defaultValue 2 */
   followUpConcurrency?: number;
   /** Run the digests' cron schedules in this process (every replica may: each slot is one job). @defaultValue true */
   digestSchedules?: boolean;
@@ -180,7 +180,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     runtime,
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
     deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
-    afterAck: options.afterAck ?? createLimiter(options.followUpConcurrency ?? 6),
+    afterAck: options.afterAck ?? createLimiter(options.followUpConcurrency ?? 2),
     postAfterAck: createLimiter(POST_AFTER_ACK_CONCURRENCY),
     intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,

@@ -32,7 +32,7 @@ export interface LocalStackOptions {
   checkRegressionIncidents?: boolean;
   /** When a run's intake job fires after the ack, for bot and workers alike (see INTAKE_DELAY_MS). @defaultValue 30000 */
   intakeDelayMs?: number;
-  /** The bot's runner of post-ack work (see BotOptions.afterAck). @defaultValue a limiter of 6 */
+  /** The bot's runner of post-ack work (see BotOptions.afterAck). @defaultValue a limiter of 2 */
   afterAck?: Limiter;
   /** The admin listeners of bot and workers, on free ports of 127.0.0.1. @defaultValue no token, the shipped cache window */
   admin?: { token?: string; metricsCacheMs?: number; queueBoard?: QueueBoardSettings };

@@ -26,7 +26,7 @@ describe('parseEnv(Env)', () => {
       QUEUE_PREFIX: 'readiness',
       READINESS_CONFIG: './readiness.yaml',
       WORKER_CONCURRENCY: 2000,
-      ACK_FOLLOW_UP_CONCURRENCY: 6,
+      ACK_FOLLOW_UP_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
       DEPLOYMENT_LOCK_MS: 10000,
       INFRA_RETRY_WINDOW_MS: 60000,
