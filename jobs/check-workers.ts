@@ -15,6 +15,17 @@ export const CHECK_JOBS_PER_WORKER = 50;
  */
 export const CHECKS_PER_JOB_SLOT = 10;
 
+/**
+ * How often a batch job may lose its worker (killed, or frozen past its lock) and be handed out again before it
+ * fails for good and its unrecorded checks are ERROR. Higher than other queues' 2 (workerLocks): a batch holds
+ * up to 50 checks and lives as long as its slowest, so it is exposed to more worker deaths than a one-check job
+ * was; each redelivery runs only the checks still without a result, so a batch that keeps losing its worker still
+ * makes progress. With 2, `npm run chaos -- worker-kill` (a kill every 3–8 s) ended 3 of 40 assessments NO-GO
+ * on batches stalled three times; a check that kills its worker every time still stops after 6 deliveries.
+ * @defaultValue 5
+ */
+export const CHECK_BATCH_MAX_STALLED = 5;
+
 /** How many batch jobs a process with `concurrency` checks in flight takes at once. */
 export const checkJobSlots = (concurrency: number) => Math.max(1, Math.ceil(concurrency / CHECKS_PER_JOB_SLOT));
 
@@ -32,6 +43,6 @@ export function createCheckWorkers(processor: Processor, options: Omit<WorkerOpt
   return Array.from({ length: count }, (_, i) => {
     // Spread the total exactly: 130 becomes 44 + 43 + 43, never more than asked for.
     const share = Math.floor(slots / count) + (i < slots % count ? 1 : 0);
-    return createWorker(QueueName.checks, processor, { ...options, concurrency: share });
+    return createWorker(QueueName.checks, processor, { maxStalledCount: CHECK_BATCH_MAX_STALLED, ...options, concurrency: share });
   });
 }
