@@ -10,7 +10,8 @@ import { runCli } from '../src/cli/cli.ts';
 import { cliDeps } from '../src/main/cli-deps.ts';
 import { parseReadinessConfig } from '../src/config/readiness-config.ts';
 import type { ReadinessReport } from '../src/readiness/report.ts';
-import { CHECK_JOBS_PER_WORKER } from '../jobs/check-workers.ts';
+import { checkWorkerCount } from '../jobs/check-workers.ts';
+import { CHECK_BATCH_SIZE, checkBatches } from '../src/queue/check-batches.ts';
 import { jobIds } from '../src/queue/names.ts';
 import { startLocalStack, type LocalStack } from '../tools/demo/local-stack.ts';
 import type { Logger, LogLevel } from '../src/shared/logger.ts';
@@ -282,13 +283,18 @@ async function runAssessment(local: LocalStack, service: string, triggerId: stri
   return { ack, sentAt, row, finished: finished.reached };
 }
 
-/** When BullMQ added the flow, handed out and finished each check job, and handed out the verdict job. */
-async function checkJobTimes(local: LocalStack, assessmentId: string, checkIds: string[]) {
+/**
+ * When BullMQ added the flow, handed out and finished the job of each check (the batch job holding it: the checks
+ * are batched in config order, which is `checkIds` sorted here), and handed out the verdict job.
+ */
+async function checkJobTimes(local: LocalStack, assessmentId: string, unordered: string[]) {
+  const checkIds = [...unordered].sort();
   const { checks, assessments } = local.runtime.queues.queues;
-  const [parent, ...children] = await Promise.all([
+  const [parent, ...batches] = await Promise.all([
     assessments.getJob(jobIds.assessment(assessmentId)),
-    ...checkIds.map((checkId) => checks.getJob(jobIds.check(assessmentId, checkId))),
+    ...checkBatches(checkIds).map((_, index) => checks.getJob(jobIds.checkBatch(assessmentId, index))),
   ]);
+  const children = checkIds.map((_, i) => batches[Math.floor(i / CHECK_BATCH_SIZE)]);
   const pickedUp = children.map((job) => job?.processedOn).filter((t): t is number => t !== undefined);
   const byCheck = new Map<string, { pickedUpAt: number | undefined; finishedAt: number | undefined }>();
   checkIds.forEach((checkId, i) => {
@@ -477,7 +483,7 @@ async function runBot(
         }),
       );
     }
-    await waitForWorkers(stack, workers, options.workers * Math.ceil(options.concurrency / CHECK_JOBS_PER_WORKER));
+    await waitForWorkers(stack, workers, options.workers * checkWorkerCount(options.concurrency));
     print(`  ${size} checks: bot ${stack.eventsUrl}; worker process pid(s) ${workers.map((worker) => worker.pid).join(', ')}`);
     const measure = (label: string) => measureAssessment(stack as LocalStack, workers, server, service, logLines, label);
 

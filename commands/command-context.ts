@@ -21,6 +21,8 @@ export interface CommandDeps {
   deployments: DeploymentServices;
   /** Bounds the work that follows acks, so a burst of commands never delays the acks themselves. */
   afterAck: Limiter;
+  /** Bounds the posting of first messages after acks, apart from `afterAck`, so posts never hold up the recording. */
+  postAfterAck: Limiter;
   /** How long after the ack a `/readiness run`'s intake job runs (see INTAKE_DELAY_MS). */
   intakeDelayMs: number;
   now: () => Date;

@@ -1,4 +1,4 @@
-import type { NewAssessment } from '../src/assessments/assessment.types.ts';
+import type { AssessmentView, NewAssessment } from '../src/assessments/assessment.types.ts';
 import { startAssessment } from '../src/assessments/start-assessment.ts';
 import { publishAssessmentMessage } from '../src/slack/assessment-message.publisher.ts';
 import { chatPort } from '../src/slack/chat-port.ts';
@@ -38,8 +38,11 @@ async function cancelIntake(deps: CommandDeps, requestKey: string): Promise<void
   );
 }
 
-/** After the ack: record, enqueue, post the message; tell the user if any of it cannot happen. */
-async function startAndPublish(deps: CommandDeps, request: NewAssessment, ctx: CommandContext): Promise<void> {
+/**
+ * After the ack: record and enqueue; tell the user if that cannot happen. Returns the assessment when this call
+ * recorded it, so its message is this call's to post.
+ */
+async function start(deps: CommandDeps, request: NewAssessment, ctx: CommandContext): Promise<AssessmentView | undefined> {
   const { runtime } = deps;
   const started = await startAssessment(
     { config: runtime.settings.config, assessments: runtime.assessments, scheduler: runtime.queues.scheduler, now: deps.now },
@@ -49,14 +52,19 @@ async function startAndPublish(deps: CommandDeps, request: NewAssessment, ctx: C
     const text = started.reason === 'unavailable' ? messages.unavailable(started.dependency, started.detail) : messages.unexpected(started.detail);
     await cancelIntake(deps, request.requestKey);
     await ctx.respond(ephemeral(text));
-    return;
+    return undefined;
   }
   // Recorded first by the intake job (this command waited in the limiter past its delay): the intake posts it.
-  if (!started.created) return;
+  return started.created ? started.assessment : undefined;
+}
+
+/** Posts the assessment's first message; tells the user when Slack refuses it. */
+async function publish(deps: CommandDeps, assessment: AssessmentView, request: NewAssessment, ctx: CommandContext): Promise<void> {
+  const { runtime } = deps;
   try {
     await publishAssessmentMessage(
       { assessments: runtime.assessments, scheduler: runtime.queues.scheduler, chat: chatPort(runtime.slack), now: deps.now },
-      started.assessment,
+      assessment,
     );
   } catch (error) {
     // Anything but a refusal is left to the intake job, which posts the message when its delay is up.
@@ -83,5 +91,8 @@ export async function handleRun(deps: CommandDeps, ctx: CommandContext, target: 
   };
   await armIntake(deps, request);
   await ctx.ack(messages.assessing(target.service, target.environment));
-  await deps.afterAck(() => startAndPublish(deps, request, ctx));
+  // Two bounds: a burst's later commands are recorded and their checks started while earlier messages are still
+  // being posted (the verdict waits on the first, only the message on the second).
+  const started = await deps.afterAck(() => start(deps, request, ctx));
+  if (started) await deps.postAfterAck(() => publish(deps, started, request, ctx));
 }

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { Slug } from '../src/config/readiness-config.schema.ts';
 
 export const AssessmentJobData = z.object({ assessmentId: z.uuid() });
+/** A job of the first design, one check each (queued before batches, or by an older bot during a deploy). */
 export const CheckJobData = z.object({ assessmentId: z.uuid(), checkId: Slug });
+export const CheckBatchJobData = z.object({ assessmentId: z.uuid(), checkIds: z.array(Slug).min(1).max(1000) });
+/** Either shape, as the checks of a batch. */
+export const ChecksJobData = z.union([
+  CheckBatchJobData,
+  CheckJobData.transform(({ assessmentId, checkId }) => ({ assessmentId, checkIds: [checkId] })),
+]);
 export const SignoffJobData = z.object({ requestId: z.uuid() });
 export const DeploymentJobData = z.object({ deploymentId: z.uuid() });
 export const PhaseJobData = DeploymentJobData.extend({ phaseIndex: z.number().int().min(0), generation: z.number().int().min(0) });

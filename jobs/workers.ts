@@ -34,7 +34,7 @@ import type { RedisConnection } from '../src/queue/connection.ts';
 export interface WorkerDeps {
   connection: RedisConnection;
   prefix: string;
-  /** Check jobs one process runs at once. */
+  /** Checks one process runs at once, over every batch job it holds (WORKER_CONCURRENCY). */
   concurrency: number;
   /** How long checks retry while our database or Redis fails (INFRA_RETRY_WINDOW_MS). @defaultValue 60000 */
   infrastructureRetryWindowMs?: number | undefined;
@@ -104,6 +104,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       scheduler: deps.scheduler,
       runCheck: deps.runCheck,
       now,
+      checksInFlight: deps.concurrency,
       infrastructureRetryWindowMs: deps.infrastructureRetryWindowMs,
     }),
     {

@@ -72,6 +72,8 @@ export interface AssessmentRepository {
    * outcome this call recorded. A check id given twice is recorded from its first entry only.
    */
   recordCheckOutcomes(assessmentId: string, outcomes: readonly CheckOutcomeAt[]): Promise<Set<string>>;
+  /** How many checks of the assessment still wait for a worker's result (PENDING, manual checks not counted). */
+  countUnfinishedChecks(assessmentId: string): Promise<number>;
   /** Scores the assessment from its checks as they are at this instant and completes it; undefined when it had finished. */
   complete(id: string, at: Date): Promise<ReadinessResult | undefined>;
   /** Attestations of these manual checks that still hold at `now`, newest first per check. */
@@ -91,7 +93,10 @@ export interface AssessmentRepository {
 }
 
 export interface AssessmentScheduler {
-  /** Enqueues the assessment flow: a parent job that runs once every check child has finished. Idempotent. */
+  /**
+   * Enqueues the assessment flow: the checks in batch jobs of at most CHECK_BATCH_SIZE, under a parent job that runs
+   * once every batch has finished. Idempotent for the same check ids.
+   */
   enqueueAssessment(assessmentId: string, checkIds: readonly string[]): Promise<void>;
   /** Asks for the message to be re-rendered from the database within a short window. Bursts coalesce. */
   requestRender(assessmentId: string): Promise<void>;

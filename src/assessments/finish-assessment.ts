@@ -15,8 +15,8 @@ export type FinishResult =
   | { ok: false; reason: 'not_found' | 'already_finished' };
 
 /** The first infrastructure cause among the check jobs that gave up, if any gave up because of us. */
-function infrastructureCause(failedChecks: ReadonlyMap<string, string>): string | undefined {
-  for (const reason of failedChecks.values()) {
+function infrastructureCause(reasons: Iterable<string>): string | undefined {
+  for (const reason of reasons) {
     const cause = infrastructureCauseOf(reason);
     if (cause !== undefined) return cause;
   }
@@ -31,14 +31,21 @@ function infrastructureCause(failedChecks: ReadonlyMap<string, string>): string 
  */
 export async function finishAssessment(
   deps: FinishDeps,
-  input: { assessmentId: string; failedChecks: ReadonlyMap<string, string> },
+  input: {
+    assessmentId: string;
+    /** Why the job of one check gave up, by check id (jobs of one check each). */
+    failedChecks: ReadonlyMap<string, string>;
+    /** Why batch jobs gave up: the reason of every check they left without a result. */
+    failedBatches?: readonly string[] | undefined;
+  },
 ): Promise<FinishResult> {
   const before = await deps.assessments.find(input.assessmentId);
   if (!before) return { ok: false, reason: 'not_found' };
   if (before.status === 'UNASSESSABLE') return { ok: false, reason: 'unassessable', cause: before.failureReason ?? '' };
   if (FINISHED_ASSESSMENT_STATUSES.includes(before.status)) return { ok: false, reason: 'already_finished' };
 
-  const cause = infrastructureCause(input.failedChecks);
+  const batchReasons = input.failedBatches ?? [];
+  const cause = infrastructureCause([...input.failedChecks.values(), ...batchReasons]);
   if (cause !== undefined) {
     if (!(await deps.assessments.markUnassessable(input.assessmentId, cause, deps.now()))) return { ok: false, reason: 'already_finished' };
     await deps.scheduler.requestRender(input.assessmentId);
@@ -48,7 +55,7 @@ export async function finishAssessment(
   // Manual checks stay PENDING until someone attests them; every other pending check lost its job.
   const pending = before.checks.filter((candidate) => candidate.status === 'PENDING' && candidate.type !== 'manual');
   for (const check of pending) {
-    const failure = input.failedChecks.get(check.checkId) ?? 'no result was recorded';
+    const failure = input.failedChecks.get(check.checkId) ?? (batchReasons.join('; ') || 'no result was recorded');
     await deps.assessments.recordCheckOutcome(
       input.assessmentId,
       check.checkId,
@@ -60,4 +67,17 @@ export async function finishAssessment(
   if (!result) return { ok: false, reason: 'already_finished' };
   await deps.scheduler.requestRender(input.assessmentId);
   return { ok: true, verdict: result.verdict, score: result.score };
+}
+
+/**
+ * The verdict of an assessment whose checks all have their result (a batch saw none left): scored and completed in
+ * the one guarded transition, without finishAssessment's read of every check first. False when it had finished.
+ */
+export async function completeRecordedAssessment(
+  deps: { assessments: Pick<AssessmentRepository, 'complete'>; scheduler: Pick<AssessmentScheduler, 'requestRender'>; now: () => Date },
+  assessmentId: string,
+): Promise<boolean> {
+  const result = await deps.assessments.complete(assessmentId, deps.now());
+  if (result) await deps.scheduler.requestRender(assessmentId);
+  return result !== undefined;
 }

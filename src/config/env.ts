@@ -75,13 +75,15 @@ const EnvShape = z.object({
   /** @defaultValue ./readiness.yaml */
   READINESS_CONFIG: z.string().min(1).default('./readiness.yaml'),
   /**
-   * How many check jobs one worker process runs at once. Checks wait on the network, so one process can run
-   * every check of a 200-check assessment side by side. @defaultValue 200
+   * How many checks one worker process runs at once, over every batch job it holds (it takes a batch job per 10
+   * of these). Checks wait on the network, so one process runs every check of a 1,000-check assessment, or of
+   * 100 assessments of 20 checks, side by side (bench/command-to-verdict.ts). @defaultValue 2000
    */
-  WORKER_CONCURRENCY: positiveInt(200),
+  WORKER_CONCURRENCY: positiveInt(2000),
   /**
-   * How many commands' post-ack work (record, enqueue, post the message) one bot process runs at once.
-   * Low keeps every ack fast under bursts; the rest waits its turn in memory. @defaultValue 2
+   * How many commands' post-ack work (for `/readiness run`: record and enqueue; posting its message has a bound
+   * of 2 of its own) one bot process runs at once. Low keeps every ack fast under bursts; the rest waits its turn
+   * in memory. @defaultValue 2
    */
   ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -41,6 +41,13 @@ import { inboxMiddleware } from '../slack/inbox-middleware.ts';
 import { createReplayApp } from '../slack/replay-app.ts';
 import { INBOX_LEASE_MS, startInboxReplay } from '../../jobs/inbox-replay.ts';
 
+/**
+ * First messages of `/readiness run` one bot posts at once after acking, apart from the recording and enqueueing
+ * (ACK_FOLLOW_UP_CONCURRENCY): as many as the post-ack work was bounded to before, so a burst's Slack calls are
+ * paced as they were, and they no longer hold up the next command's checks.
+ */
+const POST_AFTER_ACK_CONCURRENCY = 2;
+
 export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
   const probe = async (check: () => Promise<unknown>) => {
     try {
@@ -93,7 +100,7 @@ export interface BotOptions {
   signingSecret: string | undefined;
   appToken: string | undefined;
   port: number;
-  /** Commands whose post-ack work (record, enqueue, post) runs at once in this process. @defaultValue 2 */
+  /** Commands whose post-ack work (record, enqueue; and for other commands all of it) runs at once in this process. @defaultValue 2 */
   followUpConcurrency?: number;
   /** Run the digests' cron schedules in this process (every replica may: each slot is one job). @defaultValue true */
   digestSchedules?: boolean;
@@ -181,6 +188,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
     deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
     afterAck: options.afterAck ?? createLimiter(options.followUpConcurrency ?? 2),
+    postAfterAck: createLimiter(POST_AFTER_ACK_CONCURRENCY),
     intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,
   });
@@ -258,6 +266,7 @@ function startReplayingInbox(runtime: Runtime, options: WorkerProcessOptions) {
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
     deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
     afterAck: runAtOnce,
+    postAfterAck: runAtOnce,
     intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,
   });

@@ -32,7 +32,10 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
  */
 export const jobIds = {
   assessment: workJobIds.assessment,
+  /** One check per job: the first design, still run for jobs queued before batches (see checkBatch). */
   check: (assessmentId: string, checkId: string) => `check_${assessmentId}_${checkId}`,
+  /** The `index`-th batch of an assessment's checks (src/queue/check-batches.ts). */
+  checkBatch: (assessmentId: string, index: number) => `batch_${assessmentId}_${index}`,
   /** One render per message per window: everything that changes within the window is shown by one update. */
   render: (assessmentId: string, window: number) => `render_${assessmentId}_${window}`,
   /** `key` names why the report is posted: `overflow` once per assessment, or a key derived from the command's trigger_id. */

@@ -5,6 +5,7 @@ import type { AssessmentScheduler, IntakeScheduler } from '../assessments/assess
 import type { ReportScheduler } from '../reports/report.ports.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SignoffScheduler } from '../approvals/signoff.ports.ts';
+import { checkBatches } from './check-batches.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
 import { oncePerWindow } from './once-per-window.ts';
@@ -91,11 +92,11 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
         queueName: QueueName.assessments,
         data: { assessmentId },
         opts: { ...jobOptions.assessment, jobId: jobIds.assessment(assessmentId) },
-        children: checkIds.map((checkId) => ({
-          name: 'check',
+        children: checkBatches(checkIds).map((batch, index) => ({
+          name: 'checks',
           queueName: QueueName.checks,
-          data: { assessmentId, checkId },
-          opts: { ...jobOptions.check, jobId: jobIds.check(assessmentId, checkId) },
+          data: { assessmentId, checkIds: batch },
+          opts: { ...jobOptions.check, jobId: jobIds.checkBatch(assessmentId, index) },
         })),
       });
     },

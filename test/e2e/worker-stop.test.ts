@@ -123,7 +123,12 @@ describe('a worker killed with SIGKILL in the middle of a check', () => {
     endpoint.behave((call) => (call.checkId === 'slow' ? 'hold' : { afterMs: 0 }));
     const assessmentId = await runAssessment('kill');
     await until(async () => endpoint.callsFor(assessmentId, 'slow').length > 0);
-    const victim = await until(() => holderOf(jobIds.check(assessmentId, 'slow'), pair));
+    // 'quick', in the same batch job, has its result before the kill: a redelivered batch must not run it again.
+    await until(async () => {
+      const quick = await stack.runtime.db.checkResult.findFirst({ where: { assessmentId, checkId: 'quick' } });
+      return quick?.status === 'PASS';
+    });
+    const victim = await until(() => holderOf(jobIds.checkBatch(assessmentId, 0), pair));
     victim.kill('SIGKILL');
     expect(await exited(victim)).toBe('SIGKILL');
     endpoint.behave(() => ({ afterMs: 0 }));
@@ -133,10 +138,12 @@ describe('a worker killed with SIGKILL in the middle of a check', () => {
     expect(assessment.verdict).toBe('GO');
     const slow = assessment.checks.filter((check) => check.checkId === 'slow');
     expect(slow.map((check) => check.status)).toEqual(['PASS']);
-    // Probed by the killed worker, then once more by the survivor; the result recorded once.
+    // Both checks are one batch job. 'slow' was probed by the killed worker, then once more by the survivor, and
+    // recorded once; 'quick', recorded before the kill, is not run again when the batch is redelivered.
     expect(endpoint.callsFor(assessmentId, 'slow')).toHaveLength(2);
     expect(endpoint.callsFor(assessmentId, 'quick')).toHaveLength(1);
-    expect(await holderOf(jobIds.check(assessmentId, 'slow'), pair)).not.toBe(victim);
+    expect(assessment.checks.find((check) => check.checkId === 'quick')).toMatchObject({ status: 'PASS', attempts: 1 });
+    expect(await holderOf(jobIds.checkBatch(assessmentId, 0), pair)).not.toBe(victim);
     const audit = await stack.runtime.db.auditEvent.findMany({ where: { subjectId: assessmentId } });
     expect(audit.filter((event) => event.action === 'assessment.completed')).toHaveLength(1);
     survivor = pair.find((child) => child !== victim);
@@ -150,7 +157,7 @@ describe('a worker killed with SIGKILL in the middle of a check', () => {
     const assessment = await completed(assessmentId);
     expect(assessment.verdict).toBe('GO');
     expect(endpoint.callsFor(assessmentId, 'slow')).toHaveLength(1);
-    const job = await stack.runtime.queues.queues.checks.getJob(jobIds.check(assessmentId, 'slow'));
+    const job = await stack.runtime.queues.queues.checks.getJob(jobIds.checkBatch(assessmentId, 0));
     expect(job?.stalledCounter ?? 0).toBe(0);
     await stopGracefully([worker]);
   }, 120_000);
@@ -171,7 +178,7 @@ describe('a worker stopped with SIGTERM in the middle of a check', () => {
     expect(await lockedOrActive()).toEqual({ locks: [], active: 0 });
     const slow = await stack.runtime.db.checkResult.findFirstOrThrow({ where: { assessmentId, checkId: 'slow' } });
     expect(slow).toMatchObject({ status: 'PASS', attempts: 1 });
-    // The verdict (the assessment's own job) is left to the next worker.
+    // The batch that recorded the last result gave the verdict; what follows it (the parent job) is left to the next worker.
     const next = await anotherWorker();
     expect((await completed(assessmentId)).verdict).toBe('GO');
     expect(endpoint.callsFor(assessmentId, 'slow')).toHaveLength(1);
@@ -188,7 +195,7 @@ describe('a worker stopped with SIGTERM in the middle of a check', () => {
     expect(worker.output()).toContain('handed them to other workers');
 
     expect(await lockedOrActive()).toEqual({ locks: [], active: 0 });
-    expect(await stack.runtime.queues.queues.checks.getJobState(jobIds.check(assessmentId, 'slow'))).toBe('waiting');
+    expect(await stack.runtime.queues.queues.checks.getJobState(jobIds.checkBatch(assessmentId, 0))).toBe('waiting');
     endpoint.behave(() => ({ afterMs: 0 }));
     endpoint.release();
     const next = await anotherWorker();

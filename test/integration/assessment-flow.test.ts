@@ -7,6 +7,7 @@ import { CheckSpec } from '../../src/config/readiness-config.schema.ts';
 import { createRedis } from '../../src/queue/connection.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
+import { scoreAssessment } from '../../src/readiness/score.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
 
 let stack: TestStack | undefined;
@@ -106,6 +107,35 @@ describe('guarded transitions', () => {
     expect(byId.get('web_b')).toMatchObject({ status: 'PENDING', message: null, weight: 3 });
   });
 
+  it('complete scores exactly what the checks read back say: weights, severities, skipped, pending manual checks', async () => {
+    stack = await startTestStack({ withWorkers: false });
+    const spec = (fields: Record<string, unknown>) => CheckSpec.parse({ name: `check ${String(fields.id)}`, ...fields });
+    const { assessment } = await stack.runtime.assessments.create(request(stack), {
+      checks: [
+        spec({ id: 'heavy', type: 'http', url: 'http://127.0.0.1:1/', severity: 'low', weight: 7.5, category: 'security' }),
+        spec({ id: 'light', type: 'http', url: 'http://127.0.0.1:1/', severity: 'high' }),
+        spec({ id: 'warned', type: 'tcp', host: '127.0.0.1', port: 1, severity: 'medium', weight: 2 }),
+        spec({ id: 'runbook', type: 'manual', role: 'sre', severity: 'critical' }),
+      ],
+      skipped: [{ check: spec({ id: 'skipped', type: 'http', url: 'http://127.0.0.1:1/', weight: 100 }), reason: 'not here' }],
+      attestations: new Map(),
+      thresholds: { go: 90, caution: 30 },
+    });
+    const outcome = (status: 'PASS' | 'FAIL' | 'WARN', message: string) => ({ status, message, evidence: { a: 1 }, durationMs: 3, attempts: 1 });
+    const at = new Date();
+    await stack.runtime.assessments.recordCheckOutcomes(assessment.id, [
+      { checkId: 'heavy', outcome: outcome('PASS', 'fine'), at },
+      { checkId: 'light', outcome: outcome('FAIL', 'answered 500'), at },
+      { checkId: 'warned', outcome: outcome('WARN', 'slow'), at },
+    ]);
+    const expected = scoreAssessment((await stack.runtime.assessments.find(assessment.id))!.checks, { go: 90, caution: 30 });
+    const result = await stack.runtime.assessments.complete(assessment.id, new Date());
+    expect(result).toEqual(expected);
+    // The pending critical manual check (8) blocks; the weights count: 7.5 passed, half of 2 warned, out of
+    // 7.5 + 4 (high) + 2 + 8; the skipped one does not.
+    expect(result).toMatchObject({ verdict: 'NO_GO', score: (100 * (7.5 + 1)) / 21.5 });
+  });
+
   it('a check outcome and a completion apply once, however many times they are attempted at once', async () => {
     stack = await startTestStack({ withWorkers: false });
     const { assessment } = await stack.runtime.assessments.create(request(stack), plan(checks(stack)));
@@ -130,7 +160,9 @@ describe('the assessment flow in BullMQ', () => {
     await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ids);
     await stack.runtime.queues.scheduler.enqueueAssessment(assessment.id, ids);
     const counts = await stack.runtime.queues.queues.checks.getJobCounts('waiting', 'active', 'delayed');
-    expect(counts.waiting).toBe(ids.length);
+    // Its checks are one batch job (fewer than CHECK_BATCH_SIZE).
+    expect(ids.length).toBeGreaterThan(1);
+    expect(counts.waiting).toBe(1);
     const parents = await stack.runtime.queues.queues.assessments.getJobCounts('waiting-children');
     expect(parents['waiting-children']).toBe(1);
   });

@@ -13,7 +13,8 @@ import { chatPort } from '../../src/slack/chat-port.ts';
 import type { AssessmentRepository } from '../../src/assessments/assessment.ports.ts';
 import { startTestStack, until, USER, type TestStack } from '../support/test-stack.ts';
 
-const CHECKS = 30;
+/** Three batch jobs (50 + 50 + 20), so two worker processes share one assessment. */
+const CHECKS = 120;
 
 let stack: TestStack | undefined;
 const running: RunningWorkers[] = [];
@@ -107,7 +108,19 @@ async function startWorkerSet(current: TestStack, assessments: AssessmentReposit
   });
 }
 
-const jobFor = (assessmentId: string, checkId: string, attemptsMade: number) => ({ data: { assessmentId, checkId }, attemptsMade }) as unknown as Job;
+const jobFor = (assessmentId: string, checkIds: string[], attemptsMade: number) =>
+  ({ data: { assessmentId, checkIds }, attemptsMade }) as unknown as Job;
+/** Sorted as strings, as the tests sort what they collect (check-100 comes before check-11). */
+const idsOf = (n: number) => Array.from({ length: n }, (_, i) => `check-${String(i).padStart(2, '0')}`).sort();
+
+/** A promise and the function that settles it. */
+function gate() {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
 
 describe('check jobs', () => {
   it('two worker processes share one assessment: QUEUED → RUNNING → COMPLETED once, every check run and recorded once', async () => {
@@ -127,7 +140,9 @@ describe('check jobs', () => {
       return found?.status === 'COMPLETED' ? found : undefined;
     });
 
-    const checkIds = specsOf(stack).map((check) => check.id);
+    const checkIds = specsOf(stack)
+      .map((check) => check.id)
+      .sort();
     expect(applied.markedRunning).toBe(1);
     expect([...applied.recorded].sort()).toEqual(checkIds);
     expect([...applied.runs].sort()).toEqual(checkIds);
@@ -143,7 +158,7 @@ describe('check jobs', () => {
     expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: assessment.id, action: 'assessment.completed' } })).toBe(1);
   });
 
-  it('a redelivered check job neither runs the check again nor records a second outcome', async () => {
+  it('a redelivered batch job neither runs a recorded check again nor records a second outcome', async () => {
     stack = await startTestStack({ withWorkers: false, configFor: manyChecks });
     const { repository, applied } = countingRepository(stack.runtime.assessments);
     const assessment = await createAssessment(stack);
@@ -155,22 +170,83 @@ describe('check jobs', () => {
         return runCheck(spec);
       },
       now: () => new Date(),
+      checksInFlight: 50,
     };
-    // Two processes' processors (each with its own batching) handed the same job at once, then a third delivery.
+    const batch = idsOf(5);
+    // Two processes' processors (each with its own recorder) handed the same batch at once, then a third delivery.
     const [first, second] = [checkProcessor(deps), checkProcessor(deps)];
-    const racing = await Promise.all([first(jobFor(assessment.id, 'check-00', 0)), second(jobFor(assessment.id, 'check-00', 0))]);
+    const racing = await Promise.all([first(jobFor(assessment.id, batch, 0)), second(jobFor(assessment.id, batch, 0))]);
     const runsBefore = applied.runs.length;
-    const redelivered = await first(jobFor(assessment.id, 'check-00', 1));
+    const redelivered = await first(jobFor(assessment.id, batch, 1));
 
-    expect(racing.filter((result) => result === 'recorded')).toHaveLength(1);
-    expect(redelivered).toBe('already_recorded');
+    expect(racing.flatMap((result) => result.recorded).sort()).toEqual(batch);
+    expect(redelivered).toMatchObject({ recorded: [], finished: false });
+    expect([...redelivered.alreadyRecorded].sort()).toEqual(batch);
     expect(applied.runs.length).toBe(runsBefore);
-    expect(applied.recorded).toEqual(['check-00']);
-    const check = await stack.runtime.db.checkResult.findUnique({
-      where: { assessmentId_checkId: { assessmentId: assessment.id, checkId: 'check-00' } },
-    });
-    expect(check).toMatchObject({ status: 'PASS', attempts: 1 });
+    expect([...applied.recorded].sort()).toEqual(batch);
+    const rows = await stack.runtime.db.checkResult.findMany({ where: { assessmentId: assessment.id, checkId: { in: batch } } });
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual(batch.map(() => ['PASS', 1]));
     expect((await stack.runtime.assessments.find(assessment.id))?.status).toBe('RUNNING');
+  });
+
+  it('a batch job that dies half-way: its redelivery runs only the checks without a result, and the verdict is given once', async () => {
+    stack = await startTestStack({ withWorkers: false, configFor: manyChecks });
+    const assessment = await createAssessment(stack);
+    const batch = idsOf(CHECKS);
+    const { repository, applied } = countingRepository(stack.runtime.assessments);
+    const isOdd = (id: string) => Number(id.slice('check-'.length)) % 2 === 1;
+    // The first delivery's process "dies" with the odd checks still running: they never answer until the end.
+    const dead = gate();
+    const firstRuns: string[] = [];
+    const first = checkProcessor({
+      assessments: repository,
+      scheduler: stack.runtime.queues.scheduler,
+      runCheck: async (spec: CheckSpec) => {
+        firstRuns.push(spec.id);
+        if (isOdd(spec.id)) await dead.opened;
+        return runCheck(spec);
+      },
+      now: () => new Date(),
+      checksInFlight: CHECKS,
+    });
+    const abandoned = first(jobFor(assessment.id, batch, 0));
+    const even = batch.filter((id) => !isOdd(id));
+    await until(async () => {
+      const done = await stack!.runtime.db.checkResult.count({ where: { assessmentId: assessment.id, status: { not: 'PENDING' } } });
+      return done === even.length ? true : undefined;
+    });
+
+    // Another process gets the same job back from BullMQ's stall check: attempt 2.
+    const secondRuns: string[] = [];
+    const second = checkProcessor({
+      assessments: repository,
+      scheduler: stack.runtime.queues.scheduler,
+      runCheck: (spec: CheckSpec) => {
+        secondRuns.push(spec.id);
+        return runCheck(spec);
+      },
+      now: () => new Date(),
+      checksInFlight: CHECKS,
+    });
+    const redelivered = await second(jobFor(assessment.id, batch, 1));
+    const odd = batch.filter(isOdd);
+    expect([...secondRuns].sort()).toEqual(odd);
+    expect([...redelivered.recorded].sort()).toEqual(odd);
+    expect([...redelivered.alreadyRecorded].sort()).toEqual(even);
+    expect(redelivered.finished).toBe(true);
+
+    // The dead delivery's checks answer at last: nothing of theirs is recorded over the second delivery's results.
+    dead.open();
+    const late = await abandoned;
+    expect(late.recorded.sort()).toEqual(even);
+    expect(late.alreadyRecorded.sort()).toEqual(odd);
+    expect([...applied.recorded].sort()).toEqual(batch);
+    const row = await stack.runtime.db.assessment.findUniqueOrThrow({ where: { id: assessment.id }, include: { checks: true } });
+    expect(row.status).toBe('COMPLETED');
+    expect(row.checks.map((check) => [check.checkId, check.status, check.attempts]).sort()).toEqual(
+      batch.map((id) => [id, 'PASS', isOdd(id) ? 2 : 1]),
+    );
+    expect(await stack.runtime.db.auditEvent.count({ where: { subjectId: assessment.id, action: 'assessment.completed' } })).toBe(1);
   });
 });
 

@@ -82,7 +82,7 @@ describe('Postgres stopped during an assessment', () => {
       await postgres.stop();
       target.release();
       // The check job gives up once the window has passed (BullMQ state lives in Redis, which is up).
-      const job = await stack.runtime.queues.queues.checks.getJob(jobIds.check(id, 'health'));
+      const job = await stack.runtime.queues.queues.checks.getJob(jobIds.checkBatch(id, 0));
       await until(async () => (await job?.getState()) === 'failed', 60_000);
       await postgres.start();
 
@@ -107,7 +107,7 @@ describe('Postgres stopped during an assessment', () => {
       await postgres.stop();
       target.release();
       // At least one attempt failed on the database before it comes back.
-      const job = await stack.runtime.queues.queues.checks.getJob(jobIds.check(id, 'health'));
+      const job = await stack.runtime.queues.queues.checks.getJob(jobIds.checkBatch(id, 0));
       await until(async () => ((await stack.runtime.queues.queues.checks.getJob(job?.id ?? ''))?.attemptsMade ?? 0) >= 1, 60_000);
       await postgres.start();
 

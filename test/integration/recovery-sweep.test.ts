@@ -143,10 +143,11 @@ describe('the recovery sweep', () => {
     expect(await sweepOnce()).toMatchObject({ inspected: 1, requeued: 1, errors: 0 });
     expect(await (await parent())?.getState()).toBe('waiting-children');
     const queued = async () => (await runtime.queues.queues.checks.getJobs(['waiting'])).map((job) => job.id).sort();
-    expect(await queued()).toEqual([jobIds.check(assessment.id, 'docs'), jobIds.check(assessment.id, 'health')]);
+    // Both checks in one batch job.
+    expect(await queued()).toEqual([jobIds.checkBatch(assessment.id, 0)]);
 
     expect(await sweepOnce()).toMatchObject({ inspected: 1, requeued: 0, rerun: 0, gaveUp: 0 });
-    expect(await queued()).toHaveLength(2);
+    expect(await queued()).toHaveLength(1);
     const audit = await recoveries(assessment.id);
     expect(audit).toMatchObject([
       {

@@ -4,7 +4,7 @@ import { attest, findValidAttestations } from './attestations.ts';
 import { createAssessment } from './create.ts';
 import { completeAssessment, failAssessment, markRunning, markUnassessable } from './lifecycle.ts';
 import { attachMessage, claimMessage, releaseMessageClaim } from './messages.ts';
-import { recordCheckOutcome, recordCheckOutcomes } from './outcomes.ts';
+import { countUnfinishedChecks, recordCheckOutcome, recordCheckOutcomes } from './outcomes.ts';
 import { findAssessment, findCheckSpecs } from './reads.ts';
 
 /** Every write is a guarded transition (`WHERE status = …`): applying it twice changes nothing the second time. */
@@ -19,6 +19,7 @@ export function createAssessmentRepository(db: Db): AssessmentRepository {
     markRunning: (id, at) => markRunning(db, id, at),
     recordCheckOutcome: (assessmentId, checkId, outcome, at) => recordCheckOutcome(db, assessmentId, checkId, outcome, at),
     recordCheckOutcomes: (assessmentId, outcomes) => recordCheckOutcomes(db, assessmentId, outcomes),
+    countUnfinishedChecks: (assessmentId) => countUnfinishedChecks(db, assessmentId),
     complete: (id, at) => completeAssessment(db, id, at),
     findValidAttestations: (service, environment, checkIds, now) => findValidAttestations(db, service, environment, checkIds, now),
     attest: (input) => attest(db, input),

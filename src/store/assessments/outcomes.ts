@@ -60,3 +60,8 @@ export async function recordCheckOutcomes(db: Db, assessmentId: string, outcomes
     RETURNING c.check_id`;
   return new Set(recorded.map((row) => row.check_id));
 }
+
+/** Checks of the assessment still waiting for a worker: PENDING and not manual (those wait for a person). */
+export async function countUnfinishedChecks(db: Db, assessmentId: string): Promise<number> {
+  return db.checkResult.count({ where: { assessmentId, status: 'PENDING', type: { not: 'manual' } } });
+}

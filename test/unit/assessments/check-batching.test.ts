@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createCheckLoader } from '../../../src/assessments/check-loader.ts';
 import { createOutcomeRecorder } from '../../../src/assessments/outcome-recorder.ts';
 import type { CheckOutcomeAt, StoredCheckSpec } from '../../../src/assessments/assessment.ports.ts';
 
 const A1 = '6f1c1c1e-1b1a-4c4e-8a57-3f0c2f1d9a10';
-const A2 = '0b7d7bd2-3a43-4d0f-9d0e-5f5b8e0f6c21';
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `check-${i}`);
 const spec = (id: string): StoredCheckSpec => ({ spec: { id }, status: 'PENDING', service: 'checkout', environment: 'staging' });
 
@@ -42,80 +40,6 @@ function fakeRepository(statuses: Record<string, 'QUEUED' | 'RUNNING'>, stored: 
     },
   };
 }
-
-describe('createCheckLoader', () => {
-  it('loads a burst of one assessment in one query and starts the assessment once, asking for one render', async () => {
-    const repository = fakeRepository({ [A1]: 'QUEUED' });
-    const renders: string[] = [];
-    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async (id) => void renders.push(id) }, now: () => new Date() });
-    const found = await Promise.all(ids(50).map((checkId) => load(A1, checkId)));
-    expect(found.map((check) => (check?.spec as { id: string } | undefined)?.id)).toEqual(ids(50));
-    expect(repository.calls.finds).toEqual([{ assessmentId: A1, checkIds: undefined }]);
-    expect(repository.calls.marks).toEqual([A1]);
-    expect(renders).toEqual([A1]);
-  });
-
-  it('a burst for an assessment another worker already started writes nothing and asks for no render', async () => {
-    const repository = fakeRepository({ [A1]: 'RUNNING' });
-    const renders: string[] = [];
-    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async (id) => void renders.push(id) }, now: () => new Date() });
-    await Promise.all(ids(10).map((checkId) => load(A1, checkId)));
-    expect(repository.calls.marks).toEqual([A1]);
-    expect(renders).toEqual([]);
-  });
-
-  it('jobs picked up after the read are served from it, within the snapshot time', async () => {
-    const repository = fakeRepository({ [A1]: 'QUEUED' });
-    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
-    await load(A1, 'check-0');
-    await Promise.all(['check-1', 'check-2'].map((checkId) => load(A1, checkId)));
-    expect(repository.calls.finds).toHaveLength(1);
-  });
-
-  it('a second delivery of the same check reads its row again instead of trusting the earlier read', async () => {
-    const repository = fakeRepository({ [A1]: 'QUEUED' });
-    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
-    await load(A1, 'check-3');
-    await load(A1, 'check-3');
-    expect(repository.calls.finds).toEqual([
-      { assessmentId: A1, checkIds: undefined },
-      { assessmentId: A1, checkIds: ['check-3'] },
-    ]);
-  });
-
-  it('an unknown check is undefined, and an expired snapshot is read again', async () => {
-    const repository = fakeRepository({ [A1]: 'QUEUED' });
-    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() }, { snapshotMs: 0 });
-    expect(await load(A1, 'missing')).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 2));
-    expect(await load(A1, 'check-1')).toBeDefined();
-    expect(repository.calls.finds.map((call) => call.checkIds)).toEqual([undefined, undefined]);
-    expect(repository.calls.marks).toEqual([A1, A1]);
-  });
-
-  it('a failed read is not kept: the next job reads again', async () => {
-    const repository = fakeRepository({ [A1]: 'QUEUED' });
-    let failures = 1;
-    const assessments = {
-      ...repository.assessments,
-      async findCheckSpecs(assessmentId: string, checkIds?: readonly string[]) {
-        if (failures-- > 0) throw new Error('connection reset');
-        return repository.assessments.findCheckSpecs(assessmentId, checkIds);
-      },
-    };
-    const load = createCheckLoader({ assessments, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
-    await expect(load(A1, 'check-1')).rejects.toThrow('connection reset');
-    expect(await load(A1, 'check-1')).toBeDefined();
-  });
-
-  it('keeps assessments apart', async () => {
-    const repository = fakeRepository({ [A1]: 'QUEUED', [A2]: 'QUEUED' });
-    const load = createCheckLoader({ ...repository, scheduler: { requestRender: async () => undefined }, now: () => new Date() });
-    await Promise.all([...ids(3).map((checkId) => load(A1, checkId)), ...ids(3).map((checkId) => load(A2, checkId))]);
-    expect(new Set(repository.calls.finds.map((call) => call.assessmentId))).toEqual(new Set([A1, A2]));
-    expect(repository.calls.marks.sort()).toEqual([A1, A2].sort());
-  });
-});
 
 describe('createOutcomeRecorder', () => {
   const outcome = { status: 'PASS' as const, message: 'ok', evidence: {}, durationMs: 5, attempts: 1 };

@@ -25,7 +25,7 @@ describe('parseEnv(Env)', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'readiness',
       READINESS_CONFIG: './readiness.yaml',
-      WORKER_CONCURRENCY: 200,
+      WORKER_CONCURRENCY: 2000,
       ACK_FOLLOW_UP_CONCURRENCY: 2,
       LOG_LEVEL: 'info',
       DEPLOYMENT_LOCK_MS: 10000,
@@ -142,7 +142,7 @@ describe('parseEnv(WorkerEnv)', () => {
   it('does not require the signing secret: workers never receive Slack requests', () => {
     const env = parseEnv(WorkerEnv, { SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
-    expect(env.WORKER_CONCURRENCY).toBe(200);
+    expect(env.WORKER_CONCURRENCY).toBe(2000);
   });
 
   it('still requires the bot token and validates the rest', () => {
