@@ -1,4 +1,5 @@
-import { FlowProducer, Queue } from 'bullmq';
+import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import { createKeyedBatcher } from '../shared/keyed-batcher.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
 import type { DigestScheduler } from '../digests/digest.ports.ts';
 import type { AssessmentScheduler, IntakeScheduler } from '../assessments/assessment.ports.ts';
@@ -30,12 +31,24 @@ export function digestSchedulerFor(digests: Queue): DigestScheduler {
   };
 }
 
+type IntakeJob = { name: string; data: Record<string, unknown>; opts: JobsOptions };
+
+/**
+ * The intake jobs of commands arriving together go to Redis in one pipeline (addBulk): a lone command's add goes
+ * at once, and those that arrive while it is out go together in the next, so a burst of 200 `/readiness run` costs
+ * a few round trips and writes before their acks instead of 200 (docs/performance.md, "Ack latency"). Each caller
+ * still waits for its own job to be in Redis before it acks; if a pipeline fails, every caller in it sees the error.
+ */
 export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
+  const addTogether = createKeyedBatcher<IntakeJob, void>(async (_key, jobs) => {
+    await intake.addBulk([...jobs]);
+    return jobs.map(() => undefined);
+  });
   return {
     async enqueueIntake(request, delayMs) {
       const { requestKey, service, environment, requestedBy, teamId, channelId } = request;
       const data = { requestKey, service, environment, requestedBy, teamId, channelId };
-      await intake.add('intake', data, { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) });
+      await addTogether('intake', { name: 'intake', data, opts: { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) } });
     },
     async cancelIntake(requestKey) {
       // BullMQ refuses to remove a job a worker holds (it has started): then it is the intake's to finish.
