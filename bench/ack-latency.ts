@@ -15,7 +15,7 @@ import { startExampleService, type ExampleService } from '../tools/demo/example-
 import { SlackStandIn } from '../tools/slack-stand-in/slack-stand-in.ts';
 import { summarizeProfiles } from './support/cpu-profile.ts';
 import { benchSettings, countBy, failBench, pollUntil, prepareServices } from './support/harness.ts';
-import { cpuTimeMs } from './support/proc.ts';
+import { cpuTimeMs, residentMemory } from './support/proc.ts';
 import { buildDist, freePort, spawnProduction, stopProcess, waitReady } from './support/production-process.ts';
 import { percentiles, round } from './support/stats.ts';
 
@@ -59,7 +59,7 @@ const { databaseUrl, redisUrl, resultsPath } = benchSettings(NAME);
 const print = (text = '') => process.stdout.write(`${text}\n`);
 
 interface Burst {
-  /** CPU the app's process used from the first request sent to the last answer read: what its acks cost it. */
+  /** CPU the app's process used while the sender ran (start to last answer): its acks, and what it did beside them. */
   cpuMs: number;
   p50: number;
   p95: number;
@@ -69,39 +69,46 @@ interface Burst {
   triggerIds: string[];
 }
 
-/** N signed commands at once: every request is in flight before the first answer is read. */
+/**
+ * N signed commands at once, from a process of its own (bench/support/burst-sender.ts), so that the Web API calls
+ * an app makes after its acks, answered by the stand-in in this process, never slow the clock timing the acks.
+ */
 async function burst(standIn: SlackStandIn, url: string, channelId: string, tag: string, pid: number): Promise<Burst> {
-  const cpuBefore = cpuTimeMs(pid);
   const triggerIds = Array.from({ length: count }, (_, i) => `bench.${tag}.${String(i).padStart(5, '0')}`);
-  const results = await Promise.all(
-    triggerIds.map(async (triggerId, i) => {
-      const started = performance.now();
-      try {
-        const r = await standIn.sendSlashCommand(url, {
-          text: `run ${SERVICE} ${ENVIRONMENT}`,
-          userId: `UB${tag.toUpperCase().replace(/[^A-Z0-9]/g, '')}${i}`,
-          channelId,
-          triggerId,
-        });
-        return { status: r.status, ms: r.latencyMs };
-      } catch {
-        return { status: 0, ms: performance.now() - started };
-      }
-    }),
-  );
+  const order = { url, signingSecret, text: `run ${SERVICE} ${ENVIRONMENT}`, channelId, teamId: 'T0READY', responseUrlBase: standIn.baseUrl, triggerIds };
+  const sender = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'support', 'burst-sender.ts'), JSON.stringify(order)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  sender.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  // CPU is read from the sender's start: its own start-up (loading tsx) takes a while but the app is idle meanwhile.
+  const cpuBefore = cpuTimeMs(pid);
+  await new Promise((resolve) => sender.once('exit', resolve));
+  const cpuMs = cpuTimeMs(pid) - cpuBefore;
+  const results = JSON.parse(output) as { status: number; ms: number }[];
   const ms = percentiles(
     results.map((r) => r.ms),
     { p50: 50, p95: 95, p99: 99, max: 100 },
   );
-  const cpuMs = cpuTimeMs(pid) - cpuBefore;
   return { cpuMs, ...ms, http200: results.filter((r) => r.status === 200).length, triggerIds };
 }
 
-/** The bot's round is over once every command's assessment is COMPLETED with its message posted. */
-async function settleBot(db: Db, triggerIds: string[]) {
+/**
+ * The bot's round is over once every command's assessment is COMPLETED with its message posted and the workers
+ * have no message update left to make: the next burst, the floor's or the bot's, meets a quiet machine.
+ */
+async function settleBot(db: Db, render: Queue, triggerIds: string[]) {
   const settled = await pollUntil(
     () => db.assessment.findMany({ where: { requestKey: { in: triggerIds } }, select: { id: true, requestKey: true, status: true, messageTs: true } }),
     (rows) => rows.length >= triggerIds.length && rows.every((row) => row.status === 'COMPLETED' && row.messageTs !== null),
+    Date.now() + SETTLE_TIMEOUT_MS,
+    250,
+  );
+  await pollUntil(
+    async () => Object.values(await render.getJobCounts('waiting', 'delayed', 'active', 'prioritized')).reduce((a, b) => a + b, 0),
+    (left) => left === 0,
     Date.now() + SETTLE_TIMEOUT_MS,
     250,
   );
@@ -155,6 +162,8 @@ try {
   if (!(await waitReady(botAdmin)) || !(await waitReady(workerAdmin)) || !(await floorReady)) throw new Error('bot, worker or floor app did not start within 60 s');
 
   db = createDb(databaseUrl, createLogger('error'));
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const render = new Queue(QueueName.slackRender, { connection, prefix });
   const botUrl = `http://127.0.0.1:${botPort}/slack/events`;
   const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
   print(`bench ${NAME}: ${rounds} rounds of ${count} concurrent \`/readiness run ${SERVICE} ${ENVIRONMENT}\``);
@@ -162,6 +171,8 @@ try {
   print(`  bot: node dist/src/main/bot.js as npm start runs it (pid ${bot.pid}); worker pid ${worker.pid}; floor: minimal Bolt 5 app (pid ${floor.pid})`);
   print();
 
+  // Idle resident memory of the bot before its first burst: what a flag that buys latency costs in memory.
+  const botIdleMiB = Math.round((await residentMemory(bot.pid ?? 0)).rssKiB / 102.4) / 10;
   const runTag = randomBytes(3).toString('hex');
   const results: { round: number; order: string; floor: Omit<Burst, 'triggerIds'>; bot: Omit<Burst, 'triggerIds'>; ratioP99: number; botSettleMs: number }[] = [];
   const allTriggers: string[] = [];
@@ -185,7 +196,7 @@ try {
         const started = Date.now();
         botBurst = await burst(standIn, botUrl, BOT_CHANNEL, `${runTag}b${round}`, bot.pid ?? 0);
         allTriggers.push(...botBurst.triggerIds);
-        const settled = await settleBot(db, botBurst.triggerIds);
+        const settled = await settleBot(db, render, botBurst.triggerIds);
         botSettleMs = Date.now() - started;
         if (!settled.reached) print(`  round ${round}: the bot's assessments did not all complete within ${SETTLE_TIMEOUT_MS / 1000} s`);
       }
@@ -203,14 +214,15 @@ try {
     );
   }
 
+  const botAfterMiB = Math.round((await residentMemory(bot.pid ?? 0)).rssKiB / 102.4) / 10;
   // Exactly one assessment per command, each with its flow's parent job, all completed.
   const rows = await db.assessment.findMany({ where: { requestKey: { in: allTriggers } }, select: { id: true, requestKey: true, status: true } });
   const perKey = countBy(rows, (row) => row.requestKey);
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const assessments = new Queue(QueueName.assessments, { connection, prefix });
   const withJob = (await Promise.all(rows.map((row) => assessments.getJob(jobIds.assessment(row.id))))).filter(Boolean).length;
   await assessments.obliterate({ force: true }).catch(() => undefined);
   await assessments.close();
+  await render.close();
   connection.disconnect();
   const checks = {
     everyRoundWithinRatio: results.every((r) => r.ratioP99 <= TARGET_RATIO),
@@ -228,6 +240,7 @@ try {
   print();
   print(`median ratio ${medianRatio.toFixed(2)}×, worst ${Math.max(...ratios).toFixed(2)}× (target ≤ ${TARGET_RATIO}× in every round, the first included)`);
   print(`correctness: ${Object.entries(checks).map(([k, ok]) => `${k}=${ok}`).join(', ')}`);
+  print(`bot RSS idle before the first burst ${botIdleMiB} MiB, after the last round ${botAfterMiB} MiB`);
   print(`load average ${load1} (1 min) ${load5} (5 min)`);
   if (profile) {
     print();
@@ -244,6 +257,7 @@ try {
     botStartedAs: `node <npm start flags> ${values['bot-node-flags']} dist/src/main/bot.js (built by npm run build)`.replace('  ', ' '),
     floor: 'bench/support/minimal-bolt-app.mjs: Bolt 5 HTTPReceiver, ack + chat.postMessage',
     loadAverage: { oneMinute: load1, fiveMinutes: load5 },
+    botRssMiB: { idle: botIdleMiB, afterRounds: botAfterMiB },
     target: { ratioP99: TARGET_RATIO },
     medianRatio: round(medianRatio, 2),
     worstRatio: round(Math.max(...ratios), 2),
