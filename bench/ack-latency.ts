@@ -52,7 +52,8 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const rounds = Number(values.rounds);
 const logLevel = values['log-level'];
-if (!Number.isInteger(count) || count < 1 || !Number.isInteger(rounds) || rounds < 1) failBench(NAME, '--count and --rounds must be positive integers');
+if (!Number.isInteger(count) || count < 1 || !Number.isInteger(rounds) || rounds < 1)
+  failBench(NAME, '--count and --rounds must be positive integers');
 if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) failBench(NAME, `--log-level must be debug|info|warn|error, got ${logLevel}`);
 
 const { databaseUrl, redisUrl, resultsPath } = benchSettings(NAME);
@@ -75,7 +76,15 @@ interface Burst {
  */
 async function burst(standIn: SlackStandIn, url: string, channelId: string, tag: string, pid: number): Promise<Burst> {
   const triggerIds = Array.from({ length: count }, (_, i) => `bench.${tag}.${String(i).padStart(5, '0')}`);
-  const order = { url, signingSecret, text: `run ${SERVICE} ${ENVIRONMENT}`, channelId, teamId: 'T0READY', responseUrlBase: standIn.baseUrl, triggerIds };
+  const order = {
+    url,
+    signingSecret,
+    text: `run ${SERVICE} ${ENVIRONMENT}`,
+    channelId,
+    teamId: 'T0READY',
+    responseUrlBase: standIn.baseUrl,
+    triggerIds,
+  };
   const sender = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'support', 'burst-sender.ts'), JSON.stringify(order)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -101,7 +110,8 @@ async function burst(standIn: SlackStandIn, url: string, channelId: string, tag:
  */
 async function settleBot(db: Db, render: Queue, triggerIds: string[]) {
   const settled = await pollUntil(
-    () => db.assessment.findMany({ where: { requestKey: { in: triggerIds } }, select: { id: true, requestKey: true, status: true, messageTs: true } }),
+    () =>
+      db.assessment.findMany({ where: { requestKey: { in: triggerIds } }, select: { id: true, requestKey: true, status: true, messageTs: true } }),
     (rows) => rows.length >= triggerIds.length && rows.every((row) => row.status === 'COMPLETED' && row.messageTs !== null),
     Date.now() + SETTLE_TIMEOUT_MS,
     250,
@@ -147,11 +157,20 @@ try {
     NODE_ENV: 'production',
   };
   const profileDir = values['cpu-prof'];
-  const profileFlags = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...values['bot-node-flags'].split(' ').filter(Boolean)];
+  const profileFlags = [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ...values['bot-node-flags'].split(' ').filter(Boolean),
+  ];
   const bot = spawnProduction('start', { ...env, PORT: String(botPort), ADMIN_PORT: String(botAdmin) }, profileFlags);
   const worker = spawnProduction('worker', { ...env, ADMIN_PORT: String(workerAdmin) });
   const floor = spawn(process.execPath, [join(projectRoot, 'bench', 'support', 'minimal-bolt-app.mjs')], {
-    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: standIn.apiUrl, PORT: String(floorPort) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: standIn.apiUrl,
+      PORT: String(floorPort),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(bot, worker, floor);
@@ -159,7 +178,8 @@ try {
     floor.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve(true));
     floor.once('exit', () => resolve(false));
   });
-  if (!(await waitReady(botAdmin)) || !(await waitReady(workerAdmin)) || !(await floorReady)) throw new Error('bot, worker or floor app did not start within 60 s');
+  if (!(await waitReady(botAdmin)) || !(await waitReady(workerAdmin)) || !(await floorReady))
+    throw new Error('bot, worker or floor app did not start within 60 s');
 
   db = createDb(databaseUrl, createLogger('error'));
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -168,13 +188,22 @@ try {
   const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
   print(`bench ${NAME}: ${rounds} rounds of ${count} concurrent \`/readiness run ${SERVICE} ${ENVIRONMENT}\``);
   print(`  database ${redactUrl(databaseUrl)} (${dbReport}); redis ${redisUrl}; queue prefix ${prefix}; LOG_LEVEL=${logLevel}`);
-  print(`  bot: node dist/src/main/bot.js as npm start runs it (pid ${bot.pid}); worker pid ${worker.pid}; floor: minimal Bolt 5 app (pid ${floor.pid})`);
+  print(
+    `  bot: node dist/src/main/bot.js as npm start runs it (pid ${bot.pid}); worker pid ${worker.pid}; floor: minimal Bolt 5 app (pid ${floor.pid})`,
+  );
   print();
 
   // Idle resident memory of the bot before its first burst: what a flag that buys latency costs in memory.
   const botIdleMiB = Math.round((await residentMemory(bot.pid ?? 0)).rssKiB / 102.4) / 10;
   const runTag = randomBytes(3).toString('hex');
-  const results: { round: number; order: string; floor: Omit<Burst, 'triggerIds'>; bot: Omit<Burst, 'triggerIds'>; ratioP99: number; botSettleMs: number }[] = [];
+  const results: {
+    round: number;
+    order: string;
+    floor: Omit<Burst, 'triggerIds'>;
+    bot: Omit<Burst, 'triggerIds'>;
+    ratioP99: number;
+    botSettleMs: number;
+  }[] = [];
   const allTriggers: string[] = [];
   for (let round = 1; round <= rounds; round++) {
     // Alternate who goes first, so neither always meets a machine still busy with the other's follow-up work.
@@ -234,12 +263,20 @@ try {
   passed = Object.values(checks).every(Boolean);
   const ratios = results.map((r) => r.ratioP99).sort((a, b) => a - b);
   const medianRatio = ratios[Math.floor(ratios.length / 2)] ?? Number.NaN;
-  const profile = profileDir ? await (async () => (await stopProcess(bot), summarizeProfiles(profileDir)))() : undefined;
+  // The profile is written when the bot exits.
+  if (profileDir) await stopProcess(bot);
+  const profile = profileDir ? await summarizeProfiles(profileDir) : undefined;
   const [load1, load5] = (await readFile('/proc/loadavg', 'utf8')).split(' ').map(Number);
 
   print();
-  print(`median ratio ${medianRatio.toFixed(2)}×, worst ${Math.max(...ratios).toFixed(2)}× (target ≤ ${TARGET_RATIO}× in every round, the first included)`);
-  print(`correctness: ${Object.entries(checks).map(([k, ok]) => `${k}=${ok}`).join(', ')}`);
+  print(
+    `median ratio ${medianRatio.toFixed(2)}×, worst ${Math.max(...ratios).toFixed(2)}× (target ≤ ${TARGET_RATIO}× in every round, the first included)`,
+  );
+  print(
+    `correctness: ${Object.entries(checks)
+      .map(([k, ok]) => `${k}=${ok}`)
+      .join(', ')}`,
+  );
   print(`bot RSS idle before the first burst ${botIdleMiB} MiB, after the last round ${botAfterMiB} MiB`);
   print(`load average ${load1} (1 min) ${load5} (5 min)`);
   if (profile) {
@@ -273,7 +310,14 @@ try {
   };
   await writeFile(resultsPath, `${JSON.stringify(result, null, 2)}\n`);
   print(`results written to ${resultsPath}`);
-  print(passed ? `PASS: every round within ${TARGET_RATIO}× the floor` : `FAIL: ${Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k).join(', ')}`);
+  print(
+    passed
+      ? `PASS: every round within ${TARGET_RATIO}× the floor`
+      : `FAIL: ${Object.entries(checks)
+          .filter(([, ok]) => !ok)
+          .map(([k]) => k)
+          .join(', ')}`,
+  );
 } catch (error) {
   process.stderr.write(`bench ${NAME} crashed: ${(error as Error).stack ?? String(error)}\n`);
   passed = false;

@@ -37,7 +37,8 @@ const durations = values.durations.split(',').map(Number);
 const perDuration = Number(values['per-duration']);
 const storm = Number(values.storm);
 const limits = { 'chat.update': Number(values['update-limit']), 'chat.postMessage': Number(values['post-limit']) };
-if (durations.some((t) => !(t > 0)) || !(perDuration >= 1) || !(storm >= 0 && storm < 1)) failBench(NAME, 'bad --durations, --per-duration or --storm');
+if (durations.some((t) => !(t > 0)) || !(perDuration >= 1) || !(storm >= 0 && storm < 1))
+  failBench(NAME, 'bad --durations, --per-duration or --storm');
 
 const { databaseUrl, redisUrl, resultsPath } = benchSettings(NAME);
 const print = (text = '') => process.stdout.write(`${text}\n`);
@@ -60,7 +61,12 @@ function benchConfig(targetUrl: string) {
   const environments = Object.fromEntries(
     durations.map((t) => [
       `t${t}`,
-      { vars: Object.fromEntries([['baseUrl', targetUrl], ...Array.from({ length: CHECKS }, (_, i) => [`d${i}`, String(Math.round(((i + 1) * t * 1000) / CHECKS))])]) },
+      {
+        vars: Object.fromEntries([
+          ['baseUrl', targetUrl],
+          ...Array.from({ length: CHECKS }, (_, i) => [`d${i}`, String(Math.round(((i + 1) * t * 1000) / CHECKS))]),
+        ]),
+      },
     ]),
   );
   const checks = Array.from({ length: CHECKS }, (_, i) => ({
@@ -87,7 +93,9 @@ async function measure(stack: LocalStack): Promise<PerAssessment[]> {
   const sent: { t: number; triggerId: string }[] = [];
   for (const t of durations) {
     const answers = await Promise.all(
-      Array.from({ length: perDuration }, () => standIn.sendSlashCommand(eventsUrl, { text: `run ${SERVICE} t${t}`, channelId, userId: 'U0BENCHCALLS' })),
+      Array.from({ length: perDuration }, () =>
+        standIn.sendSlashCommand(eventsUrl, { text: `run ${SERVICE} t${t}`, channelId, userId: 'U0BENCHCALLS' }),
+      ),
     );
     sent.push(...answers.map((answer) => ({ t, triggerId: answer.triggerId })));
   }
@@ -186,7 +194,14 @@ try {
     `${JSON.stringify({ name: NAME, date: new Date().toISOString(), checksPerAssessment: CHECKS, perDuration, limits, storm, loadAverage: { oneMinute: load1, fiveMinutes: load5 }, rows, rateLimitedCalls: total429, renderFailed, errorLogLines: logLines.errors, passed, checks }, null, 2)}\n`,
   );
   print(`results written to ${resultsPath}`);
-  print(passed ? 'PASS' : `FAIL: ${Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k).join(', ')}`);
+  print(
+    passed
+      ? 'PASS'
+      : `FAIL: ${Object.entries(checks)
+          .filter(([, ok]) => !ok)
+          .map(([k]) => k)
+          .join(', ')}`,
+  );
 } catch (error) {
   process.stderr.write(`bench ${NAME} crashed: ${(error as Error).stack ?? String(error)}\n`);
 } finally {

@@ -60,7 +60,8 @@ async function startAndPublish(deps: CommandDeps, request: NewAssessment, ctx: C
     );
     // Recorded, queued and posted: the intake job has nothing left to do. Removed so that 30 s after a burst the
     // workers do not look up 200 finished assessments (a failure to remove only leaves it to find that out).
-    if (published.outcome === 'posted') await withTimeout(deps.runtime.queues.intakeScheduler.cancelIntake(request.requestKey), INTAKE_ADD_TIMEOUT_MS).catch(() => false);
+    if (published.outcome === 'posted')
+      await withTimeout(deps.runtime.queues.intakeScheduler.cancelIntake(request.requestKey), INTAKE_ADD_TIMEOUT_MS).catch(() => false);
   } catch (error) {
     // Anything but a refusal is left to the intake job, which posts the message when its delay is up.
     const failure = classifySlackError(error);

@@ -47,7 +47,11 @@ export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
     async enqueueIntake(request, delayMs) {
       const { requestKey, service, environment, requestedBy, teamId, channelId } = request;
       const data = { requestKey, service, environment, requestedBy, teamId, channelId };
-      await addTogether('intake', { name: 'intake', data, opts: { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) } });
+      await addTogether('intake', {
+        name: 'intake',
+        data,
+        opts: { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) },
+      });
     },
     async cancelIntake(requestKey) {
       // BullMQ refuses to remove a job a worker holds (it has started): then it is the intake's to finish.

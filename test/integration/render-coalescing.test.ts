@@ -47,14 +47,20 @@ async function postedAssessment(current: TestStack) {
     { checks: target.checks, skipped: [], attestations: new Map(), thresholds: { go: 95, caution: 80 } },
   );
   const published = await publishAssessmentMessage(
-    { assessments: current.runtime.assessments, scheduler: current.runtime.queues.scheduler, chat: chatPort(current.runtime.slack), now: () => new Date() },
+    {
+      assessments: current.runtime.assessments,
+      scheduler: current.runtime.queues.scheduler,
+      chat: chatPort(current.runtime.slack),
+      now: () => new Date(),
+    },
     assessment,
   );
   if (published.outcome !== 'posted') throw new Error(`the message was not posted: ${published.outcome}`);
   return { id: assessment.id, ts: published.messageTs, checkIds: target.checks.map((check) => check.id) };
 }
 
-const updatesOf = (current: TestStack, ts: string) => current.standIn.callsTo('chat.update').filter((call) => call.args.ts === ts && call.status === 200);
+const updatesOf = (current: TestStack, ts: string) =>
+  current.standIn.callsTo('chat.update').filter((call) => call.args.ts === ts && call.status === 200);
 
 describe('coalesced message updates (render queue)', () => {
   it('a burst of changes ends with the message showing exactly what the database says, one update a second at most', async () => {
