@@ -62,10 +62,14 @@ async function start(deps: CommandDeps, request: NewAssessment, ctx: CommandCont
 async function publish(deps: CommandDeps, assessment: AssessmentView, request: NewAssessment, ctx: CommandContext): Promise<void> {
   const { runtime } = deps;
   try {
-    await publishAssessmentMessage(
+    const published = await publishAssessmentMessage(
       { assessments: runtime.assessments, scheduler: runtime.queues.scheduler, chat: chatPort(runtime.slack), now: deps.now },
       assessment,
     );
+    // Recorded, queued and posted: the intake job has nothing left to do. Removed so that 30 s after a burst the
+    // workers do not look up 200 finished assessments (a failure to remove only leaves it to find that out).
+    if (published.outcome === 'posted')
+      await withTimeout(deps.runtime.queues.intakeScheduler.cancelIntake(request.requestKey), INTAKE_ADD_TIMEOUT_MS).catch(() => false);
   } catch (error) {
     // Anything but a refusal is left to the intake job, which posts the message when its delay is up.
     const failure = classifySlackError(error);

@@ -32,3 +32,11 @@ export function processGroupMembers(pgid: number): string[] {
   }
   return members;
 }
+
+/** CPU time a process has used so far, user + system, in milliseconds (/proc/<pid>/stat, 10 ms resolution). */
+export function cpuTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After the command name in parentheses, utime and stime are fields 12 and 13 (clock ticks of 10 ms).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -56,8 +56,20 @@ function resolveCheck(check: CheckSpec, vars: Record<string, string>): { check: 
 export const appliesTo = (check: Pick<CheckSpec, 'environments'>, environment: string) =>
   check.environments === undefined || check.environments.includes(environment);
 
-/** Finds what to assess for a service and environment, or says precisely why it cannot. */
-export function lookupTarget(config: ReadinessConfig, service: string, environment: string): TargetLookup {
+type ServiceConfig = ReadinessConfig['services'][string];
+type EnvironmentConfig = ServiceConfig['environments'][string];
+
+/**
+ * Whether the service and environment exist, without resolving any check: what a command's parsing needs before
+ * its ack (resolving every check's variables there cost a burst of commands measurable time, docs/performance.md).
+ */
+export function locateTarget(
+  config: ReadinessConfig,
+  service: string,
+  environment: string,
+):
+  | { ok: true; serviceConfig: ServiceConfig; environmentConfig: EnvironmentConfig }
+  | Extract<TargetLookup, { reason: 'unknown_service' | 'unknown_environment' }> {
   // Names come from Slack users; `constructor` or `__proto__` must not resolve to Object.prototype members.
   const serviceConfig = Object.hasOwn(config.services, service) ? config.services[service] : undefined;
   if (!serviceConfig) return { ok: false, reason: 'unknown_service', known: Object.keys(config.services).sort() };
@@ -65,6 +77,14 @@ export function lookupTarget(config: ReadinessConfig, service: string, environme
   if (!environmentConfig) {
     return { ok: false, reason: 'unknown_environment', service, known: Object.keys(serviceConfig.environments) };
   }
+  return { ok: true, serviceConfig, environmentConfig };
+}
+
+/** Finds what to assess for a service and environment, or says precisely why it cannot. */
+export function lookupTarget(config: ReadinessConfig, service: string, environment: string): TargetLookup {
+  const located = locateTarget(config, service, environment);
+  if (!located.ok) return located;
+  const { serviceConfig, environmentConfig } = located;
   const checks: CheckSpec[] = [];
   const skipped: SkippedCheck[] = [];
   for (const check of serviceConfig.checks) {

@@ -8,6 +8,7 @@ import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
 import { createLimiter, type Limiter } from '../shared/limiter.ts';
+import { createAckGate } from '../shared/ack-gate.ts';
 import { withTimeout } from '../shared/timeout.ts';
 import { INTAKE_DELAY_MS } from '../assessments/intake.ts';
 import { createSlackApp } from '../slack/app.ts';
@@ -163,7 +164,10 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   const installation = installationOf(runtime, options.installation);
   // Known before the first request when Slack answers now; otherwise asked again by the first request.
   if (!(await installation())) settings.logger.warn("could not learn the installation's team from auth.test; requests are refused until it answers");
+  // Follow-up work starts once no request waits for its ack: a burst is acked first, then worked through.
+  const ackGate = createAckGate();
   const app = createSlackApp({
+    ackGate,
     botToken: settings.slackBotToken,
     signingSecret: options.signingSecret,
     appToken: options.appToken,
@@ -187,8 +191,8 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     runtime,
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
     deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
-    afterAck: options.afterAck ?? createLimiter(options.followUpConcurrency ?? 2),
-    postAfterAck: createLimiter(POST_AFTER_ACK_CONCURRENCY),
+    afterAck: options.afterAck ?? createLimiter(options.followUpConcurrency ?? 2, { waitFor: () => ackGate.quiet() }),
+    postAfterAck: createLimiter(POST_AFTER_ACK_CONCURRENCY, { waitFor: () => ackGate.quiet() }),
     intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,
   });

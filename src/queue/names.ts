@@ -36,13 +36,16 @@ export const jobIds = {
   check: (assessmentId: string, checkId: string) => `check_${assessmentId}_${checkId}`,
   /** The `index`-th batch of an assessment's checks (src/queue/check-batches.ts). */
   checkBatch: (assessmentId: string, index: number) => `batch_${assessmentId}_${index}`,
-  /** One render per message per window: everything that changes within the window is shown by one update. */
-  render: (assessmentId: string, window: number) => `render_${assessmentId}_${window}`,
+  /**
+   * A render asked for at `at` (ms): at most one waits per message (deduplicated by message, see queues.ts), so the
+   * id only needs to differ from the renders of that message that ran before.
+   */
+  render: (assessmentId: string, at: number) => `render_${assessmentId}_${at}`,
   /** `key` names why the report is posted: `overflow` once per assessment, or a key derived from the command's trigger_id. */
   report: (assessmentId: string, key: string) => `report_${assessmentId}_${key}`,
-  signoffRender: (requestId: string, window: number) => `render-signoff_${requestId}_${window}`,
+  signoffRender: (requestId: string, at: number) => `render-signoff_${requestId}_${at}`,
   signoffExpiry: workJobIds.signoffExpiry,
-  deploymentRender: (deploymentId: string, window: number) => `render-deployment_${deploymentId}_${window}`,
+  deploymentRender: (deploymentId: string, at: number) => `render-deployment_${deploymentId}_${at}`,
   /** A Resume or a passed gate bumps the generation, so the phase job it enqueues is a new one. */
   deploymentPhase: workJobIds.deploymentPhase,
   rollback: workJobIds.rollback,

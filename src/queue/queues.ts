@@ -1,4 +1,5 @@
-import { FlowProducer, Queue } from 'bullmq';
+import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import { createKeyedBatcher } from '../shared/keyed-batcher.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
 import type { DigestScheduler } from '../digests/digest.ports.ts';
 import type { AssessmentScheduler, IntakeScheduler } from '../assessments/assessment.ports.ts';
@@ -8,11 +9,10 @@ import type { SignoffScheduler } from '../approvals/signoff.ports.ts';
 import { checkBatches } from './check-batches.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
-import { oncePerWindow } from './once-per-window.ts';
 import type { RedisConnection } from './connection.ts';
 import type { RetentionScheduler } from '../retention/retention.ports.ts';
 
-/** How long the updater gathers changes to one message before showing them in one chat.update. */
+/** How long the updater gathers changes to one message before showing them in one chat.update, and the least time between two updates of it. */
 export const RENDER_WINDOW_MS = 1000;
 
 export function reportSchedulerFor(reports: Queue): ReportScheduler {
@@ -31,12 +31,28 @@ export function digestSchedulerFor(digests: Queue): DigestScheduler {
   };
 }
 
+type IntakeJob = { name: string; data: Record<string, unknown>; opts: JobsOptions };
+
+/**
+ * The intake jobs of commands arriving together go to Redis in one pipeline (addBulk): a lone command's add goes
+ * at once, and those that arrive while it is out go together in the next, so a burst of 200 `/readiness run` costs
+ * a few round trips and writes before their acks instead of 200 (docs/performance.md, "Ack latency"). Each caller
+ * still waits for its own job to be in Redis before it acks; if a pipeline fails, every caller in it sees the error.
+ */
 export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
+  const addTogether = createKeyedBatcher<IntakeJob, void>(async (_key, jobs) => {
+    await intake.addBulk([...jobs]);
+    return jobs.map(() => undefined);
+  });
   return {
     async enqueueIntake(request, delayMs) {
       const { requestKey, service, environment, requestedBy, teamId, channelId } = request;
       const data = { requestKey, service, environment, requestedBy, teamId, channelId };
-      await intake.add('intake', data, { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) });
+      await addTogether('intake', {
+        name: 'intake',
+        data,
+        opts: { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) },
+      });
     },
     async cancelIntake(requestKey) {
       // BullMQ refuses to remove a job a worker holds (it has started): then it is the intake's to finish.
@@ -69,22 +85,29 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
   flows.on('error', quiet);
   for (const queue of [render, assessments, checks, reports, signoffs, deployments, digests, intake, maintenance]) queue.on('error', quiet);
 
-  // BullMQ would add nothing for a render this process already asked for in the same window, so only the first
-  // request per window reaches Redis: 200 checks finishing together ask once, not 200 times.
-  const renderRequests = oncePerWindow();
   /**
-   * Every request for one message inside one window maps to the same job id, which BullMQ adds only once (and
-   * this process asks Redis only once); the job runs at the window's end and reads the database then, so it
-   * shows every change made inside the window.
+   * One message, one render job waiting at a time: a request while one waits is absorbed by it (it reads the
+   * database when it runs, so it shows the change), and a request while one runs leaves exactly one follow-up
+   * (BullMQ's deduplication with keepLastIfActive), so the last change is always rendered, whatever the clocks of
+   * the processes say. Each job runs RENDER_WINDOW_MS after it was asked for (a follow-up: after the running one
+   * finished), so a message gets at most one chat.update per window and an assessment lasting T seconds at most
+   * about T + 1 of them. Requests made in this process while its add is out go together in the next add, so 200
+   * checks finishing at once cost Redis two adds, not 200.
    */
-  const renderInWindow = async (name: string, data: Record<string, string>, jobIdFor: (window: number) => string) => {
-    const now = Date.now();
-    const window = Math.floor(now / RENDER_WINDOW_MS);
-    const jobId = jobIdFor(window);
-    await renderRequests.once(jobId, window, () =>
-      render.add(name, data, { ...jobOptions.render, jobId, delay: (window + 1) * RENDER_WINDOW_MS - now }),
-    );
-  };
+  const requestRenderOf = createKeyedBatcher<{ name: string; data: Record<string, string>; jobId: string }, void>(async (dedupId, items) => {
+    const last = items.at(-1);
+    if (last) {
+      await render.add(last.name, last.data, {
+        ...jobOptions.render,
+        jobId: last.jobId,
+        delay: RENDER_WINDOW_MS,
+        deduplication: { id: dedupId, keepLastIfActive: true },
+      });
+    }
+    return items.map(() => undefined);
+  });
+  const renderInWindow = (name: string, data: Record<string, string>, dedupId: string, jobIdAt: (at: number) => string) =>
+    requestRenderOf(dedupId, { name, data, jobId: jobIdAt(Date.now()) });
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {
       await flows.add({
@@ -101,13 +124,13 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
       });
     },
     async requestRender(assessmentId) {
-      await renderInWindow('render', { assessmentId }, (window) => jobIds.render(assessmentId, window));
+      await renderInWindow('render', { assessmentId }, `render:${assessmentId}`, (at) => jobIds.render(assessmentId, at));
     },
   };
 
   const signoffScheduler: SignoffScheduler = {
     async requestSignoffRender(requestId) {
-      await renderInWindow('signoff', { requestId }, (window) => jobIds.signoffRender(requestId, window));
+      await renderInWindow('signoff', { requestId }, `render-signoff:${requestId}`, (at) => jobIds.signoffRender(requestId, at));
     },
     async scheduleSignoffExpiry(requestId, at) {
       await signoffs.add(
@@ -120,7 +143,7 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
 
   const deploymentScheduler: DeploymentScheduler = {
     async requestDeploymentRender(deploymentId) {
-      await renderInWindow('deployment', { deploymentId }, (window) => jobIds.deploymentRender(deploymentId, window));
+      await renderInWindow('deployment', { deploymentId }, `render-deployment:${deploymentId}`, (at) => jobIds.deploymentRender(deploymentId, at));
     },
     async enqueuePhase(deploymentId, phaseIndex, generation) {
       await deployments.add(

@@ -1,8 +1,16 @@
+export interface LimiterOptions {
+  /**
+   * Awaited before each task starts (after the yield to pending I/O): the bot passes its ack gate's `quiet`, so
+   * follow-up work starts once no request is waiting for its ack. @defaultValue nothing to wait for
+   */
+  waitFor?: (() => Promise<void>) | undefined;
+}
+
 /**
- * Runs at most `concurrency` tasks at once, the rest in arrival order. Each task first yields to pending I/O,
- * so work that follows a Slack ack never delays the acks of requests still arriving.
+ * Runs at most `concurrency` tasks at once, the rest in arrival order. Each task first yields to pending I/O
+ * (and waits for `waitFor`), so work that follows a Slack ack never delays the acks of requests still arriving.
  */
-export function createLimiter(concurrency: number) {
+export function createLimiter(concurrency: number, options: LimiterOptions = {}) {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async function limit<T>(task: () => Promise<T>): Promise<T> {
@@ -10,6 +18,7 @@ export function createLimiter(concurrency: number) {
     active += 1;
     try {
       await new Promise<void>((resolve) => setImmediate(resolve));
+      await options.waitFor?.();
       return await task();
     } finally {
       active -= 1;

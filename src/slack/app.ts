@@ -1,6 +1,7 @@
 import { slackRetryConfig } from './retry-policy.ts';
 import { App, HTTPReceiver, LogLevel, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../shared/logger.ts';
+import type { AckGate } from '../shared/ack-gate.ts';
 import { refuseNonObjectBodies } from './body-guard.ts';
 import { errorMiddleware } from './error-middleware.ts';
 
@@ -15,6 +16,8 @@ export interface SlackAppOptions {
   logger: Logger;
   /** Runs before every other middleware (see installation-guard.ts): refuses requests from other workspaces. */
   requestGuard: (args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
+  /** Counts the HTTP requests waiting for their ack (see ack-gate.ts). @defaultValue none counted */
+  ackGate?: AckGate | undefined;
 }
 
 export function boltLogger(logger: Logger): BoltLogger {
@@ -61,6 +64,7 @@ export function createSlackApp(options: SlackAppOptions): App {
             // Respond to Slack as soon as ack() runs; the work after it must never hold Slack's 3-second window.
             processBeforeResponse: false,
           }),
+          options.ackGate,
         ),
       });
   app.use(options.requestGuard);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse } from 'node:querystring';
 import { defaultBodyLimit, type HTTPReceiver } from '@slack/bolt';
+import type { AckGate } from '../shared/ack-gate.ts';
 
 const EVENTS_PATH = '/slack/events';
 
@@ -11,11 +12,17 @@ const EVENTS_PATH = '/slack/events';
  * own size limit (past it: 413 and the connection closed), and handed on as `rawBody`, which Bolt reads instead of
  * the (already drained) stream.
  */
-export function refuseNonObjectBodies(receiver: HTTPReceiver): HTTPReceiver {
+export function refuseNonObjectBodies(receiver: HTTPReceiver, ackGate?: AckGate): HTTPReceiver {
   const boltListener = receiver.requestListener;
   receiver.requestListener = (req, res) => {
     // Other paths and methods keep Bolt's synchronous routing, whose errors its server turns into answers.
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== EVENTS_PATH) return boltListener(req, res);
+    if (ackGate) {
+      // Counted until answered (the ack, a refusal) or dropped, so follow-up work waits for the acks (ack-gate.ts).
+      const answered = ackGate.begin();
+      res.once('finish', answered);
+      res.once('close', answered);
+    }
     // A declared size over the limit is refused before a byte is read, as Bolt's own reader did.
     if (Number(req.headers['content-length'] ?? 0) > defaultBodyLimit) return refuseTooLarge(req, res);
     readBody(req, defaultBodyLimit)

@@ -1,5 +1,5 @@
 import type { ReadinessConfig } from '../config/readiness-config.schema.ts';
-import { lookupTarget } from '../config/catalog.ts';
+import { locateTarget } from '../config/catalog.ts';
 import { SHIPPED_TEMPLATES } from '../deployments/default-templates.ts';
 import { escapeText, truncate } from './escape.ts';
 import { parseAssessmentReference, referenceText, type AssessmentReference } from '../reports/assessment-reference.ts';
@@ -46,7 +46,7 @@ export type TargetArgs = { ok: true; service: string; environment: string } | { 
 export function parseTargetArgs(usage: string, service: string | undefined, environment: string | undefined, config: ReadinessConfig): TargetArgs {
   const services = Object.keys(config.services).sort();
   if (service === undefined) return { ok: false, message: `Which service? Usage: \`${usage}\`. Services: ${list(services)}.` };
-  const target = lookupTarget(config, service, environment ?? '');
+  const target = locateTarget(config, service, environment ?? '');
   if (!target.ok && target.reason === 'unknown_service') {
     return { ok: false, message: `There is no service ${quote(service)}. Services: ${list(target.known)}.` };
   }
@@ -82,7 +82,7 @@ const MAX_PAGE = 100_000;
 function auditCommand(args: string[], config: ReadinessConfig): ReadinessCommand {
   const [service, ...rest] = args;
   if (service === undefined) return { ok: false, message: `Which service? ${AUDIT_USAGE} Services: ${list(Object.keys(config.services).sort())}.` };
-  const target = lookupTarget(config, service, '');
+  const target = locateTarget(config, service, '');
   if (!target.ok && target.reason === 'unknown_service') {
     return { ok: false, message: `There is no service ${quote(service)}. Services: ${list(target.known)}.` };
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refuseNonObjectBodies } from '../../../src/slack/body-guard.ts';
+import { createAckGate } from '../../../src/shared/ack-gate.ts';
 
 /** Stands in for Bolt's listener: answers 200 with the body it was handed as rawBody, as Bolt would read it. */
 const seen: string[] = [];
@@ -64,3 +65,46 @@ describe('refuseNonObjectBodies', () => {
     expect(seen).toEqual(['(stream)']);
   });
 });
+
+describe('refuseNonObjectBodies with an ack gate', () => {
+  it('counts a Slack request as waiting from its arrival until its answer is sent, refused or not', async () => {
+    const gate = createAckGate();
+    let answer: (() => void) | undefined;
+    const pendingWhileHandled: number[] = [];
+    const receiver = refuseNonObjectBodies(
+      {
+        requestListener: (_req: IncomingMessage, res: ServerResponse) => {
+          pendingWhileHandled.push(gate.pending);
+          answer = () => res.writeHead(200).end();
+        },
+      } as unknown as HTTPReceiver,
+      gate,
+    );
+    const gated = createServer((req, res) => receiver.requestListener(req, res));
+    await new Promise<void>((resolve) => gated.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(gated.address() as AddressInfo).port}/slack/events`;
+    try {
+      const response = fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"x"}' });
+      const quiet = gate.quiet(60_000);
+      await until(() => answer !== undefined);
+      expect(pendingWhileHandled).toEqual([1]);
+      answer?.();
+      expect((await response).status).toBe(200);
+      await quiet;
+      expect(gate.pending).toBe(0);
+      // A refused body is answered by the guard itself: counted, then released.
+      expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'null' })).status).toBe(400);
+      await until(() => gate.pending === 0);
+    } finally {
+      await new Promise<void>((resolve) => gated.close(() => resolve()));
+    }
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 20 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
