@@ -92,8 +92,18 @@ describe('npm start and npm run worker, as separate processes', () => {
           `${admin}/healthz`,
         );
         expect(health.status).toBe(200);
-        const ready = await fetch(`${admin}/readyz`);
-        expect(await ready.json()).toEqual({ ready: true, dependencies: { postgres: 'ok', redis: 'ok' } });
+        // Live before ready: the bot's admin listener answers /healthz while its Slack listener is still starting
+        // (/readyz then says slack_listener: starting), so wait for ready rather than read it once.
+        const ready = await untilServing(
+          child,
+          () =>
+            fetch(`${admin}/readyz`).then(
+              async (r) => (r.ok ? ((await r.json()) as unknown) : undefined),
+              () => undefined,
+            ),
+          `${admin}/readyz`,
+        );
+        expect(ready).toEqual({ ready: true, dependencies: { postgres: 'ok', redis: 'ok' } });
       }
       // The Slack listener is up (the bot's admin listener starts first) and serves Slack's endpoint only.
       await untilServing(
