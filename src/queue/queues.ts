@@ -34,16 +34,24 @@ export function digestSchedulerFor(digests: Queue): DigestScheduler {
 type IntakeJob = { name: string; data: Record<string, unknown>; opts: JobsOptions };
 
 /**
+ * Bounds of one intake pipeline. A pipeline that has not answered within the timeout fails all its adds and the
+ * next one goes out, so one hung pipeline cannot hold every later command's ack (each command also bounds its own
+ * wait, commands/run.ts). The cap keeps one pipeline a bounded write however large the burst.
+ */
+export const INTAKE_PIPELINE = { timeoutMs: 1000, maxBatch: 100 } as const;
+
+/**
  * The intake jobs of commands arriving together go to Redis in one pipeline (addBulk): a lone command's add goes
  * at once, and those that arrive while it is out go together in the next, so a burst of 200 `/readiness run` costs
  * a few round trips and writes before their acks instead of 200 (docs/performance.md, "Ack latency"). Each caller
- * still waits for its own job to be in Redis before it acks; if a pipeline fails, every caller in it sees the error.
+ * still waits for its own job to be in Redis before it acks; if a pipeline fails or times out (INTAKE_PIPELINE),
+ * every caller in it sees the error.
  */
-export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
+export function intakeSchedulerFor(intake: Queue, bounds: { timeoutMs: number; maxBatch: number } = INTAKE_PIPELINE): IntakeScheduler {
   const addTogether = createKeyedBatcher<IntakeJob, void>(async (_key, jobs) => {
     await intake.addBulk([...jobs]);
     return jobs.map(() => undefined);
-  });
+  }, bounds);
   return {
     async enqueueIntake(request, delayMs) {
       const { requestKey, service, environment, requestedBy, teamId, channelId } = request;
