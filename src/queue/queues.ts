@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import { createKeyedBatcher } from '../shared/keyed-batcher.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
@@ -14,6 +15,20 @@ import type { RetentionScheduler } from '../retention/retention.ports.ts';
 
 /** How long the updater gathers changes to one message before showing them in one chat.update, and the least time between two updates of it. */
 export const RENDER_WINDOW_MS = 1000;
+
+/** Random per process: two processes never share it, so neither can reuse the other's render job ids. */
+const PROCESS_TOKEN = randomBytes(6).toString('hex');
+let renderRequests = 0;
+
+/**
+ * A render job id part unique per request: a time alone is not (two processes whose clocks are a second or more
+ * apart can ask at the "same" ms, and an add whose id equals a completed job kept for the hour adds nothing, so
+ * that render would be lost). Time first, for people reading ids; this process's token and count make it unique.
+ */
+export function renderRequestId(): string {
+  renderRequests += 1;
+  return `${Date.now()}-${PROCESS_TOKEN}-${renderRequests}`;
+}
 
 export function reportSchedulerFor(reports: Queue): ReportScheduler {
   return {
@@ -114,8 +129,8 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
     }
     return items.map(() => undefined);
   });
-  const renderInWindow = (name: string, data: Record<string, string>, dedupId: string, jobIdAt: (at: number) => string) =>
-    requestRenderOf(dedupId, { name, data, jobId: jobIdAt(Date.now()) });
+  const renderInWindow = (name: string, data: Record<string, string>, dedupId: string, jobIdOf: (request: string) => string) =>
+    requestRenderOf(dedupId, { name, data, jobId: jobIdOf(renderRequestId()) });
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {
       await flows.add({
@@ -132,13 +147,13 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
       });
     },
     async requestRender(assessmentId) {
-      await renderInWindow('render', { assessmentId }, `render:${assessmentId}`, (at) => jobIds.render(assessmentId, at));
+      await renderInWindow('render', { assessmentId }, `render:${assessmentId}`, (request) => jobIds.render(assessmentId, request));
     },
   };
 
   const signoffScheduler: SignoffScheduler = {
     async requestSignoffRender(requestId) {
-      await renderInWindow('signoff', { requestId }, `render-signoff:${requestId}`, (at) => jobIds.signoffRender(requestId, at));
+      await renderInWindow('signoff', { requestId }, `render-signoff:${requestId}`, (request) => jobIds.signoffRender(requestId, request));
     },
     async scheduleSignoffExpiry(requestId, at) {
       await signoffs.add(
@@ -151,7 +166,7 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
 
   const deploymentScheduler: DeploymentScheduler = {
     async requestDeploymentRender(deploymentId) {
-      await renderInWindow('deployment', { deploymentId }, `render-deployment:${deploymentId}`, (at) => jobIds.deploymentRender(deploymentId, at));
+      await renderInWindow('deployment', { deploymentId }, `render-deployment:${deploymentId}`, (request) => jobIds.deploymentRender(deploymentId, request));
     },
     async enqueuePhase(deploymentId, phaseIndex, generation) {
       await deployments.add(
