@@ -166,7 +166,9 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
 
   const deploymentScheduler: DeploymentScheduler = {
     async requestDeploymentRender(deploymentId) {
-      await renderInWindow('deployment', { deploymentId }, `render-deployment:${deploymentId}`, (request) => jobIds.deploymentRender(deploymentId, request));
+      await renderInWindow('deployment', { deploymentId }, `render-deployment:${deploymentId}`, (request) =>
+        jobIds.deploymentRender(deploymentId, request),
+      );
     },
     async enqueuePhase(deploymentId, phaseIndex, generation) {
       await deployments.add(
