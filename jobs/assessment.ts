@@ -33,7 +33,8 @@ export interface AssessmentJobDeps extends FinishDeps {
 /**
  * The parent of an assessment flow: runs after every batch job finished. The batch that recorded the last result
  * has given the verdict already as a rule; this one then finds it finished, and either way runs what follows a
- * verdict (the overflow report, sign-off follow-ups, the regression incident), each once per assessment.
+ * verdict (the overflow report, sign-off follow-ups, the regression incident), each once per assessment. Finding it
+ * finished, finishAssessment asks for its render again: the batch's own request may have failed after the commit.
  */
 export function assessmentProcessor(deps: AssessmentJobDeps) {
   return async (job: Job) => {

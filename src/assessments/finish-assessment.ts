@@ -41,15 +41,21 @@ export async function finishAssessment(
 ): Promise<FinishResult> {
   const before = await deps.assessments.find(input.assessmentId);
   if (!before) return { ok: false, reason: 'not_found' };
-  if (before.status === 'UNASSESSABLE') return { ok: false, reason: 'unassessable', cause: before.failureReason ?? '' };
-  if (FINISHED_ASSESSMENT_STATUSES.includes(before.status)) return { ok: false, reason: 'already_finished' };
+  if (FINISHED_ASSESSMENT_STATUSES.includes(before.status)) {
+    // Finished by an earlier attempt whose render request may have failed after the transition committed (a Redis
+    // blip): asked again here, or the message might never show the verdict. Renders are deduplicated per message.
+    await deps.scheduler.requestRender(input.assessmentId);
+    if (before.status === 'UNASSESSABLE') return { ok: false, reason: 'unassessable', cause: before.failureReason ?? '' };
+    return { ok: false, reason: 'already_finished' };
+  }
 
   const batchReasons = input.failedBatches ?? [];
   const cause = infrastructureCause([...input.failedChecks.values(), ...batchReasons]);
   if (cause !== undefined) {
-    if (!(await deps.assessments.markUnassessable(input.assessmentId, cause, deps.now()))) return { ok: false, reason: 'already_finished' };
+    const marked = await deps.assessments.markUnassessable(input.assessmentId, cause, deps.now());
+    // Rendered whether this call or a concurrent one finished it (see above).
     await deps.scheduler.requestRender(input.assessmentId);
-    return { ok: false, reason: 'unassessable', cause };
+    return marked ? { ok: false, reason: 'unassessable', cause } : { ok: false, reason: 'already_finished' };
   }
 
   // Manual checks stay PENDING until someone attests them; every other pending check lost its job.
@@ -64,20 +70,23 @@ export async function finishAssessment(
     );
   }
   const result = await deps.assessments.complete(input.assessmentId, deps.now());
-  if (!result) return { ok: false, reason: 'already_finished' };
+  // Rendered whether this call or a concurrent one finished it (see above).
   await deps.scheduler.requestRender(input.assessmentId);
+  if (!result) return { ok: false, reason: 'already_finished' };
   return { ok: true, verdict: result.verdict, score: result.score };
 }
 
 /**
  * The verdict of an assessment whose checks all have their result (a batch saw none left): scored and completed in
  * the one guarded transition, without finishAssessment's read of every check first. False when it had finished.
+ * The render is requested either way: when an earlier delivery committed the verdict and then failed to add its
+ * render (a Redis blip), this retry is the only one left to ask for it. Renders are deduplicated per message.
  */
 export async function completeRecordedAssessment(
   deps: { assessments: Pick<AssessmentRepository, 'complete'>; scheduler: Pick<AssessmentScheduler, 'requestRender'>; now: () => Date },
   assessmentId: string,
 ): Promise<boolean> {
   const result = await deps.assessments.complete(assessmentId, deps.now());
-  if (result) await deps.scheduler.requestRender(assessmentId);
+  await deps.scheduler.requestRender(assessmentId);
   return result !== undefined;
 }

@@ -37,15 +37,16 @@ export const jobIds = {
   /** The `index`-th batch of an assessment's checks (src/queue/check-batches.ts). */
   checkBatch: (assessmentId: string, index: number) => `batch_${assessmentId}_${index}`,
   /**
-   * A render asked for at `at` (ms): at most one waits per message (deduplicated by message, see queues.ts), so the
-   * id only needs to differ from the renders of that message that ran before.
+   * One render request: at most one waits per message (deduplicated by message, see queues.ts), so the id only needs
+   * to differ from the renders of that message that ran before, and `request` (renderRequestId) is unique per
+   * request across processes whatever their clocks say.
    */
-  render: (assessmentId: string, at: number) => `render_${assessmentId}_${at}`,
+  render: (assessmentId: string, request: string) => `render_${assessmentId}_${request}`,
   /** `key` names why the report is posted: `overflow` once per assessment, or a key derived from the command's trigger_id. */
   report: (assessmentId: string, key: string) => `report_${assessmentId}_${key}`,
-  signoffRender: (requestId: string, at: number) => `render-signoff_${requestId}_${at}`,
+  signoffRender: (requestId: string, request: string) => `render-signoff_${requestId}_${request}`,
   signoffExpiry: workJobIds.signoffExpiry,
-  deploymentRender: (deploymentId: string, at: number) => `render-deployment_${deploymentId}_${at}`,
+  deploymentRender: (deploymentId: string, request: string) => `render-deployment_${deploymentId}_${request}`,
   /** A Resume or a passed gate bumps the generation, so the phase job it enqueues is a new one. */
   deploymentPhase: workJobIds.deploymentPhase,
   rollback: workJobIds.rollback,

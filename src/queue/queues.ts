@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import { createKeyedBatcher } from '../shared/keyed-batcher.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
@@ -14,6 +15,20 @@ import type { RetentionScheduler } from '../retention/retention.ports.ts';
 
 /** How long the updater gathers changes to one message before showing them in one chat.update, and the least time between two updates of it. */
 export const RENDER_WINDOW_MS = 1000;
+
+/** Random per process: two processes never share it, so neither can reuse the other's render job ids. */
+const PROCESS_TOKEN = randomBytes(6).toString('hex');
+let renderRequests = 0;
+
+/**
+ * A render job id part unique per request: a time alone is not (two processes whose clocks are a second or more
+ * apart can ask at the "same" ms, and an add whose id equals a completed job kept for the hour adds nothing, so
+ * that render would be lost). Time first, for people reading ids; this process's token and count make it unique.
+ */
+export function renderRequestId(): string {
+  renderRequests += 1;
+  return `${Date.now()}-${PROCESS_TOKEN}-${renderRequests}`;
+}
 
 export function reportSchedulerFor(reports: Queue): ReportScheduler {
   return {
@@ -34,16 +49,24 @@ export function digestSchedulerFor(digests: Queue): DigestScheduler {
 type IntakeJob = { name: string; data: Record<string, unknown>; opts: JobsOptions };
 
 /**
+ * Bounds of one intake pipeline. A pipeline that has not answered within the timeout fails all its adds and the
+ * next one goes out, so one hung pipeline cannot hold every later command's ack (each command also bounds its own
+ * wait, commands/run.ts). The cap keeps one pipeline a bounded write however large the burst.
+ */
+export const INTAKE_PIPELINE = { timeoutMs: 1000, maxBatch: 100 } as const;
+
+/**
  * The intake jobs of commands arriving together go to Redis in one pipeline (addBulk): a lone command's add goes
  * at once, and those that arrive while it is out go together in the next, so a burst of 200 `/readiness run` costs
  * a few round trips and writes before their acks instead of 200 (docs/performance.md, "Ack latency"). Each caller
- * still waits for its own job to be in Redis before it acks; if a pipeline fails, every caller in it sees the error.
+ * still waits for its own job to be in Redis before it acks; if a pipeline fails or times out (INTAKE_PIPELINE),
+ * every caller in it sees the error.
  */
-export function intakeSchedulerFor(intake: Queue): IntakeScheduler {
+export function intakeSchedulerFor(intake: Queue, bounds: { timeoutMs: number; maxBatch: number } = INTAKE_PIPELINE): IntakeScheduler {
   const addTogether = createKeyedBatcher<IntakeJob, void>(async (_key, jobs) => {
     await intake.addBulk([...jobs]);
     return jobs.map(() => undefined);
-  });
+  }, bounds);
   return {
     async enqueueIntake(request, delayMs) {
       const { requestKey, service, environment, requestedBy, teamId, channelId } = request;
@@ -106,8 +129,8 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
     }
     return items.map(() => undefined);
   });
-  const renderInWindow = (name: string, data: Record<string, string>, dedupId: string, jobIdAt: (at: number) => string) =>
-    requestRenderOf(dedupId, { name, data, jobId: jobIdAt(Date.now()) });
+  const renderInWindow = (name: string, data: Record<string, string>, dedupId: string, jobIdOf: (request: string) => string) =>
+    requestRenderOf(dedupId, { name, data, jobId: jobIdOf(renderRequestId()) });
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {
       await flows.add({
@@ -124,13 +147,13 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
       });
     },
     async requestRender(assessmentId) {
-      await renderInWindow('render', { assessmentId }, `render:${assessmentId}`, (at) => jobIds.render(assessmentId, at));
+      await renderInWindow('render', { assessmentId }, `render:${assessmentId}`, (request) => jobIds.render(assessmentId, request));
     },
   };
 
   const signoffScheduler: SignoffScheduler = {
     async requestSignoffRender(requestId) {
-      await renderInWindow('signoff', { requestId }, `render-signoff:${requestId}`, (at) => jobIds.signoffRender(requestId, at));
+      await renderInWindow('signoff', { requestId }, `render-signoff:${requestId}`, (request) => jobIds.signoffRender(requestId, request));
     },
     async scheduleSignoffExpiry(requestId, at) {
       await signoffs.add(
@@ -143,7 +166,9 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
 
   const deploymentScheduler: DeploymentScheduler = {
     async requestDeploymentRender(deploymentId) {
-      await renderInWindow('deployment', { deploymentId }, `render-deployment:${deploymentId}`, (at) => jobIds.deploymentRender(deploymentId, at));
+      await renderInWindow('deployment', { deploymentId }, `render-deployment:${deploymentId}`, (request) =>
+        jobIds.deploymentRender(deploymentId, request),
+      );
     },
     async enqueuePhase(deploymentId, phaseIndex, generation) {
       await deployments.add(

@@ -7,7 +7,7 @@
 export const ACK_GATE_MAX_WAIT_MS = 2000;
 
 /**
- * Counts the Slack requests that have arrived and not yet been answered, so the work that follows acks (recording
+ * Counts the Slack requests owed an ack (body read, signature valid: body-guard.ts) and not yet answered, so the work that follows acks (recording
  * an assessment, posting its message: database queries, a Web API call) waits until none is waiting for its ack.
  * A burst of 200 commands then gets its 200 acks first, as a minimal Bolt app would, instead of sharing the event
  * loop with the follow-up work of the first acks. Durability does not depend on it: what an ack promises is

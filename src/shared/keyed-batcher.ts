@@ -1,6 +1,16 @@
+import { withTimeout } from './timeout.ts';
+
 export interface KeyedBatcherOptions {
   /** Loads of one key that may run at once; requests made while all of them run wait for the next. @defaultValue 1 */
   concurrency?: number;
+  /** Most items in one load; the rest wait for the next. @defaultValue no limit */
+  maxBatch?: number;
+  /**
+   * A load that has not settled after this long fails every request in it, and the key's next load starts: one
+   * hung load (a Redis that accepted the connection and stopped answering) must not hold every later request of
+   * the key. The hung load itself is not cancelled; its late answer is ignored. @defaultValue no limit
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -18,6 +28,7 @@ export function createKeyedBatcher<Item, Result>(
   options: KeyedBatcherOptions = {},
 ) {
   const concurrency = options.concurrency ?? 1;
+  const maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
   interface Request {
     item: Item;
     resolve: (result: Result) => void;
@@ -32,11 +43,12 @@ export function createKeyedBatcher<Item, Result>(
 
   async function run(key: string, batch: Request[], round: number): Promise<void> {
     try {
-      const results = await load(
+      const loading = load(
         key,
         batch.map((request) => request.item),
         round,
       );
+      const results = options.timeoutMs === undefined ? await loading : await withTimeout(loading, options.timeoutMs);
       if (results.length !== batch.length) throw new Error(`a batch load answered ${results.length} results for ${batch.length} items`);
       for (const [i, request] of batch.entries()) request.resolve(results[i] as Result);
     } catch (error) {
@@ -46,8 +58,7 @@ export function createKeyedBatcher<Item, Result>(
 
   function pump(key: string, state: KeyState): void {
     while (state.waiting.length > 0 && state.running < concurrency) {
-      const batch = state.waiting;
-      state.waiting = [];
+      const batch = state.waiting.splice(0, maxBatch);
       state.running += 1;
       void run(key, batch, state.rounds++).finally(() => {
         state.running -= 1;

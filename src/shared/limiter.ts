@@ -1,7 +1,8 @@
 export interface LimiterOptions {
   /**
-   * Awaited before each task starts (after the yield to pending I/O): the bot passes its ack gate's `quiet`, so
-   * follow-up work starts once no request is waiting for its ack. @defaultValue nothing to wait for
+   * Awaited before each task takes its slot (after the yield to pending I/O): the bot passes its ack gate's `quiet`,
+   * so follow-up work starts once no request is waiting for its ack. Awaited without a slot held, so a long wait
+   * does not also keep the tasks that already passed it from running. @defaultValue nothing to wait for
    */
   waitFor?: (() => Promise<void>) | undefined;
 }
@@ -14,11 +15,11 @@ export function createLimiter(concurrency: number, options: LimiterOptions = {})
   let active = 0;
   const waiting: (() => void)[] = [];
   return async function limit<T>(task: () => Promise<T>): Promise<T> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await options.waitFor?.();
     if (active >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
     active += 1;
     try {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await options.waitFor?.();
       return await task();
     } finally {
       active -= 1;

@@ -65,6 +65,7 @@ export function createSlackApp(options: SlackAppOptions): App {
             processBeforeResponse: false,
           }),
           options.ackGate,
+          options.signingSecret,
         ),
       });
   app.use(options.requestGuard);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse } from 'node:querystring';
-import { defaultBodyLimit, type HTTPReceiver } from '@slack/bolt';
+import { defaultBodyLimit, type HTTPReceiver, isValidSlackRequest } from '@slack/bolt';
 import type { AckGate } from '../shared/ack-gate.ts';
 
 const EVENTS_PATH = '/slack/events';
@@ -11,18 +11,15 @@ const EVENTS_PATH = '/slack/events';
  * a JSON object, so anything else is answered 400 before Bolt sees it. The body is read here once, under Bolt's
  * own size limit (past it: 413 and the connection closed), and handed on as `rawBody`, which Bolt reads instead of
  * the (already drained) stream.
+ *
+ * With an ack gate, a request is counted as owed an ack only once its whole body is read and, given the signing
+ * secret, its signature holds: an unsigned sender keeping slow uploads open must not hold back post-ack work.
  */
-export function refuseNonObjectBodies(receiver: HTTPReceiver, ackGate?: AckGate): HTTPReceiver {
+export function refuseNonObjectBodies(receiver: HTTPReceiver, ackGate?: AckGate, signingSecret?: string): HTTPReceiver {
   const boltListener = receiver.requestListener;
   receiver.requestListener = (req, res) => {
     // Other paths and methods keep Bolt's synchronous routing, whose errors its server turns into answers.
     if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== EVENTS_PATH) return boltListener(req, res);
-    if (ackGate) {
-      // Counted until answered (the ack, a refusal) or dropped, so follow-up work waits for the acks (ack-gate.ts).
-      const answered = ackGate.begin();
-      res.once('finish', answered);
-      res.once('close', answered);
-    }
     // A declared size over the limit is refused before a byte is read, as Bolt's own reader did.
     if (Number(req.headers['content-length'] ?? 0) > defaultBodyLimit) return refuseTooLarge(req, res);
     readBody(req, defaultBodyLimit)
@@ -31,6 +28,13 @@ export function refuseNonObjectBodies(receiver: HTTPReceiver, ackGate?: AckGate)
           if (body === undefined) return refuseTooLarge(req, res);
           if (!looksLikeObjectBody(body, req.headers['content-type'])) return answer(res, 400);
           Object.assign(req, { rawBody: body });
+          if (ackGate && isSigned(req, body, signingSecret)) {
+            // Counted until answered or dropped, so follow-up work waits for the acks (ack-gate.ts). Bolt checks
+            // the signature again; this check only decides whether the request is one we owe a quick ack.
+            const answered = ackGate.begin();
+            res.once('finish', answered);
+            res.once('close', answered);
+          }
           boltListener(req, res);
         },
         () => answer(res, 400),
@@ -41,6 +45,19 @@ export function refuseNonObjectBodies(receiver: HTTPReceiver, ackGate?: AckGate)
       });
   };
   return receiver;
+}
+
+/** Whether the request carries a valid Slack signature; without a secret to check it against, any read body counts. */
+function isSigned(req: IncomingMessage, body: Buffer, signingSecret: string | undefined): boolean {
+  if (!signingSecret) return true;
+  return isValidSlackRequest({
+    signingSecret,
+    body: body.toString(),
+    headers: {
+      'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+      'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+    },
+  });
 }
 
 /** The body, or undefined as soon as it passes `limit` bytes (reading stops there: the sender is cut off). */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -59,5 +60,34 @@ describe('intake jobs of a burst of /readiness run, added together', () => {
     opened.at(-1)?.connection.disconnect();
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => scheduler.enqueueIntake(request(i), 30_000)));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(20).fill('rejected'));
+  });
+
+  it('a pipeline that never answers fails its adds in bounded time, and the next pipeline is not held behind it', async () => {
+    // A Redis that accepted the connection and stopped answering: a socket that takes every byte and answers none.
+    const sockets: Socket[] = [];
+    const blackHole = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const connection = new Redis({
+      host: '127.0.0.1',
+      port: (blackHole.address() as AddressInfo).port,
+      maxRetriesPerRequest: null,
+      lazyConnect: true,
+    });
+    const queue = new Queue(QueueName.intake, { connection, prefix: `intakehung${randomBytes(4).toString('hex')}` });
+    queue.on('error', () => undefined);
+    try {
+      const scheduler = intakeSchedulerFor(queue, { timeoutMs: 200, maxBatch: 100 });
+      const first = scheduler.enqueueIntake(request(1), 30_000);
+      // Asked while the first pipeline is out: they go in the next one, which must not wait on the first forever.
+      const later = [2, 3].map((i) => scheduler.enqueueIntake(request(i), 30_000));
+      const outcomes = await Promise.allSettled([first, ...later]);
+      expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'added'))).toEqual(
+        Array(3).fill('Error: no answer within 200 ms'),
+      );
+    } finally {
+      connection.disconnect();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => blackHole.close(() => resolve()));
+    }
   });
 });

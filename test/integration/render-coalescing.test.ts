@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lookupTarget } from '../../src/config/catalog.ts';
 import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { createRedis } from '../../src/queue/connection.ts';
@@ -142,6 +142,40 @@ describe('coalesced message updates (render queue)', () => {
       expect(new Set(jobs.map((job) => job.id)).size).toBe(2);
     } finally {
       release();
+      await worker.close();
+      connection.disconnect();
+    }
+  });
+
+  it('a render asked for by a process whose clock is behind is not lost to a completed render of the same ms', async () => {
+    stack = await startTestStack({ withWorkers: false, configFor: manyChecks });
+    const current = stack;
+    const { render } = current.runtime.queues.queues;
+    const id = randomUUID();
+    const connection = createRedis(current.runtime.settings.redisUrl, 'worker', silentLogger);
+    const worker = new Worker(QueueName.slackRender, async () => undefined, {
+      connection,
+      prefix: current.runtime.settings.queuePrefix,
+      autorun: true,
+    });
+    // Two processes whose clocks are a second or more apart ask at what each thinks is the same ms.
+    const askAt = async (at: number) => {
+      const clock = vi.spyOn(Date, 'now').mockReturnValue(at);
+      try {
+        await current.runtime.queues.scheduler.requestRender(id);
+      } finally {
+        clock.mockRestore();
+      }
+    };
+    const completedOfThis = async () => (await render.getJobs(['completed'])).filter((job) => job.data.assessmentId === id).length;
+    try {
+      const at = Date.now();
+      await askAt(at);
+      await until(async () => ((await completedOfThis()) === 1 ? true : undefined), 30_000);
+      await askAt(at);
+      // The second request is a job of its own, so it runs too (its id is not the completed one's).
+      await until(async () => ((await completedOfThis()) === 2 ? true : undefined), 30_000);
+    } finally {
       await worker.close();
       connection.disconnect();
     }

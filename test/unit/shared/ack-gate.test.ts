@@ -58,4 +58,22 @@ describe('ack gate', () => {
     await Promise.all(tasks);
     expect(started).toEqual([1, 2, 3]);
   });
+
+  it('a task waiting for the gate holds no slot: one whose wait ended runs while another still waits', async () => {
+    // Each task's wait is released by hand: the first one's is held (a request still owed its ack, for all it knows).
+    const releases: (() => void)[] = [];
+    const limit = createLimiter(1, { waitFor: () => new Promise<void>((resolve) => releases.push(resolve)) });
+    const started: number[] = [];
+    const first = limit(async () => void started.push(1));
+    const second = limit(async () => void started.push(2));
+    // Both are waiting for the gate at once (a limiter that took the slot first would leave the second unasked).
+    for (let i = 0; releases.length < 2 && i < 1000; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(releases).toHaveLength(2);
+    releases[1]?.();
+    await second;
+    expect(started).toEqual([2]);
+    releases[0]?.();
+    await first;
+    expect(started).toEqual([2, 1]);
+  });
 });

@@ -90,4 +90,31 @@ describe('createKeyedBatcher', () => {
     await expect(a).rejects.toThrow('answered 1 results for 2 items');
     await expect(b).rejects.toThrow('answered 1 results for 2 items');
   });
+
+  it('a load that does not answer in time fails its requests, and the next load goes out without waiting for it', async () => {
+    const { calls, load } = controlledLoad();
+    const request = createKeyedBatcher(load, { timeoutMs: 50 });
+    const hung = request('a1', 'x');
+    const next = request('a1', 'y');
+    expect(calls).toHaveLength(1);
+    await expect(hung).rejects.toThrow('no answer within 50 ms');
+    await settle();
+    expect(calls.map((call) => call.items)).toEqual([['x'], ['y']]);
+    calls[1]?.finish();
+    expect(await next).toBe('a1:y');
+    // The hung load answering late changes nothing.
+    calls[0]?.finish();
+  });
+
+  it('puts at most maxBatch items in one load', async () => {
+    const { calls, load } = controlledLoad();
+    const request = createKeyedBatcher(load, { maxBatch: 2 });
+    const answers = ['a', 'b', 'c', 'd', 'e'].map((item) => request('k', item));
+    for (let i = 0; i < 3; i++) {
+      calls[i]?.finish();
+      await settle();
+    }
+    expect(calls.map((call) => call.items)).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+    expect(await Promise.all(answers)).toHaveLength(5);
+  });
 });

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHmac } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HTTPReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,12 +93,82 @@ describe('refuseNonObjectBodies with an ack gate', () => {
       expect((await response).status).toBe(200);
       await quiet;
       expect(gate.pending).toBe(0);
-      // A refused body is answered by the guard itself: counted, then released.
+      // A refused body is answered by the guard itself, never counted as owed an ack.
       expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'null' })).status).toBe(400);
-      await until(() => gate.pending === 0);
+      expect(gate.pending).toBe(0);
     } finally {
       await new Promise<void>((resolve) => gated.close(() => resolve()));
     }
+  });
+});
+
+describe('refuseNonObjectBodies: what the ack gate counts', () => {
+  const secret = 'test-signing-secret';
+  const gate = createAckGate();
+  const handed: { signed: boolean; pending: number }[] = [];
+  let gated: Server;
+  let port: number;
+  let arrived = 0;
+  beforeAll(async () => {
+    const receiver = refuseNonObjectBodies(
+      {
+        requestListener: (req: IncomingMessage, res: ServerResponse) => {
+          handed.push({ signed: req.headers['x-slack-signature'] !== undefined, pending: gate.pending });
+          res.writeHead(200).end();
+        },
+      } as unknown as HTTPReceiver,
+      gate,
+      secret,
+    );
+    gated = createServer((req, res) => {
+      arrived += 1;
+      receiver.requestListener(req, res);
+    });
+    await new Promise<void>((resolve) => gated.listen(0, '127.0.0.1', resolve));
+    port = (gated.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => gated.close(() => resolve())));
+
+  it('a slow upload is not counted while its body is still arriving', async () => {
+    const body = '{"type":"event_callback","pad":"xxxxxxxx"}';
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/slack/events',
+      headers: { 'content-type': 'application/json', 'content-length': body.length },
+    });
+    const answered = new Promise<number>((resolve, reject) => {
+      req.on('response', (response) => resolve(response.statusCode ?? 0));
+      req.on('error', reject);
+    });
+    req.flushHeaders();
+    req.write(body.slice(0, 10));
+    // The server has the headers and part of the body: the request is open, and owed nothing yet.
+    await until(() => arrived === 1);
+    expect(gate.pending).toBe(0);
+    req.end(body.slice(10));
+    expect(await answered).toBe(200);
+    expect(gate.pending).toBe(0);
+  });
+
+  it('counts a signed request once its body is read, and not an unsigned one (Bolt refuses that itself)', async () => {
+    handed.length = 0;
+    const body = '{"type":"event_callback"}';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    const signedHeaders = { 'content-type': 'application/json', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };
+    expect((await fetch(url, { method: 'POST', headers: signedHeaders, body })).status).toBe(200);
+    const forged = { ...signedHeaders, 'x-slack-signature': 'v0=00' };
+    expect((await fetch(url, { method: 'POST', headers: forged, body })).status).toBe(200);
+    expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(200);
+    expect(handed).toEqual([
+      { signed: true, pending: 1 },
+      { signed: true, pending: 0 },
+      { signed: false, pending: 0 },
+    ]);
+    await until(() => gate.pending === 0);
   });
 });
 
