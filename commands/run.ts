@@ -5,6 +5,7 @@ import { chatPort } from '../src/slack/chat-port.ts';
 import { messages } from '../src/slack/messages.ts';
 import { classifySlackError } from '../src/slack/slack-errors.ts';
 import { errorFields } from '../src/shared/logger.ts';
+import { errorHeadline } from '../src/shared/text.ts';
 import { withTimeout } from '../src/shared/timeout.ts';
 import { ephemeral, type CommandContext, type CommandDeps } from './command-context.ts';
 
@@ -16,18 +17,22 @@ import { ephemeral, type CommandContext, type CommandDeps } from './command-cont
 export const INTAKE_ADD_TIMEOUT_MS = 1000;
 
 /**
- * Before the ack: the intake job that records and posts the assessment if this process dies after acking. Its
- * failure (Redis away) is logged, not shown: the post-ack work finds Redis away too and tells the user.
+ * Before the ack: the intake job that records and posts the assessment if this process dies after acking. A run is
+ * not written to the request inbox (it is the hot path of a burst), so this job is its only durable record: when it
+ * cannot be stored (Redis away, or not answering within the bound) the run is refused at the ack rather than
+ * acknowledged on the strength of this process alone. Returns why it could not be stored, or undefined.
  */
-async function armIntake(deps: CommandDeps, request: NewAssessment): Promise<void> {
+async function armIntake(deps: CommandDeps, request: NewAssessment): Promise<string | undefined> {
   try {
     await withTimeout(deps.runtime.queues.intakeScheduler.enqueueIntake(request, deps.intakeDelayMs), INTAKE_ADD_TIMEOUT_MS);
+    return undefined;
   } catch (error) {
-    deps.runtime.settings.logger.warn('could not queue the intake job of a run; it depends on this process alone', {
+    deps.runtime.settings.logger.warn('could not queue the intake job of a run; refused it', {
       service: request.service,
       environment: request.environment,
       ...errorFields(error),
     });
+    return errorHeadline(error);
   }
 }
 
@@ -80,7 +85,7 @@ async function publish(deps: CommandDeps, assessment: AssessmentView, request: N
 }
 
 /**
- * `/readiness run <service> <environment>`: arm the intake job, ack at once, then start the assessment and post its
+ * `/readiness run <service> <environment>`: arm the intake job (refusing the run if it cannot be stored), ack at once, then start the assessment and post its
  * message. Should this process die after the ack, the intake job does the rest in a worker.
  */
 export async function handleRun(deps: CommandDeps, ctx: CommandContext, target: { service: string; environment: string }): Promise<void> {
@@ -93,7 +98,14 @@ export async function handleRun(deps: CommandDeps, ctx: CommandContext, target: 
     teamId: payload.team_id ?? null,
     channelId: payload.channel_id,
   };
-  await armIntake(deps, request);
+  const notStored = await armIntake(deps, request);
+  if (notStored !== undefined) {
+    // Nothing durable exists for this run: say so now, and start nothing this process could lose. An add that timed
+    // out may still land: it is removed, so the person is not surprised by a run they were told did not start.
+    await ctx.ack(messages.unavailable('queue', notStored));
+    await cancelIntake(deps, request.requestKey);
+    return;
+  }
   await ctx.ack(messages.assessing(target.service, target.environment));
   // Two bounds: a burst's later commands are recorded and their checks started while earlier messages are still
   // being posted (the verdict waits on the first, only the message on the second).

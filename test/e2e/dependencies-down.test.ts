@@ -37,15 +37,13 @@ describe('when a dependency is down', () => {
     stack = await startTestStack({ redisUrl: proxy.urlFor(inject('redisUrl')) });
     await proxy.down();
 
+    // The run's only durable record before the ack is its intake job in Redis: without it the ack itself refuses.
     const ack = await stack.run('run example-api staging');
     expect(ack.status).toBe(200);
-    expect(ackText(ack)).toContain('Assessing');
-    const text = await ephemeralAfter(stack, ack.responseUrl);
+    const text = ackText(ack);
     expect(text).toMatch(/temporarily unavailable: its job queue \(Redis\) is not answering/);
     expect(text).toContain('Nothing was started');
-    const failed = await stack.runtime.db.assessment.findUnique({ where: { requestKey: ack.triggerId } });
-    expect(failed).toMatchObject({ status: 'FAILED' });
-    expect(failed?.failureReason).toMatch(/job queue was unavailable/);
+    expect(await stack.runtime.db.assessment.findUnique({ where: { requestKey: ack.triggerId } })).toBeNull();
 
     await proxy.up();
     const triggerId = await runUntilStarted(stack);

@@ -28,6 +28,19 @@ async function intakeFinished(current: TestStack, triggerId: string) {
   });
 }
 
+/**
+ * The intake job once it has nothing left to do: completed, or removed by the bot after it posted the message itself
+ * (a run whose message is posted removes its intake job, commands/run.ts).
+ */
+async function intakeSettled(current: TestStack, triggerId: string) {
+  const queue = current.runtime.queues.queues.intake;
+  return until(async () => {
+    const job = await queue.getJob(jobIds.intake(triggerId));
+    if (!job) return 'removed' as const;
+    return (await job.getState()) === 'completed' ? job : undefined;
+  });
+}
+
 const requestFor = (current: TestStack, requestKey: string): NewAssessment => ({
   requestKey,
   service: 'example-api',
@@ -102,14 +115,17 @@ describe('a bot that dies right after acking /readiness run', () => {
 });
 
 describe('the bot alive', () => {
-  it('posts the message itself; the intake job later finds it and posts nothing', async () => {
+  it('posts the message itself and removes the intake job; had the job run first, it finds the message and posts nothing', async () => {
     const current = await startTestStack({ intakeDelayMs: 500 });
     stack = current;
     const ack = await current.run('run example-api staging');
     const { assessment } = await current.finished(ack.triggerId);
-    const job = await intakeFinished(current, ack.triggerId);
-    expect(job.returnvalue).toEqual({ outcome: 'has_message', assessmentId: assessment.id });
-    expect(job.processedOn ?? 0).toBeGreaterThanOrEqual(job.timestamp + 500);
+    const job = await intakeSettled(current, ack.triggerId);
+    // Usually removed; on a loaded machine the bot may post after the 500 ms delay, and then the job found it.
+    if (job !== 'removed') {
+      expect(job.returnvalue).toEqual({ outcome: 'has_message', assessmentId: assessment.id });
+      expect(job.processedOn ?? 0).toBeGreaterThanOrEqual(job.timestamp + 500);
+    }
     expect(postsIn(current)).toHaveLength(1);
     // Asked twice (bot, then intake), recorded once.
     expect(await current.runtime.db.assessment.count({ where: { requestKey: ack.triggerId } })).toBe(1);
@@ -121,7 +137,7 @@ describe('the bot alive', () => {
     stack = current;
     const acks = await Promise.all(Array.from({ length: 8 }, () => current.run('run example-api staging')));
     const finished = await Promise.all(acks.map((ack) => current.finished(ack.triggerId)));
-    await Promise.all(acks.map((ack) => intakeFinished(current, ack.triggerId)));
+    await Promise.all(acks.map((ack) => intakeSettled(current, ack.triggerId)));
     expect(new Set(finished.map(({ assessment }) => assessment.messageTs)).size).toBe(8);
     expect(postsIn(current)).toHaveLength(8);
     expect(current.standIn.messages(current.channelId)).toHaveLength(8);
