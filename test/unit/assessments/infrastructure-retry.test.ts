@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifyInfrastructureError } from '../../../src/assessments/infrastructure-error.ts';
 import {
+  currentOutage,
   decideInfrastructureRetry,
+  extendOutage,
+  OUTAGE_GAP_MS,
   infrastructureBackoffMs,
   infrastructureCauseOf,
   infrastructureGiveUpReason,
@@ -40,6 +43,19 @@ describe('decideInfrastructureRetry', () => {
   it('finds the cause in a give-up reason, and only there', () => {
     expect(infrastructureCauseOf(infrastructureGiveUpReason('the database did not answer for 60 s'))).toBe('the database did not answer for 60 s');
     expect(infrastructureCauseOf('job stalled more than allowable limit')).toBeUndefined();
+  });
+});
+
+describe('one outage is a run of failures close together', () => {
+  it('a failure within the gap of the last one goes on with the outage; a later one starts a new outage', () => {
+    const first = extendOutage(undefined, 1000);
+    expect(first).toEqual({ since: 1000, lastAt: 1000 });
+    const retried = extendOutage(first, 1000 + 5000);
+    expect(retried).toEqual({ since: 1000, lastAt: 6000 });
+    expect(currentOutage(retried, 6000 + OUTAGE_GAP_MS)).toBe(retried);
+    // A blip, then 5 minutes of work, then another blip: not 300 s without a database.
+    expect(currentOutage(retried, 6000 + 300_000)).toBeUndefined();
+    expect(extendOutage(retried, 6000 + 300_000)).toEqual({ since: 306_000, lastAt: 306_000 });
   });
 });
 
