@@ -117,8 +117,8 @@ async function pauseAfterOutage(
   const why = redactText(cause);
   const paused = await deps.deployments.pause(deployment.id, 'system', why);
   if (!paused.applied) return paused.deployment ?? deployment;
-  await deps.effects.announce(paused.deployment, { kind: 'paused_after_outage', cause: why });
-  await deps.effects.publish(paused.deployment);
+  // Said from the pause's audit event: its sequence number tells this pause's line from an earlier one's.
+  await announceOwedPause(deps, paused.deployment);
   return paused.deployment;
 }
 
@@ -130,7 +130,7 @@ async function pauseAfterOutage(
 async function announceOwedPause(deps: RollbackRunDeps, deployment: DeploymentView): Promise<void> {
   const paused = await deps.deployments.lastAudited(deployment.id, 'deployment.paused');
   if (paused?.actor !== 'system' || paused.reason === null) return;
-  await deps.effects.announce(deployment, { kind: 'paused_after_outage', cause: paused.reason });
+  await deps.effects.announce(deployment, { kind: 'paused_after_outage', cause: paused.reason, pause: paused.seq });
   await deps.effects.publish(deployment);
 }
 
