@@ -61,12 +61,13 @@ describe('one outage is a run of failures close together', () => {
 
 describe('classifyInfrastructureError', () => {
   it('tells the database from Redis from anything else by the error and its causes', () => {
-    expect(classifyInfrastructureError(Object.assign(new Error("Can't reach database server"), { name: 'PrismaClientInitializationError' }))).toBe(
-      'database',
-    );
-    expect(classifyInfrastructureError(new Error('wrapped', { cause: Object.assign(new Error('x'), { name: 'DriverAdapterError' }) }))).toBe(
-      'database',
-    );
+    expect(
+      classifyInfrastructureError(
+        Object.assign(new Error("Can't reach database server"), { name: 'PrismaClientInitializationError', errorCode: 'P1001' }),
+      ),
+    ).toBe('database');
+    const closed = Object.assign(new Error('ConnectionClosed'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } });
+    expect(classifyInfrastructureError(new Error('wrapped', { cause: closed }))).toBe('database');
     expect(classifyInfrastructureError(new Error('Connection is closed.'))).toBe('redis');
     expect(classifyInfrastructureError(new TypeError('undefined is not a function'))).toBe('internal');
   });

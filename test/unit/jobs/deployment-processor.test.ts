@@ -1,7 +1,11 @@
+import { PrismaClientKnownRequestError } from '@prisma/client/runtime/client';
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { DEPLOYMENT_ERROR_ATTEMPTS, deploymentProcessor, failedForGood, phaseOutageCause } from '../../../jobs/deployment.ts';
 
+/** As Prisma reports our database not answering (see test/unit/assessments/infrastructure-error.test.ts). */
+const databaseDown = () =>
+  new PrismaClientKnownRequestError("Can't reach database server at 127.0.0.1:5432", { code: 'P1001', clientVersion: '7.0.0' });
 const DEPLOYMENT_ID = '7d1e2c3b-4a59-4687-9a0b-1c2d3e4f5a6b';
 
 /** A phase job whose deployment lookup throws `error`, remembering what the processor wrote into its data. */
@@ -23,7 +27,7 @@ function phaseJob(error: Error, attemptsMade = 0, note: Record<string, unknown> 
 
 describe('deployment jobs and our own outages', () => {
   it('a database error is retried (not given up) and the job remembers when the outage began and what failed', async () => {
-    const error = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+    const error = databaseDown();
     const { job, deps, written } = phaseJob(error, 7);
     await expect(deploymentProcessor(deps as never)(job as never)).rejects.toBe(error);
     expect(written).toHaveLength(1);
@@ -47,7 +51,7 @@ describe('deployment jobs and our own outages', () => {
   });
 
   it('outage retries do not spend the error budget: 4 database failures, then one other throw, is retried', async () => {
-    const database = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+    const database = databaseDown();
     const other = new TypeError('plan.phases is not iterable');
     const { job, written } = phaseJob(database);
     const failWith = (error: Error) => deploymentProcessor({ deployments: { find: async () => Promise.reject(error) } } as never);
@@ -64,7 +68,7 @@ describe('deployment jobs and our own outages', () => {
   });
 
   it('an outage the job got past is not counted: a blip, 5 minutes of work, another blip start a new outage', async () => {
-    const database = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+    const database = databaseDown();
     const fiveMinutesAgo = Date.now() - 5 * 60_000;
     const stale = { infrastructureFailingSince: fiveMinutesAgo, infrastructureLastFailureAt: fiveMinutesAgo + 1000 };
     const { job, written } = phaseJob(database, 3, { ...stale, infrastructureComponent: 'database', infrastructureDetail: 'old' });
