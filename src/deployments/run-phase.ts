@@ -27,7 +27,7 @@ export async function runPhase(
   },
 ): Promise<PhaseResult> {
   const found = await deps.deployments.find(input.deploymentId);
-  const deployment = found && input.outageCause !== undefined ? await pauseAfterOutage(deps, found, input, input.outageCause) : found;
+  const deployment = found ? await pauseAfterOutage(deps, found, input, input.outageCause) : found;
   // A retry of this job after it moved the deployment on but died (or threw) before enqueueing what comes next:
   // enqueue it now. Job ids are deterministic, so when it was enqueued after all, this adds nothing.
   if (deployment && deployment.generation === input.generation) {
@@ -105,14 +105,16 @@ async function pauseAfterOutage(
   deps: RollbackRunDeps,
   deployment: DeploymentView,
   input: { phaseIndex: number; generation: number },
-  cause: string,
+  cause: string | undefined,
 ): Promise<DeploymentView> {
   if (deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation) return deployment;
+  // Owed whether or not this retry still carries the cause: the outage it paused for may be over by now (a Slack
+  // error that kept the line from posting retries past OUTAGE_GAP_MS, and the job's outage note is then stale).
   if (deployment.status === 'PAUSED') {
     await announceOwedPause(deps, deployment);
     return deployment;
   }
-  if (deployment.status !== 'RUNNING') return deployment;
+  if (deployment.status !== 'RUNNING' || cause === undefined) return deployment;
   // The cause carries the driver's error text, audited and shown in Slack: redacted like every failure reason.
   const why = redactText(cause);
   const paused = await deps.deployments.pause(deployment.id, 'system', why);

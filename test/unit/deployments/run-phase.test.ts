@@ -289,6 +289,17 @@ describe('runPhase', () => {
       expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual(['announce paused_after_outage']);
     });
 
+    it('a retry whose outage note went stale (its post kept failing past the gap) still says what the pause owed', async () => {
+      const current = view({ currentPhase: 1, status: 'PAUSED' });
+      const { deps, effects } = fakeDeps(
+        { ...current, tasks: underWay(current) },
+        {},
+        { 'deployment.paused': { actor: 'system', reason: cause, seq: 7 } },
+      );
+      expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('paused');
+      expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual(['announce paused_after_outage']);
+    });
+
     it('a retry finding it paused by a person says nothing of Readiness', async () => {
       const current = view({ currentPhase: 1, status: 'PAUSED' });
       const { deps, effects } = fakeDeps(
