@@ -26,7 +26,9 @@ function scenario(outageAttempts: number) {
   );
   const recorded: CheckOutcomeAt[] = [];
   const job = { name: 'checks', data: { assessmentId: ASSESSMENT, checkIds: ['c0', 'c1'] } as Record<string, unknown>, attemptsMade: 0 };
-  const updateData = async (data: Record<string, unknown>) => void (job.data = data);
+  const updateData = async (data: Record<string, unknown>) => {
+    job.data = data;
+  };
   const process = checkProcessor({
     assessments: {
       findCheckSpecs: async () => {
