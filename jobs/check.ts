@@ -7,10 +7,12 @@ import { classifyInfrastructureError, infrastructureErrorDetail } from '../src/a
 import {
   decideInfrastructureRetry,
   DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS,
+  extendOutage,
   infrastructureGiveUpReason,
 } from '../src/assessments/infrastructure-retry.ts';
 import { createLimiter } from '../src/shared/limiter.ts';
 import { ChecksJobData, parseJobData } from './job-data.ts';
+import { outageFields, retryNoteOf } from './outage-note.ts';
 
 export type CheckProcessorDeps = Pick<CheckBatchDeps, 'runCheck' | 'scheduler' | 'now'> & {
   assessments: Pick<AssessmentRepository, 'findCheckSpecs' | 'markRunning' | 'countUnfinishedChecks' | 'recordCheckOutcomes' | 'complete'>;
@@ -20,11 +22,20 @@ export type CheckProcessorDeps = Pick<CheckBatchDeps, 'runCheck' | 'scheduler' |
   infrastructureRetryWindowMs?: number | undefined;
 };
 
-/** When this job's first attempt failed on our infrastructure, kept in its data so every worker measures the same window. */
-const failingSinceOf = (data: unknown): number | undefined => {
-  const value = (data as { infrastructureFailingSince?: unknown } | null)?.infrastructureFailingSince;
-  return typeof value === 'number' ? value : undefined;
+/** How often each check of the batch crashed (not outage failures), kept in the job's data like its RetryNote. */
+const checkCrashesOf = (data: unknown): Record<string, number> => {
+  const value = (data as { checkCrashes?: unknown } | null)?.checkCrashes;
+  return typeof value === 'object' && value !== null ? (value as Record<string, number>) : {};
 };
+
+/** Each check that crashed on this attempt (for a reason other than our infrastructure) counts one more crash. */
+function countCrashes(crashes: Record<string, number>, failure: CheckBatchFailure): Record<string, number> {
+  const next = { ...crashes };
+  for (const { checkId, error } of failure.failures) {
+    if (classifyInfrastructureError(error) === 'internal') next[checkId] = (next[checkId] ?? 0) + 1;
+  }
+  return next;
+}
 
 /**
  * A batch of checks of one assessment (or one check, a job of the first design): see runCheckBatch. A throw here is
@@ -43,27 +54,36 @@ export function checkProcessor(deps: CheckProcessorDeps) {
   const windowMs = deps.infrastructureRetryWindowMs ?? DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS;
   return async (job: Job) => {
     const input = parseJobData(ChecksJobData, job.data, 'checks');
+    const crashes = checkCrashesOf(job.data);
     try {
-      return await runCheckBatch(batchDeps, { ...input, attempt: job.attemptsMade + 1 });
+      return await runCheckBatch(batchDeps, { ...input, attempt: job.attemptsMade + 1, crashes });
     } catch (thrown) {
       if (thrown instanceof UnrecoverableError) throw thrown;
       const error = thrown instanceof CheckBatchFailure ? thrown.decisive : thrown;
+      const component = classifyInfrastructureError(error);
       const now = Date.now();
-      const known = failingSinceOf(job.data);
+      const note = retryNoteOf(job.data);
+      // Only the current run of outage failures counts towards the window, and only other failures spend the
+      // error budget: job.attemptsMade counts both (a blip would shorten the budget, an old outage the window).
+      const outage = component === 'internal' ? note.outage : extendOutage(note.outage, now);
+      const crashedChecks = thrown instanceof CheckBatchFailure && component === 'internal';
+      const errorAttempts = component === 'internal' && !crashedChecks ? note.errorAttempts + 1 : note.errorAttempts;
       const decision = decideInfrastructureRetry({
-        failingSince: known ?? now,
+        failingSince: outage?.since ?? now,
         now,
         windowMs,
-        attempt: job.attemptsMade + 1,
-        component: classifyInfrastructureError(error),
+        // Crashed checks are runCheckBatch's to record ERROR, each on its own crash count: the batch just retries.
+        attempt: crashedChecks ? 1 : errorAttempts,
+        component,
         detail: infrastructureErrorDetail(error),
       });
       if (decision.action === 'give_up') throw new UnrecoverableError(infrastructureGiveUpReason(decision.cause));
-      // runCheckBatch records a crashing check ERROR on its last attempt; this is the case of a batch that crashed
+      // runCheckBatch records a crashing check ERROR on its last crash; this is the case of a batch that crashed
       // outside any one check. The assessment records its unfinished checks ERROR with this reason.
       if (decision.action === 'check_error') throw new UnrecoverableError(decision.reason);
+      const checkCrashes = thrown instanceof CheckBatchFailure ? countCrashes(crashes, thrown) : crashes;
       // Best effort: when Redis itself is down this fails too, and the next attempt starts the window again.
-      if (known === undefined) await job.updateData({ ...(job.data as object), infrastructureFailingSince: now }).catch(() => undefined);
+      await job.updateData({ ...(job.data as object), ...(outage ? outageFields(outage) : {}), errorAttempts, checkCrashes }).catch(() => undefined);
       throw error;
     }
   };

@@ -1,11 +1,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { classifyInfrastructureError, infrastructureErrorDetail } from '../src/assessments/infrastructure-error.ts';
-import { DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS, infrastructureCause } from '../src/assessments/infrastructure-retry.ts';
+import { currentOutage, DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS, extendOutage, infrastructureCause } from '../src/assessments/infrastructure-retry.ts';
 import { rollbackOverrun, runRollback, type RollbackRunDeps } from '../src/deployments/rollback.ts';
 import { runPhase } from '../src/deployments/run-phase.ts';
 import { expirePlan } from '../src/deployments/expire-plan.ts';
 import { failDeploymentAfterJobFailure } from '../src/deployments/fail-after-job-failure.ts';
 import { DeploymentJobData, parseJobData, PhaseJobData } from './job-data.ts';
+import { outageFields, retryNoteOf } from './outage-note.ts';
 
 /**
  * How often a deployment job that throws for a reason other than our database or Redis is tried before it fails for
@@ -13,38 +14,45 @@ import { DeploymentJobData, parseJobData, PhaseJobData } from './job-data.ts';
  */
 export const DEPLOYMENT_ERROR_ATTEMPTS = 5;
 
-/** Kept in the job's data, so every worker measures the same outage. */
-interface OutageNote {
-  infrastructureFailingSince: number;
+/** What failed in the current outage, kept in the job's data beside its RetryNote (see outage-note.ts). */
+interface OutageCause {
   infrastructureComponent: 'database' | 'redis';
   infrastructureDetail: string;
 }
 
-function outageNoteOf(data: unknown): OutageNote | undefined {
-  const note = data as Partial<OutageNote> | null;
-  if (typeof note?.infrastructureFailingSince !== 'number') return undefined;
-  if (note.infrastructureComponent !== 'database' && note.infrastructureComponent !== 'redis') return undefined;
-  return { ...(note as OutageNote), infrastructureDetail: String(note.infrastructureDetail ?? '') };
+function outageCauseOf(data: unknown): OutageCause | undefined {
+  const note = data as Partial<OutageCause> | null;
+  if (note?.infrastructureComponent !== 'database' && note?.infrastructureComponent !== 'redis') return undefined;
+  return { infrastructureComponent: note.infrastructureComponent, infrastructureDetail: String(note.infrastructureDetail ?? '') };
+}
+
+/**
+ * Why a phase job that gets through pauses its deployment: the outage it has been retrying through lasted the window.
+ * Only the current run of outage failures counts (see OUTAGE_GAP_MS): an old one the job got past is over, and must
+ * not make a blip, minutes of work and another blip look like minutes without a database. Pure.
+ */
+export function phaseOutageCause(data: unknown, now: number, windowMs: number): string | undefined {
+  const outage = currentOutage(retryNoteOf(data).outage, now);
+  const cause = outageCauseOf(data);
+  const waitedMs = outage ? now - outage.since : 0;
+  if (!cause || waitedMs < windowMs) return undefined;
+  return infrastructureCause(cause.infrastructureComponent, waitedMs, cause.infrastructureDetail || undefined);
 }
 
 /**
  * The deployments queue: phase jobs, the rollback job and the rollback's overrun alarm. Our own database or Redis
  * failing is never the release's fault: such a job retries every few seconds (the infrastructure backoff) for as long
  * as its attempts last (about 15 minutes), and its deployment is neither failed nor rolled back for it. A phase job
- * that gets through after waiting longer than the retry window pauses its deployment with the cause (runPhase).
- * Any other throw is tried DEPLOYMENT_ERROR_ATTEMPTS times, then fails for good.
+ * that gets through after waiting longer than the retry window pauses its deployment with the cause (runPhase); the
+ * wait is the current run of outage failures only (OUTAGE_GAP_MS), not every outage of the job's life. Any other
+ * throw is tried DEPLOYMENT_ERROR_ATTEMPTS times, counted in the job's data apart from outage retries, then fails.
  */
 export function deploymentProcessor(deps: RollbackRunDeps, options: { infrastructureRetryWindowMs?: number | undefined } = {}) {
   const windowMs = options.infrastructureRetryWindowMs ?? DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS;
   const run = (job: Job) => {
     switch (job.name) {
       case 'phase': {
-        const note = outageNoteOf(job.data);
-        const waitedMs = note ? Date.now() - note.infrastructureFailingSince : 0;
-        const outageCause =
-          note && waitedMs >= windowMs
-            ? infrastructureCause(note.infrastructureComponent, waitedMs, note.infrastructureDetail || undefined)
-            : undefined;
+        const outageCause = phaseOutageCause(job.data, Date.now(), windowMs);
         return runPhase(deps, { ...parseJobData(PhaseJobData, job.data, 'deployment phase'), outageCause });
       }
       case 'rollback':
@@ -63,19 +71,25 @@ export function deploymentProcessor(deps: RollbackRunDeps, options: { infrastruc
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error;
       const component = classifyInfrastructureError(error);
+      const note = retryNoteOf(job.data);
+      // Best effort (with Redis itself down this fails too): BullMQ's attempts stay the ceiling either way.
+      const remember = (fields: object) => job.updateData({ ...(job.data as object), ...fields }).catch(() => undefined);
       if (component === 'internal') {
-        if (job.attemptsMade + 1 >= DEPLOYMENT_ERROR_ATTEMPTS) throw new UnrecoverableError((error as Error).message);
+        // Counted apart from outage retries (not job.attemptsMade): a database blip must not spend this budget.
+        const errorAttempts = note.errorAttempts + 1;
+        if (errorAttempts >= DEPLOYMENT_ERROR_ATTEMPTS) throw new UnrecoverableError((error as Error).message);
+        await remember({ errorAttempts });
         throw error;
       }
-      // Best effort: with Redis itself down this fails too, and the outage is measured from a later failure.
-      if (!outageNoteOf(job.data)) {
-        const note: OutageNote = {
-          infrastructureFailingSince: Date.now(),
-          infrastructureComponent: component,
-          infrastructureDetail: infrastructureErrorDetail(error),
-        };
-        await job.updateData({ ...(job.data as object), ...note }).catch(() => undefined);
-      }
+      const now = Date.now();
+      const ongoing = currentOutage(note.outage, now);
+      const outage = extendOutage(note.outage, now);
+      // A new outage names what failed now; one that goes on keeps what failed first.
+      const cause: OutageCause = (ongoing && outageCauseOf(job.data)) || {
+        infrastructureComponent: component,
+        infrastructureDetail: infrastructureErrorDetail(error),
+      };
+      await remember({ ...outageFields(outage), ...cause });
       throw error;
     }
   };

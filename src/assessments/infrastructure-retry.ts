@@ -78,3 +78,28 @@ export function infrastructureCauseOf(reason: string): string | undefined {
 export function infrastructureBackoffMs(attemptsMade: number): number {
   return Math.min(5000, 500 * 2 ** Math.max(0, attemptsMade - 1));
 }
+
+/**
+ * The longest gap between two failures of our infrastructure in one job that still makes one outage. A retry comes at
+ * most 5 s (infrastructureBackoffMs) after the failure before it, plus a 3 s connect timeout and a busy worker's
+ * delay; a gap well past that means the job got on with its work in between (say 5 minutes of tasks), so the next
+ * failure starts a new outage instead of counting those minutes as time the database did not answer.
+ * @defaultValue 30000
+ */
+export const OUTAGE_GAP_MS = 30_000;
+
+/** One run of consecutive outage failures of a job: when the first and the latest happened (ms since the epoch). */
+export interface OutageRun {
+  since: number;
+  lastAt: number;
+}
+
+/** The outage still under way at `now`, or undefined when its latest failure is too long ago to be part of one. */
+export function currentOutage(run: OutageRun | undefined, now: number): OutageRun | undefined {
+  return run && now - run.lastAt <= OUTAGE_GAP_MS ? run : undefined;
+}
+
+/** The outage after one more failure at `now`: the current one goes on, or a new one starts. Pure. */
+export function extendOutage(run: OutageRun | undefined, now: number): OutageRun {
+  return { since: currentOutage(run, now)?.since ?? now, lastAt: now };
+}

@@ -49,12 +49,19 @@ const INVALID_SPEC: TimedOutcome = { status: 'ERROR', message: 'the stored check
  * finished checks recorded; the next delivery reads their rows and runs only the rest. A check that throws does
  * not stop the others: once they have all settled, a failure of our database or Redis is rethrown (the job retries
  * for the window, then the assessment is "could not assess"); a runner that crashed is rethrown until its
- * CHECK_ERROR_ATTEMPTS-th attempt, which records that check ERROR — a check we could not run says nothing about the
- * service. When no check of the assessment is left without a result, the batch gives the verdict at once.
+ * CHECK_ERROR_ATTEMPTS-th crash (`crashes`, counted per check by the job), which records that check ERROR — a check
+ * we could not run says nothing about the service. When no check of the assessment is left without a result, the batch gives the verdict at once.
  */
 export async function runCheckBatch(
   deps: CheckBatchDeps,
-  input: { assessmentId: string; checkIds: readonly string[]; attempt: number },
+  input: {
+    assessmentId: string;
+    checkIds: readonly string[];
+    /** The job's attempt, from 1: recorded with each outcome. */
+    attempt: number;
+    /** How often each check's runner crashed on earlier attempts (outage failures not counted); none when absent. */
+    crashes?: Readonly<Record<string, number>> | undefined;
+  },
 ): Promise<CheckBatchResult> {
   const { assessmentId } = input;
   const start = async () => {
@@ -87,16 +94,23 @@ export async function runCheckBatch(
   );
 
   if (failures.length > 0) {
-    const ours = failures.find((failure) => classifyInfrastructureError(failure.error) !== 'internal');
-    if (ours || input.attempt < CHECK_ERROR_ATTEMPTS) throw new CheckBatchFailure(failures, (ours ?? failures[0])?.error);
+    const ours = failures.some((failure) => classifyInfrastructureError(failure.error) !== 'internal');
+    // Each check's own crashes count, kept by the job: the batch's attempt number also counts other checks' outage
+    // retries, which would spend this check's budget (its first crash after a blip would be recorded ERROR).
+    const exhausted = ours ? [] : failures.filter(({ checkId }) => (input.crashes?.[checkId] ?? 0) + 1 >= CHECK_ERROR_ATTEMPTS);
     // The runner kept crashing on these checks: each is ERROR, with what it threw.
-    for (const { checkId, error } of failures) {
+    for (const { checkId, error } of exhausted) {
       await record(checkId, {
         status: 'ERROR',
         message: `the check could not be run: ${infrastructureErrorDetail(error)}`,
         evidence: {},
         durationMs: null,
       });
+    }
+    const left = failures.filter((failure) => !exhausted.includes(failure));
+    if (left.length > 0) {
+      const decisive = left.find((failure) => classifyInfrastructureError(failure.error) !== 'internal') ?? left[0];
+      throw new CheckBatchFailure(left, decisive?.error);
     }
   }
 

@@ -9,7 +9,12 @@ export type DeploymentAnnouncement =
   | { kind: 'failed'; reason: string; phaseName?: string }
   | { kind: 'succeeded' }
   /** Readiness paused it itself: its own database or Redis was away longer than the retry window (the cause). */
-  | { kind: 'paused_after_outage'; cause: string }
+  | {
+      kind: 'paused_after_outage';
+      cause: string;
+      /** Which pause this is (its audit event's sequence number): Resume, then another outage, pauses it again. */
+      pause: number;
+    }
   | { kind: 'rollback_started'; by: string; reason: string }
   | { kind: 'rollback_finished'; ok: boolean; message: string };
 

@@ -3,6 +3,14 @@ import type { DeploymentPlan } from './plan.ts';
 import type { DeploymentView, Stage, TaskOutcome } from './deployment.types.ts';
 
 /** Who holds a service+environment: one active deployment at a time. */
+/** One audited step of a deployment: who took it, the reason recorded, and its place in the audit trail. */
+export interface AuditedStep {
+  actor: string;
+  reason: string | null;
+  /** The audit event's sequence number: tells two occurrences of the same step apart. */
+  seq: number;
+}
+
 export interface LockHolder {
   deploymentId: string;
   holder: string;
@@ -58,7 +66,7 @@ export interface DeploymentRepository {
    * Who took the deployment's latest step of `action` (from its audit trail) and the reason recorded with it: what an
    * announcement owed for that step must name.
    */
-  lastAudited(id: string, action: string): Promise<{ actor: string; reason: string | null } | undefined>;
+  lastAudited(id: string, action: string): Promise<AuditedStep | undefined>;
   /** PLANNED deployments past their expiry: what the recovery sweep expires when their delayed job was lost. */
   overduePlans(at: Date, limit?: number): Promise<string[]>;
 

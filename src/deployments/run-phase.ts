@@ -27,7 +27,7 @@ export async function runPhase(
   },
 ): Promise<PhaseResult> {
   const found = await deps.deployments.find(input.deploymentId);
-  const deployment = found && input.outageCause !== undefined ? await pauseAfterOutage(deps, found, input, input.outageCause) : found;
+  const deployment = found ? await pauseAfterOutage(deps, found, input, input.outageCause) : found;
   // A retry of this job after it moved the deployment on but died (or threw) before enqueueing what comes next:
   // enqueue it now. Job ids are deterministic, so when it was enqueued after all, this adds nothing.
   if (deployment && deployment.generation === input.generation) {
@@ -105,20 +105,22 @@ async function pauseAfterOutage(
   deps: RollbackRunDeps,
   deployment: DeploymentView,
   input: { phaseIndex: number; generation: number },
-  cause: string,
+  cause: string | undefined,
 ): Promise<DeploymentView> {
   if (deployment.currentPhase !== input.phaseIndex || deployment.generation !== input.generation) return deployment;
+  // Owed whether or not this retry still carries the cause: the outage it paused for may be over by now (a Slack
+  // error that kept the line from posting retries past OUTAGE_GAP_MS, and the job's outage note is then stale).
   if (deployment.status === 'PAUSED') {
     await announceOwedPause(deps, deployment);
     return deployment;
   }
-  if (deployment.status !== 'RUNNING') return deployment;
+  if (deployment.status !== 'RUNNING' || cause === undefined) return deployment;
   // The cause carries the driver's error text, audited and shown in Slack: redacted like every failure reason.
   const why = redactText(cause);
   const paused = await deps.deployments.pause(deployment.id, 'system', why);
   if (!paused.applied) return paused.deployment ?? deployment;
-  await deps.effects.announce(paused.deployment, { kind: 'paused_after_outage', cause: why });
-  await deps.effects.publish(paused.deployment);
+  // Said from the pause's audit event: its sequence number tells this pause's line from an earlier one's.
+  await announceOwedPause(deps, paused.deployment);
   return paused.deployment;
 }
 
@@ -130,7 +132,7 @@ async function pauseAfterOutage(
 async function announceOwedPause(deps: RollbackRunDeps, deployment: DeploymentView): Promise<void> {
   const paused = await deps.deployments.lastAudited(deployment.id, 'deployment.paused');
   if (paused?.actor !== 'system' || paused.reason === null) return;
-  await deps.effects.announce(deployment, { kind: 'paused_after_outage', cause: paused.reason });
+  await deps.effects.announce(deployment, { kind: 'paused_after_outage', cause: paused.reason, pause: paused.seq });
   await deps.effects.publish(deployment);
 }
 

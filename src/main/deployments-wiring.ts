@@ -9,7 +9,7 @@ import { networkCheckRunner } from '../probes/check-runner.ts';
 import { createWebhookSender } from '../probes/webhook-sender.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChatPort } from '../slack/assessment-message.publisher.ts';
-import { deploymentIntent, deploymentMessages } from '../slack/deployment-messages.ts';
+import { announcementIntent, deploymentIntent, deploymentMessages } from '../slack/deployment-messages.ts';
 import { idempotentPoster } from '../slack/deployment-poster.ts';
 import { renderDeploymentMessage } from '../slack/views/deployment-message.ts';
 import type { Runtime } from './runtime.ts';
@@ -46,7 +46,8 @@ export function deploymentServices(
     schedulePlanExpiry: (deployment) => scheduler.schedulePlanExpiry(deployment.id, deployment.planExpiresAt),
     enqueueRollback: (deployment) => scheduler.enqueueRollback(deployment.id, deployment.plan.rollback.maxDurationMs),
     announce: (deployment, announcement) =>
-      postInThread(deployment, deploymentIntent(deployment.id, announcement.kind), deploymentMessages.announcement(deployment, announcement)),
+      postInThread(deployment, announcementIntent(deployment.id, announcement), deploymentMessages.announcement(deployment, announcement)),
+    // rollback_overrun, the only alert, is once per deployment: its rollback's alarm job fires once.
     async alertChannel(deployment, alert) {
       await post(
         deployment,

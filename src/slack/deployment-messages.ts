@@ -24,9 +24,21 @@ const noDeployerSentence = (environment: string) =>
 
 /**
  * The intent behind one of a deployment's posts, carried as its message metadata: `message` for the deployment
- * message, an announcement's or alert's kind (each said once per deployment), `gate:<task>:<generation>` for a gate.
+ * message, an announcement's or alert's kind (see announcementIntent), `gate:<task>:<generation>` for a gate.
  */
 export const deploymentIntent = (deploymentId: string, what: string) => `deployment:${deploymentId}:${what}`;
+
+/**
+ * The intent of an announcement. The poster skips an intent already in the thread, so a kind that can happen twice
+ * to one deployment needs a per-occurrence part: `paused_after_outage` (pause, Resume, another outage) carries its
+ * pause's audit sequence number. The others happen once per deployment, so their kind alone: aborted, failed and
+ * succeeded are final states; a rollback starts at most once (ROLLBACKABLE_STATUSES excludes the rollback's own
+ * states) and so finishes once.
+ */
+export function announcementIntent(deploymentId: string, announcement: DeploymentAnnouncement): string {
+  const what = announcement.kind === 'paused_after_outage' ? `${announcement.kind}:${announcement.pause}` : announcement.kind;
+  return deploymentIntent(deploymentId, what);
+}
 
 /** Every sentence Readiness says to a user about deployments and rollbacks. */
 export const deploymentMessages = {

@@ -1,5 +1,5 @@
 import type { LatestAssessment } from '../../deployments/deploy-gate.ts';
-import type { Guarded } from '../../deployments/deployment.ports.ts';
+import type { AuditedStep, Guarded } from '../../deployments/deployment.ports.ts';
 import type { DeploymentView } from '../../deployments/deployment.types.ts';
 import type { Db } from '../prisma.ts';
 import { toView, withTasks } from './rows.ts';
@@ -10,11 +10,11 @@ export async function findDeployment(db: Db, id: string): Promise<DeploymentView
 }
 
 /** The latest audited step of `action` on the deployment: who, and the reason recorded. */
-export async function lastAudited(db: Db, id: string, action: string): Promise<{ actor: string; reason: string | null } | undefined> {
+export async function lastAudited(db: Db, id: string, action: string): Promise<AuditedStep | undefined> {
   const event = await db.auditEvent.findFirst({
     where: { subjectType: 'deployment', subjectId: id, action },
     orderBy: { seq: 'desc' },
-    select: { actor: true, reason: true },
+    select: { actor: true, reason: true, seq: true },
   });
   return event ?? undefined;
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifyInfrastructureError } from '../../../src/assessments/infrastructure-error.ts';
 import {
+  currentOutage,
   decideInfrastructureRetry,
+  extendOutage,
+  OUTAGE_GAP_MS,
   infrastructureBackoffMs,
   infrastructureCauseOf,
   infrastructureGiveUpReason,
@@ -43,14 +46,28 @@ describe('decideInfrastructureRetry', () => {
   });
 });
 
+describe('one outage is a run of failures close together', () => {
+  it('a failure within the gap of the last one goes on with the outage; a later one starts a new outage', () => {
+    const first = extendOutage(undefined, 1000);
+    expect(first).toEqual({ since: 1000, lastAt: 1000 });
+    const retried = extendOutage(first, 1000 + 5000);
+    expect(retried).toEqual({ since: 1000, lastAt: 6000 });
+    expect(currentOutage(retried, 6000 + OUTAGE_GAP_MS)).toBe(retried);
+    // A blip, then 5 minutes of work, then another blip: not 300 s without a database.
+    expect(currentOutage(retried, 6000 + 300_000)).toBeUndefined();
+    expect(extendOutage(retried, 6000 + 300_000)).toEqual({ since: 306_000, lastAt: 306_000 });
+  });
+});
+
 describe('classifyInfrastructureError', () => {
   it('tells the database from Redis from anything else by the error and its causes', () => {
-    expect(classifyInfrastructureError(Object.assign(new Error("Can't reach database server"), { name: 'PrismaClientInitializationError' }))).toBe(
-      'database',
-    );
-    expect(classifyInfrastructureError(new Error('wrapped', { cause: Object.assign(new Error('x'), { name: 'DriverAdapterError' }) }))).toBe(
-      'database',
-    );
+    expect(
+      classifyInfrastructureError(
+        Object.assign(new Error("Can't reach database server"), { name: 'PrismaClientInitializationError', errorCode: 'P1001' }),
+      ),
+    ).toBe('database');
+    const closed = Object.assign(new Error('ConnectionClosed'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } });
+    expect(classifyInfrastructureError(new Error('wrapped', { cause: closed }))).toBe('database');
     expect(classifyInfrastructureError(new Error('Connection is closed.'))).toBe('redis');
     expect(classifyInfrastructureError(new TypeError('undefined is not a function'))).toBe('internal');
   });

@@ -109,7 +109,7 @@ describe('runCheckBatch', () => {
     expect(calls.peakInFlight).toBe(7);
   });
 
-  it('a crashing check does not stop the others; it is retried, and on its third attempt recorded ERROR, not FAIL', async () => {
+  it('a crashing check does not stop the others; it is retried, and on its third crash recorded ERROR, not FAIL', async () => {
     const crash = async (spec: CheckSpec) => {
       if (spec.id === 'c1') throw new Error('egress set-up failed');
     };
@@ -119,8 +119,9 @@ describe('runCheckBatch', () => {
     expect(calls.recorded.map((r) => r.checkId).sort()).toEqual(['c0', 'c2']);
     expect(calls.finished).toBe(0);
 
-    await expect(runCheckBatch(deps, { assessmentId: ASSESSMENT, checkIds: ids(3), attempt: 2 })).rejects.toThrow('egress set-up failed');
-    const third = await runCheckBatch(deps, { assessmentId: ASSESSMENT, checkIds: ids(3), attempt: 3 });
+    const second = runCheckBatch(deps, { assessmentId: ASSESSMENT, checkIds: ids(3), attempt: 2, crashes: { c1: 1 } });
+    await expect(second).rejects.toThrow('egress set-up failed');
+    const third = await runCheckBatch(deps, { assessmentId: ASSESSMENT, checkIds: ids(3), attempt: 3, crashes: { c1: 2 } });
     expect(third).toMatchObject({ recorded: ['c1'], finished: true });
     expect(calls.recorded.find((r) => r.checkId === 'c1')).toEqual({
       checkId: 'c1',
@@ -132,11 +133,21 @@ describe('runCheckBatch', () => {
     expect(calls.run.filter((id) => id !== 'c1').sort()).toEqual(['c0', 'c2']);
   });
 
+  it("a check's first crash is retried however late the batch's attempt (outage retries of other checks do not count)", async () => {
+    const crash = async (spec: CheckSpec) => {
+      if (spec.id === 'c1') throw new Error('egress set-up failed');
+    };
+    const { deps, calls } = fakes(ids(2), { runCheck: crash });
+    const late = runCheckBatch(deps, { assessmentId: ASSESSMENT, checkIds: ids(2), attempt: 9, crashes: { c0: 2 } });
+    await expect(late).rejects.toBeInstanceOf(CheckBatchFailure);
+    expect(calls.recorded.map((r) => [r.checkId, r.status])).toEqual([['c0', 'PASS']]);
+  });
+
   it('our database failing while recording is rethrown on any attempt (retried for the window), never recorded ERROR', async () => {
     const down = (checkId: string) =>
       checkId === 'c0' ? Object.assign(new Error('Connection terminated unexpectedly'), { name: 'DriverAdapterError' }) : undefined;
     const { deps, calls } = fakes(ids(2), { recordFails: down });
-    const attempt = runCheckBatch(deps, { assessmentId: ASSESSMENT, checkIds: ids(2), attempt: 5 });
+    const attempt = runCheckBatch(deps, { assessmentId: ASSESSMENT, checkIds: ids(2), attempt: 5, crashes: { c0: 5 } });
     await expect(attempt).rejects.toBeInstanceOf(CheckBatchFailure);
     expect(calls.recorded.map((r) => r.checkId)).toEqual(['c1']);
     expect(calls.finished).toBe(0);

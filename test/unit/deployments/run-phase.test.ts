@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DeploymentAnnouncement } from '../../../src/deployments/deployment-effects.ts';
 import type { DeploymentView, TaskOutcome } from '../../../src/deployments/deployment.types.ts';
+import { announcementIntent } from '../../../src/slack/deployment-messages.ts';
 import { buildPlan } from '../../../src/deployments/plan.ts';
 import type { RollbackRunDeps } from '../../../src/deployments/rollback.ts';
 import { runPhase } from '../../../src/deployments/run-phase.ts';
@@ -82,10 +84,12 @@ function view(overrides: Partial<DeploymentView>): DeploymentView {
 function fakeDeps(
   current: DeploymentView,
   outcomes: Record<string, TaskOutcome> = {},
-  audited: Record<string, { actor: string; reason: string | null }> = {},
+  audited: Record<string, { actor: string; reason: string | null; seq: number }> = {},
 ) {
   let state = current;
+  let seq = 100;
   const effects: string[] = [];
+  const intents: string[] = [];
   const ran: string[] = [];
   const guarded = (next: DeploymentView) => {
     state = next;
@@ -108,6 +112,8 @@ function fakeDeps(
       pause: async (_id: string, by: string, reason?: string) => {
         if (state.status !== 'RUNNING') return { applied: false as const, deployment: state };
         effects.push(`pause by ${by}: ${reason ?? ''}`);
+        seq += 1;
+        audited['deployment.paused'] = { actor: by, reason: reason ?? null, seq };
         return guarded({ ...state, status: 'PAUSED' });
       },
       finishRollback: async (_id: string, outcome: { ok: boolean }) => guarded({ ...state, status: outcome.ok ? 'ROLLED_BACK' : 'ROLLBACK_FAILED' }),
@@ -122,7 +128,10 @@ function fakeDeps(
       enqueuePhase: async (_id: string, phaseIndex: number, generation: number) => void effects.push(`enqueuePhase ${phaseIndex} ${generation}`),
       enqueueRollback: async () => void effects.push('enqueueRollback'),
       schedulePlanExpiry: async () => void effects.push('schedulePlanExpiry'),
-      announce: async (_deployment: DeploymentView, announcement: { kind: string }) => void effects.push(`announce ${announcement.kind}`),
+      announce: async (deployment: DeploymentView, announcement: DeploymentAnnouncement) => {
+        effects.push(`announce ${announcement.kind}`);
+        intents.push(announcementIntent(deployment.id, announcement));
+      },
       alertChannel: async () => void effects.push('alertChannel'),
       openIncident: async () => void effects.push('openIncident'),
     },
@@ -135,6 +144,7 @@ function fakeDeps(
   return {
     deps,
     effects,
+    intents,
     ran,
     state: () => state,
     setState: (next: DeploymentView) => {
@@ -249,6 +259,17 @@ describe('runPhase', () => {
       expect(effects.filter((effect) => effect.startsWith('enqueue') || effect === 'openIncident')).toEqual([]);
     });
 
+    it('a second pause after Resume and another outage is announced under its own intent (not taken as said already)', async () => {
+      const current = view({ currentPhase: 1 });
+      const { deps, intents, state, setState } = fakeDeps({ ...current, tasks: underWay(current) });
+      await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause });
+      // Resume while the phase's task ran only cancels the pause: same generation, the same job carries on.
+      setState({ ...state(), status: 'RUNNING', currentPhase: 1, tasks: underWay(current) });
+      await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause });
+      expect(intents).toHaveLength(2);
+      expect(new Set(intents).size).toBe(2);
+    });
+
     it('starts no task of a phase that had not begun', async () => {
       const { deps, ran, state } = fakeDeps(view({ currentPhase: 1 }));
       expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
@@ -258,15 +279,34 @@ describe('runPhase', () => {
 
     it('a retry finding it paused by Readiness already pauses nothing again, says what its first run owed, and finishes the phase', async () => {
       const current = view({ currentPhase: 1, status: 'PAUSED' });
-      const { deps, effects } = fakeDeps({ ...current, tasks: underWay(current) }, {}, { 'deployment.paused': { actor: 'system', reason: cause } });
+      const { deps, effects } = fakeDeps(
+        { ...current, tasks: underWay(current) },
+        {},
+        { 'deployment.paused': { actor: 'system', reason: cause, seq: 7 } },
+      );
       expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
       // Said again when it was said already: the adapter looks for the line before posting (deployment-poster.ts).
       expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual(['announce paused_after_outage']);
     });
 
+    it('a retry whose outage note went stale (its post kept failing past the gap) still says what the pause owed', async () => {
+      const current = view({ currentPhase: 1, status: 'PAUSED' });
+      const { deps, effects } = fakeDeps(
+        { ...current, tasks: underWay(current) },
+        {},
+        { 'deployment.paused': { actor: 'system', reason: cause, seq: 7 } },
+      );
+      expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1 })).toBe('paused');
+      expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual(['announce paused_after_outage']);
+    });
+
     it('a retry finding it paused by a person says nothing of Readiness', async () => {
       const current = view({ currentPhase: 1, status: 'PAUSED' });
-      const { deps, effects } = fakeDeps({ ...current, tasks: underWay(current) }, {}, { 'deployment.paused': { actor: 'U0PERSON', reason: null } });
+      const { deps, effects } = fakeDeps(
+        { ...current, tasks: underWay(current) },
+        {},
+        { 'deployment.paused': { actor: 'U0PERSON', reason: null, seq: 7 } },
+      );
       expect(await runPhase(deps, { deploymentId: ID, phaseIndex: 1, generation: 1, outageCause: cause })).toBe('paused');
       expect(effects.filter((effect) => effect.startsWith('announce') || effect.startsWith('pause'))).toEqual([]);
     });

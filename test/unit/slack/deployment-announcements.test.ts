@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentAlert, DeploymentAnnouncement } from '../../../src/deployments/deployment-effects.ts';
 import type { DeploymentView } from '../../../src/deployments/deployment.types.ts';
-import { deploymentMessages } from '../../../src/slack/deployment-messages.ts';
+import { announcementIntent, deploymentMessages } from '../../../src/slack/deployment-messages.ts';
 
 const deployment = { service: 'checkout', environment: 'prod', version: '1.4.2' } as DeploymentView;
 
@@ -21,7 +21,7 @@ const announcements: [DeploymentAnnouncement, string][] = [
   ],
   [{ kind: 'succeeded' }, ':white_check_mark: *Deployed* checkout 1.4.2 to prod.'],
   [
-    { kind: 'paused_after_outage', cause: 'the database did not answer for 75 s' },
+    { kind: 'paused_after_outage', cause: 'the database did not answer for 75 s', pause: 41 },
     ':double_vertical_bar: *Paused by Readiness*: the database did not answer for 75 s, longer than it keeps a deployment going unwatched. Nothing failed and nothing was rolled back; the phase under way finishes and the next one waits. Resume to carry on, or roll back.',
   ],
   [
@@ -76,5 +76,14 @@ describe('deployment announcements', () => {
     expect(deploymentMessages.announcement({ ...deployment, version: '<!here>' }, { kind: 'succeeded' })).toBe(
       ':white_check_mark: *Deployed* checkout &lt;!here&gt; to prod.',
     );
+  });
+
+  it('a pause after an outage has an intent per pause (it can happen again after Resume); the other kinds one each', () => {
+    const first = announcementIntent('d1', { kind: 'paused_after_outage', cause: 'x', pause: 41 });
+    const second = announcementIntent('d1', { kind: 'paused_after_outage', cause: 'x', pause: 57 });
+    expect(first).toBe('deployment:d1:paused_after_outage:41');
+    expect(second).not.toBe(first);
+    expect(announcementIntent('d1', { kind: 'succeeded' })).toBe('deployment:d1:succeeded');
+    expect(announcementIntent('d1', { kind: 'failed', reason: 'a' })).toBe(announcementIntent('d1', { kind: 'failed', reason: 'b' }));
   });
 });
