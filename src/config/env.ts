@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { QUEUE_PREFIX_PATTERN, QUEUE_PREFIX_RULE } from './queue-prefix.ts';
 import { parseRedisNodes, redisTopologyProblems } from './redis-topology.ts';
 
+/** Checks in flight per worker process unless WORKER_CONCURRENCY says otherwise (see its docblock). */
+export const DEFAULT_WORKER_CONCURRENCY = 2000;
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/readiness';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -79,7 +81,7 @@ const EnvShape = z.object({
    * of these). Checks wait on the network, so one process runs every check of a 1,000-check assessment, or of
    * 100 assessments of 20 checks, side by side (bench/command-to-verdict.ts). @defaultValue 2000
    */
-  WORKER_CONCURRENCY: positiveInt(2000),
+  WORKER_CONCURRENCY: positiveInt(DEFAULT_WORKER_CONCURRENCY),
   /**
    * How many commands' post-ack work (for `/readiness run`: record and enqueue; posting its message has a bound
    * of 2 of its own) one bot process runs at once. Low keeps every ack fast under bursts; the rest waits its turn

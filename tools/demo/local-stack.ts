@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ReadinessConfig } from '../../src/config/readiness-config.schema.ts';
+import { DEFAULT_WORKER_CONCURRENCY } from '../../src/config/env.ts';
 import { startBot, startWorkerProcess, type RunningBot, type RunningWorkerProcess } from '../../src/main/compose.ts';
 import { createRuntime, type Runtime } from '../../src/main/runtime.ts';
 import type { Limiter } from '../../src/shared/limiter.ts';
@@ -16,7 +17,11 @@ export interface LocalStackOptions {
   queuePrefix?: string;
   /** @defaultValue true */
   withWorkers?: boolean;
-  /** @defaultValue 20 */
+  /**
+   * Checks in flight per worker process. The production default: a worker takes one batch job per 10 of these, so a
+   * smaller number would let a few slow checks hold every slot and queue other assessments behind them.
+   * @defaultValue DEFAULT_WORKER_CONCURRENCY (2000)
+   */
   workerConcurrency?: number;
   /** Web API retries; tests use 0 so injected faults show at once. @defaultValue 2 */
   slackRetries?: number;
@@ -98,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     admin,
   });
   if (!bot.eventsUrl || !bot.adminUrl) throw new Error('the bot did not start its HTTP endpoints');
-  const concurrency = options.workerConcurrency ?? 20;
+  const concurrency = options.workerConcurrency ?? DEFAULT_WORKER_CONCURRENCY;
   const running: RunningWorkerProcess[] = [];
   const startWorkers = async () => {
     const workers = await startWorkerProcess(runtime, {
