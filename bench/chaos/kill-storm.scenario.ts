@@ -37,13 +37,14 @@ import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { fleetEnv, inBatches, startFleet, type FleetMember } from './support/fleet.ts';
 import { freePort, startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 
-const ASSESSMENTS = Number(process.env.KILL_ASSESSMENTS ?? 100);
-const DEPLOYMENTS = Number(process.env.KILL_DEPLOYMENTS ?? 100);
-const KILL_INTERVAL_MS = Number(process.env.KILL_INTERVAL_MS ?? 6000);
-const FAIL_EVERY = Number(process.env.KILL_FAIL_EVERY ?? 10);
+const ASSESSMENTS = wholeNumberFromEnv('KILL_ASSESSMENTS', 100);
+const DEPLOYMENTS = wholeNumberFromEnv('KILL_DEPLOYMENTS', 100);
+const KILL_INTERVAL_MS = wholeNumberFromEnv('KILL_INTERVAL_MS', 6000);
+const FAIL_EVERY = wholeNumberFromEnv('KILL_FAIL_EVERY', 10);
 /** Flows (an assessment, or a deployment from `run` to its final state) driven at once. */
-const IN_FLIGHT = Number(process.env.KILL_IN_FLIGHT ?? 8);
+const IN_FLIGHT = wholeNumberFromEnv('KILL_IN_FLIGHT', 8);
 const ENVIRONMENTS = Array.from({ length: 10 }, (_, index) => `e${index}`);
 const CHANNEL = 'C0KILLSTORM';
 const INCIDENTS = 'C0INCIDENTS';

@@ -22,17 +22,18 @@ import { GatedTarget } from './support/gated-target.ts';
 import { startPrivatePostgres } from './support/private-services.ts';
 import { type Findings, type RecoveryFigure, writeScenarioResult } from './support/result.ts';
 import { waitFor } from './support/private-services.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 
-const WINDOW_MS = Number(process.env.CHAOS_WINDOW_MS ?? 60_000);
+const WINDOW_MS = wholeNumberFromEnv('CHAOS_WINDOW_MS', 60_000);
 const OUTAGES_MS = (process.env.CHAOS_OUTAGES_MS ?? '10000,60000,120000').split(',').map(Number);
 /** Assessments per outage: half of a service that is GO, half of one that is NO-GO. */
-const BATCH = Number(process.env.CHAOS_BATCH ?? 10);
+const BATCH = wholeNumberFromEnv('CHAOS_BATCH', 10);
 /** From Postgres back to every assessment final and shown: one backoff step (5 s) plus the work, with room for load. */
 const RECOVERY_BOUND_MS = 20_000;
 /** Deployments per outage, each a service of its own (one active deployment per service and environment). */
-const DEPLOYMENTS = Number(process.env.CHAOS_DEPLOYMENTS ?? 4);
+const DEPLOYMENTS = wholeNumberFromEnv('CHAOS_DEPLOYMENTS', 4);
 /** SEV1 incidents per outage whose escalation comes due during it. */
-const INCIDENTS = Number(process.env.CHAOS_INCIDENTS ?? 5);
+const INCIDENTS = wholeNumberFromEnv('CHAOS_INCIDENTS', 5);
 /** The deploy task's webhook answers this long after it arrives: Postgres is stopped while it is in flight. */
 const DEPLOY_WEBHOOK_MS = 6_000;
 /** The first response target: due during the outage (the shortest is 10 s), the incidents being opened just before it. */

@@ -25,14 +25,15 @@ import { entryProcesses } from '../../test/support/processes.ts';
 import { startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult, type Findings, type RecoveryFigure } from './support/result.ts';
 import { runCheckOutage } from './support/redis-check-outage.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 
-const INCIDENTS = Number(process.env.CHAOS_INCIDENTS ?? 10);
-const SIGNOFFS = Number(process.env.CHAOS_SIGNOFFS ?? 10);
-const PLANS = Number(process.env.CHAOS_PLANS ?? 10);
-const ASSESSMENTS = Number(process.env.CHAOS_ASSESSMENTS ?? 5);
+const INCIDENTS = wholeNumberFromEnv('CHAOS_INCIDENTS', 10);
+const SIGNOFFS = wholeNumberFromEnv('CHAOS_SIGNOFFS', 10);
+const PLANS = wholeNumberFromEnv('CHAOS_PLANS', 10);
+const ASSESSMENTS = wholeNumberFromEnv('CHAOS_ASSESSMENTS', 5);
 /** The check phase: assessments (half GO, half NO-GO) whose checks answer while Redis is down this long. */
-const CHECK_ASSESSMENTS = Number(process.env.CHAOS_CHECK_ASSESSMENTS ?? 10);
-const REDIS_DOWN_MS = Number(process.env.CHAOS_REDIS_DOWN_MS ?? 10_000);
+const CHECK_ASSESSMENTS = wholeNumberFromEnv('CHAOS_CHECK_ASSESSMENTS', 10);
+const REDIS_DOWN_MS = wholeNumberFromEnv('CHAOS_REDIS_DOWN_MS', 10_000);
 /**
  * Redis back → every verdict of the check phase. AOF: the jobs come back active with lapsed locks, recovered by the
  * stall check (10 s lock + 3 s). No persistence: the recovery sweep requeues each flow once it has been still for its

@@ -26,10 +26,11 @@ import { SlackStandIn } from '../../tools/slack-stand-in/slack-stand-in.ts';
 import { fleetEnv, inBatches, replayOne, startFleet, type FleetMember } from './support/fleet.ts';
 import { startPrivatePostgres, startPrivateRedis } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 
-const APPROVAL_SERVICES = Number(process.env.REPLICAS_SERVICES ?? 25);
+const APPROVAL_SERVICES = wholeNumberFromEnv('REPLICAS_SERVICES', 25);
 const ROLES = 10;
-const DEPLOYMENTS = Number(process.env.REPLICAS_DEPLOYMENTS ?? 4);
+const DEPLOYMENTS = wholeNumberFromEnv('REPLICAS_DEPLOYMENTS', 4);
 const DELIVERIES_IN_FLIGHT = 8;
 const CHANNEL = 'C0REPLICAS';
 const INCIDENTS = 'C0INCIDENTS';

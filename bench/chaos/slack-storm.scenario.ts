@@ -19,10 +19,11 @@ import { type RecordedCall, SlackStandIn } from '../../tools/slack-stand-in/slac
 import { fleetEnv, startFleet, type FleetMember } from './support/fleet.ts';
 import { startPrivatePostgres, startPrivateRedis, waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 
-const ASSESSMENTS = Number(process.env.STORM_ASSESSMENTS ?? 50);
-const INCIDENTS = Number(process.env.STORM_INCIDENTS ?? 20);
-const STORM = { rateLimitedShare: 0.3, serverErrorShare: 0.1, seed: Number(process.env.STORM_SEED ?? 15) };
+const ASSESSMENTS = wholeNumberFromEnv('STORM_ASSESSMENTS', 50);
+const INCIDENTS = wholeNumberFromEnv('STORM_INCIDENTS', 20);
+const STORM = { rateLimitedShare: 0.3, serverErrorShare: 0.1, seed: wholeNumberFromEnv('STORM_SEED', 15) };
 /** Every flow must show its final state within this much of the last command. */
 const SETTLE_BOUND_MS = 300_000;
 const ONCALL = 'U0ONCALL';

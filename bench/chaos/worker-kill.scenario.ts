@@ -19,8 +19,9 @@ import { startLocalStack } from '../../tools/demo/local-stack.ts';
 import { entryProcesses, exited, type EntryProcess } from '../../test/support/processes.ts';
 import { waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
+import { wholeNumberFromEnv } from './support/env.ts';
 
-const ASSESSMENTS = Number(process.env.ASSESSMENTS ?? 100);
+const ASSESSMENTS = wholeNumberFromEnv('ASSESSMENTS', 100);
 const CHECKS = ['c1', 'c2', 'c3', 'c4', 'c5'];
 const ENVIRONMENTS = ['e1', 'e2', 'e3', 'e4', 'e5'];
 /** Assessments in flight at once: enough that a kill always finds checks running. */
