@@ -4,25 +4,14 @@
 // check jobs gets SIGTERM and is started again once it has exited.
 //
 // `npm run chaos -- sigterm`; ASSESSMENTS=<n> for another size.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { hostname, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
-import { migrationsDir } from '../../src/shared/paths.ts';
-import { silentLogger } from '../../src/shared/logger.ts';
-import { applyMigrations, ensureDatabase } from '../../src/store/migrations.ts';
-import { CheckEndpoint } from '../../tools/demo/check-endpoint.ts';
-import { startLocalStack } from '../../tools/demo/local-stack.ts';
-import { entryProcesses, exited, type EntryProcess } from '../../test/support/processes.ts';
+import { loadavg } from 'node:os';
+import { exited } from '../../test/support/processes.ts';
 import { waitFor } from './support/private-services.ts';
 import { writeScenarioResult } from './support/result.ts';
+import { CHECKS, percentile, random, sleep, startCheckWorkerRig } from './support/check-worker-rig.ts';
 import { wholeNumberFromEnv } from './support/env.ts';
 
 const ASSESSMENTS = wholeNumberFromEnv('ASSESSMENTS', 30);
-const CHECKS = ['c1', 'c2', 'c3', 'c4', 'c5'];
-const ENVIRONMENTS = ['e1', 'e2', 'e3', 'e4', 'e5'];
 /** Assessments in flight at once: enough that a kill always finds checks running. */
 const IN_FLIGHT = 10;
 /** One new assessment this often (100 take over 3 minutes). */
@@ -31,89 +20,20 @@ const LAUNCH_EVERY_MS = 3000;
 const STOP_BOUND_MS = 12_000;
 /** How long after the last kill every assessment must have its verdict. */
 const SETTLE_BOUND_MS = 120_000;
-const serverUrl = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432';
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const random = (min: number, max: number) => min + Math.random() * (max - min);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
-};
-
-const databaseUrl = `${serverUrl}/readiness_chaos_st_${randomBytes(4).toString('hex')}`;
-await ensureDatabase(databaseUrl);
-await applyMigrations(databaseUrl, migrationsDir);
-const endpoint = await CheckEndpoint.start(() => ({ afterMs: Math.random() < 0.2 ? random(10_000, 14_000) : random(500, 4000) }));
-const document = {
-  services: {
-    shop: {
-      environments: Object.fromEntries(ENVIRONMENTS.map((environment) => [environment, {}])),
-      checks: CHECKS.map((id) => ({ id, name: id, type: 'webhook', severity: 'critical', url: `${endpoint.url}/${id}`, timeoutMs: 20_000 })),
-    },
-  },
-};
-const stack = await startLocalStack({
-  config: parseReadinessConfig(document, 'sigterm scenario'),
-  databaseUrl,
-  redisUrl,
-  logger: silentLogger,
-  withWorkers: false,
+const rig = await startCheckWorkerRig({
+  tag: 'st',
+  scenario: 'sigterm scenario',
+  checkAfterMs: () => (Math.random() < 0.2 ? random(10_000, 14_000) : random(500, 4000)),
+  checkTimeoutMs: 20_000,
 });
-const configPath = join(await mkdtemp(join(tmpdir(), 'readiness-chaos-st-')), 'readiness.yaml');
-await writeFile(configPath, JSON.stringify(document));
-const checksQueue = stack.runtime.queues.queues.checks;
-
-const processes = entryProcesses();
-/** Workers that ended without being killed by us: crashes. */
-let crashes = 0;
-const killedByUs = new Set<EntryProcess>();
-function startWorker(): EntryProcess {
-  const worker = processes.start('worker.ts', {
-    SLACK_BOT_TOKEN: stack.runtime.settings.slackBotToken,
-    SLACK_API_URL: stack.runtime.settings.slackApiUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: stack.runtime.settings.queuePrefix,
-    READINESS_CONFIG: configPath,
-    WORKER_CONCURRENCY: '50',
-    LOG_LEVEL: 'info',
-  });
-  void exited(worker).then((how) => {
-    if (!killedByUs.has(worker)) {
-      crashes += 1;
-      process.stdout.write(`worker ${worker.pid} ended on its own (${how}):\n${worker.output().slice(-2000)}\n`);
-    }
-  });
-  return worker;
-}
-const started = (worker: EntryProcess) => worker.output().includes('readiness workers started');
-const nameOf = (worker: EntryProcess) => `${hostname()}:${worker.pid}`;
+const { stack, endpoint, checksQueue, startWorker, started, nameOf } = rig;
+const killedByUs = rig.stoppedByUs;
 
 let workers = [startWorker(), startWorker()];
 await waitFor(() => workers.every(started), 60_000, 'two workers started');
 
-// The assessments, IN_FLIGHT at a time, through the bot as Slack would send them.
-const requested: string[] = [];
-let launching = true;
-const launcher = (async () => {
-  const finished = async (triggerId: string) => {
-    const row = await stack.runtime.db.assessment.findUnique({ where: { requestKey: triggerId } });
-    return row?.status === 'COMPLETED' || row?.status === 'FAILED';
-  };
-  for (let i = 0; i < ASSESSMENTS; i++) {
-    await waitFor(async () => (await Promise.all(requested.map(finished))).filter((done) => !done).length < IN_FLIGHT, 600_000, 'a slot');
-    const { triggerId } = await stack.standIn.sendSlashCommand(stack.eventsUrl, {
-      text: `run shop ${ENVIRONMENTS[i % ENVIRONMENTS.length]}`,
-      userId: 'U0CHAOS',
-      channelId: stack.channelId,
-    });
-    requested.push(triggerId);
-    // Paced, so the run outlasts many kill-and-restart cycles (a restarted worker takes seconds to load).
-    await sleep(LAUNCH_EVERY_MS);
-  }
-  launching = false;
-})();
+const { requested, done: launcher, launching } = rig.launch(ASSESSMENTS, IN_FLIGHT, LAUNCH_EVERY_MS);
 
 // The stops: SIGTERM to a worker holding check jobs, at a random moment; started again once it has exited.
 interface Stop {
@@ -127,9 +47,9 @@ interface Stop {
 }
 const stops: Stop[] = [];
 let lastKillAt = Date.now();
-while (launching) {
+while (launching()) {
   await sleep(random(6000, 12_000));
-  if (!launching) break;
+  if (!launching()) break;
   const ready = workers.filter(started);
   if (ready.length < 2) continue;
   const active = await checksQueue.getJobs(['active']);
@@ -215,7 +135,7 @@ const stopStarted = Date.now();
 for (const worker of remaining) worker.kill('SIGTERM');
 const exitCodes = await Promise.all(remaining.map(exited));
 const stopMs = Date.now() - stopStarted;
-crashes += exitCodes.filter((code) => code !== 0).length;
+let crashes = rig.crashes() + exitCodes.filter((code) => code !== 0).length;
 const locks = await stack.runtime.producer.keys(`${stack.runtime.settings.queuePrefix}:*:lock`);
 stuck += locks.length + stops.reduce((sum, stop) => sum + stop.leftLocked, 0);
 crashes += stops.filter((stop) => stop.exit !== 0).length;
@@ -243,11 +163,5 @@ await writeScenarioResult({
   },
 });
 
-await processes.killAll();
-await stack.close();
-await endpoint.close();
-const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`);
-await admin.end();
+await rig.close();
 process.exit(0);
