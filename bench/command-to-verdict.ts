@@ -296,6 +296,10 @@ async function measureConcurrent(stack: LocalStack, count: number) {
   const lastCommandAt = Math.max(...sent.map((s) => s.sentAt));
   const runs = await Promise.all(sent.map((s) => collect(stack, s.triggerId, s.sentAt, s.ackAt)));
   const lastVerdictAt = Math.max(...runs.map((run, i) => (sent[i]?.sentAt ?? 0) + run.verdictMs));
+  // The bot's share (every row created and flow added) apart from the worker's (every batch handed out, the checks run).
+  // (A batch job already removed from Redis, kept only up to a count, has no pickup time: left out.)
+  const lastOf = (step: 'rowCreated' | 'flowAdded' | 'lastPickup') =>
+    Math.max(...runs.flatMap((run, i) => (run.timeline[step] == null ? [] : [(sent[i]?.sentAt ?? 0) + (run.timeline[step] ?? 0)]))) - lastCommandAt;
   return {
     count,
     acked: sent.filter((s) => s.status === 200).length,
@@ -309,6 +313,7 @@ async function measureConcurrent(stack: LocalStack, count: number) {
     sendSpanMs: lastCommandAt - Math.min(...sent.map((s) => s.sentAt)),
     lastAckAfterLastSendMs: Math.max(...sent.map((s) => s.ackAt)) - lastCommandAt,
     lastVerdictAfterLastCommandMs: lastVerdictAt - lastCommandAt,
+    afterLastCommandMs: { lastRowCreated: lastOf('rowCreated'), lastFlowAdded: lastOf('flowAdded'), lastBatchPickup: lastOf('lastPickup') },
     verdictMsEach: {
       min: Math.min(...runs.map((r) => r.verdictMs)),
       median: median(runs.map((r) => r.verdictMs)),

@@ -21,6 +21,12 @@ export interface CommandDeps {
   deployments: DeploymentServices;
   /** Bounds the work that follows acks, so a burst of commands never delays the acks themselves. */
   afterAck: Limiter;
+  /**
+   * Bounds the recording and enqueueing of `/readiness run`s after acks, apart from `afterAck` and wider: the
+   * assessment store and the flow queue group the requests in flight into a few transactions, so a burst is
+   * recorded in a handful of round trips only if its commands are in flight together.
+   */
+  startAfterAck: Limiter;
   /** Bounds the posting of first messages after acks, apart from `afterAck`, so posts never hold up the recording. */
   postAfterAck: Limiter;
   /** How long after the ack a `/readiness run`'s intake job runs (see INTAKE_DELAY_MS). */

@@ -108,7 +108,8 @@ export async function handleRun(deps: CommandDeps, ctx: CommandContext, target: 
   }
   await ctx.ack(messages.assessing(target.service, target.environment));
   // Two bounds: a burst's later commands are recorded and their checks started while earlier messages are still
-  // being posted (the verdict waits on the first, only the message on the second).
-  const started = await deps.afterAck(() => start(deps, request, ctx));
+  // being posted (the verdict waits on the first, only the message on the second). The first is wide: the commands
+  // of a burst are recorded together, in a few grouped transactions and flow adds.
+  const started = await deps.startAfterAck(() => start(deps, request, ctx));
   if (started) await deps.postAfterAck(() => publish(deps, started, request, ctx));
 }

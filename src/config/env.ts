@@ -83,9 +83,9 @@ const EnvShape = z.object({
    */
   WORKER_CONCURRENCY: positiveInt(DEFAULT_WORKER_CONCURRENCY),
   /**
-   * How many commands' post-ack work (for `/readiness run`: record and enqueue; posting its message has a bound
-   * of 2 of its own) one bot process runs at once. Low keeps every ack fast under bursts; the rest waits its turn
-   * in memory. @defaultValue 2
+   * How many commands' post-ack work one bot process runs at once (not `/readiness run`'s: its recording is grouped
+   * with the other runs in flight, and its message posted under a bound of 2 of its own). Low keeps every ack fast
+   * under bursts; the rest waits its turn in memory. @defaultValue 2
    */
   ACK_FOLLOW_UP_CONCURRENCY: positiveInt(2),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

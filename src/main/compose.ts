@@ -49,6 +49,13 @@ import { INBOX_LEASE_MS, startInboxReplay } from '../../jobs/inbox-replay.ts';
  */
 const POST_AFTER_ACK_CONCURRENCY = 2;
 
+/**
+ * `/readiness run`s one bot records and enqueues at once after acking. Wide on purpose: the requests in flight are
+ * grouped into a few transactions (the assessment store) and flow adds (the queue), two groups out at a time, so this
+ * bounds only how many wait for a group, and a burst of 100 is recorded in a handful of round trips (docs/performance.md).
+ */
+const START_AFTER_ACK_CONCURRENCY = 200;
+
 export async function probeReadiness(runtime: Runtime): Promise<ReadyReport> {
   const probe = async (check: () => Promise<unknown>) => {
     try {
@@ -101,7 +108,7 @@ export interface BotOptions {
   signingSecret: string | undefined;
   appToken: string | undefined;
   port: number;
-  /** Commands whose post-ack work (record, enqueue; and for other commands all of it) runs at once in this process. @defaultValue 2 */
+  /** Commands whose post-ack work (all of it but a run's recording and first message) runs at once in this process. @defaultValue 2 */
   followUpConcurrency?: number;
   /** Run the digests' cron schedules in this process (every replica may: each slot is one job). @defaultValue true */
   digestSchedules?: boolean;
@@ -110,8 +117,8 @@ export interface BotOptions {
   /** How long after the ack a `/readiness run`'s intake job runs (see INTAKE_DELAY_MS). @defaultValue 30000 */
   intakeDelayMs?: number | undefined;
   /**
-   * Runs the work that follows acks. Tests pass one that drops it, to play a bot that dies right after acking.
-   * @defaultValue a limiter of `followUpConcurrency`
+   * Runs the work that follows acks (a run's recording included). Tests pass one that drops it, to play a bot that
+   * dies right after acking. @defaultValue a limiter of `followUpConcurrency` (START_AFTER_ACK_CONCURRENCY for runs)
    */
   afterAck?: Limiter | undefined;
   /** Serve /healthz, /readyz and /metrics here, apart from Slack's listener. @defaultValue no admin listener */
@@ -192,6 +199,8 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
     deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
     afterAck: options.afterAck ?? createLimiter(options.followUpConcurrency ?? 2, { waitFor: () => ackGate.quiet() }),
+    // A test's afterAck (one that drops the work, to play a bot dying after its acks) stands for this one too.
+    startAfterAck: options.afterAck ?? createLimiter(START_AFTER_ACK_CONCURRENCY, { waitFor: () => ackGate.quiet() }),
     postAfterAck: createLimiter(POST_AFTER_ACK_CONCURRENCY, { waitFor: () => ackGate.quiet() }),
     intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,
@@ -270,6 +279,7 @@ function startReplayingInbox(runtime: Runtime, options: WorkerProcessOptions) {
     approvals: approvalServices(runtime, chatPort(runtime.slack), now),
     deployments: deploymentServices(runtime, chatPort(runtime.slack), now, { logger: settings.logger }),
     afterAck: runAtOnce,
+    startAfterAck: runAtOnce,
     postAfterAck: runAtOnce,
     intakeDelayMs: options.intakeDelayMs ?? INTAKE_DELAY_MS,
     now,

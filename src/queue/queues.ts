@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import { createKeyedBatcher } from '../shared/keyed-batcher.ts';
 import type { DeploymentScheduler } from '../deployments/deployment.ports.ts';
 import type { DigestScheduler } from '../digests/digest.ports.ts';
@@ -45,6 +45,9 @@ export function digestSchedulerFor(digests: Queue): DigestScheduler {
     },
   };
 }
+
+/** Most assessment flows in one addBulk: a burst of 100 small assessments is two or three Redis transactions. */
+export const FLOW_GROUPS = { maxBatch: 50 } as const;
 
 type IntakeJob = { name: string; data: Record<string, unknown>; opts: JobsOptions };
 
@@ -131,9 +134,19 @@ export function createQueues(connection: RedisConnection, prefix: string, logger
   });
   const renderInWindow = (name: string, data: Record<string, string>, dedupId: string, jobIdOf: (request: string) => string) =>
     requestRenderOf(dedupId, { name, data, jobId: jobIdOf(renderRequestId()) });
+  /**
+   * The flows of assessments created together go to Redis in one transaction (addBulk, one round trip): a lone
+   * assessment's flow goes at once, those enqueued while it is out go together in the next (FLOW_GROUPS). Job ids
+   * stay deterministic, so a flow added twice is still one. BullMQ adds a bulk atomically: if it fails, no flow of
+   * it was added and every caller in it sees the error (only Redis itself fails an add of new jobs).
+   */
+  const addFlowTogether = createKeyedBatcher<FlowJob, void>(async (_key, flowJobs) => {
+    await flows.addBulk([...flowJobs]);
+    return flowJobs.map(() => undefined);
+  }, FLOW_GROUPS);
   const scheduler: AssessmentScheduler = {
     async enqueueAssessment(assessmentId, checkIds) {
-      await flows.add({
+      await addFlowTogether('flows', {
         name: 'assessment',
         queueName: QueueName.assessments,
         data: { assessmentId },

@@ -24,7 +24,7 @@ function checkRowOf(check: CheckSpec, state: InitialCheckState): CheckRow {
 }
 
 /** A row per check of the plan: applicable checks in their initial state, the others SKIPPED with the reason. */
-function checkRowsOf(plan: AssessmentPlan): CheckRow[] {
+export function checkRowsOf(plan: AssessmentPlan): CheckRow[] {
   const { checks, skipped, attestations } = plan;
   return [
     ...checks.map((check) => checkRowOf(check, initialCheckState(check, attestations.get(check.id)))),
@@ -63,6 +63,19 @@ async function insertCheckRows(tx: Tx, assessmentId: string, rows: readonly Chec
   return inserted.map((row) => row.check_id);
 }
 
+/** The audit event of a recorded request, written in the transaction that inserts its assessment. */
+export function requestedAudit(input: NewAssessment, plan: AssessmentPlan, created: { id: string; status: string }) {
+  return auditInsert({
+    actor: input.requestedBy,
+    action: 'assessment.requested',
+    subjectType: 'assessment',
+    subjectId: created.id,
+    before: null,
+    after: { status: created.status },
+    data: { service: input.service, environment: input.environment, checks: plan.checks.length, skipped: plan.skipped.length },
+  });
+}
+
 /** The assessment with its check rows and audit event, or undefined when its requestKey was already taken. */
 async function insertAssessment(tx: Tx, input: NewAssessment, plan: AssessmentPlan, rows: readonly CheckRow[]): Promise<AssessmentView | undefined> {
   // ON CONFLICT DO NOTHING rather than a unique violation: every run is asked for twice (the bot, then its
@@ -73,17 +86,7 @@ async function insertAssessment(tx: Tx, input: NewAssessment, plan: AssessmentPl
   });
   if (!created) return undefined;
   const order = await insertCheckRows(tx, created.id, rows);
-  await tx.auditEvent.create({
-    data: auditInsert({
-      actor: input.requestedBy,
-      action: 'assessment.requested',
-      subjectType: 'assessment',
-      subjectId: created.id,
-      before: null,
-      after: { status: created.status },
-      data: { service: input.service, environment: input.environment, checks: plan.checks.length, skipped: plan.skipped.length },
-    }),
-  });
+  await tx.auditEvent.create({ data: requestedAudit(input, plan, created) });
   // The rows are what was just inserted, in the order the database sorts them (as `find` returns them).
   const byId = new Map(rows.map((row) => [row.checkId, row]));
   return toView({ ...created, checks: order.flatMap((checkId) => byId.get(checkId) ?? []) });
