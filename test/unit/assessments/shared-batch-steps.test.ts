@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { oncePerAssessmentAtATime } from '../../../src/assessments/batch-completion.ts';
+import { oncePerAssessmentAtATime, startOncePerAssessment } from '../../../src/assessments/shared-batch-steps.ts';
 
 const A1 = '6f1c1c1e-1b1a-4c4e-8a57-3f0c2f1d9a10';
 const A2 = '0b7f2c56-52d4-4d4f-9f3e-2f0d6a1c8e21';
@@ -57,5 +57,31 @@ describe('oncePerAssessmentAtATime', () => {
     await settled();
     runs[1]?.release(0);
     expect(await again).toBe(0);
+  });
+});
+
+describe('startOncePerAssessment', () => {
+  it('sends the guarded start once per assessment; later batches wait for it and are told they did not make the change', async () => {
+    const updates: string[] = [];
+    const start = startOncePerAssessment(async (assessmentId) => {
+      updates.push(assessmentId);
+      await settled();
+      return true;
+    });
+    const answers = await Promise.all([start(A1, new Date()), start(A1, new Date()), start(A2, new Date()), start(A1, new Date())]);
+    expect(answers).toEqual([true, false, true, false]);
+    expect(updates).toEqual([A1, A2]);
+  });
+
+  it('forgets a start that failed, so the next batch tries again', async () => {
+    const outage = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+    let calls = 0;
+    const start = startOncePerAssessment(async () => {
+      calls += 1;
+      if (calls === 1) throw outage;
+      return true;
+    });
+    await expect(start(A1, new Date())).rejects.toBe(outage);
+    expect(await start(A1, new Date())).toBe(true);
   });
 });
