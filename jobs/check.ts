@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { CheckBatchFailure, runCheckBatch, type CheckBatchDeps } from '../src/assessments/run-check-batch.ts';
 import { completeRecordedAssessment } from '../src/assessments/finish-assessment.ts';
 import { createOutcomeRecorder } from '../src/assessments/outcome-recorder.ts';
+import { oncePerAssessmentAtATime, startOncePerAssessment } from '../src/assessments/shared-batch-steps.ts';
 import type { AssessmentRepository } from '../src/assessments/assessment.ports.ts';
 import { classifyInfrastructureError, infrastructureErrorDetail } from '../src/assessments/infrastructure-error.ts';
 import {
@@ -44,12 +45,18 @@ function countCrashes(crashes: Record<string, number>, failure: CheckBatchFailur
  * that crashed is retried (only its unrecorded checks run again) until runCheckBatch records it ERROR.
  */
 export function checkProcessor(deps: CheckProcessorDeps) {
-  // One recorder and one bound per process: the batches running at once share their writes and the check slots.
+  // One recorder and one bound per process: the batches running at once share their writes and the check slots,
+  // and those of one assessment share its start and, finishing together, their count of the checks left and the completion.
   const batchDeps: CheckBatchDeps = {
     ...deps,
+    assessments: {
+      ...deps.assessments,
+      markRunning: startOncePerAssessment((id, at) => deps.assessments.markRunning(id, at)),
+      countUnfinishedChecks: oncePerAssessmentAtATime((id) => deps.assessments.countUnfinishedChecks(id)),
+    },
     recordOutcome: createOutcomeRecorder(deps),
     slot: createLimiter(deps.checksInFlight),
-    finish: (assessmentId) => completeRecordedAssessment(deps, assessmentId),
+    finish: oncePerAssessmentAtATime((assessmentId) => completeRecordedAssessment(deps, assessmentId)),
   };
   const windowMs = deps.infrastructureRetryWindowMs ?? DEFAULT_INFRASTRUCTURE_RETRY_WINDOW_MS;
   return async (job: Job) => {

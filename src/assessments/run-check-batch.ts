@@ -8,7 +8,10 @@ import type { RecordOutcome } from './outcome-recorder.ts';
 
 export interface CheckBatchDeps {
   assessments: Pick<AssessmentRepository, 'findCheckSpecs' | 'markRunning' | 'countUnfinishedChecks'>;
-  /** Records one outcome unless the check already has one (see createOutcomeRecorder: outcomes landing together share a write). */
+  /**
+   * Records one outcome unless the check already has one, and asks for the message render (see createOutcomeRecorder:
+   * outcomes landing together share a write and one render request).
+   */
   recordOutcome: RecordOutcome;
   scheduler: Pick<AssessmentScheduler, 'requestRender'>;
   /** Runs the check for its assessment's service and environment, under the check's own timeout. */
@@ -75,7 +78,6 @@ export async function runCheckBatch(
   const record = async (checkId: string, outcome: Omit<CheckOutcomeRecord, 'attempts'>) => {
     const applied = await deps.recordOutcome(assessmentId, checkId, { ...outcome, attempts: input.attempt }, deps.now());
     (applied ? result.recorded : result.alreadyRecorded).push(checkId);
-    if (applied) await deps.scheduler.requestRender(assessmentId);
   };
   const runOne = async (checkId: string, check: StoredCheckSpec) => {
     const spec = CheckSpec.safeParse(check.spec);

@@ -36,7 +36,8 @@ export async function runStoredCheck(
   target: CheckTarget,
   options: RunCheckOptions = {},
 ): Promise<TimedOutcome> {
-  const spec = runnableSpec(stored, containsRedaction(stored) ? configuredCheck(config, target, stored.id) : undefined);
+  // Most stored specs had no literal secret: they run as stored, without redacting the configured check to compare.
+  const spec = containsRedaction(stored) ? runnableSpec(stored, configuredCheck(config, target, stored.id)) : stored;
   if (spec === undefined) return { status: 'ERROR', message: SECRETS_UNAVAILABLE, evidence: {}, durationMs: 0 };
   return checks.runCheck(spec, target, options);
 }

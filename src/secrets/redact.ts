@@ -81,8 +81,26 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
 /** Slack's `response_url` lets whoever holds it post into the channel for 30 minutes: a capability, so a secret. */
 const CAPABILITY_NAMES = new Set(['response url', 'webhook url']);
 
+/**
+ * Answers of isSecretName by name. A worker asks about the same few field names (`url`, `status`, `latencyMs`, a
+ * spec's header names) for every check it runs; splitting each into words again was a good part of redacting an
+ * outcome. Bounded, since names come from configs and answers; cleared whole when full.
+ */
+const secretNameAnswers = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 2000;
+
 /** Whether a field, header or parameter of this name carries a secret. */
 export function isSecretName(name: string): boolean {
+  let answer = secretNameAnswers.get(name);
+  if (answer === undefined) {
+    answer = nameCarriesSecret(name);
+    if (secretNameAnswers.size >= MAX_REMEMBERED_NAMES) secretNameAnswers.clear();
+    secretNameAnswers.set(name, answer);
+  }
+  return answer;
+}
+
+function nameCarriesSecret(name: string): boolean {
   const words = wordsOf(name);
   if (CAPABILITY_NAMES.has(words.join(' '))) return true;
   if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words.at(-1) ?? '')) return false;
@@ -125,29 +143,51 @@ const JSON_MEMBER = /"([^"\\\n]{1,64})"(\s*:\s*)"((?:[^"\\\n]|\\.)*)"/g;
 // `Bearer abc…` / `Basic dXNl…` in free text (an error message quoting a header).
 const AUTH_SCHEME = /\b(Bearer\s+[A-Za-z0-9._~+/=-]{8,}|Basic\s+(?=[A-Za-z+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2})/g;
 
-/** Text with every credential it shows replaced: URL userinfo, secret query parameters, key=value secrets, auth schemes. */
+/**
+ * Text with every credential it shows replaced: URL userinfo, secret query parameters, key=value secrets, auth schemes.
+ * Each pattern runs only on text holding the character or word it cannot match without (`@`, `=`, `"`, `Bearer` /
+ * `Basic`): most of what a worker redacts (`https://api/health answered 200 in 12 ms`) has none, and is returned as is.
+ */
 export function redactText(text: string): string {
   if (text === '') return text;
-  return text
-    .replace(USERINFO, (_whole, scheme: string, userinfo: string) => {
-      const colon = userinfo.indexOf(':');
-      // A user name alone (`postgres@`) is not a secret; a token in its place (`https://ghp_…@github.com`) is.
-      if (colon === -1) return userinfo.length >= TOKEN_AS_USER_LENGTH ? `${scheme}${redactSecretValue(userinfo)}@` : `${scheme}${userinfo}@`;
-      const password = userinfo.slice(colon + 1);
-      return `${scheme}${userinfo.slice(0, colon)}:${redactSecretValue(password)}@`;
-    })
-    .replace(QUERY_PARAMETER, (whole, separator: string, name: string, value: string) =>
-      isSecretQueryName(decodeSafely(name)) ? `${separator}${name}=${redactSecretValue(decodeSafely(value)) === REDACTED ? REDACTED : value}` : whole,
-    )
-    .replace(JSON_MEMBER, (whole, name: string, separator: string, value: string) =>
-      isSecretName(name) && redactSecretValue(value) === REDACTED ? `"${name}"${separator}"${REDACTED}"` : whole,
-    )
-    .replace(KEY_VALUE_SECRET, (whole, name: string, separator: string, value: string) => {
-      const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : '';
-      const inner = quote === '' ? value : value.slice(1, -1);
-      return redactSecretValue(inner) === REDACTED ? `${name}${separator}${quote}${REDACTED}${quote}` : whole;
-    })
-    .replace(AUTH_SCHEME, (whole: string) => `${whole.split(/\s+/)[0] ?? ''} ${REDACTED}`);
+  let redacted = text;
+  if (redacted.includes('@')) redacted = redactUserinfo(redacted);
+  if (redacted.includes('=')) redacted = redactQueryParameters(redacted);
+  if (redacted.includes('"')) redacted = redactJsonMembers(redacted);
+  if (redacted.includes('=')) redacted = redactKeyValueSecrets(redacted);
+  if (redacted.includes('Bearer') || redacted.includes('Basic'))
+    redacted = redacted.replace(AUTH_SCHEME, (whole: string) => `${whole.split(/\s+/)[0] ?? ''} ${REDACTED}`);
+  return redacted;
+}
+
+function redactUserinfo(text: string): string {
+  return text.replace(USERINFO, (_whole, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    // A user name alone (`postgres@`) is not a secret; a token in its place (`https://ghp_…@github.com`) is.
+    if (colon === -1) return userinfo.length >= TOKEN_AS_USER_LENGTH ? `${scheme}${redactSecretValue(userinfo)}@` : `${scheme}${userinfo}@`;
+    const password = userinfo.slice(colon + 1);
+    return `${scheme}${userinfo.slice(0, colon)}:${redactSecretValue(password)}@`;
+  });
+}
+
+function redactQueryParameters(text: string): string {
+  return text.replace(QUERY_PARAMETER, (whole, separator: string, name: string, value: string) =>
+    isSecretQueryName(decodeSafely(name)) ? `${separator}${name}=${redactSecretValue(decodeSafely(value)) === REDACTED ? REDACTED : value}` : whole,
+  );
+}
+
+function redactJsonMembers(text: string): string {
+  return text.replace(JSON_MEMBER, (whole, name: string, separator: string, value: string) =>
+    isSecretName(name) && redactSecretValue(value) === REDACTED ? `"${name}"${separator}"${REDACTED}"` : whole,
+  );
+}
+
+function redactKeyValueSecrets(text: string): string {
+  return text.replace(KEY_VALUE_SECRET, (whole, name: string, separator: string, value: string) => {
+    const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : '';
+    const inner = quote === '' ? value : value.slice(1, -1);
+    return redactSecretValue(inner) === REDACTED ? `${name}${separator}${quote}${REDACTED}${quote}` : whole;
+  });
 }
 
 function decodeSafely(text: string): string {
@@ -230,6 +270,8 @@ export function secretValuesOf(spec: unknown): string[] {
 }
 
 function urlSecrets(text: string): string[] {
+  // Credentials sit in the userinfo (before an '@') or the query (after a '?'): a URL with neither has none to parse.
+  if (!text.includes('@') && !text.includes('?')) return [];
   let url: URL;
   try {
     url = new URL(text);

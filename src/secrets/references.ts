@@ -106,12 +106,25 @@ async function readReference(
   }
 }
 
+/** Whether any string in `value` has `${` in it (a reference or an escape): what resolveReferences has to rewrite. */
+function holdsReferenceSyntax(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('${');
+  // Deeper than any spec: let the full walk deal with it rather than guess.
+  if (depth > 64) return true;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  if (Array.isArray(value)) return value.some((item) => holdsReferenceSyntax(item, depth + 1));
+  for (const key in value) if (Object.hasOwn(value, key) && holdsReferenceSyntax((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
 /**
  * Resolves every reference in every string of `value` (nested objects and arrays too), returning the resolved copy
- * and the secret values it put in, so what the run shows can be redacted by value. The first reference that cannot
- * be resolved ends it, naming the reference.
+ * and the secret values it put in, so what the run shows can be redacted by value (a value without any reference is
+ * returned as it is, not copied). The first reference that cannot be resolved ends it, naming the reference.
  */
 export async function resolveReferences<T>(value: T, source: SecretSource): Promise<Resolution<T>> {
+  // Most specs hold no reference (nor a `$${` escape): they run as they are, without a copy or a promise per field.
+  if (!holdsReferenceSyntax(value, 0)) return { ok: true, value, secrets: [] };
   const secrets = new Set<string>();
   const cache = new Map<string, string>();
   let failure: { reference: string; problem: string } | undefined;

@@ -67,6 +67,11 @@ describe('isSecretName', () => {
   ])('%s → %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
   });
+
+  it('gives the same answers after many other names were asked about (its remembered answers are bounded)', () => {
+    for (let i = 0; i < 5000; i += 1) isSecretName(`field${i}`);
+    expect([isSecretName('x-api-key'), isSecretName('url'), isSecretName('db_password'), isSecretName('field1')]).toEqual([true, false, true, false]);
+  });
 });
 
 describe('redactDeep', () => {

@@ -65,6 +65,21 @@ describe('resolveReferences', () => {
     });
   });
 
+  it('runs a spec without references as it is, and still finds one deep inside a list', async () => {
+    const plain = { url: 'https://api/health', headers: { accept: 'json' }, expectStatus: [200, 204], timeoutMs: 5 };
+    const resolved = await resolveReferences(plain, source({}));
+    expect(resolved).toEqual({ ok: true, value: plain, secrets: [] });
+    const nested = await resolveReferences(
+      { steps: [{ headers: { a: 'x' } }, { headers: { b: 'Bearer ${env:DEEP}' } }] },
+      source({ DEEP: 'deep-value' }),
+    );
+    expect(nested).toEqual({
+      ok: true,
+      value: { steps: [{ headers: { a: 'x' } }, { headers: { b: 'Bearer deep-value' } }] },
+      secrets: ['deep-value'],
+    });
+  });
+
   it('does not interpolate {{vars}} or references inside a resolved value', async () => {
     const resolved = await resolveReferences({ v: '${env:A}' }, source({ A: '${env:B} {{x}}', B: 'never' }));
     expect(resolved).toMatchObject({ ok: true, value: { v: '${env:B} {{x}}' } });
