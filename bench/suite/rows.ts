@@ -105,7 +105,7 @@ export function checksRow(bench: string, figure: string, checks: Record<string, 
     bench,
     figure,
     floor: '–',
-    value: failed.length === 0 ? `all ${rest.length} hold` : `${failed.length} of ${rest.length} failed`,
+    value: failed.length > 0 ? `${failed.length} of ${rest.length} failed` : rest.length === 1 ? 'holds' : `all ${rest.length} hold`,
     ratio: null,
     target: 'all hold',
     outcome: failed.length === 0 ? 'met' : 'missed',
@@ -146,5 +146,5 @@ export function renderTable(rows: readonly Row[]): string {
     const ratio = row.ratio === null ? '–' : `${row.ratio}×`;
     lines.push(`| ${[row.bench, row.figure, row.floor, row.value, ratio, row.target, result].map(cell).join(' | ')} |`);
   }
-  return [...lines, ...(notes.length > 0 ? ['', ...notes.map((note, i) => `(${i + 1}) ${note}`)] : [])].join('\n');
+  return [...lines, ...(notes.length > 0 ? ['', ...notes.map((note, i) => `- (${i + 1}) ${note}`)] : [])].join('\n');
 }

@@ -41,6 +41,11 @@ describe('npm run bench: options', () => {
     expect(refused(['--help']).exitCode).toBe(0);
   });
 
+  it('runs the Slack bench once as is and once with a 429 storm, so that "0 unhandled 429s" meets some 429s', () => {
+    const runs = planRuns({ benches: ['slack-calls'], quick: false, workers: [1] });
+    expect(runs.map((run) => run.args)).toEqual([[], ['--storm', '0.2']]);
+  });
+
   it('plans one process per bench, and one verdict run per worker count for the scaling part', () => {
     const runs = planRuns({ benches: ['verdict', 'scaling'], quick: true, workers: [1, 2] });
     expect(runs.map((run) => [run.script, run.resultName])).toEqual([
@@ -117,7 +122,12 @@ describe('npm run bench: targets', () => {
       checks: { callsWithinTPlus2: false, finalStateShownEverywhere: true, noRenderJobFailed: true, noErrorLogged: true },
     });
     expect([calls?.value, calls?.outcome]).toEqual(['8 calls, T = 5.2 s', 'missed']);
-    expect([unhandled?.value, unhandled?.outcome]).toEqual(['0', 'met']);
+    expect([unhandled?.value, unhandled?.outcome, unhandled?.note]).toEqual(['0', 'met', 'of 3 calls answered 429 by the stand-in']);
+    const [stormCalls] = slackCallsRows({ storm: 0.2, rows: [{ t: 2, seconds: [2.4], calls: [3], limit: [4] }] });
+    expect([stormCalls?.figure, stormCalls?.outcome]).toEqual([
+      'Slack calls per assessment lasting T (the closest to its bound), 20 % of calls answered 429',
+      'met',
+    ]);
   });
 
   it('judges the deployment overhead by its worst run against the issue’s 300 ms', () => {
@@ -155,7 +165,7 @@ describe('npm run bench: the table', () => {
     expect(table[0]).toBe('| bench | figure | floor (same run) | value | ratio | target | result |');
     expect(table[2]).toBe('| deploy | bot overhead, 4 phases × 20 no-op tasks, worst of 1 runs | – | 120 ms (median 90 ms) | – | < 300 ms | met |');
     expect(table[3]).toBe('| ack | bench/ack-latency.ts | – | – | – | – | **CRASHED** (1) |');
-    expect(table.at(-1)).toBe('(1) exited 2 after 3 s without writing its result');
+    expect(table.at(-1)).toBe('- (1) exited 2 after 3 s without writing its result');
     expect(rows.filter(failsSuite)).toHaveLength(1);
   });
 
