@@ -96,7 +96,7 @@ const passed = !rows.some(failsSuite) && scalingRuns.every((done) => done.json !
 print(
   `\n== npm run bench${options.quick ? ' --quick' : ''}: ${suiteStarted.toISOString()}, load average ${loadAtStart.join(' ')} → ${loadAtEnd.join(' ')}\n`,
 );
-print(renderTable(rows));
+print(rows.length > 0 ? renderTable(rows) : '(no bench with targets was run: the scaling part reports, it does not judge)');
 if (scaling) {
   print('\nScaling out: the verdict bench with N worker processes (one bot, the same Redis and Postgres, the same machine)\n');
   print(scaling.markdown);
@@ -135,7 +135,7 @@ print(`results: ${resultPath}`);
 const failing = rows.filter(failsSuite).map((row) => `${row.bench}: ${row.figure} (${row.outcome})`);
 print(
   passed
-    ? 'PASS: every target met'
+    ? `PASS: ${rows.length > 0 ? 'every target met' : 'every run finished'}`
     : `FAIL: ${[...failing, ...scalingRuns.filter((d) => !d.json).map((d) => `${d.run.label} (crashed)`)].join('; ') || 'interrupted'}`,
 );
 process.exitCode = process.exitCode === 130 ? 130 : passed ? 0 : 1;
