@@ -75,12 +75,14 @@ const rows: Row[] = finished
   .filter((done) => done.run.bench !== 'scaling')
   .flatMap((done) => {
     const bench = done.run.bench as Exclude<BenchName, 'scaling'>;
-    if (done.json === undefined) return [crashedRow(bench, `bench/${done.run.script}`, done.failure ?? 'no result')];
+    if (done.json === undefined) return [crashedRow(bench, `${done.run.label} (bench/${done.run.script})`, done.failure ?? 'no result')];
     const benchRows = READERS[bench](done.json);
     // A bench that wrote its JSON and then died (a code other than met 0 / missed 1) is worth knowing about.
-    const code = done.child?.code;
+    const { code, signal } = done.child ?? { code: 0, signal: null };
     if (code !== 0 && code !== 1 && benchRows[0])
-      benchRows[0].note = [benchRows[0].note, `the bench ${describeEnd(done.child!)}`].filter(Boolean).join('; ');
+      benchRows[0].note = [benchRows[0].note, `the bench wrote its result, then ended with ${signal ?? `exit code ${code}`}`]
+        .filter(Boolean)
+        .join('; ');
     return benchRows;
   });
 const scalingRuns = finished.filter((done) => done.run.bench === 'scaling');
