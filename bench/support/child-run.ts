@@ -69,7 +69,7 @@ export async function readJsonWrittenSince(path: string, sinceMs: number): Promi
 
 /** How a child that wrote no result ended, in a few words for a table row. */
 export function describeEnd(run: ChildRun): string {
-  if (run.timedOut) return `stopped after ${Math.round(run.ms / 60_000)} min (timeout)`;
+  if (run.timedOut) return `stopped after ${Math.round(run.ms / 1000)} s (timeout)`;
   if (run.signal) return `ended by ${run.signal} after ${Math.round(run.ms / 1000)} s`;
   return `exited ${run.code} after ${Math.round(run.ms / 1000)} s without writing its result`;
 }
