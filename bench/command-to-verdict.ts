@@ -24,7 +24,7 @@ import { round } from './support/stats.ts';
 
 /**
  * `npm run bench:verdict`: what a user waits for. A signed `/readiness run` to the bot's HTTP endpoint (the bot in
- * this process, behind the Slack stand-in; the worker a separate `src/main/worker.ts` process), timed from the send
+ * this process, behind the Slack stand-in; the worker one `src/main/worker.ts` process, or `--workers N`), timed from the send
  * to the verdict row (`completedAt`), for one assessment of 20, 200 and 1,000 http checks against an endpoint that
  * answers after D ms, and for 100 assessments of 20 checks sent at once. Floors measured in the same run: D itself
  * (one request from here to the endpoint) and a naive BullMQ flow (one child job per check, no database) in a
@@ -54,6 +54,8 @@ function readOptions() {
       'log-level': { type: 'string', default: 'error' },
       'cpu-prof': { type: 'string' },
       'follow-up': { type: 'string' },
+      workers: { type: 'string', default: '1' },
+      results: { type: 'string', default: NAME },
     },
   });
   const int = (name: string, value: string, min: number) => {
@@ -74,9 +76,18 @@ function readOptions() {
     cpuProfileDir: values['cpu-prof'],
     /** The bot's ACK_FOLLOW_UP_CONCURRENCY (its default when not given). */
     followUp: values['follow-up'] === undefined ? undefined : int('follow-up', values['follow-up'], 1),
+    /** Worker processes (replicas of `npm run worker`), to see how the figures move when scaling out. */
+    workers: int('workers', values.workers, 1),
+    /** The result file's name in bench/results/ (`npm run bench` keeps one per worker count). */
+    resultsName: resultsName(values.results),
   };
 }
 type Options = ReturnType<typeof readOptions>;
+
+function resultsName(given: string): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(given)) fail(`--results must be a file name of lower-case letters, digits and dashes, got ${given}`);
+  return given;
+}
 
 const serviceFor = (size: number) => `verdict-${size}`;
 
@@ -322,15 +333,24 @@ async function measureConcurrent(stack: LocalStack, count: number) {
   };
 }
 
-async function waitForWorkers(stack: LocalStack, worker: ChildProcess) {
+/** CPU time of every worker process together. */
+const workersCpuMs = async (workers: ChildProcess[]) =>
+  (await Promise.all(workers.map((worker) => processTreeCpuMs(worker.pid)))).reduce((a, b) => a + b, 0);
+
+/**
+ * Until every worker process has its BullMQ workers up (each process runs at least one on each queue), so start-up
+ * is not timed.
+ */
+async function waitForWorkers(stack: LocalStack, workers: ChildProcess[]) {
   const { render, assessments, checks } = stack.runtime.queues.queues;
+  const exited = () => workers.some((worker) => worker.exitCode !== null || worker.signalCode !== null);
   const ready = await pollUntil(
-    async () => (await Promise.all([render, assessments, checks].map((queue) => queue.getWorkersCount()))).every((n) => n > 0),
-    (ok) => ok || worker.exitCode !== null,
-    Date.now() + 60_000,
+    async () => (await Promise.all([render, assessments, checks].map((queue) => queue.getWorkersCount()))).every((n) => n >= workers.length),
+    (ok) => ok || exited(),
+    Date.now() + 60_000 * workers.length,
     100,
   );
-  if (!ready.value) throw new Error('the worker process did not start its workers');
+  if (!ready.value) throw new Error(`the worker processes did not all start their workers${exited() ? ' (one exited)' : ''}`);
 }
 
 async function main() {
@@ -346,10 +366,13 @@ async function main() {
   const configDir = await mkdtemp(join(tmpdir(), 'readiness-verdict-'));
   const { logger } = countingLogger(options.logLevel);
   let stack: LocalStack | undefined;
-  let worker: ChildProcess | undefined;
+  const workers: ChildProcess[] = [];
   let counter: RoundTripCounter | undefined;
   try {
-    print(`load average at start: ${loadAtStart.join(' ')}; D = ${options.delayMs} ms; Redis ${privateRedis ? 'private' : 'shared'}`);
+    print(
+      `load average at start: ${loadAtStart.join(' ')}; D = ${options.delayMs} ms; Redis ${privateRedis ? 'private' : 'shared'}; ` +
+        `${options.workers} worker process(es)`,
+    );
     const floorMs = await measureDelayFloor(server);
     print(`floor D (one request from here): ${floorMs} ms`);
     const naive = await measureNaiveFlow(redisUrl, server, options.sizes, options);
@@ -369,8 +392,11 @@ async function main() {
       withWorkers: false,
       ...(options.followUp === undefined ? {} : { afterAck: createLimiter(options.followUp) }),
     });
-    worker = spawnWorkerProcess(stack, { configPath, logLevel: options.logLevel, cpuProfileDir: options.cpuProfileDir });
-    await waitForWorkers(stack, worker);
+    for (let i = 0; i < options.workers; i++) {
+      const profileDir = options.cpuProfileDir && options.workers > 1 ? join(options.cpuProfileDir, `worker-${i + 1}`) : options.cpuProfileDir;
+      workers.push(spawnWorkerProcess(stack, { configPath, logLevel: options.logLevel, cpuProfileDir: profileDir }));
+    }
+    await waitForWorkers(stack, workers);
     if (options.count) counter = await roundTripCounter(redisUrl, databaseUrl);
 
     const sizes: Record<string, unknown>[] = [];
@@ -382,13 +408,13 @@ async function main() {
       }
       const runs: (Run & { workerCpuMs: number; benchCpuMs: number })[] = [];
       for (let i = 0; i < options.repeat; i++) {
-        const [workerBefore, benchBefore] = [await processTreeCpuMs(worker.pid), process.cpuUsage()];
+        const [workerBefore, benchBefore] = [await workersCpuMs(workers), process.cpuUsage()];
         const run = await sendAndWait(stack, size, `run${size}`);
         const bench = process.cpuUsage(benchBefore);
         // Up to the moment the bench saw the verdict (within its 25 ms poll): the renders that follow are not in it.
         runs.push({
           ...run,
-          workerCpuMs: (await processTreeCpuMs(worker.pid)) - workerBefore,
+          workerCpuMs: (await workersCpuMs(workers)) - workerBefore,
           benchCpuMs: Math.round((bench.user + bench.system) / 1000),
         });
       }
@@ -441,7 +467,7 @@ async function main() {
       );
       print(`  median run, ms after the send: ${JSON.stringify(medianRun?.timeline)}`);
       print(
-        `  CPU per run: worker ${runs.map((run) => run.workerCpuMs).join(', ')} ms; bot + stand-in + endpoint ${runs.map((run) => run.benchCpuMs).join(', ')} ms`,
+        `  CPU per run: worker process(es) ${runs.map((run) => run.workerCpuMs).join(', ')} ms; bot + stand-in + endpoint ${runs.map((run) => run.benchCpuMs).join(', ')} ms`,
       );
       if (perAssessment) print(`  per assessment (one counted run, renders included): ${JSON.stringify(perAssessment)}`);
     }
@@ -450,9 +476,9 @@ async function main() {
     if (options.concurrent > 0) {
       await sendAndWait(stack, CONCURRENT_SIZE, 'warmburst');
       await waitForQuiet(stack);
-      const workerBefore = await processTreeCpuMs(worker.pid);
+      const workerBefore = await workersCpuMs(workers);
       concurrent = { ...(await measureConcurrent(stack, options.concurrent)), workerCpuMs: 0 };
-      concurrent.workerCpuMs = (await processTreeCpuMs(worker.pid)) - workerBefore;
+      concurrent.workerCpuMs = (await workersCpuMs(workers)) - workerBefore;
       const targetMs = 2 * floorMs;
       checks['concurrent.allComplete'] = concurrent.completed === options.concurrent;
       checks['concurrent.underTarget'] = concurrent.lastVerdictAfterLastCommandMs <= targetMs;
@@ -471,13 +497,14 @@ async function main() {
       loadAverageAtEnd: loadavg().map((n) => round(n, 2)),
       delayMs: options.delayMs,
       floorMs,
+      workers: options.workers,
       redis: privateRedis ? 'private' : 'shared',
       sizes,
       concurrent,
       passed,
       checks,
     };
-    const resultsPath = join(projectRoot, 'bench', 'results', `${NAME}.json`);
+    const resultsPath = join(projectRoot, 'bench', 'results', `${options.resultsName}.json`);
     await mkdir(dirname(resultsPath), { recursive: true });
     await writeFile(resultsPath, `${JSON.stringify(result, null, 2)}\n`);
     print(
@@ -492,7 +519,7 @@ async function main() {
     print(`results: ${resultsPath}`);
     process.exitCode = passed ? 0 : 1;
   } finally {
-    await stopWorkerProcess(worker);
+    await Promise.all(workers.map((worker) => stopWorkerProcess(worker)));
     await counter?.close();
     await stack?.close().catch(() => undefined);
     await server.close();

@@ -2,11 +2,11 @@
 // process, one after the other, then prints one table of what each did and found and writes bench/results/chaos.json.
 // A scenario writes its own result with writeScenarioResult (support/result.ts); the run fails when any scenario
 // found a lost, doubled or stuck effect, a wrong verdict or a crash, or recovered slower than its bound.
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { projectRoot } from '../../src/shared/paths.ts';
+import { describeEnd, readJsonWrittenSince, runTsFile } from '../support/child-run.ts';
 import { resultPath, type ScenarioResult } from './support/result.ts';
 
 const chaosDir = join(projectRoot, 'bench', 'chaos');
@@ -24,22 +24,17 @@ const scenarios = wanted.length > 0 ? wanted : available;
 
 async function runScenario(name: string): Promise<ScenarioResult> {
   const started = Date.now();
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(chaosDir, `${name}.scenario.ts`)], { stdio: 'inherit' });
-    child.on('exit', (exitCode) => resolve(exitCode));
-  });
-  try {
-    return JSON.parse(await readFile(resultPath(name), 'utf8')) as ScenarioResult;
-  } catch {
-    return {
-      scenario: name,
-      did: `exited ${code} after ${Date.now() - started} ms without writing a result`,
-      found: { lost: 0, doubled: 0, stuck: 0, wrongVerdicts: 0, crashes: 1 },
-      recovery: [],
-      pass: false,
-      figures: {},
-    };
-  }
+  const run = await runTsFile(join(chaosDir, `${name}.scenario.ts`), []);
+  const written = await readJsonWrittenSince(resultPath(name), started);
+  if (written !== undefined) return written as ScenarioResult;
+  return {
+    scenario: name,
+    did: describeEnd(run),
+    found: { lost: 0, doubled: 0, stuck: 0, wrongVerdicts: 0, crashes: 1 },
+    recovery: [],
+    pass: false,
+    figures: {},
+  };
 }
 
 const results: ScenarioResult[] = [];
