@@ -7,6 +7,7 @@ import { networkCheckRunner } from '../probes/check-runner.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
+import { warmUpDeploymentQueries } from '../store/deployments/warm-up.ts';
 import { createLimiter, type Limiter } from '../shared/limiter.ts';
 import { createAckGate } from '../shared/ack-gate.ts';
 import { withTimeout } from '../shared/timeout.ts';
@@ -144,6 +145,17 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/**
+ * The query shapes of starting and running a deployment, compiled now so the first deployment after a start costs
+ * what later ones do (warm-up.ts). In the background: readiness does not wait for it, and a failure (Postgres away)
+ * only means the first deployment compiles them itself.
+ */
+function warmUpInBackground(runtime: Runtime): void {
+  warmUpDeploymentQueries(runtime.db).catch((error: unknown) =>
+    runtime.settings.logger.debug('query warm-up stopped', { err: (error as Error).message }),
+  );
+}
+
 export async function startBot(runtime: Runtime, options: BotOptions): Promise<RunningBot> {
   const { settings } = runtime;
   const now = () => new Date();
@@ -180,6 +192,7 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   await connectDb(runtime.intakeDb).catch((error: unknown) =>
     settings.logger.warn('postgres not reachable at start-up; Slack requests are refused until it is', { err: (error as Error).message }),
   );
+  warmUpInBackground(runtime);
   const inboxLeaseMs = options.inboxLeaseMs ?? INBOX_LEASE_MS;
   // The record before the ack has a pool of its own, so it never waits for a connection behind post-ack work
   // (runtime.ts); finishing a request and renewing leases happen after the ack, on the main pool.
@@ -299,6 +312,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   await connectDb(runtime.db).catch((error: unknown) =>
     settings.logger.warn('postgres not reachable at start-up; jobs will retry', { err: (error as Error).message }),
   );
+  warmUpInBackground(runtime);
   const connection = createRedis(settings.redisUrl, 'worker', settings.logger, settings.redisTopology);
   // Deployment and sign-off notices are posted from jobs with no queue to pause: their client waits out Retry-After.
   const deployments = deploymentServices(runtime, chatPort(runtime.slack), () => new Date(), { logger: settings.logger });
