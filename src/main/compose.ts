@@ -146,9 +146,10 @@ export interface RunningBot {
 }
 
 /**
- * The query shapes of starting and running a deployment, compiled now so the first deployment after a start costs
+ * The query shapes a deployment's phase jobs run, compiled now so the first deployment after a worker started costs
  * what later ones do (warm-up.ts). In the background: readiness does not wait for it, and a failure (Postgres away)
- * only means the first deployment compiles them itself.
+ * only means the first deployment compiles them itself. Not in the bot: its idle memory is at its target (bench:footprint),
+ * and the queries before Start (the deploy gate) have run when the plan was made.
  */
 function warmUpInBackground(runtime: Runtime): void {
   warmUpDeploymentQueries(runtime.db).catch((error: unknown) =>
@@ -192,7 +193,6 @@ export async function startBot(runtime: Runtime, options: BotOptions): Promise<R
   await connectDb(runtime.intakeDb).catch((error: unknown) =>
     settings.logger.warn('postgres not reachable at start-up; Slack requests are refused until it is', { err: (error as Error).message }),
   );
-  warmUpInBackground(runtime);
   const inboxLeaseMs = options.inboxLeaseMs ?? INBOX_LEASE_MS;
   // The record before the ack has a pool of its own, so it never waits for a connection behind post-ack work
   // (runtime.ts); finishing a request and renewing leases happen after the ack, on the main pool.

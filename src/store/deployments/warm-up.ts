@@ -1,8 +1,6 @@
 import type { Db } from '../prisma.ts';
-import { findRequest } from '../signoffs/signoff-rows.ts';
 import { completePhase } from './phases.ts';
-import { findDeployment, lastAudited, latestCompletedAssessment } from './reads.ts';
-import { startDeployment } from './start.ts';
+import { findDeployment } from './reads.ts';
 import { claimTask, markTaskRunning, recordTask } from './tasks.ts';
 
 /**
@@ -10,23 +8,17 @@ import { claimTask, markTaskRunning, recordTask } from './tasks.ts';
  * matches nothing and every read finds nothing.
  */
 const NO_SUCH_ID = '00000000-0000-0000-0000-000000000000';
-/** Service and environment names are non-empty slugs. */
-const NO_SUCH_NAME = '';
 
 /**
  * Prisma compiles each query shape the first time it runs (its query compiler, then a plan cache keyed by shape):
- * 2–40 ms a shape on a small machine, which the first deployment after a start would otherwise pay on its critical
- * path, once per shape. This runs the shapes of starting a deployment and of running its phases, one after another on
- * one pooled connection at a time, against an id no row has: nothing is read or changed, and the real queries find
- * their plans cached. Statements that only run once a guard matched (an audit entry, the lock row) are not reached.
+ * 2–40 ms a shape on a small machine, which the first deployment after a worker started would otherwise pay inside
+ * its phases. This runs the shapes a phase job runs for every task and every phase, one after another, against an
+ * id no row has: nothing is read or changed, and the real queries find their plans cached. Statements that only run
+ * once a guard matched (the audit entry of SUCCEEDED, releasing the lock) are not reached.
  */
 export async function warmUpDeploymentQueries(db: Db): Promise<void> {
   const at = new Date(0);
   await findDeployment(db, NO_SUCH_ID);
-  await latestCompletedAssessment(db, NO_SUCH_NAME, NO_SUCH_NAME);
-  await findRequest(db, { assessmentId: NO_SUCH_ID });
-  await lastAudited(db, NO_SUCH_ID, 'deployment.paused');
-  await startDeployment(db, NO_SUCH_ID, 'warm-up', at, { requiresSignoff: false, decidedAfter: at });
   await markTaskRunning(db, NO_SUCH_ID, { stage: 'deploy', taskId: 'warm-up', generation: 0 }, at);
   await db.$transaction((tx) => claimTask(tx, NO_SUCH_ID, { stage: 'deploy', taskId: 'warm-up' }, at));
   await recordTask(db, NO_SUCH_ID, 'deploy', 'warm-up', { status: 'SUCCEEDED', message: '', evidence: {} }, at);
