@@ -227,7 +227,8 @@ async function measureFanOut() {
   const verdict = await pollUntil(
     // The first post says "assessing…" under the same heading; the verdict replaces it.
     async () =>
-      standIn.messages(channel).find((message) => message.text?.startsWith('Readiness fanout → bench: ') && !message.text.includes('assessing'))?.text,
+      standIn.messages(channel).find((message) => message.text?.startsWith('Readiness fanout → bench: ') && !message.text.includes('assessing'))
+        ?.text,
     (text) => text !== undefined,
     Date.now() + 120_000,
     100,

@@ -54,7 +54,11 @@ export async function runTasks(
     if (row.status === 'WAITING') return void result.waiting.push(taskId);
     if (task.after.some((dependency) => blocked.has(dependency))) return void blocked.add(taskId);
     if (
-      !(await deps.deployments.markTaskRunning(input.deployment.id, { stage: input.stage, taskId, generation: input.deployment.generation }, deps.now()))
+      !(await deps.deployments.markTaskRunning(
+        input.deployment.id,
+        { stage: input.stage, taskId, generation: input.deployment.generation },
+        deps.now(),
+      ))
     )
       return;
     await deps.effects.publish(input.deployment);

@@ -123,7 +123,13 @@ describe('runTasks with an `after` chain beside a slow task', () => {
     });
     const phase = chained.phases[0];
     if (!phase) throw new Error('no phase');
-    const run = runTasks(deps, { deployment: chainDeployment, stage: 'deploy', phaseIndex: 0, tasks: phase.tasks, signal: new AbortController().signal });
+    const run = runTasks(deps, {
+      deployment: chainDeployment,
+      stage: 'deploy',
+      phaseIndex: 0,
+      tasks: phase.tasks,
+      signal: new AbortController().signal,
+    });
     await secondRan;
     expect(started).not.toContain('after-slow');
     releaseSlow();
@@ -139,7 +145,13 @@ describe('runTasks with an `after` chain beside a slow task', () => {
     });
     const phase = chained.phases[0];
     if (!phase) throw new Error('no phase');
-    const result = await runTasks(deps, { deployment: chainDeployment, stage: 'deploy', phaseIndex: 0, tasks: phase.tasks, signal: new AbortController().signal });
+    const result = await runTasks(deps, {
+      deployment: chainDeployment,
+      stage: 'deploy',
+      phaseIndex: 0,
+      tasks: phase.tasks,
+      signal: new AbortController().signal,
+    });
     expect(result.failed).toEqual([{ taskId: 'first', message: 'receiver said 500' }]);
     expect(started).not.toContain('second');
     expect(started).toContain('after-slow');
