@@ -17,9 +17,9 @@ import { benchSettings, countingLogger, failBench, pollUntil, prepareServices } 
 import { round } from './support/stats.ts';
 
 /**
- * `npm run bench:deploy [-- --runs N]`: a 4-phase plan of 4 × 20 no-op webhook tasks (the issue's size), deployed through the whole bot
- * (stand-in → Bolt over HTTP → Postgres + BullMQ workers → webhook receiver). Prints the deployment's total time,
- * the sum of its critical path's task times, and the difference: what the bot itself adds.
+ * `npm run bench:deploy [-- --runs N]`: a plan of 4 phases × 20 no-op webhook tasks (the issue's size), deployed
+ * through the whole bot (stand-in → Bolt over HTTP → Postgres + BullMQ workers → webhook receiver). Prints the
+ * deployment's total time, the sum of its critical path's task times, and the difference: what the bot itself adds.
  */
 
 const NAME = 'deploy-overhead';
