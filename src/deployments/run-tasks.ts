@@ -27,10 +27,12 @@ export interface TasksResult {
 }
 
 /**
- * Runs tasks in the order their `after` allows, each layer in parallel. Finished tasks are skipped, so a job
- * that runs again after a crash picks up where the last one stopped; a task left RUNNING runs again with its
- * idempotency key. A failed task stops the tasks that wait for it. A task starts only while the deployment is still
- * in the generation this run was given, so a run that a newer one (Resume, a passed gate) took over starts nothing.
+ * Runs tasks in the order their `after` allows, each as soon as the tasks it waits for have finished (not when
+ * the whole layer before it has: a chain must not wait for the slowest unrelated task). Finished tasks are skipped,
+ * so a job that runs again after a crash picks up where the last one stopped; a task left RUNNING runs again with
+ * its idempotency key. A failed task stops the tasks that wait for it. A task starts only while the deployment is
+ * still in the generation this run was given, so a run that a newer one (Resume, a passed gate) took over starts
+ * nothing.
  */
 export async function runTasks(
   deps: RunTasksDeps,
@@ -41,56 +43,72 @@ export async function runTasks(
   const recorded = new Map(input.deployment.tasks.filter((task) => task.stage === input.stage).map((task) => [task.taskId, task]));
   const result: TasksResult = { failed: [], waiting: [] };
   const blocked = new Set<string>();
+  let thrown: { error: unknown } | undefined;
 
-  for (const layer of order.layers) {
-    // Settled, not Promise.all: when our database fails under one task, the job is retried only once every task of
-    // the layer has stopped, so the retry never runs a task this attempt is still running (a second request at once).
-    const settled = await Promise.allSettled(
-      layer.map(async (taskId) => {
-        const task = input.tasks.find((candidate) => candidate.id === taskId);
-        const row = recorded.get(taskId);
-        if (!task || !row) return;
-        if (row.status === 'SUCCEEDED' || row.status === 'SKIPPED') return;
-        if (row.status === 'FAILED') return void result.failed.push({ taskId, message: row.message ?? 'failed' });
-        if (row.status === 'WAITING') return void result.waiting.push(taskId);
-        if (task.after.some((dependency) => blocked.has(dependency))) return void blocked.add(taskId);
-        if (
-          !(await deps.deployments.markTaskRunning(
-            input.deployment.id,
-            { stage: input.stage, taskId, generation: input.deployment.generation },
-            deps.now(),
-          ))
-        )
-          return;
-        await deps.effects.publish(input.deployment);
-        let outcome: TaskOutcome;
+  const runOne = async (taskId: string) => {
+    const task = input.tasks.find((candidate) => candidate.id === taskId);
+    const row = recorded.get(taskId);
+    if (!task || !row) return;
+    if (row.status === 'SUCCEEDED' || row.status === 'SKIPPED') return;
+    if (row.status === 'FAILED') return void result.failed.push({ taskId, message: row.message ?? 'failed' });
+    if (row.status === 'WAITING') return void result.waiting.push(taskId);
+    if (task.after.some((dependency) => blocked.has(dependency))) return void blocked.add(taskId);
+    if (
+      !(await deps.deployments.markTaskRunning(
+        input.deployment.id,
+        { stage: input.stage, taskId, generation: input.deployment.generation },
+        deps.now(),
+      ))
+    )
+      return;
+    await deps.effects.publish(input.deployment);
+    let outcome: TaskOutcome;
+    try {
+      outcome = await deps.runTask(task, {
+        deployment: input.deployment,
+        stage: input.stage,
+        idempotencyKey: idempotencyKeyFor(input.deployment.id, input.stage, taskId),
+        signal: input.signal,
+      });
+    } catch (error) {
+      outcome = {
+        status: 'FAILED',
+        message: input.signal.aborted ? 'the phase ran out of time' : `the task could not run: ${(error as Error).message}`,
+      };
+    }
+    await deps.deployments.recordTask(input.deployment.id, input.stage, taskId, outcome, deps.now());
+    if (outcome.status === 'FAILED') {
+      result.failed.push({ taskId, message: outcome.message });
+      blocked.add(taskId);
+    }
+    if (outcome.status === 'WAITING') {
+      result.waiting.push(taskId);
+      blocked.add(taskId);
+    }
+    await deps.effects.publish(input.deployment);
+  };
+
+  // The layers in order are a topological order, so every task's dependencies already have their promise here.
+  const finished = new Map<string, Promise<void>>();
+  for (const taskId of order.layers.flat()) {
+    const after = input.tasks.find((candidate) => candidate.id === taskId)?.after ?? [];
+    const dependencies = Promise.allSettled(after.map((dependency) => finished.get(dependency)));
+    finished.set(
+      taskId,
+      dependencies.then(async () => {
+        // Once our database failed under one task, no further task starts: the job is retried instead.
+        if (thrown) return;
         try {
-          outcome = await deps.runTask(task, {
-            deployment: input.deployment,
-            stage: input.stage,
-            idempotencyKey: idempotencyKeyFor(input.deployment.id, input.stage, taskId),
-            signal: input.signal,
-          });
+          await runOne(taskId);
         } catch (error) {
-          outcome = {
-            status: 'FAILED',
-            message: input.signal.aborted ? 'the phase ran out of time' : `the task could not run: ${(error as Error).message}`,
-          };
+          thrown ??= { error };
         }
-        await deps.deployments.recordTask(input.deployment.id, input.stage, taskId, outcome, deps.now());
-        if (outcome.status === 'FAILED') {
-          result.failed.push({ taskId, message: outcome.message });
-          blocked.add(taskId);
-        }
-        if (outcome.status === 'WAITING') {
-          result.waiting.push(taskId);
-          blocked.add(taskId);
-        }
-        await deps.effects.publish(input.deployment);
       }),
     );
-    const thrown = settled.find((outcome) => outcome.status === 'rejected');
-    if (thrown) throw thrown.reason;
   }
+  // Every task has stopped before the job throws, so a retry never runs a task this attempt is still running (a
+  // second request at once).
+  await Promise.all(finished.values());
+  if (thrown) throw thrown.error;
   return result;
 }

@@ -7,6 +7,7 @@ import { networkCheckRunner } from '../probes/check-runner.ts';
 import { egressPolicy, systemResolveHost } from '../egress/egress-policy.ts';
 import { createRedis } from '../queue/connection.ts';
 import { connectDb } from '../store/prisma.ts';
+import { warmUpDeploymentQueries } from '../store/deployments/warm-up.ts';
 import { createLimiter, type Limiter } from '../shared/limiter.ts';
 import { createAckGate } from '../shared/ack-gate.ts';
 import { withTimeout } from '../shared/timeout.ts';
@@ -149,6 +150,18 @@ export interface RunningBot {
   /** The admin listener (/healthz, /readyz, /metrics), when one was asked for. */
   adminUrl: string | undefined;
   stop(): Promise<void>;
+}
+
+/**
+ * The query shapes a deployment's phase jobs run, compiled now so the first deployment after a worker started costs
+ * what later ones do (warm-up.ts). In the background: readiness does not wait for it, and a failure (Postgres away)
+ * only means the first deployment compiles them itself. Not in the bot: its idle memory is at its target (bench:footprint),
+ * and the queries before Start (the deploy gate) have run when the plan was made.
+ */
+function warmUpInBackground(runtime: Runtime): void {
+  warmUpDeploymentQueries(runtime.db).catch((error: unknown) =>
+    runtime.settings.logger.debug('query warm-up stopped', { err: (error as Error).message }),
+  );
 }
 
 export async function startBot(runtime: Runtime, options: BotOptions): Promise<RunningBot> {
@@ -309,6 +322,7 @@ export async function startWorkerProcess(runtime: Runtime, options: WorkerProces
   await connectDb(runtime.db).catch((error: unknown) =>
     settings.logger.warn('postgres not reachable at start-up; jobs will retry', { err: (error as Error).message }),
   );
+  warmUpInBackground(runtime);
   const connection = createRedis(settings.redisUrl, 'worker', settings.logger, settings.redisTopology);
   // Deployment and sign-off notices are posted from jobs with no queue to pause: their client waits out Retry-After.
   const deployments = deploymentServices(runtime, chatPort(runtime.slack), () => new Date(), { logger: settings.logger });

@@ -91,6 +91,9 @@ describe('npm pack, then a production install (--omit=dev) into an empty folder'
     expect(await toolFilesUnder(join(projectRoot, 'dist'))).toEqual([]);
     expect(await toolFilesUnder(pkg)).toEqual([]);
     expect(existsSync(join(pkg, 'dist', 'src', 'main', 'bot.js'))).toBe(true);
+    // What bin/readiness.mjs runs when installed: the one-file CLI the build makes (its migrate, its http checks
+    // and its validate below go through it).
+    expect(existsSync(join(pkg, 'dist', 'src', 'main', 'cli.bundle.mjs'))).toBe(true);
     const cli = join(app, 'node_modules', '.bin', 'readiness');
 
     const databaseUrl = new URL(inject('databaseUrl'));

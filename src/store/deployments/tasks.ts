@@ -6,6 +6,7 @@ import type { Db } from '../prisma.ts';
 import { auditDeployment, repeatableKey } from './audit.ts';
 import { lockDeploymentRow } from './lock.ts';
 import { guardedResult } from './reads.ts';
+import type { Tx } from './rows.ts';
 
 /**
  * A task starts (or starts again after a crash, with the same idempotency key), only while its stage is live:
@@ -18,12 +19,17 @@ export async function markTaskRunning(db: Db, id: string, task: { stage: Stage; 
   return db.$transaction(async (tx) => {
     const deployment = await lockDeploymentRow(tx, id, 'share');
     if (!deployment || !live.includes(deployment.status) || deployment.generation !== task.generation) return false;
-    const { count } = await tx.deploymentTask.updateMany({
-      where: { deploymentId: id, stage: task.stage, taskId: task.taskId, status: { in: ['PENDING', 'RUNNING'] } },
-      data: { status: 'RUNNING', attempts: { increment: 1 }, startedAt: at },
-    });
-    return count === 1;
+    return claimTask(tx, id, task, at);
   });
+}
+
+/** PENDING or RUNNING -> RUNNING, one more attempt; only under markTaskRunning's row lock (and the warm-up's no-op). */
+export async function claimTask(tx: Tx, id: string, task: { stage: Stage; taskId: string }, at: Date): Promise<boolean> {
+  const { count } = await tx.deploymentTask.updateMany({
+    where: { deploymentId: id, stage: task.stage, taskId: task.taskId, status: { in: ['PENDING', 'RUNNING'] } },
+    data: { status: 'RUNNING', attempts: { increment: 1 }, startedAt: at },
+  });
+  return count === 1;
 }
 
 /** A RUNNING task's outcome; its message and evidence are redacted here, where every path stores them. */

@@ -43,6 +43,12 @@ describe('digests in readiness.yaml', () => {
     ]);
   });
 
+  it('accepts canonical zones, UTC and the aliases Node knows (Europe/Kiev), as the schedules will run in them', () => {
+    for (const timezone of ['Europe/Berlin', 'America/New_York', 'UTC', 'Etc/UTC', 'Europe/Kiev', 'Asia/Kolkata']) {
+      expect(problemsOf({ daily: { channel: 'C0X1', schedule: '0 9 * * *', timezone } }), timezone).toEqual([]);
+    }
+  });
+
   it('refuses services and environments that readiness.yaml does not define', () => {
     expect(problemsOf({ daily: { channel: 'C0X1', schedule: '0 9 * * *', services: ['checkout', 'billing'], environments: ['prod'] } })).toEqual([
       'digests.daily.services[1]: "billing" is not a service (checkout)',
