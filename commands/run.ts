@@ -36,10 +36,14 @@ async function armIntake(deps: CommandDeps, request: NewAssessment): Promise<str
   }
 }
 
-/** The user was told nothing was started, or that the message cannot be shown: the intake must not do it later. */
-async function cancelIntake(deps: CommandDeps, requestKey: string): Promise<void> {
-  await withTimeout(deps.runtime.queues.intakeScheduler.cancelIntake(requestKey), INTAKE_ADD_TIMEOUT_MS).catch((error: unknown) =>
-    deps.runtime.settings.logger.warn('could not cancel the intake job of a run that was refused', errorFields(error)),
+/**
+ * The user is told nothing was started, or that the message cannot be shown: the intake must not do it later, in
+ * whichever order its add and this refusal reach Redis (IntakeScheduler.refuseIntake). The wait is bounded so a
+ * Redis that does not answer cannot hold the command; the refusal's commands stay on the connection behind the add.
+ */
+async function refuseIntake(deps: CommandDeps, requestKey: string): Promise<void> {
+  await withTimeout(deps.runtime.queues.intakeScheduler.refuseIntake(requestKey), INTAKE_ADD_TIMEOUT_MS).catch((error: unknown) =>
+    deps.runtime.settings.logger.warn('could not refuse the intake job of a run the person was told did not start', errorFields(error)),
   );
 }
 
@@ -55,7 +59,7 @@ async function start(deps: CommandDeps, request: NewAssessment, ctx: CommandCont
   );
   if (!started.ok) {
     const text = started.reason === 'unavailable' ? messages.unavailable(started.dependency, started.detail) : messages.unexpected(started.detail);
-    await cancelIntake(deps, request.requestKey);
+    await refuseIntake(deps, request.requestKey);
     await ctx.respond(ephemeral(text));
     return undefined;
   }
@@ -74,12 +78,12 @@ async function publish(deps: CommandDeps, assessment: AssessmentView, request: N
     // Recorded, queued and posted: the intake job has nothing left to do. Removed so that 30 s after a burst the
     // workers do not look up 200 finished assessments (a failure to remove only leaves it to find that out).
     if (published.outcome === 'posted')
-      await withTimeout(deps.runtime.queues.intakeScheduler.cancelIntake(request.requestKey), INTAKE_ADD_TIMEOUT_MS).catch(() => false);
+      await withTimeout(deps.runtime.queues.intakeScheduler.removeIntake(request.requestKey), INTAKE_ADD_TIMEOUT_MS).catch(() => false);
   } catch (error) {
     // Anything but a refusal is left to the intake job, which posts the message when its delay is up.
     const failure = classifySlackError(error);
     if (failure.kind !== 'permanent') throw error;
-    await cancelIntake(deps, request.requestKey);
+    await refuseIntake(deps, request.requestKey);
     await ctx.respond(ephemeral(messages.cannotPost(failure.error)));
   }
 }
@@ -101,9 +105,12 @@ export async function handleRun(deps: CommandDeps, ctx: CommandContext, target: 
   const notStored = await armIntake(deps, request);
   if (notStored !== undefined) {
     // Nothing durable exists for this run: say so now, and start nothing this process could lose. An add that timed
-    // out may still land: it is removed, so the person is not surprised by a run they were told did not start.
+    // out may still be waiting to go, or be on its way: the refusal takes it back or marks the run so the intake job
+    // does nothing. Started before the ack and awaited after it (the ack must not wait on a Redis that is not
+    // answering), so the time in which this process could die having told the person but not yet marked is minimal.
+    const refused = refuseIntake(deps, request.requestKey);
     await ctx.ack(messages.unavailable('queue', notStored));
-    await cancelIntake(deps, request.requestKey);
+    await refused;
     return;
   }
   await ctx.ack(messages.assessing(target.service, target.environment));

@@ -39,6 +39,9 @@ export function intakeProcessor(deps: IntakeJobDeps) {
         throw new DelayedError();
       case 'unavailable':
         throw new Error(`the ${result.dependency} was unavailable: ${result.detail}`);
+      case 'refused':
+        deps.logger.info('intake not run: the bot refused the run (told the person it did not start)', fields);
+        return result;
       case 'unknown_target':
         deps.logger.warn('intake not run: readiness.yaml no longer defines the target', { ...fields, detail: result.detail });
         return result;

@@ -7,6 +7,7 @@ import type { JobObserver } from '../src/status/system-state.ts';
 import type { CheckSpec, ReadinessConfig } from '../src/config/readiness-config.schema.ts';
 import type { TimedOutcome } from '../src/checks/check-runner.port.ts';
 import type { CheckTarget } from '../src/checks/check.types.ts';
+import { intakeRefusalsFor } from '../src/queue/intake-refusals.ts';
 import { reportSchedulerFor, type Queues } from '../src/queue/queues.ts';
 import type { AssessmentRepository, AssessmentScheduler } from '../src/assessments/assessment.ports.ts';
 import type { PostReportDeps } from '../src/reports/post-report.ts';
@@ -198,6 +199,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
           intakeProcessor({
             start: { config, assessments: deps.assessments, scheduler: deps.scheduler, now },
             publishMessage: (view) => publishAssessmentMessage(message, view),
+            refusals: intakeRefusalsFor(deps.queues.intake),
             delayMs,
             logger: deps.logger,
             pauseQueue,

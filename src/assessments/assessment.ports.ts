@@ -105,8 +105,19 @@ export interface AssessmentScheduler {
 export interface IntakeScheduler {
   /** Arms the intake job of a `/readiness run`, due `delayMs` from now. Ids only; the same requestKey twice is one job. */
   enqueueIntake(request: NewAssessment, delayMs: number): Promise<void>;
-  /** Removes an intake job that has not run yet (the user was told nothing was started); false when there was none to remove. */
-  cancelIntake(requestKey: string): Promise<boolean>;
+  /**
+   * The person was told the run did not start (or that its message cannot be shown): its intake must never do it.
+   * Takes back an add not yet sent, marks the run refused (IntakeRefusals) and removes the job if it is there.
+   * Whatever the order in which the add and this land in Redis, the intake job does nothing.
+   */
+  refuseIntake(requestKey: string): Promise<void>;
+  /** Removes an intake job with nothing left to do (the bot posted the message); false when there was none to remove. */
+  removeIntake(requestKey: string): Promise<boolean>;
+}
+
+/** What the intake job asks before it records anything: was this run refused (IntakeScheduler.refuseIntake)? */
+export interface IntakeRefusals {
+  wasRefused(requestKey: string): Promise<boolean>;
 }
 
 export type PublishResult =

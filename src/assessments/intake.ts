@@ -1,4 +1,4 @@
-import type { PublishAssessmentMessage } from './assessment.ports.ts';
+import type { IntakeRefusals, PublishAssessmentMessage } from './assessment.ports.ts';
 import type { NewAssessment } from './assessment.types.ts';
 import { startAssessment, type StartDeps, type Unavailable } from './start-assessment.ts';
 
@@ -21,6 +21,8 @@ export interface IntakeDeps {
   start: StartDeps;
   /** Posts the assessment's first message unless another process has or is about to (the chat adapter's publisher). */
   publishMessage: PublishAssessmentMessage;
+  /** Whether the bot refused the run (told the person it did not start): then the intake does nothing. */
+  refusals: IntakeRefusals;
   /** See INTAKE_DELAY_MS: how long the bot is given to post the message of an assessment it recorded. @defaultValue 30000 */
   delayMs?: number | undefined;
 }
@@ -28,12 +30,14 @@ export interface IntakeDeps {
 /**
  * has_message: the bot did its part (the usual case). posted: this job posted the message; `recorded` when it also
  * recorded the assessment (the bot died before it could). wait: try again at `until`, the bot may still post
- * (`bot_may_post`) or another process holds the claim to post (`being_posted`).
+ * (`bot_may_post`) or another process holds the claim to post (`being_posted`). refused: the bot told the person the
+ * run did not start (or that its message cannot be posted), so nothing was recorded or posted.
  */
 export type IntakeOutcome =
   | { outcome: 'has_message'; assessmentId: string }
   | { outcome: 'posted'; assessmentId: string; recorded: boolean; messageTs: string }
   | { outcome: 'wait'; assessmentId: string; until: Date; why: 'bot_may_post' | 'being_posted' }
+  | { outcome: 'refused' }
   | { outcome: 'unknown_target'; detail: string }
   | { outcome: 'unavailable'; dependency: Unavailable; detail: string };
 
@@ -52,10 +56,13 @@ export function intakeStep(assessment: { messageTs: string | null; createdAt: Da
 }
 
 /**
- * The worker's half of a `/readiness run`, after the bot had its chance: records the assessment if the bot did not
- * (startAssessment is idempotent by requestKey, and queues its flow as usual), and makes sure it has its message.
+ * The worker's half of a `/readiness run`, after the bot had its chance: nothing if the bot refused the run; else
+ * records the assessment if the bot did not (startAssessment is idempotent by requestKey, and queues its flow as
+ * usual), and makes sure it has its message.
  */
 export async function settleIntake(deps: IntakeDeps, request: NewAssessment): Promise<IntakeOutcome> {
+  // Asked on every run of the job (a wait comes back here too): a refusal made while it waited still wins.
+  if (await deps.refusals.wasRefused(request.requestKey)) return { outcome: 'refused' };
   const started = await startAssessment(deps.start, request);
   if (!started.ok) {
     return started.reason === 'unknown_target'

@@ -8,6 +8,7 @@ import type { ReportScheduler } from '../reports/report.ports.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { SignoffScheduler } from '../approvals/signoff.ports.ts';
 import { checkBatches } from './check-batches.ts';
+import { markIntakeRefused } from './intake-refusals.ts';
 import { jobOptions } from './job-options.ts';
 import { jobIds, QueueName } from './names.ts';
 import type { RedisConnection } from './connection.ts';
@@ -80,7 +81,17 @@ export function intakeSchedulerFor(intake: Queue, bounds: { timeoutMs: number; m
         opts: { ...jobOptions.intake, jobId: jobIds.intake(requestKey), delay: Math.max(0, delayMs) },
       });
     },
-    async cancelIntake(requestKey) {
+    async refuseIntake(requestKey) {
+      const jobId = jobIds.intake(requestKey);
+      // Not sent yet (waiting behind a pipeline that is out): it never will be.
+      addTogether.withdraw('intake', (job) => job.opts.jobId === jobId);
+      // Sent, or in a pipeline being written: the mark goes first, so an add landing between it and the removal, or
+      // after both, finds it when it runs (settleIntake). On the add's connection, so an add already written is in
+      // Redis before the removal and is removed by it.
+      await markIntakeRefused(intake, requestKey);
+      await intake.remove(jobId);
+    },
+    async removeIntake(requestKey) {
       // BullMQ refuses to remove a job a worker holds (it has started): then it is the intake's to finish.
       return (await intake.remove(jobIds.intake(requestKey))) === 1;
     },

@@ -22,6 +22,10 @@ export interface KeyedBatcherOptions {
  * `load` gets the requested items in order (duplicates included) and returns one result per item, in the same
  * order; `round` counts the loads since the key was last idle (0 for the first of a burst). If it throws, every
  * request of that load is rejected with the error.
+ *
+ * `withdraw(key, matches)` takes back the requests of the key that still wait for a load (not yet handed to one)
+ * and whose item matches, rejecting each with WithdrawnError; it returns how many it took back. A request already
+ * in a load is beyond recall: what it does is the load's business.
  */
 export function createKeyedBatcher<Item, Result>(
   load: (key: string, items: readonly Item[], round: number) => Promise<readonly Result[]>,
@@ -68,12 +72,33 @@ export function createKeyedBatcher<Item, Result>(
     }
   }
 
-  return function request(key: string, item: Item): Promise<Result> {
+  function request(key: string, item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       const state = keys.get(key) ?? { waiting: [], running: 0, rounds: 0 };
       keys.set(key, state);
       state.waiting.push({ item, resolve, reject });
       pump(key, state);
     });
-  };
+  }
+
+  function withdraw(key: string, matches: (item: Item) => boolean): number {
+    const state = keys.get(key);
+    if (!state) return 0;
+    const taken = state.waiting.filter((waiting) => matches(waiting.item));
+    if (taken.length === 0) return 0;
+    state.waiting = state.waiting.filter((waiting) => !matches(waiting.item));
+    // A key with nothing running has nothing waiting either (pump sends it at once), so the state stays in use.
+    for (const waiting of taken) waiting.reject(new WithdrawnError());
+    return taken.length;
+  }
+
+  return Object.assign(request, { withdraw });
+}
+
+/** The rejection of a request taken back before any load carried it: nothing of it was sent. */
+export class WithdrawnError extends Error {
+  constructor() {
+    super('withdrawn before it was sent');
+    this.name = 'WithdrawnError';
+  }
 }

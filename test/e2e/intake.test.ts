@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { settleIntake, type IntakeDeps } from '../../src/assessments/intake.ts';
 import type { NewAssessment } from '../../src/assessments/assessment.types.ts';
 import { startAssessment } from '../../src/assessments/start-assessment.ts';
+import { intakeRefusalsFor } from '../../src/queue/intake-refusals.ts';
 import { jobIds } from '../../src/queue/names.ts';
 import { publishAssessmentMessage, type PublishDeps } from '../../src/slack/assessment-message.publisher.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
@@ -59,6 +60,7 @@ function sides(current: TestStack, claimLeaseMs?: number) {
   const worker: IntakeDeps = {
     start: { config: runtime.settings.config, assessments: runtime.assessments, scheduler: runtime.queues.scheduler, now },
     publishMessage: (view) => publishAssessmentMessage({ ...common, chat: chatPort(runtime.slackForWorkers) }, view),
+    refusals: intakeRefusalsFor(runtime.queues.queues.intake),
     delayMs: 0,
   };
   return { bot, worker, start: worker.start };

@@ -5,6 +5,7 @@ import { parseReadinessConfig } from '../../src/config/readiness-config.ts';
 import { assessmentPostIntent, publishAssessmentMessage } from '../../src/slack/assessment-message.publisher.ts';
 import type { Job } from 'bullmq';
 import { approvalServices } from '../../src/main/approvals-wiring.ts';
+import { intakeRefusalsFor } from '../../src/queue/intake-refusals.ts';
 import { chatPort } from '../../src/slack/chat-port.ts';
 import { slackSignoffThread } from '../../src/slack/signoff-thread.ts';
 import { signoffProcessor } from '../../jobs/signoff.ts';
@@ -148,6 +149,7 @@ describe('a crash between Slack taking the post and the database recording it', 
     const intake: IntakeDeps = {
       start,
       delayMs: 0,
+      refusals: intakeRefusalsFor(runtime.queues.queues.intake),
       publishMessage: (view) =>
         publishAssessmentMessage(
           {

@@ -7,6 +7,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** While held: what clients sent, in order, not yet passed on (see hold). */
+  private held: { upstream: Socket; chunk: Buffer }[] | undefined;
   port = 0;
 
   constructor(
@@ -38,7 +40,11 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.on('data', (chunk: Buffer) => {
+        if (this.held) this.held.push({ upstream, chunk });
+        else upstream.write(chunk);
+      });
+      upstream.pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -49,6 +55,21 @@ export class TcpProxy {
     const address = server.address();
     if (address && typeof address === 'object') this.port = address.port;
     this.server = server;
+  }
+
+  /**
+   * Keeps what clients send from the server until release, connections open: a server that accepted the commands
+   * and has not run them yet (a stalled Redis, a slow network), so a test decides the order in which they land.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Passes on what was held, in the order it was sent, and everything after it at once. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const { upstream, chunk } of held) upstream.write(chunk);
   }
 
   /** Refuses new connections and cuts the open ones, as a crashed server would. */

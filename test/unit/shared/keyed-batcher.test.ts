@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyedBatcher } from '../../../src/shared/keyed-batcher.ts';
+import { createKeyedBatcher, WithdrawnError } from '../../../src/shared/keyed-batcher.ts';
 
 /** A load the test finishes by hand, recording what each call was asked for. */
 function controlledLoad() {
@@ -116,5 +116,20 @@ describe('createKeyedBatcher', () => {
     }
     expect(calls.map((call) => call.items)).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
     expect(await Promise.all(answers)).toHaveLength(5);
+  });
+
+  it('takes back a request still waiting for a load, and only that: one already in a load is beyond recall', async () => {
+    const { calls, load } = controlledLoad();
+    const request = createKeyedBatcher(load);
+    const sent = request('a1', 'x');
+    const waiting = ['y', 'z'].map((item) => request('a1', item));
+    expect(request.withdraw('a1', (item) => item === 'x' || item === 'y')).toBe(1);
+    await expect(waiting[0]).rejects.toBeInstanceOf(WithdrawnError);
+    expect(request.withdraw('other', () => true)).toBe(0);
+    calls[0]?.finish();
+    await settle();
+    expect(calls.map((call) => call.items)).toEqual([['x'], ['z']]);
+    calls[1]?.finish();
+    expect(await Promise.all([sent, waiting[1]])).toEqual(['a1:x', 'a1:z']);
   });
 });
