@@ -15,7 +15,7 @@ const ANY_ID = /(?:)/;
 /**
  * Buttons and modals as one Bolt listener each, finding the answering listener by id in a map. Bolt runs the
  * middleware chain of every registered listener for every request (a copy of the chain, an argument object per
- * middleware, a promise each) only for all but one to find the request is not theirs: with a listener per id (23)
+ * middleware, a promise each) only for all but one to find the request is not theirs: with a listener per id (24)
  * that was about a third of what a burst of slash commands allocated before their acks (docs/performance.md, "Ack
  * latency"). Matching is Bolt's as before: block actions by `action_id`, `view_submission`s by `callback_id`; an id
  * nobody registered goes to `unknown`, exactly once, as the catch-all listener did.
