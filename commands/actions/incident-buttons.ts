@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { acknowledgeIncident } from '../../src/incidents/acknowledge-incident.ts';
 import { changeSeverity } from '../../src/incidents/change-severity.ts';
@@ -12,6 +12,7 @@ import { renderLowerSeverityModal } from '../../src/slack/views/incident-lower-m
 import { incidentRefusal, incidentReplies } from '../../src/slack/views/incident-replies.ts';
 import { renderResolveModal } from '../../src/slack/views/incident-resolve-modal.ts';
 import type { CommandDeps } from '../command-context.ts';
+import type { InteractionListeners } from '../interaction-listeners.ts';
 import { accessRefusal, incidentAccess } from './incident-access.ts';
 import { lowerSeveritySubmission } from './incident-lower-severity.ts';
 
@@ -181,12 +182,12 @@ function resolveSubmission(deps: CommandDeps) {
 }
 
 /** The alert's buttons (and the page DM's Acknowledge), the resolve modal and the lower-severity modal; every one authorized. */
-export function registerIncidentActions(app: App, deps: CommandDeps): void {
-  app.action(ids.incident.acknowledge, acknowledgeAction(deps));
-  app.action(ids.incident.escalate, escalateAction(deps));
-  app.action(ids.incident.raise, severityAction(deps));
-  app.action(ids.incident.lower, severityAction(deps));
-  app.action(ids.incident.resolve, resolveAction(deps));
-  app.view(ids.incident.resolveModal, resolveSubmission(deps));
-  app.view(ids.incident.lowerModal, lowerSeveritySubmission(deps));
+export function registerIncidentActions(on: InteractionListeners, deps: CommandDeps): void {
+  on.action(ids.incident.acknowledge, acknowledgeAction(deps));
+  on.action(ids.incident.escalate, escalateAction(deps));
+  on.action(ids.incident.raise, severityAction(deps));
+  on.action(ids.incident.lower, severityAction(deps));
+  on.action(ids.incident.resolve, resolveAction(deps));
+  on.view(ids.incident.resolveModal, resolveSubmission(deps));
+  on.view(ids.incident.lowerModal, lowerSeveritySubmission(deps));
 }

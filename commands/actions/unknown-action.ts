@@ -2,15 +2,6 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { messages } from '../../src/slack/messages.ts';
 
 /**
- * Every action id except `handled`: Bolt runs every listener whose constraint matches, so the catch-all must not
- * match the ids that have listeners of their own.
- */
-export function actionIdOtherThan(handled: readonly string[]): RegExp {
-  const escaped = handled.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^(?!(?:${escaped.join('|')})$)`);
-}
-
-/**
  * A click on a button no listener answers (a message from an older version, a forged payload): acknowledged and
  * told so, ephemerally. Without it Bolt leaves the request unacknowledged and Slack shows only a warning sign.
  */

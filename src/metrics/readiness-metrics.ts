@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { collectProcessMetricsWithoutGc } from './process-metrics.ts';
 import type { StateCounts } from '../status/system-state.ts';
 import type { Logger } from '../shared/logger.ts';
 import { withTimeout } from '../shared/timeout.ts';
@@ -26,7 +27,8 @@ export interface ReadinessMetrics {
  */
 export function createReadinessMetrics(sources: MetricsSources, logger: Logger, more: readonly Registry[] = []): ReadinessMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'readiness_process_' });
+  // Without the GC histogram: it runs on every collection, and a burst's acks wait for it (process-metrics.ts).
+  collectProcessMetricsWithoutGc(registry, 'readiness_process_');
   const gauge = (name: string, help: string, labelNames: readonly string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
   const up = gauge('readiness_source_up', 'Whether the last scrape could read this source (1) or not (0).', ['source']);
   const queueJobs = gauge('readiness_queue_jobs', 'BullMQ jobs per queue and state.', ['queue', 'state']);

@@ -44,14 +44,15 @@ export type TargetArgs = { ok: true; service: string; environment: string } | { 
 
 /** `<service> <environment>` as every subcommand that names a target takes it; refusals show `usage`. */
 export function parseTargetArgs(usage: string, service: string | undefined, environment: string | undefined, config: ReadinessConfig): TargetArgs {
-  const services = Object.keys(config.services).sort();
-  if (service === undefined) return { ok: false, message: `Which service? Usage: \`${usage}\`. Services: ${list(services)}.` };
+  // The sorted list only for the refusal: a burst of valid commands should not sort the services on each.
+  if (service === undefined)
+    return { ok: false, message: `Which service? Usage: \`${usage}\`. Services: ${list(Object.keys(config.services).sort())}.` };
   const target = locateTarget(config, service, environment ?? '');
   if (!target.ok && target.reason === 'unknown_service') {
     return { ok: false, message: `There is no service ${quote(service)}. Services: ${list(target.known)}.` };
   }
-  const environments = Object.keys(Object.hasOwn(config.services, service) ? (config.services[service]?.environments ?? {}) : {});
   if (environment === undefined) {
+    const environments = Object.keys(Object.hasOwn(config.services, service) ? (config.services[service]?.environments ?? {}) : {});
     return { ok: false, message: `Which environment of \`${service}\`? Environments: ${list(environments)}.` };
   }
   if (!target.ok && target.reason === 'unknown_environment') {

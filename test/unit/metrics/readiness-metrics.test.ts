@@ -49,3 +49,13 @@ describe('createReadinessMetrics', () => {
     expect(await metrics.render()).not.toContain('queue="old"');
   });
 });
+
+describe("the bot's process metrics", () => {
+  it('report the default Node.js metrics except the GC histogram, which would run on every collection of a burst', async () => {
+    const text = await createReadinessMetrics(sources(), silentLogger).render();
+    expect(text).toMatch(/^readiness_process_nodejs_heap_size_used_bytes \d/m);
+    expect(text).toMatch(/^readiness_process_nodejs_eventloop_lag_seconds \d/m);
+    expect(text).toMatch(/^readiness_process_process_resident_memory_bytes \d/m);
+    expect(text).not.toContain('nodejs_gc_duration_seconds');
+  });
+});

@@ -26,7 +26,7 @@ describe('Slack ids', () => {
   it('every incident button and modal has a registered handler (none answered by nobody)', () => {
     const registered = sources(join(projectRoot, 'commands')).join('\n');
     for (const key of ['acknowledge', 'escalate', 'raise', 'lower', 'resolve'] as const)
-      expect(registered).toContain(`app.action(ids.incident.${key},`);
-    for (const key of ['resolveModal', 'lowerModal'] as const) expect(registered).toContain(`app.view(ids.incident.${key},`);
+      expect(registered).toContain(`on.action(ids.incident.${key},`);
+    for (const key of ['resolveModal', 'lowerModal'] as const) expect(registered).toContain(`on.view(ids.incident.${key},`);
   });
 });
