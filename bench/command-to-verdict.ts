@@ -18,6 +18,7 @@ import { startPrivateRedis, type PrivateRedis } from './chaos/support/private-se
 import { countingLogger, failBench, pollUntil, prepareServices, sleep, spawnWorkerProcess, stopWorkerProcess } from './support/harness.ts';
 import { roundTripCounter, type RoundTripCounter } from './support/round-trips.ts';
 import { spawnSlowServer } from './support/slow-server-process.ts';
+import { buildDist } from './support/production-process.ts';
 
 type SlowServer = { url: string };
 import { round } from './support/stats.ts';
@@ -56,6 +57,9 @@ function readOptions() {
       'follow-up': { type: 'string' },
       workers: { type: 'string', default: '1' },
       results: { type: 'string', default: NAME },
+      'worker-from': { type: 'string', default: 'dist' },
+      'skip-build': { type: 'boolean', default: false },
+      'worker-node-flags': { type: 'string', default: '' },
     },
   });
   const int = (name: string, value: string, min: number) => {
@@ -80,6 +84,14 @@ function readOptions() {
     workers: int('workers', values.workers, 1),
     /** The result file's name in bench/results/ (`npm run bench` keeps one per worker count). */
     resultsName: resultsName(values.results),
+    /**
+     * dist: the worker as deployed (`npm run worker`'s command, its node flags, the compiled code; built first unless
+     * --skip-build); sources: src/main/worker.ts through tsx (source maps on, which makes error stacks dearer).
+     */
+    workerFrom: workerFrom(values['worker-from']),
+    skipBuild: values['skip-build'],
+    /** Node flags added after `npm run worker`'s own (a later flag wins), to try a setting on the compiled worker. */
+    workerNodeFlags: values['worker-node-flags'].split(' ').filter(Boolean),
   };
 }
 type Options = ReturnType<typeof readOptions>;
@@ -87,6 +99,11 @@ type Options = ReturnType<typeof readOptions>;
 function resultsName(given: string): string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(given)) fail(`--results must be a file name of lower-case letters, digits and dashes, got ${given}`);
   return given;
+}
+
+function workerFrom(given: string): 'dist' | 'sources' {
+  if (given !== 'dist' && given !== 'sources') fail(`--worker-from must be dist or sources, got ${given}`);
+  return given as 'dist' | 'sources';
 }
 
 const serviceFor = (size: number) => `verdict-${size}`;
@@ -355,6 +372,7 @@ async function waitForWorkers(stack: LocalStack, workers: ChildProcess[]) {
 
 async function main() {
   const options = readOptions();
+  if (options.workerFrom === 'dist' && !options.skipBuild && !buildDist()) fail('npm run build failed');
   const loadAtStart = loadavg().map((n) => round(n, 2));
   const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/readiness_bench_verdict';
   let privateRedis: PrivateRedis | undefined;
@@ -371,7 +389,7 @@ async function main() {
   try {
     print(
       `load average at start: ${loadAtStart.join(' ')}; D = ${options.delayMs} ms; Redis ${privateRedis ? 'private' : 'shared'}; ` +
-        `${options.workers} worker process(es)`,
+        `${options.workers} worker process(es) from ${options.workerFrom === 'dist' ? `dist/ as npm run worker runs it${options.workerNodeFlags.length > 0 ? ` + ${options.workerNodeFlags.join(' ')}` : ''}` : 'the sources (tsx)'}`,
     );
     const floorMs = await measureDelayFloor(server);
     print(`floor D (one request from here): ${floorMs} ms`);
@@ -394,7 +412,15 @@ async function main() {
     });
     for (let i = 0; i < options.workers; i++) {
       const profileDir = options.cpuProfileDir && options.workers > 1 ? join(options.cpuProfileDir, `worker-${i + 1}`) : options.cpuProfileDir;
-      workers.push(spawnWorkerProcess(stack, { configPath, logLevel: options.logLevel, cpuProfileDir: profileDir }));
+      workers.push(
+        spawnWorkerProcess(stack, {
+          configPath,
+          logLevel: options.logLevel,
+          cpuProfileDir: profileDir,
+          compiled: options.workerFrom === 'dist',
+          extraNodeFlags: options.workerNodeFlags,
+        }),
+      );
     }
     await waitForWorkers(stack, workers);
     if (options.count) counter = await roundTripCounter(redisUrl, databaseUrl);
@@ -498,6 +524,8 @@ async function main() {
       delayMs: options.delayMs,
       floorMs,
       workers: options.workers,
+      workerFrom: options.workerFrom,
+      workerNodeFlags: options.workerNodeFlags,
       redis: privateRedis ? 'private' : 'shared',
       sizes,
       concurrent,

@@ -17,9 +17,14 @@ export interface BenchRun {
 
 /** Full sizes are each bench's defaults (the issue's); quick ones keep every target's definition and cut repetitions. */
 const ARGS: Record<Exclude<BenchName, 'scaling'>, { script: string; resultName: string; full: string[]; quick: string[] }> = {
-  // The suite builds dist/ once for the two benches that run the compiled bot.
+  // The suite builds dist/ once for the benches that run the compiled bot or worker.
   ack: { script: 'ack-latency.ts', resultName: 'ack-latency', full: ['--skip-build'], quick: ['--skip-build', '--rounds', '1'] },
-  verdict: { script: 'command-to-verdict.ts', resultName: 'command-to-verdict', full: [], quick: ['--repeat', '1', '--no-count'] },
+  verdict: {
+    script: 'command-to-verdict.ts',
+    resultName: 'command-to-verdict',
+    full: ['--skip-build'],
+    quick: ['--skip-build', '--repeat', '1', '--no-count'],
+  },
   'slack-calls': { script: 'slack-calls.ts', resultName: 'slack-calls', full: [], quick: ['--durations', '2,5', '--per-duration', '2'] },
   deploy: { script: 'deploy-overhead.ts', resultName: 'deploy-overhead', full: [], quick: ['--runs', '2'] },
   footprint: {
@@ -47,6 +52,7 @@ export function planRuns(options: Pick<SuiteOptions, 'benches' | 'quick' | 'work
           '--concurrent',
           '100',
           '--no-count',
+          '--skip-build',
           ...(options.quick ? ['--repeat', '1'] : []),
           '--workers',
           String(workers),
@@ -67,5 +73,5 @@ export function planRuns(options: Pick<SuiteOptions, 'benches' | 'quick' | 'work
   });
 }
 
-/** ack and footprint run the compiled bot and worker: dist/ is built once before them. */
-export const needsBuild = (runs: readonly BenchRun[]) => runs.some((run) => run.bench === 'ack' || run.bench === 'footprint');
+/** Every bench but slack-calls and deploy runs the compiled bot or worker: dist/ is built once before them. */
+export const needsBuild = (runs: readonly BenchRun[]) => runs.some((run) => run.bench !== 'slack-calls' && run.bench !== 'deploy');

@@ -4,6 +4,8 @@ import type { LocalStack } from '../../tools/demo/local-stack.ts';
 import { prepareDatabase, requireRedis } from '../../tools/demo/local-services.ts';
 import { createLogger, type Logger, type LogLevel } from '../../src/shared/logger.ts';
 import { projectRoot } from '../../src/shared/paths.ts';
+// Called only at run time, so the import cycle (production-process uses pollUntil) is harmless.
+import { productionArgs } from './production-process.ts';
 
 /** Where a benchmark runs and writes: its own database by default, so it never touches the demo's. */
 export function benchSettings(name: string) {
@@ -46,14 +48,30 @@ export const countBy = <T>(items: readonly T[], key: (item: T) => string): Recor
 /** `npm run worker` against the stack's queues and the Slack stand-in, as a separate OS process (as deployed). */
 export function spawnWorkerProcess(
   local: LocalStack,
-  options: { configPath: string; logLevel: LogLevel; concurrency?: number; cpuProfileDir?: string | undefined },
+  options: {
+    configPath: string;
+    logLevel: LogLevel;
+    concurrency?: number;
+    cpuProfileDir?: string | undefined;
+    /**
+     * Run `npm run worker`'s command (node, its flags, dist/: build first) instead of the sources through tsx, so a
+     * bench measures what is deployed. @defaultValue false
+     */
+    compiled?: boolean;
+    /** Node flags after the production ones (a compiled worker only), to try a setting. @defaultValue none */
+    extraNodeFlags?: readonly string[];
+  },
 ): ChildProcess {
   const { settings } = local.runtime;
   const entry = join(projectRoot, 'src', 'main', 'worker.ts');
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const production = productionArgs('worker');
   // Node refuses --cpu-prof in NODE_OPTIONS, so a profiled worker runs as `node --cpu-prof --import tsx` instead.
-  const [command, args] = options.cpuProfileDir
-    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, '--import', 'tsx', entry]]
-    : [join(projectRoot, 'node_modules', '.bin', 'tsx'), [entry]];
+  const [command, args] = options.compiled
+    ? [process.execPath, [...production.slice(0, -1), ...(options.extraNodeFlags ?? []), ...profile, ...production.slice(-1)]]
+    : options.cpuProfileDir
+      ? [process.execPath, [...profile, '--import', 'tsx', entry]]
+      : [join(projectRoot, 'node_modules', '.bin', 'tsx'), [entry]];
   return spawn(command, args, {
     env: {
       ...process.env,
