@@ -122,12 +122,17 @@ export function verdictRows(json: Json): Row[] {
   return rows;
 }
 
-/** Slack calls per assessment lasting T against T + 2 (429 answers included), and 429s left unhandled. */
+/**
+ * Slack calls per assessment lasting T against T + 2 (429 answers included; under a seeded storm of 429s, the calls
+ * Slack accepted), and 429s left unhandled.
+ */
 export function slackCallsRows(json: Json): Row[] {
   const bench = 'slack-calls';
   let worst: { calls: number; seconds: number; limit: number } | undefined;
   for (const row of list(json, 'rows')) {
-    const calls = list(row, 'calls');
+    // Under a storm the bench judges the calls Slack accepted (its `countedCalls`); otherwise every call.
+    const counted = list(row, 'countedCalls');
+    const calls = counted.length > 0 ? counted : list(row, 'calls');
     const seconds = list(row, 'seconds');
     const limits = list(row, 'limit');
     calls.forEach((call, i) => {
@@ -143,7 +148,7 @@ export function slackCallsRows(json: Json): Row[] {
   const underStorm = storm > 0 ? `, ${Math.round(storm * 100)} % of calls answered 429` : '';
   const calls = boundRow({
     bench,
-    figure: `Slack calls per assessment lasting T (the closest to its bound)${underStorm}`,
+    figure: `Slack calls per assessment lasting T (the closest to its bound)${storm > 0 ? `, accepted ones${underStorm}` : ''}`,
     value: worst?.calls,
     show: (value) => `${value} calls, T = ${worst?.seconds} s`,
     bound: worst?.limit,
