@@ -156,6 +156,15 @@ describe('npm run bench: targets', () => {
     });
     expect(newer.map((row) => row.outcome)).toEqual(['met', 'met', 'met', 'met', 'met']);
     expect(newer[3]?.floor).toBe('slowest check 210 ms');
+    // What bench:footprint writes: the fan-out as fanOut.workerPeakKiB, the 50-check assess as assessGate.
+    const written = footprintRows({
+      idle: { bot: { rssKiB: 100 * 1024 }, worker: { rssKiB: 120 * 1024 } },
+      fanOut: { workerPeakKiB: 181 * 1024 },
+      assessGate: { label: 'readiness assess (50 http checks, 200 ms each)', medianMs: 771, medianSlowestCheckMs: 341 },
+      leftovers: [],
+    });
+    expect(written.map((row) => row.outcome)).toEqual(['met', 'met', 'met', 'missed', 'met']);
+    expect([written[2]?.value, written[3]?.value, written[3]?.floor]).toEqual(['181 MiB', '771 ms', 'slowest check 341 ms']);
   });
 });
 
