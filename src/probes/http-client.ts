@@ -35,18 +35,36 @@ const loadUndici = () => (undici ??= import('undici'));
 let pool: Agent | undefined;
 // With an egress allowlist, a pool whose connections resolve through it: the address connected to is the one checked.
 const guardedPools = new WeakMap<EgressPolicy, Agent>();
+// Every pool made, so a process that is done with the network can close them (closeHttpPools).
+const openPools = new Set<Agent>();
 async function dispatcherFor(egress: EgressPolicy | undefined): Promise<Agent> {
   const { Agent } = await loadUndici();
   if (!egress) {
-    pool ??= new Agent();
+    if (!pool) {
+      pool = new Agent();
+      openPools.add(pool);
+    }
     return pool;
   }
   let guarded = guardedPools.get(egress);
-  if (!guarded) {
+  if (!guarded || guarded.closed) {
     guarded = new Agent({ connect: { lookup: egress.connectLookup } });
     guardedPools.set(egress, guarded);
+    openPools.add(guarded);
   }
   return guarded;
+}
+
+/**
+ * Destroys every connection pool the http checks opened (their idle keep-alive sockets at once). For a process that is
+ * done with the network, the CLI: undici's socket timers would otherwise keep it alive for a few hundred ms after
+ * the report is written. Later requests open new pools.
+ */
+export async function closeHttpPools(): Promise<void> {
+  const pools = [...openPools];
+  openPools.clear();
+  pool = undefined;
+  await Promise.allSettled(pools.map((agent) => agent.destroy()));
 }
 
 const decoders: Record<string, (data: Buffer) => Promise<Buffer>> = {
